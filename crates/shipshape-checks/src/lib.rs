@@ -1,0 +1,1 @@
+//! shipshape-checks (placeholder until its first module lands).

@@ -1,0 +1,1 @@
+//! shipshape-engine (placeholder until its first module lands).

@@ -1,0 +1,1 @@
+//! shipshape-facts (placeholder until its first module lands).

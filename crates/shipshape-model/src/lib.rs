@@ -1,0 +1,19 @@
+//! The report model shared by every part of shipshape.
+//!
+//! `scan` and `probe` both produce a [`Report`]; the server stores it and the
+//! reporters render it. This crate depends on serde alone: it must never read
+//! the disk, the network, the clock or the environment, so that a report means
+//! the same thing wherever it is built or rendered.
+
+mod finding;
+mod report;
+mod score;
+mod taxonomy;
+
+pub use finding::{CheckInfo, CheckResult, Finding, Location, Outcome, WaiverNote};
+pub use report::{
+    Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, SCHEMA_VERSION, ToolInfo, Unit,
+    UnitKind, UnitReport,
+};
+pub use score::{AreaScore, Level, Scores, level_for_tier, score_unit};
+pub use taxonomy::{Area, ParseError, Severity};

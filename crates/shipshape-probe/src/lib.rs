@@ -1,0 +1,1 @@
+//! shipshape-probe (placeholder until its first module lands).

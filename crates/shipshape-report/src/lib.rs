@@ -1,0 +1,1 @@
+//! shipshape-report (placeholder until its first module lands).

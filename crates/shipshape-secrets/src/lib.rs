@@ -1,0 +1,1 @@
+//! shipshape-secrets (placeholder until its first module lands).

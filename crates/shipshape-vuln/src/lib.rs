@@ -1,0 +1,1 @@
+//! shipshape-vuln (placeholder until its first module lands).
