@@ -23,4 +23,4 @@ pub use store::{
     AdvisoryDb, EcosystemMeta, EcosystemStatus, ImportStats, STORE_FILE, Status, StoreError,
     default_dir, now_unix,
 };
-pub use update::{OSV_BUCKET, archive_url, update};
+pub use update::{OSV_BUCKET, archive_url, update, update_from};

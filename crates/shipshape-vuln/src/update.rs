@@ -18,10 +18,22 @@ pub fn archive_url(eco: Ecosystem) -> String {
     format!("{OSV_BUCKET}/{}/all.zip", eco.osv_name())
 }
 
-/// Download `all.zip` for each ecosystem, import it into the store in `dir` (loading the
-/// existing store first, if any) and save it. Returns the import statistics per ecosystem.
-#[cfg(feature = "online")]
+/// Download `all.zip` for each ecosystem from the OSV bucket, import it into the store in
+/// `dir` (loading the existing store first, if any) and save it. Returns the import
+/// statistics per ecosystem. Nothing is saved unless every download succeeds.
 pub fn update(
+    dir: &Path,
+    ecosystems: &[Ecosystem],
+    now: u64,
+) -> Result<Vec<(Ecosystem, ImportStats)>, StoreError> {
+    update_from(OSV_BUCKET, dir, ecosystems, now)
+}
+
+/// [`update`] from another base URL (a mirror, or a loopback server in tests):
+/// downloads `<base>/<Ecosystem>/all.zip`.
+#[cfg(feature = "online")]
+pub fn update_from(
+    base: &str,
     dir: &Path,
     ecosystems: &[Ecosystem],
     now: u64,
@@ -41,7 +53,7 @@ pub fn update(
         .into();
     let mut out = Vec::new();
     for &eco in ecosystems {
-        let url = archive_url(eco);
+        let url = format!("{}/{}/all.zip", base.trim_end_matches('/'), eco.osv_name());
         let net = |cause: String| StoreError::Network {
             url: url.clone(),
             cause,
@@ -62,14 +74,16 @@ pub fn update(
 
 /// Without the `online` feature there is no HTTP client: always an error saying how to import.
 #[cfg(not(feature = "online"))]
-pub fn update(
+pub fn update_from(
+    base: &str,
     _dir: &Path,
     ecosystems: &[Ecosystem],
     _now: u64,
 ) -> Result<Vec<(Ecosystem, ImportStats)>, StoreError> {
-    let url = ecosystems
-        .first()
-        .map_or_else(|| OSV_BUCKET.to_string(), |e| archive_url(*e));
+    let url = ecosystems.first().map_or_else(
+        || base.to_string(),
+        |e| format!("{base}/{}/all.zip", e.osv_name()),
+    );
     Err(StoreError::Network {
         url,
         cause: "this build has no network support (feature `online` is off)".into(),
