@@ -1,1 +1,313 @@
-//! shipshape-facts (placeholder until its first module lands).
+//! The facts model: everything shipshape knows about a repository, gathered once.
+//!
+//! One parallel walk (the `ignore` crate: honours .gitignore, skips `.git/`
+//! and vendored trees) reads each file at most once. During the walk, each file
+//! is classified ([`FileKind`]), source files are scanned for [`signals`] and
+//! dropped, configuration-like files are kept as text, and every readable file is
+//! handed to an optional content hook (the secret scanner) so there is no second
+//! pass. Structured views (dependencies, workflows, Dockerfiles, Kubernetes
+//! objects...) are parsed lazily, once, on first use.
+//!
+//! This is the only crate that reads the scanned tree. The resulting [`Facts`]
+//! is immutable; checks are pure functions of it.
+
+pub mod ci;
+pub mod deps;
+pub mod docker;
+pub mod git;
+pub mod k8s;
+pub mod kind;
+pub mod signals;
+mod walk;
+mod yaml;
+
+pub use kind::{CiSystem, Ecosystem, FileKind, Lang, classify};
+pub use walk::{ContentHook, WalkOptions, walk};
+pub use yaml::{Yaml, YamlValue, parse_document, parse_documents};
+
+use shipshape_model::Diagnostic;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// One file of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileEntry {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    pub size: u64,
+    pub kind: FileKind,
+    /// True when the content was not read (too large, binary, unreadable).
+    pub unread: bool,
+}
+
+/// Counts describing the walk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WalkStats {
+    pub files: u64,
+    pub bytes_read: u64,
+    pub skipped: u64,
+}
+
+/// A structured view parsed from several files, with the files that failed.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub items: Vec<T>,
+    /// `(path, message)` for each file that could not be parsed.
+    pub errors: Vec<(String, String)>,
+}
+
+impl<T> Default for Parsed<T> {
+    fn default() -> Self {
+        Parsed {
+            items: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// The immutable facts about one tree.
+#[derive(Debug)]
+pub struct Facts {
+    pub root: PathBuf,
+    /// Every file seen, sorted by path.
+    pub files: Vec<FileEntry>,
+    texts: HashMap<String, Arc<str>>,
+    /// Signals from source code, sorted by path and line.
+    pub signals: Vec<signals::SignalHit>,
+    pub git: Option<git::GitFacts>,
+    /// Warnings about the walk itself (skipped files, unreadable paths).
+    pub diagnostics: Vec<Diagnostic>,
+    pub stats: WalkStats,
+    yaml_cells: HashMap<String, YamlCell>,
+    lazy: Lazy,
+}
+
+#[derive(Debug, Default)]
+struct Lazy {
+    deps: OnceLock<Parsed<deps::Dependency>>,
+    ci: OnceLock<Vec<ci::CiFile>>,
+    dockerfiles: OnceLock<Vec<docker::Dockerfile>>,
+    k8s: OnceLock<Parsed<k8s::K8sObject>>,
+}
+
+type YamlCell = OnceLock<Result<Arc<Vec<Yaml>>, String>>;
+
+impl Facts {
+    /// Assemble facts from parts (used by the walk and by tests that build facts in memory).
+    pub fn from_parts(
+        root: PathBuf,
+        mut files: Vec<FileEntry>,
+        texts: HashMap<String, Arc<str>>,
+        mut signals: Vec<signals::SignalHit>,
+        git: Option<git::GitFacts>,
+        diagnostics: Vec<Diagnostic>,
+        stats: WalkStats,
+    ) -> Facts {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        signals.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        let yaml_cells = texts
+            .keys()
+            .filter(|p| is_yaml_path(p))
+            .map(|p| (p.clone(), YamlCell::new()))
+            .collect();
+        Facts {
+            root,
+            files,
+            yaml_cells,
+            texts,
+            signals,
+            git,
+            diagnostics,
+            stats,
+            lazy: Lazy::default(),
+        }
+    }
+
+    /// Build facts from in-memory files (path, content): classification and signals
+    /// as the walk would do. For tests and for checks' unit tests.
+    pub fn from_memory(files: &[(&str, &str)]) -> Facts {
+        let mut entries = Vec::new();
+        let mut texts = HashMap::new();
+        let mut sigs = Vec::new();
+        for (path, content) in files {
+            let mut kind = classify(path);
+            if kind == FileKind::Yaml {
+                kind = kind::refine_yaml(path, content);
+            }
+            if let FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) = kind {
+                signals::scan(path, content.as_bytes(), &mut sigs);
+            }
+            if kind.keeps_text() {
+                texts.insert(path.to_string(), Arc::from(*content));
+            }
+            entries.push(FileEntry {
+                path: path.to_string(),
+                size: content.len() as u64,
+                kind,
+                unread: false,
+            });
+        }
+        Facts::from_parts(
+            PathBuf::from("."),
+            entries,
+            texts,
+            sigs,
+            None,
+            vec![],
+            WalkStats::default(),
+        )
+    }
+
+    /// Files of a kind, optionally restricted to a unit's subtree.
+    pub fn files_of(&self, pred: impl Fn(FileKind) -> bool) -> impl Iterator<Item = &FileEntry> {
+        self.files.iter().filter(move |f| pred(f.kind))
+    }
+
+    /// The kept text of a file (configuration-like kinds only).
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.texts.get(path).map(|t| &**t)
+    }
+
+    /// True when a file with this exact path exists.
+    pub fn exists(&self, path: &str) -> bool {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .is_ok()
+    }
+
+    /// The YAML documents of a kept YAML file, parsed once (on first use).
+    pub fn yaml(&self, path: &str) -> Option<Result<Arc<Vec<Yaml>>, String>> {
+        let cell = self.yaml_cells.get(path)?;
+        Some(
+            cell.get_or_init(|| parse_documents(self.text(path).unwrap_or("")).map(Arc::new))
+                .clone(),
+        )
+    }
+
+    /// Direct dependencies of every manifest.
+    pub fn dependencies(&self) -> &Parsed<deps::Dependency> {
+        self.lazy.deps.get_or_init(|| {
+            let mut out = Parsed::default();
+            for f in &self.files {
+                if let FileKind::Manifest(eco) = f.kind {
+                    let Some(text) = self.text(&f.path) else {
+                        continue;
+                    };
+                    match deps::extract(eco, &f.path, text) {
+                        Ok(d) => out.items.extend(d),
+                        Err(e) => out.errors.push((f.path.clone(), e)),
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// Every CI definition.
+    pub fn ci_files(&self) -> &[ci::CiFile] {
+        self.lazy.ci.get_or_init(|| {
+            self.files
+                .iter()
+                .filter_map(|f| match f.kind {
+                    FileKind::Ci(system) => Some((f, system)),
+                    _ => None,
+                })
+                .map(|(f, system)| {
+                    let mut file = ci::CiFile {
+                        path: f.path.clone(),
+                        system,
+                        workflow: None,
+                        yaml: None,
+                        error: None,
+                    };
+                    if is_yaml_path(&f.path) {
+                        match self.yaml(&f.path) {
+                            Some(Ok(docs)) => {
+                                if system == CiSystem::GithubActions {
+                                    if let Some(d) = docs.first() {
+                                        file.workflow = Some(ci::Workflow::from_yaml(&f.path, d));
+                                    }
+                                }
+                                file.yaml = Some(docs.to_vec());
+                            }
+                            Some(Err(e)) => file.error = Some(e),
+                            None => {}
+                        }
+                    }
+                    file
+                })
+                .collect()
+        })
+    }
+
+    /// Every Dockerfile.
+    pub fn dockerfiles(&self) -> &[docker::Dockerfile] {
+        self.lazy.dockerfiles.get_or_init(|| {
+            self.files
+                .iter()
+                .filter(|f| f.kind == FileKind::Dockerfile)
+                .filter_map(|f| Some(docker::parse(&f.path, self.text(&f.path)?)))
+                .collect()
+        })
+    }
+
+    /// Every Kubernetes object in plain manifests (Helm templates are not rendered).
+    pub fn k8s_objects(&self) -> &Parsed<k8s::K8sObject> {
+        self.lazy.k8s.get_or_init(|| {
+            use rayon::prelude::*;
+            let mut out = Parsed::default();
+            let candidates: Vec<&FileEntry> = self
+                .files
+                .iter()
+                .filter(|f| {
+                    matches!(
+                        f.kind,
+                        FileKind::Kubernetes | FileKind::PrometheusRules | FileKind::Slo
+                    )
+                })
+                .collect();
+            // Parse in parallel; the cells keep the results for later look-ups.
+            candidates.par_iter().for_each(|f| {
+                let _ = self.yaml(&f.path);
+            });
+            for f in candidates {
+                match self.yaml(&f.path) {
+                    Some(Ok(docs)) => {
+                        for d in docs.iter() {
+                            // `kind: List` wraps objects in `items`.
+                            if d.idx("kind").as_str() == Some("List") {
+                                out.items.extend(
+                                    d.idx("items")
+                                        .items()
+                                        .iter()
+                                        .filter_map(|i| k8s::K8sObject::from_doc(&f.path, i)),
+                                );
+                            } else if let Some(o) = k8s::K8sObject::from_doc(&f.path, d) {
+                                out.items.push(o);
+                            }
+                        }
+                    }
+                    Some(Err(e)) => out.errors.push((f.path.clone(), e)),
+                    None => {}
+                }
+            }
+            out
+        })
+    }
+}
+
+/// True for `.yml`/`.yaml` paths.
+pub fn is_yaml_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
+}
+
+/// True when `path` is inside the directory `dir` (`.` or empty = everything).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    dir.is_empty()
+        || dir == "."
+        || path == dir
+        || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
+}

@@ -1,0 +1,416 @@
+//! Direct dependencies declared in package manifests.
+//!
+//! Only names matter here (checks recognise metrics, logging, tracing... libraries
+//! by name); resolved versions come from lockfiles in the vulnerability crate.
+//! Every parser is tolerant: a broken manifest yields an error string, never a panic.
+
+use crate::kind::Ecosystem;
+use regex::Regex;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// A direct dependency declared in a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    pub ecosystem: Ecosystem,
+    /// Name as the ecosystem spells it (`group:artifact` for Maven/Gradle).
+    pub name: String,
+    /// The manifest's repository-relative path.
+    pub manifest: String,
+    /// 1-based line of the declaration (0 when unknown).
+    pub line: u32,
+    /// Development/test-only dependency.
+    pub dev: bool,
+}
+
+/// The first line (1-based) on which `needle` occurs, or 0.
+pub fn line_of(text: &str, needle: &str) -> u32 {
+    text.find(needle)
+        .map(|at| text[..at].bytes().filter(|&b| b == b'\n').count() as u32 + 1)
+        .unwrap_or(0)
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    // Patterns are constants exercised by the tests below.
+    cell.get_or_init(|| Regex::new(pattern).expect("constant regex"))
+}
+
+/// Extract the direct dependencies of a manifest.
+pub fn extract(eco: Ecosystem, path: &str, text: &str) -> Result<Vec<Dependency>, String> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut push = |n: &str, line: u32, dev: bool| {
+        let n = n.trim();
+        if !n.is_empty() {
+            out.push(Dependency {
+                ecosystem: eco,
+                name: n.to_string(),
+                manifest: path.to_string(),
+                line,
+                dev,
+            });
+        }
+    };
+    match eco {
+        Ecosystem::Cargo => {
+            let doc: toml::Table = toml::from_str(text).map_err(|e| first_line(&e.to_string()))?;
+            let mut tables: Vec<(&toml::Table, bool)> = Vec::new();
+            for (key, dev) in [
+                ("dependencies", false),
+                ("dev-dependencies", true),
+                ("build-dependencies", true),
+            ] {
+                if let Some(t) = doc.get(key).and_then(|v| v.as_table()) {
+                    tables.push((t, dev));
+                }
+            }
+            if let Some(t) = doc
+                .get("workspace")
+                .and_then(|w| w.get("dependencies"))
+                .and_then(|v| v.as_table())
+            {
+                tables.push((t, false));
+            }
+            if let Some(targets) = doc.get("target").and_then(|v| v.as_table()) {
+                for cfg in targets.values() {
+                    for (key, dev) in [("dependencies", false), ("dev-dependencies", true)] {
+                        if let Some(t) = cfg.get(key).and_then(|v| v.as_table()) {
+                            tables.push((t, dev));
+                        }
+                    }
+                }
+            }
+            for (table, dev) in tables {
+                for (key, value) in table {
+                    // `package = "real-name"` renames a dependency.
+                    let real = value.get("package").and_then(|p| p.as_str()).unwrap_or(key);
+                    push(real, cargo_line(text, key), dev);
+                }
+            }
+        }
+        Ecosystem::Npm => {
+            let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            for (key, dev) in [
+                ("dependencies", false),
+                ("devDependencies", true),
+                ("peerDependencies", false),
+                ("optionalDependencies", false),
+            ] {
+                if let Some(map) = doc.get(key).and_then(|v| v.as_object()) {
+                    for dep in map.keys() {
+                        push(dep, line_of(text, &format!("\"{dep}\"")), dev);
+                    }
+                }
+            }
+        }
+        Ecosystem::Python if name == "pyproject.toml" || name == "pipfile" => {
+            let doc: toml::Table = toml::from_str(text).map_err(|e| first_line(&e.to_string()))?;
+            let mut specs: Vec<(String, bool)> = Vec::new();
+            let project = doc.get("project");
+            for spec in project
+                .and_then(|p| p.get("dependencies"))
+                .and_then(|d| d.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(s) = spec.as_str() {
+                    specs.push((s.to_string(), false));
+                }
+            }
+            if let Some(groups) = project
+                .and_then(|p| p.get("optional-dependencies"))
+                .and_then(|d| d.as_table())
+            {
+                for list in groups.values().filter_map(|v| v.as_array()) {
+                    specs.extend(
+                        list.iter()
+                            .filter_map(|s| s.as_str())
+                            .map(|s| (s.to_string(), false)),
+                    );
+                }
+            }
+            if let Some(groups) = doc.get("dependency-groups").and_then(|d| d.as_table()) {
+                for list in groups.values().filter_map(|v| v.as_array()) {
+                    specs.extend(
+                        list.iter()
+                            .filter_map(|s| s.as_str())
+                            .map(|s| (s.to_string(), true)),
+                    );
+                }
+            }
+            let poetry = doc.get("tool").and_then(|t| t.get("poetry"));
+            for (table, dev) in [
+                (poetry.and_then(|p| p.get("dependencies")), false),
+                (poetry.and_then(|p| p.get("dev-dependencies")), true),
+                (doc.get("packages"), false),
+                (doc.get("dev-packages"), true),
+            ] {
+                for key in table
+                    .and_then(|t| t.as_table())
+                    .map(|t| t.keys().cloned().collect::<Vec<_>>())
+                    .unwrap_or_default()
+                {
+                    if key != "python" {
+                        specs.push((key, dev));
+                    }
+                }
+            }
+            if let Some(groups) = poetry
+                .and_then(|p| p.get("group"))
+                .and_then(|g| g.as_table())
+            {
+                for group in groups.values() {
+                    if let Some(t) = group.get("dependencies").and_then(|d| d.as_table()) {
+                        specs.extend(t.keys().map(|k| (k.clone(), true)));
+                    }
+                }
+            }
+            for (spec, dev) in specs {
+                let n = pep508_name(&spec);
+                push(n, line_of(text, n), dev);
+            }
+        }
+        Ecosystem::Python => {
+            // requirements*.txt, setup.cfg, setup.py: one requirement per line or quoted string.
+            static QUOTED: OnceLock<Regex> = OnceLock::new();
+            let dev = name.contains("dev") || name.contains("test");
+            if name.ends_with(".py") {
+                let q = re(
+                    &QUOTED,
+                    r#"["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~]=?[^"']*)?["']"#,
+                );
+                if let Some(start) = text.find("install_requires") {
+                    let body = &text[start..];
+                    let end = body.find(']').unwrap_or(body.len());
+                    for c in q.captures_iter(&body[..end]) {
+                        let n = &c[1];
+                        push(n, line_of(text, n), dev);
+                    }
+                }
+            } else {
+                let mut in_requires = !name.ends_with(".cfg");
+                for (i, raw) in text.lines().enumerate() {
+                    let line = raw.split('#').next().unwrap_or("").trim();
+                    if name.ends_with(".cfg") {
+                        if raw.starts_with("install_requires") {
+                            in_requires = true;
+                            continue;
+                        }
+                        if in_requires
+                            && !raw.starts_with(char::is_whitespace)
+                            && !raw.trim().is_empty()
+                        {
+                            in_requires = false;
+                        }
+                    }
+                    if !in_requires
+                        || line.is_empty()
+                        || line.starts_with('-')
+                        || line.contains("://")
+                    {
+                        continue;
+                    }
+                    push(pep508_name(line), i as u32 + 1, dev);
+                }
+            }
+        }
+        Ecosystem::Go => {
+            let mut in_block = false;
+            for (i, raw) in text.lines().enumerate() {
+                let line = raw.trim();
+                let spec = if in_block {
+                    if line.starts_with(')') {
+                        in_block = false;
+                        continue;
+                    }
+                    line
+                } else if let Some(rest) = line.strip_prefix("require") {
+                    let rest = rest.trim();
+                    if rest.starts_with('(') {
+                        in_block = true;
+                        continue;
+                    }
+                    rest
+                } else {
+                    continue;
+                };
+                if let Some(module) = spec
+                    .split_whitespace()
+                    .next()
+                    .filter(|m| !m.starts_with("//"))
+                {
+                    push(module, i as u32 + 1, false);
+                }
+            }
+        }
+        Ecosystem::Maven => {
+            static DEP: OnceLock<Regex> = OnceLock::new();
+            let r = re(&DEP, r"(?s)<dependency>\s*(.*?)</dependency>");
+            static G: OnceLock<Regex> = OnceLock::new();
+            static A: OnceLock<Regex> = OnceLock::new();
+            let g = re(&G, r"<groupId>\s*([^<\s]+)\s*</groupId>");
+            let a = re(&A, r"<artifactId>\s*([^<\s]+)\s*</artifactId>");
+            for c in r.captures_iter(text) {
+                let body = c.get(1).map_or("", |m| m.as_str());
+                let (Some(gm), Some(am)) = (g.captures(body), a.captures(body)) else {
+                    continue;
+                };
+                let dev = body.contains("<scope>test</scope>");
+                let at = c.get(0).map_or(0, |m| m.start());
+                let line = text[..at].matches('\n').count() as u32 + 1;
+                push(&format!("{}:{}", &gm[1], &am[1]), line, dev);
+            }
+        }
+        Ecosystem::Gradle => {
+            static DEP: OnceLock<Regex> = OnceLock::new();
+            let r = re(
+                &DEP,
+                r#"(?m)^\s*(implementation|api|compile|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|annotationProcessor|kapt)\s*\(?\s*(?:platform\()?["']([^:"'\s]+):([^:"'\s]+)"#,
+            );
+            for c in r.captures_iter(text) {
+                let at = c.get(0).map_or(0, |m| m.start());
+                let line = text[..at].matches('\n').count() as u32 + 1;
+                push(
+                    &format!("{}:{}", &c[2], &c[3]),
+                    line,
+                    c[1].starts_with("test"),
+                );
+            }
+        }
+        Ecosystem::Ruby => {
+            static GEM: OnceLock<Regex> = OnceLock::new();
+            let r = re(&GEM, r#"^\s*gem\s+["']([^"']+)["']"#);
+            for (i, raw) in text.lines().enumerate() {
+                if let Some(c) = r.captures(raw) {
+                    push(&c[1], i as u32 + 1, false);
+                }
+            }
+        }
+        Ecosystem::Composer => {
+            let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            for (key, dev) in [("require", false), ("require-dev", true)] {
+                if let Some(map) = doc.get(key).and_then(|v| v.as_object()) {
+                    for dep in map.keys().filter(|k| k.contains('/')) {
+                        push(dep, line_of(text, &format!("\"{dep}\"")), dev);
+                    }
+                }
+            }
+        }
+        Ecosystem::Nuget => {
+            static PR: OnceLock<Regex> = OnceLock::new();
+            let r = re(&PR, r#"<PackageReference\s+Include\s*=\s*"([^"]+)""#);
+            for (i, raw) in text.lines().enumerate() {
+                if let Some(c) = r.captures(raw) {
+                    push(&c[1], i as u32 + 1, false);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).to_string()
+}
+
+fn cargo_line(text: &str, key: &str) -> u32 {
+    for (i, raw) in text.lines().enumerate() {
+        let t = raw.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            let rest = rest.trim_start();
+            if rest.starts_with('=') || rest.starts_with('.') {
+                return i as u32 + 1;
+            }
+        }
+        if t.starts_with('[') && t.trim_end().ends_with(&format!(".{key}]")) {
+            return i as u32 + 1;
+        }
+    }
+    0
+}
+
+/// The distribution name at the start of a PEP 508 requirement.
+pub fn pep508_name(spec: &str) -> &str {
+    let spec = spec.trim();
+    let end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .unwrap_or(spec.len());
+    &spec[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(eco: Ecosystem, path: &str, text: &str) -> Vec<(String, u32)> {
+        extract(eco, path, text)
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.name, d.line))
+            .collect()
+    }
+
+    #[test]
+    fn cargo_with_renames_and_workspace() {
+        let t = "[package]\nname='x'\n[dependencies]\ntracing = \"0.1\"\nprom = { package = \"prometheus-client\", version = \"1\" }\n[workspace.dependencies]\nserde = \"1\"\n";
+        let n = names(Ecosystem::Cargo, "Cargo.toml", t);
+        assert!(n.contains(&("tracing".into(), 4)));
+        assert!(n.contains(&("prometheus-client".into(), 5)));
+        assert!(n.iter().any(|(d, _)| d == "serde"));
+    }
+
+    #[test]
+    fn npm_python_go_maven_gradle_ruby() {
+        let n = names(
+            Ecosystem::Npm,
+            "package.json",
+            "{\n \"dependencies\": {\n  \"pino\": \"^8\"\n }\n}",
+        );
+        assert_eq!(n, vec![("pino".into(), 3)]);
+        let n = names(
+            Ecosystem::Python,
+            "requirements.txt",
+            "# c\nDjango>=4 ; python_version>'3'\n-r base.txt\nsentry-sdk[flask]==1.0\n",
+        );
+        assert_eq!(n, vec![("Django".into(), 2), ("sentry-sdk".into(), 4)]);
+        let n = names(
+            Ecosystem::Python,
+            "pyproject.toml",
+            "[project]\nname='a'\ndependencies = [\"structlog>=23\", \"fastapi\"]\n",
+        );
+        assert_eq!(n.len(), 2);
+        let n = names(
+            Ecosystem::Go,
+            "go.mod",
+            "module x\n\nrequire (\n\tgo.uber.org/zap v1.0.0\n)\nrequire github.com/a/b v1\n",
+        );
+        assert_eq!(
+            n,
+            vec![("go.uber.org/zap".into(), 4), ("github.com/a/b".into(), 6)]
+        );
+        let n = names(
+            Ecosystem::Maven,
+            "pom.xml",
+            "<project>\n<dependencies>\n<dependency>\n<groupId>io.micrometer</groupId>\n<artifactId>micrometer-core</artifactId>\n</dependency>\n</dependencies></project>",
+        );
+        assert_eq!(n, vec![("io.micrometer:micrometer-core".into(), 3)]);
+        let n = names(
+            Ecosystem::Gradle,
+            "build.gradle",
+            "dependencies {\n  implementation 'io.sentry:sentry:6.0'\n}\n",
+        );
+        assert_eq!(n, vec![("io.sentry:sentry".into(), 2)]);
+        let n = names(
+            Ecosystem::Ruby,
+            "Gemfile",
+            "source 'x'\ngem 'rails', '~> 7'\n",
+        );
+        assert_eq!(n, vec![("rails".into(), 2)]);
+    }
+
+    #[test]
+    fn broken_manifests_are_errors() {
+        assert!(extract(Ecosystem::Cargo, "Cargo.toml", "[dependencies\n").is_err());
+        assert!(extract(Ecosystem::Npm, "package.json", "{").is_err());
+    }
+}

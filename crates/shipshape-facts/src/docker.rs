@@ -1,0 +1,262 @@
+//! A small Dockerfile/Containerfile parser: instructions with lines, stages,
+//! `ARG` substitution in `FROM`, heredocs skipped, continuation lines joined.
+//! Existing crates lack heredocs, spans and HEALTHCHECK, so we keep our own.
+
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One instruction, with its continuation lines joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Instruction {
+    /// Upper-case keyword (`FROM`, `RUN`, `USER`...).
+    pub keyword: String,
+    pub args: String,
+    /// 1-based line where the instruction starts.
+    pub line: u32,
+}
+
+/// A build stage (`FROM ... [AS name]` and what follows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    /// The image as written.
+    pub image_raw: String,
+    /// The image with `ARG` defaults substituted (`${VAR}` kept when unknown).
+    pub image: String,
+    pub alias: Option<String>,
+    pub line: u32,
+    pub instructions: Vec<Instruction>,
+}
+
+impl Stage {
+    /// The last `USER` of this stage, with its line.
+    pub fn user(&self) -> Option<(&str, u32)> {
+        self.instructions
+            .iter()
+            .rev()
+            .find(|i| i.keyword == "USER")
+            .map(|i| (i.args.trim(), i.line))
+    }
+
+    /// The `HEALTHCHECK` instruction, if any.
+    pub fn healthcheck(&self) -> Option<&Instruction> {
+        self.instructions
+            .iter()
+            .rev()
+            .find(|i| i.keyword == "HEALTHCHECK")
+    }
+}
+
+/// A parsed Dockerfile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dockerfile {
+    pub path: String,
+    pub stages: Vec<Stage>,
+}
+
+impl Dockerfile {
+    /// The stage that produces the image (the last one).
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// True when `image` names an earlier stage rather than an external image.
+    pub fn is_stage_ref(&self, image: &str) -> bool {
+        self.stages.iter().any(|s| {
+            s.alias
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(image))
+        })
+    }
+}
+
+fn substitute(s: &str, args: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, default, consumed) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(end) => {
+                    let body = &inner[..end];
+                    let (n, d) = match body.split_once(":-") {
+                        Some((n, d)) => (n, Some(d)),
+                        None => (body, None),
+                    };
+                    (n.to_string(), d.map(str::to_string), end + 2)
+                }
+                None => (String::new(), None, 0),
+            }
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (after[..end].to_string(), None, end)
+        };
+        if name.is_empty() {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        match args
+            .get(&name)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .or(default)
+        {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[at..at + 1 + consumed]),
+        }
+        rest = &after[consumed..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parse a Dockerfile. Never fails: unknown syntax is kept as instructions.
+pub fn parse(path: &str, text: &str) -> Dockerfile {
+    let mut escape = '\\';
+    let mut instructions = Vec::new();
+    let mut lines = text.lines().enumerate().peekable();
+    let mut directives_done = false;
+    while let Some((i, raw)) = lines.next() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with('#') {
+            if !directives_done {
+                if let Some(v) = trimmed
+                    .trim_start_matches('#')
+                    .trim()
+                    .strip_prefix("escape=")
+                {
+                    escape = v.trim().chars().next().unwrap_or('\\');
+                }
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        directives_done = true;
+        let start = i as u32 + 1;
+        let mut full = String::new();
+        let mut line = trimmed.to_string();
+        loop {
+            if line.ends_with(escape) {
+                line.pop();
+                full.push_str(&line);
+                full.push(' ');
+                // Comment lines inside a continuation are dropped.
+                match lines.next() {
+                    Some((_, next)) if next.trim_start().starts_with('#') => {
+                        line = String::from(escape);
+                    }
+                    Some((_, next)) => line = next.trim().to_string(),
+                    None => break,
+                }
+            } else {
+                full.push_str(&line);
+                break;
+            }
+        }
+        let (keyword, args) = match full.split_once(char::is_whitespace) {
+            Some((k, a)) => (k.to_ascii_uppercase(), a.trim().to_string()),
+            None => (full.to_ascii_uppercase(), String::new()),
+        };
+        // Heredoc bodies (`RUN <<EOF ... EOF`) are data, not instructions.
+        if let Some(pos) = args.find("<<") {
+            let tag: String = args[pos + 2..]
+                .trim_start_matches('-')
+                .trim_matches(|c| c == '"' || c == '\'')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !tag.is_empty() {
+                for (_, body) in lines.by_ref() {
+                    if body.trim() == tag {
+                        break;
+                    }
+                }
+            }
+        }
+        instructions.push(Instruction {
+            keyword,
+            args,
+            line: start,
+        });
+    }
+
+    let mut global_args: HashMap<String, String> = HashMap::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    for ins in instructions {
+        match ins.keyword.as_str() {
+            "ARG" if stages.is_empty() => {
+                for part in ins.args.split_whitespace() {
+                    let (k, v) = part.split_once('=').unwrap_or((part, ""));
+                    global_args.insert(k.to_string(), v.trim_matches('"').to_string());
+                }
+            }
+            "FROM" => {
+                let words: Vec<&str> = ins
+                    .args
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect();
+                let image_raw = words.first().copied().unwrap_or("").to_string();
+                let alias = match words.as_slice() {
+                    [_, as_kw, name, ..] if as_kw.eq_ignore_ascii_case("as") => {
+                        Some(name.to_string())
+                    }
+                    _ => None,
+                };
+                stages.push(Stage {
+                    image: substitute(&image_raw, &global_args),
+                    image_raw,
+                    alias,
+                    line: ins.line,
+                    instructions: Vec::new(),
+                });
+            }
+            _ => {
+                if let Some(stage) = stages.last_mut() {
+                    stage.instructions.push(ins);
+                }
+            }
+        }
+    }
+    Dockerfile {
+        path: path.to_string(),
+        stages,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_args_users_and_heredocs() {
+        let text = "# syntax=docker/dockerfile:1\nARG BASE=rust:1.80\nFROM ${BASE} AS build\nRUN cargo build \\\n    --release\nRUN <<EOF\nUSER root\nEOF\nFROM gcr.io/distroless/cc:nonroot\nCOPY --from=build /a /a\nUSER 65532\nHEALTHCHECK CMD [\"/a\", \"health\"]\n";
+        let d = parse("Dockerfile", text);
+        assert_eq!(d.stages.len(), 2);
+        assert_eq!(d.stages[0].image, "rust:1.80");
+        assert_eq!(d.stages[0].alias.as_deref(), Some("build"));
+        assert_eq!(d.stages[0].instructions[0].args, "cargo build  --release");
+        assert_eq!(
+            d.stages[0].user(),
+            None,
+            "heredoc body is not an instruction"
+        );
+        let last = d.final_stage().unwrap();
+        assert_eq!(last.user(), Some(("65532", 11)));
+        assert_eq!(last.healthcheck().unwrap().line, 12);
+        assert!(d.is_stage_ref("BUILD"));
+    }
+
+    #[test]
+    fn unknown_args_are_kept() {
+        let d = parse("Dockerfile", "FROM $IMG\n");
+        assert_eq!(d.stages[0].image, "$IMG");
+        let d = parse("Dockerfile", "ARG V=3.12\nFROM python:${V}-slim\n");
+        assert_eq!(d.stages[0].image, "python:3.12-slim");
+    }
+}

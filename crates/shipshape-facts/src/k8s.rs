@@ -1,0 +1,114 @@
+//! Kubernetes objects read from multi-document YAML.
+
+use crate::yaml::Yaml;
+
+/// One Kubernetes object and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct K8sObject {
+    pub path: String,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Line of the document's `kind:`.
+    pub line: u32,
+    pub doc: Yaml,
+}
+
+/// Workload kinds whose pods run continuously.
+pub const LONG_RUNNING: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Rollout",
+];
+
+impl K8sObject {
+    /// Build from a YAML document; `None` when it is not a Kubernetes object.
+    pub fn from_doc(path: &str, doc: &Yaml) -> Option<K8sObject> {
+        let kind = doc.get("kind")?;
+        let api_version = doc.get("apiVersion")?.as_str()?.to_string();
+        let meta = doc.idx("metadata");
+        Some(K8sObject {
+            path: path.to_string(),
+            api_version,
+            kind: kind.as_str()?.to_string(),
+            name: meta.idx("name").scalar_text().unwrap_or_default(),
+            namespace: meta.idx("namespace").scalar_text(),
+            line: kind.line,
+            doc: doc.clone(),
+        })
+    }
+
+    /// True for kinds that run pods (workloads).
+    pub fn is_workload(&self) -> bool {
+        self.pod_spec().is_some()
+    }
+
+    /// True for workloads whose pods are meant to keep running (not Job/CronJob/Pod).
+    pub fn is_long_running(&self) -> bool {
+        LONG_RUNNING.contains(&self.kind.as_str())
+    }
+
+    /// The pod template's `spec`, for every workload kind.
+    pub fn pod_spec(&self) -> Option<&Yaml> {
+        let spec = self.doc.get("spec")?;
+        match self.kind.as_str() {
+            "Pod" => Some(spec),
+            "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "Job"
+            | "Rollout"
+            | "ReplicationController" => spec.at(&["template", "spec"]),
+            "CronJob" => spec.at(&["jobTemplate", "spec", "template", "spec"]),
+            _ => None,
+        }
+    }
+
+    /// The pod template's labels.
+    pub fn pod_labels(&self) -> Option<&Yaml> {
+        let spec = self.doc.get("spec")?;
+        match self.kind.as_str() {
+            "Pod" => self.doc.at(&["metadata", "labels"]),
+            "CronJob" => spec.at(&["jobTemplate", "spec", "template", "metadata", "labels"]),
+            _ => spec.at(&["template", "metadata", "labels"]),
+        }
+    }
+
+    /// Every container (init containers excluded unless `with_init`).
+    pub fn containers(&self, with_init: bool) -> Vec<&Yaml> {
+        let Some(spec) = self.pod_spec() else {
+            return vec![];
+        };
+        let mut out: Vec<&Yaml> = spec.idx("containers").items().iter().collect();
+        if with_init {
+            out.extend(spec.idx("initContainers").items());
+        }
+        out
+    }
+
+    /// `spec.replicas` when set (a Deployment defaults to 1).
+    pub fn replicas(&self) -> Option<i64> {
+        self.doc.at(&["spec", "replicas"]).and_then(Yaml::as_i64)
+    }
+
+    /// `kind/name` for messages.
+    pub fn display(&self) -> String {
+        format!("{}/{}", self.kind, self.name)
+    }
+}
+
+/// True when every `key: value` of `selector` (a matchLabels map) is in `labels`.
+pub fn selector_matches(selector: &Yaml, labels: &Yaml) -> bool {
+    let entries = selector.entries();
+    !entries.is_empty()
+        && entries.iter().all(|(k, v)| {
+            labels
+                .get(k)
+                .and_then(Yaml::scalar_text)
+                .is_some_and(|lv| Some(lv) == v.scalar_text())
+        })
+}

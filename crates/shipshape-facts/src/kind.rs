@@ -1,0 +1,479 @@
+//! What a file is, decided from its path alone (content refines YAML later).
+
+use serde::Serialize;
+
+/// Programming language of a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Rust,
+    Go,
+    Python,
+    JavaScript,
+    TypeScript,
+    Java,
+    Kotlin,
+    Scala,
+    CSharp,
+    Ruby,
+    Php,
+    C,
+    Cpp,
+    Swift,
+    Elixir,
+    Shell,
+}
+
+/// A package ecosystem, as manifests and lockfiles name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Cargo,
+    Npm,
+    Python,
+    Go,
+    Maven,
+    Gradle,
+    Ruby,
+    Composer,
+    Nuget,
+}
+
+impl Ecosystem {
+    /// Name as used by Dependabot's `package-ecosystem`.
+    pub fn dependabot_name(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Python => "pip",
+            Ecosystem::Go => "gomod",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Gradle => "gradle",
+            Ecosystem::Ruby => "bundler",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Nuget => "nuget",
+        }
+    }
+}
+
+/// A CI system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiSystem {
+    GithubActions,
+    GitlabCi,
+    CircleCi,
+    Jenkins,
+    AzurePipelines,
+    Bitbucket,
+    Buildkite,
+    Drone,
+    Woodpecker,
+    Travis,
+    CloudBuild,
+    Tekton,
+}
+
+impl CiSystem {
+    pub fn title(self) -> &'static str {
+        match self {
+            CiSystem::GithubActions => "GitHub Actions",
+            CiSystem::GitlabCi => "GitLab CI",
+            CiSystem::CircleCi => "CircleCI",
+            CiSystem::Jenkins => "Jenkins",
+            CiSystem::AzurePipelines => "Azure Pipelines",
+            CiSystem::Bitbucket => "Bitbucket Pipelines",
+            CiSystem::Buildkite => "Buildkite",
+            CiSystem::Drone => "Drone",
+            CiSystem::Woodpecker => "Woodpecker",
+            CiSystem::Travis => "Travis CI",
+            CiSystem::CloudBuild => "Cloud Build",
+            CiSystem::Tekton => "Tekton",
+        }
+    }
+}
+
+/// What a file is. Decided once, during the walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "of")]
+pub enum FileKind {
+    Source(Lang),
+    Manifest(Ecosystem),
+    Lockfile(Ecosystem),
+    Ci(CiSystem),
+    Dockerfile,
+    Compose,
+    /// YAML not yet recognised as anything more specific.
+    Yaml,
+    /// YAML holding at least one Kubernetes object (`apiVersion` + `kind`).
+    Kubernetes,
+    HelmChart,
+    HelmValues,
+    HelmTemplate,
+    PrometheusRules,
+    Slo,
+    GrafanaDashboard,
+    Codeowners,
+    CatalogInfo,
+    DependencyBot,
+    Readme,
+    License,
+    Changelog,
+    Contributing,
+    SecurityPolicy,
+    /// Other documentation (Markdown, reStructuredText, AsciiDoc, text under docs/).
+    Doc,
+    ApiSpec,
+    Toolchain,
+    EnvFile,
+    /// A file that by name or extension holds key material (`*.pem`, `id_rsa`, `*.p12`...).
+    KeyMaterial,
+    Migration,
+    Makefile,
+    ShipshapeConfig,
+    Terraform,
+    Other,
+}
+
+impl FileKind {
+    /// Kinds whose text is kept in memory after the walk for checks to parse.
+    /// Source files are not kept: their signals are extracted during the walk.
+    pub fn keeps_text(self) -> bool {
+        !matches!(
+            self,
+            FileKind::Source(_) | FileKind::Other | FileKind::Yaml | FileKind::KeyMaterial
+        )
+    }
+}
+
+fn lang_of_ext(ext: &str) -> Option<Lang> {
+    Some(match ext {
+        "rs" => Lang::Rust,
+        "go" => Lang::Go,
+        "py" | "pyi" => Lang::Python,
+        "js" | "mjs" | "cjs" | "jsx" => Lang::JavaScript,
+        "ts" | "mts" | "cts" | "tsx" => Lang::TypeScript,
+        "java" => Lang::Java,
+        "kt" | "kts" => Lang::Kotlin,
+        "scala" => Lang::Scala,
+        "cs" => Lang::CSharp,
+        "rb" => Lang::Ruby,
+        "php" => Lang::Php,
+        "c" | "h" => Lang::C,
+        "cc" | "cpp" | "cxx" | "hpp" | "hh" => Lang::Cpp,
+        "swift" => Lang::Swift,
+        "ex" | "exs" => Lang::Elixir,
+        "sh" | "bash" | "zsh" => Lang::Shell,
+        _ => return None,
+    })
+}
+
+/// Classify a repository-relative, `/`-separated path.
+pub fn classify(path: &str) -> FileKind {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let dir = lower.strip_suffix(name).unwrap_or("");
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let is_yaml = matches!(ext, "yml" | "yaml");
+
+    // CI definitions first: their paths are the most specific.
+    if is_yaml && (dir.ends_with(".github/workflows/") || dir == ".github/workflows/") {
+        return FileKind::Ci(CiSystem::GithubActions);
+    }
+    if name == ".gitlab-ci.yml"
+        || name == ".gitlab-ci.yaml"
+        || (is_yaml && dir.contains(".gitlab/ci/"))
+    {
+        return FileKind::Ci(CiSystem::GitlabCi);
+    }
+    if dir.ends_with(".circleci/") && is_yaml {
+        return FileKind::Ci(CiSystem::CircleCi);
+    }
+    if name == "jenkinsfile" || name.starts_with("jenkinsfile.") || ext == "jenkinsfile" {
+        return FileKind::Ci(CiSystem::Jenkins);
+    }
+    if name == "azure-pipelines.yml"
+        || name == "azure-pipelines.yaml"
+        || (is_yaml && dir.ends_with(".azure-pipelines/"))
+    {
+        return FileKind::Ci(CiSystem::AzurePipelines);
+    }
+    if name == "bitbucket-pipelines.yml" {
+        return FileKind::Ci(CiSystem::Bitbucket);
+    }
+    if is_yaml
+        && (dir.ends_with(".buildkite/") || name == "buildkite.yml" || name == "buildkite.yaml")
+    {
+        return FileKind::Ci(CiSystem::Buildkite);
+    }
+    if name == ".drone.yml" || name == ".drone.yaml" {
+        return FileKind::Ci(CiSystem::Drone);
+    }
+    if name == ".woodpecker.yml"
+        || name == ".woodpecker.yaml"
+        || (is_yaml && dir.ends_with(".woodpecker/"))
+    {
+        return FileKind::Ci(CiSystem::Woodpecker);
+    }
+    if name == ".travis.yml" {
+        return FileKind::Ci(CiSystem::Travis);
+    }
+    if name == "cloudbuild.yaml" || name == "cloudbuild.yml" || name == "cloudbuild.json" {
+        return FileKind::Ci(CiSystem::CloudBuild);
+    }
+    if is_yaml && dir.ends_with(".tekton/") {
+        return FileKind::Ci(CiSystem::Tekton);
+    }
+
+    match name {
+        "cargo.toml" => return FileKind::Manifest(Ecosystem::Cargo),
+        "package.json" => return FileKind::Manifest(Ecosystem::Npm),
+        "pyproject.toml" | "setup.py" | "setup.cfg" | "pipfile" => {
+            return FileKind::Manifest(Ecosystem::Python);
+        }
+        "go.mod" => return FileKind::Manifest(Ecosystem::Go),
+        "pom.xml" => return FileKind::Manifest(Ecosystem::Maven),
+        "build.gradle" | "build.gradle.kts" => return FileKind::Manifest(Ecosystem::Gradle),
+        "gemfile" => return FileKind::Manifest(Ecosystem::Ruby),
+        "composer.json" => return FileKind::Manifest(Ecosystem::Composer),
+        "cargo.lock" => return FileKind::Lockfile(Ecosystem::Cargo),
+        "package-lock.json"
+        | "npm-shrinkwrap.json"
+        | "yarn.lock"
+        | "pnpm-lock.yaml"
+        | "bun.lock" => {
+            return FileKind::Lockfile(Ecosystem::Npm);
+        }
+        "poetry.lock" | "uv.lock" | "pipfile.lock" | "pdm.lock" => {
+            return FileKind::Lockfile(Ecosystem::Python);
+        }
+        "go.sum" => return FileKind::Lockfile(Ecosystem::Go),
+        "gemfile.lock" => return FileKind::Lockfile(Ecosystem::Ruby),
+        "composer.lock" => return FileKind::Lockfile(Ecosystem::Composer),
+        "gradle.lockfile" => return FileKind::Lockfile(Ecosystem::Gradle),
+        "packages.lock.json" => return FileKind::Lockfile(Ecosystem::Nuget),
+        "codeowners" => return FileKind::Codeowners,
+        "catalog-info.yaml" | "catalog-info.yml" | ".opslevel.yml" | ".opslevel.yaml"
+        | "cortex.yaml" | "cortex.yml" => {
+            return FileKind::CatalogInfo;
+        }
+        "dependabot.yml" | "dependabot.yaml" | "renovate.json" | "renovate.json5"
+        | ".renovaterc" | ".renovaterc.json" => {
+            return FileKind::DependencyBot;
+        }
+        "chart.yaml" => return FileKind::HelmChart,
+        "docker-compose.yml" | "docker-compose.yaml" | "compose.yml" | "compose.yaml" => {
+            return FileKind::Compose;
+        }
+        "rust-toolchain"
+        | "rust-toolchain.toml"
+        | ".nvmrc"
+        | ".node-version"
+        | ".python-version"
+        | ".tool-versions"
+        | ".java-version"
+        | ".ruby-version"
+        | ".go-version"
+        | ".terraform-version" => {
+            return FileKind::Toolchain;
+        }
+        "makefile" | "gnumakefile" | "justfile" | "taskfile.yml" | "taskfile.yaml" => {
+            return FileKind::Makefile;
+        }
+        "shipshape.toml" => return FileKind::ShipshapeConfig,
+        "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" => return FileKind::KeyMaterial,
+        _ => {}
+    }
+    if name.starts_with("requirements") && (ext == "txt" || ext == "in") {
+        return FileKind::Manifest(Ecosystem::Python);
+    }
+    if ext == "csproj" || ext == "fsproj" || ext == "vbproj" {
+        return FileKind::Manifest(Ecosystem::Nuget);
+    }
+    if name == "dockerfile"
+        || name == "containerfile"
+        || name.starts_with("dockerfile.")
+        || name.ends_with(".dockerfile")
+    {
+        return FileKind::Dockerfile;
+    }
+    if (name.starts_with("docker-compose.") || name.starts_with("compose.")) && is_yaml {
+        return FileKind::Compose;
+    }
+    let env_template = [
+        "example", "sample", "template", "dist", "defaults", "schema", "tpl",
+    ];
+    if (name == ".env" || name.starts_with(".env.") || name.ends_with(".env"))
+        && !env_template.contains(&ext)
+    {
+        return FileKind::EnvFile;
+    }
+    if matches!(
+        ext,
+        "pem" | "key" | "p12" | "pfx" | "jks" | "keystore" | "ppk"
+    ) {
+        return FileKind::KeyMaterial;
+    }
+    if matches!(ext, "tf" | "hcl") {
+        return FileKind::Terraform;
+    }
+    // Helm chart contents.
+    if dir.contains("/templates/") || dir.starts_with("templates/") {
+        if is_yaml || ext == "tpl" {
+            return FileKind::HelmTemplate;
+        }
+    }
+    if name.starts_with("values") && is_yaml {
+        return FileKind::HelmValues;
+    }
+    if dir.contains("migrations/")
+        || dir.contains("migrate/")
+        || dir.contains("db/migrate")
+        || dir.contains("alembic/versions")
+        || dir.contains("changelog/") && dir.contains("db")
+    {
+        if matches!(
+            ext,
+            "sql" | "py" | "rb" | "js" | "ts" | "go" | "xml" | "yaml" | "yml"
+        ) {
+            return FileKind::Migration;
+        }
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    let is_doc_ext =
+        matches!(ext, "md" | "markdown" | "rst" | "adoc" | "txt" | "org") || !name.contains('.');
+    if is_doc_ext || name.starts_with("license") || name.starts_with("copying") {
+        match stem {
+            "readme" => return FileKind::Readme,
+            "license" | "licence" | "copying" | "unlicense" => return FileKind::License,
+            "changelog" | "changes" | "history" | "news" | "releases" | "release-notes" => {
+                return FileKind::Changelog;
+            }
+            "contributing" => return FileKind::Contributing,
+            "security" => return FileKind::SecurityPolicy,
+            _ => {}
+        }
+    }
+    if name.starts_with("license-") || name.starts_with("license_") {
+        return FileKind::License;
+    }
+    if (name.starts_with("openapi") || name.starts_with("swagger") || name.starts_with("asyncapi"))
+        && (is_yaml || ext == "json")
+    {
+        return FileKind::ApiSpec;
+    }
+    if matches!(ext, "proto" | "graphql" | "graphqls" | "gql") {
+        return FileKind::ApiSpec;
+    }
+    if let Some(lang) = lang_of_ext(ext) {
+        return FileKind::Source(lang);
+    }
+    if matches!(ext, "md" | "markdown" | "rst" | "adoc") {
+        return FileKind::Doc;
+    }
+    if ext == "json" && (dir.contains("dashboard") || name.contains("dashboard")) {
+        return FileKind::GrafanaDashboard;
+    }
+    if ext == "jsonnet" || ext == "libsonnet" {
+        if dir.contains("dashboard") || name.contains("dashboard") {
+            return FileKind::GrafanaDashboard;
+        }
+    }
+    if is_yaml {
+        return FileKind::Yaml;
+    }
+    FileKind::Other
+}
+
+/// Refine a generic YAML file by its content (called with the first few KiB).
+pub fn refine_yaml(path: &str, head: &str) -> FileKind {
+    let has_line = |needle: &str| head.lines().any(|l| l.trim_start().starts_with(needle));
+    if has_line("apiVersion:") && has_line("kind:") {
+        if head.contains("openslo/")
+            || head.contains("sloth.slok.dev")
+            || head.contains("pyrra.dev")
+        {
+            return FileKind::Slo;
+        }
+        if head.contains("kind: PrometheusRule") {
+            return FileKind::PrometheusRules;
+        }
+        if head.contains("kind: Kustomization") {
+            return FileKind::Kubernetes;
+        }
+        return FileKind::Kubernetes;
+    }
+    if has_line("groups:") && (head.contains("alert:") || head.contains("record:")) {
+        return FileKind::PrometheusRules;
+    }
+    if has_line("service:") && has_line("slos:") {
+        return FileKind::Slo;
+    }
+    if has_line("services:") && (head.contains("image:") || head.contains("build:")) {
+        return FileKind::Compose;
+    }
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("kustomization.") {
+        return FileKind::Kubernetes;
+    }
+    FileKind::Yaml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_common_paths() {
+        let cases = [
+            (
+                ".github/workflows/ci.yml",
+                FileKind::Ci(CiSystem::GithubActions),
+            ),
+            (".gitlab-ci.yml", FileKind::Ci(CiSystem::GitlabCi)),
+            ("Jenkinsfile", FileKind::Ci(CiSystem::Jenkins)),
+            ("svc/Dockerfile", FileKind::Dockerfile),
+            ("Dockerfile.prod", FileKind::Dockerfile),
+            ("Cargo.toml", FileKind::Manifest(Ecosystem::Cargo)),
+            ("web/package-lock.json", FileKind::Lockfile(Ecosystem::Npm)),
+            (
+                "requirements-dev.txt",
+                FileKind::Manifest(Ecosystem::Python),
+            ),
+            ("README.md", FileKind::Readme),
+            ("LICENSE", FileKind::License),
+            ("LICENSE-MIT", FileKind::License),
+            ("CHANGELOG.md", FileKind::Changelog),
+            (".github/CODEOWNERS", FileKind::Codeowners),
+            ("src/main.rs", FileKind::Source(Lang::Rust)),
+            (".env", FileKind::EnvFile),
+            (".env.production", FileKind::EnvFile),
+            (".env.example", FileKind::Other),
+            (".env.sample", FileKind::Other),
+            ("config/prod.env", FileKind::EnvFile),
+            ("certs/server.pem", FileKind::KeyMaterial),
+            ("deploy/app.yaml", FileKind::Yaml),
+            ("chart/templates/deploy.yaml", FileKind::HelmTemplate),
+            ("db/migrations/001_init.sql", FileKind::Migration),
+            ("api/openapi.yaml", FileKind::ApiSpec),
+            ("docs/SECURITY.md", FileKind::SecurityPolicy),
+            ("rust-toolchain.toml", FileKind::Toolchain),
+        ];
+        for (path, want) in cases {
+            assert_eq!(classify(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn refines_yaml_by_content() {
+        assert_eq!(
+            refine_yaml("a.yaml", "apiVersion: apps/v1\nkind: Deployment\n"),
+            FileKind::Kubernetes
+        );
+        assert_eq!(
+            refine_yaml("r.yaml", "groups:\n- name: x\n  rules:\n  - alert: Down\n"),
+            FileKind::PrometheusRules
+        );
+        assert_eq!(refine_yaml("x.yaml", "foo: bar\n"), FileKind::Yaml);
+    }
+}

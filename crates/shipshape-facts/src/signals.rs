@@ -1,0 +1,165 @@
+//! Signals found in source code during the walk.
+//!
+//! Source files are not kept in memory: as each one is read, one multi-pattern
+//! pass (regex-automata's `meta::Regex::new_many`, linear time) records the few
+//! things checks ask about — health routes, shutdown handling, disabled TLS
+//! verification, outbound HTTP calls and timeouts — with their line.
+
+use regex_automata::meta::Regex;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+/// What a signal says about the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignalKind {
+    /// An HTTP route whose path is a health/readiness path, or a gRPC health service.
+    HealthRoute,
+    /// SIGTERM handling or graceful server shutdown.
+    Shutdown,
+    /// TLS certificate verification switched off.
+    TlsVerifyDisabled,
+    /// An outbound HTTP client call or client construction.
+    HttpClient,
+    /// A timeout set on an HTTP client or request.
+    HttpTimeout,
+}
+
+/// One signal with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignalHit {
+    pub kind: SignalKind,
+    pub path: String,
+    pub line: u32,
+    /// The matched text (at most 120 bytes).
+    pub text: String,
+    /// True when the file looks like test code (tests/, *_test.go, test_*.py, spec/...).
+    pub in_test: bool,
+}
+
+const PATTERNS: &[(SignalKind, &str)] = &[
+    (
+        SignalKind::HealthRoute,
+        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|livez|livenessz?|readyz|ready|readiness|liveness|ping|actuator/health)(?:/[A-Za-z_-]+)?)["'`]"#,
+    ),
+    (
+        SignalKind::HealthRoute,
+        r"grpc\.health\.v1|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(",
+    ),
+    (
+        SignalKind::Shutdown,
+        r#"SIGTERM|signal\.Notify(?:Context)?\(|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal|signal::ctrl_c|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping"#,
+    ),
+    (
+        SignalKind::TlsVerifyDisabled,
+        r#"verify\s*=\s*False|InsecureSkipVerify\s*:\s*true|rejectUnauthorized\s*:\s*false|danger_accept_invalid_certs\(\s*true|danger_accept_invalid_hostnames\(\s*true|NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*['"]?0|_create_unverified_context|ssl\.CERT_NONE|check_hostname\s*=\s*False|SSL_VERIFY_NONE|VERIFY_NONE|TrustAllCerts|NoopHostnameVerifier|ServerCertificateCustomValidationCallback\s*=\s*\(?[^;\n]*=>\s*true|\bcurl\b[^\n|;&]*\s(?:-k|--insecure)\b|\bwget\b[^\n|;&]*--no-check-certificate"#,
+    ),
+    (
+        SignalKind::HttpClient,
+        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(|\bfetch\(|new HttpClient\(|RestTemplate\(|WebClient\.(?:create|builder)\(|OkHttpClient|Faraday\.new|Net::HTTP\.",
+    ),
+    (
+        SignalKind::HttpTimeout,
+        r"(?i)timeout\s*[=:]|\.timeout\(|Timeout:\s|setConnectTimeout|setReadTimeout|connect_timeout|read_timeout|AbortSignal\.timeout|signal:\s*AbortSignal|WithTimeout\(|responseTimeout|callTimeout",
+    ),
+];
+
+fn regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let pats: Vec<&str> = PATTERNS.iter().map(|(_, p)| *p).collect();
+        // The patterns are constants covered by tests; failure here is a programming error.
+        Regex::new_many(&pats).expect("signal patterns compile")
+    })
+}
+
+/// True when a path looks like test code.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    lower.starts_with("test/")
+        || lower.starts_with("tests/")
+        || lower.contains("/test/")
+        || lower.contains("/tests/")
+        || lower.contains("/testdata/")
+        || lower.contains("/__tests__/")
+        || lower.starts_with("spec/")
+        || lower.contains("/spec/")
+        || lower.contains("/fixtures/")
+        || lower.starts_with("fixtures/")
+        || name.ends_with("_test.go")
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.ends_with("tests.rs")
+        || name.ends_with("test.java")
+        || name.ends_with("tests.cs")
+}
+
+/// Scan one source file's bytes for signals, appending hits.
+pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
+    let re = regex();
+    let in_test = is_test_path(path);
+    // Lines are counted incrementally: matches arrive in increasing order.
+    let (mut line, mut counted_to) = (1u32, 0usize);
+    for m in re.find_iter(bytes) {
+        let kind = PATTERNS[m.pattern().as_usize()].0;
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count() as u32;
+        counted_to = m.start();
+        let end = m.end().min(m.start() + 120);
+        out.push(SignalHit {
+            kind,
+            path: path.to_string(),
+            line,
+            text: String::from_utf8_lossy(&bytes[m.start()..end]).into_owned(),
+            in_test,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<(SignalKind, u32)> {
+        let mut out = vec![];
+        scan("src/app.py", src.as_bytes(), &mut out);
+        out.into_iter().map(|h| (h.kind, h.line)).collect()
+    }
+
+    #[test]
+    fn finds_health_routes_in_many_frameworks() {
+        for src in [
+            r#"app.get("/healthz", handler)"#,
+            r#"Router::new().route("/health", get(ok))"#,
+            r#"@app.get('/readyz')"#,
+            r#"http.HandleFunc("/livez", live)"#,
+            r#"@GetMapping("/actuator/health")"#,
+            "router.GET(`/ping`, pong)",
+        ] {
+            assert_eq!(
+                kinds(src).first().map(|k| k.0),
+                Some(SignalKind::HealthRoute),
+                "{src}"
+            );
+        }
+        assert!(kinds(r#"app.get("/healthy-food", h)"#).is_empty());
+    }
+
+    #[test]
+    fn finds_shutdown_and_tls_with_lines() {
+        let src = "a\nsignal.Notify(c, syscall.SIGTERM)\nx\nrequests.get(u, verify=False)\n";
+        let k = kinds(src);
+        assert!(k.contains(&(SignalKind::Shutdown, 2)));
+        assert!(k.contains(&(SignalKind::TlsVerifyDisabled, 4)));
+        assert!(k.contains(&(SignalKind::HttpClient, 4)));
+    }
+
+    #[test]
+    fn test_paths() {
+        assert!(is_test_path("pkg/server_test.go"));
+        assert!(is_test_path("tests/test_api.py"));
+        assert!(!is_test_path("src/server.go"));
+    }
+}

@@ -1,0 +1,371 @@
+//! The single parallel walk that builds [`Facts`].
+
+use crate::kind::{self, FileKind};
+use crate::{Facts, git};
+use crate::{FileEntry, WalkStats, signals};
+use shipshape_model::{Diagnostic, DiagnosticLevel};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Called with every readable file's path and bytes during the walk (e.g. the
+/// secret scanner). Must be cheap to call from many threads.
+pub type ContentHook<'a> = &'a (dyn Fn(&str, &[u8]) + Sync);
+
+/// How to walk.
+#[derive(Clone)]
+pub struct WalkOptions<'a> {
+    /// Files larger than this are listed but not read (default 1 MiB).
+    pub max_file_size: u64,
+    /// Lockfiles may be larger (default 64 MiB).
+    pub max_lockfile_size: u64,
+    /// Glob patterns (repository-relative) of paths to leave out.
+    pub excludes: Vec<String>,
+    /// Walk vendored trees (node_modules, vendor, third_party...) too.
+    pub include_vendored: bool,
+    /// Worker threads (0 = one per core).
+    pub threads: usize,
+    /// Receives the count of files seen so far, about every 1,000 files.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    pub hook: Option<ContentHook<'a>>,
+}
+
+impl Default for WalkOptions<'_> {
+    fn default() -> Self {
+        WalkOptions {
+            max_file_size: 1024 * 1024,
+            max_lockfile_size: 64 * 1024 * 1024,
+            excludes: Vec::new(),
+            include_vendored: false,
+            threads: 0,
+            progress: None,
+            hook: None,
+        }
+    }
+}
+
+/// Why the walk could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkError {
+    #[error("{path}: {source}")]
+    Root {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a directory: give the root of a repository")]
+    NotADirectory { path: PathBuf },
+    #[error("invalid exclude pattern `{pattern}`: {message}")]
+    Exclude { pattern: String, message: String },
+}
+
+/// Directory names skipped unless vendored trees are included.
+const VENDORED: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "third_party",
+    "third-party",
+    "bower_components",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".terraform",
+    ".mypy_cache",
+    ".pytest_cache",
+];
+
+/// Generic YAML files up to this size are kept (otel collector configs, alertmanager...).
+const GENERIC_YAML_KEEP: u64 = 64 * 1024;
+
+#[derive(Default)]
+struct Acc {
+    files: Vec<FileEntry>,
+    texts: Vec<(String, Arc<str>)>,
+    signals: Vec<signals::SignalHit>,
+    skipped: HashMap<&'static str, Vec<String>>,
+    bytes: u64,
+}
+
+impl Acc {
+    fn merge(&mut self, other: Acc) {
+        self.files.extend(other.files);
+        self.texts.extend(other.texts);
+        self.signals.extend(other.signals);
+        for (k, v) in other.skipped {
+            self.skipped.entry(k).or_default().extend(v);
+        }
+        self.bytes += other.bytes;
+    }
+}
+
+struct Local<'a> {
+    shared: &'a Mutex<Acc>,
+    acc: Acc,
+}
+
+impl Drop for Local<'_> {
+    fn drop(&mut self) {
+        let acc = std::mem::take(&mut self.acc);
+        // A poisoned lock means another walker thread panicked; keep what we have.
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.merge(acc);
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// Walk `root` once and build its facts.
+pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
+    let meta = std::fs::metadata(root).map_err(|source| WalkError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(WalkError::NotADirectory {
+            path: root.to_path_buf(),
+        });
+    }
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut gs = globset::GlobSetBuilder::new();
+    for pattern in &opts.excludes {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| WalkError::Exclude {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
+        gs.add(glob);
+    }
+    let excludes = gs.build().map_err(|e| WalkError::Exclude {
+        pattern: opts.excludes.join(", "),
+        message: e.to_string(),
+    })?;
+
+    let include_vendored = opts.include_vendored;
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".shipshapeignore")
+        .threads(opts.threads)
+        .filter_entry(move |e| {
+            let name = e.file_name().to_string_lossy();
+            if e.file_type().is_some_and(|t| t.is_dir()) {
+                if name == ".git" || name == ".hg" || name == ".svn" {
+                    return false;
+                }
+                if !include_vendored {
+                    if VENDORED.contains(&name.as_ref()) {
+                        return false;
+                    }
+                    // Build output directories mark themselves with CACHEDIR.TAG.
+                    if e.path().join("CACHEDIR.TAG").exists() {
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+
+    let shared = Mutex::new(Acc::default());
+    let seen = AtomicU64::new(0);
+    let walk_errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let mut local = Local {
+            shared: &shared,
+            acc: Acc::default(),
+        };
+        let (excludes, root, canonical_root, seen, walk_errors) =
+            (&excludes, root, &canonical_root, &seen, &walk_errors);
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    walk_errors
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(err.to_string());
+                    return ignore::WalkState::Continue;
+                }
+            };
+            if entry.depth() == 0 {
+                return ignore::WalkState::Continue;
+            }
+            let rel = rel_path(root, entry.path());
+            if entry.path_is_symlink() {
+                let why = match std::fs::canonicalize(entry.path()) {
+                    Err(_) => Some("broken or looping symbolic link"),
+                    Ok(t) if !t.starts_with(canonical_root) => {
+                        Some("symbolic link pointing outside the root")
+                    }
+                    // A link inside the tree: its target is walked on its own.
+                    Ok(_) => None,
+                };
+                if let Some(why) = why {
+                    local.acc.skipped.entry(why).or_default().push(rel);
+                }
+                return ignore::WalkState::Continue;
+            }
+            let Some(ft) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if !ft.is_file() {
+                return ignore::WalkState::Continue;
+            }
+            if !excludes.is_empty() && excludes.is_match(&rel) {
+                return ignore::WalkState::Continue;
+            }
+            let n = seen.fetch_add(1, Ordering::Relaxed) + 1;
+            if n % 1000 == 0 {
+                if let Some(p) = opts.progress {
+                    p(n);
+                }
+            }
+            process_file(&mut local.acc, entry.path(), rel, opts);
+            ignore::WalkState::Continue
+        })
+    });
+
+    let acc = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut diagnostics = Vec::new();
+    let mut skipped_total = 0u64;
+    let mut reasons: Vec<_> = acc.skipped.into_iter().collect();
+    reasons.sort();
+    for (reason, mut paths) in reasons {
+        paths.sort();
+        skipped_total += paths.len() as u64;
+        let examples: Vec<&str> = paths.iter().take(5).map(String::as_str).collect();
+        let more = paths.len().saturating_sub(examples.len());
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            code: "skipped-file".into(),
+            message: format!(
+                "{} file(s) skipped: {reason} ({}{})",
+                paths.len(),
+                examples.join(", "),
+                if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            path: examples.first().map(|s| s.to_string()),
+        });
+    }
+    for err in walk_errors.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        skipped_total += 1;
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            code: "walk-error".into(),
+            message: err,
+            path: None,
+        });
+    }
+    let git = match git::read(root) {
+        Ok(g) => g,
+        Err(e) => {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                code: "git-unreadable".into(),
+                message: format!("git metadata could not be read: {e}"),
+                path: None,
+            });
+            None
+        }
+    };
+    let stats = WalkStats {
+        files: acc.files.len() as u64,
+        bytes_read: acc.bytes,
+        skipped: skipped_total,
+    };
+    Ok(Facts::from_parts(
+        root.to_path_buf(),
+        acc.files,
+        acc.texts.into_iter().collect(),
+        acc.signals,
+        git,
+        diagnostics,
+        stats,
+    ))
+}
+
+fn process_file(acc: &mut Acc, path: &Path, rel: String, opts: &WalkOptions) {
+    let mut kind = kind::classify(&rel);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let limit = if matches!(kind, FileKind::Lockfile(_)) {
+        opts.max_lockfile_size
+    } else {
+        opts.max_file_size
+    };
+    let mut entry = FileEntry {
+        path: rel,
+        size,
+        kind,
+        unread: true,
+    };
+    if size > limit {
+        acc.skipped
+            .entry("larger than the size limit (raise `max-file-size` to read them)")
+            .or_default()
+            .push(entry.path.clone());
+        acc.files.push(entry);
+        return;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let why: &'static str = match e.kind() {
+                std::io::ErrorKind::PermissionDenied => "permission denied",
+                _ => "unreadable",
+            };
+            acc.skipped.entry(why).or_default().push(entry.path.clone());
+            acc.files.push(entry);
+            return;
+        }
+    };
+    acc.bytes += bytes.len() as u64;
+    entry.unread = false;
+    if let Some(hook) = opts.hook {
+        hook(&entry.path, &bytes);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, head).is_some() {
+        // Binary: classified by name only, never kept as text.
+        acc.files.push(entry);
+        return;
+    }
+    if kind == FileKind::Yaml {
+        let head_text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+        kind = kind::refine_yaml(&entry.path, &head_text);
+        entry.kind = kind;
+    }
+    if matches!(
+        kind,
+        FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) | FileKind::Dockerfile
+    ) {
+        signals::scan(&entry.path, &bytes, &mut acc.signals);
+    }
+    let keep = kind.keeps_text() || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP);
+    if keep {
+        let text: Arc<str> = match String::from_utf8(bytes) {
+            Ok(s) => Arc::from(s),
+            Err(e) => Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        };
+        acc.texts.push((entry.path.clone(), text));
+    }
+    acc.files.push(entry);
+}
