@@ -1,0 +1,498 @@
+//! False-positive control: decides whether a candidate match is a placeholder, an example,
+//! a documentation key, a reference to a variable, a hash or an identifier rather than a
+//! secret.
+//!
+//! Pure functions of the candidate's bytes, its line and its rule class; no I/O. Checks
+//! that need the shape of the value (entropy, character classes, hashes, UUIDs) apply only
+//! to the generic rules, because a token with a distinctive prefix is a secret whatever
+//! its alphabet.
+
+use crate::rules::RuleClass;
+
+/// Keys published in vendor documentation; never real credentials.
+const DOCUMENTATION_KEYS: &[&str] = &[
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AKIAI44QH8DHBEXAMPLE",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "pk_test_TYooMQauvdEDq54NiTphI7jx",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    "sk_test_51H5",
+    "rk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "whsec_test_secret",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "xoxb-not-a-real-token-this-will-not-work",
+    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+    "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",
+];
+
+/// Words that mark a value as a stand-in; matched case-insensitively inside short values.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "dummy",
+    "redacted",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "yourpass",
+    "xxxx",
+    "sample",
+    "fake",
+    "insert",
+    "replace",
+    "notreal",
+    "not_real",
+    "not-a-real",
+    "foobar",
+    "lorem",
+    "<",
+    ">",
+    "****",
+    "....",
+    "${",
+    "{{",
+    "%(",
+];
+
+/// Default or demo passwords that appear in compose files and tutorials.
+const DEFAULT_PASSWORDS: &[&str] = &[
+    "password",
+    "passw0rd",
+    "pass",
+    "secret",
+    "root",
+    "admin",
+    "postgres",
+    "mysql",
+    "guest",
+    "test",
+    "testing",
+    "user",
+    "pwd",
+    "changeme",
+    "example",
+    "redis",
+    "mongo",
+    "rabbitmq",
+    "default",
+    "letmein",
+    "qwerty",
+    "toor",
+    "dev",
+    "development",
+    "local",
+    "localhost",
+];
+
+/// Key-name fragments that say the value is not itself a secret.
+const NON_SECRET_KEY_PARTS: &[&str] = &[
+    "_name",
+    "-name",
+    ".name",
+    "name",
+    "_id",
+    "-id",
+    "_url",
+    "-url",
+    "_uri",
+    "_path",
+    "_file",
+    "_type",
+    "_length",
+    "_len",
+    "_size",
+    "_count",
+    "_header",
+    "_env",
+    "_var",
+    "_field",
+    "_ttl",
+    "_expir",
+    "_endpoint",
+    "_hash",
+    "hash",
+    "sha",
+    "digest",
+    "checksum",
+    "_policy",
+    "_format",
+    "_prefix",
+    "_regex",
+    "_pattern",
+    "_mode",
+    "_version",
+    "_provider",
+    "_key_id",
+    "_ref",
+    "_label",
+    "_method",
+    "_timeout",
+    "_dir",
+    "_template",
+    "_manager",
+    "_store",
+    "_rotation",
+    "_limit",
+    "_enabled",
+    "_required",
+    "_min",
+    "_max",
+    "tokenizer",
+    "_class",
+    "_param",
+    "_placeholder",
+    "_hint",
+    "_description",
+    "_title",
+    "_input",
+    "_column",
+];
+
+/// Shannon entropy of `bytes` in bits per byte.
+pub fn shannon_entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[usize::from(b)] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Why a candidate was dropped; `None` when it stands as a secret. `key` is the name the
+/// value was assigned to (generic rules), `next` the byte after the value.
+pub fn decoy_reason(
+    class: RuleClass,
+    secret: &[u8],
+    key: Option<&[u8]>,
+    next: Option<u8>,
+) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(secret);
+    if DOCUMENTATION_KEYS.iter().any(|k| text.contains(k)) {
+        return Some("documentation key");
+    }
+    let lower = text.to_ascii_lowercase();
+    match class {
+        RuleClass::PrivateKey => {
+            if distinct_bytes(secret) < 16 || lower.contains("...") {
+                return Some("placeholder key body");
+            }
+            None
+        }
+        RuleClass::UriPassword => {
+            if DEFAULT_PASSWORDS.contains(&lower.as_str())
+                || is_placeholder(&lower)
+                || lower.starts_with('$')
+                || lower.starts_with("%(")
+                || lower.starts_with("%{")
+                || is_repetitive(secret)
+            {
+                return Some("placeholder or default password");
+            }
+            None
+        }
+        RuleClass::Token => {
+            if is_placeholder(&lower) || is_repetitive(secret) || has_sequence(secret) {
+                return Some("placeholder");
+            }
+            None
+        }
+        RuleClass::Generic => {
+            if is_placeholder(&lower) || is_repetitive(secret) || has_sequence(secret) {
+                return Some("placeholder");
+            }
+            if let Some(key) = key {
+                let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                if NON_SECRET_KEY_PARTS.iter().any(|p| key.ends_with(p))
+                    || [
+                        "hash",
+                        "sha",
+                        "digest",
+                        "checksum",
+                        "integrity",
+                        "tokenizer",
+                    ]
+                    .iter()
+                    .any(|p| key.contains(p))
+                {
+                    return Some("key names a non-secret value");
+                }
+            }
+            if matches!(next, Some(b'(' | b'[')) {
+                return Some("function call or expression");
+            }
+            generic_value_reason(&text)
+        }
+    }
+}
+
+/// Value-shape checks for generic assignments.
+fn generic_value_reason(value: &str) -> Option<&'static str> {
+    let lower = value.to_ascii_lowercase();
+    let bytes = value.as_bytes();
+    if ["$", "%(", "%{", "#{", "@{", "&{"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Some("reference, path or expression");
+    }
+    for marker in [
+        "process.env",
+        "os.environ",
+        "getenv",
+        "env.",
+        "environ",
+        "secrets.",
+        "vault:",
+        "://",
+        "settings.",
+        "config.",
+        "params.",
+        "values.",
+        "var.",
+        "local.",
+        "self.",
+        "this.",
+    ] {
+        if lower.contains(marker) {
+            return Some("reference to a variable or URL");
+        }
+    }
+    if ["sha1-", "sha256-", "sha384-", "sha512-", "md5-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Some("integrity hash");
+    }
+    if is_uuid(bytes) {
+        return Some("UUID");
+    }
+    if is_identifier_path(bytes) {
+        return Some("identifier");
+    }
+    if [
+        "true",
+        "false",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "bearer",
+        "basic",
+    ]
+    .iter()
+    .any(|w| lower == *w)
+    {
+        return Some("keyword");
+    }
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    let has_alpha = bytes.iter().any(u8::is_ascii_alphabetic);
+    let has_symbol = bytes.iter().any(|b| !b.is_ascii_alphanumeric());
+    let entropy = shannon_entropy(bytes);
+    if !has_alpha {
+        // Numbers, dates and versions; a digits-only secret is too weak to tell apart.
+        return Some("no letters");
+    }
+    if !has_digit && !has_symbol {
+        // All letters: only long, high-entropy strings are random enough to be keys.
+        if bytes.len() < 12 || entropy < 3.5 || is_camel_or_words(bytes) {
+            return Some("word or identifier");
+        }
+        return None;
+    }
+    if is_word_like(value) {
+        return Some("words");
+    }
+    None
+}
+
+/// True when the value looks like a placeholder: a placeholder word, or nothing but `x`.
+fn is_placeholder(lower: &str) -> bool {
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        // Long random bodies (keys, long tokens) can contain short words by chance.
+        return lower.len() <= 120 || lower.contains("xxxxxxxx") || lower.contains("example");
+    }
+    false
+}
+
+fn distinct_bytes(bytes: &[u8]) -> usize {
+    let mut seen = [false; 256];
+    bytes.iter().for_each(|&b| seen[usize::from(b)] = true);
+    seen.iter().filter(|&&s| s).count()
+}
+
+/// Few distinct characters, or a long run of one character.
+fn is_repetitive(bytes: &[u8]) -> bool {
+    if bytes.len() >= 8 && distinct_bytes(bytes) <= 4 {
+        return true;
+    }
+    let mut run = 1usize;
+    let mut longest = 1usize;
+    for w in bytes.windows(2) {
+        if w[0] == w[1] {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 1;
+        }
+    }
+    longest >= 6.max(bytes.len() / 4)
+}
+
+/// An ascending or descending run such as `123456`, `abcdef`, `987654`.
+fn has_sequence(bytes: &[u8]) -> bool {
+    let mut up = 1usize;
+    let mut down = 1usize;
+    for w in bytes.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let alnum = a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric();
+        up = if alnum && b == a.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if alnum && a == b.wrapping_add(1) {
+            down + 1
+        } else {
+            1
+        };
+        if up >= 6 || down >= 6 {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_uuid(bytes: &[u8]) -> bool {
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// `config.db.password`, `self.token`, `SomeClass::CONST`: dotted identifiers.
+fn is_identifier_path(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let parts: Vec<&str> = text.split(['.', ':']).filter(|p| !p.is_empty()).collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.bytes()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+                && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && !p.bytes().any(|c| c.is_ascii_digit())
+        })
+}
+
+/// `getPasswordFromVault`, `my_secret_name`: letters forming camel-case or snake words.
+fn is_camel_or_words(bytes: &[u8]) -> bool {
+    let humps = bytes
+        .windows(2)
+        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        .count();
+    // Random letters switch case about every other character; identifiers rarely do.
+    let switches = bytes
+        .windows(2)
+        .filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase())
+        .count();
+    humps <= 4 && switches * 3 <= bytes.len()
+}
+
+/// `my-app-db-creds-v2`, `prod_api_key_2024`: every segment is a word or short.
+fn is_word_like(value: &str) -> bool {
+    let segments: Vec<&str> = value
+        .split(['-', '_', '.', '/', ':', ' '])
+        .filter(|s| !s.is_empty())
+        .collect();
+    segments.len() >= 2
+        && segments.iter().all(|s| {
+            s.len() <= 3
+                || s.bytes().all(|b| b.is_ascii_lowercase())
+                || s.bytes().all(|b| b.is_ascii_uppercase())
+                || s.bytes().all(|b| b.is_ascii_digit()) && s.len() <= 8
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_bounds() {
+        assert_eq!(shannon_entropy(b""), 0.0);
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders_and_shapes() {
+        let g = RuleClass::Generic;
+        for v in [
+            "${API_KEY}",
+            "xxxxxxxxxxxx",
+            "<your-api-key>",
+            "changeme123",
+            "aaaaaaaaaaaa",
+            "1234567890ab",
+            "sha512-abcXYZ0123==",
+            "config.secret.value",
+            "my-app-db-creds-v2",
+            "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+            "getPasswordFromVault",
+            "20240101",
+            "process.env.TOKEN",
+        ] {
+            assert!(
+                decoy_reason(g, v.as_bytes(), None, None).is_some(),
+                "{v} should be a decoy"
+            );
+        }
+        for v in ["S3cr3tP@ssw0rd!", "a8F2kL9qZx3mB7vT", "Tr0ub4dor&3x"] {
+            assert_eq!(
+                decoy_reason(g, v.as_bytes(), None, None),
+                None,
+                "{v} should stand"
+            );
+        }
+        assert!(decoy_reason(g, b"a8F2kL9qZx3mB7vT", Some(b"password_hash"), None).is_some());
+        assert!(decoy_reason(g, b"a8F2kL9qZx3mB7vT", Some(b"token_name"), None).is_some());
+        assert!(decoy_reason(g, b"getTokenValue2", None, Some(b'(')).is_some());
+    }
+
+    #[test]
+    fn documentation_keys_and_defaults() {
+        assert!(decoy_reason(RuleClass::Token, b"AKIAIOSFODNN7EXAMPLE", None, None).is_some());
+        assert!(
+            decoy_reason(
+                RuleClass::Token,
+                b"sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+                None,
+                None
+            )
+            .is_some()
+        );
+        assert!(decoy_reason(RuleClass::UriPassword, b"postgres", None, None).is_some());
+        assert!(decoy_reason(RuleClass::UriPassword, b"${DB_PASS}", None, None).is_some());
+        assert_eq!(
+            decoy_reason(RuleClass::UriPassword, b"q9Zr!x2Lw", None, None),
+            None
+        );
+    }
+}
