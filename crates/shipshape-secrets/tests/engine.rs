@@ -1,0 +1,232 @@
+//! Engine behaviour: positions, redaction never leaking a secret, false-positive controls,
+//! allow comments, path allowlist, binary files, baselines and custom rules.
+
+use shipshape_secrets::synth::{Rng, expand};
+use shipshape_secrets::{Baseline, CustomRule, Engine, Error};
+
+fn engine() -> Engine {
+    Engine::new(&[], &[]).expect("built-in rules compile")
+}
+
+fn planted(seed: u64) -> String {
+    expand("ghp_{an:36}", &mut Rng::new(seed)).text
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+}
+
+#[test]
+fn reports_one_based_line_and_character_column() {
+    let secret = planted(1);
+    let text = format!("first line\n# é comment\n  token: «{secret}»\n");
+    let found = engine().scan("cfg.yaml", text.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    let m = &found[0];
+    assert_eq!(
+        (m.rule_id.as_str(), m.line, m.end_line),
+        ("github-pat", 3, 3)
+    );
+    // `  token: «` is 10 characters (the guillemet is one character, two bytes).
+    assert_eq!(m.column, 11);
+    assert_eq!(&text.as_bytes()[m.start..m.end], secret.as_bytes());
+    assert_eq!(m.redacted, "ghp_…(40 chars)");
+    assert_eq!(m.snippet, "  token: «ghp_…(40 chars)»");
+    assert_eq!(m.fingerprint.len(), 64);
+}
+
+#[test]
+fn no_output_form_contains_the_secret() {
+    let secrets = [
+        planted(2),
+        expand("sk_live_{an:30}", &mut Rng::new(3)).text,
+        expand("{pw:16}", &mut Rng::new(4)).text,
+    ];
+    let text = format!(
+        "GITHUB_TOKEN={} STRIPE={}\ndb_password = \"{}\"\n",
+        secrets[0], secrets[1], secrets[2]
+    );
+    let found = engine().scan("app.env", text.as_bytes());
+    assert_eq!(found.len(), 3, "{found:?}");
+    let json = serde_json::to_string(&found).expect("serialises");
+    let debug = format!("{found:?}");
+    let display: String = found.iter().map(|m| format!("{m}\n")).collect();
+    let finding = format!(
+        "{:?}",
+        found.iter().map(|m| m.to_finding()).collect::<Vec<_>>()
+    );
+    let baseline = Baseline::from_matches(&found).to_json();
+    for s in &secrets {
+        for (what, out) in [
+            ("json", &json),
+            ("debug", &debug),
+            ("display", &display),
+            ("finding", &finding),
+            ("baseline", &baseline),
+        ] {
+            assert!(!out.contains(s.as_str()), "{what} output leaks a secret");
+        }
+    }
+    // Two secrets on one line: each snippet redacts both.
+    assert!(
+        found[0].snippet.contains("ghp_…(40 chars)")
+            && found[0].snippet.contains("sk_l…(38 chars)")
+    );
+}
+
+#[test]
+fn false_positive_controls() {
+    let text = [
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "stripe_key = sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "api_key = \"${API_KEY}\"",
+        "token: {{ .Values.token }}",
+        "password = os.environ[\"DB_PASSWORD\"]",
+        "const secret = process.env.JWT_SECRET;",
+        "export TOKEN=$TOKEN",
+        "api_key = \"<your-api-key>\"",
+        "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "password: changeme",
+        "secret: example-secret-value-123",
+        "token = \"dummy-token-1234\"",
+        "client_secret = REDACTED_REDACTED",
+        "api_key = \"1234567890abcdef1234567890abcdef\"",
+        "secret_key = \"aaaaaaaaaaaaaaaaaaaaaaaa\"",
+        "\"integrity\": \"sha512-3T2AxxR3Ftwq4G5SPMZQ8lYkq9bWq3cEr2ppb7hnBFCkW1FPnp1sSh5KTVEHjTb6ZYzt7sQ6nWCWZ1ykHgSjBg==\",",
+        "commit_token_sha = \"8f3c2b1a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a\"",
+        "session_token_id = \"6fa459ea-ee8a-3ca4-894e-db77e160355e\"",
+        "-----BEGIN PUBLIC KEY-----",
+        "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0",
+        "-----END PUBLIC KEY-----",
+        "-----BEGIN CERTIFICATE-----",
+        "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJRTESMBAGA1UEChMJQmFsdGltb3JlMRMwEQYDVQQL",
+        "-----END CERTIFICATE-----",
+        "DATABASE_URL=postgres://postgres:postgres@localhost:5432/dev",
+        "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app",
+        "password = self.password",
+        "token_url = \"https://auth.acme.io/oauth/token\"",
+    ]
+    .join("\n");
+    let found = engine().scan("decoys.txt", text.as_bytes());
+    assert!(found.is_empty(), "decoys reported: {found:#?}");
+}
+
+#[test]
+fn allow_comment_suppresses_only_its_line() {
+    let (a, b) = (planted(5), planted(6));
+    let text = format!("t1 = \"{a}\"  # shipshape:allow\nt2 = \"{b}\"\n");
+    let found = engine().scan("x.py", text.as_bytes());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].line, 2);
+}
+
+#[test]
+fn path_allowlist_skips_files_and_rejects_bad_globs() {
+    let e = Engine::new(&[], &["**/testdata/**".to_string()]).expect("valid glob");
+    let text = format!("token={}\n", planted(7));
+    assert!(e.scan("pkg/testdata/creds.txt", text.as_bytes()).is_empty());
+    assert_eq!(e.scan("pkg/creds.txt", text.as_bytes()).len(), 1);
+    let err = Engine::new(&[], &["a/[b".to_string()]).unwrap_err();
+    assert!(matches!(err, Error::BadGlob { .. }));
+    assert!(err.to_string().contains("a/[b"), "{err}");
+}
+
+#[test]
+fn binary_files_only_yield_private_keys() {
+    let mut rng = Rng::new(8);
+    let key = expand(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n{pem:6}\n-----END OPENSSH PRIVATE KEY-----\n",
+        &mut rng,
+    )
+    .text;
+    let mut bytes = vec![0u8, 1, 2, 3];
+    bytes.extend_from_slice(format!("token={}\n", planted(9)).as_bytes());
+    bytes.extend_from_slice(key.as_bytes());
+    let found = engine().scan("blob.bin", &bytes);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule_id, "openssh-private-key");
+    assert_eq!((found[0].line, found[0].end_line), (3, 8));
+}
+
+#[test]
+fn specific_rules_win_over_generic_ones() {
+    let text = format!("GITHUB_TOKEN = \"{}\"\n", planted(10));
+    let found = engine().scan("a.py", text.as_bytes());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule_id, "github-pat");
+}
+
+#[test]
+fn baseline_filters_known_matches_and_round_trips() {
+    let e = engine();
+    let old = format!("a = \"{}\"\n", planted(11));
+    let known = e.scan("a.py", old.as_bytes());
+    let baseline = Baseline::from_matches(&known);
+    let json = baseline.to_json();
+    let loaded = Baseline::from_json(&json, ".shipshape-secrets-baseline.json").expect("parses");
+    assert_eq!(loaded, baseline);
+    // The same secret on another line is still known; a new one is not.
+    let new = format!("# moved\n{old}b = \"{}\"\n", planted(12));
+    let remaining = loaded.filter(e.scan("a.py", new.as_bytes()));
+    assert_eq!(remaining.len(), 1);
+    assert_eq!(remaining[0].line, 3);
+    let err = Baseline::from_json("{\"version\": 9, \"entries\": {}}", "b.json").unwrap_err();
+    assert!(
+        err.to_string().contains("b.json") && err.to_string().contains("version 9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn custom_rules_run_first_and_are_validated() {
+    let rule = CustomRule {
+        id: "acme-internal-token".into(),
+        description: "ACME internal token".into(),
+        regex: r"\b(acme_[a-z0-9]{24})\b".into(),
+        keywords: vec!["ACME_".into()],
+        entropy: Some(3.0),
+    };
+    let e = Engine::new(std::slice::from_ref(&rule), &[]).expect("valid rule");
+    let token = expand("acme_{lo:24}", &mut Rng::new(13)).text;
+    let found = e.scan("svc.toml", format!("api_token = \"{token}\"\n").as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule_id, "acme-internal-token");
+    assert!(e.rules()[0].custom && e.keywords().contains(&"acme_".to_string()));
+
+    let bad = CustomRule {
+        regex: r"(acme_[a-z".into(),
+        ..rule.clone()
+    };
+    let err = Engine::new(&[bad], &[]).unwrap_err().to_string();
+    assert!(
+        err.contains("acme-internal-token") && err.contains("invalid regex"),
+        "{err}"
+    );
+    let dup = CustomRule {
+        id: "github-pat".into(),
+        ..rule.clone()
+    };
+    assert!(
+        Engine::new(&[dup], &[])
+            .unwrap_err()
+            .to_string()
+            .contains("already used")
+    );
+    let ugly = CustomRule {
+        id: "Acme Token".into(),
+        ..rule
+    };
+    assert!(
+        Engine::new(&[ugly], &[])
+            .unwrap_err()
+            .to_string()
+            .contains("kebab-case")
+    );
+    let parsed: CustomRule =
+        serde_json::from_str(r#"{"id": "x-token", "regex": "x_([a-z]{10})", "keywords": ["x_"]}"#)
+            .expect("description and entropy are optional");
+    assert_eq!(parsed.entropy, None);
+}
