@@ -1,0 +1,16 @@
+//! The JSON reporter: the report exactly as the model serialises it, pretty
+//! printed. Its shape is described by `docs/report-schema.json` (versioned by
+//! `shipshape_model::SCHEMA_VERSION`); tests keep the two in sync.
+
+use crate::{Format, RenderError};
+use shipshape_model::Report;
+
+/// Render the report as pretty JSON, with a trailing newline.
+pub fn render_json(report: &Report) -> Result<String, RenderError> {
+    let mut out = serde_json::to_string_pretty(report).map_err(|source| RenderError::Json {
+        format: Format::Json,
+        source,
+    })?;
+    out.push('\n');
+    Ok(out)
+}

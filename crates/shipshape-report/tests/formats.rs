@@ -1,0 +1,390 @@
+//! Targeted properties of each format that snapshots alone would not guard:
+//! escaping, well-formed XML, GitHub's SARIF requirements, size limits, the
+//! 80-column text layout and JSON round trips.
+
+mod support;
+
+use serde_json::Value;
+use shipshape_model::{Finding, Location, Outcome, Report};
+use shipshape_report::{
+    FINGERPRINT_KEY, Format, GITHUB_COMMENT_LIMIT, RenderError, render, render_html_with_template,
+};
+
+fn render_ok(format: Format, report: &Report) -> String {
+    render(format, report, &support::catalog())
+        .unwrap_or_else(|e| panic!("rendering as {format}: {e}"))
+}
+
+// ---------- text ----------
+
+#[test]
+fn text_is_coloured_and_fits_80_columns_once_stripped() {
+    for (name, report) in support::all_reports() {
+        let out = render_ok(Format::Text, &report);
+        assert!(
+            out.contains("\u{1b}["),
+            "{name}: text output carries ANSI styles"
+        );
+        let plain = support::strip_ansi(&out);
+        for line in plain.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{name}: line wider than 80 columns: {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn text_marks_every_outcome_and_the_gate() {
+    let plain = support::strip_ansi(&render_ok(Format::Text, &support::scan_report()));
+    for mark in [
+        "✓ critical",
+        "✗ critical",
+        "! medium",
+        "· low",
+        "~ high",
+        "? high",
+    ] {
+        assert!(plain.contains(mark), "missing `{mark}` in:\n{plain}");
+    }
+    assert!(
+        plain.contains("… and 2 more"),
+        "findings past five are summarised"
+    );
+    assert!(plain.contains("waived: Base image drops privileges"));
+    assert!(plain.contains("expires 2030-01-31"));
+    assert!(plain.contains("Top fixes"));
+    assert!(plain.contains("Gate: FAILED"));
+    assert!(plain.contains("- api: level none is below the required gold"));
+}
+
+// ---------- JSON ----------
+
+#[test]
+fn json_round_trips_to_the_same_report() {
+    for (name, report) in support::all_reports() {
+        let out = render_ok(Format::Json, &report);
+        let back: Report = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, report, "{name}: JSON does not round-trip");
+    }
+}
+
+// ---------- SARIF ----------
+
+fn sarif(report: &Report) -> Value {
+    serde_json::from_str(&render_ok(Format::Sarif, report)).unwrap()
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_requires() {
+    for (name, report) in support::all_reports() {
+        let log = sarif(&report);
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "shipshape");
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{name}: failing checks yield results");
+        for r in results {
+            let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(
+                rules[idx]["id"], r["ruleId"],
+                "{name}: ruleIndex points at its rule"
+            );
+            assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+            let locations = r["locations"].as_array().unwrap();
+            assert_eq!(locations.len(), 1, "{name}: every result has a location");
+            let uri = locations[0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.is_empty(), "{name}: artifactLocation.uri is required");
+            if let Some(line) = locations[0]["physicalLocation"]["region"]["startLine"].as_u64() {
+                assert!(line >= 1);
+            }
+            let fp = r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap();
+            assert!(fp.len() >= 16, "{name}: fingerprint present");
+            assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        }
+        for rule in rules {
+            assert!(rule["shortDescription"]["text"].is_string());
+            assert!(rule["fullDescription"]["text"].is_string());
+            assert!(rule["help"]["markdown"].is_string());
+            let tags = rule["properties"]["tags"].as_array().unwrap();
+            let area = rule["id"].as_str().unwrap().split('/').next().unwrap();
+            let security = tags.iter().any(|t| t == "security");
+            assert_eq!(
+                security,
+                rule["properties"]["security-severity"].is_string(),
+                "{name}: security-severity on security rules only ({area})"
+            );
+        }
+    }
+}
+
+#[test]
+fn sarif_levels_suppressions_and_fallback_locations() {
+    let log = sarif(&support::scan_report());
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    let find = |id: &str| -> Vec<&Value> { results.iter().filter(|r| r["ruleId"] == id).collect() };
+
+    // critical fail → error; medium warn → warning; low fail → note.
+    assert!(
+        find("security/no-committed-secrets")
+            .iter()
+            .all(|r| r["level"] == "error")
+    );
+    assert!(
+        find("delivery/gha-actions-pinned")
+            .iter()
+            .all(|r| r["level"] == "warning")
+    );
+    assert_eq!(
+        find("delivery/gha-actions-pinned").len(),
+        7,
+        "one result per finding"
+    );
+    assert!(
+        find("security/k8s-read-only-root")
+            .iter()
+            .all(|r| r["level"] == "note")
+    );
+    assert_eq!(
+        find("security/k8s-read-only-root")[0]["baselineState"],
+        "unchanged"
+    );
+
+    // A waived failure is reported, suppressed, with the waiver as justification.
+    let waived = find("security/container-non-root");
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["suppressions"][0]["kind"], "external");
+    assert!(
+        waived[0]["suppressions"][0]["justification"]
+            .as_str()
+            .unwrap()
+            .contains("OPS-12")
+    );
+
+    // Passing, n/a and errored checks yield no result; the error becomes a notification.
+    assert!(find("delivery/ci-present").is_empty());
+    assert!(find("observability/health-endpoint").is_empty());
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["associatedRule"]["id"] == "observability/health-endpoint")
+    );
+
+    // A fail without findings still yields one result, located at its unit, and
+    // the same check in two units gives two distinct fingerprints.
+    let owners = find("ownership/codeowners");
+    assert_eq!(owners.len(), 2);
+    let uris: Vec<&str> = owners
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(uris, ["services/api", "libs/shared"]);
+    assert_ne!(
+        owners[0]["partialFingerprints"][FINGERPRINT_KEY],
+        owners[1]["partialFingerprints"][FINGERPRINT_KEY]
+    );
+    assert_eq!(
+        owners[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"],
+        "%SRCROOT%"
+    );
+}
+
+#[test]
+fn sarif_probe_results_point_at_the_url() {
+    let log = sarif(&support::probe_report());
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(uri.starts_with("https://svc.example.com/"), "{uri}");
+        assert!(
+            loc["artifactLocation"]["uriBaseId"].is_null(),
+            "absolute URIs take no base"
+        );
+        assert!(loc["region"].is_null(), "requests have no lines");
+    }
+    assert_eq!(
+        log["runs"][0]["automationDetails"]["id"],
+        "shipshape/probe/"
+    );
+}
+
+// ---------- Markdown ----------
+
+#[test]
+fn markdown_escapes_evidence() {
+    let md = render_ok(Format::Markdown, &support::scan_report());
+    assert!(
+        !md.contains("<script>"),
+        "raw HTML from evidence must not pass through"
+    );
+    assert!(md.contains("&lt;script&gt;"));
+    assert!(
+        md.contains("\\| \\`odd"),
+        "pipes and stray backticks are escaped"
+    );
+    assert!(
+        !md.contains("@platform-team"),
+        "no @mention may notify anyone"
+    );
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+}
+
+fn huge_report() -> Report {
+    let mut report = support::scan_report();
+    let template = report.units[0].checks[1].clone();
+    let unit = &mut report.units[0];
+    for i in 0..1500 {
+        let mut c = template.clone();
+        c.id = format!("delivery/generated-{i}");
+        c.outcome = if i % 3 == 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
+        c.findings = (0..6)
+            .map(|j| {
+                Finding::at(
+                    Location::line(format!("src/file{i}.rs"), j + 1),
+                    "long evidence ".repeat(4),
+                )
+            })
+            .collect();
+        unit.checks.push(c);
+    }
+    report
+}
+
+#[test]
+fn markdown_stays_under_githubs_comment_limit() {
+    let md = render_ok(Format::Markdown, &huge_report());
+    assert!(md.len() <= GITHUB_COMMENT_LIMIT, "{} bytes", md.len());
+    assert!(
+        md.contains("was cut to fit GitHub's"),
+        "truncation is announced"
+    );
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+    // The untruncated report is small and carries no note.
+    let small = render_ok(Format::Markdown, &support::scan_report());
+    assert!(!small.contains("was cut"));
+}
+
+// ---------- HTML ----------
+
+#[test]
+fn html_escapes_evidence_and_is_self_contained() {
+    for (name, report) in support::all_reports() {
+        let html = render_ok(Format::Html, &report);
+        assert!(
+            !html.contains("<script"),
+            "{name}: no script, injected or ours"
+        );
+        assert!(!html.contains("src=\""), "{name}: no external assets");
+        assert!(!html.contains("<link"), "{name}: no external stylesheets");
+        assert!(html.starts_with("<!DOCTYPE html>"));
+    }
+    let html = render_ok(Format::Html, &support::scan_report());
+    assert!(html.contains("&lt;script&gt;alert("));
+}
+
+#[test]
+fn html_user_templates_are_escaped_too() {
+    let out = render_html_with_template(
+        &support::scan_report(),
+        &support::catalog(),
+        "{% for u in report.units %}{% for c in u.checks %}{% for f in c.findings %}{{ f.message }}\n{% endfor %}{% endfor %}{% endfor %}",
+    )
+    .unwrap();
+    assert!(out.contains("&lt;script&gt;"));
+    assert!(!out.contains("<script>"));
+}
+
+#[test]
+fn html_template_errors_name_the_line() {
+    let err = render_html_with_template(
+        &support::scan_report(),
+        &support::catalog(),
+        "line one\n{% for x in %}",
+    )
+    .unwrap_err();
+    assert!(matches!(err, RenderError::Template { .. }));
+    let msg = err.to_string();
+    assert!(msg.contains("line 2"), "{msg}");
+    let err = render_html_with_template(&support::scan_report(), &[], "{{ 1 + }}")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("report.html line 1"), "{err}");
+}
+
+// ---------- JUnit ----------
+
+/// Parse the XML fully (well-formedness) and count elements by name.
+fn xml_counts(xml: &str) -> std::collections::BTreeMap<String, usize> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut counts = std::collections::BTreeMap::new();
+    let mut depth = 0i32;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                depth += 1;
+                *counts
+                    .entry(String::from_utf8_lossy(e.name().as_ref()).into_owned())
+                    .or_insert(0) += 1;
+            }
+            Ok(Event::Empty(e)) => {
+                *counts
+                    .entry(String::from_utf8_lossy(e.name().as_ref()).into_owned())
+                    .or_insert(0) += 1;
+            }
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!(
+                "JUnit XML is not well-formed at {}: {e}",
+                reader.buffer_position()
+            ),
+        }
+    }
+    assert_eq!(depth, 0, "unbalanced elements");
+    counts
+}
+
+#[test]
+fn junit_is_well_formed_and_maps_outcomes() {
+    let report = support::scan_report();
+    let xml = render_ok(Format::Junit, &report);
+    let counts = xml_counts(&xml);
+    let checks: usize = report.units.iter().map(|u| u.checks.len()).sum();
+    let with = |o: Outcome| report.units.iter().flat_map(|u| u.with_outcome(o)).count();
+    assert_eq!(counts["testsuite"], report.units.len());
+    assert_eq!(counts["testcase"], checks);
+    assert_eq!(counts["failure"], with(Outcome::Fail));
+    assert_eq!(counts["error"], with(Outcome::Error));
+    assert_eq!(
+        counts["skipped"],
+        with(Outcome::NotApplicable) + with(Outcome::Waived)
+    );
+    assert_eq!(counts["system-out"], with(Outcome::Warn));
+    assert!(xml.contains("&lt;script&gt;"));
+
+    let probe = render_ok(Format::Junit, &support::probe_report());
+    xml_counts(&probe);
+}
