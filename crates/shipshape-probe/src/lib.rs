@@ -1,1 +1,290 @@
-//! shipshape-probe (placeholder until its first module lands).
+//! shipshape's live probe: `shipshape probe URL` judges the production readiness of a
+//! running HTTP service from the outside.
+//!
+//! Same shape as the scan: [`run`] gathers responses once (the only code that touches
+//! the network, in `gather`, every operation under a deadline and the whole run under
+//! `max_duration`), then the pure checks in `checks/` evaluate those observations into
+//! `shipshape_model::CheckResult`s. Credentials never reach the report: see `redact`.
+
+mod checks;
+mod error;
+mod gather;
+mod http;
+mod legacy;
+mod load;
+pub mod metrics_text;
+mod observe;
+mod options;
+mod redact;
+mod target;
+mod tls;
+
+pub use error::ProbeError;
+pub use options::{
+    LoadOptions, MAX_LOAD_CONNECTIONS, MAX_LOAD_DURATION, MAX_LOAD_RATE, MAX_PROBE_DURATION,
+    ProbeOptions, parse_duration, split_header,
+};
+
+use checks::{Phase, REGISTRY};
+use shipshape_model::{
+    CheckInfo, CheckResult, Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats,
+    SCHEMA_VERSION, ToolInfo, Unit, UnitKind, UnitReport, score_unit,
+};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// Every probe check's public description, in report order.
+pub fn catalog() -> Vec<CheckInfo> {
+    REGISTRY.iter().map(|c| c.info()).collect()
+}
+
+fn invalid(option: &str, reason: impl Into<String>) -> ProbeError {
+    ProbeError::InvalidOption {
+        option: option.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Validate the options and pick the checks to run.
+fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, ProbeError> {
+    let known: HashSet<&str> = REGISTRY.iter().map(|c| c.id).collect();
+    for (option, ids) in [("checks", &opts.checks), ("skip", &opts.skip)] {
+        for id in ids {
+            if !known.contains(id.as_str()) {
+                return Err(invalid(
+                    option,
+                    format!(
+                        "unknown check id `{id}` (see `shipshape checks`; probe ids start with `probe/`)"
+                    ),
+                ));
+            }
+        }
+    }
+    for (name, value) in &opts.headers {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        {
+            return Err(invalid(
+                "header",
+                format!("`{name}` is not a valid header name"),
+            ));
+        }
+        if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+            // Never echo the value: it may be a secret.
+            return Err(invalid(
+                "header",
+                format!("the value of `{name}` contains a line break or NUL"),
+            ));
+        }
+    }
+    if opts.timeout.is_zero() {
+        return Err(invalid("timeout", "must be greater than zero (e.g. `5s`)"));
+    }
+    if opts.max_duration < Duration::from_secs(1) {
+        return Err(invalid(
+            "max-duration",
+            "must be at least 1s (default 120s)",
+        ));
+    }
+    for (option, p) in [
+        ("health-path", &opts.health_path),
+        ("readiness-path", &opts.readiness_path),
+        ("metrics-path", &opts.metrics_path),
+    ] {
+        if let Some(p) = p
+            && (!p.starts_with('/') || p.bytes().any(|b| b.is_ascii_control() || b == b' '))
+        {
+            return Err(invalid(
+                option,
+                format!("`{p}` must be a path starting with `/`, without spaces"),
+            ));
+        }
+    }
+    Ok(REGISTRY
+        .iter()
+        .copied()
+        .filter(|c| opts.checks.is_empty() || opts.checks.iter().any(|id| id == c.id))
+        .filter(|c| !opts.skip.iter().any(|id| id == c.id))
+        .collect())
+}
+
+fn note(code: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        level: DiagnosticLevel::Warning,
+        code: code.to_string(),
+        message: message.into(),
+        path: None,
+    }
+}
+
+/// Probe a running service and build its report.
+///
+/// Builds its own tokio runtime: call it from synchronous code (it returns an error
+/// when called inside an async runtime). `progress` receives short status lines.
+/// The report has `command = "probe"`, one unit (named after the host, kind service),
+/// scores from `score_unit`, and a gate left as passed (the CLI applies gate options).
+pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, ProbeError> {
+    let started = std::time::Instant::now();
+    let target = target::Target::parse(&opts.url)?;
+    let selected = select(opts)?;
+    let mut diagnostics = Vec::new();
+    let mut max_duration = opts.max_duration;
+    if max_duration > MAX_PROBE_DURATION {
+        diagnostics.push(note(
+            "probe-duration-clamped",
+            format!("max-duration {max_duration:?} lowered to the maximum {MAX_PROBE_DURATION:?}"),
+        ));
+        max_duration = MAX_PROBE_DURATION;
+    }
+    let load = opts.load.as_ref().map(|l| {
+        let (clamped, notes) = l.clamped();
+        diagnostics.extend(notes.into_iter().map(|n| note("load-clamped", n)));
+        clamped
+    });
+    if let Some(l) = &load
+        && l.duration + Duration::from_secs(20) > max_duration
+    {
+        diagnostics.push(note(
+            "load-budget",
+            format!("the load run ({:?}) plus the other phases may not fit in max-duration {max_duration:?}; later phases are cut short", l.duration),
+        ));
+    }
+    if !opts.allow_load_non_loopback
+        && load.is_some()
+        && !target.is_loopback_name()
+        && target.host.parse::<std::net::IpAddr>().is_ok()
+    {
+        return Err(ProbeError::LoadRefused {
+            host: target.host.clone(),
+        });
+    }
+    let tls = if target.https {
+        let roots = tls::load_roots(opts.ca_file.as_deref())?;
+        Some(tls::TlsSetup::new(
+            &target.host,
+            roots,
+            opts.ca_file.is_some(),
+        )?)
+    } else {
+        None
+    };
+    let phases: HashSet<Phase> = selected
+        .iter()
+        .flat_map(|c| c.needs.iter().copied())
+        .collect();
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(ProbeError::Runtime(std::io::Error::other(
+            "shipshape_probe::run was called inside an async runtime; call it from synchronous code",
+        )));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ProbeError::Runtime)?;
+    let (obs, notes) = rt.block_on(async {
+        let deadline =
+            tokio::time::Instant::now() + max_duration.saturating_sub(Duration::from_millis(500));
+        gather::gather(gather::Plan {
+            opts,
+            target: target.clone(),
+            phases,
+            load,
+            tls,
+            deadline,
+            progress,
+        })
+        .await
+    })?;
+    // Background tasks are all joined or bounded; do not wait on stragglers.
+    rt.shutdown_timeout(Duration::from_millis(100));
+    diagnostics.extend(notes.into_iter().map(|n| note("probe-budget", n)));
+
+    let mut redactor = redact::Redactor::new(&opts.headers);
+    for ex in obs.all_exchanges() {
+        if let Some(r) = ex.response() {
+            redactor.add_set_cookies(r);
+        }
+    }
+    let reachable = obs.reachable();
+    let results: Vec<CheckResult> = selected
+        .iter()
+        .map(|c| {
+            let out = if reachable || c.id == "probe/reachable" {
+                (c.evaluate)(&obs)
+            } else {
+                checks::CheckOutcome::error(format!("not evaluated: {} did not answer", target.url))
+            };
+            let mut findings = out.findings;
+            for f in &mut findings {
+                f.fingerprint = f.compute_fingerprint(c.id);
+            }
+            CheckResult {
+                id: c.id.to_string(),
+                title: c.title.to_string(),
+                area: c.area,
+                severity: c.severity,
+                outcome: out.outcome,
+                summary: out.summary,
+                findings,
+                remediation: c.remediation.to_string(),
+                waiver: None,
+                baselined: false,
+            }
+        })
+        .collect();
+    let (scores, level) = score_unit(&results);
+    let bytes: u64 = obs
+        .all_exchanges()
+        .iter()
+        .filter_map(|e| e.response())
+        .map(|r| r.body.len() as u64)
+        .sum();
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION.to_string(),
+        tool: ToolInfo {
+            name: "shipshape".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        command: "probe".to_string(),
+        target: target.url.clone(),
+        profile: "default".to_string(),
+        generated_at: jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        units: vec![UnitReport {
+            unit: Unit {
+                name: target.host.clone(),
+                path: target.root_path(),
+                kind: UnitKind::Service,
+                kind_source: "probe target".to_string(),
+                tier: None,
+                owner: None,
+            },
+            scores,
+            level,
+            required_level: None,
+            checks: results,
+        }],
+        diagnostics,
+        gate: GateOutcome {
+            passed: true,
+            reasons: Vec::new(),
+            fail_under: None,
+            fail_on: None,
+            min_level: None,
+            baseline: false,
+        },
+        stats: ReportStats {
+            files_seen: 0,
+            bytes_read: bytes,
+            files_skipped: 0,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        },
+    };
+    redactor.redact_report(&mut report);
+    Ok(report)
+}

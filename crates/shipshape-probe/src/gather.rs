@@ -1,0 +1,927 @@
+//! Gathering: the only part of the probe that talks to the network. It sends every
+//! request once, in a fixed order, each bounded by the per-request timeout and all
+//! bounded by the probe's overall deadline, and returns the `Observations` the pure
+//! checks evaluate. Slow-client connections run in the background meanwhile.
+
+use crate::ProbeError;
+use crate::checks::Phase;
+use crate::checks::management_paths;
+use crate::http::{Client, Connector, Req, encode};
+use crate::legacy;
+use crate::load::{PhaseSpec, run_phase};
+use crate::metrics_text;
+use crate::observe::*;
+use crate::options::{LoadOptions, ProbeOptions};
+use crate::target::Target;
+use crate::tls::{TlsSetup, parse_cert};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::time::{Instant, sleep_until, timeout_at};
+
+const LIVENESS_PATHS: &[&str] = &[
+    "/livez",
+    "/healthz",
+    "/health/live",
+    "/health/liveness",
+    "/actuator/health/liveness",
+    "/health",
+    "/actuator/health",
+    "/status",
+    "/ping",
+];
+const READINESS_PATHS: &[&str] = &[
+    "/readyz",
+    "/ready",
+    "/health/ready",
+    "/health/readiness",
+    "/actuator/health/readiness",
+];
+const METRICS_PATHS: &[&str] = &[
+    "/metrics",
+    "/actuator/prometheus",
+    "/prometheus",
+    "/metrics/prometheus",
+];
+const METRICS_ACCEPT: &str =
+    "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+/// Requests sent between the first two scrapes (for metrics-truth).
+pub const TRUTH_REQUESTS: u64 = 50;
+/// Requests with random ids between the second and third scrapes (for metrics-cardinality).
+pub const CARDINALITY_REQUESTS: u64 = 200;
+/// The origin sent in CORS requests: a name that can never be registered.
+pub const CORS_ORIGIN: &str = "https://shipshape-probe.invalid";
+
+static SEED: AtomicU64 = AtomicU64::new(0x853c_49e6_748f_ea9b);
+
+/// Random-looking lowercase hex (ids for paths and traces; not for secrets).
+pub fn rand_hex(n: usize) -> String {
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let mut z = SEED.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed) ^ nanos;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        out.push_str(&format!("{z:016x}"));
+    }
+    out.truncate(n);
+    out
+}
+
+/// Everything `gather` needs besides the options.
+pub struct Plan<'a> {
+    pub opts: &'a ProbeOptions,
+    pub target: Target,
+    pub phases: HashSet<Phase>,
+    pub load: Option<LoadOptions>,
+    pub tls: Option<TlsSetup>,
+    pub deadline: Instant,
+    pub progress: &'a dyn Fn(&str),
+}
+
+fn wants(plan: &Plan, p: Phase) -> bool {
+    plan.phases.contains(&p)
+}
+
+async fn resolve(target: &Target, deadline: Instant) -> Result<Vec<SocketAddr>, NetError> {
+    match timeout_at(
+        deadline,
+        tokio::net::lookup_host((target.host.as_str(), target.port)),
+    )
+    .await
+    {
+        Ok(Ok(addrs)) => {
+            let v: Vec<SocketAddr> = addrs.collect();
+            if v.is_empty() {
+                Err(NetError::Dns(format!("`{}` has no address", target.host)))
+            } else {
+                Ok(v)
+            }
+        }
+        Ok(Err(e)) => Err(NetError::Dns(e.to_string())),
+        Err(_) => Err(NetError::Timeout {
+            phase: "name resolution".into(),
+        }),
+    }
+}
+
+fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Observations {
+    Observations {
+        target,
+        authenticated,
+        root,
+        tls: None,
+        unknown_path: None,
+        methods: vec![],
+        liveness: None,
+        liveness_tried: vec![],
+        readiness: None,
+        readiness_tried: vec![],
+        health_series: vec![],
+        management: vec![],
+        metrics: None,
+        metrics_tried: vec![],
+        trace: None,
+        trace_malformed: vec![],
+        cors: vec![],
+        cors_origin: CORS_ORIGIN.to_string(),
+        malformed: vec![],
+        hostile: vec![],
+        oversized: vec![],
+        survived: None,
+        slow: vec![],
+        load: None,
+        skipped: vec![],
+    }
+}
+
+/// Gather all observations. Returns an error only for refused load runs.
+pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), ProbeError> {
+    let mut notes = Vec::new();
+    let opts = plan.opts;
+    let target = plan.target.clone();
+    let authenticated = opts
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("cookie"));
+    (plan.progress)(&format!("resolving {}", target.host));
+    let addrs = match resolve(&target, plan.deadline).await {
+        Ok(a) => a,
+        Err(e) => {
+            let root = Exchange {
+                request: format!("GET {}", target.root_path()),
+                sent_headers: vec![],
+                result: Err(e),
+                elapsed: Duration::ZERO,
+            };
+            return Ok((empty_observations(target, root, authenticated), notes));
+        }
+    };
+    if plan.load.is_some()
+        && wants(&plan, Phase::Load)
+        && !opts.allow_load_non_loopback
+        && !addrs.iter().all(|a| a.ip().is_loopback())
+    {
+        return Err(ProbeError::LoadRefused {
+            host: target.host.clone(),
+        });
+    }
+    let connector = Arc::new(Connector {
+        addrs: addrs.clone(),
+        tls: plan.tls.clone(),
+    });
+    let client = Client::new(
+        connector.clone(),
+        target.host_header(),
+        opts.headers.clone(),
+        opts.timeout,
+        plan.deadline,
+    );
+    let root_path = target.root_path();
+
+    (plan.progress)(&format!("connecting to {}", target.url));
+    let root = client.send(Req::get(root_path.clone())).await;
+    let mut obs = empty_observations(target.clone(), root, authenticated);
+    if !obs.reachable() {
+        return Ok((obs, notes));
+    }
+
+    // Slow clients run in the background for the rest of the probe.
+    let slow_task = if wants(&plan, Phase::SlowClients) {
+        let limit =
+            Duration::from_secs(61).min(client.remaining().saturating_sub(Duration::from_secs(1)));
+        let host = target.host_header();
+        let heads = [
+            (
+                "slow headers",
+                format!(
+                    "GET {root_path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nX-Slow: ",
+                    crate::http::USER_AGENT
+                ),
+            ),
+            (
+                "slow body",
+                format!(
+                    "POST {root_path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                ),
+            ),
+        ];
+        Some(
+            heads
+                .into_iter()
+                .map(|(kind, head)| {
+                    tokio::spawn(slow_client(
+                        connector.clone(),
+                        kind,
+                        head.into_bytes(),
+                        limit,
+                    ))
+                })
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        None
+    };
+
+    if let Some(setup) = &plan.tls
+        && wants(&plan, Phase::Tls)
+    {
+        (plan.progress)("inspecting TLS");
+        obs.tls = Some(inspect_tls(setup, &addrs, &target, &client).await);
+    }
+
+    // Unknown path and methods.
+    let unknown = target.join(&format!("/shipshape-probe-{}-does-not-exist", rand_hex(12)));
+    obs.unknown_path = Some(
+        client
+            .send(Req::get(unknown).header("Accept", "application/json"))
+            .await,
+    );
+    obs.methods = vec![
+        client.send(Req::new("TRACE", root_path.clone())).await,
+        client.send(Req::new("XYZZY", root_path.clone())).await,
+    ];
+
+    // Health endpoints, requested without credentials as an orchestrator would.
+    (plan.progress)("looking for health endpoints");
+    let soft = obs
+        .unknown_path
+        .as_ref()
+        .and_then(|e| e.response())
+        .cloned();
+    let (live, tried) = discover(
+        &client,
+        &target,
+        opts.health_path.as_deref(),
+        LIVENESS_PATHS,
+        soft.as_ref(),
+        &[],
+    )
+    .await;
+    obs.liveness = live;
+    obs.liveness_tried = tried;
+    let skip: Vec<String> = obs.liveness.iter().map(|e| e.path.clone()).collect();
+    let (ready, tried) = discover(
+        &client,
+        &target,
+        opts.readiness_path.as_deref(),
+        READINESS_PATHS,
+        soft.as_ref(),
+        &skip,
+    )
+    .await;
+    obs.readiness = ready;
+    obs.readiness_tried = tried;
+    if let Some(l) = &obs.liveness {
+        for _ in 0..20 {
+            if client.remaining() < Duration::from_secs(1) {
+                break;
+            }
+            let req = Req {
+                anonymous: true,
+                ..Req::get(l.path.clone())
+            };
+            obs.health_series.push(
+                client
+                    .send_with_timeout(req, opts.timeout.min(Duration::from_secs(5)))
+                    .await,
+            );
+        }
+    }
+
+    if wants(&plan, Phase::Management) {
+        (plan.progress)("checking management endpoints");
+        for p in management_paths() {
+            let req = Req {
+                anonymous: true,
+                ..Req::get(target.join(p))
+            };
+            obs.management.push(client.send(req).await);
+        }
+    }
+
+    if wants(&plan, Phase::Tracing) {
+        let id = rand_hex(32);
+        let tp = format!("00-{id}-{}-01", rand_hex(16));
+        obs.trace = Some((
+            id,
+            client
+                .send(Req::get(root_path.clone()).header("traceparent", tp))
+                .await,
+        ));
+        let bad = [
+            "garbage".to_string(),
+            "00-00000000000000000000000000000000-0000000000000000-01".to_string(),
+            format!(
+                "00-{}-{}-01",
+                rand_hex(32).to_ascii_uppercase(),
+                rand_hex(16).to_ascii_uppercase()
+            ),
+            format!("ff-{}-{}-01", rand_hex(32), rand_hex(16)),
+            format!("00-{}-{}-01", rand_hex(20), rand_hex(16)),
+            format!("00-{}", "a".repeat(2048)),
+        ];
+        for v in bad {
+            let ex = client
+                .send(Req::get(root_path.clone()).header("traceparent", v.clone()))
+                .await;
+            obs.trace_malformed.push((v, ex));
+        }
+    }
+
+    if wants(&plan, Phase::Cors) {
+        obs.cors.push(
+            client
+                .send(Req::get(root_path.clone()).header("Origin", CORS_ORIGIN))
+                .await,
+        );
+        obs.cors.push(
+            client
+                .send(
+                    Req::new("OPTIONS", root_path.clone())
+                        .header("Origin", CORS_ORIGIN)
+                        .header("Access-Control-Request-Method", "POST")
+                        .header("Access-Control-Request-Headers", "content-type"),
+                )
+                .await,
+        );
+        if let Some(l) = &obs.liveness {
+            obs.cors.push(
+                client
+                    .send(Req::get(l.path.clone()).header("Origin", CORS_ORIGIN))
+                    .await,
+            );
+        }
+    }
+
+    let card_prefix = target.join("/shipshape-probe/items");
+    if wants(&plan, Phase::Metrics) {
+        (plan.progress)("scraping metrics");
+        // Warm up the "unknown route" series before the first scrape.
+        let _ = client
+            .send(Req::get(format!("{card_prefix}/{}", rand_hex(12))))
+            .await;
+        let (m, tried) = discover_metrics(
+            &client,
+            &target,
+            opts.metrics_path.as_deref(),
+            authenticated,
+        )
+        .await;
+        obs.metrics_tried = tried;
+        if let Some(mut m) = m {
+            for _ in 0..TRUTH_REQUESTS {
+                let _ = client.send(Req::get(root_path.clone())).await;
+            }
+            m.truth_sent = TRUTH_REQUESTS;
+            m.truth_path = root_path.clone();
+            m.after_truth = Some(scrape(&client, &m.path).await);
+            (plan.progress)("checking metric cardinality");
+            for _ in 0..CARDINALITY_REQUESTS {
+                if client.remaining() < Duration::from_secs(2) {
+                    break;
+                }
+                let _ = client
+                    .send(Req::get(format!("{card_prefix}/{}", rand_hex(16))))
+                    .await;
+                m.cardinality_sent += 1;
+            }
+            m.after_cardinality = Some(scrape(&client, &m.path).await);
+            obs.metrics = Some(m);
+        }
+    }
+
+    if wants(&plan, Phase::Malformed) {
+        (plan.progress)("sending malformed bodies");
+        let json = "application/json";
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let cases: Vec<(&str, Option<&str>, Vec<u8>)> = vec![
+            ("invalid JSON", Some(json), b"{\"a\":".to_vec()),
+            (
+                "JSON as text/plain",
+                Some("text/plain"),
+                b"{\"name\":\"x\"}".to_vec(),
+            ),
+            ("no Content-Type", None, b"{\"name\":\"x\"}".to_vec()),
+            ("empty body", Some(json), Vec::new()),
+            (
+                "wrong types",
+                Some(json),
+                b"{\"id\":\"not-a-number\",\"count\":\"many\",\"items\":5,\"name\":[1]}".to_vec(),
+            ),
+            ("deeply nested JSON", Some(json), deep.into_bytes()),
+            (
+                "invalid UTF-8 in JSON",
+                Some(json),
+                b"{\"name\":\"\xff\xfe\"}".to_vec(),
+            ),
+        ];
+        for (label, ct, body) in cases {
+            let mut req = Req::new("POST", root_path.clone()).body(body);
+            if let Some(ct) = ct {
+                req = req.header("Content-Type", ct);
+            }
+            let mut ex = client.send(req).await;
+            ex.request = format!("POST {root_path} ({label})");
+            obs.malformed.push(ex);
+        }
+    }
+
+    if wants(&plan, Phase::Hostile) {
+        (plan.progress)("sending hostile requests");
+        let host = target.host_header();
+        let wait = opts.timeout.min(Duration::from_secs(5));
+        let base = &target.base_path;
+        let tail = format!(
+            "Host: {host}\r\nUser-Agent: {}\r\nConnection: close\r\n",
+            crate::http::USER_AGENT
+        );
+        let cases: Vec<(String, Vec<u8>)> = vec![
+            (format!("GET {base}/aaa… (16 KB URL)"), format!("GET {base}/{} HTTP/1.1\r\n{tail}\r\n", "a".repeat(16 * 1024)).into_bytes()),
+            (format!("GET {root_path} with a 64 KB header"), format!("GET {root_path} HTTP/1.1\r\n{tail}X-Big: {}\r\n\r\n", "b".repeat(64 * 1024)).into_bytes()),
+            (format!("GET {base}/%zz%e0% (bad percent-encoding)"), format!("GET {base}/%zz%e0% HTTP/1.1\r\n{tail}\r\n").into_bytes()),
+            (format!("GET {base}/a<NUL>b"), [format!("GET {base}/a").into_bytes(), vec![0], format!("b HTTP/1.1\r\n{tail}\r\n").into_bytes()].concat()),
+            (format!("GET {base}/<0xff 0xfe> (invalid UTF-8)"), [format!("GET {base}/").into_bytes(), vec![0xff, 0xfe], format!(" HTTP/1.1\r\n{tail}\r\n").into_bytes()].concat()),
+            (format!("GET {base}/../../../../etc/passwd"), format!("GET {base}/../../../../etc/passwd HTTP/1.1\r\n{tail}\r\n").into_bytes()),
+            (format!("GET {base}/%2e%2e/%2e%2e/%2e%2e/etc/passwd"), format!("GET {base}/%2e%2e/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n{tail}\r\n").into_bytes()),
+            (format!("POST {root_path} with Content-Length and Transfer-Encoding"), format!("POST {root_path} HTTP/1.1\r\n{tail}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n").into_bytes()),
+            (format!("POST {root_path} with two Content-Length values"), format!("POST {root_path} HTTP/1.1\r\n{tail}Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcd").into_bytes()),
+        ];
+        for (label, bytes) in cases {
+            obs.hostile
+                .push(client.send_raw(&label, bytes, 0, wait).await);
+        }
+    }
+
+    if wants(&plan, Phase::Oversized) {
+        (plan.progress)("sending oversized bodies");
+        let host = target.host_header();
+        let head = |len: u64| {
+            format!("POST {root_path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n", crate::http::USER_AGENT)
+                .into_bytes()
+        };
+        let declared = 10 * 1024 * 1024 * 1024u64;
+        obs.oversized.push(
+            client
+                .send_raw(
+                    &format!("POST {root_path} declaring a 10 GB body (not sent)"),
+                    head(declared),
+                    0,
+                    Duration::from_secs(6),
+                )
+                .await,
+        );
+        let real = 20 * 1024 * 1024;
+        obs.oversized.push(
+            client
+                .send_raw(
+                    &format!("POST {root_path} with a 20 MB body"),
+                    head(real as u64),
+                    real,
+                    opts.timeout.max(Duration::from_secs(15)),
+                )
+                .await,
+        );
+    }
+
+    if let Some(load) = plan.load.clone()
+        && wants(&plan, Phase::Load)
+    {
+        obs.load = Some(
+            run_load(
+                &plan,
+                &client,
+                connector.clone(),
+                &load,
+                obs.liveness.as_ref().map(|l| l.path.clone()),
+            )
+            .await,
+        );
+    }
+
+    // Survival: liveness (or root) again, and a last scrape.
+    let again = obs
+        .liveness
+        .as_ref()
+        .map_or(root_path.clone(), |l| l.path.clone());
+    obs.survived = Some(
+        client
+            .send(Req {
+                anonymous: obs.liveness.is_some(),
+                ..Req::get(again)
+            })
+            .await,
+    );
+    if let Some(m) = obs.metrics.as_mut() {
+        m.last = Some(scrape(&client, &m.path).await);
+    }
+
+    if let Some(tasks) = slow_task {
+        (plan.progress)("waiting for the slow-client connections to be closed");
+        for t in tasks {
+            match t.await {
+                Ok(s) => obs.slow.push(s),
+                Err(e) => notes.push(format!("a slow-client task failed: {e}")),
+            }
+        }
+    }
+    for p in [
+        Phase::Tls,
+        Phase::Management,
+        Phase::Tracing,
+        Phase::Cors,
+        Phase::Metrics,
+        Phase::Malformed,
+        Phase::Hostile,
+        Phase::Oversized,
+        Phase::SlowClients,
+        Phase::Load,
+    ] {
+        if !wants(&plan, p) {
+            obs.skipped.push(format!("{p:?}"));
+        }
+    }
+    if client.remaining().is_zero() {
+        notes.push("the probe's time budget (max-duration) ran out; late requests were cut short and count as timeouts".to_string());
+    }
+    Ok((obs, notes))
+}
+
+/// Same status and body as the unknown-path answer: the server answers anything this way.
+fn is_soft(r: &Response, soft: Option<&Response>) -> bool {
+    soft.is_some_and(|s| s.status == r.status && s.body == r.body)
+}
+
+async fn discover(
+    client: &Client,
+    target: &Target,
+    given: Option<&str>,
+    candidates: &[&str],
+    soft: Option<&Response>,
+    skip: &[String],
+) -> (Option<Endpoint>, Vec<Exchange>) {
+    let mut tried = Vec::new();
+    if let Some(p) = given {
+        let path = target.join(p);
+        let ex = client
+            .send(Req {
+                anonymous: true,
+                ..Req::get(path.clone())
+            })
+            .await;
+        tried.push(ex.clone());
+        return (
+            Some(Endpoint {
+                path,
+                given: true,
+                exchange: ex,
+            }),
+            tried,
+        );
+    }
+    for c in candidates {
+        let path = target.join(c);
+        if skip.contains(&path) {
+            continue;
+        }
+        let ex = client
+            .send(Req {
+                anonymous: true,
+                ..Req::get(path.clone())
+            })
+            .await;
+        tried.push(ex.clone());
+        let found = ex.response().is_some_and(|r| {
+            (r.is_success() || r.status >= 500 || r.status == 401 || r.status == 403)
+                && !is_soft(r, soft)
+        });
+        if found {
+            return (
+                Some(Endpoint {
+                    path,
+                    given: false,
+                    exchange: ex,
+                }),
+                tried,
+            );
+        }
+        if client.remaining() < Duration::from_secs(1) {
+            break;
+        }
+    }
+    (None, tried)
+}
+
+fn parse_scrape(ex: &Exchange) -> Option<metrics_text::Exposition> {
+    let r = ex.response()?;
+    if !r.is_success() || r.is_html() || r.body_truncated && r.body.is_empty() {
+        return None;
+    }
+    let text = std::str::from_utf8(&r.body).ok()?;
+    let om = r
+        .media_type()
+        .is_some_and(|m| m == "application/openmetrics-text");
+    Some(metrics_text::parse(text, om))
+}
+
+async fn scrape(client: &Client, path: &str) -> Scrape {
+    let exchange = client
+        .send(Req::get(path.to_string()).header("Accept", METRICS_ACCEPT))
+        .await;
+    let exposition = parse_scrape(&exchange);
+    Scrape {
+        exchange,
+        exposition,
+    }
+}
+
+async fn discover_metrics(
+    client: &Client,
+    target: &Target,
+    given: Option<&str>,
+    authenticated: bool,
+) -> (Option<MetricsObservation>, Vec<Exchange>) {
+    let candidates: Vec<String> = match given {
+        Some(p) => vec![target.join(p)],
+        None => METRICS_PATHS.iter().map(|p| target.join(p)).collect(),
+    };
+    let mut tried = Vec::new();
+    for path in candidates {
+        let s = scrape(client, &path).await;
+        tried.push(s.exchange.clone());
+        let looks_like_metrics = s
+            .exposition
+            .as_ref()
+            .is_some_and(|e| e.sample_count() > 0 || !e.errors.is_empty())
+            && s.exchange.response().is_some_and(|r| !r.is_json_type());
+        if looks_like_metrics {
+            let anonymous_status = if authenticated {
+                let req = Req {
+                    anonymous: true,
+                    ..Req::get(path.clone()).header("Accept", METRICS_ACCEPT)
+                };
+                client.send(req).await.status()
+            } else {
+                None
+            };
+            return (
+                Some(MetricsObservation {
+                    path,
+                    given: given.is_some(),
+                    first: s,
+                    anonymous_status,
+                    after_truth: None,
+                    truth_sent: 0,
+                    truth_path: String::new(),
+                    after_cardinality: None,
+                    cardinality_sent: 0,
+                    last: None,
+                }),
+                tried,
+            );
+        }
+    }
+    (None, tried)
+}
+
+async fn inspect_tls(
+    setup: &TlsSetup,
+    addrs: &[SocketAddr],
+    target: &Target,
+    client: &Client,
+) -> TlsObservation {
+    let seen = setup.seen();
+    let mut chain = Vec::new();
+    let mut unparsable = Vec::new();
+    for der in &seen.chain {
+        match parse_cert(der.as_ref()) {
+            Ok(c) => chain.push(c),
+            Err(e) => unparsable.push(e),
+        }
+    }
+    let wait = client.timeout.min(Duration::from_secs(5));
+    let sni = target
+        .host
+        .parse::<std::net::IpAddr>()
+        .is_err()
+        .then_some(target.host.as_str());
+    let mut versions = Vec::new();
+    for (label, v) in [
+        ("TLSv1.3", &rustls::version::TLS13),
+        ("TLSv1.2", &rustls::version::TLS12),
+    ] {
+        let support = match setup.only(v) {
+            Err(e) => VersionSupport {
+                version: label,
+                accepted: None,
+                detail: e.to_string(),
+            },
+            Ok(only) => {
+                let c = Connector {
+                    addrs: addrs.to_vec(),
+                    tls: Some(only),
+                };
+                match c.connect(client.request_deadline(wait)).await {
+                    Ok(_) => VersionSupport {
+                        version: label,
+                        accepted: Some(true),
+                        detail: "handshake completed".into(),
+                    },
+                    Err(NetError::Tls(e)) => VersionSupport {
+                        version: label,
+                        accepted: Some(false),
+                        detail: e,
+                    },
+                    Err(e) => VersionSupport {
+                        version: label,
+                        accepted: None,
+                        detail: e.to_string(),
+                    },
+                }
+            }
+        };
+        versions.push(support);
+    }
+    let (v11, v10, v3, weak, old) = tokio::join!(
+        legacy::probe_version(addrs, sni, 0x0302, wait),
+        legacy::probe_version(addrs, sni, 0x0301, wait),
+        legacy::probe_version(addrs, sni, 0x0300, wait),
+        legacy::probe_ciphers(addrs, sni, "weak", legacy::WEAK_SUITES, wait),
+        legacy::probe_ciphers(addrs, sni, "legacy", legacy::LEGACY_SUITES, wait),
+    );
+    versions.extend([v11, v10, v3]);
+    TlsObservation {
+        negotiated_version: seen.version,
+        negotiated_suite: seen.suite,
+        chain,
+        unparsable,
+        verify_error: seen.verify_error,
+        custom_ca: setup.custom_ca,
+        versions,
+        ciphers: vec![weak, old],
+        checked_at: crate::http::unix_now() as i64,
+    }
+}
+
+/// One slow client: send `head`, then one byte per second, until the server answers or
+/// closes, or `limit` passes.
+async fn slow_client(
+    connector: Arc<Connector>,
+    kind: &'static str,
+    head: Vec<u8>,
+    limit: Duration,
+) -> SlowClient {
+    let start = Instant::now();
+    let end = start + limit;
+    let mut out = SlowClient {
+        kind,
+        ended_after: None,
+        status: None,
+        waited: Duration::ZERO,
+        error: None,
+    };
+    let c = match connector
+        .connect((start + Duration::from_secs(10)).min(end))
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    let (mut rd, mut wr) = tokio::io::split(c.io);
+    if timeout_at(end, wr.write_all(&head))
+        .await
+        .map_or(true, |r| r.is_err())
+    {
+        out.ended_after = Some(start.elapsed());
+        return out;
+    }
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
+    let mut writing = true;
+    loop {
+        tokio::select! {
+            _ = sleep_until(end) => {
+                out.waited = start.elapsed();
+                return out;
+            }
+            r = rd.read(&mut buf) => {
+                match r {
+                    Ok(n) if n > 0 => {
+                        got.extend_from_slice(&buf[..n]);
+                        if !got.windows(2).any(|w| w == b"\r\n") {
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+                out.ended_after = Some(start.elapsed());
+                out.waited = start.elapsed();
+                out.status = std::str::from_utf8(&got).ok().and_then(|t| t.split_whitespace().nth(1)).and_then(|s| s.parse().ok());
+                return out;
+            }
+            _ = tick.tick(), if writing => {
+                if wr.write_all(b"a").await.is_err() {
+                    // The server stopped reading; wait for its close or answer.
+                    writing = false;
+                }
+            }
+        }
+    }
+}
+
+async fn run_load(
+    plan: &Plan<'_>,
+    client: &Client,
+    connector: Arc<Connector>,
+    load: &LoadOptions,
+    liveness: Option<String>,
+) -> LoadObservation {
+    let path = plan.target.root_path();
+    (plan.progress)(&format!(
+        "load: {} req/s for {:?} over {} connections on {path}",
+        load.rate, load.duration, load.connections
+    ));
+    // Unloaded baseline of the same path.
+    let mut base = Vec::new();
+    for _ in 0..20 {
+        let ex = client.send(Req::get(path.clone())).await;
+        if ex.response().is_some() {
+            base.push(ex.elapsed.as_secs_f64() * 1000.0);
+        }
+    }
+    base.sort_by(f64::total_cmp);
+    let unloaded_p50_ms = base.get(base.len() / 2).copied();
+    let request = Arc::new(encode(
+        &Req::get(path.clone()),
+        &plan.target.host_header(),
+        &plan.opts.headers,
+    ));
+    let timeout = plan.opts.timeout;
+    let main = run_phase(
+        PhaseSpec {
+            path: path.clone(),
+            request: request.clone(),
+            rate: f64::from(load.rate),
+            duration: load.duration,
+            connections: load.connections,
+            timeout,
+        },
+        connector.clone(),
+        plan.deadline,
+    )
+    .await;
+    let mut obs = LoadObservation {
+        main,
+        spike: None,
+        recovered_after: None,
+        recovery_checks: vec![],
+        unloaded_p50_ms,
+    };
+    if client.remaining() < Duration::from_secs(15) {
+        return obs;
+    }
+    (plan.progress)("load: spike at 4× the rate");
+    obs.spike = Some(
+        run_phase(
+            PhaseSpec {
+                path: path.clone(),
+                request,
+                rate: f64::from(load.rate) * 4.0,
+                duration: Duration::from_secs(3),
+                connections: (load.connections * 2).min(crate::options::MAX_LOAD_CONNECTIONS),
+                timeout,
+            },
+            connector,
+            plan.deadline,
+        )
+        .await,
+    );
+    let check_path = liveness.unwrap_or(path);
+    let limit = unloaded_p50_ms.map_or(200.0, |p| (2.0 * p).max(p + 20.0));
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(10) && client.remaining() > Duration::from_secs(1) {
+        let ex = client
+            .send_with_timeout(Req::get(check_path.clone()), Duration::from_secs(2))
+            .await;
+        let ok = ex.response().is_some_and(|r| r.is_success())
+            && ex.elapsed.as_secs_f64() * 1000.0 <= limit;
+        obs.recovery_checks.push(ex);
+        if ok {
+            obs.recovered_after = Some(start.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    obs
+}

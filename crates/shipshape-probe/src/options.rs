@@ -1,0 +1,254 @@
+//! Probe options: what the CLI and the `[probe]` section of `shipshape.toml` set,
+//! with their defaults and the safety bounds that clamp them.
+
+use serde::{Deserialize, Deserializer};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Highest load rate accepted, in requests per second.
+pub const MAX_LOAD_RATE: u32 = 2000;
+/// Longest load run accepted.
+pub const MAX_LOAD_DURATION: Duration = Duration::from_secs(60);
+/// Most keep-alive connections a load run may open.
+pub const MAX_LOAD_CONNECTIONS: u32 = 256;
+/// Longest whole probe accepted (a hard ceiling over `max-duration`).
+pub const MAX_PROBE_DURATION: Duration = Duration::from_secs(600);
+
+/// Everything one probe run needs. `Default` gives the documented defaults; the
+/// `[probe]` section of `shipshape.toml` deserialises into it (kebab-case keys).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProbeOptions {
+    /// The service's base URL (`http://` or `https://`).
+    pub url: String,
+    /// Liveness path to use instead of discovering one (`/healthz`).
+    pub health_path: Option<String>,
+    /// Readiness path to use instead of discovering one (`/readyz`).
+    pub readiness_path: Option<String>,
+    /// Metrics path to use instead of `/metrics`.
+    pub metrics_path: Option<String>,
+    /// Extra request headers sent with every request (e.g. `Authorization`).
+    /// Their values are secrets: they are redacted from every output.
+    #[serde(deserialize_with = "headers_from_toml")]
+    pub headers: Vec<(String, String)>,
+    /// A short fixed-rate load run; `None` (the default) runs no load.
+    pub load: Option<LoadOptions>,
+    /// Deadline of one request (connect + send + full response).
+    #[serde(deserialize_with = "duration_from_toml")]
+    pub timeout: Duration,
+    /// Deadline of the whole probe; every phase is cut short to end within it.
+    #[serde(deserialize_with = "duration_from_toml")]
+    pub max_duration: Duration,
+    /// Only run these check ids (empty = all).
+    pub checks: Vec<String>,
+    /// Check ids not to run.
+    pub skip: Vec<String>,
+    /// PEM file of CA certificates to verify the server certificate against
+    /// (instead of the bundled Mozilla roots).
+    pub ca_file: Option<PathBuf>,
+    /// Allow `load` against a target that is not a loopback address.
+    pub allow_load_non_loopback: bool,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        ProbeOptions {
+            url: String::new(),
+            health_path: None,
+            readiness_path: None,
+            metrics_path: None,
+            headers: Vec::new(),
+            load: None,
+            timeout: Duration::from_secs(5),
+            max_duration: Duration::from_secs(120),
+            checks: Vec::new(),
+            skip: Vec::new(),
+            ca_file: None,
+            allow_load_non_loopback: false,
+        }
+    }
+}
+
+/// A short open-model (fixed-rate) load run.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LoadOptions {
+    /// Target rate in requests per second (at most [`MAX_LOAD_RATE`]).
+    pub rate: u32,
+    /// How long to send (at most [`MAX_LOAD_DURATION`]).
+    #[serde(deserialize_with = "duration_from_toml")]
+    pub duration: Duration,
+    /// Keep-alive connections to spread the requests over (at most [`MAX_LOAD_CONNECTIONS`]).
+    pub connections: u32,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            rate: 100,
+            duration: Duration::from_secs(10),
+            connections: 16,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// These options within the safety bounds, with one sentence per value that was clamped.
+    pub fn clamped(&self) -> (LoadOptions, Vec<String>) {
+        let mut notes = Vec::new();
+        let mut out = self.clone();
+        if out.rate > MAX_LOAD_RATE {
+            notes.push(format!(
+                "load rate {} req/s lowered to the maximum {MAX_LOAD_RATE}",
+                out.rate
+            ));
+            out.rate = MAX_LOAD_RATE;
+        }
+        if out.rate == 0 {
+            notes.push("load rate 0 raised to 1 req/s".to_string());
+            out.rate = 1;
+        }
+        if out.duration > MAX_LOAD_DURATION {
+            notes.push(format!(
+                "load duration {:?} lowered to the maximum {:?}",
+                out.duration, MAX_LOAD_DURATION
+            ));
+            out.duration = MAX_LOAD_DURATION;
+        }
+        if out.duration < Duration::from_secs(1) {
+            notes.push(format!("load duration {:?} raised to 1s", out.duration));
+            out.duration = Duration::from_secs(1);
+        }
+        if out.connections > MAX_LOAD_CONNECTIONS {
+            notes.push(format!(
+                "load connections {} lowered to the maximum {MAX_LOAD_CONNECTIONS}",
+                out.connections
+            ));
+            out.connections = MAX_LOAD_CONNECTIONS;
+        }
+        if out.connections == 0 {
+            notes.push("load connections 0 raised to 1".to_string());
+            out.connections = 1;
+        }
+        (out, notes)
+    }
+}
+
+/// Parse a duration written as seconds (`30`), or with a unit: `500ms`, `10s`, `2m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (num, unit) = match t.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => (&t[..i], t[i..].trim()),
+        None => (t, "s"),
+    };
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (write e.g. `500ms`, `10s` or `2m`)"))?;
+    let secs = match unit {
+        "ms" => value / 1000.0,
+        "s" | "sec" | "secs" => value,
+        "m" | "min" => value * 60.0,
+        _ => {
+            return Err(format!(
+                "`{text}` has an unknown unit `{unit}` (use ms, s or m)"
+            ));
+        }
+    };
+    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
+        return Err(format!("`{text}` is out of range (0 to 24h)"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn duration_from_toml<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Secs(u64),
+        Float(f64),
+        Text(String),
+    }
+    match Raw::deserialize(d)? {
+        Raw::Secs(s) => Ok(Duration::from_secs(s)),
+        Raw::Float(f) => parse_duration(&f.to_string()).map_err(serde::de::Error::custom),
+        Raw::Text(t) => parse_duration(&t).map_err(serde::de::Error::custom),
+    }
+}
+
+fn headers_from_toml<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Map(std::collections::BTreeMap<String, String>),
+        Pairs(Vec<(String, String)>),
+        Lines(Vec<String>),
+    }
+    match Raw::deserialize(d)? {
+        Raw::Map(m) => Ok(m.into_iter().collect()),
+        Raw::Pairs(p) => Ok(p),
+        Raw::Lines(lines) => lines
+            .iter()
+            .map(|l| {
+                split_header(l).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "header `{}` is not `Name: value`",
+                        l.split(':').next().unwrap_or_default()
+                    ))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// Split `Name: value` into its parts (the value is trimmed); `None` when there is no colon
+/// or the name is empty.
+pub fn split_header(line: &str) -> Option<(String, String)> {
+    let (name, value) = line.split_once(':')?;
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    Some((name.to_string(), value.trim().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("10").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(
+            parse_duration("ten")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(parse_duration("3h").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn load_options_are_clamped_with_notes() {
+        let (c, notes) = LoadOptions {
+            rate: 10_000,
+            duration: Duration::from_secs(600),
+            connections: 0,
+        }
+        .clamped();
+        assert_eq!(c.rate, MAX_LOAD_RATE);
+        assert_eq!(c.duration, MAX_LOAD_DURATION);
+        assert_eq!(c.connections, 1);
+        assert_eq!(notes.len(), 3);
+    }
+
+    #[test]
+    fn header_lines_split() {
+        assert_eq!(
+            split_header("Authorization: Bearer x:y"),
+            Some(("Authorization".into(), "Bearer x:y".into()))
+        );
+        assert_eq!(split_header("no colon"), None);
+        assert_eq!(split_header(": v"), None);
+    }
+}
