@@ -14,8 +14,8 @@ pub(crate) const MAX_TOP_FIXES: usize = 5;
 /// A score as shown to people: one decimal, or `n/a` when nothing was scored.
 pub(crate) fn fmt_score(score: Option<f64>) -> String {
     match score {
-        Some(s) => format!("{s:.1}"),
-        None => "n/a".to_string(),
+        Some(s) if s.is_finite() => format!("{s:.1}"),
+        _ => "n/a".to_string(),
     }
 }
 

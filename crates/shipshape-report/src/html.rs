@@ -117,8 +117,16 @@ fn outcome_class(o: Outcome) -> (&'static str, &'static str) {
     }
 }
 
+/// A bar width in percent: 0 for no score (or a non-finite one).
+fn pct(score: Option<f64>) -> f64 {
+    score
+        .filter(|s| s.is_finite())
+        .unwrap_or(0.0)
+        .clamp(0.0, 100.0)
+}
+
 fn band(score: Option<f64>) -> &'static str {
-    match score {
+    match score.filter(|s| s.is_finite()) {
         None => "none",
         Some(s) if s >= 80.0 => "good",
         Some(s) if s >= 50.0 => "fair",
@@ -187,7 +195,7 @@ fn unit_view(unit: &UnitReport, catalog: &BTreeMap<&str, &CheckInfo>) -> UnitVie
             Some(AreaView {
                 title: area.title(),
                 score: fmt_score(score),
-                score_pct: score.unwrap_or(0.0).clamp(0.0, 100.0),
+                score_pct: pct(score),
                 band: band(score),
                 checks,
             })
@@ -197,7 +205,7 @@ fn unit_view(unit: &UnitReport, catalog: &BTreeMap<&str, &CheckInfo>) -> UnitVie
         name: unit.unit.name.clone(),
         description: unit_description(unit),
         score: fmt_score(unit.scores.overall),
-        score_pct: unit.scores.overall.unwrap_or(0.0).clamp(0.0, 100.0),
+        score_pct: pct(unit.scores.overall),
         level: level_name(unit.level),
         required: unit.required_level.map(|l| l.as_str()),
         requirement: match level_verdict(unit) {

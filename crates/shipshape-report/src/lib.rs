@@ -116,8 +116,9 @@ impl FromStr for Format {
 /// Why a report could not be rendered.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    /// Serialising to JSON (or SARIF) failed; with the model's types this means a
-    /// non-finite score, which the scorer never produces.
+    /// Serialising to JSON (or SARIF) failed. Not expected with the model's
+    /// types (serde_json writes a non-finite score as `null`); kept so that a
+    /// future field cannot turn a serialiser error into a panic.
     #[error("could not serialise the report as {format}: {source}")]
     Json {
         format: Format,

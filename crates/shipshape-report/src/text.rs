@@ -86,8 +86,72 @@ fn push_wrapped(out: &mut String, text: &str, indent: &str, hang: &str, style: S
     }
 }
 
+/// Make a string safe to print on a terminal: line breaks and tabs become
+/// spaces, other control characters (ESC above all, which could restyle or
+/// rewrite the terminal) become U+FFFD. Evidence comes from untrusted files
+/// and servers.
+fn clean(s: &mut String) {
+    if s.chars().any(char::is_control) {
+        *s = s
+            .chars()
+            .map(|c| match c {
+                '\n' | '\r' | '\t' => ' ',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
+            .collect();
+    }
+}
+
+/// A copy of the report with every string [`clean`]ed.
+fn cleaned(report: &Report) -> Report {
+    let mut r = report.clone();
+    for s in [
+        &mut r.tool.name,
+        &mut r.tool.version,
+        &mut r.command,
+        &mut r.target,
+        &mut r.profile,
+        &mut r.generated_at,
+    ] {
+        clean(s);
+    }
+    r.gate.reasons.iter_mut().for_each(clean);
+    for d in &mut r.diagnostics {
+        clean(&mut d.code);
+        clean(&mut d.message);
+        d.path.iter_mut().for_each(clean);
+    }
+    for u in &mut r.units {
+        clean(&mut u.unit.name);
+        clean(&mut u.unit.path);
+        clean(&mut u.unit.kind_source);
+        u.unit.owner.iter_mut().for_each(clean);
+        for c in &mut u.checks {
+            clean(&mut c.id);
+            clean(&mut c.title);
+            clean(&mut c.summary);
+            clean(&mut c.remediation);
+            if let Some(w) = &mut c.waiver {
+                clean(&mut w.reason);
+                w.owner.iter_mut().for_each(clean);
+                w.expires.iter_mut().for_each(clean);
+            }
+            for f in &mut c.findings {
+                clean(&mut f.message);
+                f.snippet.iter_mut().for_each(clean);
+                if let Some(l) = &mut f.location {
+                    clean(&mut l.path);
+                }
+            }
+        }
+    }
+    r
+}
+
 /// Render the report for a terminal.
 pub fn render_text(report: &Report, catalog: &[CheckInfo]) -> String {
+    let report = &cleaned(report);
     let index = common::catalog_index(catalog);
     let mut out = String::new();
     let what = if common::is_probe(report) {
@@ -408,6 +472,13 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() <= WIDTH));
         assert!(lines[0].starts_with("  - word"));
         assert!(lines[1].starts_with("    word"));
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let mut s = "a\u{1b}[2Jb\nc\u{7}".to_string();
+        clean(&mut s);
+        assert_eq!(s, "a\u{fffd}[2Jb c\u{fffd}");
     }
 
     #[test]

@@ -388,3 +388,84 @@ fn junit_is_well_formed_and_maps_outcomes() {
     let probe = render_ok(Format::Junit, &support::probe_report());
     xml_counts(&probe);
 }
+
+// ---------- odd input ----------
+
+/// A report full of degenerate values: no checks, empty strings, line 0,
+/// control characters, very long words, a non-finite score.
+fn odd_report() -> Report {
+    let mut report = support::scan_report();
+    let unit = &mut report.units[0];
+    let check = &mut unit.checks[1];
+    check.summary = String::new();
+    check.remediation = String::new();
+    check.findings = vec![
+        Finding::at(
+            Location {
+                path: String::new(),
+                line: Some(0),
+                column: Some(0),
+            },
+            "nul \u{0} bell \u{7} esc \u{1b}[31m line\nbreak",
+        ),
+        Finding::at(Location::line("dir with space/ünï.rs", 3), "x".repeat(500)),
+        Finding::new(""),
+    ];
+    check.waiver = None;
+    unit.checks[4].waiver = None; // a waived check without its note
+    report.units.push(support::probe_report().units[0].clone());
+    report.units[2].checks.clear();
+    report.units[2].scores.areas.clear();
+    report.units[2].scores.overall = None;
+    report.target = "\"quoted\" <target> & more".to_string();
+    report.generated_at = "not a date".to_string();
+    report
+}
+
+#[test]
+fn odd_input_renders_in_every_format_without_panicking() {
+    let report = odd_report();
+    for format in Format::ALL {
+        let out = render(format, &report, &support::catalog())
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(!out.is_empty(), "{format}: produced output");
+    }
+    let xml = render_ok(Format::Junit, &report);
+    xml_counts(&xml);
+    let log = sarif(&report);
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(!loc["artifactLocation"]["uri"].as_str().unwrap().is_empty());
+        assert!(loc["region"]["startLine"].as_u64().is_none_or(|l| l >= 1));
+    }
+    let empty = Report {
+        units: vec![],
+        ..support::probe_report()
+    };
+    for format in Format::ALL {
+        render(format, &empty, &[]).unwrap_or_else(|e| panic!("{format}: {e}"));
+    }
+}
+
+#[test]
+fn a_non_finite_score_renders_as_no_score() {
+    let mut report = support::scan_report();
+    report.units[0].scores.overall = Some(f64::NAN);
+    for format in Format::ALL {
+        let out = render(format, &report, &[]).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(!out.contains("NaN"), "{format}: NaN leaked into the output");
+    }
+    let json: Value = serde_json::from_str(&render_ok(Format::Json, &report)).unwrap();
+    assert!(json["units"][0]["scores"]["overall"].is_null());
+}
+
+#[test]
+fn text_output_carries_no_escape_from_evidence() {
+    let out = render_ok(Format::Text, &odd_report());
+    let plain = support::strip_ansi(&out);
+    assert!(
+        !plain.contains('\u{1b}'),
+        "an ESC from evidence reached the terminal"
+    );
+    assert!(!plain.contains('\u{0}') && !plain.contains('\u{7}'));
+}
