@@ -152,7 +152,9 @@ fn parse_sample(line: &str, lineno: u32) -> Result<Sample, String> {
                         Some('\\') => value.push('\\'),
                         Some('"') => value.push('"'),
                         _ => {
-                            return Err(format!("line {lineno}: invalid escape in label `{lname}`"));
+                            return Err(format!(
+                                "line {lineno}: invalid escape in label `{lname}`"
+                            ));
                         }
                     },
                     '"' => {
