@@ -231,6 +231,10 @@ async fn good_middleware(State(m): State<Arc<Metrics>>, req: Request, next: Next
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
     let trace_id = trace.unwrap_or_else(|| {
         format!(
             "{:032x}",
