@@ -102,6 +102,21 @@ impl Yaml {
         }
     }
 
+    /// Structural equality that ignores line numbers.
+    pub fn same_value(&self, other: &Yaml) -> bool {
+        match (&self.value, &other.value) {
+            (YamlValue::Seq(a), YamlValue::Seq(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y))
+            }
+            (YamlValue::Map(a), YamlValue::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && v.same_value(v2)))
+            }
+            (a, b) => a == b,
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self.value, YamlValue::Null)
     }

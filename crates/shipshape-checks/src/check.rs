@@ -1,0 +1,300 @@
+//! The check abstraction: metadata, context, verdict.
+
+use shipshape_facts::ci::CiFile;
+use shipshape_facts::deps::Dependency;
+use shipshape_facts::docker::Dockerfile;
+use shipshape_facts::k8s::K8sObject;
+use shipshape_facts::signals::{SignalHit, SignalKind};
+use shipshape_facts::{Facts, FileEntry, FileKind, is_under};
+use shipshape_model::{Area, CheckInfo, Finding, Outcome, Severity, Unit, UnitKind};
+
+/// A check's static description. Every field is public API once released.
+#[derive(Debug)]
+pub struct CheckMeta {
+    /// `area/name`, never reused or renamed.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub area: Area,
+    pub severity: Severity,
+    /// Unit kinds it applies to; empty = every kind. Other kinds get `n/a`.
+    pub kinds: &'static [UnitKind],
+    /// Which units it applies to, in words.
+    pub applies_to: &'static str,
+    pub rationale: &'static str,
+    /// What passes, warns and fails, and how it is decided.
+    pub evaluation: &'static str,
+    pub remediation: &'static str,
+    pub references: &'static [&'static str],
+}
+
+impl CheckMeta {
+    /// The serialisable description.
+    pub fn info(&self) -> CheckInfo {
+        CheckInfo {
+            id: self.id.to_string(),
+            title: self.title.to_string(),
+            area: self.area,
+            severity: self.severity,
+            applies_to: self.applies_to.to_string(),
+            rationale: self.rationale.to_string(),
+            evaluation: self.evaluation.to_string(),
+            remediation: self.remediation.to_string(),
+            references: self.references.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// True when the check applies to units of this kind.
+    pub fn applies_to_kind(&self, kind: UnitKind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&kind)
+    }
+}
+
+/// A check: metadata plus a pure function of the context.
+pub struct CheckDef {
+    pub meta: CheckMeta,
+    pub run: fn(&Ctx) -> Verdict,
+}
+
+impl std::fmt::Debug for CheckDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckDef")
+            .field("id", &self.meta.id)
+            .finish()
+    }
+}
+
+/// What a check concluded, before waivers and overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub outcome: Outcome,
+    pub summary: String,
+    pub findings: Vec<Finding>,
+}
+
+impl Verdict {
+    pub fn pass(summary: impl Into<String>) -> Verdict {
+        Verdict {
+            outcome: Outcome::Pass,
+            summary: summary.into(),
+            findings: vec![],
+        }
+    }
+    /// A pass with the evidence that proved it.
+    pub fn pass_with(summary: impl Into<String>, findings: Vec<Finding>) -> Verdict {
+        Verdict {
+            outcome: Outcome::Pass,
+            summary: summary.into(),
+            findings,
+        }
+    }
+    pub fn fail(summary: impl Into<String>, findings: Vec<Finding>) -> Verdict {
+        Verdict {
+            outcome: Outcome::Fail,
+            summary: summary.into(),
+            findings,
+        }
+    }
+    pub fn warn(summary: impl Into<String>, findings: Vec<Finding>) -> Verdict {
+        Verdict {
+            outcome: Outcome::Warn,
+            summary: summary.into(),
+            findings,
+        }
+    }
+    pub fn not_applicable(summary: impl Into<String>) -> Verdict {
+        Verdict {
+            outcome: Outcome::NotApplicable,
+            summary: summary.into(),
+            findings: vec![],
+        }
+    }
+    pub fn error(summary: impl Into<String>) -> Verdict {
+        Verdict {
+            outcome: Outcome::Error,
+            summary: summary.into(),
+            findings: vec![],
+        }
+    }
+}
+
+/// A committed secret found by the secret scanner (already redacted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretEvidence {
+    pub path: String,
+    pub line: u32,
+    pub rule: String,
+    pub description: String,
+    /// Redacted form: a short prefix and the length, never the secret.
+    pub redacted: String,
+    /// Stable fingerprint that does not contain the secret.
+    pub fingerprint: String,
+    /// For history findings: the commit and date where it first appeared.
+    pub commit: Option<String>,
+    pub date: Option<String>,
+}
+
+/// A dependency matching a known advisory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VulnEvidence {
+    pub lockfile: String,
+    pub line: u32,
+    pub ecosystem: String,
+    pub package: String,
+    pub version: String,
+    pub advisory: String,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    /// `critical`, `high`, `medium`, `low` when known.
+    pub severity: Option<String>,
+    pub fixed: Option<String>,
+}
+
+/// The vulnerability scanner's input to checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VulnInput<'a> {
+    /// No advisory database is configured: the check says so (`n/a`).
+    NoDatabase,
+    /// Matching ran (possibly finding nothing).
+    Matched {
+        findings: &'a [VulnEvidence],
+        /// Age of the database in days, for the summary.
+        db_age_days: Option<i64>,
+        lockfiles: usize,
+    },
+}
+
+/// Everything a check may look at. Built by the engine; immutable.
+pub struct Ctx<'a> {
+    pub facts: &'a Facts,
+    pub unit: &'a Unit,
+    /// `oncall` declared in the config for this unit.
+    pub oncall: Option<&'a str>,
+    /// Runbook link declared in the config.
+    pub runbook: Option<&'a str>,
+    /// SLO declared in the config (`slo = "99.9"`).
+    pub slo: Option<&'a str>,
+    /// Secrets found in the tree; `None` when secret scanning is off.
+    pub secrets: Option<&'a [SecretEvidence]>,
+    /// Secrets found in history; `None` unless `--history` (or config) asked for it.
+    pub history_secrets: Option<&'a [SecretEvidence]>,
+    pub vulns: VulnInput<'a>,
+    /// "Now" as Unix seconds, passed in so that checks stay pure.
+    pub now: i64,
+}
+
+/// True for files every unit of a monorepo shares: CI definitions and the
+/// repository-level files at the root or under `.github/`, `.gitlab/`, `docs/`.
+pub fn is_shared(f: &FileEntry) -> bool {
+    matches!(
+        f.kind,
+        FileKind::Ci(_) | FileKind::Codeowners | FileKind::DependencyBot
+    ) || !f.path.contains('/')
+        || f.path.starts_with(".github/")
+        || f.path.starts_with(".gitlab/")
+}
+
+impl<'a> Ctx<'a> {
+    /// A context with no scanners and no config: for tests.
+    pub fn basic(facts: &'a Facts, unit: &'a Unit) -> Ctx<'a> {
+        Ctx {
+            facts,
+            unit,
+            oncall: None,
+            runbook: None,
+            slo: None,
+            secrets: None,
+            history_secrets: None,
+            vulns: VulnInput::NoDatabase,
+            now: 0,
+        }
+    }
+
+    /// True when `path` belongs to this unit (its subtree, or a shared file).
+    pub fn in_unit(&self, path: &str) -> bool {
+        is_under(path, &self.unit.path)
+    }
+
+    /// The unit's own files (its subtree).
+    pub fn files(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        self.facts.files.iter().filter(|f| self.in_unit(&f.path))
+    }
+
+    /// The unit's files plus the repository-level files it shares.
+    pub fn files_with_shared(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        self.facts
+            .files
+            .iter()
+            .filter(|f| self.in_unit(&f.path) || is_shared(f))
+    }
+
+    /// The unit's files of a kind (including shared repository-level files).
+    pub fn files_of(
+        &self,
+        pred: impl Fn(FileKind) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        self.files_with_shared().filter(move |f| pred(f.kind))
+    }
+
+    pub fn text(&self, path: &str) -> Option<&'a str> {
+        self.facts.text(path)
+    }
+
+    /// Direct dependencies declared in the unit's manifests (dev ones included).
+    pub fn deps(&self) -> impl Iterator<Item = &'a Dependency> + '_ {
+        self.facts
+            .dependencies()
+            .items
+            .iter()
+            .filter(|d| self.in_unit(&d.manifest))
+    }
+
+    /// Signals of a kind in the unit's non-test code.
+    pub fn signals(&self, kind: SignalKind) -> impl Iterator<Item = &'a SignalHit> + '_ {
+        self.facts
+            .signals
+            .iter()
+            .filter(move |s| s.kind == kind && !s.in_test && self.in_unit(&s.path))
+    }
+
+    /// Every CI definition of the repository (CI is shared by all units).
+    pub fn ci_files(&self) -> &'a [CiFile] {
+        self.facts.ci_files()
+    }
+
+    /// The unit's Dockerfiles.
+    pub fn dockerfiles(&self) -> impl Iterator<Item = &'a Dockerfile> + '_ {
+        self.facts
+            .dockerfiles()
+            .iter()
+            .filter(|d| self.in_unit(&d.path) && !shipshape_facts::signals::is_test_path(&d.path))
+    }
+
+    /// The unit's Kubernetes objects.
+    pub fn k8s(&self) -> impl Iterator<Item = &'a K8sObject> + '_ {
+        self.facts
+            .k8s_objects()
+            .items
+            .iter()
+            .filter(|o| self.in_unit(&o.path) && !shipshape_facts::signals::is_test_path(&o.path))
+    }
+
+    /// The unit's workloads (objects with a pod template).
+    pub fn workloads(&self) -> impl Iterator<Item = &'a K8sObject> + '_ {
+        self.k8s().filter(|o| o.is_workload())
+    }
+
+    /// Kubernetes files of this unit that failed to parse: `(path, message)`.
+    pub fn k8s_errors(&self) -> Vec<&'a (String, String)> {
+        self.facts
+            .k8s_objects()
+            .errors
+            .iter()
+            .filter(|(p, _)| self.in_unit(p))
+            .collect()
+    }
+}
+
+/// `path:line` list of paths for absence messages.
+pub(crate) fn looked_in(paths: &[&str]) -> String {
+    format!("looked for: {}", paths.join(", "))
+}

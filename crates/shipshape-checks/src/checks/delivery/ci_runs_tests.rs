@@ -1,0 +1,135 @@
+//! `delivery/ci-runs-tests`: some CI job runs the tests.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use regex::Regex;
+use shipshape_model::{Area, Finding, Location, Severity};
+use std::sync::OnceLock;
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "delivery/ci-runs-tests",
+        title: "CI runs the tests",
+        area: Area::Delivery,
+        severity: Severity::Critical,
+        kinds: &[],
+        applies_to: "every unit",
+        rationale: "A pipeline that only builds proves the code compiles, not that it works. Tests in CI are what make a green build mean something.",
+        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify, gradle test/check/build, rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
+        remediation: "Add a CI step that runs the test suite, e.g. `run: cargo test --all` or `run: npm test`, and make it required for merging.",
+        references: &[],
+    },
+    run,
+};
+
+fn test_command() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            \bcargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)\b
+            | \bgo\s+test\b | \bgotestsum\b | \bginkgo\b
+            | \bpytest\b | \btox\b | \bnox\b | \bpython[0-9.]*\s+-m\s+(?:pytest|unittest)\b | \bmanage\.py\s+test\b
+            | \b(?:npm|pnpm|bun)\s+(?:run\s+)?test\b | \byarn\s+(?:run\s+)?test\b | \bnpx\s+(?:jest|vitest|mocha|playwright)\b
+            | \b(?:jest|vitest|mocha|ava|karma)\b
+            | \b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|install)\b
+            | \b(?:gradle|gradlew|\./gradlew)\b[^\n]*\b(?:test|check|build)\b
+            | \brspec\b | \brails\s+test\b | \brake\s+(?:test|spec)\b
+            | \bdotnet\s+test\b | \bphpunit\b | \bpest\b | \bmix\s+test\b | \bctest\b | \bswift\s+test\b
+            | \b(?:make|just|task)\s+(?:[\w-]*\s+)*[\w-]*test[\w-]*\b
+            | \bbazel\s+test\b | \bnx\s+(?:run-many\s+)?[^\n]*\btest\b | \bturbo\s+(?:run\s+)?test\b
+            | (?:^|\s)\.?/?[\w./-]*test[\w-]*\.sh\b | \bbash\s+\.ci/run\b
+            ",
+        )
+        .expect("constant regex")
+    })
+}
+
+/// First line of a CI file that runs tests: (path, line, text).
+pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
+    let re = test_command();
+    for f in ctx.ci_files() {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split(" #").next().unwrap_or(line);
+            if code.trim_start().starts_with('#') || code.trim_start().starts_with("//") {
+                continue;
+            }
+            if re.is_match(code) {
+                return Some((
+                    f.path.clone(),
+                    i as u32 + 1,
+                    line.trim().chars().take(120).collect(),
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    if ctx.ci_files().is_empty() {
+        return Verdict::not_applicable("no CI definition (see delivery/ci-present)");
+    }
+    match find_test_line(ctx) {
+        Some((path, line, text)) => Verdict::pass_with(
+            format!("tests run in CI ({path}:{line})"),
+            vec![Finding::at(Location::line(path, line), "runs tests").with_snippet(text)],
+        ),
+        None => Verdict::fail(
+            "CI never runs a test command",
+            ctx.ci_files()
+                .iter()
+                .map(|f| {
+                    Finding::at(
+                        Location::file(&f.path),
+                        "no test command found in this CI definition",
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn recognises_test_commands_across_ecosystems() {
+        for cmd in [
+            "cargo test --all",
+            "go test ./...",
+            "python -m pytest -q",
+            "npm test",
+            "yarn test:unit",
+            "./gradlew check",
+            "mvn -B verify",
+            "bundle exec rspec",
+            "dotnet test",
+            "make test",
+            "just unit-test",
+        ] {
+            let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
+            let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);
+            assert_eq!(v.outcome, Outcome::Pass, "{cmd}");
+            assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
+        }
+    }
+
+    #[test]
+    fn fails_on_build_only_pipeline_and_ignores_comments() {
+        let wf = "on: push\njobs:\n  b:\n    steps:\n      # - run: cargo test\n      - run: cargo build --release\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[(".github/workflows/ci.yml", wf)]).outcome,
+            Outcome::Fail
+        );
+        assert_eq!(
+            run_on_files(&CHECK, &[("README.md", "x")]).outcome,
+            Outcome::NotApplicable
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Maintenance: dependencies and upkeep.
+//!
+//! `CHECKS` lists this area's checks in report order: add new ones there.
+
+use crate::CheckDef;
+
+pub static CHECKS: &[&CheckDef] = &[];

@@ -1,0 +1,147 @@
+//! `ownership/codeowners`: a valid CODEOWNERS file covers the code.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_model::{Area, Finding, Location, Severity};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "ownership/codeowners",
+        title: "CODEOWNERS names who owns the code",
+        area: Area::Ownership,
+        severity: Severity::High,
+        kinds: &[],
+        applies_to: "every unit",
+        rationale: "When something breaks at 3 a.m., the first question is who owns it. CODEOWNERS answers it in the repository and routes reviews to the right people.",
+        evaluation: "Looks for CODEOWNERS at the root, .github/, docs/ or .gitlab/ (the locations GitHub and GitLab read). Each non-comment line must be a pattern followed by at least one owner (`@user`, `@org/team` or an e-mail); GitLab `[Section]` headers are accepted. Passes when the file parses and has a catch-all pattern (`*` or `/**`) or a pattern covering the unit's path. Fails when it is missing or has malformed lines (each reported with its line); warns when it parses but covers neither everything nor the unit.",
+        remediation: "Add `.github/CODEOWNERS` with a catch-all line such as `* @your-org/your-team`, then more specific patterns for sub-trees.",
+        references: &[
+            "https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners",
+        ],
+    },
+    run,
+};
+
+const LOCATIONS: &[&str] = &[
+    "CODEOWNERS",
+    ".github/CODEOWNERS",
+    "docs/CODEOWNERS",
+    ".gitlab/CODEOWNERS",
+];
+
+/// Parsed CODEOWNERS rules: `(line, pattern, owners)`, and malformed lines.
+pub(crate) fn parse(text: &str) -> (Vec<(u32, String, Vec<String>)>, Vec<(u32, String)>) {
+    let mut rules = Vec::new();
+    let mut bad = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split(" #").next().unwrap_or(raw).trim();
+        let n = i as u32 + 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        // GitLab sections: `[Name]`, `^[Optional]`, `[Name][2]`, optionally with default owners.
+        if line.starts_with('[') || line.starts_with("^[") {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let pattern = parts.next().unwrap_or_default().to_string();
+        let owners: Vec<String> = parts.map(str::to_string).collect();
+        let valid_owner = |o: &String| {
+            (o.starts_with('@') && o.len() > 1 && !o.ends_with('/'))
+                || (o.contains('@') && o.contains('.'))
+        };
+        if owners.is_empty() {
+            bad.push((n, format!("`{pattern}` has no owner")));
+        } else if let Some(o) = owners.iter().find(|o| !valid_owner(o)) {
+            bad.push((
+                n,
+                format!("`{o}` is not an owner (use @user, @org/team or an e-mail)"),
+            ));
+        } else {
+            rules.push((n, pattern, owners));
+        }
+    }
+    (rules, bad)
+}
+
+fn covers(pattern: &str, unit: &str) -> bool {
+    let p = pattern
+        .trim_start_matches('/')
+        .trim_end_matches("/**")
+        .trim_end_matches('/');
+    matches!(pattern, "*" | "/*" | "**" | "/**" | "/")
+        || (!unit.is_empty() && unit != "." && (unit == p || unit.starts_with(&format!("{p}/"))))
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let Some(path) = LOCATIONS.iter().find(|p| ctx.facts.exists(p)) else {
+        return Verdict::fail(
+            "no CODEOWNERS file",
+            vec![Finding::new(crate::check::looked_in(LOCATIONS))],
+        );
+    };
+    let text = ctx.text(path).unwrap_or("");
+    let (rules, bad) = parse(text);
+    if !bad.is_empty() {
+        return Verdict::fail(
+            format!("{path} has {} malformed line(s)", bad.len()),
+            bad.into_iter()
+                .map(|(n, msg)| Finding::at(Location::line(*path, n), msg.clone()).with_key(msg))
+                .collect(),
+        );
+    }
+    let unit = ctx.unit.path.as_str();
+    match rules.iter().find(|(_, p, _)| covers(p, unit)) {
+        Some((n, p, owners)) => Verdict::pass_with(
+            format!("{path}: `{p}` owned by {}", owners.join(" ")),
+            vec![Finding::at(
+                Location::line(*path, *n),
+                format!("`{p}` → {}", owners.join(" ")),
+            )],
+        ),
+        None if rules.is_empty() => Verdict::fail(
+            format!("{path} has no rules"),
+            vec![Finding::at(Location::file(*path), "no ownership rules")],
+        ),
+        None => Verdict::warn(
+            format!("{path} has no catch-all rule and none for `{unit}`"),
+            vec![Finding::at(
+                Location::file(*path),
+                "add `* @team` so that new paths have an owner",
+            )],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn catch_all_passes_malformed_fails_partial_warns() {
+        let ok = "# owners\n* @acme/platform\n/docs/ docs@acme.com\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[(".github/CODEOWNERS", ok)]).outcome,
+            Outcome::Pass
+        );
+        let bad = "*\n/src/ acme-team\n";
+        let v = run_on_files(&CHECK, &[("CODEOWNERS", bad)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 2);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(1));
+        assert_eq!(
+            run_on_files(&CHECK, &[("CODEOWNERS", "/src/ @a\n")]).outcome,
+            Outcome::Warn
+        );
+        assert_eq!(
+            run_on_files(&CHECK, &[("README.md", "")]).outcome,
+            Outcome::Fail
+        );
+        let gitlab = "[Backend][2] @acme/be\n* @acme/all\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[(".gitlab/CODEOWNERS", gitlab)]).outcome,
+            Outcome::Pass
+        );
+    }
+}

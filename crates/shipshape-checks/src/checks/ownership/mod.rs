@@ -1,0 +1,9 @@
+//! Ownership: who is responsible.
+//!
+//! `CHECKS` lists this area's checks in report order: add new ones there.
+
+use crate::CheckDef;
+
+pub mod codeowners;
+
+pub static CHECKS: &[&CheckDef] = &[&codeowners::CHECK];

@@ -1,0 +1,7 @@
+//! Rollback: safe release and quick revert.
+//!
+//! `CHECKS` lists this area's checks in report order: add new ones there.
+
+use crate::CheckDef;
+
+pub static CHECKS: &[&CheckDef] = &[];

@@ -1,0 +1,375 @@
+//! Library tables: which dependency names mean "metrics", "structured logging",
+//! "tracing"... Kept as data in one place so that adding a library is one line.
+//! Names match exactly, or as a prefix when they end in `*`. Maven/Gradle names
+//! are `group:artifact`; a pattern without `:` matches the artifact alone.
+
+use shipshape_facts::Ecosystem;
+use shipshape_facts::deps::Dependency;
+
+/// A category of libraries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    Metrics,
+    StructuredLogging,
+    Tracing,
+    ErrorTracking,
+    FeatureFlags,
+    HttpServer,
+    CliFramework,
+}
+
+use Ecosystem::*;
+
+/// `(ecosystem, name pattern)` per category.
+pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
+    match cat {
+        Category::Metrics => &[
+            (Cargo, "prometheus"),
+            (Cargo, "prometheus-client"),
+            (Cargo, "metrics"),
+            (Cargo, "metrics-exporter-prometheus"),
+            (Cargo, "opentelemetry-prometheus"),
+            (Cargo, "axum-prometheus"),
+            (Cargo, "actix-web-prom"),
+            (Cargo, "cadence"),
+            (Cargo, "opentelemetry_sdk"),
+            (Go, "github.com/prometheus/client_golang"),
+            (Go, "go.opentelemetry.io/otel/metric"),
+            (Go, "go.opentelemetry.io/otel/sdk/metric"),
+            (Go, "github.com/DataDog/datadog-go*"),
+            (Go, "github.com/cactus/go-statsd-client*"),
+            (Go, "github.com/VictoriaMetrics/metrics"),
+            (Python, "prometheus-client"),
+            (Python, "prometheus_client"),
+            (Python, "prometheus-fastapi-instrumentator"),
+            (Python, "django-prometheus"),
+            (Python, "prometheus-flask-exporter"),
+            (Python, "starlette-exporter"),
+            (Python, "opentelemetry-sdk"),
+            (Python, "statsd"),
+            (Python, "datadog"),
+            (Npm, "prom-client"),
+            (Npm, "express-prom-bundle"),
+            (Npm, "fastify-metrics"),
+            (Npm, "@opentelemetry/sdk-metrics"),
+            (Npm, "hot-shots"),
+            (Npm, "@willsoto/nestjs-prometheus"),
+            (Maven, "io.micrometer:*"),
+            (Maven, "io.prometheus:*"),
+            (Maven, "spring-boot-starter-actuator"),
+            (Gradle, "io.micrometer:*"),
+            (Gradle, "io.prometheus:*"),
+            (Gradle, "spring-boot-starter-actuator"),
+            (Ruby, "prometheus-client"),
+            (Ruby, "yabeda*"),
+            (Ruby, "dogstatsd-ruby"),
+            (Composer, "promphp/prometheus_client_php"),
+            (Nuget, "prometheus-net*"),
+            (Nuget, "OpenTelemetry.Exporter.Prometheus*"),
+            (Nuget, "App.Metrics*"),
+        ],
+        Category::StructuredLogging => &[
+            (Cargo, "tracing"),
+            (Cargo, "tracing-subscriber"),
+            (Cargo, "slog"),
+            (Cargo, "log4rs"),
+            (Cargo, "env_logger"),
+            (Cargo, "fern"),
+            (Go, "go.uber.org/zap"),
+            (Go, "github.com/rs/zerolog"),
+            (Go, "github.com/sirupsen/logrus"),
+            (Go, "github.com/go-kit/log"),
+            (Go, "github.com/go-kit/kit"),
+            (Go, "github.com/go-logr/logr"),
+            (Go, "github.com/apex/log"),
+            (Python, "structlog"),
+            (Python, "python-json-logger"),
+            (Python, "loguru"),
+            (Python, "json-logging"),
+            (Python, "ecs-logging"),
+            (Npm, "pino"),
+            (Npm, "winston"),
+            (Npm, "bunyan"),
+            (Npm, "roarr"),
+            (Npm, "nestjs-pino"),
+            (Npm, "log4js"),
+            (Maven, "net.logstash.logback:*"),
+            (Maven, "ch.qos.logback:*"),
+            (Maven, "org.apache.logging.log4j:*"),
+            (Maven, "org.slf4j:*"),
+            (Gradle, "net.logstash.logback:*"),
+            (Gradle, "ch.qos.logback:*"),
+            (Gradle, "org.apache.logging.log4j:*"),
+            (Gradle, "org.slf4j:*"),
+            (Ruby, "lograge"),
+            (Ruby, "semantic_logger"),
+            (Ruby, "ougai"),
+            (Composer, "monolog/monolog"),
+            (Nuget, "Serilog*"),
+            (Nuget, "NLog*"),
+            (Nuget, "Microsoft.Extensions.Logging*"),
+        ],
+        Category::Tracing => &[
+            (Cargo, "opentelemetry"),
+            (Cargo, "opentelemetry-otlp"),
+            (Cargo, "tracing-opentelemetry"),
+            (Cargo, "opentelemetry-jaeger"),
+            (Cargo, "opentelemetry-zipkin"),
+            (Cargo, "datadog-tracing"),
+            (Go, "go.opentelemetry.io/otel*"),
+            (Go, "go.opentelemetry.io/contrib*"),
+            (Go, "github.com/opentracing/opentracing-go"),
+            (Go, "github.com/openzipkin/zipkin-go"),
+            (Go, "gopkg.in/DataDog/dd-trace-go.v1"),
+            (Go, "github.com/DataDog/dd-trace-go*"),
+            (Go, "go.elastic.co/apm*"),
+            (Python, "opentelemetry-api"),
+            (Python, "opentelemetry-sdk"),
+            (Python, "opentelemetry-distro"),
+            (Python, "opentelemetry-instrumentation*"),
+            (Python, "opentelemetry-exporter-otlp*"),
+            (Python, "ddtrace"),
+            (Python, "jaeger-client"),
+            (Python, "elastic-apm"),
+            (Npm, "@opentelemetry/*"),
+            (Npm, "dd-trace"),
+            (Npm, "jaeger-client"),
+            (Npm, "zipkin"),
+            (Npm, "elastic-apm-node"),
+            (Maven, "io.opentelemetry*"),
+            (Maven, "io.micrometer:micrometer-tracing*"),
+            (
+                Maven,
+                "org.springframework.cloud:spring-cloud-starter-sleuth",
+            ),
+            (Maven, "com.datadoghq:dd-trace-api"),
+            (Gradle, "io.opentelemetry*"),
+            (Gradle, "io.micrometer:micrometer-tracing*"),
+            (Ruby, "opentelemetry-*"),
+            (Ruby, "ddtrace"),
+            (Ruby, "datadog"),
+            (Composer, "open-telemetry/*"),
+            (Nuget, "OpenTelemetry*"),
+        ],
+        Category::ErrorTracking => &[
+            (Cargo, "sentry"),
+            (Cargo, "sentry-*"),
+            (Go, "github.com/getsentry/sentry-go"),
+            (Go, "github.com/rollbar/rollbar-go"),
+            (Go, "github.com/bugsnag/bugsnag-go*"),
+            (Go, "github.com/honeybadger-io/honeybadger-go"),
+            (Python, "sentry-sdk"),
+            (Python, "raven"),
+            (Python, "rollbar"),
+            (Python, "bugsnag"),
+            (Python, "honeybadger"),
+            (Npm, "@sentry/*"),
+            (Npm, "rollbar"),
+            (Npm, "@bugsnag/*"),
+            (Npm, "@honeybadger-io/*"),
+            (Npm, "@datadog/browser-rum"),
+            (Maven, "io.sentry:*"),
+            (Maven, "com.rollbar:*"),
+            (Maven, "com.bugsnag:*"),
+            (Gradle, "io.sentry:*"),
+            (Gradle, "com.bugsnag:*"),
+            (Ruby, "sentry-ruby"),
+            (Ruby, "sentry-rails"),
+            (Ruby, "rollbar"),
+            (Ruby, "bugsnag"),
+            (Ruby, "honeybadger"),
+            (Ruby, "airbrake"),
+            (Composer, "sentry/*"),
+            (Composer, "rollbar/rollbar"),
+            (Nuget, "Sentry*"),
+            (Nuget, "Rollbar*"),
+        ],
+        Category::FeatureFlags => &[
+            (Cargo, "open-feature"),
+            (Cargo, "launchdarkly-server-sdk"),
+            (Cargo, "unleash-api-client"),
+            (Cargo, "flagsmith"),
+            (Go, "github.com/open-feature/go-sdk*"),
+            (Go, "github.com/launchdarkly/go-server-sdk*"),
+            (Go, "github.com/Unleash/unleash-client-go*"),
+            (Go, "github.com/Flagsmith/flagsmith-go-client*"),
+            (Go, "github.com/growthbook/growthbook-golang"),
+            (Python, "openfeature-sdk"),
+            (Python, "launchdarkly-server-sdk"),
+            (Python, "ldclient-py"),
+            (Python, "UnleashClient"),
+            (Python, "flagsmith"),
+            (Python, "growthbook"),
+            (Npm, "@openfeature/*"),
+            (Npm, "launchdarkly-node-server-sdk"),
+            (Npm, "@launchdarkly/*"),
+            (Npm, "unleash-client"),
+            (Npm, "flagsmith-nodejs"),
+            (Npm, "@growthbook/growthbook"),
+            (Maven, "dev.openfeature:*"),
+            (Maven, "com.launchdarkly:*"),
+            (Maven, "io.getunleash:*"),
+            (Gradle, "dev.openfeature:*"),
+            (Gradle, "com.launchdarkly:*"),
+            (Ruby, "openfeature-sdk"),
+            (Ruby, "launchdarkly-server-sdk"),
+            (Ruby, "unleash"),
+            (Ruby, "flipper"),
+            (Nuget, "OpenFeature*"),
+            (Nuget, "LaunchDarkly.ServerSdk"),
+        ],
+        Category::HttpServer => &[
+            (Cargo, "axum"),
+            (Cargo, "actix-web"),
+            (Cargo, "warp"),
+            (Cargo, "rocket"),
+            (Cargo, "poem"),
+            (Cargo, "tide"),
+            (Cargo, "salvo"),
+            (Cargo, "tonic"),
+            (Cargo, "hyper-server"),
+            (Go, "github.com/gin-gonic/gin"),
+            (Go, "github.com/labstack/echo*"),
+            (Go, "github.com/go-chi/chi*"),
+            (Go, "github.com/gorilla/mux"),
+            (Go, "github.com/gofiber/fiber*"),
+            (Go, "google.golang.org/grpc"),
+            (Python, "fastapi"),
+            (Python, "flask"),
+            (Python, "Flask"),
+            (Python, "django"),
+            (Python, "Django"),
+            (Python, "starlette"),
+            (Python, "aiohttp"),
+            (Python, "tornado"),
+            (Python, "sanic"),
+            (Python, "uvicorn"),
+            (Python, "gunicorn"),
+            (Python, "grpcio"),
+            (Npm, "express"),
+            (Npm, "fastify"),
+            (Npm, "koa"),
+            (Npm, "@nestjs/core"),
+            (Npm, "@hapi/hapi"),
+            (Npm, "hono"),
+            (Npm, "next"),
+            (Maven, "org.springframework.boot:spring-boot-starter-web*"),
+            (Maven, "io.quarkus:quarkus-resteasy*"),
+            (Maven, "io.micronaut:micronaut-http-server*"),
+            (Maven, "io.dropwizard:*"),
+            (Gradle, "org.springframework.boot:spring-boot-starter-web*"),
+            (Gradle, "io.ktor:ktor-server*"),
+            (Ruby, "rails"),
+            (Ruby, "sinatra"),
+            (Ruby, "puma"),
+            (Composer, "laravel/framework"),
+            (Composer, "symfony/framework-bundle"),
+            (Composer, "slim/slim"),
+            (Nuget, "Microsoft.AspNetCore*"),
+        ],
+        Category::CliFramework => &[
+            (Cargo, "clap"),
+            (Cargo, "argh"),
+            (Cargo, "pico-args"),
+            (Cargo, "lexopt"),
+            (Go, "github.com/spf13/cobra"),
+            (Go, "github.com/urfave/cli*"),
+            (Go, "github.com/alecthomas/kong"),
+            (Python, "click"),
+            (Python, "typer"),
+            (Npm, "commander"),
+            (Npm, "yargs"),
+            (Npm, "oclif"),
+            (Npm, "@oclif/core"),
+            (Maven, "info.picocli:picocli"),
+            (Ruby, "thor"),
+            (Nuget, "System.CommandLine"),
+        ],
+    }
+}
+
+fn matches_name(eco: Ecosystem, pattern: &str, name: &str) -> bool {
+    let (pattern, name) = if matches!(eco, Ecosystem::Python) {
+        // PEP 503: case-insensitive, `-`, `_` and `.` are the same.
+        (normalise_py(pattern), normalise_py(name))
+    } else {
+        (pattern.to_string(), name.to_string())
+    };
+    let name_part = |n: &str| -> String {
+        if !pattern.contains(':') {
+            n.rsplit(':').next().unwrap_or(n).to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    let name = name_part(&name);
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == pattern,
+    }
+}
+
+fn normalise_py(s: &str) -> String {
+    s.to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+fn same_family(a: Ecosystem, b: Ecosystem) -> bool {
+    a == b || matches!((a, b), (Maven, Gradle) | (Gradle, Maven))
+}
+
+/// The first dependency in `deps` that belongs to `cat`.
+pub fn find<'a>(
+    deps: impl IntoIterator<Item = &'a Dependency>,
+    cat: Category,
+) -> Option<&'a Dependency> {
+    let table = table(cat);
+    deps.into_iter().find(|d| {
+        table.iter().any(|(eco, pat)| {
+            same_family(*eco, d.ecosystem) && matches_name(d.ecosystem, pat, &d.name)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dep(eco: Ecosystem, name: &str) -> Dependency {
+        Dependency {
+            ecosystem: eco,
+            name: name.into(),
+            manifest: "m".into(),
+            line: 1,
+            dev: false,
+        }
+    }
+
+    #[test]
+    fn matches_exact_prefix_and_normalised_names() {
+        assert!(find(&[dep(Cargo, "prometheus-client")], Category::Metrics).is_some());
+        assert!(find(&[dep(Python, "Prometheus_Client")], Category::Metrics).is_some());
+        assert!(find(&[dep(Npm, "@opentelemetry/api")], Category::Tracing).is_some());
+        assert!(
+            find(
+                &[dep(Gradle, "io.micrometer:micrometer-core")],
+                Category::Metrics
+            )
+            .is_some()
+        );
+        assert!(
+            find(
+                &[dep(
+                    Maven,
+                    "org.springframework.boot:spring-boot-starter-actuator"
+                )],
+                Category::Metrics
+            )
+            .is_some()
+        );
+        assert!(find(&[dep(Cargo, "metrics-util-extra")], Category::Metrics).is_none());
+        assert!(
+            find(&[dep(Npm, "tracing")], Category::StructuredLogging).is_none(),
+            "ecosystem matters"
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Test support: run one check on a fixture repository or on in-memory files.
+//!
+//! Fixture repositories live in `fixtures/<area>/<name>/{pass,fail}/`. A
+//! fixture may carry a `shipshape.toml` whose `[service]` table sets `kind` and
+//! `tier` (the only keys read here; the engine owns the full config).
+
+use crate::{CheckDef, Ctx, Verdict, unit};
+use shipshape_facts::{Facts, WalkOptions};
+use shipshape_model::{Unit, UnitKind};
+use std::path::Path;
+
+/// 2026-11-26T00:00:00Z: the fixed "now" of fixture tests.
+pub const FIXTURE_NOW: i64 = 1_795_651_200;
+
+/// Build the unit for a tree: `[service] kind/tier` from `shipshape.toml`, else detected.
+pub fn unit_for(facts: &Facts) -> Unit {
+    let (mut kind, mut source) = unit::detect_kind(facts, ".");
+    let mut tier = None;
+    let mut owner = None;
+    if let Some(text) = facts.text("shipshape.toml") {
+        if let Ok(doc) = text.parse::<toml::Table>() {
+            if let Some(svc) = doc.get("service").and_then(|s| s.as_table()) {
+                if let Some(k) = svc
+                    .get("kind")
+                    .and_then(|k| k.as_str())
+                    .and_then(|k| k.parse::<UnitKind>().ok())
+                {
+                    kind = k;
+                    source = "config".into();
+                }
+                tier = svc
+                    .get("tier")
+                    .and_then(|t| t.as_integer())
+                    .and_then(|t| u8::try_from(t).ok());
+                owner = svc
+                    .get("owner")
+                    .and_then(|o| o.as_str())
+                    .map(str::to_string);
+            }
+        }
+    }
+    Unit {
+        name: "fixture".into(),
+        path: ".".into(),
+        kind,
+        kind_source: source,
+        tier,
+        owner,
+    }
+}
+
+/// Walk a fixture directory and run one check on it.
+pub fn run_on_dir(check: &CheckDef, dir: &Path) -> Verdict {
+    let facts = shipshape_facts::walk(dir, &WalkOptions::default())
+        .unwrap_or_else(|e| panic!("fixture {} cannot be walked: {e}", dir.display()));
+    run_on_facts(check, &facts)
+}
+
+/// Run one check on in-memory files.
+pub fn run_on_files(check: &CheckDef, files: &[(&str, &str)]) -> Verdict {
+    run_on_facts(check, &Facts::from_memory(files))
+}
+
+fn run_on_facts(check: &CheckDef, facts: &Facts) -> Verdict {
+    let unit = unit_for(facts);
+    if !check.meta.applies_to_kind(unit.kind) {
+        return Verdict::not_applicable(format!("applies to {}", check.meta.applies_to));
+    }
+    let mut ctx = Ctx::basic(facts, &unit);
+    ctx.now = FIXTURE_NOW;
+    (check.run)(&ctx)
+}

@@ -1,0 +1,146 @@
+//! Deciding what kind of software a unit is, from its facts.
+//!
+//! Order of evidence: a server framework dependency, a workload manifest or a
+//! health route make a service; a CLI framework or a binary target make a CLI;
+//! infrastructure-as-code without application source makes infrastructure;
+//! anything else with source code is a library. The config always wins.
+
+use crate::libraries::{self, Category};
+use shipshape_facts::signals::SignalKind;
+use shipshape_facts::{Facts, FileKind, is_under};
+use shipshape_model::UnitKind;
+
+/// The detected kind and a sentence naming the evidence.
+pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
+    let in_unit = |p: &str| is_under(p, unit_path);
+    let deps: Vec<_> = facts
+        .dependencies()
+        .items
+        .iter()
+        .filter(|d| in_unit(&d.manifest) && !d.dev)
+        .collect();
+    if let Some(d) = libraries::find(deps.iter().copied(), Category::HttpServer) {
+        return (
+            UnitKind::Service,
+            format!("server framework `{}` in {}:{}", d.name, d.manifest, d.line),
+        );
+    }
+    if let Some(o) = facts
+        .k8s_objects()
+        .items
+        .iter()
+        .find(|o| in_unit(&o.path) && o.is_long_running())
+    {
+        return (
+            UnitKind::Service,
+            format!("{} in {}:{}", o.display(), o.path, o.line),
+        );
+    }
+    if let Some(s) = facts
+        .signals
+        .iter()
+        .find(|s| s.kind == SignalKind::HealthRoute && !s.in_test && in_unit(&s.path))
+    {
+        return (
+            UnitKind::Service,
+            format!("health route in {}:{}", s.path, s.line),
+        );
+    }
+    if let Some(d) = libraries::find(deps.iter().copied(), Category::CliFramework) {
+        return (
+            UnitKind::Cli,
+            format!(
+                "command-line framework `{}` in {}:{}",
+                d.name, d.manifest, d.line
+            ),
+        );
+    }
+    let has = |pred: &dyn Fn(&str, FileKind) -> bool| {
+        facts
+            .files
+            .iter()
+            .find(|f| in_unit(&f.path) && pred(&f.path, f.kind))
+            .map(|f| f.path.clone())
+    };
+    if let Some(p) = has(&|p, k| {
+        k == FileKind::Source(shipshape_facts::Lang::Rust)
+            && (p.ends_with("src/main.rs") || p.contains("src/bin/"))
+    }) {
+        return (UnitKind::Cli, format!("binary target {p}"));
+    }
+    if let Some(p) = has(&|p, k| {
+        k == FileKind::Manifest(shipshape_facts::Ecosystem::Npm)
+            && facts.text(p).is_some_and(|t| t.contains("\"bin\""))
+    }) {
+        return (UnitKind::Cli, format!("`bin` entry in {p}"));
+    }
+    if let Some(p) = has(&|p, k| {
+        k == FileKind::Manifest(shipshape_facts::Ecosystem::Python)
+            && facts
+                .text(p)
+                .is_some_and(|t| t.contains("[project.scripts]") || t.contains("console_scripts"))
+    }) {
+        return (UnitKind::Cli, format!("console scripts in {p}"));
+    }
+    let has_source =
+        has(&|_, k| matches!(k, FileKind::Source(l) if l != shipshape_facts::Lang::Shell))
+            .is_some();
+    if !has_source {
+        if let Some(p) = has(&|_, k| {
+            matches!(
+                k,
+                FileKind::Terraform | FileKind::Kubernetes | FileKind::HelmChart
+            )
+        }) {
+            return (
+                UnitKind::Infrastructure,
+                format!("infrastructure as code ({p}) and no application source"),
+            );
+        }
+    }
+    if let Some(p) = has(&|_, k| k == FileKind::Dockerfile) {
+        return (UnitKind::Service, format!("container image built from {p}"));
+    }
+    (
+        UnitKind::Library,
+        if has_source {
+            "source code with no server, binary or deployment evidence".to_string()
+        } else {
+            "no application evidence found".to_string()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_kind() {
+        let f = Facts::from_memory(&[(
+            "Cargo.toml",
+            "[package]\nname='a'\n[dependencies]\naxum = '0.8'\n",
+        )]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Service);
+        let f = Facts::from_memory(&[
+            (
+                "Cargo.toml",
+                "[package]\nname='a'\n[dependencies]\nclap = '4'\n",
+            ),
+            ("src/main.rs", "fn main(){}"),
+        ]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Cli);
+        let f = Facts::from_memory(&[
+            ("Cargo.toml", "[package]\nname='a'\n"),
+            ("src/lib.rs", "pub fn a(){}"),
+        ]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Library);
+        let f = Facts::from_memory(&[("main.tf", "resource \"x\" \"y\" {}")]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Infrastructure);
+        let f = Facts::from_memory(&[(
+            "k8s/app.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        )]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Infrastructure);
+    }
+}
