@@ -125,9 +125,6 @@ fn affects(
     key: Option<&VersionKey>,
     fixed_above: &mut Vec<(VersionKey, String)>,
 ) -> bool {
-    let listed = aff.versions.iter().any(|lv| {
-        lv == version || matches!((key, scheme.parse(lv)), (Some(k), Some(l)) if l.partial_cmp(k) == Some(Ordering::Equal))
-    });
     let mut in_range = false;
     if let Some(key) = key {
         for r in &aff.ranges {
@@ -149,7 +146,11 @@ fn affects(
             }
         }
     }
-    if listed && !in_range {
+    if in_range {
+        return true;
+    }
+    let listed = is_listed(aff, version, scheme, key);
+    if listed {
         // Versions-only advisories: collect fixed versions from ranges anyway, if any.
         if let Some(key) = key {
             for r in &aff.ranges {
@@ -166,7 +167,34 @@ fn affects(
             }
         }
     }
-    listed || in_range
+    listed
+}
+
+/// The leading number of a version (`v` prefix and leading zeros ignored), used to skip
+/// parsing listed versions that cannot be equal to the installed one.
+fn leading_number(v: &str) -> &str {
+    let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
+    let end = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let n = v[..end].trim_start_matches('0');
+    if n.is_empty() && end > 0 { "0" } else { n }
+}
+
+/// Whether `version` is in the explicit `versions` list: as written, or equal under the
+/// ecosystem's ordering (`3.2` lists `3.2.0`).
+fn is_listed(aff: &Affected, version: &str, scheme: Scheme, key: Option<&VersionKey>) -> bool {
+    if aff.versions().any(|lv| lv == version) {
+        return true;
+    }
+    let Some(key) = key else { return false };
+    let lead = leading_number(version);
+    // Equal versions share their leading number in every supported scheme except PEP 440
+    // epochs (`0!1.0` = `1.0`), which are rare enough to parse whenever `!` appears.
+    aff.versions().any(|lv| {
+        (leading_number(lv) == lead || lv.contains('!'))
+            && scheme
+                .parse(lv)
+                .is_some_and(|l| l.partial_cmp(key) == Some(Ordering::Equal))
+    })
 }
 
 impl AdvisoryDb {

@@ -136,8 +136,18 @@ pub struct Affected {
     pub name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<Range>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub versions: Vec<String>,
+    /// The explicit `versions` list, joined by single spaces (versions never contain
+    /// whitespace): one string instead of hundreds keeps loading the store fast.
+    /// Iterate with [`Affected::versions`].
+    #[serde(default, rename = "versions", skip_serializing_if = "String::is_empty")]
+    pub versions_joined: String,
+}
+
+impl Affected {
+    /// The explicit affected versions.
+    pub fn versions(&self) -> impl Iterator<Item = &str> {
+        self.versions_joined.split(' ').filter(|v| !v.is_empty())
+    }
 }
 
 /// The compact form of an OSV record kept in the store.
@@ -278,7 +288,14 @@ impl OsvRecord {
                 ecosystem: eco,
                 name: eco.normalize_name(&pkg.name),
                 ranges,
-                versions: a.versions.unwrap_or_default(),
+                versions_joined: a
+                    .versions
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|v| v.trim())
+                    .filter(|v| !v.is_empty() && !v.contains(char::is_whitespace))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             });
         }
         if affected.is_empty() {

@@ -175,3 +175,103 @@ fn go_mod_old_x_net_matches_go_ids() {
     let got = db.matches_lockfile(&lf);
     assert!(!ids(&got).contains(&"GO-2022-0192"));
 }
+
+/// A Cargo.lock of old, known-vulnerable crate versions against the expected advisory sets.
+/// Expected sets were computed by an independent script over the raw OSV records and each id
+/// checked by hand against its RustSec page (see docs/accuracy-vuln.md); `(kind)` marks
+/// informational advisories (unsound / unmaintained), which cargo-audit reports as warnings.
+#[test]
+fn old_cargo_lock_matches_hand_verified_set() {
+    let Some(db) = db() else { return };
+    let expected: &[(&str, &str, &[&str])] = &[
+        ("smallvec", "1.6.0", &["RUSTSEC-2021-0003"]),
+        ("time", "0.1.43", &["RUSTSEC-2020-0071"]),
+        ("chrono", "0.4.19", &["RUSTSEC-2020-0159"]),
+        (
+            "tokio",
+            "1.8.0",
+            &[
+                "RUSTSEC-2021-0072",
+                "RUSTSEC-2021-0124",
+                "RUSTSEC-2023-0001",
+                "RUSTSEC-2023-0005(unsound)",
+                "RUSTSEC-2025-0023(unsound)",
+            ],
+        ),
+        (
+            "hyper",
+            "0.14.9",
+            &[
+                "RUSTSEC-2021-0078",
+                "RUSTSEC-2021-0079",
+                "RUSTSEC-2022-0022(unsound)",
+            ],
+        ),
+        ("regex", "1.5.4", &["RUSTSEC-2022-0013"]),
+        (
+            "openssl",
+            "0.10.38",
+            &[
+                "RUSTSEC-2023-0022",
+                "RUSTSEC-2023-0023",
+                "RUSTSEC-2023-0024",
+                "RUSTSEC-2023-0044",
+                "RUSTSEC-2023-0072(unsound)",
+                "RUSTSEC-2024-0357",
+                "RUSTSEC-2025-0004",
+            ],
+        ),
+        (
+            "h2",
+            "0.3.15",
+            &[
+                "RUSTSEC-2023-0034",
+                "RUSTSEC-2024-0003",
+                "RUSTSEC-2024-0332",
+                "RUSTSEC-2026-0258",
+            ],
+        ),
+        ("rustls", "0.20.7", &["RUSTSEC-2024-0336"]),
+        ("serde", "1.0.100", &[]),
+        ("crossbeam-utils", "0.8.6", &["RUSTSEC-2022-0041(unsound)"]),
+        ("thread_local", "1.1.3", &["RUSTSEC-2022-0006"]),
+        (
+            "atty",
+            "0.2.14",
+            &[
+                "RUSTSEC-2021-0145(unsound)",
+                "RUSTSEC-2024-0375(unmaintained)",
+            ],
+        ),
+    ];
+    let mut text = String::from("version = 3\n");
+    for (name, version, _) in expected {
+        text.push_str(&format!(
+            "\n[[package]]\nname = \"{name}\"\nversion = \"{version}\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+        ));
+    }
+    let lf = parse(LockfileKind::CargoLock, "Cargo.lock", &text).unwrap();
+    let m = db.matches_lockfile(&lf);
+    let (mut tp, mut fp, mut fneg) = (0, 0, 0);
+    for (name, _, want) in expected {
+        let mut got: Vec<String> = m
+            .iter()
+            .filter(|x| x.package.name == *name)
+            .map(|x| match &x.informational {
+                Some(k) => format!("{}({k})", x.advisory_id),
+                None => x.advisory_id.clone(),
+            })
+            .collect();
+        got.sort();
+        tp += got.iter().filter(|g| want.contains(&g.as_str())).count();
+        fp += got.iter().filter(|g| !want.contains(&g.as_str())).count();
+        fneg += want
+            .iter()
+            .filter(|w| !got.contains(&w.to_string()))
+            .count();
+        assert_eq!(got, *want, "{name}");
+    }
+    eprintln!(
+        "hand-verified Cargo.lock: {tp} true positives, {fp} false positives, {fneg} false negatives"
+    );
+}
