@@ -244,6 +244,10 @@ pub fn decoy_reason(
 
 /// Value-shape checks for generic assignments.
 fn generic_value_reason(value: &str) -> Option<&'static str> {
+    if value.len() > 200 {
+        // Blobs (minified code, base64 data) are not credentials a person assigned.
+        return Some("too long for a generic secret");
+    }
     let lower = value.to_ascii_lowercase();
     let bytes = value.as_bytes();
     if ["$", "%(", "%{", "#{", "@{", "&{"]

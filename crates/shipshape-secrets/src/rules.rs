@@ -1281,7 +1281,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "generic-secret-assignment",
         description: "A value assigned to a secret-sounding name (secret, token, password, api_key…)",
-        regex: r#"(?i)(?P<key>[a-z0-9_.-]{0,40}?(?:secret|token|passw(?:or)?d|pwd|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key)[a-z0-9_.-]{0,20})["'`\]]?(?:\s*:\s*&?(?:'static\s+)?[A-Za-z][A-Za-z0-9_]{0,20})?\s*(?::=|=>|\?=|=|:)\s*(?:["'`]|\[["']|)(?P<secret>[^\s"'`;,<>{}()\[\]\\|]{8,200})"#,
+        regex: r#"(?i)(?P<key>(?:secret|token|passw(?:or)?d|pwd|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key)[a-z0-9_.-]{0,20})["'`\]]?(?:\s*:\s*&?(?:'static\s+)?[A-Za-z][A-Za-z0-9_]{0,20})?\s*(?::=|=>|\?=|=|:)\s*(?:["'`]|\[["']|)(?P<secret>[^\s"'`;,<>{}()\[\]\\|]{8,})"#,
         keywords: &[
             "secret",
             "token",
@@ -1311,7 +1311,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "generic-secret-xml-element",
         description: "A secret-sounding XML element with a value (<password>…</password>)",
-        regex: r"(?i)<(?P<key>[a-z0-9_.:-]{0,30}(?:secret|token|password|passwd|apikey|api-key|api_key)[a-z0-9_.-]{0,20})>(?P<secret>[^\s<>]{8,200})</",
+        regex: r"(?i)(?P<key>(?:secret|token|password|passwd|apikey|api-key|api_key)[a-z0-9_.-]{0,20})>(?P<secret>[^\s<>]{8,})</",
         keywords: &[
             "secret>",
             "token>",
