@@ -107,7 +107,9 @@ fn benches(c: &mut Criterion) {
     let pkgs = packages(&db);
     let n = db.matches(&pkgs).len();
     eprintln!(
-        "5,000 packages → {n} matches; store {} bytes",
+        "{} packages ({} with advisories) → {n} matches; store {} bytes",
+        pkgs.len(),
+        seen_count(&pkgs, &db),
         std::fs::metadata(store.path().join(shipshape_vuln::STORE_FILE)).map_or(0, |m| m.len())
     );
     g.bench_function("match_5000_packages", |b| {

@@ -105,10 +105,10 @@ fn eval_range(
     }
     if affected {
         for (k, e) in parsed {
-            if let (Some(k), Event::Fixed(raw)) = (k, e) {
-                if k.partial_cmp(v) == Some(Ordering::Greater) {
-                    fixed_above.push((k, raw.clone()));
-                }
+            if let (Some(k), Event::Fixed(raw)) = (k, e)
+                && k.partial_cmp(v) == Some(Ordering::Greater)
+            {
+                fixed_above.push((k, raw.clone()));
             }
         }
         Verdict::Affected
@@ -155,13 +155,12 @@ fn affects(
         if let Some(key) = key {
             for r in &aff.ranges {
                 for e in &r.events {
-                    if let Event::Fixed(raw) = e {
-                        if let Some(fk) = scheme
+                    if let Event::Fixed(raw) = e
+                        && let Some(fk) = scheme
                             .parse(raw)
                             .filter(|fk| fk.partial_cmp(key) == Some(Ordering::Greater))
-                        {
-                            fixed_above.push((fk, raw.clone()));
-                        }
+                    {
+                        fixed_above.push((fk, raw.clone()));
                     }
                 }
             }

@@ -5,11 +5,14 @@
 //! fetch the archive elsewhere and `shipshape db import` it.
 
 use crate::lockfile::Ecosystem;
-use crate::store::{AdvisoryDb, ImportStats, StoreError};
+#[cfg(feature = "online")]
+use crate::store::AdvisoryDb;
+use crate::store::{ImportStats, StoreError};
 use std::path::Path;
 
 /// Where OSV publishes its per-ecosystem archives.
 pub const OSV_BUCKET: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+#[cfg(feature = "online")]
 /// Largest archive accepted (the biggest OSV ecosystem archives are well below this).
 const MAX_ARCHIVE_BYTES: u64 = 1024 * 1024 * 1024;
 

@@ -99,16 +99,18 @@ fn parse_v1(deps: &Node, cursor: &mut KeyCursor<'_>, lf: &mut Lockfile) {
                 direct: None,
                 line,
             });
-        } else if let Some(alias) = entry.str_of("version").and_then(|v| v.strip_prefix("npm:")) {
-            if let Some(at) = alias.rfind('@').filter(|&i| i > 0) {
-                lf.packages.push(Package {
-                    ecosystem: Ecosystem::Npm,
-                    name: alias[..at].to_string(),
-                    version: alias[at + 1..].to_string(),
-                    direct: None,
-                    line,
-                });
-            }
+        } else if let Some((alias, at)) = entry
+            .str_of("version")
+            .and_then(|v| v.strip_prefix("npm:"))
+            .and_then(|a| a.rfind('@').filter(|&i| i > 0).map(|at| (a, at)))
+        {
+            lf.packages.push(Package {
+                ecosystem: Ecosystem::Npm,
+                name: alias[..at].to_string(),
+                version: alias[at + 1..].to_string(),
+                direct: None,
+                line,
+            });
         }
         if let Some(nested) = entry.get("dependencies") {
             parse_v1(nested, cursor, lf);

@@ -132,8 +132,7 @@ impl MavenVersion {
                 list.push(item);
             }
         };
-        for i in 0..chars.len() {
-            let c = chars[i];
+        for (i, &c) in chars.iter().enumerate() {
             if c == '.' || c == '-' {
                 let item = if i == start {
                     Item::Int(String::new())
