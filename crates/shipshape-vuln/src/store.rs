@@ -361,7 +361,16 @@ impl AdvisoryDb {
                 .collect();
             entries.sort();
             for p in entries {
-                let is_dir = std::fs::metadata(&p).is_ok_and(|m| m.is_dir());
+                // Symlinked directories are not followed (a link cycle would never end).
+                let Ok(link_meta) = std::fs::symlink_metadata(&p) else {
+                    continue;
+                };
+                if link_meta.file_type().is_symlink()
+                    && std::fs::metadata(&p).is_ok_and(|m| m.is_dir())
+                {
+                    continue;
+                }
+                let is_dir = link_meta.is_dir();
                 let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
                 if is_dir || ext == "json" || ext == "zip" {
                     self.import_path_inner(&p, stats, touched)?;
