@@ -288,3 +288,79 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
     redactor.redact_report(&mut report);
     Ok(report)
 }
+
+/// The outcome of a standalone load run (see [`load_benchmark`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadSummary {
+    pub target_rate: f64,
+    pub achieved_rate: f64,
+    pub completed: u64,
+    /// HTTP ≥ 400, timeouts, resets and unsent requests.
+    pub errors: u64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    /// Only with at least 1,000 samples.
+    pub p99_ms: Option<f64>,
+    pub max_ms: Option<f64>,
+}
+
+/// Run the open-model load generator alone against `url`, to benchmark the generator
+/// itself. Loopback targets only; the rate is *not* clamped to [`MAX_LOAD_RATE`]
+/// (connections and duration are).
+pub fn load_benchmark(
+    url: &str,
+    rate: u32,
+    duration: Duration,
+    connections: u32,
+) -> Result<LoadSummary, ProbeError> {
+    let target = target::Target::parse(url)?;
+    if target.https {
+        return Err(invalid("url", "the load benchmark speaks plain http only"));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ProbeError::Runtime)?;
+    let phase = rt.block_on(async {
+        let addrs: Vec<std::net::SocketAddr> =
+            tokio::net::lookup_host((target.host.as_str(), target.port))
+                .await
+                .map_err(|e| invalid("url", format!("cannot resolve `{}`: {e}", target.host)))?
+                .collect();
+        if addrs.is_empty() || !addrs.iter().all(|a| a.ip().is_loopback()) {
+            return Err(ProbeError::LoadRefused {
+                host: target.host.clone(),
+            });
+        }
+        let connector = std::sync::Arc::new(http::Connector { addrs, tls: None });
+        let request = std::sync::Arc::new(http::encode(
+            &http::Req::get(target.root_path()),
+            &target.host_header(),
+            &[],
+        ));
+        let duration = duration.min(MAX_LOAD_DURATION).max(Duration::from_secs(1));
+        let spec = load::PhaseSpec {
+            path: target.root_path(),
+            request,
+            rate: f64::from(rate.max(1)),
+            duration,
+            connections: connections.clamp(1, MAX_LOAD_CONNECTIONS),
+            timeout: Duration::from_secs(5),
+        };
+        let hard = tokio::time::Instant::now() + duration + Duration::from_secs(15);
+        Ok(load::run_phase(spec, connector, hard).await)
+    })?;
+    rt.shutdown_timeout(Duration::from_millis(100));
+    let lat = phase.latency.as_ref();
+    Ok(LoadSummary {
+        target_rate: phase.target_rate,
+        achieved_rate: phase.achieved_rate,
+        completed: phase.completed,
+        errors: phase.http_errors + phase.net_errors + phase.status_429_503 + phase.unsent,
+        p50_ms: lat.map(|l| l.p50_ms),
+        p95_ms: lat.map(|l| l.p95_ms),
+        p99_ms: lat.and_then(|l| l.p99_ms),
+        max_ms: lat.map(|l| l.max_ms),
+    })
+}

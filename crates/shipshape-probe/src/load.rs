@@ -85,10 +85,10 @@ async fn worker(
                 }
             },
         };
-        let sent = match timeout_at(deadline, io.write_all(&spec.request)).await {
-            Ok(Ok(())) => true,
-            _ => false,
-        };
+        let sent = matches!(
+            timeout_at(deadline, io.write_all(&spec.request)).await,
+            Ok(Ok(()))
+        );
         let result = if sent {
             read_response(&mut io, &mut buf, false, deadline, Instant::now()).await
         } else {

@@ -95,9 +95,8 @@ fn evaluate(o: &Observations) -> CheckOutcome {
         return CheckOutcome::fail("no request counter and no request duration metric");
     }
     let mut missing = Vec::new();
-    match counter {
-        None => missing.push("a request counter with a status label".to_string()),
-        Some(_) => {}
+    if counter.is_none() {
+        missing.push("a request counter with a status label".to_string());
     }
     if seconds.is_none() {
         missing.push(if let Some(m) = ms {

@@ -191,6 +191,11 @@ pub(crate) fn at(ex: &Exchange, message: impl Into<String>, headers: &[&str]) ->
     Finding::at(Location::file(ex.request.clone()), message).with_snippet(evidence(ex, headers))
 }
 
+/// The management paths `probe/management-exposure` needs requested.
+pub fn management_paths() -> &'static [&'static str] {
+    management_exposure::PATHS
+}
+
 #[cfg(test)]
 pub(crate) mod testutil;
 
@@ -217,9 +222,4 @@ mod tests {
         }
         assert_eq!(REGISTRY.len(), 40);
     }
-}
-
-/// The management paths `probe/management-exposure` needs requested.
-pub fn management_paths() -> &'static [&'static str] {
-    management_exposure::PATHS
 }

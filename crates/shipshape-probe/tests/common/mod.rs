@@ -86,11 +86,14 @@ pub fn serve(app: Router, tls: Option<Arc<rustls::ServerConfig>>) -> Server {
     Server { addr, _rt: rt }
 }
 
+/// Per-route histogram: bucket counts, count, sum.
+type Buckets = (Vec<u64>, u64, f64);
+
 /// Request metrics of the well-behaved service.
 #[derive(Default)]
 pub struct Metrics {
     counts: Mutex<BTreeMap<(String, String, u16), u64>>,
-    hist: Mutex<BTreeMap<String, (Vec<u64>, u64, f64)>>,
+    hist: Mutex<BTreeMap<String, Buckets>>,
     pub start: f64,
     pub requests: AtomicU64,
 }
