@@ -93,6 +93,9 @@ impl CiSystem {
     }
 }
 
+/// Text key-material files (PEM) up to this size are kept; larger ones are listed only.
+pub const KEY_MATERIAL_KEEP: u64 = 64 * 1024;
+
 /// What a file is. Decided once, during the walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "of")]
@@ -138,11 +141,10 @@ pub enum FileKind {
 impl FileKind {
     /// Kinds whose text is kept in memory after the walk for checks to parse.
     /// Source files are not kept: their signals are extracted during the walk.
+    /// Key material is kept when it is text (PEM) so that a certificate can be told
+    /// from a private key; the walk keeps at most [`KEY_MATERIAL_KEEP`] bytes of it.
     pub fn keeps_text(self) -> bool {
-        !matches!(
-            self,
-            FileKind::Source(_) | FileKind::Other | FileKind::Yaml | FileKind::KeyMaterial
-        )
+        !matches!(self, FileKind::Source(_) | FileKind::Other | FileKind::Yaml)
     }
 }
 

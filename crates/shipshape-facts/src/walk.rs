@@ -359,7 +359,9 @@ fn process_file(acc: &mut Acc, path: &Path, rel: String, opts: &WalkOptions) {
     ) {
         signals::scan(&entry.path, &bytes, &mut acc.signals);
     }
-    let keep = kind.keeps_text() || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP);
+    let keep = (kind.keeps_text()
+        && !(kind == FileKind::KeyMaterial && size > kind::KEY_MATERIAL_KEEP))
+        || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP);
     if keep {
         let text: Arc<str> = match String::from_utf8(bytes) {
             Ok(s) => Arc::from(s),

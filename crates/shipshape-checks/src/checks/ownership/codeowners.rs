@@ -28,8 +28,11 @@ const LOCATIONS: &[&str] = &[
     ".gitlab/CODEOWNERS",
 ];
 
-/// Parsed CODEOWNERS rules: `(line, pattern, owners)`, and malformed lines.
-pub(crate) fn parse(text: &str) -> (Vec<(u32, String, Vec<String>)>, Vec<(u32, String)>) {
+/// One CODEOWNERS rule: `(line, pattern, owners)`.
+pub(crate) type Rule = (u32, String, Vec<String>);
+
+/// Parsed CODEOWNERS rules, and malformed lines `(line, message)`.
+pub(crate) fn parse(text: &str) -> (Vec<Rule>, Vec<(u32, String)>) {
     let mut rules = Vec::new();
     let mut bad = Vec::new();
     for (i, raw) in text.lines().enumerate() {

@@ -4,12 +4,22 @@
 
 use crate::CheckDef;
 
+pub mod container_non_root;
 pub mod no_committed_secrets;
+pub mod no_env_files;
+pub mod no_private_key_files;
 pub mod no_secrets_in_history;
 pub mod no_vulnerable_dependencies;
+pub mod policy_present;
+pub mod tls_verification_enabled;
 
 pub static CHECKS: &[&CheckDef] = &[
     &no_committed_secrets::CHECK,
     &no_secrets_in_history::CHECK,
     &no_vulnerable_dependencies::CHECK,
+    &no_private_key_files::CHECK,
+    &no_env_files::CHECK,
+    &policy_present::CHECK,
+    &container_non_root::CHECK,
+    &tls_verification_enabled::CHECK,
 ];

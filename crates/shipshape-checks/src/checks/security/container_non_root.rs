@@ -1,0 +1,193 @@
+//! `security/container-non-root`: images built by the unit run as a non-root user.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::docker::{Dockerfile, Stage};
+use shipshape_model::{Area, Finding, Location, Severity};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "security/container-non-root",
+        title: "Container images run as a non-root user",
+        area: Area::Security,
+        severity: Severity::High,
+        kinds: &[],
+        applies_to: "units with a Dockerfile/Containerfile",
+        rationale: "A process running as root inside a container is one kernel or runtime bug away from root on the node, and can rewrite its own image. A non-root USER removes that whole class of escalation for free.",
+        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ and names ending in .dev, .development, .local, .test, .ci — are skipped), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
+        remediation: "Create an unprivileged user in the final stage and switch to it: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001` (numeric, so Kubernetes runAsNonRoot can verify it), or build on a distroless `:nonroot` image.",
+        references: &[
+            "https://docs.docker.com/build/building/best-practices/#user",
+            "https://cheatsheetseries.owasp.org/cheatsheets/Docker_Security_Cheat_Sheet.html",
+        ],
+    },
+    run,
+};
+
+/// True for Dockerfiles used only for development or CI, not for the shipped image.
+pub(crate) fn is_dev_dockerfile(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    lower.contains(".devcontainer/")
+        || [
+            ".dev",
+            ".development",
+            ".local",
+            ".test",
+            ".ci",
+            "-dev",
+            "-test",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s) || name.starts_with(&format!("dockerfile{s}")))
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user).trim();
+    name == "root" || name == "0"
+}
+
+/// The last USER in the chain of stages ending at `stage`, with its line.
+fn effective_user<'a>(d: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a str, u32)> {
+    let mut current = stage;
+    for _ in 0..d.stages.len() {
+        if let Some(u) = current.user() {
+            return Some(u);
+        }
+        let parent = d.stages.iter().find(|s| {
+            s.alias
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(&current.image))
+        })?;
+        if std::ptr::eq(parent, current) {
+            return None;
+        }
+        current = parent;
+    }
+    None
+}
+
+/// The external base image of the chain ending at `stage`.
+fn base_image<'a>(d: &'a Dockerfile, stage: &'a Stage) -> &'a str {
+    let mut current = stage;
+    for _ in 0..d.stages.len() {
+        match d.stages.iter().find(|s| {
+            s.alias
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(&current.image))
+        }) {
+            Some(p) if !std::ptr::eq(p, current) => current = p,
+            _ => break,
+        }
+    }
+    &current.image
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let files: Vec<_> = ctx
+        .dockerfiles()
+        .filter(|d| !is_dev_dockerfile(&d.path))
+        .collect();
+    if files.is_empty() {
+        return Verdict::not_applicable("no production Dockerfile in the unit");
+    }
+    let mut bad = Vec::new();
+    let mut good = Vec::new();
+    for d in &files {
+        let Some(last) = d.final_stage() else {
+            bad.push(
+                Finding::at(Location::file(&d.path), "no FROM instruction").with_key("no-from"),
+            );
+            continue;
+        };
+        match effective_user(d, last) {
+            Some((user, line)) if is_root(user) => bad.push(
+                Finding::at(
+                    Location::line(&d.path, line),
+                    format!("final stage runs as `USER {user}`"),
+                )
+                .with_key("root-user"),
+            ),
+            Some((user, line)) => good.push(Finding::at(
+                Location::line(&d.path, line),
+                format!("USER {user}"),
+            )),
+            None => {
+                let base = base_image(d, last);
+                let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
+                if tag.split(['-', '@']).any(|p| p == "nonroot") {
+                    good.push(Finding::at(
+                        Location::line(&d.path, last.line),
+                        format!("non-root base image `{base}`"),
+                    ));
+                } else {
+                    bad.push(
+                        Finding::at(
+                            Location::line(&d.path, last.line),
+                            format!(
+                                "final stage (`FROM {}`) never sets USER, so it runs as root",
+                                last.image
+                            ),
+                        )
+                        .with_key("no-user"),
+                    );
+                }
+            }
+        }
+    }
+    if bad.is_empty() {
+        Verdict::pass_with(format!("{} image(s) run as non-root", good.len()), good)
+    } else {
+        Verdict::fail(format!("{} image(s) run as root", bad.len()), bad)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn final_stage_user_decides() {
+        let ok = "FROM rust:1.80 AS build\nRUN cargo build\nFROM debian:12-slim\nCOPY --from=build /a /a\nUSER 10001\n";
+        let v = run_on_files(&CHECK, &[("Dockerfile", ok)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
+        // USER in the build stage does not carry over to an unrelated final stage.
+        let bad =
+            "FROM rust:1.80 AS build\nUSER app\nFROM debian:12-slim\nCOPY --from=build /a /a\n";
+        let v = run_on_files(&CHECK, &[("Dockerfile", bad)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(3));
+        let root = "FROM node:22\nUSER node\nRUN npm ci\nUSER root\n";
+        let v = run_on_files(&CHECK, &[("svc/Dockerfile", root)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(4));
+    }
+
+    #[test]
+    fn inherited_users_nonroot_bases_and_dev_files() {
+        let chain = "FROM python:3.12-slim AS base\nUSER 1000:1000\nFROM base\nCOPY . /app\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("Dockerfile", chain)]).outcome,
+            Outcome::Pass
+        );
+        let distroless = "FROM golang:1.23 AS b\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=b /x /x\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("Dockerfile", distroless)]).outcome,
+            Outcome::Pass
+        );
+        assert_eq!(
+            run_on_files(
+                &CHECK,
+                &[(".devcontainer/Dockerfile", "FROM ubuntu:24.04\n")]
+            )
+            .outcome,
+            Outcome::NotApplicable
+        );
+        assert_eq!(
+            run_on_files(&CHECK, &[("Dockerfile", "FROM scratch\nCOPY app /app\n")]).outcome,
+            Outcome::Fail
+        );
+    }
+}

@@ -1,0 +1,231 @@
+//! `security/no-env-files`: no `.env`-style files with real values are committed.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::FileKind;
+use shipshape_facts::signals::is_test_path;
+use shipshape_model::{Area, Finding, Location, Severity};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "security/no-env-files",
+        title: "No .env files with values are committed",
+        area: Area::Security,
+        severity: Severity::High,
+        kinds: &[],
+        applies_to: "every unit",
+        rationale: "`.env` files are meant to hold a developer's or an environment's local settings, credentials included. Once committed, every clone carries them, and real environments start depending on values nobody reviews.",
+        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code. Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN, DATABASE_URL...) or a value embeds `user:password@` — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
+        remediation: "Delete the file from the repository, add `.env*` (with `!.env.example`) to .gitignore, commit a `.env.example` with empty values instead, rotate any credential it held, and inject real values from the deployment's secret store.",
+        references: &[
+            "https://12factor.net/config",
+            "https://owasp.org/Top10/A05_2021-Security_Misconfiguration/",
+        ],
+    },
+    run,
+};
+
+const SENSITIVE: &[&str] = &[
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "TOKEN",
+    "KEY",
+    "CREDENTIAL",
+    "PRIVATE",
+    "AUTH",
+    "DSN",
+    "DATABASE_URL",
+    "DB_URL",
+    "CONNECTION_STRING",
+    "SESSION",
+    "COOKIE",
+    "SALT",
+    "CERT",
+];
+
+/// Keys that contain a sensitive word but name a non-secret setting.
+const NOT_SENSITIVE: &[&str] = &["KEYCLOAK_URL", "KEY_ID_HEADER", "PUBLIC_KEY", "AUTH_URL"];
+
+fn is_placeholder(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    l.is_empty()
+        || (l.starts_with('<') && l.ends_with('>'))
+        || (l.starts_with("${") && l.ends_with('}'))
+        || l.chars().all(|c| c == 'x' || c == '*' || c == '.')
+        || [
+            "changeme",
+            "change-me",
+            "change_me",
+            "todo",
+            "tbd",
+            "replace",
+            "your-",
+            "your_",
+            "example",
+            "dummy",
+            "placeholder",
+            "none",
+            "null",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+}
+
+fn is_sensitive(key: &str, value: &str) -> bool {
+    let k = key.to_ascii_uppercase();
+    let by_name = SENSITIVE.iter().any(|w| k.contains(w))
+        && !NOT_SENSITIVE.contains(&k.as_str())
+        && !k.ends_with("_FILE")
+        && !k.ends_with("_PATH");
+    // `scheme://user:password@host`
+    let embedded = value
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+        .is_some_and(|(creds, _)| creds.contains(':') && !creds.ends_with(':'));
+    by_name || embedded
+}
+
+/// `(line, key, value)` for each assignment with a real value.
+fn assignments(text: &str) -> Vec<(u32, String, String)> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        let key = k.trim();
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
+            continue;
+        }
+        let mut value = v.trim();
+        // Inline comments after an unquoted value.
+        if !value.starts_with(['"', '\'']) {
+            value = value.split(" #").next().unwrap_or(value).trim();
+        }
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        if !is_placeholder(value) {
+            out.push((i as u32 + 1, key.to_string(), value.to_string()));
+        }
+    }
+    out
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let mut secrets = Vec::new();
+    let mut plain = Vec::new();
+    let mut files = 0;
+    for f in ctx
+        .files_with_shared()
+        .filter(|f| f.kind == FileKind::EnvFile && !is_test_path(&f.path))
+    {
+        files += 1;
+        let Some(text) = ctx.text(&f.path) else {
+            plain.push(Finding::at(
+                Location::file(&f.path),
+                "env file committed (unreadable: check its values)",
+            ));
+            continue;
+        };
+        let set = assignments(text);
+        let mut any_secret = false;
+        for (line, key, value) in &set {
+            if is_sensitive(key, value) {
+                any_secret = true;
+                secrets.push(
+                    Finding::at(
+                        Location::line(&f.path, *line),
+                        format!(
+                            "`{key}` has a value committed ({} characters)",
+                            value.chars().count()
+                        ),
+                    )
+                    .with_key(key.clone()),
+                );
+            }
+        }
+        if !any_secret && !set.is_empty() {
+            plain.push(Finding::at(
+                Location::line(&f.path, set[0].0),
+                format!(
+                    "env file committed with {} value(s) (first: `{}`)",
+                    set.len(),
+                    set[0].1
+                ),
+            ));
+        }
+    }
+    if !secrets.is_empty() {
+        Verdict::fail(
+            format!(
+                "{} credential-like value(s) in committed env files",
+                secrets.len()
+            ),
+            secrets,
+        )
+    } else if !plain.is_empty() {
+        Verdict::warn(
+            format!("{} env file(s) with values are committed", plain.len()),
+            plain,
+        )
+    } else if files == 0 {
+        Verdict::pass("no .env files committed")
+    } else {
+        Verdict::pass(format!(
+            "{files} env file(s) committed, all values empty or placeholders"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn credential_values_fail_without_showing_them() {
+        let env = "# local\nPORT=8080\nDATABASE_URL=postgres://app:hunter2@db:5432/app\nexport STRIPE_SECRET_KEY=\"sk_live_abc\"\n";
+        let v = run_on_files(&CHECK, &[(".env", env)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 2);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(3));
+        assert_eq!(v.findings[1].key.as_deref(), Some("STRIPE_SECRET_KEY"));
+        assert!(
+            v.findings
+                .iter()
+                .all(|f| !f.message.contains("hunter2") && !f.message.contains("sk_live"))
+        );
+    }
+
+    #[test]
+    fn templates_placeholders_and_plain_settings() {
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".env.example", "API_TOKEN=sk_live_real\n"),
+                (
+                    ".env.production",
+                    "API_TOKEN=\nDB_PASSWORD=changeme\nSECRET=<set me>\n",
+                ),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{:?}", v.findings);
+        let v = run_on_files(
+            &CHECK,
+            &[("config/dev.env", "LOG_LEVEL=debug\nPORT=3000\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Warn);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(1));
+        let v = run_on_files(&CHECK, &[("tests/.env", "PASSWORD=x1\n")]);
+        assert_eq!(v.outcome, Outcome::Pass);
+    }
+}
