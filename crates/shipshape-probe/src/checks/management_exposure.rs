@@ -42,7 +42,12 @@ fn looks_real(path: &str, r: &Response) -> bool {
     let t = r.body_text();
     match path {
         "/actuator/env" => t.contains("propertySources") || t.contains("activeProfiles"),
-        "/actuator/heapdump" => !r.body.is_empty() && !r.is_html() && !r.is_json_type(),
+        // An HPROF dump starts with "JAVA PROFILE"; Spring serves it as octet-stream.
+        "/actuator/heapdump" => {
+            r.body.starts_with(b"JAVA PROFILE")
+                || r.body.starts_with(&[0x1f, 0x8b])
+                || r.media_type().as_deref() == Some("application/octet-stream")
+        }
         "/actuator/threaddump" => t.contains("threadName") || t.contains("\"threads\""),
         "/actuator/configprops" => t.contains("\"contexts\"") || t.contains("prefix"),
         "/debug/pprof/" => t.contains("goroutine") || t.contains("pprof"),
@@ -128,5 +133,11 @@ mod tests {
         assert_eq!(evaluate(&o).outcome, Outcome::Fail);
         o.management = vec![ex("GET /.env", resp(200, &[], "DB_PASSWORD=x\n"))];
         assert_eq!(evaluate(&o).outcome, Outcome::Fail);
+        // A service answering "OK" to every path is not exposing a heap dump.
+        o.management = vec![ex(
+            "GET /actuator/heapdump",
+            resp(200, &[("content-type", "text/plain")], "OK"),
+        )];
+        assert_eq!(evaluate(&o).outcome, Outcome::Pass);
     }
 }

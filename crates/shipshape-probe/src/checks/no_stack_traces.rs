@@ -57,7 +57,7 @@ const SIGNATURES: &[(&str, &str)] = &[
     ),
     (
         "framework debug page",
-        r"(Werkzeug Debugger|Whoops! There was an error|DisallowedHost at|Django Version:|RoutingError|Exception Details:|Server Error in '/' Application|Laravel|Traceback.*django)",
+        r"(Werkzeug Debugger|Whoops! There was an error|DisallowedHost at|Django Version:|ActionController::RoutingError|Exception Details:|Server Error in '/' Application|Illuminate\\[A-Za-z]+\\)",
     ),
 ];
 
