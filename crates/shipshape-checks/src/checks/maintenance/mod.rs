@@ -4,4 +4,14 @@
 
 use crate::CheckDef;
 
-pub static CHECKS: &[&CheckDef] = &[];
+pub mod dependency_update_automation;
+pub mod license;
+pub mod recently_maintained;
+pub mod toolchain_pinned;
+
+pub static CHECKS: &[&CheckDef] = &[
+    &dependency_update_automation::CHECK,
+    &toolchain_pinned::CHECK,
+    &recently_maintained::CHECK,
+    &license::CHECK,
+];

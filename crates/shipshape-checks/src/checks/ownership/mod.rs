@@ -5,5 +5,6 @@
 use crate::CheckDef;
 
 pub mod codeowners;
+pub mod service_metadata;
 
-pub static CHECKS: &[&CheckDef] = &[&codeowners::CHECK];
+pub static CHECKS: &[&CheckDef] = &[&codeowners::CHECK, &service_metadata::CHECK];
