@@ -250,9 +250,13 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     }
     let lower = value.to_ascii_lowercase();
     let bytes = value.as_bytes();
-    if ["$", "%(", "%{", "#{", "@{", "&{"]
+    if ["$", "%(", "%{", "#{", "@{", "&", ":"]
         .iter()
         .any(|p| lower.starts_with(p))
+        || lower.contains("::")
+        || value.strip_suffix('!').is_some_and(|m| {
+            !m.is_empty() && m.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        })
     {
         return Some("reference, path or expression");
     }
@@ -287,8 +291,11 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     if is_uuid(bytes) {
         return Some("UUID");
     }
-    if is_identifier_path(bytes) {
+    if is_identifier_path(bytes) || is_code_identifier(bytes) {
         return Some("identifier");
+    }
+    if is_number_literal(bytes) {
+        return Some("number literal");
     }
     if [
         "true",
@@ -315,7 +322,7 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     }
     if !has_digit && !has_symbol {
         // All letters: only long, high-entropy strings are random enough to be keys.
-        if bytes.len() < 12 || entropy < 3.5 || is_camel_or_words(bytes) {
+        if bytes.len() < 24 || entropy < 4.2 || is_camel_or_words(bytes) {
             return Some("word or identifier");
         }
         return None;
@@ -395,28 +402,89 @@ fn is_uuid(bytes: &[u8]) -> bool {
 fn is_identifier_path(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let parts: Vec<&str> = text.split(['.', ':']).filter(|p| !p.is_empty()).collect();
-    parts.len() >= 2
-        && parts.iter().all(|p| {
-            p.bytes()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
-                && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
-                && !p.bytes().any(|c| c.is_ascii_digit())
+    parts.len() >= 2 && parts.iter().all(|p| is_code_identifier(p.as_bytes()))
+}
+
+/// `WIN32_ERROR`, `__IncompleteArrayField`, `X509CertificateFlag`, `token_store_v2`: a
+/// code identifier, whose letters form words and whose digits come in at most two groups
+/// (random keys scatter digits throughout).
+fn is_code_identifier(bytes: &[u8]) -> bool {
+    if bytes.is_empty()
+        || !bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        || bytes[0].is_ascii_digit()
+    {
+        return false;
+    }
+    let digit_groups = bytes
+        .split(|b| !b.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .count();
+    let upper_snake = bytes.contains(&b'_')
+        && bytes
+            .split(|b| *b == b'_')
+            .filter(|seg| !seg.is_empty())
+            .all(|seg| {
+                seg.iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            });
+    if upper_snake {
+        return true;
+    }
+    if digit_groups > 2 {
+        return false;
+    }
+    bytes
+        .split(|b| *b == b'_')
+        .filter(|seg| !seg.is_empty())
+        .all(|seg| {
+            let letters: Vec<u8> = seg
+                .iter()
+                .copied()
+                .filter(u8::is_ascii_alphabetic)
+                .collect();
+            letters.len() <= 3
+                || letters.iter().all(u8::is_ascii_uppercase)
+                || letters.iter().all(u8::is_ascii_lowercase)
+                || is_camel_or_words(&letters)
         })
 }
 
-/// `getPasswordFromVault`, `my_secret_name`: letters forming camel-case or snake words.
+/// `2150859079u32`, `0x1F`, `1_000_000`, `3.5e10f64`: a numeric literal with a type suffix.
+fn is_number_literal(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    if !bytes.first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    if bytes.len() <= 18 && (bytes.starts_with(b"0x") || bytes.starts_with(b"0X")) {
+        return true;
+    }
+    let digits = bytes
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || matches!(b, b'_' | b'.'))
+        .count();
+    bytes.len() - digits <= 5
+}
+
+/// `getPasswordFromVault`, `EcPrivateKeyBin`: letters forming camel-case words. Split at
+/// upper-case letters, at least three quarters of the words are a letter followed by
+/// lower-case letters; random mixed case makes many one-letter pieces.
 fn is_camel_or_words(bytes: &[u8]) -> bool {
-    let humps = bytes
-        .windows(2)
-        .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+    let mut words: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    for i in 1..bytes.len() {
+        if bytes[i].is_ascii_uppercase() {
+            words.push(&bytes[start..i]);
+            start = i;
+        }
+    }
+    words.push(&bytes[start.min(bytes.len())..]);
+    let wordy = words
+        .iter()
+        .filter(|w| w.len() >= 2 && w[1..].iter().all(u8::is_ascii_lowercase))
         .count();
-    // Random letters switch case about every other character; identifiers rarely do.
-    let switches = bytes
-        .windows(2)
-        .filter(|w| w[0].is_ascii_uppercase() != w[1].is_ascii_uppercase())
-        .count();
-    humps <= 4 && switches * 3 <= bytes.len()
+    !words.is_empty() && wordy * 4 >= words.len() * 3
 }
 
 /// `my-app-db-creds-v2`, `prod_api_key_2024`: every segment is a word or short.
@@ -462,13 +530,33 @@ mod tests {
             "getPasswordFromVault",
             "20240101",
             "process.env.TOKEN",
+            ":TupleEnd",
+            "&ConnectionSecrets",
+            "WIN32_ERROR",
+            "__IncompleteArrayField",
+            "X509CertificateTemplatePrivateKeyFlag",
+            "2150859079u32",
+            "MSV1_0_PROTOCOL_MESSAGE_TYPE",
+            "super::Credentials",
+            "EcPrivateKeyBin",
+            "node.colon2_token",
+            "TLS13_CHACHA20_POLY1305_SHA256_INTERNAL",
+            "stringify!",
+            "SpQueryCredentialsAttributesFn",
+            "MSCEPSetupProperty",
+            "-1540i32",
         ] {
             assert!(
                 decoy_reason(g, v.as_bytes(), None, None).is_some(),
                 "{v} should be a decoy"
             );
         }
-        for v in ["S3cr3tP@ssw0rd!", "a8F2kL9qZx3mB7vT", "Tr0ub4dor&3x"] {
+        for v in [
+            "S3cr3tP@ssw0rd!",
+            "a8F2kL9qZx3mB7vT",
+            "Tr0ub4dor&3x",
+            "q7Rk2Lm9Xw4Zp1Tn8Vb3",
+        ] {
             assert_eq!(
                 decoy_reason(g, v.as_bytes(), None, None),
                 None,
