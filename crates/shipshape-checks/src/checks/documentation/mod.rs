@@ -4,6 +4,10 @@
 
 use crate::CheckDef;
 
+mod doc_file;
+
+pub mod changelog;
+pub mod contributing;
 pub mod readme;
 
-pub static CHECKS: &[&CheckDef] = &[&readme::CHECK];
+pub static CHECKS: &[&CheckDef] = &[&readme::CHECK, &changelog::CHECK, &contributing::CHECK];

@@ -4,6 +4,17 @@
 
 use crate::CheckDef;
 
+pub mod disruption_budget;
+pub mod graceful_shutdown;
 pub mod k8s_probes;
+pub(crate) mod k8s_util;
+pub mod replicas_or_autoscaling;
+pub mod resource_limits;
 
-pub static CHECKS: &[&CheckDef] = &[&k8s_probes::CHECK];
+pub static CHECKS: &[&CheckDef] = &[
+    &resource_limits::CHECK,
+    &k8s_probes::CHECK,
+    &replicas_or_autoscaling::CHECK,
+    &disruption_budget::CHECK,
+    &graceful_shutdown::CHECK,
+];
