@@ -15,6 +15,7 @@ pub mod ci;
 pub mod deps;
 pub mod docker;
 pub mod git;
+pub mod gitlab;
 pub mod k8s;
 pub mod kind;
 pub mod signals;
@@ -138,7 +139,8 @@ impl Facts {
             if let FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) = kind {
                 signals::scan(path, content.as_bytes(), &mut sigs);
             }
-            if kind.keeps_text() {
+            // Like the walk, small generic YAML files are kept (included CI files, collector configs).
+            if kind.keeps_text() || kind == FileKind::Yaml {
                 texts.insert(path.to_string(), Arc::from(*content));
             }
             entries.push(FileEntry {
@@ -204,15 +206,24 @@ impl Facts {
         })
     }
 
-    /// Every CI definition.
+    /// Every CI definition, including files a `.gitlab-ci.yml` pulls in with
+    /// `include: local:` (listed as GitLab CI whatever their path).
     pub fn ci_files(&self) -> &[ci::CiFile] {
         self.lazy.ci.get_or_init(|| {
+            let included: Vec<&FileEntry> = gitlab::pipeline(self)
+                .map(|p| p.files)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| self.files.iter().find(|f| &f.path == p))
+                .filter(|f| !matches!(f.kind, FileKind::Ci(_)))
+                .collect();
             self.files
                 .iter()
                 .filter_map(|f| match f.kind {
                     FileKind::Ci(system) => Some((f, system)),
                     _ => None,
                 })
+                .chain(included.into_iter().map(|f| (f, CiSystem::GitlabCi)))
                 .map(|(f, system)| {
                     let mut file = ci::CiFile {
                         path: f.path.clone(),

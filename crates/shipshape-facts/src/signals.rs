@@ -23,6 +23,8 @@ pub enum SignalKind {
     HttpClient,
     /// A timeout set on an HTTP client or request.
     HttpTimeout,
+    /// A standard-library structured logger in use (Go's `log/slog` import).
+    StructuredLog,
 }
 
 /// One signal with its evidence.
@@ -62,6 +64,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
         SignalKind::HttpTimeout,
         r"(?i)timeout\s*[=:]|\.timeout\(|Timeout:\s|setConnectTimeout|setReadTimeout|connect_timeout|read_timeout|AbortSignal\.timeout|signal:\s*AbortSignal|WithTimeout\(|responseTimeout|callTimeout",
     ),
+    (SignalKind::StructuredLog, r#""log/slog""#),
 ];
 
 fn regex() -> &'static Regex {

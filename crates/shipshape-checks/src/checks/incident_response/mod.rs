@@ -4,4 +4,7 @@
 
 use crate::CheckDef;
 
-pub static CHECKS: &[&CheckDef] = &[];
+pub mod runbook;
+pub mod runbook_links_resolve;
+
+pub static CHECKS: &[&CheckDef] = &[&runbook::CHECK, &runbook_links_resolve::CHECK];

@@ -4,4 +4,16 @@
 
 use crate::CheckDef;
 
-pub static CHECKS: &[&CheckDef] = &[];
+pub mod feature_flags;
+pub mod immutable_image_tags;
+pub mod progressive_delivery;
+pub mod revision_history;
+pub mod versioned_releases;
+
+pub static CHECKS: &[&CheckDef] = &[
+    &immutable_image_tags::CHECK,
+    &progressive_delivery::CHECK,
+    &revision_history::CHECK,
+    &versioned_releases::CHECK,
+    &feature_flags::CHECK,
+];

@@ -1,0 +1,230 @@
+//! `delivery/automated-deploy`: releasing the service is automated, not a manual ritual.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use regex::Regex;
+use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
+use std::sync::OnceLock;
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "delivery/automated-deploy",
+        title: "Deployment is automated",
+        area: Area::Delivery,
+        severity: Severity::High,
+        kinds: &[UnitKind::Service],
+        applies_to: "services",
+        rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`...). Comment lines are ignored. Fails otherwise, naming the CI files searched.",
+        remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
+        references: &[
+            "https://dora.dev/capabilities/deployment-automation/",
+            "https://opengitops.dev/",
+        ],
+    },
+    run,
+};
+
+fn deploy_command() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            \bkubectl\b[^\n]*\b(?:apply|set\s+image|rollout\s+restart|replace)\b
+            | \bhelm\s+(?:upgrade|install)\b | \bhelmfile\b[^\n]*\b(?:apply|sync)\b
+            | \bargocd\s+app\s+(?:sync|set|create)\b | \bflux\s+reconcile\b
+            | \bskaffold\s+(?:run|deploy)\b | \bterraform\s+apply\b | \bterragrunt\b[^\n]*\bapply\b | \bpulumi\s+up\b
+            | \bdocker\s+(?:image\s+)?push\b | \bbuildx\s+build\b[^\n]*--push\b | \bpodman\s+push\b | \bbuildah\s+push\b | \bcrane\s+push\b | \bko\s+(?:build|publish|apply|resolve)\b
+            | \bgcloud\s+(?:run\s+deploy|app\s+deploy|functions\s+deploy|deploy)\b | \bgcloud\s+builds\s+submit\b
+            | \baws\s+ecs\s+update-service\b | \baws\s+deploy\b | \baws\s+lambda\s+update-function-code\b | \bcopilot\s+(?:svc\s+)?deploy\b
+            | \b(?:sam|serverless|sls|cdk|cdktf)\s+deploy\b | \beb\s+deploy\b
+            | \b(?:fly|flyctl)\s+deploy\b | \bkamal\s+deploy\b | \bcap\s+\w+\s+deploy\b | \bansible-playbook\b
+            | \baz\s+(?:webapp|containerapp|functionapp)\b[^\n]*\b(?:deploy|update|up)\b
+            | \bcf\s+push\b | \bheroku\s+(?:container:release|releases)\b | \bgit\s+push\s+heroku\b
+            | \bvercel\b[^\n]*--prod\b | \bnetlify\s+deploy\b | \bwrangler\s+(?:deploy|publish)\b | \brailway\s+up\b
+            | \bgoreleaser\b | \bsemantic-release\b | \bcargo\s+dist\b | \bdist\s+build\b | \bjib\b[^\n]*:build\b | \bspring-boot:build-image\b[^\n]*publish
+            | \bnpm\s+publish\b | \bcargo\s+publish\b | \btwine\s+upload\b
+            | \bdeploy\.sh\b | \bmake\s+(?:[\w-]+\s+)*deploy\b | \bjust\s+deploy\b
+            ",
+        )
+        .expect("constant regex")
+    })
+}
+
+const DEPLOY_ACTIONS: &[&str] = &[
+    "aws-actions/amazon-ecs-deploy-task-definition",
+    "google-github-actions/deploy-cloudrun",
+    "google-github-actions/deploy-appengine",
+    "azure/webapps-deploy",
+    "azure/k8s-deploy",
+    "azure/container-apps-deploy-action",
+    "superfly/flyctl-actions",
+    "akhileshns/heroku-deploy",
+    "cloudflare/wrangler-action",
+    "amondnet/vercel-action",
+    "nwtgck/actions-netlify",
+    "appleboy/ssh-action",
+    "helm/chart-releaser-action",
+    "goreleaser/goreleaser-action",
+    "googleapis/release-please-action",
+    "cycjimmy/semantic-release-action",
+];
+
+const TOOL_FILES: &[&str] = &[
+    ".goreleaser.yml",
+    ".goreleaser.yaml",
+    "dist-workspace.toml",
+    ".releaserc",
+    ".releaserc.json",
+    "release.config.js",
+    "release-please-config.json",
+    "skaffold.yaml",
+    ".ko.yaml",
+    "config/deploy.yml",
+];
+
+fn evidence(ctx: &Ctx) -> Option<Finding> {
+    for o in ctx.facts.k8s_objects().items.iter() {
+        let gitops = (o.api_version.starts_with("argoproj.io/")
+            && matches!(o.kind.as_str(), "Application" | "ApplicationSet"))
+            || (o.api_version.starts_with("kustomize.toolkit.fluxcd.io/")
+                && o.kind == "Kustomization")
+            || (o.api_version.starts_with("helm.toolkit.fluxcd.io/") && o.kind == "HelmRelease");
+        if gitops {
+            return Some(Finding::at(
+                Location::line(&o.path, o.line),
+                format!("GitOps {}", o.display()),
+            ));
+        }
+    }
+    let unit = ctx.unit.path.trim_end_matches('/');
+    for name in TOOL_FILES {
+        for p in [name.to_string(), format!("{unit}/{name}")] {
+            if ctx.facts.exists(&p) {
+                return Some(Finding::at(
+                    Location::file(p),
+                    "release/deploy tooling configuration",
+                ));
+            }
+        }
+    }
+    for f in ctx.ci_files() {
+        if let Some(w) = &f.workflow {
+            for j in &w.jobs {
+                for s in &j.steps {
+                    let Some((uses, line)) = &s.uses else {
+                        continue;
+                    };
+                    let pushes = uses.starts_with("docker/build-push-action@")
+                        && s.with
+                            .as_ref()
+                            .and_then(|w| w.get("push"))
+                            .is_some_and(|p| p.as_bool() != Some(false));
+                    if pushes
+                        || DEPLOY_ACTIONS
+                            .iter()
+                            .any(|a| uses.starts_with(&format!("{a}@")))
+                    {
+                        return Some(Finding::at(
+                            Location::line(&f.path, *line),
+                            format!("job `{}` uses `{uses}`", j.id),
+                        ));
+                    }
+                }
+            }
+        }
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        let re = deploy_command();
+        for (i, l) in text.lines().enumerate() {
+            let t = l.trim_start();
+            if t.starts_with('#') || t.starts_with("//") {
+                continue;
+            }
+            // A job bound to a deployment environment (GitHub Actions, GitLab CI).
+            let env_line = t.starts_with("environment:") && l.len() - t.len() >= 2;
+            if env_line || re.is_match(l) {
+                return Some(
+                    Finding::at(
+                        Location::line(&f.path, i as u32 + 1),
+                        if env_line {
+                            "deployment environment"
+                        } else {
+                            "deploy/publish command"
+                        },
+                    )
+                    .with_snippet(t.chars().take(120).collect::<String>()),
+                );
+            }
+        }
+    }
+    // A Procfile or app.json alone is a platform hint, not automation.
+    None
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    if let Some(f) = evidence(ctx) {
+        let summary = format!(
+            "deployment is automated ({}{})",
+            f.message,
+            f.location
+                .as_ref()
+                .map(|l| format!(" at {l}"))
+                .unwrap_or_default()
+        );
+        return Verdict::pass_with(summary, vec![f]);
+    }
+    let searched: Vec<&str> = ctx.ci_files().iter().map(|f| f.path.as_str()).collect();
+    Verdict::fail(
+        "no automated deployment or release found",
+        vec![Finding::new(format!(
+            "no GitOps resource, no release tooling ({}), and no deploy/publish job in CI ({})",
+            TOOL_FILES.join(", "),
+            if searched.is_empty() {
+                "no CI definitions".to_string()
+            } else {
+                searched.join(", ")
+            }
+        ))],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn deploy_jobs_gitops_and_publish_pass() {
+        let gl = "test:\n  script: [make test]\ndeploy:\n  stage: deploy\n  script:\n    # kubectl apply -f old/\n    - helm upgrade --install api ./chart\n";
+        let v = run_on_files(&CHECK, &[SVC, (".gitlab-ci.yml", gl)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".gitlab-ci.yml", 7))
+        );
+        let argo = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: api}\nspec: {}\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("deploy/app.yaml", argo)]).outcome,
+            Outcome::Pass
+        );
+        let wf = "on: push\njobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: ${{ github.ref == 'refs/heads/main' }}\n";
+        let v = run_on_files(&CHECK, &[SVC, (".github/workflows/img.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/img.yml", 5))
+        );
+    }
+
+    #[test]
+    fn build_only_fails() {
+        let wf = "on: push\njobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: false\n      - run: docker build -t api .\n";
+        let v = run_on_files(&CHECK, &[SVC, (".github/workflows/img.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert!(v.findings[0].message.contains(".github/workflows/img.yml"));
+    }
+}

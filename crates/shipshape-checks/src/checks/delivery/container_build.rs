@@ -1,0 +1,140 @@
+//! `delivery/container-build`: the service's image is built from the repository.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::signals::is_test_path;
+use shipshape_facts::{Ecosystem, FileKind};
+use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "delivery/container-build",
+        title: "Container image build is defined",
+        area: Area::Delivery,
+        severity: Severity::Low,
+        kinds: &[UnitKind::Service],
+        applies_to: "services",
+        rationale: "An image built from a definition in the repository is reproducible and reviewable; an image built by hand on a laptop is neither, and cannot be rebuilt to patch a vulnerability.",
+        evaluation: "Passes when the unit (outside test fixtures) has a Dockerfile or Containerfile; a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
+        remediation: "Add a Dockerfile (multi-stage, pinned base image, non-root user) or a buildpacks/Jib/ko configuration, and build the image in CI.",
+        references: &["https://docs.docker.com/build/building/best-practices/"],
+    },
+    run,
+};
+
+const FILES: &[&str] = &["project.toml", ".ko.yaml", "nixpacks.toml", "Earthfile"];
+const CI_BUILD: &[&str] = &[
+    "docker build",
+    "docker buildx build",
+    "docker image build",
+    "docker/build-push-action",
+    "podman build",
+    "buildah bud",
+    "buildah build",
+    "kaniko",
+    "pack build",
+    "ko build",
+    "ko publish",
+    "jib",
+    "bootBuildImage",
+    "spring-boot:build-image",
+    "gcloud builds submit",
+];
+
+fn run(ctx: &Ctx) -> Verdict {
+    let files: Vec<_> = ctx.files().filter(|f| !is_test_path(&f.path)).collect();
+    if let Some(f) = files.iter().find(|f| f.kind == FileKind::Dockerfile) {
+        return Verdict::pass_with(
+            format!("image built from {}", f.path),
+            vec![Finding::at(
+                Location::file(&f.path),
+                "container build definition",
+            )],
+        );
+    }
+    for f in &files {
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        if FILES.contains(&name) {
+            return Verdict::pass_with(
+                format!("image build configuration {}", f.path),
+                vec![Finding::at(
+                    Location::file(&f.path),
+                    "image build configuration",
+                )],
+            );
+        }
+        if matches!(
+            f.kind,
+            FileKind::Manifest(Ecosystem::Maven | Ecosystem::Gradle)
+        ) && let Some(text) = ctx.text(&f.path)
+            && let Some(i) = text.lines().position(|l| {
+                l.contains("jib-maven-plugin")
+                    || l.contains("com.google.cloud.tools.jib")
+                    || l.contains("bootBuildImage")
+                    || l.contains("<goal>build-image</goal>")
+            })
+        {
+            return Verdict::pass_with(
+                format!("image built by the build tool ({}:{})", f.path, i + 1),
+                vec![Finding::at(
+                    Location::line(&f.path, i as u32 + 1),
+                    "image build plugin",
+                )],
+            );
+        }
+    }
+    for f in ctx.ci_files() {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        if let Some((i, l)) = text.lines().enumerate().find(|(_, l)| {
+            !l.trim_start().starts_with('#') && CI_BUILD.iter().any(|c| l.contains(c))
+        }) {
+            return Verdict::pass_with(
+                format!("image built in CI ({}:{})", f.path, i + 1),
+                vec![
+                    Finding::at(Location::line(&f.path, i as u32 + 1), "image build in CI")
+                        .with_snippet(l.trim().chars().take(120).collect::<String>()),
+                ],
+            );
+        }
+    }
+    Verdict::fail(
+        "no container image build definition",
+        vec![Finding::new(
+            "no Dockerfile/Containerfile, project.toml (buildpacks), Jib or Spring Boot image plugin, .ko.yaml, nixpacks.toml, Earthfile, or image build in CI",
+        )],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn dockerfile_jib_or_ci_pass() {
+        let v = run_on_files(&CHECK, &[SVC, ("Containerfile", "FROM a:1\n")]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        let gradle =
+            "plugins {\n  id 'java'\n  id 'com.google.cloud.tools.jib' version '3.4.3'\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("build.gradle", gradle)]);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("build.gradle", 3))
+        );
+        let gl = "image:\n  script:\n    - /kaniko/executor --context .\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, (".gitlab-ci.yml", gl)]).outcome,
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn nothing_fails_test_dockerfiles_ignored() {
+        let v = run_on_files(&CHECK, &[SVC, ("tests/fixtures/Dockerfile", "FROM a:1\n")]);
+        assert_eq!(v.outcome, Outcome::Fail);
+    }
+}

@@ -1,0 +1,59 @@
+//! Helpers shared by the GitHub Actions checks (`delivery/gha-*`): which
+//! workflows exist and which could not be parsed. Not a check.
+
+use crate::{Ctx, Verdict};
+use shipshape_facts::CiSystem;
+use shipshape_facts::ci::Workflow;
+
+/// The parsed workflows, or the verdict to return when there are none to judge:
+/// `n/a` without GitHub Actions, `error` when every workflow failed to parse.
+/// Parse errors of some workflows come back as the second value.
+pub(crate) fn workflows<'a>(ctx: &Ctx<'a>) -> Result<(Vec<&'a Workflow>, Vec<String>), Verdict> {
+    let files: Vec<_> = ctx
+        .ci_files()
+        .iter()
+        .filter(|f| f.system == CiSystem::GithubActions)
+        .collect();
+    if files.is_empty() {
+        return Err(Verdict::not_applicable("no GitHub Actions workflow"));
+    }
+    let errors: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.error.as_ref().map(|e| format!("{}: {e}", f.path)))
+        .collect();
+    let wfs: Vec<&Workflow> = files.iter().filter_map(|f| f.workflow.as_ref()).collect();
+    if wfs.is_empty() && !errors.is_empty() {
+        return Err(Verdict::error(format!(
+            "GitHub Actions workflow(s) could not be parsed: {}",
+            errors.join("; ")
+        )));
+    }
+    Ok((wfs, errors))
+}
+
+/// " (not judged: ...)" for a summary when some workflows failed to parse.
+pub(crate) fn unparsed_note(errors: &[String]) -> String {
+    if errors.is_empty() {
+        String::new()
+    } else {
+        format!("; not judged, could not be parsed: {}", errors.join("; "))
+    }
+}
+
+/// The line of the mapping key `key:` that owns a node starting at `value_line`
+/// (block mappings report their first child's line): searches upwards.
+pub(crate) fn key_line(text: &str, value_line: u32, key: &str) -> u32 {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = (value_line as usize).min(lines.len());
+    (0..start)
+        .rev()
+        .take(50)
+        .find(|&i| {
+            let t = lines[i].trim_start();
+            t.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+                || t.strip_prefix(&format!("\"{key}\""))
+                    .is_some_and(|r| r.starts_with(':'))
+        })
+        .map_or(value_line, |i| i as u32 + 1)
+}

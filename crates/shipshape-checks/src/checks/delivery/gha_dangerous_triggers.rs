@@ -1,0 +1,247 @@
+//! `delivery/gha-dangerous-triggers`: no "pwn request" checkouts and no script injection
+//! from untrusted event fields in GitHub Actions.
+
+use super::gha;
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use regex::Regex;
+use shipshape_facts::ci::{GhaStep, Workflow};
+use shipshape_model::{Area, Finding, Location, Severity};
+use std::sync::OnceLock;
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "delivery/gha-dangerous-triggers",
+        title: "GitHub Actions do not run untrusted pull request code or input with privileges",
+        area: Area::Delivery,
+        severity: Severity::High,
+        kinds: &[],
+        applies_to: "units built with GitHub Actions",
+        rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*`. Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
+        references: &[
+            "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
+            "https://securitylab.github.com/resources/github-actions-untrusted-input/",
+            "https://docs.github.com/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections",
+        ],
+    },
+    run,
+};
+
+fn untrusted() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)\$\{\{[^}]*?\b(
+                github\.head_ref
+              | github\.event\.(?:
+                    issue\.(?:title|body)
+                  | pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)
+                  | comment\.body | review\.body | review_comment\.body
+                  | discussion\.(?:title|body) | discussion_comment\.body
+                  | pages(?:\[\d+\]|\.\*)?\.page_name
+                  | commits(?:\[\d+\]|\.\*)?\.(?:message|author\.(?:email|name))
+                  | head_commit\.(?:message|author\.(?:email|name)|committer\.(?:email|name))
+                  | workflow_run\.(?:head_branch|display_title|head_commit\.(?:message|author\.(?:email|name)))
+                )
+            )\b[^}]*\}\}",
+        )
+        .expect("constant regex")
+    })
+}
+
+fn pr_head_ref(s: &str) -> bool {
+    let s = s.replace(' ', "");
+    [
+        "github.event.pull_request.head.",
+        "github.head_ref",
+        "github.event.workflow_run.head_",
+        "refs/pull/",
+        "github.event.pull_request.merge_commit_sha",
+    ]
+    .iter()
+    .any(|n| s.contains(n))
+}
+
+/// Why a step checks out the pull request's head, if it does.
+fn checks_out_head(step: &GhaStep) -> Option<String> {
+    if let Some((uses, _)) = &step.uses
+        && uses.starts_with("actions/checkout@")
+    {
+        let with = step.with.as_ref();
+        let field = |k: &str| with.and_then(|w| w.get(k)).and_then(|v| v.scalar_text());
+        if let Some(r) = field("ref").filter(|r| pr_head_ref(r)) {
+            return Some(format!("`actions/checkout` with `ref: {r}`"));
+        }
+        if let Some(r) =
+            field("repository").filter(|r| r.contains("github.event.pull_request.head.repo"))
+        {
+            return Some(format!("`actions/checkout` of the fork `{r}`"));
+        }
+    }
+    if let Some((script, _)) = &step.run
+        && (script.contains("gh pr checkout")
+            || (script.contains("git fetch") && script.contains("pull/"))
+            || (script.contains("git checkout") && pr_head_ref(script)))
+    {
+        return Some("a `run:` that checks out the pull request".to_string());
+    }
+    None
+}
+
+/// Line of the first occurrence of `needle` at or after `from` (1-based) in `text`.
+fn line_from(text: &str, from: u32, needle: &str) -> u32 {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1) as usize)
+        .find(|(_, l)| l.contains(needle))
+        .map_or(from, |(i, _)| i as u32 + 1)
+}
+
+fn injections(ctx: &Ctx, w: &Workflow, out: &mut Vec<Finding>) {
+    let text = ctx.text(&w.path).unwrap_or("");
+    let re = untrusted();
+    for j in &w.jobs {
+        for s in &j.steps {
+            let mut scripts: Vec<(&str, u32, &str)> = Vec::new();
+            if let Some((r, line)) = &s.run {
+                scripts.push((r, *line, "run"));
+            }
+            let is_script_action = s
+                .uses
+                .as_ref()
+                .is_some_and(|(u, _)| u.starts_with("actions/github-script@"));
+            if let Some(script) = s
+                .with
+                .as_ref()
+                .filter(|_| is_script_action)
+                .and_then(|w| w.get("script"))
+                && let Some(t) = script.as_str()
+            {
+                scripts.push((t, script.line, "script"));
+            }
+            for (body, line, what) in scripts {
+                for m in re.captures_iter(body) {
+                    let (Some(expr), Some(field)) = (m.get(0), m.get(1)) else {
+                        continue;
+                    };
+                    out.push(
+                        Finding::at(
+                            Location::line(&w.path, line_from(text, line, expr.as_str())),
+                            format!(
+                                "job `{}`: `{what}:` interpolates untrusted `{}`: pass it through `env:` instead",
+                                j.id,
+                                field.as_str()
+                            ),
+                        )
+                        .with_snippet(expr.as_str().to_string())
+                        .with_key(format!("{}:{}:{}", j.id, what, field.as_str())),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let (wfs, errors) = match gha::workflows(ctx) {
+        Ok(x) => x,
+        Err(v) => return v,
+    };
+    let mut findings = Vec::new();
+    for w in &wfs {
+        let privileged: Vec<&str> = ["pull_request_target", "workflow_run"]
+            .into_iter()
+            .filter(|t| w.has_trigger(t))
+            .collect();
+        if !privileged.is_empty() {
+            for j in &w.jobs {
+                for s in &j.steps {
+                    if let Some(why) = checks_out_head(s) {
+                        findings.push(
+                            Finding::at(
+                                Location::line(&w.path, s.line),
+                                format!(
+                                    "job `{}` of a `{}` workflow runs {why}: the pull request's code runs with secrets and a write token",
+                                    j.id,
+                                    privileged.join("`/`")
+                                ),
+                            )
+                            .with_key(format!("{}:checkout-head", j.id)),
+                        );
+                    }
+                }
+            }
+        }
+        injections(ctx, w, &mut findings);
+    }
+    let note = gha::unparsed_note(&errors);
+    if !findings.is_empty() {
+        return Verdict::fail(
+            format!(
+                "{} dangerous pattern(s) in GitHub Actions workflows{note}",
+                findings.len()
+            ),
+            findings,
+        );
+    }
+    if !errors.is_empty() {
+        return Verdict::error(format!(
+            "no dangerous pattern in the parsed workflows{note}"
+        ));
+    }
+    Verdict::pass(format!(
+        "no privileged checkout of pull request code and no untrusted interpolation in {} workflow(s)",
+        wfs.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    fn check(wf: &str) -> Verdict {
+        run_on_files(&CHECK, &[(".github/workflows/ci.yml", wf)])
+    }
+
+    #[test]
+    fn pwn_request_checkout_fails() {
+        let wf = "on: pull_request_target\njobs:\n  build:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm install && npm test\n";
+        let v = check(wf);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/ci.yml", 6))
+        );
+        // The same checkout under `pull_request` has no secrets: fine.
+        assert_eq!(
+            check(&wf.replace("pull_request_target", "pull_request")).outcome,
+            Outcome::Pass
+        );
+        // Checking out the base (no ref) under pull_request_target is the safe pattern.
+        let safe = "on: pull_request_target\njobs:\n  label:\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./label.sh\n";
+        assert_eq!(check(safe).outcome, Outcome::Pass);
+        let gh = "on:\n  workflow_run:\n    workflows: [ci]\njobs:\n  a:\n    steps:\n      - run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].number }}\n";
+        assert_eq!(check(gh).outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn script_injection_fails_env_passes() {
+        let wf = "on: issues\njobs:\n  a:\n    steps:\n      - run: |\n          echo hello\n          echo \"${{ github.event.issue.title }}\"\n";
+        let v = check(wf);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/ci.yml", 7))
+        );
+        assert!(v.findings[0].message.contains("github.event.issue.title"));
+        let env = "on: issues\njobs:\n  a:\n    steps:\n      - env:\n          TITLE: ${{ github.event.issue.title }}\n        run: echo \"$TITLE\" ${{ github.event.issue.number }}\n";
+        assert_eq!(check(env).outcome, Outcome::Pass);
+        let script = "on: pull_request\njobs:\n  a:\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: console.log(\"${{ github.head_ref }}\")\n";
+        assert_eq!(check(script).outcome, Outcome::Fail);
+        let commits = "on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.event.commits[0].message }}\n";
+        assert_eq!(check(commits).outcome, Outcome::Fail);
+    }
+}

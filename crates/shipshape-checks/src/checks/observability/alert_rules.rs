@@ -1,0 +1,162 @@
+//! `observability/alert-rules`: alerting is defined as code alongside the service.
+
+use super::alerting::alert_rules;
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::FileKind;
+use shipshape_facts::signals::is_test_path;
+use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "observability/alert-rules",
+        title: "Alerts are defined as code",
+        area: Area::Observability,
+        severity: Severity::Medium,
+        kinds: &[UnitKind::Service],
+        applies_to: "services",
+        rationale: "Metrics nobody alerts on are found during the post-mortem. Alert rules kept in the repository are reviewed with the code they watch, versioned and restored with it.",
+        evaluation: "Passes when the unit (outside test fixtures) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Grafana alerting provisioning (`grafana_alert`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
+        remediation: "Add alerting rules next to the service (e.g. `monitoring/alerts.yml` with Prometheus `groups:`/`alert:` rules, or a PrometheusRule manifest) covering at least availability, error rate and latency, each with a runbook link.",
+        references: &[
+            "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
+            "https://sre.google/workbook/alerting-on-slos/",
+        ],
+    },
+    run,
+};
+
+const TERRAFORM_ALERTS: &[&str] = &[
+    "\"datadog_monitor\"",
+    "\"grafana_rule_group\"",
+    "\"newrelic_nrql_alert_condition\"",
+    "\"newrelic_alert_condition\"",
+    "\"aws_cloudwatch_metric_alarm\"",
+    "\"google_monitoring_alert_policy\"",
+    "\"azurerm_monitor_metric_alert\"",
+    "\"azurerm_monitor_scheduled_query_rules_alert",
+    "\"signalfx_detector\"",
+    "\"sumologic_monitor\"",
+];
+
+/// Alerting-as-code besides Prometheus rules: `(path, line, what)`.
+fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
+    for f in ctx.files().filter(|f| !is_test_path(&f.path)) {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        let line_of =
+            |pred: &dyn Fn(&str) -> bool| text.lines().position(pred).map(|i| i as u32 + 1);
+        match f.kind {
+            FileKind::Terraform => {
+                if let Some((l, what)) = text.lines().enumerate().find_map(|(i, l)| {
+                    let t = l.trim_start();
+                    if !t.starts_with("resource") {
+                        return None;
+                    }
+                    TERRAFORM_ALERTS
+                        .iter()
+                        .find(|r| t.contains(*r))
+                        .map(|r| (i as u32 + 1, *r))
+                }) {
+                    return Some((
+                        f.path.clone(),
+                        l,
+                        format!("Terraform resource {}", what.trim_matches('"')),
+                    ));
+                }
+            }
+            FileKind::Yaml => {
+                let top = |k: &str| line_of(&|l: &str| l.starts_with(k));
+                if let (Some(l), Some(_)) = (top("route:"), top("receivers:")) {
+                    return Some((f.path.clone(), l, "Alertmanager configuration".into()));
+                }
+                if let Some(l) = line_of(&|l: &str| l.trim_start().starts_with("grafana_alert:")) {
+                    return Some((f.path.clone(), l, "Grafana alert rule provisioning".into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let (rules, errors) = alert_rules(ctx);
+    if let Some(first) = rules.first() {
+        let files: std::collections::BTreeSet<&str> =
+            rules.iter().map(|r| r.path.as_str()).collect();
+        return Verdict::pass_with(
+            format!("{} alert rule(s) in {} file(s)", rules.len(), files.len()),
+            vec![Finding::at(
+                Location::line(&first.path, first.line),
+                format!("alert `{}`", first.name),
+            )],
+        );
+    }
+    if let Some((path, line, what)) = other_alerting(ctx) {
+        return Verdict::pass_with(
+            format!("{what} in {path}:{line}"),
+            vec![Finding::at(Location::line(&path, line), what)],
+        );
+    }
+    if !errors.is_empty() {
+        return Verdict::error(format!(
+            "no alert found, but rule file(s) could not be parsed: {}",
+            errors.join("; ")
+        ));
+    }
+    Verdict::fail(
+        "no alerting defined as code",
+        vec![Finding::new(
+            "no Prometheus `alert:` rules, PrometheusRule resources, Alertmanager or Grafana alerting configuration, or Terraform monitors in the unit",
+        )],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn rules_or_terraform_pass() {
+        let rules =
+            "groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: up == 0\n";
+        let v = run_on_files(&CHECK, &[SVC, ("monitoring/alerts.yml", rules)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("monitoring/alerts.yml", 4))
+        );
+        let tf = "resource \"datadog_monitor\" \"api_errors\" {\n  name = \"x\"\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("infra/monitors.tf", tf)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("infra/monitors.tf", 1))
+        );
+    }
+
+    #[test]
+    fn recording_rules_only_fail_broken_errors() {
+        let rec = "groups:\n  - name: api\n    rules:\n      - record: job:up:sum\n        expr: sum(up)\n      - alert: x\n";
+        // `alert:` only in a later line still classifies the file; a recording-only file does not count.
+        let only_rec = "groups:\n  - name: api\n    rules:\n      - record: job:up:sum\n        expr: sum(up)\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("rules.yml", rec)]).outcome,
+            Outcome::Pass
+        );
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("rules.yml", only_rec)]).outcome,
+            Outcome::Fail
+        );
+        let broken = "groups:\n  - name: [\n    alert: x\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("rules.yml", broken)]).outcome,
+            Outcome::Error
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Prometheus alerting rules of a unit, shared by `observability/alert-rules`,
+//! `observability/alerts-have-runbooks` and `incident-response/runbook-links-resolve`.
+//! Not a check.
+
+use crate::Ctx;
+use shipshape_facts::signals::is_test_path;
+use shipshape_facts::{FileKind, Yaml};
+
+/// One `alert:` rule.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AlertRule {
+    pub path: String,
+    /// Line of the `alert:` key.
+    pub line: u32,
+    pub name: String,
+    /// `runbook_url` (or `runbook`, `runbook-url`) annotation: value and line.
+    pub runbook: Option<(String, u32)>,
+}
+
+fn rules_of_groups(path: &str, groups: &Yaml, out: &mut Vec<AlertRule>) {
+    for g in groups.items() {
+        for r in g.idx("rules").items() {
+            let Some(alert) = r.get("alert") else {
+                continue;
+            };
+            let name = alert.scalar_text().unwrap_or_default();
+            let ann = r.idx("annotations");
+            let runbook = ["runbook_url", "runbook", "runbook-url", "runbookUrl"]
+                .iter()
+                .find_map(|k| ann.get(k).or_else(|| r.idx("labels").get(k)))
+                .and_then(|v| Some((v.scalar_text()?, v.line)))
+                .filter(|(v, _)| !v.trim().is_empty());
+            out.push(AlertRule {
+                path: path.to_string(),
+                line: alert.line,
+                name,
+                runbook,
+            });
+        }
+    }
+}
+
+/// Every alert rule of the unit (outside test fixtures), and files that failed to parse.
+pub(crate) fn alert_rules(ctx: &Ctx) -> (Vec<AlertRule>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    // PrometheusRule custom resources, wherever they are (k8s objects are parsed once).
+    for o in ctx.k8s().filter(|o| o.kind == "PrometheusRule") {
+        rules_of_groups(&o.path, o.doc.idx("spec").idx("groups"), &mut out);
+    }
+    // Plain Prometheus rule files (`groups:` at the top).
+    for f in ctx
+        .files()
+        .filter(|f| f.kind == FileKind::PrometheusRules && !is_test_path(&f.path))
+    {
+        match ctx.facts.yaml(&f.path) {
+            Some(Ok(docs)) => {
+                for d in docs.iter().filter(|d| d.get("kind").is_none()) {
+                    rules_of_groups(&f.path, d.idx("groups"), &mut out);
+                }
+            }
+            Some(Err(e)) => errors.push(format!("{}: {e}", f.path)),
+            None => {}
+        }
+    }
+    for (p, e) in ctx.k8s_errors() {
+        if ctx
+            .facts
+            .files
+            .iter()
+            .any(|f| &f.path == p && f.kind == FileKind::PrometheusRules)
+            && !errors.iter().any(|x| x.starts_with(p.as_str()))
+        {
+            errors.push(format!("{p}: {e}"));
+        }
+    }
+    out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    out.dedup();
+    (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+    use shipshape_facts::Facts;
+
+    #[test]
+    fn reads_plain_and_crd_rules() {
+        let facts = Facts::from_memory(&[
+            (
+                "monitoring/rules.yml",
+                "groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: up == 0\n        annotations:\n          runbook_url: docs/runbooks/api.md\n      - record: x\n        expr: y\n",
+            ),
+            (
+                "k8s/rules.yaml",
+                "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: HighLatency\n          expr: x > 1\n",
+            ),
+        ]);
+        let unit = testing::unit_for(&facts);
+        let ctx = Ctx::basic(&facts, &unit);
+        let (rules, errors) = alert_rules(&ctx);
+        assert!(errors.is_empty(), "{errors:?}");
+        let got: Vec<(&str, u32, Option<&str>)> = rules
+            .iter()
+            .map(|r| {
+                (
+                    r.name.as_str(),
+                    r.line,
+                    r.runbook.as_ref().map(|x| x.0.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("HighLatency", 8, None),
+                ("ApiDown", 4, Some("docs/runbooks/api.md"))
+            ]
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! `observability/structured-logging`: the service logs through a structured, levelled logger.
+
+use super::metrics_instrumented::dependency_verdict;
+use crate::libraries::Category;
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::signals::SignalKind;
+use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "observability/structured-logging",
+        title: "Service uses structured logging",
+        area: Area::Observability,
+        severity: Severity::Medium,
+        kinds: &[UnitKind::Service],
+        applies_to: "services",
+        rationale: "During an incident, logs are searched and aggregated by field (request id, user, status). Free-text `println!`/`print` output cannot be filtered by level or correlated with traces.",
+        evaluation: "Passes when a non-development dependency of the unit is a structured or levelled logging library from the library table (tracing/slog/log4rs/env_logger for Rust; zap, zerolog, logrus, logr for Go; structlog, python-json-logger, loguru for Python; pino, winston, bunyan for Node; Logback/Logstash encoder, Log4j 2, SLF4J for the JVM; Serilog, NLog for .NET; lograge, semantic_logger for Ruby; Monolog for PHP), or when non-test Go code imports the standard library's `log/slog` (evidence: the import line). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",
+        remediation: "Adopt a structured logger and log JSON in production, e.g. `tracing` + `tracing-subscriber` (json feature) for Rust, `log/slog` or zap for Go, structlog for Python, pino for Node, Logback with the Logstash encoder for the JVM.",
+        references: &[
+            "https://opentelemetry.io/docs/specs/otel/logs/",
+            "https://12factor.net/logs",
+        ],
+    },
+    run,
+};
+
+fn run(ctx: &Ctx) -> Verdict {
+    let v = dependency_verdict(
+        ctx,
+        Category::StructuredLogging,
+        "structured logging library",
+    );
+    if v.outcome == shipshape_model::Outcome::Pass {
+        return v;
+    }
+    if let Some(s) = ctx.signals(SignalKind::StructuredLog).next() {
+        return Verdict::pass_with(
+            format!(
+                "standard library `log/slog` imported in {}:{}",
+                s.path, s.line
+            ),
+            vec![Finding::at(
+                Location::line(&s.path, s.line),
+                "`log/slog` import",
+            )],
+        );
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn library_or_slog_passes() {
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    "package.json",
+                    "{\n  \"dependencies\": {\n    \"express\": \"4\",\n    \"pino\": \"9\"\n  }\n}",
+                ),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("package.json", 4))
+        );
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    "go.mod",
+                    "module x\nrequire github.com/go-chi/chi/v5 v5.0.0\n",
+                ),
+                ("main.go", "package main\n\nimport (\n\t\"log/slog\"\n)\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(v.findings[0].location, Some(Location::line("main.go", 4)));
+    }
+
+    #[test]
+    fn plain_output_fails_and_libraries_are_na() {
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                ("requirements.txt", "flask==3.0.0\n"),
+                ("tests/test_log.go", "import \"log/slog\"\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert!(v.findings[0].message.contains("requirements.txt"));
+        let lib = [("Cargo.toml", "[package]\nname='a'\n"), ("src/lib.rs", "")];
+        assert_eq!(run_on_files(&CHECK, &lib).outcome, Outcome::NotApplicable);
+    }
+}

@@ -1,0 +1,168 @@
+//! `observability/tracing-instrumented`: the service emits distributed traces.
+
+use super::metrics_instrumented::dependency_verdict;
+use crate::libraries::Category;
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::FileKind;
+use shipshape_facts::signals::is_test_path;
+use shipshape_model::{Area, Finding, Location, Outcome, Severity, UnitKind};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "observability/tracing-instrumented",
+        title: "Service is instrumented for distributed tracing",
+        area: Area::Observability,
+        severity: Severity::Medium,
+        kinds: &[UnitKind::Service],
+        applies_to: "services",
+        rationale: "When a request crosses several services, only a trace shows where the time went and which hop failed. Without tracing, latency incidents become guesswork across teams.",
+        evaluation: "Passes when a non-development dependency of the unit is a tracing library from the library table (OpenTelemetry SDKs and exporters, tracing-opentelemetry, Jaeger, Zipkin, Datadog dd-trace, Elastic APM, Micrometer Tracing...), or when the unit deploys auto-instrumentation: an OpenTelemetry Collector configuration (YAML with `receivers:`, `exporters:` and `service:` pipelines), an OpenTelemetry Operator resource (`opentelemetry.io` API group) or `instrumentation.opentelemetry.io/inject-*` annotation, or a Dockerfile that adds a tracing agent (opentelemetry-javaagent, dd-java-agent, `opentelemetry-instrument`, ddtrace-run). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",
+        remediation: "Add OpenTelemetry (SDK + OTLP exporter, or the language's auto-instrumentation agent), propagate W3C trace context on incoming and outgoing calls, and export to your collector.",
+        references: &[
+            "https://opentelemetry.io/docs/concepts/signals/traces/",
+            "https://opentelemetry.io/docs/collector/configuration/",
+        ],
+    },
+    run,
+};
+
+const AGENTS: &[&str] = &[
+    "opentelemetry-javaagent",
+    "dd-java-agent",
+    "opentelemetry-instrument",
+    "ddtrace-run",
+    "elastic-apm-agent",
+    "@opentelemetry/auto-instrumentations-node/register",
+];
+
+/// Collector, operator or agent evidence: `(path, line, what)`.
+fn deployment_evidence(ctx: &Ctx) -> Option<(String, u32, String)> {
+    for o in ctx.k8s() {
+        if o.api_version.starts_with("opentelemetry.io/") {
+            return Some((
+                o.path.clone(),
+                o.line,
+                format!("{} ({})", o.display(), o.api_version),
+            ));
+        }
+        let mut hit = None;
+        o.doc.walk(&mut |n| {
+            for (k, v) in n.entries() {
+                if hit.is_none() && k.starts_with("instrumentation.opentelemetry.io/inject-") {
+                    hit = Some((v.line, k.clone()));
+                }
+            }
+        });
+        if let Some((line, k)) = hit {
+            return Some((
+                o.path.clone(),
+                line,
+                format!("`{k}` annotation on {}", o.display()),
+            ));
+        }
+    }
+    for f in ctx.files().filter(|f| !is_test_path(&f.path)) {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        match f.kind {
+            FileKind::Yaml | FileKind::Compose | FileKind::HelmValues => {
+                let top = |k: &str| text.lines().position(|l| l.starts_with(k));
+                if let (Some(r), Some(_), Some(_)) =
+                    (top("receivers:"), top("exporters:"), top("service:"))
+                {
+                    return Some((
+                        f.path.clone(),
+                        r as u32 + 1,
+                        "OpenTelemetry Collector configuration".into(),
+                    ));
+                }
+            }
+            FileKind::Dockerfile => {
+                if let Some((i, agent)) = text
+                    .lines()
+                    .enumerate()
+                    .find_map(|(i, l)| AGENTS.iter().find(|a| l.contains(*a)).map(|a| (i, *a)))
+                {
+                    return Some((
+                        f.path.clone(),
+                        i as u32 + 1,
+                        format!("tracing agent `{agent}`"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let v = dependency_verdict(ctx, Category::Tracing, "tracing library");
+    if v.outcome == Outcome::Pass {
+        return v;
+    }
+    if let Some((path, line, what)) = deployment_evidence(ctx) {
+        return Verdict::pass_with(
+            format!("{what} in {path}:{line}"),
+            vec![Finding::at(Location::line(&path, line), what)],
+        );
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+
+    const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn sdk_collector_or_agent_pass() {
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    "Cargo.toml",
+                    "[package]\nname='a'\n[dependencies]\naxum='0.8'\nopentelemetry-otlp='0.27'\n",
+                ),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("Cargo.toml", 5))
+        );
+        let collector = "receivers:\n  otlp:\n    protocols: {grpc: {}}\nexporters:\n  otlp: {endpoint: tempo:4317}\nservice:\n  pipelines:\n    traces: {receivers: [otlp], exporters: [otlp]}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("deploy/otel-collector.yaml", collector)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("deploy/otel-collector.yaml", 1))
+        );
+        let df = "FROM eclipse-temurin:21-jre\nADD https://github.com/open-telemetry/opentelemetry-java-instrumentation/releases/download/v2.9.0/opentelemetry-javaagent.jar /otel.jar\n";
+        let v = run_on_files(&CHECK, &[SVC, ("Dockerfile", df)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("Dockerfile", 2))
+        );
+    }
+
+    #[test]
+    fn logging_only_fails() {
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    "Cargo.toml",
+                    "[package]\nname='a'\n[dependencies]\naxum='0.8'\ntracing='0.1'\n",
+                ),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+    }
+}
