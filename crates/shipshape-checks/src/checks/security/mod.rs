@@ -5,11 +5,16 @@
 use crate::CheckDef;
 
 pub mod container_non_root;
+pub mod k8s_capabilities_dropped;
+pub mod k8s_no_privilege_escalation;
+pub mod k8s_non_root;
+pub mod k8s_read_only_root;
 pub mod no_committed_secrets;
 pub mod no_env_files;
 pub mod no_private_key_files;
 pub mod no_secrets_in_history;
 pub mod no_vulnerable_dependencies;
+mod pod_security;
 pub mod policy_present;
 pub mod tls_verification_enabled;
 
@@ -21,5 +26,9 @@ pub static CHECKS: &[&CheckDef] = &[
     &no_env_files::CHECK,
     &policy_present::CHECK,
     &container_non_root::CHECK,
+    &k8s_non_root::CHECK,
+    &k8s_no_privilege_escalation::CHECK,
+    &k8s_read_only_root::CHECK,
+    &k8s_capabilities_dropped::CHECK,
     &tls_verification_enabled::CHECK,
 ];
