@@ -1,1 +1,374 @@
-//! shipshape-engine (placeholder until its first module lands).
+//! The decision layer: args and config in, a finished [`Report`] out.
+//!
+//! ```text
+//! config → walk once (facts + secret scan in the same pass) → vulnerability matching
+//!        → units → checks in parallel → overrides / waivers / fingerprints
+//!        → scores and levels → baseline → gate → Report
+//! ```
+//! Reporters render the report; nothing after this layer decides anything.
+
+pub mod config;
+mod decide;
+mod scanners;
+
+pub use config::{Config, ConfigError, Policy};
+pub use decide::{apply_gate, baseline_fingerprints, load_baseline};
+pub use scanners::{lockfiles as scanners_lockfiles, open_advisory_db, secret_engine};
+
+use rayon::prelude::*;
+use shipshape_checks::{Ctx, SecretEvidence, VulnInput, registry, unit};
+use shipshape_facts::{Facts, WalkOptions};
+use shipshape_model::{
+    CheckResult, Diagnostic, DiagnosticLevel, GateOutcome, Level, Outcome, Report, ReportStats,
+    SCHEMA_VERSION, Severity, ToolInfo, Unit, UnitKind, UnitReport, level_for_tier, score_unit,
+};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// What can stop a scan before it produces a report.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot scan {path}: {message}")]
+    Walk { path: String, message: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Options from the command line (they win over the config file).
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    pub root: PathBuf,
+    /// `--config`; default `<root>/shipshape.toml` when present.
+    pub config: Option<PathBuf>,
+    pub fail_under: Option<f64>,
+    pub min_level: Option<Level>,
+    pub fail_on: Option<Severity>,
+    /// `--baseline previous.json`.
+    pub baseline: Option<PathBuf>,
+    /// Force secret scanning on/off (default: config, on).
+    pub secrets: Option<bool>,
+    /// Scan git history for secrets (default: config, off).
+    pub history: Option<bool>,
+    /// Advisory database directory (default: config, then the user's cache dir).
+    pub db_dir: Option<PathBuf>,
+    /// Force vulnerability matching off (`Some(false)`); default: on when a database exists.
+    pub vulns: Option<bool>,
+    /// Extra exclude globs.
+    pub exclude: Vec<String>,
+    /// Run only these check ids (empty = all).
+    pub only: Vec<String>,
+    /// Now, as Unix seconds (passed in so that the engine stays testable).
+    pub now: i64,
+    pub threads: usize,
+}
+
+/// Progress notes for a terminal (the CLI decides whether to show them).
+pub trait Progress: Sync {
+    fn phase(&self, _what: &str) {}
+    fn files(&self, _count: u64) {}
+}
+
+/// No progress output.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// A finished scan: the report, plus the facts for commands that need more (init).
+pub struct ScanOutput {
+    pub report: Report,
+}
+
+fn rfc3339(now: i64) -> String {
+    jiff::Timestamp::from_second(now).map_or_else(|_| now.to_string(), |t| t.to_string())
+}
+
+/// Resolve the config: `--config` path, or `<root>/shipshape.toml`, or defaults.
+pub fn load_config(opts: &ScanOptions) -> Result<Config, ConfigError> {
+    match &opts.config {
+        Some(p) => Config::load(p),
+        None => Config::discover(&opts.root),
+    }
+}
+
+/// Run a whole scan.
+pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, EngineError> {
+    let started = Instant::now();
+    let config = load_config(opts)?;
+    for id in &opts.only {
+        if shipshape_checks::find(id).is_none() {
+            let hint = config::suggest(id, registry().iter().map(|c| c.meta.id))
+                .map_or("run `shipshape checks` to list the ids".to_string(), |s| {
+                    format!("did you mean `{s}`?")
+                });
+            return Err(EngineError::Usage(format!(
+                "unknown check id `{id}`: {hint}"
+            )));
+        }
+    }
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+
+    // Secrets ride along the single walk.
+    let secrets_on = opts.secrets.unwrap_or(config.secrets.enabled);
+    let engine = if secrets_on {
+        Some(secret_engine(&config).map_err(EngineError::Usage)?)
+    } else {
+        None
+    };
+    let found: Mutex<Vec<shipshape_secrets::SecretMatch>> = Mutex::new(Vec::new());
+    let hook = |path: &str, bytes: &[u8]| {
+        if let Some(e) = &engine {
+            let m = e.scan(path, bytes);
+            if !m.is_empty() {
+                found.lock().unwrap_or_else(|p| p.into_inner()).extend(m);
+            }
+        }
+    };
+    let on_files = |n: u64| progress.files(n);
+    let mut excludes = config.scan.exclude.clone();
+    excludes.extend(opts.exclude.iter().cloned());
+    let walk_opts = WalkOptions {
+        max_file_size: config.scan.max_file_size.unwrap_or(1024 * 1024),
+        excludes,
+        include_vendored: config.scan.include_vendored,
+        threads: opts.threads,
+        progress: Some(&on_files),
+        hook: engine
+            .as_ref()
+            .map(|_| &hook as &(dyn Fn(&str, &[u8]) + Sync)),
+        ..WalkOptions::default()
+    };
+    progress.phase("reading the repository");
+    let facts = shipshape_facts::walk(&opts.root, &walk_opts).map_err(|e| EngineError::Walk {
+        path: opts.root.display().to_string(),
+        message: e.to_string(),
+    })?;
+    diagnostics.extend(facts.diagnostics.iter().cloned());
+
+    let tree_secrets = match &engine {
+        Some(_) => {
+            let mut matches = found.into_inner().unwrap_or_else(|p| p.into_inner());
+            scanners::apply_secret_baseline(&config, &opts.root, &mut matches, &mut diagnostics);
+            matches.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            Some(
+                matches
+                    .iter()
+                    .map(scanners::secret_evidence)
+                    .collect::<Vec<SecretEvidence>>(),
+            )
+        }
+        None => None,
+    };
+    let history_on = opts.history.unwrap_or(config.secrets.history);
+    let history_secrets = match (&engine, history_on, &facts.git) {
+        (Some(e), true, Some(_)) => {
+            progress.phase("scanning git history");
+            Some(scanners::history(e, &opts.root, &mut diagnostics))
+        }
+        (None, true, _) => {
+            diagnostics.push(note(
+                "history-skipped",
+                "history scanning was asked for but secret scanning is off",
+            ));
+            None
+        }
+        _ => None,
+    };
+
+    progress.phase("matching dependencies against advisories");
+    let db_dir = opts
+        .db_dir
+        .clone()
+        .or_else(|| config.vulns.database.as_ref().map(|d| opts.root.join(d)));
+    let vulns = if opts.vulns == Some(false) {
+        None
+    } else {
+        scanners::vulnerabilities(
+            &facts,
+            db_dir.as_deref(),
+            &config,
+            opts.now,
+            &mut diagnostics,
+        )
+    };
+
+    progress.phase("running checks");
+    let units = resolve_units(&facts, &config);
+    let policy = config.policy();
+    let mut unit_reports = Vec::new();
+    for (unit, ucfg) in &units {
+        let ctx = Ctx {
+            facts: &facts,
+            unit,
+            oncall: ucfg.oncall.as_deref(),
+            runbook: ucfg.runbook.as_deref(),
+            slo: ucfg.slo.as_deref(),
+            secrets: tree_secrets.as_deref(),
+            history_secrets: history_secrets.as_deref(),
+            vulns: match &vulns {
+                Some((findings, age, lockfiles)) => VulnInput::Matched {
+                    findings,
+                    db_age_days: *age,
+                    lockfiles: *lockfiles,
+                },
+                None => VulnInput::NoDatabase,
+            },
+            now: opts.now,
+        };
+        let checks: Vec<_> = registry()
+            .iter()
+            .filter(|c| !policy.disabled.iter().any(|d| d == c.meta.id))
+            .filter(|c| opts.only.is_empty() || opts.only.iter().any(|o| o == c.meta.id))
+            .collect();
+        let results: Vec<CheckResult> = checks
+            .par_iter()
+            .map(|c| decide::run_check(c, &ctx, &policy))
+            .collect();
+        let results =
+            decide::apply_waivers(results, unit, &config.waivers, opts.now, &mut diagnostics);
+        let (scores, level) = score_unit(&results);
+        let required = opts
+            .min_level
+            .or(policy.min_level)
+            .or_else(|| unit.tier.and_then(level_for_tier));
+        unit_reports.push(UnitReport {
+            unit: unit.clone(),
+            scores,
+            level,
+            required_level: required,
+            checks: results,
+        });
+    }
+    decide::unused_waivers(&config.waivers, &unit_reports, &mut diagnostics);
+    for (path, message) in facts.dependencies().errors.iter() {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            code: "manifest-unparsable".into(),
+            message: format!("{path}: {message}"),
+            path: Some(path.clone()),
+        });
+    }
+    for (path, message) in facts.k8s_objects().errors.iter() {
+        diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            code: "yaml-unparsable".into(),
+            message: format!("{path}: {message}"),
+            path: Some(path.clone()),
+        });
+    }
+
+    let mut report = Report {
+        schema_version: SCHEMA_VERSION.to_string(),
+        tool: ToolInfo {
+            name: "shipshape".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        command: "scan".into(),
+        target: opts.root.display().to_string(),
+        profile: config
+            .scan
+            .profile
+            .clone()
+            .unwrap_or_else(|| "production".into()),
+        generated_at: rfc3339(opts.now),
+        units: unit_reports,
+        diagnostics,
+        gate: GateOutcome {
+            passed: true,
+            reasons: vec![],
+            fail_under: None,
+            fail_on: None,
+            min_level: None,
+            baseline: false,
+        },
+        stats: ReportStats {
+            files_seen: facts.stats.files,
+            bytes_read: facts.stats.bytes_read,
+            files_skipped: facts.stats.skipped,
+            duration_ms: 0,
+        },
+    };
+    let baseline = match &opts.baseline {
+        Some(p) => Some(load_baseline(p).map_err(EngineError::Usage)?),
+        None => None,
+    };
+    apply_gate(
+        &mut report,
+        opts.fail_under.or(policy.fail_under),
+        opts.min_level.or(policy.min_level),
+        opts.fail_on.or(policy.fail_on),
+        baseline.as_ref(),
+    );
+    report.stats.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(ScanOutput { report })
+}
+
+fn note(code: &str, message: &str) -> Diagnostic {
+    Diagnostic {
+        level: DiagnosticLevel::Note,
+        code: code.into(),
+        message: message.into(),
+        path: None,
+    }
+}
+
+/// The units to judge: `[[unit]]` entries, else the repository as one unit.
+pub fn resolve_units(facts: &Facts, config: &Config) -> Vec<(Unit, config::UnitConfig)> {
+    let entries: Vec<config::UnitConfig> = if config.units.is_empty() {
+        vec![config.service.clone().unwrap_or_default()]
+    } else {
+        config.units.clone()
+    };
+    entries
+        .into_iter()
+        .map(|u| {
+            let path = u
+                .path
+                .clone()
+                .map(|p| p.trim_matches('/').to_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| ".".to_string());
+            let (detected, why) = unit::detect_kind(facts, &path);
+            let (kind, kind_source) =
+                match u.kind.as_deref().and_then(|k| k.parse::<UnitKind>().ok()) {
+                    Some(k) => (k, "config".to_string()),
+                    None => (detected, why),
+                };
+            let name = u
+                .name
+                .clone()
+                .unwrap_or_else(|| default_name(&facts.root, &path));
+            (
+                Unit {
+                    name,
+                    path,
+                    kind,
+                    kind_source,
+                    tier: u.tier,
+                    owner: u.owner.clone(),
+                },
+                u,
+            )
+        })
+        .collect()
+}
+
+fn default_name(root: &Path, path: &str) -> String {
+    if path != "." {
+        return path.rsplit('/').next().unwrap_or(path).to_string();
+    }
+    std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "repository".into())
+}
+
+/// Outcome counts, for summaries.
+pub fn count(report: &Report, outcome: Outcome) -> usize {
+    report
+        .units
+        .iter()
+        .map(|u| u.checks.iter().filter(|c| c.outcome == outcome).count())
+        .sum()
+}

@@ -1,1 +1,96 @@
-fn main() {}
+//! `shipshape`: is this software ready for production, and if not, what exactly is missing?
+//!
+//! This binary only parses arguments, calls the engine, the scanners and the
+//! probe, hands the finished report to a reporter and maps the gate to an exit
+//! code: 0 the gate holds, 1 it does not, 2 usage or configuration errors.
+
+mod cmd_catalog;
+mod cmd_init;
+mod cmd_probe;
+mod cmd_scan;
+mod cmd_secrets;
+mod cmd_vuln;
+mod output;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code when the gate holds.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when the gate does not hold (or findings were found).
+pub const EXIT_GATE: u8 = 1;
+/// Exit code for usage and configuration errors.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "shipshape",
+    version,
+    about = "Is this software ready for production? If not, what exactly is missing?",
+    long_about = "shipshape judges a repository against a production-readiness checklist \
+(observability, delivery, rollback, security, ownership, incident response, maintenance, \
+documentation, scalability) offline and in seconds, finds committed secrets and vulnerable \
+dependencies, and probes running services from outside.\n\n\
+Exit codes: 0 = the gate holds, 1 = it does not (or findings were found), 2 = usage or configuration error.",
+    after_help = "Examples:\n  shipshape scan .\n  shipshape scan . --format sarif --output shipshape.sarif --min-level silver\n  shipshape explain delivery/gha-actions-pinned\n  shipshape secrets . --history\n  shipshape probe http://127.0.0.1:8080"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Judge a repository (or each unit of a monorepo) against the readiness checklist.
+    Scan(cmd_scan::ScanArgs),
+    /// List the check catalog.
+    Checks(cmd_catalog::ChecksArgs),
+    /// Explain one check: why it matters, how it is evaluated, how to fix it.
+    Explain(cmd_catalog::ExplainArgs),
+    /// Write a commented starter shipshape.toml for the detected unit.
+    Init(cmd_init::InitArgs),
+    /// Find committed secrets in the tree (and optionally git history).
+    Secrets(cmd_secrets::SecretsArgs),
+    /// List resolved dependencies from lockfiles, per ecosystem.
+    Deps(cmd_vuln::DepsArgs),
+    /// Report dependencies with known vulnerabilities (offline OSV database).
+    Audit(cmd_vuln::AuditArgs),
+    /// Manage the local advisory database.
+    #[command(subcommand)]
+    Db(cmd_vuln::DbCommand),
+    /// Check a running HTTP service from outside: health, metrics, TLS, headers, bad input, load.
+    Probe(cmd_probe::ProbeArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(a) => cmd_scan::run(a),
+        Command::Checks(a) => cmd_catalog::checks(a),
+        Command::Explain(a) => cmd_catalog::explain(a),
+        Command::Init(a) => cmd_init::run(a),
+        Command::Secrets(a) => cmd_secrets::run(a),
+        Command::Deps(a) => cmd_vuln::deps(a),
+        Command::Audit(a) => cmd_vuln::audit(a),
+        Command::Db(c) => cmd_vuln::db(c),
+        Command::Probe(a) => cmd_probe::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let mut err = anstream::stderr();
+            let red = anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()));
+            use std::io::Write;
+            let _ = writeln!(err, "{red}error{red:#}: {e:#}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// "Now" in Unix seconds: read once here so that everything below stays pure.
+pub fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}

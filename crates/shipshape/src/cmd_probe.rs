@@ -1,0 +1,167 @@
+//! `shipshape probe URL`.
+
+use crate::output::{emit, parse_format, plan};
+use crate::progress::Spinner;
+use crate::{EXIT_GATE, EXIT_OK};
+use anyhow::{Context, bail};
+use clap::Args;
+use shipshape_model::{Level, Severity};
+use shipshape_probe::{LoadOptions, ProbeOptions, parse_duration, split_header};
+use shipshape_report::Format;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct ProbeArgs {
+    /// Base URL of the running service, e.g. http://127.0.0.1:8080
+    pub url: String,
+    /// Liveness path when not discoverable (e.g. /healthz).
+    #[arg(long)]
+    pub health_path: Option<String>,
+    /// Readiness path when not discoverable (e.g. /readyz).
+    #[arg(long)]
+    pub readiness_path: Option<String>,
+    /// Metrics path (default /metrics).
+    #[arg(long)]
+    pub metrics_path: Option<String>,
+    /// Extra header `Name: value` read from an environment variable NAME (never echoed).
+    #[arg(long = "header-env", value_name = "ENV")]
+    pub header_env: Vec<String>,
+    /// File with one `Name: value` header per line (never echoed).
+    #[arg(long = "header-file", value_name = "FILE")]
+    pub header_file: Option<PathBuf>,
+    /// Run a short fixed-rate load test (refused for non-loopback targets unless --allow-load-remote).
+    #[arg(long)]
+    pub load: bool,
+    /// Load rate in requests per second.
+    #[arg(long, default_value_t = 100)]
+    pub rate: u32,
+    /// Load duration (e.g. 10s).
+    #[arg(long, default_value = "10s")]
+    pub duration: String,
+    /// Load connections.
+    #[arg(long, default_value_t = 16)]
+    pub connections: u32,
+    /// Allow --load against a non-loopback target.
+    #[arg(long)]
+    pub allow_load_remote: bool,
+    /// Per-request timeout (e.g. 5s).
+    #[arg(long)]
+    pub timeout: Option<String>,
+    /// Upper bound for the whole probe (e.g. 2m).
+    #[arg(long)]
+    pub max_duration: Option<String>,
+    /// Run only these checks (repeatable).
+    #[arg(long = "check")]
+    pub checks: Vec<String>,
+    /// Skip these checks (repeatable).
+    #[arg(long)]
+    pub skip: Vec<String>,
+    /// PEM bundle of a private CA to verify the server against.
+    #[arg(long)]
+    pub ca: Option<PathBuf>,
+    /// Config file with a `[probe]` section (default: ./shipshape.toml when present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'f', value_parser = parse_format)]
+    pub format: Vec<Format>,
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+    #[arg(long)]
+    pub fail_under: Option<f64>,
+    #[arg(long)]
+    pub min_level: Option<Level>,
+    #[arg(long)]
+    pub fail_on: Option<Severity>,
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+pub fn run(a: ProbeArgs) -> anyhow::Result<u8> {
+    let plan = plan(&a.format, &a.output)?;
+    let cfg = match &a.config {
+        Some(p) => Some(shipshape_engine::Config::load(p).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None if std::path::Path::new("shipshape.toml").is_file() => Some(
+            shipshape_engine::Config::load(std::path::Path::new("shipshape.toml"))
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
+        None => None,
+    };
+    let mut opts: ProbeOptions = match cfg.as_ref().and_then(|c| c.probe.clone()) {
+        Some(table) => table.try_into().map_err(|e: toml::de::Error| {
+            anyhow::anyhow!("shipshape.toml [probe]: {}", e.message())
+        })?,
+        None => ProbeOptions::default(),
+    };
+    opts.url = a.url.clone();
+    if a.health_path.is_some() {
+        opts.health_path = a.health_path.clone();
+    }
+    if a.readiness_path.is_some() {
+        opts.readiness_path = a.readiness_path.clone();
+    }
+    if a.metrics_path.is_some() {
+        opts.metrics_path = a.metrics_path.clone();
+    }
+    for var in &a.header_env {
+        let value = std::env::var(var)
+            .with_context(|| format!("--header-env {var}: the variable is not set"))?;
+        let (name, v) = split_header(&value).ok_or_else(|| {
+            anyhow::anyhow!("--header-env {var}: expected `Name: value` in the variable")
+        })?;
+        opts.headers.push((name, v));
+    }
+    if let Some(f) = &a.header_file {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        for (i, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        {
+            let (name, v) = split_header(line).ok_or_else(|| {
+                anyhow::anyhow!("{}:{}: expected `Name: value`", f.display(), i + 1)
+            })?;
+            opts.headers.push((name, v));
+        }
+    }
+    if a.load {
+        opts.load = Some(LoadOptions {
+            rate: a.rate,
+            duration: parse_duration(&a.duration)
+                .map_err(|e| anyhow::anyhow!("--duration: {e}"))?,
+            connections: a.connections,
+        });
+    }
+    opts.allow_load_non_loopback |= a.allow_load_remote;
+    if let Some(t) = &a.timeout {
+        opts.timeout = parse_duration(t).map_err(|e| anyhow::anyhow!("--timeout: {e}"))?;
+    }
+    if let Some(t) = &a.max_duration {
+        opts.max_duration =
+            parse_duration(t).map_err(|e| anyhow::anyhow!("--max-duration: {e}"))?;
+    }
+    if !a.checks.is_empty() {
+        opts.checks = a.checks.clone();
+    }
+    opts.skip.extend(a.skip.iter().cloned());
+    if a.ca.is_some() {
+        opts.ca_file = a.ca.clone();
+    }
+    if let Some(f) = a.fail_under {
+        if !(0.0..=100.0).contains(&f) {
+            bail!("--fail-under {f} must be between 0 and 100");
+        }
+    }
+    let spinner = Spinner::new(a.quiet);
+    let progress = |m: &str| spinner.message(m);
+    let mut report = shipshape_probe::run(&opts, &progress).map_err(|e| anyhow::anyhow!("{e}"))?;
+    spinner.finish();
+    shipshape_engine::apply_gate(&mut report, a.fail_under, a.min_level, a.fail_on, None);
+    let catalog = shipshape_probe::catalog();
+    emit(&report, &catalog, &plan)?;
+    Ok(if report.gate.passed {
+        EXIT_OK
+    } else {
+        EXIT_GATE
+    })
+}

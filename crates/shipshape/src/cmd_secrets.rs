@@ -1,0 +1,129 @@
+//! `shipshape secrets [PATH]` and `shipshape secrets baseline`.
+
+use crate::output::{emit, parse_format, plan};
+use crate::progress::Spinner;
+use crate::{EXIT_GATE, EXIT_OK};
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use shipshape_engine::ScanOptions;
+use shipshape_model::Outcome;
+use shipshape_report::Format;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SecretsArgs {
+    #[command(subcommand)]
+    pub command: Option<SecretsCommand>,
+    /// Directory to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Also scan every blob reachable in git history.
+    #[arg(long)]
+    pub history: bool,
+    /// Output format: text, json, sarif (also markdown, html, junit).
+    #[arg(long, short = 'f', value_parser = parse_format)]
+    pub format: Vec<Format>,
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+    /// Config file (default: PATH/shipshape.toml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand)]
+pub enum SecretsCommand {
+    /// Record today's findings so that later scans report only new ones.
+    Baseline {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Where to write the baseline.
+        #[arg(long, short = 'o', default_value = ".shipshape/secrets-baseline.json")]
+        output: PathBuf,
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+}
+
+pub fn run(a: SecretsArgs) -> anyhow::Result<u8> {
+    if let Some(SecretsCommand::Baseline {
+        path,
+        output,
+        config,
+    }) = a.command
+    {
+        return baseline(path, output, config);
+    }
+    let mut only = vec!["security/no-committed-secrets".to_string()];
+    if a.history {
+        only.push("security/no-secrets-in-history".to_string());
+    }
+    let opts = ScanOptions {
+        root: a.path.clone(),
+        config: a.config.clone(),
+        secrets: Some(true),
+        history: a.history.then_some(true),
+        only,
+        now: crate::now(),
+        vulns: Some(false),
+        ..ScanOptions::default()
+    };
+    let spinner = Spinner::new(a.quiet);
+    let out = shipshape_engine::scan(&opts, &spinner).map_err(|e| anyhow::anyhow!("{e}"))?;
+    spinner.finish();
+    emit(
+        &out.report,
+        &shipshape_checks::catalog(),
+        &plan(&a.format, &a.output)?,
+    )?;
+    let found = out
+        .report
+        .units
+        .iter()
+        .flat_map(|u| &u.checks)
+        .any(|c| c.outcome == Outcome::Fail);
+    Ok(if found { EXIT_GATE } else { EXIT_OK })
+}
+
+fn baseline(path: PathBuf, output: PathBuf, config: Option<PathBuf>) -> anyhow::Result<u8> {
+    let cfg = match &config {
+        Some(p) => shipshape_engine::Config::load(p),
+        None => shipshape_engine::Config::discover(&path),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let engine = shipshape_engine::secret_engine(&cfg).map_err(|e| anyhow::anyhow!(e))?;
+    let found = Mutex::new(Vec::new());
+    let hook = |p: &str, b: &[u8]| {
+        let m = engine.scan(p, b);
+        if !m.is_empty() {
+            found.lock().unwrap_or_else(|e| e.into_inner()).extend(m);
+        }
+    };
+    let opts = shipshape_facts::WalkOptions {
+        excludes: cfg.scan.exclude.clone(),
+        hook: Some(&hook),
+        ..Default::default()
+    };
+    shipshape_facts::walk(&path, &opts).with_context(|| format!("reading {}", path.display()))?;
+    let matches = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let b = shipshape_secrets::Baseline::from_matches(&matches);
+    let target = if output.is_relative() {
+        path.join(&output)
+    } else {
+        output.clone()
+    };
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&target, b.to_json())
+        .with_context(|| format!("writing {}", target.display()))?;
+    eprintln!(
+        "recorded {} finding(s) in {} (fingerprints only, never the secrets). Point `[secrets] baseline` at it in shipshape.toml.",
+        matches.len(),
+        target.display()
+    );
+    Ok(EXIT_OK)
+}

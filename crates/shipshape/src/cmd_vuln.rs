@@ -1,0 +1,232 @@
+//! `shipshape deps`, `shipshape audit` and `shipshape db ...`.
+
+use crate::output::{emit, parse_format, plan};
+use crate::progress::Spinner;
+use crate::{EXIT_GATE, EXIT_OK};
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use shipshape_engine::ScanOptions;
+use shipshape_model::Outcome;
+use shipshape_report::Format;
+use shipshape_vuln::{AdvisoryDb, Ecosystem};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct DepsArgs {
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Advisory database directory (default: the user's cache dir).
+    #[arg(long, env = "SHIPSHAPE_DB")]
+    pub db: Option<PathBuf>,
+    #[arg(long, short = 'f', value_parser = parse_format)]
+    pub format: Vec<Format>,
+    #[arg(long, short = 'o')]
+    pub output: Vec<PathBuf>,
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Import OSV records: JSON files, directories of them, or OSV `all.zip` archives.
+    Import {
+        /// Files or directories to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, env = "SHIPSHAPE_DB")]
+        db: Option<PathBuf>,
+    },
+    /// Show ecosystems, record counts and age.
+    Status {
+        #[arg(long, env = "SHIPSHAPE_DB")]
+        db: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download the OSV archives (needs the network).
+    Update {
+        /// Ecosystems to fetch (default: every supported one), e.g. crates.io, PyPI, npm, Go.
+        #[arg(long = "ecosystem")]
+        ecosystems: Vec<String>,
+        #[arg(long, env = "SHIPSHAPE_DB")]
+        db: Option<PathBuf>,
+    },
+}
+
+fn db_dir(db: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match db {
+        Some(d) => Ok(d),
+        None => shipshape_vuln::default_dir()
+            .map_err(|e| anyhow::anyhow!("{e}; pass --db DIR or set SHIPSHAPE_DB")),
+    }
+}
+
+pub fn deps(a: DepsArgs) -> anyhow::Result<u8> {
+    let facts = shipshape_facts::walk(&a.path, &shipshape_facts::WalkOptions::default())
+        .with_context(|| format!("reading {}", a.path.display()))?;
+    let mut diags = Vec::new();
+    let locks = shipshape_engine::scanners_lockfiles(&facts, &mut diags);
+    for d in &diags {
+        eprintln!("warning: {}", d.message);
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&locks)?);
+        return Ok(EXIT_OK);
+    }
+    let mut by_eco: BTreeMap<String, Vec<(&str, &shipshape_vuln::Package)>> = BTreeMap::new();
+    for l in &locks {
+        for p in &l.packages {
+            by_eco
+                .entry(p.ecosystem.osv_name().to_string())
+                .or_default()
+                .push((&l.path, p));
+        }
+    }
+    for (eco, pkgs) in &by_eco {
+        println!("{eco} ({} packages)", pkgs.len());
+        for (path, p) in pkgs {
+            let scope = match p.direct {
+                Some(true) => "direct",
+                Some(false) => "transitive",
+                None => "",
+            };
+            println!(
+                "  {:<40} {:<20} {:<10} {path}:{}",
+                p.name, p.version, scope, p.line
+            );
+        }
+    }
+    if by_eco.is_empty() {
+        println!("no lockfile found");
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn audit(a: AuditArgs) -> anyhow::Result<u8> {
+    let dir = db_dir(a.db.clone())?;
+    if !dir.join(shipshape_vuln::STORE_FILE).exists() {
+        bail!(
+            "no advisory database in {}: run `shipshape db import <OSV all.zip or dir>` or `shipshape db update` first",
+            dir.display()
+        );
+    }
+    let opts = ScanOptions {
+        root: a.path.clone(),
+        config: a.config.clone(),
+        secrets: Some(false),
+        db_dir: Some(dir),
+        only: vec!["security/no-vulnerable-dependencies".to_string()],
+        now: crate::now(),
+        ..ScanOptions::default()
+    };
+    let spinner = Spinner::new(a.quiet);
+    let out = shipshape_engine::scan(&opts, &spinner).map_err(|e| anyhow::anyhow!("{e}"))?;
+    spinner.finish();
+    emit(
+        &out.report,
+        &shipshape_checks::catalog(),
+        &plan(&a.format, &a.output)?,
+    )?;
+    let found = out
+        .report
+        .units
+        .iter()
+        .flat_map(|u| &u.checks)
+        .any(|c| c.outcome == Outcome::Fail);
+    Ok(if found { EXIT_GATE } else { EXIT_OK })
+}
+
+pub fn db(c: DbCommand) -> anyhow::Result<u8> {
+    let now = u64::try_from(crate::now()).unwrap_or(0);
+    match c {
+        DbCommand::Import { paths, db } => {
+            let dir = db_dir(db)?;
+            let mut store = if dir.join(shipshape_vuln::STORE_FILE).exists() {
+                AdvisoryDb::load(&dir).with_context(|| format!("loading {}", dir.display()))?
+            } else {
+                AdvisoryDb::new()
+            };
+            for p in &paths {
+                let stats = store
+                    .import_path(p, now)
+                    .with_context(|| format!("importing {}", p.display()))?;
+                eprintln!(
+                    "{}: {} record(s) imported from {} file(s); {} withdrawn, {} unsupported ecosystem, {} unparsable",
+                    p.display(),
+                    stats.imported,
+                    stats.files,
+                    stats.withdrawn,
+                    stats.unsupported,
+                    stats.unparsable.len()
+                );
+                for (name, why) in stats.unparsable.iter().take(5) {
+                    eprintln!("  skipped {name}: {why}");
+                }
+            }
+            store
+                .save(&dir)
+                .with_context(|| format!("saving {}", dir.display()))?;
+            eprintln!("database: {} ({} advisories)", dir.display(), store.len());
+            Ok(EXIT_OK)
+        }
+        DbCommand::Status { db, json } => {
+            let dir = db_dir(db)?;
+            if !dir.join(shipshape_vuln::STORE_FILE).exists() {
+                bail!(
+                    "no advisory database in {}: run `shipshape db import` or `shipshape db update`",
+                    dir.display()
+                );
+            }
+            let store =
+                AdvisoryDb::load(&dir).with_context(|| format!("loading {}", dir.display()))?;
+            let st = store.status(now);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&st)?);
+            } else {
+                println!("database: {}", dir.display());
+                println!(
+                    "{} advisories, last import {:.1} day(s) ago",
+                    st.total, st.age_days
+                );
+                for e in &st.ecosystems {
+                    println!(
+                        "  {:<12} {:>6} records  {:.1} day(s) old",
+                        e.ecosystem.osv_name(),
+                        e.records,
+                        e.age_days
+                    );
+                }
+            }
+            Ok(EXIT_OK)
+        }
+        DbCommand::Update { ecosystems, db } => {
+            let dir = db_dir(db)?;
+            let ecos: Vec<Ecosystem> = if ecosystems.is_empty() {
+                Ecosystem::ALL.to_vec()
+            } else {
+                ecosystems
+                    .iter()
+                    .map(|e| Ecosystem::from_osv(e).ok_or_else(|| anyhow::anyhow!("unknown ecosystem `{e}` (use the OSV names: crates.io, npm, PyPI, Go, RubyGems, Packagist, Maven, NuGet)")))
+                    .collect::<anyhow::Result<_>>()?
+            };
+            let done =
+                shipshape_vuln::update(&dir, &ecos, now).map_err(|e| anyhow::anyhow!("{e}"))?;
+            for (eco, s) in done {
+                eprintln!("{}: {} record(s)", eco.osv_name(), s.imported);
+            }
+            Ok(EXIT_OK)
+        }
+    }
+}
