@@ -47,7 +47,7 @@ const SENSITIVE: &[&str] = &[
 /// Keys that contain a sensitive word but name a non-secret setting.
 const NOT_SENSITIVE: &[&str] = &["KEYCLOAK_URL", "KEY_ID_HEADER", "PUBLIC_KEY", "AUTH_URL"];
 
-fn is_placeholder(v: &str) -> bool {
+pub(crate) fn is_placeholder(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
     l.is_empty()
         || (l.starts_with('<') && l.ends_with('>'))
@@ -72,7 +72,7 @@ fn is_placeholder(v: &str) -> bool {
         .any(|p| l.starts_with(p))
 }
 
-fn is_sensitive(key: &str, value: &str) -> bool {
+pub(crate) fn is_sensitive(key: &str, value: &str) -> bool {
     let k = key.to_ascii_uppercase();
     let by_name = SENSITIVE.iter().any(|w| k.contains(w))
         && !NOT_SENSITIVE.contains(&k.as_str())

@@ -48,10 +48,7 @@ pub(crate) fn evaluate(ctx: &Ctx, what: &str, rule: impl Fn(&Subject) -> RuleRes
         let Some(pod) = w.pod_spec() else { continue };
         for c in w.containers(true) {
             total += 1;
-            let s = Subject {
-                pod,
-                container: c,
-            };
+            let s = Subject { pod, container: c };
             if let Err((msg, line)) = rule(&s) {
                 let name = container_name(c);
                 findings.push(
