@@ -329,6 +329,7 @@ pub fn classify(path: &str) -> FileKind {
         return FileKind::HelmValues;
     }
     if dir.contains("migrations/")
+        || dir.contains("db/migration/")
         || dir.contains("migrate/")
         || dir.contains("db/migrate")
         || dir.contains("alembic/versions")

@@ -4,7 +4,14 @@
 
 use crate::CheckDef;
 
+pub mod escalation_documented;
+pub mod postmortem_template;
 pub mod runbook;
 pub mod runbook_links_resolve;
 
-pub static CHECKS: &[&CheckDef] = &[&runbook::CHECK, &runbook_links_resolve::CHECK];
+pub static CHECKS: &[&CheckDef] = &[
+    &runbook::CHECK,
+    &escalation_documented::CHECK,
+    &runbook_links_resolve::CHECK,
+    &postmortem_template::CHECK,
+];

@@ -7,6 +7,7 @@ use crate::CheckDef;
 pub mod feature_flags;
 pub mod immutable_image_tags;
 pub mod progressive_delivery;
+pub mod reversible_migrations;
 pub mod revision_history;
 pub mod versioned_releases;
 
@@ -14,6 +15,7 @@ pub static CHECKS: &[&CheckDef] = &[
     &immutable_image_tags::CHECK,
     &progressive_delivery::CHECK,
     &revision_history::CHECK,
+    &reversible_migrations::CHECK,
     &versioned_releases::CHECK,
     &feature_flags::CHECK,
 ];

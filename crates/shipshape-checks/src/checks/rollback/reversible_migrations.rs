@@ -1,0 +1,431 @@
+//! `rollback/reversible-migrations`: every database migration can be undone.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use regex::Regex;
+use shipshape_facts::FileKind;
+use shipshape_facts::signals::is_test_path;
+use shipshape_model::{Area, Finding, Location, Severity};
+use std::sync::OnceLock;
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "rollback/reversible-migrations",
+        title: "Database migrations are reversible",
+        area: Area::Rollback,
+        severity: Severity::High,
+        kinds: &[],
+        applies_to: "units with database migrations",
+        rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
+        references: &[
+            "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
+            "https://alembic.sqlalchemy.org/en/latest/tutorial.html#create-a-migration-script",
+            "https://guides.rubyonrails.org/active_record_migrations.html#using-reversible",
+        ],
+    },
+    run,
+};
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("constant regex"))
+}
+
+fn sql_statements(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with("--") && !t.starts_with("/*") && !t.starts_with('*')
+    })
+}
+
+/// The text after a section marker, up to the next marker of the same tool.
+fn section_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let at = text.find(marker)?;
+    Some(&text[at + marker.len()..])
+}
+
+/// `(message, line)` when a migration file is irreversible; `None` when it is fine or not a migration.
+fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let sibling = |n: &str| {
+        if dir.is_empty() {
+            n.to_string()
+        } else {
+            format!("{dir}/{n}")
+        }
+    };
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i as u32 + 1)
+    };
+    let flyway_undo = name.starts_with('u')
+        && name[1..].starts_with(|c: char| c.is_ascii_digit())
+        && name.contains("__");
+    if name.ends_with(".down.sql") || name == "down.sql" || flyway_undo && name.ends_with(".sql") {
+        return None;
+    }
+    if let Some(stem) = path.strip_suffix(".up.sql") {
+        let down = format!("{stem}.down.sql");
+        return (!ctx.facts.exists(&down)).then(|| (format!("no down migration `{down}`"), 0));
+    }
+    if name == "up.sql" {
+        let down = sibling("down.sql");
+        return match ctx.text(&down) {
+            None if !ctx.facts.exists(&down) => Some((format!("no `{down}`"), 0)),
+            Some(t) if !sql_statements(t) => Some((format!("`{down}` is empty"), 0)),
+            _ => None,
+        };
+    }
+    if name == "migration.sql" && lower.contains("prisma/") {
+        return None; // judged once for the whole Prisma directory
+    }
+    if name.ends_with(".sql") {
+        if text.contains("+goose Up") {
+            return match section_after(text, "+goose Down") {
+                Some(down) if sql_statements(down) => None,
+                Some(_) => Some((
+                    "`-- +goose Down` section is empty".into(),
+                    line_of("+goose Down"),
+                )),
+                None => Some(("no `-- +goose Down` section".into(), line_of("+goose Up"))),
+            };
+        }
+        if text.contains("migrate:up") {
+            return match section_after(text, "migrate:down") {
+                Some(down) if sql_statements(down) => None,
+                Some(_) => Some((
+                    "`-- migrate:down` section is empty".into(),
+                    line_of("migrate:down"),
+                )),
+                None => Some(("no `-- migrate:down` section".into(), line_of("migrate:up"))),
+            };
+        }
+        static FLYWAY: OnceLock<Regex> = OnceLock::new();
+        if let Some(c) = re(&FLYWAY, r"^v([0-9._]+)__.+\.sql$").captures(name) {
+            let version = &c[1];
+            let undo = ctx.facts.files.iter().any(|f| {
+                f.path.rsplit_once('/').map_or("", |(d, _)| d) == dir
+                    && f.path.rsplit('/').next().is_some_and(|n| {
+                        n.to_ascii_lowercase().starts_with(&format!("u{version}__"))
+                    })
+            });
+            return (!undo).then(|| (format!("no Flyway undo script `U{version}__*.sql`"), 0));
+        }
+        if name.starts_with("r__") {
+            return None; // Flyway repeatable migration: re-applied, not undone
+        }
+        return Some(("single-file SQL migration with no down migration".into(), 0));
+    }
+    if name.ends_with(".py") {
+        if name == "__init__.py" {
+            return None;
+        }
+        if text.contains("def upgrade") {
+            let Some(body) = section_after(text, "def downgrade") else {
+                return Some((
+                    "Alembic revision has no `downgrade()`".into(),
+                    line_of("def upgrade"),
+                ));
+            };
+            let body: Vec<&str> = body
+                .lines()
+                .skip(1)
+                .take_while(|l| l.trim().is_empty() || l.starts_with(' ') || l.starts_with('\t'))
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with('#')
+                        && !l.starts_with("\"\"\"")
+                        && !l.starts_with("'''")
+                })
+                .collect();
+            let empty = body.is_empty() || body.iter().all(|l| *l == "pass" || *l == "...");
+            return empty.then(|| {
+                (
+                    "`downgrade()` does nothing".into(),
+                    line_of("def downgrade"),
+                )
+            });
+        }
+        if text.contains("migrations.Migration") {
+            static RUN: OnceLock<Regex> = OnceLock::new();
+            let run = re(
+                &RUN,
+                r"migrations\.Run(Python|SQL)\(([^()]*(?:\([^()]*\)[^()]*)*)\)",
+            );
+            for c in run.captures_iter(text) {
+                let args = &c[2];
+                let reversed = args.contains("reverse_code")
+                    || args.contains("reverse_sql")
+                    || args.split(',').filter(|a| !a.trim().is_empty()).count() >= 2;
+                if !reversed {
+                    let at = c.get(0).map_or(0, |m| m.start());
+                    let line = text[..at].matches('\n').count() as u32 + 1;
+                    return Some((format!("`Run{}` without a reverse", &c[1]), line));
+                }
+            }
+            return None;
+        }
+        return None;
+    }
+    if name.ends_with(".rb") {
+        if text.contains("IrreversibleMigration") {
+            return Some((
+                "raises `ActiveRecord::IrreversibleMigration`".into(),
+                line_of("IrreversibleMigration"),
+            ));
+        }
+        let has = |d: &str| text.lines().any(|l| l.trim_start().starts_with(d));
+        if has("def up") && !has("def down") && !has("def change") {
+            return Some(("defines `up` without `down`".into(), line_of("def up")));
+        }
+        return None;
+    }
+    if [".js", ".ts", ".mjs", ".cjs"]
+        .iter()
+        .any(|e| name.ends_with(e))
+    {
+        static UP: OnceLock<Regex> = OnceLock::new();
+        static DOWN: OnceLock<Regex> = OnceLock::new();
+        let up = re(
+            &UP,
+            r"(?m)(?:exports\.up\b|\bup\s*[:=(]|\basync\s+up\s*\(|function\s+up\s*\()",
+        );
+        let down = re(
+            &DOWN,
+            r"(?m)(?:exports\.down\b|\bdown\s*[:=(]|\basync\s+down\s*\(|function\s+down\s*\()",
+        );
+        if !up.is_match(text) {
+            return None;
+        }
+        if text.contains("exports.down = false") || !down.is_match(text) {
+            let at = up.find(text).map_or(0, |m| m.start());
+            return Some((
+                "no `down` migration function".into(),
+                text[..at].matches('\n').count() as u32 + 1,
+            ));
+        }
+        return None;
+    }
+    if name.ends_with(".go") {
+        static GOOSE_NIL: OnceLock<Regex> = OnceLock::new();
+        let nil_down = re(
+            &GOOSE_NIL,
+            r"goose\.Add(?:Named)?Migration(?:Context|NoTx|NoTxContext)?\([^\n]*,\s*nil\s*\)",
+        );
+        if let Some(m) = nil_down.find(text) {
+            return Some((
+                "goose migration registered with a `nil` down function".into(),
+                text[..m.start()].matches('\n').count() as u32 + 1,
+            ));
+        }
+        return None;
+    }
+    if name.ends_with(".xml") || name.ends_with(".yaml") || name.ends_with(".yml") {
+        let liquibase = text.contains("changeSet");
+        let raw_sql = text.contains("<sql") || text.contains("sqlFile") || text.contains("- sql:");
+        if liquibase && raw_sql && !text.contains("rollback") {
+            return Some((
+                "Liquibase changeSet with raw SQL and no `rollback`".into(),
+                line_of("changeSet"),
+            ));
+        }
+    }
+    None
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let migrations: Vec<_> = ctx
+        .files()
+        .filter(|f| f.kind == FileKind::Migration && !is_test_path(&f.path))
+        .collect();
+    if migrations.is_empty() {
+        return Verdict::not_applicable("no database migrations in the unit");
+    }
+    let mut findings = Vec::new();
+    let mut judged = 0usize;
+    let mut prisma = Vec::new();
+    for f in &migrations {
+        let lower = f.path.to_ascii_lowercase();
+        if lower.ends_with("/migration.sql") && lower.contains("prisma/") {
+            prisma.push(f.path.as_str());
+            continue;
+        }
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        judged += 1;
+        if let Some((msg, line)) = judge(ctx, &f.path, text) {
+            let loc = if line > 0 {
+                Location::line(&f.path, line)
+            } else {
+                Location::file(&f.path)
+            };
+            findings.push(
+                Finding::at(loc, format!("migration is irreversible: {msg}"))
+                    .with_key("irreversible"),
+            );
+        }
+    }
+    if !findings.is_empty() {
+        return Verdict::fail(
+            format!(
+                "{} of {judged} migration file(s) cannot be rolled back",
+                findings.len()
+            ),
+            findings,
+        );
+    }
+    if let Some(first) = prisma.first() {
+        let documented = ctx.facts.files.iter().any(|f| {
+            matches!(f.kind, FileKind::Doc | FileKind::Readme)
+                && ctx
+                    .text(&f.path)
+                    .is_some_and(|t| t.contains("migrate diff") || t.contains("migrate resolve"))
+        });
+        if !documented {
+            return Verdict::warn(
+                format!("{} Prisma migration(s): Prisma has no down migrations and no rollback procedure is documented", prisma.len()),
+                vec![Finding::at(Location::file(*first), "document the rollback (`prisma migrate diff` to generate a down script, `migrate resolve --rolled-back`)").with_key("prisma")],
+            );
+        }
+    }
+    Verdict::pass(format!(
+        "all {} migration file(s) can be rolled back",
+        judged + prisma.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    fn outcome(files: &[(&str, &str)]) -> Outcome {
+        run_on_files(&CHECK, files).outcome
+    }
+
+    #[test]
+    fn sql_tools() {
+        let up = (
+            "migrations/0001_users.up.sql",
+            "CREATE TABLE users (id int);\n",
+        );
+        assert_eq!(outcome(&[up]), Outcome::Fail);
+        assert_eq!(
+            outcome(&[
+                up,
+                ("migrations/0001_users.down.sql", "DROP TABLE users;\n")
+            ]),
+            Outcome::Pass
+        );
+        let diesel = (
+            "migrations/2024-01-01-000000_users/up.sql",
+            "CREATE TABLE users (id int);\n",
+        );
+        let empty = (
+            "migrations/2024-01-01-000000_users/down.sql",
+            "-- This file should undo anything in `up.sql`\n",
+        );
+        assert_eq!(outcome(&[diesel, empty]), Outcome::Fail);
+        let goose = "-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\n";
+        let v = run_on_files(&CHECK, &[("db/migrations/001_a.sql", goose)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("db/migrations/001_a.sql", 3))
+        );
+        assert_eq!(
+            outcome(&[(
+                "db/migrations/001_a.sql",
+                &format!("{goose}DROP TABLE a;\n")
+            )]),
+            Outcome::Pass
+        );
+        let flyway_dir = (
+            "src/main/resources/db/migration/V2__add_email.sql",
+            "ALTER TABLE users ADD email text;\n",
+        );
+        assert_eq!(outcome(&[flyway_dir]), Outcome::Fail);
+        assert_eq!(
+            outcome(&[
+                flyway_dir,
+                (
+                    "src/main/resources/db/migration/U2__add_email.sql",
+                    "ALTER TABLE users DROP email;\n"
+                )
+            ]),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome(&[("migrations/20240101_init.sql", "CREATE TABLE a (id int);\n")]),
+            Outcome::Fail
+        );
+    }
+
+    #[test]
+    fn code_migrations() {
+        let alembic = "def upgrade():\n    op.add_column('a', sa.Column('b'))\n\n\ndef downgrade():\n    pass\n";
+        let v = run_on_files(&CHECK, &[("alembic/versions/abc_add_b.py", alembic)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("alembic/versions/abc_add_b.py", 5))
+        );
+        let ok = alembic.replace("    pass\n", "    op.drop_column('a', 'b')\n");
+        assert_eq!(
+            outcome(&[("alembic/versions/abc_add_b.py", &ok)]),
+            Outcome::Pass
+        );
+        let rails_change = "class AddB < ActiveRecord::Migration[7.1]\n  def change\n    add_column :a, :b, :string\n  end\nend\n";
+        assert_eq!(
+            outcome(&[("db/migrate/20240101_add_b.rb", rails_change)]),
+            Outcome::Pass
+        );
+        let rails_up =
+            "class AddB < ActiveRecord::Migration[7.1]\n  def up\n    execute 'x'\n  end\nend\n";
+        assert_eq!(
+            outcome(&[("db/migrate/20240101_add_b.rb", rails_up)]),
+            Outcome::Fail
+        );
+        let knex = "exports.up = function (knex) { return knex.schema.createTable('a', t => t.increments()); };\n";
+        assert_eq!(
+            outcome(&[("migrations/20240101_a.js", knex)]),
+            Outcome::Fail
+        );
+        let knex_ok = format!(
+            "{knex}exports.down = function (knex) {{ return knex.schema.dropTable('a'); }};\n"
+        );
+        assert_eq!(
+            outcome(&[("migrations/20240101_a.js", &knex_ok)]),
+            Outcome::Pass
+        );
+        let django = "class Migration(migrations.Migration):\n    operations = [\n        migrations.RunPython(forwards),\n    ]\n";
+        let v = run_on_files(&CHECK, &[("shop/migrations/0002_data.py", django)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("shop/migrations/0002_data.py", 3))
+        );
+        let django_ok = django.replace("RunPython(forwards)", "RunPython(forwards, backwards)");
+        assert_eq!(
+            outcome(&[("shop/migrations/0002_data.py", &django_ok)]),
+            Outcome::Pass
+        );
+        assert_eq!(
+            outcome(&[(
+                "prisma/migrations/20240101_init/migration.sql",
+                "CREATE TABLE a (id int);\n"
+            )]),
+            Outcome::Warn
+        );
+        assert_eq!(
+            outcome(&[("src/main.rs", "fn main(){}")]),
+            Outcome::NotApplicable
+        );
+    }
+}
