@@ -5,6 +5,13 @@
 use crate::CheckDef;
 
 pub mod codeowners;
+pub mod oncall_defined;
+pub mod owners_consistent;
 pub mod service_metadata;
 
-pub static CHECKS: &[&CheckDef] = &[&codeowners::CHECK, &service_metadata::CHECK];
+pub static CHECKS: &[&CheckDef] = &[
+    &codeowners::CHECK,
+    &service_metadata::CHECK,
+    &oncall_defined::CHECK,
+    &owners_consistent::CHECK,
+];
