@@ -6,6 +6,7 @@ use crate::CheckDef;
 
 pub mod dependency_update_automation;
 pub mod license;
+pub mod no_deprecated_base_images;
 pub mod recently_maintained;
 pub mod toolchain_pinned;
 
@@ -14,4 +15,5 @@ pub static CHECKS: &[&CheckDef] = &[
     &toolchain_pinned::CHECK,
     &recently_maintained::CHECK,
     &license::CHECK,
+    &no_deprecated_base_images::CHECK,
 ];
