@@ -1,5 +1,6 @@
 //! `delivery/automated-deploy`: releasing the service is automated, not a manual ritual.
 
+use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
@@ -107,7 +108,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             }
         }
     }
-    for f in ctx.ci_files() {
+    for f in live_ci_files(ctx) {
         if let Some(w) = &f.workflow {
             for j in &w.jobs {
                 for s in &j.steps {
@@ -174,7 +175,7 @@ fn run(ctx: &Ctx) -> Verdict {
         );
         return Verdict::pass_with(summary, vec![f]);
     }
-    let searched: Vec<&str> = ctx.ci_files().iter().map(|f| f.path.as_str()).collect();
+    let searched: Vec<&str> = live_ci_files(ctx).iter().map(|f| f.path.as_str()).collect();
     Verdict::fail(
         "no automated deployment or release found",
         vec![Finding::new(format!(

@@ -1,5 +1,6 @@
 //! `delivery/ci-on-pull-request`: CI runs on pull/merge requests, before code is merged.
 
+use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::ci::{CiFile, find_line};
 use shipshape_facts::gitlab::{self, GitlabPipeline};
@@ -364,13 +365,13 @@ fn judge(ctx: &Ctx, f: &CiFile, gitlab_done: &mut bool) -> Option<Judged> {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    let files = ctx.ci_files();
+    let files = live_ci_files(ctx);
     if files.is_empty() {
         return Verdict::not_applicable("no CI definition (see delivery/ci-present)");
     }
     let (mut passes, mut warns, mut fails, mut errors) = (vec![], vec![], vec![], vec![]);
     let mut gitlab_done = false;
-    for f in files {
+    for f in &files {
         if let Some(e) = &f.error {
             errors.push(format!("{}: {e}", f.path));
             continue;

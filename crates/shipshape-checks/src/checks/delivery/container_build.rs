@@ -1,5 +1,6 @@
 //! `delivery/container-build`: the service's image is built from the repository.
 
+use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{Ecosystem, FileKind};
@@ -82,7 +83,7 @@ fn run(ctx: &Ctx) -> Verdict {
             );
         }
     }
-    for f in ctx.ci_files() {
+    for f in live_ci_files(ctx) {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };

@@ -1,17 +1,29 @@
-//! Helpers shared by the GitHub Actions checks (`delivery/gha-*`): which
-//! workflows exist and which could not be parsed. Not a check.
+//! Helpers shared by the CI checks of this engineer's areas: which CI
+//! definitions actually run (not copies under test fixtures, not nested GitHub
+//! workflows that GitHub never reads), which GitHub Actions workflows exist and
+//! which could not be parsed. Not a check.
 
 use crate::{Ctx, Verdict};
 use shipshape_facts::CiSystem;
-use shipshape_facts::ci::Workflow;
+use shipshape_facts::ci::{CiFile, Workflow};
+use shipshape_facts::signals::is_test_path;
+
+/// CI definitions that the CI system would run: files under test fixtures are
+/// examples, and GitHub only reads workflows from the root `.github/workflows/`.
+pub(crate) fn live_ci_files<'a>(ctx: &Ctx<'a>) -> Vec<&'a CiFile> {
+    ctx.ci_files()
+        .iter()
+        .filter(|f| !is_test_path(&f.path))
+        .filter(|f| f.system != CiSystem::GithubActions || f.path.starts_with(".github/workflows/"))
+        .collect()
+}
 
 /// The parsed workflows, or the verdict to return when there are none to judge:
 /// `n/a` without GitHub Actions, `error` when every workflow failed to parse.
 /// Parse errors of some workflows come back as the second value.
 pub(crate) fn workflows<'a>(ctx: &Ctx<'a>) -> Result<(Vec<&'a Workflow>, Vec<String>), Verdict> {
-    let files: Vec<_> = ctx
-        .ci_files()
-        .iter()
+    let files: Vec<_> = live_ci_files(ctx)
+        .into_iter()
         .filter(|f| f.system == CiSystem::GithubActions)
         .collect();
     if files.is_empty() {

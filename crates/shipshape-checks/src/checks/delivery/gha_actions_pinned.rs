@@ -158,5 +158,18 @@ mod tests {
             run_on_files(&CHECK, &[(".gitlab-ci.yml", "a:\n  script: [x]\n")]).outcome,
             Outcome::NotApplicable
         );
+        // Regression: workflows inside test fixtures or nested directories never run on GitHub.
+        let unpinned = "on: push\njobs:\n  a:\n    steps:\n      - uses: acme/x@v1\n";
+        assert_eq!(
+            run_on_files(
+                &CHECK,
+                &[
+                    ("tests/fixtures/repo/.github/workflows/ci.yml", unpinned),
+                    ("tools/.github/workflows/ci.yml", unpinned)
+                ]
+            )
+            .outcome,
+            Outcome::NotApplicable
+        );
     }
 }

@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units built with GitHub Actions",
         rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
-        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*`. Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*`. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
         references: &[
             "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
@@ -155,7 +155,25 @@ fn run(ctx: &Ctx) -> Verdict {
             .filter(|t| w.has_trigger(t))
             .collect();
         if !privileged.is_empty() {
+            let doc = ctx
+                .ci_files()
+                .iter()
+                .find(|f| f.path == w.path)
+                .and_then(|f| f.yaml.as_ref())
+                .and_then(|d| d.first());
             for j in &w.jobs {
+                // Only a bot can author a pull request as `<name>[bot]`: such a head is not attacker code.
+                let job_if = doc
+                    .and_then(|d| d.at(&["jobs", &j.id, "if"]))
+                    .and_then(|c| c.scalar_text())
+                    .unwrap_or_default()
+                    .replace(' ', "");
+                if job_if.contains("github.event.pull_request.user.login=='")
+                    && job_if.contains("[bot]'")
+                    && !job_if.contains("||")
+                {
+                    continue;
+                }
                 for s in &j.steps {
                     if let Some(why) = checks_out_head(s) {
                         findings.push(
@@ -223,6 +241,8 @@ mod tests {
         // Checking out the base (no ref) under pull_request_target is the safe pattern.
         let safe = "on: pull_request_target\njobs:\n  label:\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./label.sh\n";
         assert_eq!(check(safe).outcome, Outcome::Pass);
+        let bot = "on: pull_request_target\njobs:\n  regen:\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.head_ref }}\n";
+        assert_eq!(check(bot).outcome, Outcome::Pass);
         let gh = "on:\n  workflow_run:\n    workflows: [ci]\njobs:\n  a:\n    steps:\n      - run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].number }}\n";
         assert_eq!(check(gh).outcome, Outcome::Fail);
     }

@@ -1,5 +1,6 @@
 //! `delivery/lint-or-sast-in-ci`: static analysis runs in CI.
 
+use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -46,12 +47,12 @@ fn tool() -> &'static Regex {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    let files = ctx.ci_files();
+    let files = live_ci_files(ctx);
     if files.is_empty() {
         return Verdict::not_applicable("no CI definition (see delivery/ci-present)");
     }
     let re = tool();
-    for f in files {
+    for f in &files {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };

@@ -10,7 +10,7 @@ pub mod ci_on_pull_request;
 pub mod ci_present;
 pub mod ci_runs_tests;
 pub mod container_build;
-mod gha;
+pub(crate) mod gha;
 pub mod gha_actions_pinned;
 pub mod gha_dangerous_triggers;
 pub mod gha_token_permissions;

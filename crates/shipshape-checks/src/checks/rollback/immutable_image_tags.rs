@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with Kubernetes manifests, compose files, Helm values or Dockerfiles",
         rationale: "`:latest` (or no tag, which means `:latest`) names whatever was pushed last. A rollback re-deploys the same moving tag, nodes pull different images for the same manifest, and nobody can tell which code is running.",
-        evaluation: "Reads every image reference of the unit outside test fixtures: containers and init containers of Kubernetes workloads, `image:` of compose services (services that also have `build:` name a locally built image and are skipped), Helm values (`image: name:tag` strings and `repository`/`tag` maps; an empty tag defers to the chart's appVersion and is accepted), and every Dockerfile `FROM` (stage references and `scratch` excluded). A reference fails when it has no tag or the tag is `latest`; a `@sha256:` digest always passes; references built from unresolved variables or templates (`${TAG}`, `{{ }}`) are not judged. A Kustomize `images:` entry with a fixed `newTag`/`digest` pins the images it names. One finding per reference at its line; `n/a` when the unit has none of these files; `error` when such a file does not parse and nothing else was found.",
+        evaluation: "Reads every image reference of the unit outside test fixtures: containers and init containers of Kubernetes workloads, `image:` of compose services (services that also have `build:` name a locally built image and are skipped), Helm values (`image: name:tag` strings and `repository`/`tag` maps; an empty tag defers to the chart's appVersion and is accepted), and every Dockerfile `FROM` (stage references and `scratch` excluded). A reference fails when it has no tag or the tag is `latest`; a `@sha256:` digest always passes; references built from unresolved variables or templates (`${TAG}`, `{{ }}`) are not judged. A Kustomize `images:` entry with a fixed `newTag`/`digest`, and a Skaffold `build.artifacts` entry (Skaffold sets the built tag at deploy time), pin the images they name; `ko://` references are resolved by ko at deploy time. One finding per reference at its line; `n/a` when the unit has none of these files; `error` when such a file does not parse and nothing else was found.",
         remediation: "Reference images by an immutable version tag (`registry/app:1.4.2`, or the git SHA) or by digest (`app@sha256:...`), set by your release pipeline; pin Dockerfile base images the same way (`FROM python:3.12.4-slim`).",
         references: &[
             "https://kubernetes.io/docs/concepts/containers/images/#image-names",
@@ -32,6 +32,7 @@ pub(crate) fn mutable_reason(image: &str) -> Option<&'static str> {
         || image.contains("@sha256:")
         || image.contains('$')
         || image.contains("{{")
+        || image.starts_with("ko://")
         || image.eq_ignore_ascii_case("scratch")
     {
         return None;
@@ -60,14 +61,14 @@ struct Scan<'a> {
     findings: Vec<Finding>,
     errors: Vec<String>,
     refs: usize,
-    pinned_by_kustomize: HashSet<String>,
+    pinned_at_deploy: HashSet<String>,
     ctx: &'a Ctx<'a>,
 }
 
 impl Scan<'_> {
     fn judge(&mut self, path: &str, line: u32, image: &str, context: &str) {
         self.refs += 1;
-        if self.pinned_by_kustomize.contains(name_of(image)) {
+        if self.pinned_at_deploy.contains(name_of(image)) {
             return;
         }
         if let Some(why) = mutable_reason(image) {
@@ -103,7 +104,7 @@ fn run(ctx: &Ctx) -> Verdict {
         findings: vec![],
         errors: vec![],
         refs: 0,
-        pinned_by_kustomize: HashSet::new(),
+        pinned_at_deploy: HashSet::new(),
         ctx,
     };
     let mut sources = 0usize;
@@ -120,7 +121,22 @@ fn run(ctx: &Ctx) -> Verdict {
                     .and_then(Yaml::scalar_text)
                     .is_some_and(|t| !t.is_empty() && t != "latest");
                 if let (true, Some(n)) = (fixed, img.idx("name").as_str()) {
-                    scan.pinned_by_kustomize.insert(n.to_string());
+                    scan.pinned_at_deploy.insert(n.to_string());
+                }
+            }
+        }
+    }
+    // Skaffold rewrites the images it builds to their fresh tag at deploy time.
+    for o in ctx.facts.k8s_objects().items.iter() {
+        if o.api_version.starts_with("skaffold/") {
+            for a in o
+                .doc
+                .at(&["build", "artifacts"])
+                .map(Yaml::items)
+                .unwrap_or(&[])
+            {
+                if let Some(n) = a.idx("image").as_str() {
+                    scan.pinned_at_deploy.insert(n.to_string());
                 }
             }
         }
@@ -262,6 +278,11 @@ mod tests {
         assert_eq!(
             v.findings[0].location,
             Some(Location::line("k8s/web.yaml", 9))
+        );
+        let skaffold = "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: busybox\n      context: .\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("k8s/web.yaml", k), ("skaffold.yaml", skaffold)]).outcome,
+            Outcome::Pass
         );
         // Kustomize pins it.
         let kz = "images:\n  - name: busybox\n    newTag: '1.36'\n";

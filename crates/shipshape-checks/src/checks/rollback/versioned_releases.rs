@@ -1,5 +1,6 @@
 //! `rollback/versioned-releases`: releases carry versions you can roll back to.
 
+use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_facts::signals::is_test_path;
@@ -90,7 +91,7 @@ fn release_records(ctx: &Ctx) -> Vec<Finding> {
             ));
         }
     }
-    for f in ctx.ci_files() {
+    for f in live_ci_files(ctx) {
         if let Some(w) = &f.workflow
             && let Some((t, line)) = w.triggers.iter().find(|(t, _)| t == "release")
         {
@@ -190,7 +191,7 @@ fn versioned_changelog(ctx: &Ctx) -> Option<(String, u32)> {
         r"^(?:#+\s*|\[|=+\s*|\*\s*)?\[?v?\d+\.\d+(?:\.\d+)?\b",
     );
     ctx.files_with_shared()
-        .filter(|f| f.kind == FileKind::Changelog)
+        .filter(|f| f.kind == FileKind::Changelog && !is_test_path(&f.path))
         .find_map(|f| {
             let text = ctx.text(&f.path)?;
             let i = text.lines().position(|l| {
