@@ -22,6 +22,8 @@ pub enum Category {
     LoadTesting,
     /// Datastore clients and ORMs: the unit keeps state somewhere.
     Datastore,
+    /// Frameworks and libraries that generate an API description from code.
+    ApiSpecFromCode,
 }
 
 use Ecosystem::*;
@@ -364,6 +366,39 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Nuget, "Npgsql*"),
             (Nuget, "Microsoft.EntityFrameworkCore*"),
             (Nuget, "MongoDB.Driver"),
+        ],
+        Category::ApiSpecFromCode => &[
+            (Python, "fastapi"),
+            (Python, "drf-spectacular"),
+            (Python, "drf-yasg"),
+            (Python, "flask-smorest"),
+            (Python, "apispec"),
+            (Python, "connexion"),
+            (Cargo, "utoipa"),
+            (Cargo, "aide"),
+            (Cargo, "poem-openapi"),
+            (Cargo, "okapi"),
+            (Cargo, "rocket_okapi"),
+            (Cargo, "paperclip"),
+            (Go, "github.com/swaggo/swag"),
+            (Go, "github.com/danielgtaylor/huma*"),
+            (Npm, "@nestjs/swagger"),
+            (Npm, "swagger-jsdoc"),
+            (Npm, "@fastify/swagger"),
+            (Npm, "tsoa"),
+            (Npm, "@hono/zod-openapi"),
+            (Maven, "org.springdoc:*"),
+            (Maven, "io.swagger.core.v3:*"),
+            (Maven, "io.springfox:*"),
+            (Gradle, "org.springdoc:*"),
+            (Gradle, "io.swagger.core.v3:*"),
+            (Ruby, "rswag*"),
+            (Ruby, "grape-swagger"),
+            (Composer, "zircote/swagger-php"),
+            (Composer, "nelmio/api-doc-bundle"),
+            (Nuget, "Swashbuckle*"),
+            (Nuget, "NSwag*"),
+            (Nuget, "Microsoft.AspNetCore.OpenApi"),
         ],
         Category::CliFramework => &[
             (Cargo, "clap"),

@@ -30,3 +30,57 @@ pub(crate) fn find<'a>(ctx: &Ctx<'a>, kind: FileKind) -> Option<&'a FileEntry> {
 pub(crate) fn words(ctx: &Ctx, path: &str) -> usize {
     ctx.text(path).map_or(0, |t| t.split_whitespace().count())
 }
+
+/// True for documentation-like files (Markdown, reStructuredText, AsciiDoc, text).
+fn is_doc(kind: FileKind, path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    matches!(kind, FileKind::Doc | FileKind::Readme)
+        || [".md", ".markdown", ".rst", ".adoc", ".txt"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+}
+
+/// The first documentation file of the unit (or repository-level) whose file stem
+/// starts with one of `names`, or that sits under a directory named in `dirs`.
+pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<String> {
+    ctx.facts
+        .files
+        .iter()
+        .filter(|f| {
+            is_doc(f.kind, &f.path)
+                && !is_test_path(&f.path)
+                && (ctx.in_unit(&f.path)
+                    || !f.path.contains('/')
+                    || f.path.starts_with("docs/")
+                    || f.path.starts_with("doc/"))
+        })
+        .find(|f| {
+            let lower = f.path.to_ascii_lowercase();
+            let mut parts: Vec<&str> = lower.split('/').collect();
+            let name = parts.pop().unwrap_or("");
+            names.iter().any(|n| name.starts_with(n)) || parts.iter().any(|d| dirs.contains(d))
+        })
+        .map(|f| f.path.clone())
+}
+
+/// A heading in the unit's or the repository's README containing one of `words`: `(path, line)`.
+pub(crate) fn readme_section(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)> {
+    let unit = ctx.unit.path.trim_end_matches('/');
+    ctx.facts
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Readme)
+        .filter(|f| {
+            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            dir.is_empty() || dir == unit
+        })
+        .find_map(|f| {
+            let text = ctx.text(&f.path)?;
+            text.lines().enumerate().find_map(|(i, l)| {
+                let t = l.trim_start();
+                let lower = t.to_ascii_lowercase();
+                (t.starts_with('#') && words.iter().any(|w| lower.contains(w)))
+                    .then(|| (f.path.clone(), i as u32 + 1))
+            })
+        })
+}

@@ -6,8 +6,18 @@ use crate::CheckDef;
 
 mod doc_file;
 
+pub mod api_spec;
+pub mod architecture;
 pub mod changelog;
 pub mod contributing;
+pub mod operations;
 pub mod readme;
 
-pub static CHECKS: &[&CheckDef] = &[&readme::CHECK, &changelog::CHECK, &contributing::CHECK];
+pub static CHECKS: &[&CheckDef] = &[
+    &readme::CHECK,
+    &architecture::CHECK,
+    &operations::CHECK,
+    &api_spec::CHECK,
+    &changelog::CHECK,
+    &contributing::CHECK,
+];
