@@ -301,8 +301,6 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Gradle, "io.gatling*"),
             (Go, "github.com/tsenart/vegeta*"),
             (Cargo, "goose"),
-            (Cargo, "criterion"),
-            (Cargo, "divan"),
             (Nuget, "NBomber*"),
         ],
         Category::Datastore => &[

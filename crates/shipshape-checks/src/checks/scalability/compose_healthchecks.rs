@@ -1,0 +1,162 @@
+//! `scalability/compose-healthchecks`: compose services built from the repository declare a healthcheck.
+
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::FileKind;
+use shipshape_facts::signals::is_test_path;
+use shipshape_model::{Area, Finding, Location, Severity};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "scalability/compose-healthchecks",
+        title: "Compose services built here have healthchecks",
+        area: Area::Scalability,
+        severity: Severity::Medium,
+        kinds: &[],
+        applies_to: "units whose compose files build services from the repository",
+        rationale: "Without a healthcheck, `depends_on` and restart policies only know whether the process exists, not whether it works: dependants start against a service that is not ready, and a wedged process is never restarted.",
+        evaluation: "For each service with a `build:` key in the unit's compose files (outside tests): passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
+        remediation: "Add `healthcheck: {test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8080/healthz\"], interval: 10s, retries: 3}` to the service (or a HEALTHCHECK to its Dockerfile) and use `depends_on: {api: {condition: service_healthy}}`.",
+        references: &["https://docs.docker.com/reference/compose-file/services/#healthcheck"],
+    },
+    run,
+};
+
+/// Join a relative path onto a directory, resolving `.` and `..`.
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let mut built = 0;
+    let mut bad = Vec::new();
+    let mut errors = Vec::new();
+    for f in ctx
+        .files()
+        .filter(|f| f.kind == FileKind::Compose && !is_test_path(&f.path))
+    {
+        let docs = match ctx.facts.yaml(&f.path) {
+            Some(Ok(d)) => d,
+            Some(Err(e)) => {
+                errors.push(format!("{}: {e}", f.path));
+                continue;
+            }
+            None => continue,
+        };
+        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        for d in docs.iter() {
+            for (name, svc) in d.idx("services").entries() {
+                let Some(build) = svc.get("build") else {
+                    continue;
+                };
+                built += 1;
+                if let Some(h) = svc.get("healthcheck") {
+                    if h.idx("disable").as_bool() != Some(true) {
+                        continue;
+                    }
+                }
+                let (context, dockerfile) = match build.as_str() {
+                    Some(c) => (c.to_string(), "Dockerfile".to_string()),
+                    None => (
+                        build.idx("context").as_str().unwrap_or(".").to_string(),
+                        build
+                            .idx("dockerfile")
+                            .as_str()
+                            .unwrap_or("Dockerfile")
+                            .to_string(),
+                    ),
+                };
+                let df_path = join(&join(dir, &context), &dockerfile);
+                let image_check = ctx
+                    .facts
+                    .dockerfiles()
+                    .iter()
+                    .find(|d| d.path == df_path)
+                    .and_then(|d| d.final_stage()?.healthcheck())
+                    .is_some_and(|h| !h.args.trim().eq_ignore_ascii_case("none"));
+                if !image_check {
+                    bad.push(
+                        Finding::at(
+                            Location::line(&f.path, svc.line.max(1)),
+                            format!("service `{name}` (built from {df_path}) has no healthcheck"),
+                        )
+                        .with_key(name.clone()),
+                    );
+                }
+            }
+        }
+    }
+    if !errors.is_empty() && bad.is_empty() {
+        return Verdict::error(format!(
+            "compose file(s) could not be parsed: {}",
+            errors.join("; ")
+        ));
+    }
+    if built == 0 {
+        return Verdict::not_applicable("no compose service is built from the repository");
+    }
+    if bad.is_empty() {
+        Verdict::pass(format!(
+            "{built} built compose service(s) have healthchecks"
+        ))
+    } else {
+        Verdict::fail(
+            format!(
+                "{} of {built} built compose service(s) lack a healthcheck",
+                bad.len()
+            ),
+            bad,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn service_or_dockerfile_healthchecks() {
+        let compose = "services:\n  api:\n    build: ./api\n    ports: [\"8080:8080\"]\n  db:\n    image: postgres:17\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                ("compose.yaml", compose),
+                ("api/Dockerfile", "FROM node:22\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 1);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(3));
+        let hc =
+            "FROM node:22\nHEALTHCHECK CMD curl -fsS http://localhost:8080/healthz || exit 1\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("compose.yaml", compose), ("api/Dockerfile", hc)]).outcome,
+            Outcome::Pass
+        );
+        let inline = "services:\n  api:\n    build: {context: ., dockerfile: Dockerfile.api}\n    healthcheck:\n      test: [\"CMD\", \"/api\", \"health\"]\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("docker-compose.yml", inline)]).outcome,
+            Outcome::Pass
+        );
+        let pulled = "services:\n  db:\n    image: postgres:17\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("compose.yaml", pulled)]).outcome,
+            Outcome::NotApplicable
+        );
+        assert_eq!(join("deploy", "../api/./x"), "api/x");
+    }
+}
