@@ -1,6 +1,6 @@
 //! `delivery/automated-deploy`: releasing the service is automated, not a manual ritual.
 
-use crate::checks::delivery::gha::live_ci_files;
+use crate::checks::delivery::gha::{is_production_path, live_ci_files};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
-        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`...). Comment lines are ignored. Fails otherwise, naming the CI files searched.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`...). Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
         remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
         references: &[
             "https://dora.dev/capabilities/deployment-automation/",
@@ -84,7 +84,13 @@ const TOOL_FILES: &[&str] = &[
 ];
 
 fn evidence(ctx: &Ctx) -> Option<Finding> {
-    for o in ctx.facts.k8s_objects().items.iter() {
+    for o in ctx
+        .facts
+        .k8s_objects()
+        .items
+        .iter()
+        .filter(|o| is_production_path(&o.path))
+    {
         let gitops = (o.api_version.starts_with("argoproj.io/")
             && matches!(o.kind.as_str(), "Application" | "ApplicationSet"))
             || (o.api_version.starts_with("kustomize.toolkit.fluxcd.io/")
@@ -136,6 +142,18 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };
+        // kubectl/helm against a throw-away cluster (kind, minikube, k3d) is an end-to-end test, not a deploy.
+        let ephemeral = [
+            "kind create cluster",
+            "helm/kind-action",
+            "kind-action@",
+            "minikube start",
+            "setup-minikube",
+            "k3d cluster create",
+            "AbsaOSS/k3d-action",
+        ]
+        .iter()
+        .any(|m| text.contains(m));
         let re = deploy_command();
         for (i, l) in text.lines().enumerate() {
             let t = l.trim_start();
@@ -144,7 +162,8 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             }
             // A job bound to a deployment environment (GitHub Actions, GitLab CI).
             let env_line = t.starts_with("environment:") && l.len() - t.len() >= 2;
-            if env_line || re.is_match(l) {
+            let k8s_cmd = t.contains("kubectl") || t.contains("helm ") || t.contains("helmfile");
+            if env_line || (re.is_match(l) && !(ephemeral && k8s_cmd)) {
                 return Some(
                     Finding::at(
                         Location::line(&f.path, i as u32 + 1),
@@ -222,7 +241,12 @@ mod tests {
     }
 
     #[test]
-    fn build_only_fails() {
+    fn build_only_and_e2e_clusters_fail() {
+        let e2e = "on: push\njobs:\n  e2e:\n    steps:\n      - uses: helm/kind-action@v1\n      - run: kubectl apply -f manifests/\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, (".github/workflows/e2e.yml", e2e)]).outcome,
+            Outcome::Fail
+        );
         let wf = "on: push\njobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: false\n      - run: docker build -t api .\n";
         let v = run_on_files(&CHECK, &[SVC, (".github/workflows/img.yml", wf)]);
         assert_eq!(v.outcome, Outcome::Fail);

@@ -1,8 +1,8 @@
 //! `delivery/container-build`: the service's image is built from the repository.
 
+use crate::checks::delivery::gha::is_production_path;
 use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{Ecosystem, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "An image built from a definition in the repository is reproducible and reviewable; an image built by hand on a laptop is neither, and cannot be rebuilt to patch a vulnerability.",
-        evaluation: "Passes when the unit (outside test fixtures) has a Dockerfile or Containerfile; a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) has a Dockerfile or Containerfile; a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
         remediation: "Add a Dockerfile (multi-stage, pinned base image, non-root user) or a buildpacks/Jib/ko configuration, and build the image in CI.",
         references: &["https://docs.docker.com/build/building/best-practices/"],
     },
@@ -42,7 +42,10 @@ const CI_BUILD: &[&str] = &[
 ];
 
 fn run(ctx: &Ctx) -> Verdict {
-    let files: Vec<_> = ctx.files().filter(|f| !is_test_path(&f.path)).collect();
+    let files: Vec<_> = ctx
+        .files()
+        .filter(|f| is_production_path(&f.path))
+        .collect();
     if let Some(f) = files.iter().find(|f| f.kind == FileKind::Dockerfile) {
         return Verdict::pass_with(
             format!("image built from {}", f.path),

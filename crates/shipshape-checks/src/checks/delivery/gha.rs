@@ -8,12 +8,28 @@ use shipshape_facts::CiSystem;
 use shipshape_facts::ci::{CiFile, Workflow};
 use shipshape_facts::signals::is_test_path;
 
+/// True for paths under `examples/`, `example/`, `samples/` or `sample/`: sample
+/// material shipped with a project, neither its deployment nor its pipeline.
+pub(crate) fn is_example_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "examples" | "example" | "samples" | "sample"))
+}
+
+/// Neither test fixtures nor examples.
+pub(crate) fn is_production_path(path: &str) -> bool {
+    !is_test_path(path) && !is_example_path(path)
+}
+
 /// CI definitions that the CI system would run: files under test fixtures are
 /// examples, and GitHub only reads workflows from the root `.github/workflows/`.
 pub(crate) fn live_ci_files<'a>(ctx: &Ctx<'a>) -> Vec<&'a CiFile> {
     ctx.ci_files()
         .iter()
-        .filter(|f| !is_test_path(&f.path))
+        .filter(|f| is_production_path(&f.path))
         .filter(|f| f.system != CiSystem::GithubActions || f.path.starts_with(".github/workflows/"))
         .collect()
 }
@@ -68,4 +84,18 @@ pub(crate) fn key_line(text: &str, value_line: u32, key: &str) -> u32 {
                     .is_some_and(|r| r.starts_with(':'))
         })
         .map_or(value_line, |i| i as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_and_test_paths_are_not_production() {
+        assert!(is_example_path("examples/argocd/app.yaml"));
+        assert!(is_example_path("docs/sample/deploy.yaml"));
+        assert!(!is_example_path("deploy/examples.yaml"));
+        assert!(!is_production_path("tests/fixtures/k8s/web.yaml"));
+        assert!(is_production_path("deploy/web.yaml"));
+    }
 }

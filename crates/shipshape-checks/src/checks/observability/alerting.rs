@@ -3,7 +3,7 @@
 //! Not a check.
 
 use crate::Ctx;
-use shipshape_facts::signals::is_test_path;
+use crate::checks::delivery::gha::is_production_path;
 use shipshape_facts::{FileKind, Yaml};
 
 /// One `alert:` rule.
@@ -45,13 +45,16 @@ pub(crate) fn alert_rules(ctx: &Ctx) -> (Vec<AlertRule>, Vec<String>) {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     // PrometheusRule custom resources, wherever they are (k8s objects are parsed once).
-    for o in ctx.k8s().filter(|o| o.kind == "PrometheusRule") {
+    for o in ctx
+        .k8s()
+        .filter(|o| o.kind == "PrometheusRule" && is_production_path(&o.path))
+    {
         rules_of_groups(&o.path, o.doc.idx("spec").idx("groups"), &mut out);
     }
     // Plain Prometheus rule files (`groups:` at the top).
     for f in ctx
         .files()
-        .filter(|f| f.kind == FileKind::PrometheusRules && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::PrometheusRules && is_production_path(&f.path))
     {
         match ctx.facts.yaml(&f.path) {
             Some(Ok(docs)) => {

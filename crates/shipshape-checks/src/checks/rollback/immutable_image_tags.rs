@@ -1,7 +1,7 @@
 //! `rollback/immutable-image-tags`: deployed and base images are referenced by a fixed tag or digest.
 
+use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{FileKind, Yaml, YamlValue};
 use shipshape_model::{Area, Finding, Location, Severity};
 use std::collections::HashSet;
@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with Kubernetes manifests, compose files, Helm values or Dockerfiles",
         rationale: "`:latest` (or no tag, which means `:latest`) names whatever was pushed last. A rollback re-deploys the same moving tag, nodes pull different images for the same manifest, and nobody can tell which code is running.",
-        evaluation: "Reads every image reference of the unit outside test fixtures: containers and init containers of Kubernetes workloads, `image:` of compose services (services that also have `build:` name a locally built image and are skipped), Helm values (`image: name:tag` strings and `repository`/`tag` maps; an empty tag defers to the chart's appVersion and is accepted), and every Dockerfile `FROM` (stage references and `scratch` excluded). A reference fails when it has no tag or the tag is `latest`; a `@sha256:` digest always passes; references built from unresolved variables or templates (`${TAG}`, `{{ }}`) are not judged. A Kustomize `images:` entry with a fixed `newTag`/`digest`, and a Skaffold `build.artifacts` entry (Skaffold sets the built tag at deploy time), pin the images they name; `ko://` references are resolved by ko at deploy time. One finding per reference at its line; `n/a` when the unit has none of these files; `error` when such a file does not parse and nothing else was found.",
+        evaluation: "Reads every image reference of the unit outside test fixtures and examples/ directories and examples/ directories: containers and init containers of Kubernetes workloads, `image:` of compose services (services that also have `build:` name a locally built image and are skipped), Helm values (`image: name:tag` strings and `repository`/`tag` maps; an empty tag defers to the chart's appVersion and is accepted), and every Dockerfile `FROM` (stage references and `scratch` excluded). A reference fails when it has no tag or the tag is `latest`; a `@sha256:` digest always passes; references built from unresolved variables or templates (`${TAG}`, `{{ }}`) are not judged. A Kustomize `images:` entry with a fixed `newTag`/`digest`, and a Skaffold `build.artifacts` entry (Skaffold sets the built tag at deploy time), pin the images they name; `ko://` references are resolved by ko at deploy time. One finding per reference at its line; `n/a` when the unit has none of these files; `error` when such a file does not parse and nothing else was found.",
         remediation: "Reference images by an immutable version tag (`registry/app:1.4.2`, or the git SHA) or by digest (`app@sha256:...`), set by your release pipeline; pin Dockerfile base images the same way (`FROM python:3.12.4-slim`).",
         references: &[
             "https://kubernetes.io/docs/concepts/containers/images/#image-names",
@@ -97,7 +97,7 @@ impl Scan<'_> {
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .files()
-        .filter(|f| !is_test_path(&f.path))
+        .filter(|f| is_production_path(&f.path))
         .map(|f| (f.path.clone(), f.kind))
         .collect();
     let mut scan = Scan {
@@ -141,7 +141,7 @@ fn run(ctx: &Ctx) -> Verdict {
             }
         }
     }
-    for w in ctx.workloads() {
+    for w in ctx.workloads().filter(|w| is_production_path(&w.path)) {
         sources += 1;
         for c in w.containers(true) {
             let name = c.idx("name").scalar_text().unwrap_or_else(|| "?".into());
@@ -210,7 +210,7 @@ fn run(ctx: &Ctx) -> Verdict {
             _ => {}
         }
     }
-    for d in ctx.dockerfiles() {
+    for d in ctx.dockerfiles().filter(|d| is_production_path(&d.path)) {
         sources += 1;
         for s in &d.stages {
             if d.is_stage_ref(&s.image) {

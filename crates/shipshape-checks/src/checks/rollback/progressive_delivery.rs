@@ -1,5 +1,6 @@
 //! `rollback/progressive-delivery`: updates replace pods gradually (or through a canary), never all at once.
 
+use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::Yaml;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
@@ -40,7 +41,7 @@ fn allows_all(max: &Yaml, replicas: i64) -> bool {
 fn run(ctx: &Ctx) -> Verdict {
     let workloads: Vec<_> = ctx
         .workloads()
-        .filter(|w| w.is_long_running() && w.kind != "ReplicaSet")
+        .filter(|w| w.is_long_running() && w.kind != "ReplicaSet" && is_production_path(&w.path))
         .collect();
     if workloads.is_empty() {
         let errors = ctx.k8s_errors();

@@ -1,9 +1,9 @@
 //! `rollback/reversible-migrations`: every database migration can be undone.
 
+use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity};
 use std::sync::OnceLock;
 
@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -240,7 +240,7 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
 fn run(ctx: &Ctx) -> Verdict {
     let migrations: Vec<_> = ctx
         .files()
-        .filter(|f| f.kind == FileKind::Migration && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::Migration && is_production_path(&f.path))
         .collect();
     if migrations.is_empty() {
         return Verdict::not_applicable("no database migrations in the unit");

@@ -1,5 +1,6 @@
 //! `rollback/revision-history`: Deployments keep old ReplicaSets so that `rollout undo` works.
 
+use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -24,7 +25,9 @@ pub static CHECK: CheckDef = CheckDef {
 fn run(ctx: &Ctx) -> Verdict {
     let deployments: Vec<_> = ctx
         .k8s()
-        .filter(|o| matches!(o.kind.as_str(), "Deployment" | "Rollout"))
+        .filter(|o| {
+            matches!(o.kind.as_str(), "Deployment" | "Rollout") && is_production_path(&o.path)
+        })
         .collect();
     if deployments.is_empty() {
         let errors = ctx.k8s_errors();
