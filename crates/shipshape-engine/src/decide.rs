@@ -258,7 +258,12 @@ pub fn apply_gate(
             let failing: Vec<&str> = u
                 .checks
                 .iter()
-                .filter(|c| c.outcome == Outcome::Fail && c.severity.at_least(sev) && !c.baselined)
+                // In baseline mode a new warning is a regression too.
+                .filter(|c| {
+                    (c.outcome == Outcome::Fail || (known.is_some() && c.outcome == Outcome::Warn))
+                        && c.severity.at_least(sev)
+                        && !c.baselined
+                })
                 .map(|c| c.id.as_str())
                 .collect();
             if !failing.is_empty() {
