@@ -158,6 +158,57 @@ fn extends_of(def: &Yaml) -> Vec<String> {
     }
 }
 
+/// Replace `!reference [.name, key, ...]` items (read as a sequence of names) by
+/// what they point at, so that rules and scripts pulled in by reference are seen.
+/// Sequences are spliced into the enclosing sequence, as GitLab does.
+fn expand_references(node: &Yaml, defs: &[(String, String, Yaml)], depth: usize) -> Yaml {
+    let target = |item: &Yaml| -> Option<Yaml> {
+        let names: Vec<String> = item
+            .items()
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<_>>()?;
+        let (first, rest) = names.split_first()?;
+        if rest.is_empty() {
+            return None;
+        }
+        let (_, _, def) = defs.iter().find(|(n, _, _)| n == first)?;
+        let keys: Vec<&str> = rest.iter().map(String::as_str).collect();
+        def.at(&keys).cloned()
+    };
+    match &node.value {
+        YamlValue::Map(entries) => Yaml {
+            value: YamlValue::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), expand_references(v, defs, depth)))
+                    .collect(),
+            ),
+            line: node.line,
+        },
+        YamlValue::Seq(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                match (depth < MAX_EXTENDS_DEPTH).then(|| target(item)).flatten() {
+                    Some(t) => {
+                        let t = expand_references(&t, defs, depth + 1);
+                        match t.value {
+                            YamlValue::Seq(inner) => out.extend(inner),
+                            _ => out.push(t),
+                        }
+                    }
+                    None => out.push(expand_references(item, defs, depth)),
+                }
+            }
+            Yaml {
+                value: YamlValue::Seq(out),
+                line: node.line,
+            }
+        }
+        _ => node.clone(),
+    }
+}
+
 type Sources = Vec<(String, String)>;
 
 fn own_sources(def: &Yaml, path: &str) -> Sources {
@@ -303,6 +354,7 @@ pub fn pipeline(facts: &Facts) -> Option<GitlabPipeline> {
         let mut errs = Vec::new();
         let (merged, sources) = resolve(name, &defs, 0, &mut errs)
             .unwrap_or_else(|| (def.clone(), own_sources(def, path)));
+        let merged = expand_references(&merged, &defs, 0);
         out.errors
             .extend(errs.into_iter().map(|e| (path.clone(), e)));
         out.jobs.push(GitlabJob {
@@ -403,5 +455,32 @@ mod ci_files_tests {
                 ("ci/test.yml", CiSystem::GitlabCi)
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod reference_tag_tests {
+    use crate::Facts;
+
+    #[test]
+    fn reference_tags_parse() {
+        let f = Facts::from_memory(&[(
+            ".gitlab-ci.yml",
+            ".rules:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\ntest:\n  script:\n    - !reference [.setup, script]\n    - make test\n  rules:\n    - !reference [.rules, rules]\n",
+        )]);
+        let p = super::pipeline(&f).unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.jobs.len(), 1);
+        // The referenced rule is spliced in; the unknown `.setup` reference is kept as written.
+        let rules = p.jobs[0].def.idx("rules").items();
+        assert_eq!(rules.len(), 1);
+        assert!(
+            rules[0]
+                .idx("if")
+                .as_str()
+                .unwrap()
+                .contains("merge_request_event")
+        );
+        assert_eq!(p.jobs[0].def.idx("script").items().len(), 2);
     }
 }

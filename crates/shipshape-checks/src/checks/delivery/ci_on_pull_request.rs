@@ -446,6 +446,11 @@ mod tests {
         let v = run_on_files(&CHECK, &[(".gitlab-ci.yml", main_only)]);
         assert_eq!(v.outcome, Outcome::Fail);
         assert!(v.findings[0].message.contains("test, deploy"));
+        // Rules shared with `!reference`.
+        let reference = ".mr-rules:\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"merge_request_event\"\ntest:\n  script: [make test]\n  rules:\n    - !reference [.mr-rules, rules]\n";
+        let v = run_on_files(&CHECK, &[(".gitlab-ci.yml", reference)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert!(v.findings[0].message.contains("merge request pipelines"));
         // The merge request rule lives in an included template reached through `extends:`.
         let v = run_on_files(
             &CHECK,
