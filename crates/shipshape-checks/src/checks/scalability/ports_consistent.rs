@@ -1,0 +1,219 @@
+//! `scalability/ports-consistent` (cross-artifact): container ports, probe ports and Service target ports agree.
+
+use super::k8s_util::{container_name, nothing_to_judge, same_namespace};
+use crate::{CheckDef, CheckMeta, Ctx, Verdict};
+use shipshape_facts::Yaml;
+use shipshape_facts::k8s::{K8sObject, selector_matches};
+use shipshape_model::{Area, Finding, Location, Severity};
+
+pub static CHECK: CheckDef = CheckDef {
+    meta: CheckMeta {
+        id: "scalability/ports-consistent",
+        title: "Probe and Service ports match the container's ports",
+        area: Area::Scalability,
+        severity: Severity::Medium,
+        kinds: &[],
+        applies_to: "units with Kubernetes workloads that declare container ports",
+        rationale: "A Service whose targetPort names a port no container declares sends traffic nowhere; a probe on the wrong port marks healthy pods dead. Each file looks fine alone — only comparing them shows the break.",
+        evaluation: "Cross-checks objects of the unit. For every workload whose containers declare `ports`: a probe (`httpGet`/`tcpSocket`/`grpc`) port given by name must be a declared port name of its container (fail), and one given by number should be a declared containerPort (warn: Kubernetes can probe undeclared ports, but it usually means a typo); every Service in the same namespace whose selector matches the pod labels must have each `targetPort` (defaulting to `port`) among the workload's declared container ports — by name (fail when missing, the Service cannot resolve it) or by number (warn). Findings are at the probe's or the Service port's line. Passes when everything matches; `n/a` when no workload declares container ports; `error` when a manifest does not parse.",
+        remediation: "Name the container port (`ports: [{name: http, containerPort: 8080}]`) and refer to it by name from probes (`port: http`) and Services (`targetPort: http`), so a port change is made in one place.",
+        references: &[
+            "https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",
+        ],
+    },
+    run,
+};
+
+/// A port reference: number or name.
+fn port_ref(y: &Yaml) -> Option<String> {
+    y.scalar_text()
+}
+
+/// `(numbers, names)` declared by a set of containers.
+fn declared(containers: &[&Yaml]) -> (Vec<String>, Vec<String>) {
+    let mut nums = Vec::new();
+    let mut names = Vec::new();
+    for c in containers {
+        for p in c.idx("ports").items() {
+            if let Some(n) = p.idx("containerPort").scalar_text() {
+                nums.push(n);
+            }
+            if let Some(n) = p.idx("name").as_str() {
+                names.push(n.to_string());
+            }
+        }
+    }
+    (nums, names)
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
+}
+
+fn service_selects(svc: &K8sObject, w: &K8sObject) -> bool {
+    let sel = svc.doc.at(&["spec", "selector"]);
+    match (sel, w.pod_labels()) {
+        (Some(s), Some(l)) => selector_matches(s, l),
+        _ => false,
+    }
+}
+
+fn run(ctx: &Ctx) -> Verdict {
+    let workloads: Vec<_> = ctx
+        .workloads()
+        .filter(|w| {
+            w.containers(false)
+                .iter()
+                .any(|c| !c.idx("ports").items().is_empty())
+        })
+        .collect();
+    if workloads.is_empty() {
+        return nothing_to_judge(ctx, "no workload declares container ports");
+    }
+    let services: Vec<_> = ctx.k8s().filter(|o| o.kind == "Service").collect();
+    let (mut fails, mut warns, mut checked) = (Vec::new(), Vec::new(), 0);
+    for w in &workloads {
+        let containers = w.containers(false);
+        for c in &containers {
+            let (nums, names) = declared(&[c]);
+            if nums.is_empty() && names.is_empty() {
+                continue;
+            }
+            let cname = container_name(c);
+            for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                let Some(probe) = c.get(kind) else { continue };
+                let port = ["httpGet", "tcpSocket", "grpc"]
+                    .iter()
+                    .find_map(|h| probe.at(&[h, "port"]));
+                let Some(port) = port else { continue };
+                let Some(p) = port_ref(port) else { continue };
+                checked += 1;
+                let key = format!("{}:{cname}:{kind}", w.display());
+                if is_number(&p) && !nums.contains(&p) {
+                    warns.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port {p}, which the container does not declare ({})", w.display(), nums.join(", "))).with_key(key));
+                } else if !is_number(&p) && !names.contains(&p) {
+                    fails.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port name `{p}`, which the container does not declare", w.display())).with_key(key));
+                }
+            }
+        }
+        let (nums, names) = declared(&containers);
+        for s in services
+            .iter()
+            .filter(|s| same_namespace(s, w) && service_selects(s, w))
+        {
+            for sp in s
+                .doc
+                .at(&["spec", "ports"])
+                .map(|p| p.items())
+                .unwrap_or(&[])
+            {
+                let target = sp.get("targetPort").or_else(|| sp.get("port"));
+                let Some(t) = target else { continue };
+                let Some(p) = port_ref(t) else { continue };
+                checked += 1;
+                let key = format!("{}:{}:{p}", s.display(), w.display());
+                if is_number(&p) && !nums.contains(&p) {
+                    warns.push(
+                        Finding::at(
+                            Location::line(&s.path, t.line),
+                            format!(
+                                "{} targets port {p}, but {} declares {}",
+                                s.display(),
+                                w.display(),
+                                nums.join(", ")
+                            ),
+                        )
+                        .with_key(key),
+                    );
+                } else if !is_number(&p) && !names.contains(&p) {
+                    fails.push(
+                        Finding::at(
+                            Location::line(&s.path, t.line),
+                            format!(
+                                "{} targets port name `{p}`, which no container of {} declares",
+                                s.display(),
+                                w.display()
+                            ),
+                        )
+                        .with_key(key),
+                    );
+                }
+            }
+        }
+    }
+    if !fails.is_empty() {
+        fails.extend(warns);
+        Verdict::fail(
+            format!("{} port reference(s) do not resolve", fails.len()),
+            fails,
+        )
+    } else if !warns.is_empty() {
+        Verdict::warn(
+            format!(
+                "{} port reference(s) point at undeclared ports",
+                warns.len()
+            ),
+            warns,
+        )
+    } else {
+        Verdict::pass(format!(
+            "{checked} probe/Service port reference(s) match declared container ports"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::run_on_files;
+    use shipshape_model::Outcome;
+
+    const DEP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          ports: [{name: http, containerPort: 8080}]\n          readinessProbe: {httpGet: {path: /readyz, port: http}}\n";
+
+    fn svc(target: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: api}}\nspec:\n  selector: {{app: api}}\n  ports:\n    - port: 80\n      targetPort: {target}\n"
+        )
+    }
+
+    #[test]
+    fn names_numbers_and_mismatches() {
+        assert_eq!(
+            run_on_files(
+                &CHECK,
+                &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &svc("http"))]
+            )
+            .outcome,
+            Outcome::Pass
+        );
+        assert_eq!(
+            run_on_files(
+                &CHECK,
+                &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &svc("8080"))]
+            )
+            .outcome,
+            Outcome::Pass
+        );
+        let v = run_on_files(
+            &CHECK,
+            &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &svc("web"))],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        let loc = v.findings[0].location.as_ref().unwrap();
+        assert_eq!((loc.path.as_str(), loc.line), ("k8s/svc.yaml", Some(8)));
+        let v = run_on_files(
+            &CHECK,
+            &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &svc("3000"))],
+        );
+        assert_eq!(v.outcome, Outcome::Warn);
+        let probe = DEP.replace("port: http}", "port: 9090}");
+        let v = run_on_files(&CHECK, &[("k8s/api.yaml", &probe)]);
+        assert_eq!(v.outcome, Outcome::Warn);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(12));
+        let other = svc("web").replace("app: api", "app: worker");
+        assert_eq!(
+            run_on_files(&CHECK, &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &other)]).outcome,
+            Outcome::Pass
+        );
+    }
+}
