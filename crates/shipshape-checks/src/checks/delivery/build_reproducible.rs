@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit with a package manifest",
         rationale: "Without a lockfile, each build resolves dependency versions afresh: yesterday's green build and today's release can contain different code, and a rollback does not restore what ran before.",
-        evaluation: "For each manifest of the unit outside test fixtures, a lockfile must exist in its directory or an ancestor within the repository (workspaces share one): Cargo.toml of a binary crate (src/main.rs, src/bin/ or [[bin]]; libraries are exempt, as Cargo recommends) → Cargo.lock; package.json with dependencies → package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock(b); go.mod with requirements → go.sum next to it (or go.work.sum); Gemfile → Gemfile.lock; composer.json requiring packages → composer.lock; Pipfile → Pipfile.lock; pyproject.toml with Poetry → poetry.lock, with uv/PDM → uv.lock/pdm.lock, with plain `[project]` dependencies → any of uv.lock, poetry.lock, pdm.lock, pylock.toml or a fully pinned requirements.txt beside it. A requirements*.txt (not dev/test) whose requirements are not all pinned with `==`, `===` or `--hash` is reported line by line unless a Python lockfile sits beside it. Maven, Gradle and NuGet have no mandatory lockfile and are not judged. Passes when every judged manifest is locked, fails otherwise (one finding per manifest); `n/a` when no manifest needs a lockfile.",
+        evaluation: "For each manifest of the unit outside test fixtures, a lockfile must exist in its directory or an ancestor within the repository (workspaces share one): Cargo.toml of a binary crate (src/main.rs, src/bin/ or [[bin]]; libraries are exempt, as Cargo recommends) → Cargo.lock; package.json with dependencies → package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock(b); go.mod with requirements → go.sum next to it (or go.work.sum); Gemfile → Gemfile.lock; composer.json requiring packages → composer.lock; Pipfile → Pipfile.lock; pyproject.toml with Poetry → poetry.lock, with uv/PDM → uv.lock/pdm.lock, with plain `[project]` dependencies (except in libraries) → any of uv.lock, poetry.lock, pdm.lock, pylock.toml or a fully pinned requirements.txt beside it. A requirements*.txt (not dev/test) whose requirements are not all pinned with `==`, `===` or `--hash` is reported line by line unless a Python lockfile sits beside it. Maven, Gradle and NuGet have no mandatory lockfile and are not judged. Passes when every judged manifest is locked, fails otherwise (one finding per manifest); `n/a` when no manifest needs a lockfile.",
         remediation: "Generate and commit the lockfile (`cargo generate-lockfile`, `npm install`, `go mod tidy`, `bundle lock`, `composer update --lock`, `poetry lock`, `uv lock`, `pip-compile`), remove it from .gitignore, and build with it (`cargo build --locked`, `npm ci`, `pip install --require-hashes`).",
         references: &[
             "https://reproducible-builds.org/",
@@ -189,7 +189,11 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
             } else if text.contains("[tool.pdm") {
                 (&["pdm.lock"], "pdm.lock")
             } else {
-                if deps_of(ctx, path).iter().all(|d| d.dev) {
+                // A library's consumers resolve its ranges themselves: no lockfile expected.
+                if deps_of(ctx, path).iter().all(|d| d.dev)
+                    || (ctx.unit.kind == shipshape_model::UnitKind::Library
+                        && !text.contains("[project.scripts]"))
+                {
                     return None;
                 }
                 (PY_LOCKS, "uv.lock, poetry.lock, pdm.lock or pylock.toml")
@@ -353,6 +357,20 @@ mod tests {
             run_on_files(&CHECK, &[("requirements.txt", "flask==3.0.0\n")]).outcome,
             Outcome::Pass
         );
+        let lib = [
+            (
+                "pyproject.toml",
+                "[project]\nname='a'\ndependencies=['httpx>=0.27']\n",
+            ),
+            ("src/a/__init__.py", ""),
+        ];
+        assert_eq!(run_on_files(&CHECK, &lib).outcome, Outcome::NotApplicable);
+        let svc = [
+            lib[0],
+            lib[1],
+            ("shipshape.toml", "[service]\nkind = \"service\"\n"),
+        ];
+        assert_eq!(run_on_files(&CHECK, &svc).outcome, Outcome::Fail);
         let poetry = [(
             "pyproject.toml",
             "[tool.poetry]\nname='a'\n[tool.poetry.dependencies]\npython='^3.12'\nfastapi='*'\n",
