@@ -122,14 +122,13 @@ pub fn parse(path: &str, text: &str) -> Dockerfile {
     while let Some((i, raw)) = lines.next() {
         let trimmed = raw.trim();
         if trimmed.starts_with('#') {
-            if !directives_done {
-                if let Some(v) = trimmed
+            if !directives_done
+                && let Some(v) = trimmed
                     .trim_start_matches('#')
                     .trim()
                     .strip_prefix("escape=")
-                {
-                    escape = v.trim().chars().next().unwrap_or('\\');
-                }
+            {
+                escape = v.trim().chars().next().unwrap_or('\\');
             }
             continue;
         }

@@ -30,11 +30,11 @@ pub fn read(root: &Path) -> Result<Option<GitFacts>, String> {
         Err(_) => (None, None), // unborn HEAD: a new repository
     };
     let mut tags = Vec::new();
-    if let Ok(refs) = repo.references() {
-        if let Ok(iter) = refs.tags() {
-            for r in iter.flatten().take(1000) {
-                tags.push(r.name().shorten().to_string());
-            }
+    if let Ok(refs) = repo.references()
+        && let Ok(iter) = refs.tags()
+    {
+        for r in iter.flatten().take(1000) {
+            tags.push(r.name().shorten().to_string());
         }
     }
     Ok(Some(GitFacts {

@@ -320,27 +320,24 @@ pub fn classify(path: &str) -> FileKind {
         return FileKind::Terraform;
     }
     // Helm chart contents.
-    if dir.contains("/templates/") || dir.starts_with("templates/") {
-        if is_yaml || ext == "tpl" {
-            return FileKind::HelmTemplate;
-        }
+    if (dir.contains("/templates/") || dir.starts_with("templates/")) && (is_yaml || ext == "tpl") {
+        return FileKind::HelmTemplate;
     }
     if name.starts_with("values") && is_yaml {
         return FileKind::HelmValues;
     }
-    if dir.contains("migrations/")
+    if (dir.contains("migrations/")
         || dir.contains("db/migration/")
         || dir.contains("migrate/")
         || dir.contains("db/migrate")
         || dir.contains("alembic/versions")
-        || dir.contains("changelog/") && dir.contains("db")
-    {
-        if matches!(
+        || dir.contains("changelog/") && dir.contains("db"))
+        && matches!(
             ext,
             "sql" | "py" | "rb" | "js" | "ts" | "go" | "xml" | "yaml" | "yml"
-        ) {
-            return FileKind::Migration;
-        }
+        )
+    {
+        return FileKind::Migration;
     }
     let stem = name.split('.').next().unwrap_or(name);
     let is_doc_ext =
@@ -377,10 +374,10 @@ pub fn classify(path: &str) -> FileKind {
     if ext == "json" && (dir.contains("dashboard") || name.contains("dashboard")) {
         return FileKind::GrafanaDashboard;
     }
-    if ext == "jsonnet" || ext == "libsonnet" {
-        if dir.contains("dashboard") || name.contains("dashboard") {
-            return FileKind::GrafanaDashboard;
-        }
+    if (ext == "jsonnet" || ext == "libsonnet")
+        && (dir.contains("dashboard") || name.contains("dashboard"))
+    {
+        return FileKind::GrafanaDashboard;
     }
     if is_yaml {
         return FileKind::Yaml;

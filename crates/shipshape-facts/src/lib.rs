@@ -235,10 +235,10 @@ impl Facts {
                     if is_yaml_path(&f.path) {
                         match self.yaml(&f.path) {
                             Some(Ok(docs)) => {
-                                if system == CiSystem::GithubActions {
-                                    if let Some(d) = docs.first() {
-                                        file.workflow = Some(ci::Workflow::from_yaml(&f.path, d));
-                                    }
+                                if system == CiSystem::GithubActions
+                                    && let Some(d) = docs.first()
+                                {
+                                    file.workflow = Some(ci::Workflow::from_yaml(&f.path, d));
                                 }
                                 file.yaml = Some(docs.to_vec());
                             }

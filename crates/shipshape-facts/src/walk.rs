@@ -230,10 +230,10 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
                 return ignore::WalkState::Continue;
             }
             let n = seen.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 1000 == 0 {
-                if let Some(p) = opts.progress {
-                    p(n);
-                }
+            if n % 1000 == 0
+                && let Some(p) = opts.progress
+            {
+                p(n);
             }
             process_file(&mut local.acc, entry.path(), rel, opts);
             ignore::WalkState::Continue

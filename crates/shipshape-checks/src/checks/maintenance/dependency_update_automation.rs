@@ -178,14 +178,12 @@ fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
         }
     }
     // Renovate config inside the root package.json.
-    if let Some(text) = ctx.text("package.json") {
-        if text.contains("\"renovate\"") {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
-                if let Some(r) = v.get("renovate") {
-                    out.push(renovate_from_json("package.json", r));
-                }
-            }
-        }
+    if let Some(text) = ctx.text("package.json")
+        && text.contains("\"renovate\"")
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(text)
+        && let Some(r) = v.get("renovate")
+    {
+        out.push(renovate_from_json("package.json", r));
     }
     Ok(out)
 }

@@ -62,10 +62,10 @@ fn run(ctx: &Ctx) -> Verdict {
                     continue;
                 };
                 built += 1;
-                if let Some(h) = svc.get("healthcheck") {
-                    if h.idx("disable").as_bool() != Some(true) {
-                        continue;
-                    }
+                if let Some(h) = svc.get("healthcheck")
+                    && h.idx("disable").as_bool() != Some(true)
+                {
+                    continue;
                 }
                 let (context, dockerfile) = match build.as_str() {
                     Some(c) => (c.to_string(), "Dockerfile".to_string()),

@@ -56,15 +56,15 @@ fn blocks_all(pdb: &K8sObject, replicas: i64) -> Option<(String, u32)> {
         if t == "100%" {
             return Some(("minAvailable: 100% allows no eviction".into(), m.line));
         }
-        if let Ok(n) = t.parse::<i64>() {
-            if n >= replicas {
-                return Some((
-                    format!(
-                        "minAvailable: {n} is not below the {replicas} replica(s): no pod can be evicted"
-                    ),
-                    m.line,
-                ));
-            }
+        if let Ok(n) = t.parse::<i64>()
+            && n >= replicas
+        {
+            return Some((
+                format!(
+                    "minAvailable: {n} is not below the {replicas} replica(s): no pod can be evicted"
+                ),
+                m.line,
+            ));
         }
     }
     None

@@ -44,16 +44,17 @@ fn run(ctx: &Ctx) -> Verdict {
         );
     }
     for w in ctx.workloads() {
-        if let Some(spec) = w.pod_spec() {
-            if let Some(g) = spec.get("terminationGracePeriodSeconds") {
-                return Verdict::pass_with(
-                    format!("terminationGracePeriodSeconds set on {}", w.display()),
-                    vec![Finding::at(
-                        Location::line(&w.path, g.line),
-                        "terminationGracePeriodSeconds",
-                    )],
-                );
-            }
+        if let Some(g) = w
+            .pod_spec()
+            .and_then(|spec| spec.get("terminationGracePeriodSeconds"))
+        {
+            return Verdict::pass_with(
+                format!("terminationGracePeriodSeconds set on {}", w.display()),
+                vec![Finding::at(
+                    Location::line(&w.path, g.line),
+                    "terminationGracePeriodSeconds",
+                )],
+            );
         }
         for c in w.containers(false) {
             if let Some(p) = c.at(&["lifecycle", "preStop"]) {

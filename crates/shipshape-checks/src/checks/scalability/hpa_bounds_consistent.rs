@@ -46,16 +46,16 @@ fn run(ctx: &Ctx) -> Verdict {
             .get("maxReplicas")
             .or_else(|| spec.get("maxReplicaCount"));
         let (min_v, max_v) = (min.and_then(Yaml::as_i64), max.and_then(Yaml::as_i64));
-        if let (Some(lo), Some(hi), Some(m)) = (min_v, max_v, min) {
-            if lo > hi {
-                bad.push(
-                    Finding::at(
-                        Location::line(&a.path, m.line),
-                        format!("{}: minimum {lo} exceeds maximum {hi}", a.display()),
-                    )
-                    .with_key(format!("{}:bounds", a.display())),
-                );
-            }
+        if let (Some(lo), Some(hi), Some(m)) = (min_v, max_v, min)
+            && lo > hi
+        {
+            bad.push(
+                Finding::at(
+                    Location::line(&a.path, m.line),
+                    format!("{}: minimum {lo} exceeds maximum {hi}", a.display()),
+                )
+                .with_key(format!("{}:bounds", a.display())),
+            );
         }
         let r = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
         let Some(r) = r else { continue };
@@ -78,21 +78,21 @@ fn run(ctx: &Ctx) -> Verdict {
             ),
             None => {}
             Some(w) => {
-                if let (Some(replicas), Some(hi)) = (w.doc.at(&["spec", "replicas"]), max_v) {
-                    if replicas.as_i64().is_some_and(|n| n > hi) {
-                        bad.push(
-                            Finding::at(
-                                Location::line(&w.path, replicas.line),
-                                format!(
-                                    "{} sets replicas {} above the maximum {hi} of {}",
-                                    w.display(),
-                                    replicas.as_i64().unwrap_or(0),
-                                    a.display()
-                                ),
-                            )
-                            .with_key(format!("{}:replicas", w.display())),
-                        );
-                    }
+                if let (Some(replicas), Some(hi)) = (w.doc.at(&["spec", "replicas"]), max_v)
+                    && replicas.as_i64().is_some_and(|n| n > hi)
+                {
+                    bad.push(
+                        Finding::at(
+                            Location::line(&w.path, replicas.line),
+                            format!(
+                                "{} sets replicas {} above the maximum {hi} of {}",
+                                w.display(),
+                                replicas.as_i64().unwrap_or(0),
+                                a.display()
+                            ),
+                        )
+                        .with_key(format!("{}:replicas", w.display())),
+                    );
                 }
             }
         }

@@ -59,13 +59,13 @@ fn run(ctx: &Ctx) -> Verdict {
                     );
                 }
             }
-            if let (Some(r), Some(l)) = (ready, live) {
-                if r.same_value(l) {
-                    same.push(
+            if let (Some(r), Some(l)) = (ready, live)
+                && r.same_value(l)
+            {
+                same.push(
                         Finding::at(Location::line(&w.path, l.line), format!("container `{name}` of {}: livenessProbe is identical to readinessProbe", w.display()))
                             .with_key(format!("{}:{name}:same", w.display())),
                     );
-                }
             }
         }
     }

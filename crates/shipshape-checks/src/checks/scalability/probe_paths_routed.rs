@@ -56,12 +56,12 @@ fn run(ctx: &Ctx) -> Verdict {
     for w in ctx.workloads() {
         for c in w.containers(false) {
             for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
-                if let Some(p) = c.at(&[kind, "httpGet", "path"]) {
-                    if let Some(path) = p.as_str() {
-                        let path = path.split('?').next().unwrap_or(path).to_string();
-                        if is_health_path(&path) {
-                            probes.push((w, container_name(c), kind, path, p.line));
-                        }
+                if let Some(p) = c.at(&[kind, "httpGet", "path"])
+                    && let Some(path) = p.as_str()
+                {
+                    let path = path.split('?').next().unwrap_or(path).to_string();
+                    if is_health_path(&path) {
+                        probes.push((w, container_name(c), kind, path, p.line));
                     }
                 }
             }

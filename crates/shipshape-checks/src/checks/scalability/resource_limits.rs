@@ -57,10 +57,10 @@ fn run(ctx: &Ctx) -> Verdict {
             ] {
                 let set = r.at(&[section, res]).is_some_and(|v| !v.is_null());
                 // A LimitRange `default` also fills requests when defaultRequest is unset.
-                if !set
-                    && !defaults(default_field, res)
-                    && !(section == "requests" && defaults("default", res))
-                {
+                let supplied = set
+                    || defaults(default_field, res)
+                    || (section == "requests" && defaults("default", res));
+                if !supplied {
                     missing.push(format!("{section}.{res}"));
                 }
             }

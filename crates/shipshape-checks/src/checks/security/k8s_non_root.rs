@@ -28,10 +28,10 @@ pub(crate) fn rule(s: &Subject) -> Result<(), (String, u32)> {
     if let Some(u) = user.filter(|u| u.as_i64() == Some(0)) {
         return Err(("runAsUser: 0 runs as root".into(), u.line));
     }
-    if let Some(n) = non_root.filter(|n| n.as_bool() == Some(false)) {
-        if !user.and_then(|u| u.as_i64()).is_some_and(|u| u > 0) {
-            return Err(("runAsNonRoot: false".into(), n.line));
-        }
+    if let Some(n) = non_root.filter(|n| n.as_bool() == Some(false))
+        && user.and_then(|u| u.as_i64()).is_none_or(|u| u <= 0)
+    {
+        return Err(("runAsNonRoot: false".into(), n.line));
     }
     let ok = non_root.and_then(|n| n.as_bool()) == Some(true)
         || user.and_then(|u| u.as_i64()).is_some_and(|u| u > 0);
