@@ -104,21 +104,57 @@ pub fn is_test_path(path: &str) -> bool {
 pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     let re = regex();
     let in_test = is_test_path(path);
+    let lower = path.to_ascii_lowercase();
+    // Rust unit tests live in the same file, after a module-level `#[cfg(test)]`.
+    let tests_from = if lower.ends_with(".rs") {
+        memchr::memmem::find_iter(bytes, b"#[cfg(test)]")
+            .find(|&at| at == 0 || bytes[at - 1] == b'\n')
+            .unwrap_or(usize::MAX)
+    } else {
+        usize::MAX
+    };
+    // In these languages a backtick before a match means prose (doc strings,
+    // Markdown in comments), not code; shell and JavaScript use backticks in code.
+    let backtick_is_prose = [
+        ".rs", ".go", ".py", ".java", ".kt", ".cs", ".rb", ".php", ".swift",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
     // Lines are counted incrementally: matches arrive in increasing order.
     let (mut line, mut counted_to) = (1u32, 0usize);
     for m in re.find_iter(bytes) {
         let kind = PATTERNS[m.pattern().as_usize()].0;
         line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count() as u32;
         counted_to = m.start();
+        if kind == SignalKind::TlsVerifyDisabled && is_mention(bytes, m.start(), backtick_is_prose)
+        {
+            continue;
+        }
         let end = m.end().min(m.start() + 120);
         out.push(SignalHit {
             kind,
             path: path.to_string(),
             line,
             text: String::from_utf8_lossy(&bytes[m.start()..end]).into_owned(),
-            in_test,
+            in_test: in_test || m.start() >= tests_from,
         });
     }
+}
+
+/// True when the match at `start` is a mention rather than code: on a comment
+/// line, or (where backticks are prose) right after a backtick.
+fn is_mention(bytes: &[u8], start: usize, backtick_is_prose: bool) -> bool {
+    if backtick_is_prose && start > 0 && bytes[start - 1] == b'`' {
+        return true;
+    }
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let before = String::from_utf8_lossy(&bytes[line_start..start]);
+    let t = before.trim_start();
+    t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with("* ")
+        || t.starts_with("--")
+        || (t.starts_with('#') && !t.starts_with("#[") && !t.starts_with("#!"))
 }
 
 #[cfg(test)]
@@ -157,6 +193,23 @@ mod tests {
         assert!(k.contains(&(SignalKind::Shutdown, 2)));
         assert!(k.contains(&(SignalKind::TlsVerifyDisabled, 4)));
         assert!(k.contains(&(SignalKind::HttpClient, 4)));
+    }
+
+    #[test]
+    fn rust_unit_tests_and_mentions_are_not_code() {
+        let src = "/// Never use `verify=False`.\nfn f() { c.danger_accept_invalid_certs(true) }\n// c.danger_accept_invalid_certs(true)\n#[cfg(test)]\nmod tests {\n    fn t() { c.danger_accept_invalid_certs(true) }\n}\n";
+        let mut out = vec![];
+        scan("src/client.rs", src.as_bytes(), &mut out);
+        let tls: Vec<_> = out
+            .iter()
+            .filter(|h| h.kind == SignalKind::TlsVerifyDisabled)
+            .map(|h| (h.line, h.in_test))
+            .collect();
+        assert_eq!(tls, vec![(2, false), (6, true)]);
+        // A backtick is code in shell: `curl -k` there is a real call.
+        let mut out = vec![];
+        scan("deploy.sh", b"out=`curl -k https://x`\n", &mut out);
+        assert_eq!(out.len(), 1);
     }
 
     #[test]

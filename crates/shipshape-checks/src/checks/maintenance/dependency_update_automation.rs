@@ -110,7 +110,10 @@ fn renovate_from_json(path: &str, v: &serde_json::Value) -> Coverage {
 
 fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
     let mut out = Vec::new();
-    for f in ctx.files_of(|k| k == FileKind::DependencyBot) {
+    for f in ctx
+        .files_of(|k| k == FileKind::DependencyBot)
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+    {
         let name = f
             .path
             .rsplit('/')

@@ -54,7 +54,10 @@ fn run(ctx: &Ctx) -> Verdict {
         );
     }
     let mut errors = Vec::new();
-    for f in ctx.files_of(|k| k == FileKind::CatalogInfo) {
+    for f in ctx
+        .files_of(|k| k == FileKind::CatalogInfo)
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+    {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(d)) => d,
             Some(Err(e)) => {

@@ -72,7 +72,10 @@ pub(crate) fn catalog_owners(ctx: &Ctx) -> CatalogOwners {
         errors: vec![],
         ownerless: vec![],
     };
-    for f in ctx.files_of(|k| k == FileKind::CatalogInfo) {
+    for f in ctx
+        .files_of(|k| k == FileKind::CatalogInfo)
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+    {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(docs)) => docs,
             Some(Err(e)) => {

@@ -77,7 +77,11 @@ fn run(ctx: &Ctx) -> Verdict {
         );
     }
     let re = ci_command();
-    for f in ctx.ci_files() {
+    for f in ctx
+        .ci_files()
+        .iter()
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+    {
         if let Some((line, text)) = ctx.text(&f.path).and_then(|t| {
             shipshape_facts::ci::find_line(t, |l| {
                 !l.trim_start().starts_with('#') && re.is_match(l)

@@ -44,7 +44,11 @@ fn scanner() -> &'static Regex {
 
 fn run(ctx: &Ctx) -> Verdict {
     let re = scanner();
-    for f in ctx.ci_files() {
+    for f in ctx
+        .ci_files()
+        .iter()
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+    {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };
@@ -64,7 +68,11 @@ fn run(ctx: &Ctx) -> Verdict {
             }
         }
     }
-    if let Some(f) = ctx.files_of(|k| k == FileKind::DependencyBot).next() {
+    if let Some(f) = ctx
+        .files_of(|k| k == FileKind::DependencyBot)
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .next()
+    {
         return Verdict::pass_with(
             format!(
                 "dependency bot configured ({}) raises security updates",
@@ -79,7 +87,12 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::at(Location::file(".snyk"), "Snyk policy")],
         );
     }
-    let searched: Vec<&str> = ctx.ci_files().iter().map(|f| f.path.as_str()).collect();
+    let searched: Vec<&str> = ctx
+        .ci_files()
+        .iter()
+        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .map(|f| f.path.as_str())
+        .collect();
     Verdict::fail(
         "no dependency vulnerability scanning",
         vec![Finding::new(if searched.is_empty() {
