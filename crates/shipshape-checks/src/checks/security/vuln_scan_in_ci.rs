@@ -70,8 +70,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     if let Some(f) = ctx
         .files_of(|k| k == FileKind::DependencyBot)
-        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
-        .next()
+        .find(|f| !shipshape_facts::signals::is_test_path(&f.path))
     {
         return Verdict::pass_with(
             format!(
