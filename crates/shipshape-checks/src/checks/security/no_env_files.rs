@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit",
         rationale: "`.env` files are meant to hold a developer's or an environment's local settings, credentials included. Once committed, every clone carries them, and real environments start depending on values nobody reviews.",
-        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code. Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN, DATABASE_URL...) or a value embeds `user:password@` — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
+        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code. Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
         remediation: "Delete the file from the repository, add `.env*` (with `!.env.example`) to .gitignore, commit a `.env.example` with empty values instead, rotate any credential it held, and inject real values from the deployment's secret store.",
         references: &[
             "https://12factor.net/config",
@@ -35,8 +35,6 @@ const SENSITIVE: &[&str] = &[
     "PRIVATE",
     "AUTH",
     "DSN",
-    "DATABASE_URL",
-    "DB_URL",
     "CONNECTION_STRING",
     "SESSION",
     "COOKIE",
@@ -49,7 +47,17 @@ const NOT_SENSITIVE: &[&str] = &["KEYCLOAK_URL", "KEY_ID_HEADER", "PUBLIC_KEY", 
 
 pub(crate) fn is_placeholder(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
-    l.is_empty()
+    // Substitution tokens such as `GOOGLE_API_KEY_VAL` or `REPLACE_ME`.
+    let token = v.contains('_')
+        && v.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    // Settings, not secrets: numbers and booleans (`SESSION_TTL=3600`, `AUTH_ENABLED=true`).
+    let setting = l.parse::<f64>().is_ok()
+        || matches!(l.as_str(), "true" | "false" | "yes" | "no" | "on" | "off");
+    token
+        || setting
+        || l.is_empty()
         || (l.starts_with('<') && l.ends_with('>'))
         || (l.starts_with("${") && l.ends_with('}'))
         || l.chars().all(|c| c == 'x' || c == '*' || c == '.')
@@ -74,10 +82,32 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
 
 pub(crate) fn is_sensitive(key: &str, value: &str) -> bool {
     let k = key.to_ascii_uppercase();
+    // Keys that name, locate or tune a secret rather than hold it.
+    let about_a_secret = [
+        "_FILE",
+        "_PATH",
+        "_NAME",
+        "_REF",
+        "_ARN",
+        "_URL",
+        "_URI",
+        "_ENDPOINT",
+        "_HOST",
+        "_ID",
+        "_HEADER",
+        "_ALGORITHM",
+        "_TTL",
+        "_EXPIRY",
+        "_TIMEOUT",
+        "_LENGTH",
+        "_SIZE",
+        "_ENABLED",
+    ]
+    .iter()
+    .any(|s| k.ends_with(s));
     let by_name = SENSITIVE.iter().any(|w| k.contains(w))
         && !NOT_SENSITIVE.contains(&k.as_str())
-        && !k.ends_with("_FILE")
-        && !k.ends_with("_PATH");
+        && !about_a_secret;
     // `scheme://user:password@host`
     let embedded = value
         .split_once("://")

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with Kubernetes manifests or compose files",
         rationale: "A password in a Deployment's `env` or a compose file is readable by everyone with repository access and ends up in every copy of the manifest. Secrets belong in a secret store and are referenced, not pasted.",
-        evaluation: "Looks at the unit's plain Kubernetes manifests and compose files (outside tests). Fails for each container `env` entry with a literal `value` whose name looks like a credential (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, AUTH, DSN, DATABASE_URL...) or whose value embeds `user:password@`; for each compose `environment` entry of the same kind (map or `KEY=value` list); and for each Kubernetes `Secret` with non-empty `data`/`stringData` values. Empty values, `${VAR}` interpolation and placeholders (changeme, <...>, xxx) are not secrets; `valueFrom.secretKeyRef`, `env_file`, SealedSecret and ExternalSecret are the expected patterns. Findings give file:line and the key, never the value. Passes otherwise; `n/a` without manifests or compose files; `error` when one does not parse.",
+        evaluation: "Looks at the unit's plain Kubernetes manifests and compose files (outside tests). Fails for each container `env` entry with a literal `value` whose name looks like a credential (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, AUTH, DSN...; not *_NAME, *_FILE, *_URL, *_ID and similar keys that only name or locate a secret) or whose value embeds `user:password@`; for each compose `environment` entry of the same kind (map or `KEY=value` list); and for each Kubernetes `Secret` with non-empty `data`/`stringData` values. Empty values, numbers, booleans, `${VAR}` interpolation and placeholders (changeme, <...>, xxx, upper-case tokens such as API_KEY_VAL) are not secrets; `valueFrom.secretKeyRef`, `env_file`, SealedSecret and ExternalSecret are the expected patterns. Findings give file:line and the key, never the value. Passes otherwise; `n/a` without manifests or compose files; `error` when one does not parse.",
         remediation: "Move the value into a Secret created outside the repository (External Secrets, Sealed Secrets, SOPS, Vault) and reference it with `valueFrom.secretKeyRef` (Kubernetes) or `env_file`/`secrets:` (compose); rotate the exposed credential.",
         references: &[
             "https://kubernetes.io/docs/concepts/configuration/secret/#good-practices-for-kubernetes-secrets",
@@ -176,6 +176,15 @@ mod tests {
         let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: api}\nstringData:\n  token: abc123def\n";
         let v = run_on_files(&CHECK, &[("k8s/secret.yaml", secret)]);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
+    }
+
+    #[test]
+    fn names_of_secrets_and_substitution_tokens_are_not_secrets() {
+        // Regression: microservices-demo's kustomize component was flagged for
+        // `ALLOYDB_SECRET_NAME` and the token `GOOGLE_API_KEY_VAL`.
+        let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          env:\n            - {name: GOOGLE_API_KEY, value: GOOGLE_API_KEY_VAL}\n            - {name: ALLOYDB_SECRET_NAME, value: alloydb-secret}\n            - {name: SESSION_TTL, value: '3600'}\n            - {name: DATABASE_URL, value: 'postgres://db:5432/app'}\n";
+        let v = run_on_files(&CHECK, &[("k8s/a.yaml", dep)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{:?}", v.findings);
     }
 
     #[test]
