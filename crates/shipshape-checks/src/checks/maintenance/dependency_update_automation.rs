@@ -266,6 +266,7 @@ fn run(ctx: &Ctx) -> Verdict {
         }
     }
     if uncovered.is_empty() {
+        evidence.sort_by(|a, b| (&a.location, &a.message).cmp(&(&b.location, &b.message)));
         evidence.dedup_by(|a, b| a.location == b.location && a.message == b.message);
         Verdict::pass_with(
             format!("updates automated for {} manifest(s)", needs.len()),

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units whose compose files build services from the repository",
         rationale: "Without a healthcheck, `depends_on` and restart policies only know whether the process exists, not whether it works: dependants start against a service that is not ready, and a wedged process is never restarted.",
-        evaluation: "For each service with a `build:` key in the unit's compose files (outside tests): passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
+        evaluation: "Compose files of one directory are merged as Compose does (compose.yml + compose.override.yml). For each service with a `build:` key that the base file also defines (services only a development override adds are skipped), outside tests: passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
         remediation: "Add `healthcheck: {test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8080/healthz\"], interval: 10s, retries: 3}` to the service (or a HEALTHCHECK to its Dockerfile) and use `depends_on: {api: {condition: service_healthy}}`.",
         references: &["https://docs.docker.com/reference/compose-file/services/#healthcheck"],
     },
@@ -39,10 +39,20 @@ fn join(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
+/// One compose service as merged across the compose files of a directory
+/// (`compose.yml` + `compose.override.yml` are applied together).
+#[derive(Default)]
+struct Merged {
+    /// `(file, line, context, dockerfile)` of the `build:` key.
+    build: Option<(String, u32, String, String)>,
+    healthcheck: Option<bool>,
+    in_base_file: bool,
+}
+
 fn run(ctx: &Ctx) -> Verdict {
-    let mut built = 0;
-    let mut bad = Vec::new();
     let mut errors = Vec::new();
+    // (directory, service) → merged view, in first-seen order.
+    let mut services: Vec<((String, String), Merged)> = Vec::new();
     for f in ctx
         .files()
         .filter(|f| f.kind == FileKind::Compose && !is_test_path(&f.path))
@@ -55,47 +65,70 @@ fn run(ctx: &Ctx) -> Verdict {
             }
             None => continue,
         };
-        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let is_override = f.path.to_ascii_lowercase().contains(".override.");
         for d in docs.iter() {
             for (name, svc) in d.idx("services").entries() {
-                let Some(build) = svc.get("build") else {
-                    continue;
+                let key = (dir.clone(), name.clone());
+                let at = match services.iter().position(|(k, _)| *k == key) {
+                    Some(i) => i,
+                    None => {
+                        services.push((key, Merged::default()));
+                        services.len() - 1
+                    }
                 };
-                built += 1;
-                if let Some(h) = svc.get("healthcheck")
-                    && h.idx("disable").as_bool() != Some(true)
-                {
-                    continue;
+                let m = &mut services[at].1;
+                m.in_base_file |= !is_override;
+                if let Some(h) = svc.get("healthcheck") {
+                    m.healthcheck = Some(h.idx("disable").as_bool() != Some(true));
                 }
-                let (context, dockerfile) = match build.as_str() {
-                    Some(c) => (c.to_string(), "Dockerfile".to_string()),
-                    None => (
-                        build.idx("context").as_str().unwrap_or(".").to_string(),
-                        build
-                            .idx("dockerfile")
-                            .as_str()
-                            .unwrap_or("Dockerfile")
-                            .to_string(),
-                    ),
-                };
-                let df_path = join(&join(dir, &context), &dockerfile);
-                let image_check = ctx
-                    .facts
-                    .dockerfiles()
-                    .iter()
-                    .find(|d| d.path == df_path)
-                    .and_then(|d| d.final_stage()?.healthcheck())
-                    .is_some_and(|h| !h.args.trim().eq_ignore_ascii_case("none"));
-                if !image_check {
-                    bad.push(
-                        Finding::at(
-                            Location::line(&f.path, svc.line.max(1)),
-                            format!("service `{name}` (built from {df_path}) has no healthcheck"),
-                        )
-                        .with_key(name.clone()),
-                    );
+                if let Some(build) = svc.get("build") {
+                    let (context, dockerfile) = match build.as_str() {
+                        Some(c) => (c.to_string(), "Dockerfile".to_string()),
+                        None => (
+                            build.idx("context").as_str().unwrap_or(".").to_string(),
+                            build
+                                .idx("dockerfile")
+                                .as_str()
+                                .unwrap_or("Dockerfile")
+                                .to_string(),
+                        ),
+                    };
+                    m.build = Some((f.path.clone(), svc.line.max(1), context, dockerfile));
                 }
             }
+        }
+    }
+    let mut built = 0;
+    let mut bad = Vec::new();
+    for ((dir, name), m) in &services {
+        // Services that only a development override adds (test runners, tools) are not judged.
+        let Some((file, line, context, dockerfile)) = &m.build else {
+            continue;
+        };
+        if !m.in_base_file {
+            continue;
+        }
+        built += 1;
+        if m.healthcheck == Some(true) {
+            continue;
+        }
+        let df_path = join(&join(dir, context), dockerfile);
+        let image_check = ctx
+            .facts
+            .dockerfiles()
+            .iter()
+            .find(|d| d.path == df_path)
+            .and_then(|d| d.final_stage()?.healthcheck())
+            .is_some_and(|h| !h.args.trim().eq_ignore_ascii_case("none"));
+        if !image_check {
+            bad.push(
+                Finding::at(
+                    Location::line(file, *line),
+                    format!("service `{name}` (built from {df_path}) has no healthcheck"),
+                )
+                .with_key(name.clone()),
+            );
         }
     }
     if !errors.is_empty() && bad.is_empty() {
@@ -158,5 +191,29 @@ mod tests {
             Outcome::NotApplicable
         );
         assert_eq!(join("deploy", "../api/./x"), "api/x");
+    }
+
+    #[test]
+    fn override_files_merge_with_the_base_file() {
+        // Regression: full-stack-fastapi-template builds `backend` in
+        // compose.override.yml while compose.yml carries its healthcheck.
+        let base = "services:\n  backend:\n    image: backend:latest\n    healthcheck:\n      test: [CMD, curl, -f, http://localhost:8000/api/v1/utils/health-check/]\n";
+        let over = "services:\n  backend:\n    build: {context: ./backend}\n  playwright:\n    build: {context: ./frontend, dockerfile: Dockerfile.playwright}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[("compose.yml", base), ("compose.override.yml", over)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{:?}", v.findings);
+        let no_hc = "services:\n  backend:\n    image: backend:latest\n";
+        let v = run_on_files(
+            &CHECK,
+            &[("compose.yml", no_hc), ("compose.override.yml", over)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.findings.len(),
+            1,
+            "the override-only playwright service is not judged"
+        );
     }
 }

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Every deploy, scale-in and node drain sends SIGTERM. A process that dies on it drops in-flight requests and half-done jobs, so each routine rollout becomes a small outage.",
-        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, `tokio::signal`, shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile `STOPSIGNAL`. Fails otherwise, naming what was searched.",
+        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, `tokio::signal`, shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
         remediation: "Catch SIGTERM, stop accepting new connections, finish in-flight requests within a deadline, then exit: e.g. axum `with_graceful_shutdown(shutdown_signal())`, Go `srv.Shutdown(ctx)` after `signal.NotifyContext(ctx, syscall.SIGTERM)`, Node `process.on('SIGTERM', () => server.close())`. Add a short `preStop` sleep so endpoints are removed before the process stops.",
         references: &[
             "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -23,6 +23,17 @@ pub static CHECK: CheckDef = CheckDef {
     },
     run,
 };
+
+/// Commands of servers that stop accepting connections and finish requests on SIGTERM.
+const DRAINING_SERVERS: &[&str] = &[
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "granian",
+    "fastapi run",
+    "puma",
+    "unicorn",
+];
 
 fn run(ctx: &Ctx) -> Verdict {
     if let Some(s) = ctx.signals(SignalKind::Shutdown).next() {
@@ -66,6 +77,29 @@ fn run(ctx: &Ctx) -> Verdict {
         }
     }
     for d in ctx.dockerfiles() {
+        // The image's entry point is a server that drains on SIGTERM.
+        if let Some(i) = d.final_stage().and_then(|s| {
+            s.instructions.iter().find(|i| {
+                matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT") && {
+                    // Exec form `["fastapi", "run"]` and shell form read the same.
+                    let words: Vec<&str> = i
+                        .args
+                        .split(|c: char| c.is_whitespace() || "[]\",'".contains(c))
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    let cmd = words.join(" ");
+                    DRAINING_SERVERS.iter().any(|w| cmd.contains(w))
+                }
+            })
+        }) {
+            return Verdict::pass_with(
+                format!("{} starts a server that drains on SIGTERM", d.path),
+                vec![Finding::at(
+                    Location::line(&d.path, i.line),
+                    format!("{} {}", i.keyword, i.args),
+                )],
+            );
+        }
         if let Some(i) = d
             .final_stage()
             .and_then(|s| s.instructions.iter().find(|i| i.keyword == "STOPSIGNAL"))
@@ -110,6 +144,16 @@ mod tests {
         let v = run_on_files(&CHECK, &[SVC, ("k8s/w.yaml", dep)]);
         assert_eq!(v.outcome, Outcome::Pass);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(12));
+    }
+
+    #[test]
+    fn image_entry_point_servers_count() {
+        // Regression: full-stack-fastapi-template runs `CMD ["fastapi", "run", ...]`.
+        let df =
+            "FROM python:3.14\nCOPY . /app\nCMD [\"fastapi\", \"run\", \"--workers\", \"4\"]\n";
+        let v = run_on_files(&CHECK, &[SVC, ("backend/Dockerfile", df)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(3));
     }
 
     #[test]

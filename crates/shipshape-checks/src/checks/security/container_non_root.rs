@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "A process running as root inside a container is one kernel or runtime bug away from root on the node, and can rewrite its own image. A non-root USER removes that whole class of escalation for free.",
-        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ and names ending in .dev, .development, .local, .test, .ci, .debug — are skipped), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
+        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ names ending in .dev, .development, .local, .test, .ci, .debug, and browser-test images (playwright, cypress, e2e) — are skipped), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
         remediation: "Create an unprivileged user in the final stage and switch to it: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001` (numeric, so Kubernetes runAsNonRoot can verify it), or build on a distroless `:nonroot` image.",
         references: &[
             "https://docs.docker.com/build/building/best-practices/#user",
@@ -28,6 +28,9 @@ pub(crate) fn is_dev_dockerfile(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     lower.contains(".devcontainer/")
+        || ["playwright", "cypress", "e2e"]
+            .iter()
+            .any(|w| name.contains(w))
         || [
             ".dev",
             ".development",

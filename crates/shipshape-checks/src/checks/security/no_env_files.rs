@@ -58,11 +58,12 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
     token
         || setting
         || l.is_empty()
+        || l.contains("${")
         || (l.starts_with('<') && l.ends_with('>'))
         || (l.starts_with("${") && l.ends_with('}'))
         || l.chars().all(|c| c == 'x' || c == '*' || c == '.')
         || [
-            "changeme",
+            "change",
             "change-me",
             "change_me",
             "todo",
@@ -112,7 +113,8 @@ pub(crate) fn is_sensitive(key: &str, value: &str) -> bool {
     let embedded = value
         .split_once("://")
         .and_then(|(_, rest)| rest.split_once('@'))
-        .is_some_and(|(creds, _)| creds.contains(':') && !creds.ends_with(':'));
+        .and_then(|(creds, _)| creds.split_once(':'))
+        .is_some_and(|(_, password)| !is_placeholder(password));
     by_name || embedded
 }
 
@@ -234,6 +236,14 @@ mod tests {
                 .iter()
                 .all(|f| !f.message.contains("hunter2") && !f.message.contains("sk_live"))
         );
+    }
+
+    #[test]
+    fn placeholder_passwords_are_not_credentials() {
+        // Regression: full-stack-fastapi-template's .env ships `changethis` everywhere.
+        let env = "SECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\nDATABASE_URL=postgresql://postgres:changethis@db:5432/app\nSMTP_PASSWORD=${SMTP_PASSWORD}\n";
+        let v = run_on_files(&CHECK, &[(".env", env)]);
+        assert_eq!(v.outcome, Outcome::Warn, "{:?}", v.findings);
     }
 
     #[test]
