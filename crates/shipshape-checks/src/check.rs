@@ -256,9 +256,19 @@ impl<'a> Ctx<'a> {
             .filter(move |s| s.kind == kind && !s.in_test && self.in_unit(&s.path))
     }
 
-    /// Every CI definition of the repository (CI is shared by all units).
-    pub fn ci_files(&self) -> &'a [CiFile] {
-        self.facts.ci_files()
+    /// The CI definitions the CI system would run (CI is shared by all units):
+    /// not test fixtures or examples, and for GitHub Actions only the root
+    /// `.github/workflows/` (GitHub reads no other).
+    pub fn ci_files(&self) -> Vec<&'a CiFile> {
+        self.facts
+            .ci_files()
+            .iter()
+            .filter(|f| crate::checks::delivery::gha::is_production_path(&f.path))
+            .filter(|f| {
+                f.system != shipshape_facts::CiSystem::GithubActions
+                    || f.path.starts_with(".github/workflows/")
+            })
+            .collect()
     }
 
     /// The unit's Dockerfiles.

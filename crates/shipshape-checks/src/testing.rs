@@ -17,27 +17,26 @@ pub fn unit_for(facts: &Facts) -> Unit {
     let (mut kind, mut source) = unit::detect_kind(facts, ".");
     let mut tier = None;
     let mut owner = None;
-    if let Some(text) = facts.text("shipshape.toml") {
-        if let Ok(doc) = text.parse::<toml::Table>() {
-            if let Some(svc) = doc.get("service").and_then(|s| s.as_table()) {
-                if let Some(k) = svc
-                    .get("kind")
-                    .and_then(|k| k.as_str())
-                    .and_then(|k| k.parse::<UnitKind>().ok())
-                {
-                    kind = k;
-                    source = "config".into();
-                }
-                tier = svc
-                    .get("tier")
-                    .and_then(|t| t.as_integer())
-                    .and_then(|t| u8::try_from(t).ok());
-                owner = svc
-                    .get("owner")
-                    .and_then(|o| o.as_str())
-                    .map(str::to_string);
-            }
+    if let Some(text) = facts.text("shipshape.toml")
+        && let Ok(doc) = text.parse::<toml::Table>()
+        && let Some(svc) = doc.get("service").and_then(|s| s.as_table())
+    {
+        if let Some(k) = svc
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .and_then(|k| k.parse::<UnitKind>().ok())
+        {
+            kind = k;
+            source = "config".into();
         }
+        tier = svc
+            .get("tier")
+            .and_then(|t| t.as_integer())
+            .and_then(|t| u8::try_from(t).ok());
+        owner = svc
+            .get("owner")
+            .and_then(|o| o.as_str())
+            .map(str::to_string);
     }
     Unit {
         name: "fixture".into(),
@@ -51,8 +50,19 @@ pub fn unit_for(facts: &Facts) -> Unit {
 
 /// Walk a fixture directory and run one check on it.
 pub fn run_on_dir(check: &CheckDef, dir: &Path) -> Verdict {
-    let facts = shipshape_facts::walk(dir, &WalkOptions::default())
+    let mut facts = shipshape_facts::walk(dir, &WalkOptions::default())
         .unwrap_or_else(|e| panic!("fixture {} cannot be walked: {e}", dir.display()));
+    // A fixture lives inside this repository: the enclosing repository's git
+    // metadata (tags, last commit) is not the fixture's. A fixture that is itself
+    // a bare repository (HEAD, objects/, refs/ at its root, since `.git` cannot be
+    // committed) keeps its own metadata.
+    let own_repo = dir.join(".git").exists()
+        || (dir.join("HEAD").is_file()
+            && dir.join("objects").is_dir()
+            && dir.join("refs").is_dir());
+    if !own_repo {
+        facts.git = None;
+    }
     run_on_facts(check, &facts)
 }
 

@@ -85,18 +85,18 @@ pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
     let has_source =
         has(&|_, k| matches!(k, FileKind::Source(l) if l != shipshape_facts::Lang::Shell))
             .is_some();
-    if !has_source {
-        if let Some(p) = has(&|_, k| {
+    if !has_source
+        && let Some(p) = has(&|_, k| {
             matches!(
                 k,
                 FileKind::Terraform | FileKind::Kubernetes | FileKind::HelmChart
             )
-        }) {
-            return (
-                UnitKind::Infrastructure,
-                format!("infrastructure as code ({p}) and no application source"),
-            );
-        }
+        })
+    {
+        return (
+            UnitKind::Infrastructure,
+            format!("infrastructure as code ({p}) and no application source"),
+        );
     }
     if let Some(p) = has(&|_, k| k == FileKind::Dockerfile) {
         return (UnitKind::Service, format!("container image built from {p}"));

@@ -211,7 +211,8 @@ pub(crate) fn vulnerabilities(
     let locks = lockfiles(facts, diagnostics);
     let mut found = Vec::new();
     for l in &locks {
-        for m in db.matches_lockfile(l) {
+        // Informational advisories (unmaintained, unsound, notices) are not vulnerabilities.
+        for m in db.matches_lockfile(l).into_iter().filter(|m| m.informational.is_none()) {
             found.push(VulnEvidence {
                 lockfile: m.lockfile_path.clone(),
                 line: m.package.line,

@@ -28,10 +28,6 @@ pub(crate) fn is_production_path(path: &str) -> bool {
 /// examples, and GitHub only reads workflows from the root `.github/workflows/`.
 pub(crate) fn live_ci_files<'a>(ctx: &Ctx<'a>) -> Vec<&'a CiFile> {
     ctx.ci_files()
-        .iter()
-        .filter(|f| is_production_path(&f.path))
-        .filter(|f| f.system != CiSystem::GithubActions || f.path.starts_with(".github/workflows/"))
-        .collect()
 }
 
 /// The parsed workflows, or the verdict to return when there are none to judge:

@@ -53,16 +53,16 @@ fn run(ctx: &Ctx) -> Verdict {
         }
     }
     for d in ctx.dockerfiles() {
-        if let Some(h) = d.final_stage().and_then(|s| s.healthcheck()) {
-            if !h.args.trim().eq_ignore_ascii_case("none") {
-                return Verdict::pass_with(
-                    format!("HEALTHCHECK in {}:{}", d.path, h.line),
-                    vec![Finding::at(
-                        Location::line(&d.path, h.line),
-                        format!("HEALTHCHECK {}", h.args),
-                    )],
-                );
-            }
+        if let Some(h) = d.final_stage().and_then(|s| s.healthcheck())
+            && !h.args.trim().eq_ignore_ascii_case("none")
+        {
+            return Verdict::pass_with(
+                format!("HEALTHCHECK in {}:{}", d.path, h.line),
+                vec![Finding::at(
+                    Location::line(&d.path, h.line),
+                    format!("HEALTHCHECK {}", h.args),
+                )],
+            );
         }
     }
     Verdict::fail(
