@@ -12,8 +12,8 @@ mod taxonomy;
 
 pub use finding::{CheckInfo, CheckResult, Finding, Location, Outcome, WaiverNote};
 pub use report::{
-    Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, SCHEMA_VERSION, ToolInfo, Unit,
-    UnitKind, UnitReport,
+    Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, Rollup, SCHEMA_VERSION,
+    ToolInfo, Unit, UnitKind, UnitReport,
 };
 pub use score::{AreaScore, Level, Scores, level_for_tier, score_unit};
 pub use taxonomy::{Area, ParseError, Severity};

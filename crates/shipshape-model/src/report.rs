@@ -159,8 +159,95 @@ pub struct Report {
     /// RFC 3339 time the report was made.
     pub generated_at: String,
     pub units: Vec<UnitReport>,
+    /// The whole repository at a glance; present when the report has several units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollup: Option<Rollup>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
     pub gate: GateOutcome,
     pub stats: ReportStats,
+}
+
+/// A multi-unit report summed up: every unit counts the same, and the
+/// repository is only as ready as its least ready unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rollup {
+    /// Mean of the units' overall scores (units without a score are left out);
+    /// `None` when no unit has a score.
+    pub score: Option<f64>,
+    /// The lowest unit level; `None` when some unit has not reached bronze.
+    pub level: Option<Level>,
+    /// How many units were judged.
+    pub units: u32,
+}
+
+impl Rollup {
+    /// The roll-up of several unit reports; `None` for fewer than two units.
+    pub fn of(units: &[UnitReport]) -> Option<Rollup> {
+        if units.len() < 2 {
+            return None;
+        }
+        let scores: Vec<f64> = units.iter().filter_map(|u| u.scores.overall).collect();
+        let score = (!scores.is_empty())
+            .then(|| (scores.iter().sum::<f64>() / scores.len() as f64 * 10.0).round() / 10.0);
+        let level = units
+            .iter()
+            .map(|u| u.level)
+            .try_fold(Level::Gold, |low, l| l.map(|l| low.min(l)));
+        Some(Rollup {
+            score,
+            level,
+            units: units.len() as u32,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scores;
+
+    fn unit(name: &str, score: Option<f64>, level: Option<Level>) -> UnitReport {
+        UnitReport {
+            unit: Unit {
+                name: name.into(),
+                path: name.into(),
+                kind: UnitKind::Library,
+                kind_source: "test".into(),
+                tier: None,
+                owner: None,
+            },
+            scores: Scores {
+                overall: score,
+                areas: Default::default(),
+            },
+            level,
+            required_level: None,
+            checks: vec![],
+        }
+    }
+
+    #[test]
+    fn rollup_is_mean_score_and_lowest_level() {
+        assert_eq!(
+            Rollup::of(&[unit("a", Some(50.0), Some(Level::Gold))]),
+            None
+        );
+        let r = Rollup::of(&[
+            unit("a", Some(90.0), Some(Level::Gold)),
+            unit("b", Some(60.0), Some(Level::Bronze)),
+            unit("c", None, Some(Level::Silver)),
+        ])
+        .unwrap();
+        assert_eq!(r.score, Some(75.0));
+        assert_eq!(r.level, Some(Level::Bronze));
+        assert_eq!(r.units, 3);
+        let r = Rollup::of(&[
+            unit("a", Some(90.0), Some(Level::Gold)),
+            unit("b", Some(20.0), None),
+        ])
+        .unwrap();
+        assert_eq!(r.level, None);
+        assert_eq!(r.score, Some(55.0));
+    }
 }

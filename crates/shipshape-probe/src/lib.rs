@@ -269,6 +269,7 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
             required_level: None,
             checks: results,
         }],
+        rollup: None,
         diagnostics,
         gate: GateOutcome {
             passed: true,

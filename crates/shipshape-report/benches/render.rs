@@ -101,6 +101,7 @@ fn report(catalog: &[CheckInfo]) -> Report {
         target: ".".to_string(),
         profile: "default".to_string(),
         generated_at: "2025-06-01T12:00:00Z".to_string(),
+        rollup: shipshape_model::Rollup::of(&units),
         units,
         diagnostics: vec![],
         gate: GateOutcome {

@@ -28,6 +28,8 @@ struct View {
     gate_passed: bool,
     gate_reasons: Vec<String>,
     units: Vec<UnitView>,
+    /// `score/100 · level` of the roll-up, for multi-unit reports.
+    rollup: Option<String>,
     top_fixes: Vec<FixView>,
     diagnostics: Vec<DiagnosticView>,
     stats_line: String,
@@ -247,6 +249,14 @@ fn build_view(report: &Report, catalog: &[CheckInfo]) -> View {
         gate_passed: report.gate.passed,
         gate_reasons: report.gate.reasons.clone(),
         units: report.units.iter().map(|u| unit_view(u, &index)).collect(),
+        rollup: report.rollup.as_ref().map(|r| {
+            format!(
+                "{} units · mean score {}/100 · lowest level {}",
+                r.units,
+                fmt_score(r.score),
+                level_name(r.level)
+            )
+        }),
         top_fixes: top_fixes(report)
             .into_iter()
             .map(|f| FixView {

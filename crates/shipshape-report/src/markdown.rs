@@ -327,6 +327,15 @@ pub(crate) fn render_markdown_limited(
                 }
             );
         }
+        if let Some(r) = &report.rollup {
+            let _ = writeln!(
+                t,
+                "| **Repository** (roll-up of {} units) | — | **{}** | **{}** | — |",
+                r.units,
+                fmt_score(r.score),
+                level_name(r.level)
+            );
+        }
         t.push('\n');
         b.push(&t);
     }

@@ -179,6 +179,19 @@ pub fn render_text(report: &Report, catalog: &[CheckInfo]) -> String {
     if report.units.is_empty() {
         let _ = writeln!(out, "\nNo unit was found to judge.");
     }
+    if let Some(r) = &report.rollup {
+        let _ = writeln!(
+            out,
+            "\n{}  {}\n  score {}  level {}",
+            paint(BOLD.underline(), "Repository"),
+            paint(
+                DIM,
+                &format!("roll-up of {} units: mean score, lowest level", r.units)
+            ),
+            paint(BOLD, &format!("{}/100", fmt_score(r.score))),
+            paint(BOLD, level_name(r.level))
+        );
+    }
     for unit in &report.units {
         out.push('\n');
         render_unit(&mut out, unit);

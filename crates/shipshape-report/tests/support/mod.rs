@@ -373,6 +373,7 @@ pub fn scan_report() -> Report {
         target: ".".to_string(),
         profile: "default".to_string(),
         generated_at: "2025-06-01T12:00:00Z".to_string(),
+        rollup: shipshape_model::Rollup::of(&[api.clone(), lib.clone()]),
         units: vec![api, lib],
         diagnostics: vec![
             Diagnostic {
@@ -470,6 +471,7 @@ pub fn probe_report() -> Report {
         profile: "default".to_string(),
         generated_at: "2025-06-01T12:05:00+02:00".to_string(),
         units: vec![unit],
+        rollup: None,
         diagnostics: vec![],
         gate: GateOutcome {
             passed: true,
