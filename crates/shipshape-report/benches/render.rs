@@ -36,7 +36,7 @@ fn catalog() -> Vec<CheckInfo> {
 }
 
 fn report(catalog: &[CheckInfo]) -> Report {
-    let units = (0..10)
+    let units: Vec<UnitReport> = (0..10)
         .map(|u| {
             let checks: Vec<CheckResult> = catalog
                 .iter()
