@@ -9,6 +9,7 @@
 mod check;
 mod checks;
 pub mod libraries;
+pub mod profiles;
 pub mod testing;
 pub mod unit;
 
