@@ -272,6 +272,7 @@ pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, E
             .clone()
             .unwrap_or_else(|| "production".into()),
         generated_at: rfc3339(opts.now),
+        rollup: shipshape_model::Rollup::of(&unit_reports),
         units: unit_reports,
         diagnostics,
         gate: GateOutcome {
