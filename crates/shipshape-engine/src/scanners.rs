@@ -212,7 +212,11 @@ pub(crate) fn vulnerabilities(
     let mut found = Vec::new();
     for l in &locks {
         // Informational advisories (unmaintained, unsound, notices) are not vulnerabilities.
-        for m in db.matches_lockfile(l).into_iter().filter(|m| m.informational.is_none()) {
+        for m in db
+            .matches_lockfile(l)
+            .into_iter()
+            .filter(|m| m.informational.is_none())
+        {
             found.push(VulnEvidence {
                 lockfile: m.lockfile_path.clone(),
                 line: m.package.line,

@@ -16,9 +16,17 @@ use std::time::Duration;
 fn corpus_dir() -> (PathBuf, u64) {
     let dir = std::env::var_os("SHIPSHAPE_BENCH_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-corpus"));
-    let files: usize = std::env::var("SHIPSHAPE_BENCH_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
-    let mb: u64 = std::env::var("SHIPSHAPE_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(520);
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-corpus")
+        });
+    let files: usize = std::env::var("SHIPSHAPE_BENCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50_000);
+    let mb: u64 = std::env::var("SHIPSHAPE_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(520);
     if !dir.join("README.md").exists() {
         corpus::generate(&dir, files, mb * 1024 * 1024).expect("corpus generation");
     }

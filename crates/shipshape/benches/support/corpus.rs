@@ -23,8 +23,12 @@ impl Rng {
         self.next() % n.max(1)
     }
     pub fn ident(&mut self) -> String {
-        const SYL: &[&str] = &["ka", "lo", "mi", "ren", "tor", "vax", "qu", "sel", "din", "po", "ark", "zen"];
-        (0..2 + self.below(3)).map(|_| SYL[self.below(SYL.len() as u64) as usize]).collect()
+        const SYL: &[&str] = &[
+            "ka", "lo", "mi", "ren", "tor", "vax", "qu", "sel", "din", "po", "ark", "zen",
+        ];
+        (0..2 + self.below(3))
+            .map(|_| SYL[self.below(SYL.len() as u64) as usize])
+            .collect()
     }
 }
 
@@ -34,16 +38,28 @@ fn source(rng: &mut Rng, ext: &str, target: usize) -> String {
         let (f, v, w) = (rng.ident(), rng.ident(), rng.ident());
         let n = rng.below(1000);
         let block = match ext {
-            "rs" => format!("/// Computes the {f} of a {v}.\npub fn {f}_{n}({v}: &str, limit: usize) -> Result<Vec<String>, Error> {{\n    let mut out = Vec::with_capacity(limit);\n    for (i, part) in {v}.split(',').enumerate() {{\n        if i >= limit {{ break; }}\n        out.push(format!(\"{w}-{{}}\", part.trim()));\n    }}\n    tracing::debug!(count = out.len(), \"{f} done\");\n    Ok(out)\n}}\n\n"),
-            "go" => format!("// {f}{n} returns the {v} for a {w}.\nfunc {f}{n}(ctx context.Context, {v} string) (int, error) {{\n\tif {v} == \"\" {{\n\t\treturn 0, fmt.Errorf(\"{f}: empty {v}\")\n\t}}\n\tcount := 0\n\tfor _, r := range {v} {{\n\t\tif r == ',' {{\n\t\t\tcount++\n\t\t}}\n\t}}\n\treturn count, nil\n}}\n\n"),
-            "py" => format!("def {f}_{n}({v}, limit=10):\n    \"\"\"Return the {w} of {v}.\"\"\"\n    result = []\n    for i, item in enumerate({v}.split(',')):\n        if i >= limit:\n            break\n        result.append(item.strip().lower())\n    logger.info(\"{f} computed\", extra={{\"count\": len(result)}})\n    return result\n\n\n"),
-            "ts" | "js" => format!("export async function {f}{n}({v}, options = {{}}) {{\n  const parts = String({v}).split(',');\n  const limit = options.limit ?? 10;\n  const out = [];\n  for (const p of parts.slice(0, limit)) {{\n    out.push(p.trim().toUpperCase());\n  }}\n  console.debug('{w}', out.length);\n  return out;\n}}\n\n"),
-            _ => format!("public static int {f}{n}(String {v}) {{\n    if ({v} == null || {v}.isEmpty()) {{\n        throw new IllegalArgumentException(\"{w}\");\n    }}\n    int count = 0;\n    for (char c : {v}.toCharArray()) {{\n        if (c == ',') count++;\n    }}\n    return count;\n}}\n\n"),
+            "rs" => format!(
+                "/// Computes the {f} of a {v}.\npub fn {f}_{n}({v}: &str, limit: usize) -> Result<Vec<String>, Error> {{\n    let mut out = Vec::with_capacity(limit);\n    for (i, part) in {v}.split(',').enumerate() {{\n        if i >= limit {{ break; }}\n        out.push(format!(\"{w}-{{}}\", part.trim()));\n    }}\n    tracing::debug!(count = out.len(), \"{f} done\");\n    Ok(out)\n}}\n\n"
+            ),
+            "go" => format!(
+                "// {f}{n} returns the {v} for a {w}.\nfunc {f}{n}(ctx context.Context, {v} string) (int, error) {{\n\tif {v} == \"\" {{\n\t\treturn 0, fmt.Errorf(\"{f}: empty {v}\")\n\t}}\n\tcount := 0\n\tfor _, r := range {v} {{\n\t\tif r == ',' {{\n\t\t\tcount++\n\t\t}}\n\t}}\n\treturn count, nil\n}}\n\n"
+            ),
+            "py" => format!(
+                "def {f}_{n}({v}, limit=10):\n    \"\"\"Return the {w} of {v}.\"\"\"\n    result = []\n    for i, item in enumerate({v}.split(',')):\n        if i >= limit:\n            break\n        result.append(item.strip().lower())\n    logger.info(\"{f} computed\", extra={{\"count\": len(result)}})\n    return result\n\n\n"
+            ),
+            "ts" | "js" => format!(
+                "export async function {f}{n}({v}, options = {{}}) {{\n  const parts = String({v}).split(',');\n  const limit = options.limit ?? 10;\n  const out = [];\n  for (const p of parts.slice(0, limit)) {{\n    out.push(p.trim().toUpperCase());\n  }}\n  console.debug('{w}', out.length);\n  return out;\n}}\n\n"
+            ),
+            _ => format!(
+                "public static int {f}{n}(String {v}) {{\n    if ({v} == null || {v}.isEmpty()) {{\n        throw new IllegalArgumentException(\"{w}\");\n    }}\n    int count = 0;\n    for (char c : {v}.toCharArray()) {{\n        if (c == ',') count++;\n    }}\n    return count;\n}}\n\n"
+            ),
         };
         s.push_str(&block);
         // Occasional lines that hit secret-rule keywords without being secrets.
         if rng.below(40) == 0 {
-            s.push_str(&format!("// the {v} token is read from the environment: TOKEN_{n}\n"));
+            s.push_str(&format!(
+                "// the {v} token is read from the environment: TOKEN_{n}\n"
+            ));
         }
     }
     s
@@ -73,7 +89,10 @@ pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize,
         total += content.len() as u64;
         Ok(())
     };
-    write("README.md".into(), "# corpus\n\n## Install\n\nmake\n\n## Usage\n\nrun it\n".into())?;
+    write(
+        "README.md".into(),
+        "# corpus\n\n## Install\n\nmake\n\n## Usage\n\nrun it\n".into(),
+    )?;
     write(".github/workflows/ci.yml".into(), "on: [push, pull_request]\npermissions: {contents: read}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n      - run: make test\n".into())?;
     let services = (files / 200).max(1);
     let mut i = 0usize;
@@ -81,16 +100,59 @@ pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize,
         let svc = format!("services/{}-{}", rng.ident(), i % services);
         let kind = rng.below(100);
         let (rel, content) = match kind {
-            0..=1 => (format!("{svc}/package.json"), format!("{{\"name\": \"{}\", \"version\": \"1.0.0\", \"dependencies\": {{\"express\": \"^4.19.0\", \"pino\": \"^9.0.0\", \"prom-client\": \"^15.1.0\"}}}}\n", rng.ident())),
-            2..=3 => (format!("{svc}/Cargo.toml"), format!("[package]\nname = \"{}\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.8\"\ntracing = \"0.1\"\n", rng.ident())),
-            4 => (format!("{svc}/go.mod"), format!("module example.com/{}\n\ngo 1.22\n\nrequire github.com/prometheus/client_golang v1.19.0\n", rng.ident())),
-            5..=11 => (format!("{svc}/deploy/{}.yaml", rng.ident()), k8s(&mut rng).repeat((per_file / 1200).max(1))),
-            12..=15 => (format!("{svc}/docs/{}.md", rng.ident()), format!("# {}\n\n{}", rng.ident(), "Operational notes for this component. ".repeat(per_file / 40))),
-            16..=39 => (format!("{svc}/src/{}.rs", rng.ident()), source(&mut rng, "rs", per_file)),
-            40..=59 => (format!("{svc}/pkg/{}.go", rng.ident()), source(&mut rng, "go", per_file)),
-            60..=74 => (format!("{svc}/app/{}.py", rng.ident()), source(&mut rng, "py", per_file)),
-            75..=89 => (format!("{svc}/web/{}.ts", rng.ident()), source(&mut rng, "ts", per_file)),
-            _ => (format!("{svc}/java/{}.java", rng.ident()), source(&mut rng, "java", per_file)),
+            0..=1 => (
+                format!("{svc}/package.json"),
+                format!(
+                    "{{\"name\": \"{}\", \"version\": \"1.0.0\", \"dependencies\": {{\"express\": \"^4.19.0\", \"pino\": \"^9.0.0\", \"prom-client\": \"^15.1.0\"}}}}\n",
+                    rng.ident()
+                ),
+            ),
+            2..=3 => (
+                format!("{svc}/Cargo.toml"),
+                format!(
+                    "[package]\nname = \"{}\"\nversion = \"0.1.0\"\n\n[dependencies]\naxum = \"0.8\"\ntracing = \"0.1\"\n",
+                    rng.ident()
+                ),
+            ),
+            4 => (
+                format!("{svc}/go.mod"),
+                format!(
+                    "module example.com/{}\n\ngo 1.22\n\nrequire github.com/prometheus/client_golang v1.19.0\n",
+                    rng.ident()
+                ),
+            ),
+            5..=11 => (
+                format!("{svc}/deploy/{}.yaml", rng.ident()),
+                k8s(&mut rng).repeat((per_file / 1200).max(1)),
+            ),
+            12..=15 => (
+                format!("{svc}/docs/{}.md", rng.ident()),
+                format!(
+                    "# {}\n\n{}",
+                    rng.ident(),
+                    "Operational notes for this component. ".repeat(per_file / 40)
+                ),
+            ),
+            16..=39 => (
+                format!("{svc}/src/{}.rs", rng.ident()),
+                source(&mut rng, "rs", per_file),
+            ),
+            40..=59 => (
+                format!("{svc}/pkg/{}.go", rng.ident()),
+                source(&mut rng, "go", per_file),
+            ),
+            60..=74 => (
+                format!("{svc}/app/{}.py", rng.ident()),
+                source(&mut rng, "py", per_file),
+            ),
+            75..=89 => (
+                format!("{svc}/web/{}.ts", rng.ident()),
+                source(&mut rng, "ts", per_file),
+            ),
+            _ => (
+                format!("{svc}/java/{}.java", rng.ident()),
+                source(&mut rng, "java", per_file),
+            ),
         };
         write(rel, content)?;
         i += 1;
