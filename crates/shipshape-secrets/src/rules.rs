@@ -1281,7 +1281,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "generic-secret-assignment",
         description: "A value assigned to a secret-sounding name (secret, token, password, api_key…)",
-        regex: r#"(?i)(?P<key>(?:secret|token|passw(?:or)?d|pwd|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key)[a-z0-9_.-]{0,20})["'`\]]?(?:\s*:\s*&?(?:'static\s+)?[A-Za-z][A-Za-z0-9_]{0,20})?\s*(?::=|=>|\?=|=|:)\s*(?:["'`]|\[["']|)(?P<secret>[^\s"'`;,<>{}()\[\]\\|]{8,})"#,
+        regex: r#"(?i)(?P<key>(?:secret|token|passw(?:or)?d|pwd|api[_.-]?key|access[_.-]?key|auth[_.-]?key|private[_.-]?key|credentials?|signing[_.-]?key|encryption[_.-]?key)[a-z0-9_.-]{0,20})["'`\]]?(?:[ \t]*:[ \t]*&?(?:'static[ \t]+)?[A-Za-z][A-Za-z0-9_]{0,20})?[ \t]*(?::=|=>|\?=|=|:)[ \t]*(?:["'`]|\[["']|)(?P<secret>[^\s"'`;,<>{}()\[\]\\|]{8,})"#,
         keywords: &[
             "secret",
             "token",
@@ -1327,3 +1327,26 @@ pub const RULES: &[Rule] = &[
         near_miss: "<password>${db.password}</password>",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::Engine;
+
+    // Bug (node-express-realworld-example-app README.md:30): an empty `JWT_SECRET=` followed
+    // on the next line by `NODE_ENV=production` was reported as a secret, because the
+    // whitespace around the assignment operator also matched the newline.
+    #[test]
+    fn generic_assignment_does_not_take_the_next_line_as_its_value() {
+        let engine = Engine::new(&[], &[]).expect("built-in rules compile");
+        let text = "```\nDATABASE_URL=\nJWT_SECRET=\nNODE_ENV=production\n```\n";
+        let found = engine.scan("README.md", text.as_bytes());
+        assert!(found.is_empty(), "{found:?}");
+        let yaml = "jwt_secret:\n  type: string12345\n";
+        assert!(engine.scan("api.yaml", yaml.as_bytes()).is_empty());
+        // A value on the same line is still found.
+        let text = "JWT_SECRET=\nSESSION_SECRET=Qx7vLp2mZr9TkW4s\n";
+        let found = engine.scan("README.md", text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, 2);
+    }
+}
