@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit",
         rationale: "`.env` files are meant to hold a developer's or an environment's local settings, credentials included. Once committed, every clone carries them, and real environments start depending on values nobody reviews.",
-        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code. Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
+        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code. Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID, *_IMAGE, *_VERSION) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
         remediation: "Delete the file from the repository, add `.env*` (with `!.env.example`) to .gitignore, commit a `.env.example` with empty values instead, rotate any credential it held, and inject real values from the deployment's secret store.",
         references: &[
             "https://12factor.net/config",
@@ -103,6 +103,9 @@ pub(crate) fn is_sensitive(key: &str, value: &str) -> bool {
         "_LENGTH",
         "_SIZE",
         "_ENABLED",
+        "_IMAGE",
+        "_TAG",
+        "_VERSION",
     ]
     .iter()
     .any(|s| k.ends_with(s));
@@ -244,6 +247,17 @@ mod tests {
         let env = "SECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\nDATABASE_URL=postgresql://postgres:changethis@db:5432/app\nSMTP_PASSWORD=${SMTP_PASSWORD}\n";
         let v = run_on_files(&CHECK, &[(".env", env)]);
         assert_eq!(v.outcome, Outcome::Warn, "{:?}", v.findings);
+    }
+
+    #[test]
+    fn image_references_are_not_credentials() {
+        // Regression: opentelemetry-demo's .env `VALKEY_IMAGE=ghcr.io/valkey-io/valkey:9.0.4-alpine3.23`
+        // failed as a credential because `VALKEY` contains `KEY`.
+        let env = "VALKEY_IMAGE=ghcr.io/valkey-io/valkey:9.0.4-alpine3.23\nKEYCLOAK_VERSION=26.1\nTOKEN_SERVICE_TAG=1.4.2\n";
+        let v = run_on_files(&CHECK, &[(".env", env)]);
+        assert_eq!(v.outcome, Outcome::Warn, "{:?}", v.findings);
+        let v = run_on_files(&CHECK, &[(".env", "VALKEY_PASSWORD=s3cr3t-Valkey-pw\n")]);
+        assert_eq!(v.outcome, Outcome::Fail, "{:?}", v.findings);
     }
 
     #[test]
