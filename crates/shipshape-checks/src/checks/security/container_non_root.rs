@@ -118,7 +118,9 @@ fn run(ctx: &Ctx) -> Verdict {
             )),
             None => {
                 let base = base_image(d, last);
-                let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
+                // The tag sits before any `@sha256:` digest, whose colon is not the tag's.
+                let named = base.split_once('@').map_or(base, |(n, _)| n);
+                let tag = named.rsplit_once(':').map_or("", |(_, t)| t);
                 if tag.split(['-', '@']).any(|p| p == "nonroot") {
                     good.push(Finding::at(
                         Location::line(&d.path, last.line),
@@ -178,6 +180,13 @@ mod tests {
             Outcome::Pass
         );
         let distroless = "FROM golang:1.23 AS b\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=b /x /x\n";
+        // Regression: opentelemetry-demo src/checkout/Dockerfile pins the nonroot distroless
+        // base by digest; the digest's colon was taken for the tag's, so it failed as root.
+        let pinned = "FROM golang:1.23 AS b\nFROM gcr.io/distroless/static-debian12:nonroot@sha256:1b7b9f0f0e0a1d2155f531db587cc48ec26aaf97ab64364225f5bf18a054e66a\nCOPY --from=b /x /x\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("Dockerfile", pinned)]).outcome,
+            Outcome::Pass
+        );
         assert_eq!(
             run_on_files(&CHECK, &[("Dockerfile", distroless)]).outcome,
             Outcome::Pass
