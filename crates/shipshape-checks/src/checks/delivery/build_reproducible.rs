@@ -81,6 +81,12 @@ fn unpinned_requirements(text: &str) -> Vec<(u32, String)> {
                 return None;
             }
             let spec = line.split(';').next().unwrap_or(line);
+            // Extras (`psycopg[c,pool]==3.3.4`) are not version clauses: drop them before
+            // looking for a second clause after a comma.
+            let spec = match (spec.find('['), spec.find(']')) {
+                (Some(a), Some(b)) if a < b => format!("{}{}", &spec[..a], &spec[b + 1..]),
+                _ => spec.to_string(),
+            };
             let pinned = spec.contains("==") && !spec.contains(",") || spec.contains("===");
             (!pinned && !hashed).then(|| (i as u32 + 1, line.to_string()))
         })
@@ -357,6 +363,15 @@ mod tests {
             run_on_files(&CHECK, &[("requirements.txt", "flask==3.0.0\n")]).outcome,
             Outcome::Pass
         );
+        // Regression: netbox's `psycopg[c,pool]==3.3.4` was reported as unpinned because the
+        // comma between extras read as a second version clause.
+        let netbox = "Django==5.2.1\npsycopg[c,pool]==3.3.4\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("requirements.txt", netbox)]).outcome,
+            Outcome::Pass
+        );
+        let v = run_on_files(&CHECK, &[("requirements.txt", "psycopg[c,pool]>=3,==3.3.4\n")]);
+        assert_eq!(v.outcome, Outcome::Fail);
         let lib = [
             (
                 "pyproject.toml",
