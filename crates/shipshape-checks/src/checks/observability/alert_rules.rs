@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Metrics nobody alerts on are found during the post-mortem. Alert rules kept in the repository are reviewed with the code they watch, versioned and restored with it.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Grafana alerting provisioning (`grafana_alert`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
         remediation: "Add alerting rules next to the service (e.g. `monitoring/alerts.yml` with Prometheus `groups:`/`alert:` rules, or a PrometheusRule manifest) covering at least availability, error rate and latency, each with a runbook link.",
         references: &[
             "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
@@ -73,11 +73,32 @@ fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
                 if let Some(l) = line_of(&|l: &str| l.trim_start().starts_with("grafana_alert:")) {
                     return Some((f.path.clone(), l, "Grafana alert rule provisioning".into()));
                 }
+                if text.contains("groups:")
+                    && text.contains("condition:")
+                    && let Some(l) = grafana_provisioned_rule(ctx, &f.path)
+                {
+                    return Some((f.path.clone(), l, "Grafana alert rule provisioning".into()));
+                }
             }
             _ => {}
         }
+
     }
     None
+}
+
+/// Line of the first rule of a Grafana file-provisioned alert rule group
+/// (`apiVersion:` and `groups[].rules[]` with `condition` and `data`), if the file is one.
+fn grafana_provisioned_rule(ctx: &Ctx, path: &str) -> Option<u32> {
+    let Some(Ok(docs)) = ctx.facts.yaml(path) else {
+        return None;
+    };
+    docs.iter()
+        .filter(|d| d.get("apiVersion").is_some())
+        .flat_map(|d| d.idx("groups").items())
+        .flat_map(|g| g.idx("rules").items())
+        .find(|r| r.get("condition").is_some() && r.get("data").is_some())
+        .map(|r| r.get("title").map_or(r.line, |t| t.line))
 }
 
 fn run(ctx: &Ctx) -> Verdict {
@@ -137,6 +158,26 @@ mod tests {
         assert_eq!(
             v.findings[0].location,
             Some(Location::line("infra/monitors.tf", 1))
+        );
+    }
+
+    #[test]
+    fn grafana_file_provisioned_rules_pass() {
+        // Regression: opentelemetry-demo's src/grafana/provisioning/alerting/*.yml (Grafana
+        // file provisioning: `apiVersion: 1`, `groups[].rules[]` with `condition`/`data`) were
+        // reported as "no alerting defined as code".
+        let grafana = "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: demo\n    folder: demo\n    interval: 1m\n    rules:\n      - uid: abc\n        title: CartAddItemHighLatency\n        condition: p95\n        data:\n          - refId: p95\n";
+        let v = run_on_files(&CHECK, &[SVC, ("grafana/provisioning/alerting/cart.yml", grafana)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("grafana/provisioning/alerting/cart.yml", 9))
+        );
+        // A Grafana datasource provisioning file is not alerting.
+        let ds = "apiVersion: 1\ndatasources:\n  - name: prom\n    type: prometheus\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("grafana/provisioning/datasources/ds.yml", ds)]).outcome,
+            Outcome::Fail
         );
     }
 
