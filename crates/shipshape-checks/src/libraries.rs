@@ -300,6 +300,8 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Maven, "io.gatling*"),
             (Gradle, "io.gatling*"),
             (Go, "github.com/tsenart/vegeta*"),
+            // k6 itself, required by xk6 extensions built for load tests.
+            (Go, "go.k6.io/k6*"),
             (Cargo, "goose"),
             (Nuget, "NBomber*"),
         ],

@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Capacity you have not measured is a guess. Load tests find the breaking point, the slow endpoint and the connection-pool limit before a traffic spike does.",
-        evaluation: "Passes on the first of: a load-testing dependency (Locust, k6, Artillery, autocannon, Gatling, vegeta, goose, NBomber); a load-test file or directory in the unit outside vendored code (locustfile*.py, *.jmx JMeter plans, *Simulation.scala/.java/.kt Gatling simulations, artillery*.yml, k6*.js, or any file under a directory named load-test(s), loadtest(s), load_tests, perf, performance, stress, k6 or gatling); a CI line running `k6 run`, `locust`, `artillery run`, `vegeta attack`, `jmeter -n`, `gatling`, `hey`, `wrk`, `ab -n` or `ghz`. Fails otherwise.",
+        evaluation: "Passes on the first of: a load-testing dependency (Locust, k6 (npm, or go.k6.io/k6 for xk6 extensions), Artillery, autocannon, Gatling, vegeta, goose, NBomber); a load-test file or directory in the unit outside vendored code (locustfile*.py, *.jmx JMeter plans, *Simulation.scala/.java/.kt Gatling simulations, artillery*.yml, k6*.js, or any file under a directory named load-test(s), loadtest(s), load_tests, load-generator, loadgen, perf, performance, stress, k6 or gatling); a CI line running `k6 run`, `locust`, `artillery run`, `vegeta attack`, `jmeter -n`, `gatling`, `hey`, `wrk`, `ab -n` or `ghz`. Fails otherwise.",
         remediation: "Add a load test for the main user journeys (e.g. k6 script under load-tests/ or a locustfile.py), run it against a staging environment before releases, and record the capacity it shows.",
         references: &[
             "https://grafana.com/docs/k6/latest/testing-guides/test-types/",
@@ -37,6 +37,10 @@ const DIRS: &[&str] = &[
     "stress",
     "k6",
     "gatling",
+    "load-generator",
+    "load_generator",
+    "loadgenerator",
+    "loadgen",
 ];
 
 fn ci_command() -> &'static Regex {
@@ -141,6 +145,27 @@ mod tests {
         let v = run_on_files(&CHECK, &[SVC, (".github/workflows/load.yml", wf)]);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
         let v = run_on_files(&CHECK, &[SVC, ("src/main.rs", "fn main(){}")]);
+        assert_eq!(v.outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn load_generator_directories_and_xk6_extensions() {
+        // Regression: opentelemetry-demo keeps its k6 script in src/load-generator/script.js
+        // and an xk6 extension (go.mod requiring go.k6.io/k6/v2); both were missed.
+        let v = run_on_files(
+            &CHECK,
+            &[SVC, ("src/load-generator/script.js", "import http from 'k6/http'\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let gomod = "module example.com/xk6-otel\n\ngo 1.24\n\nrequire (\n\tgo.k6.io/k6/v2 v2.2.0\n)\n";
+        let v = run_on_files(&CHECK, &[SVC, ("tools/xk6-otel/go.mod", gomod)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("tools/xk6-otel/go.mod", 6))
+        );
+        // A code generator is not a load generator.
+        let v = run_on_files(&CHECK, &[SVC, ("src/generator/main.go", "package main\n")]);
         assert_eq!(v.outcome, Outcome::Fail);
     }
 }
