@@ -370,7 +370,10 @@ mod tests {
             run_on_files(&CHECK, &[("requirements.txt", netbox)]).outcome,
             Outcome::Pass
         );
-        let v = run_on_files(&CHECK, &[("requirements.txt", "psycopg[c,pool]>=3,==3.3.4\n")]);
+        let v = run_on_files(
+            &CHECK,
+            &[("requirements.txt", "psycopg[c,pool]>=3,==3.3.4\n")],
+        );
         assert_eq!(v.outcome, Outcome::Fail);
         let lib = [
             (

@@ -82,7 +82,6 @@ fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
             }
             _ => {}
         }
-
     }
     None
 }
@@ -167,7 +166,10 @@ mod tests {
         // file provisioning: `apiVersion: 1`, `groups[].rules[]` with `condition`/`data`) were
         // reported as "no alerting defined as code".
         let grafana = "apiVersion: 1\ngroups:\n  - orgId: 1\n    name: demo\n    folder: demo\n    interval: 1m\n    rules:\n      - uid: abc\n        title: CartAddItemHighLatency\n        condition: p95\n        data:\n          - refId: p95\n";
-        let v = run_on_files(&CHECK, &[SVC, ("grafana/provisioning/alerting/cart.yml", grafana)]);
+        let v = run_on_files(
+            &CHECK,
+            &[SVC, ("grafana/provisioning/alerting/cart.yml", grafana)],
+        );
         assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
         assert_eq!(
             v.findings[0].location,
@@ -176,7 +178,11 @@ mod tests {
         // A Grafana datasource provisioning file is not alerting.
         let ds = "apiVersion: 1\ndatasources:\n  - name: prom\n    type: prometheus\n";
         assert_eq!(
-            run_on_files(&CHECK, &[SVC, ("grafana/provisioning/datasources/ds.yml", ds)]).outcome,
+            run_on_files(
+                &CHECK,
+                &[SVC, ("grafana/provisioning/datasources/ds.yml", ds)]
+            )
+            .outcome,
             Outcome::Fail
         );
     }

@@ -154,10 +154,17 @@ mod tests {
         // and an xk6 extension (go.mod requiring go.k6.io/k6/v2); both were missed.
         let v = run_on_files(
             &CHECK,
-            &[SVC, ("src/load-generator/script.js", "import http from 'k6/http'\n")],
+            &[
+                SVC,
+                (
+                    "src/load-generator/script.js",
+                    "import http from 'k6/http'\n",
+                ),
+            ],
         );
         assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
-        let gomod = "module example.com/xk6-otel\n\ngo 1.24\n\nrequire (\n\tgo.k6.io/k6/v2 v2.2.0\n)\n";
+        let gomod =
+            "module example.com/xk6-otel\n\ngo 1.24\n\nrequire (\n\tgo.k6.io/k6/v2 v2.2.0\n)\n";
         let v = run_on_files(&CHECK, &[SVC, ("tools/xk6-otel/go.mod", gomod)]);
         assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
         assert_eq!(
