@@ -120,6 +120,12 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     ]
     .iter()
     .any(|e| lower.ends_with(e));
+    // `fetch(` is the WHATWG fetch only in JavaScript-family files.
+    let js_like = [
+        ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".vue", ".svelte",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e));
     // Lines are counted incrementally: matches arrive in increasing order.
     let (mut line, mut counted_to) = (1u32, 0usize);
     for m in re.find_iter(bytes) {
@@ -127,6 +133,12 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
         line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count() as u32;
         counted_to = m.start();
         if kind == SignalKind::TlsVerifyDisabled && is_mention(bytes, m.start(), backtick_is_prose)
+        {
+            continue;
+        }
+        if kind == SignalKind::HttpClient
+            && bytes[m.start()..].starts_with(b"fetch(")
+            && !is_global_fetch(bytes, m.start(), js_like)
         {
             continue;
         }
@@ -139,6 +151,20 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
             in_test: in_test || m.start() >= tests_from,
         });
     }
+}
+
+/// True when `fetch(` at `start` calls the global WHATWG fetch: in a JavaScript-family
+/// file, and not a method of some other object (`cache.fetch(`, `Job.fetch(`) unless that
+/// object is the global one (`window.fetch(`, `globalThis.fetch(`, `self.fetch(`).
+fn is_global_fetch(bytes: &[u8], start: usize, js_like: bool) -> bool {
+    if !js_like {
+        return false;
+    }
+    let before = &bytes[..start];
+    !before.ends_with(b".")
+        || [&b"window."[..], b"globalThis.", b"self."]
+            .iter()
+            .any(|g| before.ends_with(g))
 }
 
 /// True when the match at `start` is a mention rather than code: on a comment
@@ -193,6 +219,37 @@ mod tests {
         assert!(k.contains(&(SignalKind::Shutdown, 2)));
         assert!(k.contains(&(SignalKind::TlsVerifyDisabled, 4)));
         assert!(k.contains(&(SignalKind::HttpClient, 4)));
+    }
+
+    #[test]
+    fn fetch_is_an_http_call_only_as_javascript_global_fetch() {
+        // Regression: netbox's `RQ_Job.fetch(` (Python), thanos' memcached `fetch(` (Go),
+        // Ruby `ENV.fetch(` and Elixir `Map.fetch(` were reported as outbound HTTP calls.
+        let at = |path: &str, src: &str| {
+            let mut out = vec![];
+            scan(path, src.as_bytes(), &mut out);
+            out.iter()
+                .filter(|h| h.kind == SignalKind::HttpClient)
+                .map(|h| h.line)
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            at(
+                "core/views.py",
+                "job = RQ_Job.fetch(task_id)\nx = fetch(1)\n"
+            )
+            .is_empty()
+        );
+        assert!(at("cache/memcached.go", "c.fetch(ctx, keys)\nfetch(ctx)\n").is_empty());
+        assert!(at("email_server.rb", "ENV.fetch('PORT')\n").is_empty());
+        assert!(at("lib/s.ex", "Map.fetch(m, :k)\n").is_empty());
+        assert_eq!(
+            at(
+                "web/api.ts",
+                "const r = await fetch(url)\nwindow.fetch(u)\ncache.fetch(k)\n"
+            ),
+            vec![1, 2]
+        );
     }
 
     #[test]
