@@ -234,6 +234,11 @@ pub fn extract(eco: Ecosystem, path: &str, text: &str) -> Result<Vec<Dependency>
                 } else {
                     continue;
                 };
+                // `// indirect` requirements are not imported by this module (Go 1.17+
+                // lists every direct import without the marker).
+                if spec.contains("// indirect") {
+                    continue;
+                }
                 if let Some(module) = spec
                     .split_whitespace()
                     .next()
@@ -388,6 +393,14 @@ mod tests {
             n,
             vec![("go.uber.org/zap".into(), 4), ("github.com/a/b".into(), 6)]
         );
+        // Regression: thanos' go.mod lists `go.mongodb.org/mongo-driver v1.17.6 // indirect`,
+        // which made scalability/backups-documented see a MongoDB datastore in thanos.
+        let n = names(
+            Ecosystem::Go,
+            "go.mod",
+            "module x\n\nrequire (\n\tgithub.com/go-kit/log v0.2.1\n\tgo.mongodb.org/mongo-driver v1.17.6 // indirect\n)\nrequire github.com/c/d v1 // indirect\n",
+        );
+        assert_eq!(n, vec![("github.com/go-kit/log".into(), 4)]);
         let n = names(
             Ecosystem::Maven,
             "pom.xml",
