@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "An image built from a definition in the repository is reproducible and reviewable; an image built by hand on a laptop is neither, and cannot be rebuilt to patch a vulnerability.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) has a Dockerfile or Containerfile; a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) has a Dockerfile or Containerfile (not a .devcontainer/ or test image: same rule as security/container-non-root); a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
         remediation: "Add a Dockerfile (multi-stage, pinned base image, non-root user) or a buildpacks/Jib/ko configuration, and build the image in CI.",
         references: &["https://docs.docker.com/build/building/best-practices/"],
     },
@@ -41,12 +41,18 @@ const CI_BUILD: &[&str] = &[
     "gcloud builds submit",
 ];
 
+use crate::checks::security::container_non_root::is_dev_dockerfile;
+
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .files()
         .filter(|f| is_production_path(&f.path))
         .collect();
-    if let Some(f) = files.iter().find(|f| f.kind == FileKind::Dockerfile) {
+    // Development containers and test images are not the image the unit ships.
+    if let Some(f) = files
+        .iter()
+        .find(|f| f.kind == FileKind::Dockerfile && !is_dev_dockerfile(&f.path))
+    {
         return Verdict::pass_with(
             format!("image built from {}", f.path),
             vec![Finding::at(
@@ -134,6 +140,37 @@ mod tests {
             run_on_files(&CHECK, &[SVC, (".gitlab-ci.yml", gl)]).outcome,
             Outcome::Pass
         );
+    }
+
+    #[test]
+    fn dev_container_dockerfiles_are_not_the_image() {
+        // Regression: thanos' evidence was `.devcontainer/Dockerfile` (sorted before the root
+        // Dockerfile), and a repository with only a dev container passed.
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    ".devcontainer/Dockerfile",
+                    "FROM mcr.microsoft.com/devcontainers/go\n",
+                ),
+                ("Dockerfile", "FROM alpine:3.20\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(v.findings[0].location, Some(Location::file("Dockerfile")));
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    ".devcontainer/Dockerfile",
+                    "FROM mcr.microsoft.com/devcontainers/go\n",
+                ),
+                ("main.go", "package main\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
     }
 
     #[test]
