@@ -41,7 +41,10 @@ pub struct ScanConfig {
     pub max_file_size: Option<u64>,
     #[serde(default)]
     pub include_vendored: bool,
+    /// The checklist to run (`production`, `google-prr`, `mercari`).
     pub profile: Option<String>,
+    /// Discover the units of a monorepo when no `[[unit]]` is declared (default true).
+    pub discover_units: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -133,6 +136,9 @@ pub struct Config {
     pub checks: ChecksConfig,
     #[serde(default, rename = "waiver")]
     pub waivers: Vec<WaiverConfig>,
+    /// `[[rule]]`: declarative custom checks.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<crate::rules::RuleConfig>,
     #[serde(default)]
     pub gate: GateConfig,
     #[serde(default)]
@@ -243,10 +249,40 @@ impl Config {
                 format!("{msg} (see `shipshape init` for a commented example)"),
             )
         })?;
-        let known: Vec<&str> = shipshape_checks::registry()
+        let mut known: Vec<&str> = shipshape_checks::registry()
             .iter()
             .map(|c| c.meta.id)
             .collect();
+        let mut custom_ids = std::collections::HashSet::new();
+        for (i, r) in cfg.rules.iter_mut().enumerate() {
+            r.line = nth_header_line(text, "[[rule]]", i);
+        }
+        for r in &cfg.rules {
+            let line = r.line;
+            crate::rules::compile(r, &|id| shipshape_checks::find(id).is_some())
+                .map_err(|m| err(line, m))?;
+            if !custom_ids.insert(r.id.trim()) {
+                return Err(err(
+                    line,
+                    format!(
+                        "two rules have the id `{}`: ids must be unique",
+                        r.id.trim()
+                    ),
+                ));
+            }
+        }
+        known.extend(cfg.rules.iter().map(|r| r.id.trim()));
+        if let Some(p) = &cfg.scan.profile
+            && shipshape_checks::profiles::find_profile(p).is_none()
+        {
+            return Err(err(
+                line_of(text, "profile"),
+                format!(
+                    "unknown profile `{p}` (expected one of: {})",
+                    shipshape_checks::profiles::profile_names().join(", ")
+                ),
+            ));
+        }
         let check_id = |id: &str, line: u32| -> Result<(), ConfigError> {
             if known.contains(&id) {
                 return Ok(());
@@ -370,6 +406,20 @@ impl Config {
             })?;
         }
         Ok(cfg)
+    }
+
+    /// The custom checks of `[[rule]]` entries (validated by `parse`), with
+    /// the line of each entry.
+    pub fn custom_checks(&self) -> Vec<crate::rules::CustomCheck> {
+        self.rules
+            .iter()
+            .filter_map(|r| {
+                let mut c =
+                    crate::rules::compile(r, &|id| shipshape_checks::find(id).is_some()).ok()?;
+                c.line = r.line;
+                Some(c)
+            })
+            .collect()
     }
 
     /// The typed policy (all values were validated by `parse`).

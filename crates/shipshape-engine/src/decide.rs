@@ -9,12 +9,49 @@ use shipshape_model::{
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// A check to run: a built-in or a custom rule.
+pub(crate) enum AnyCheck<'a> {
+    Builtin(&'static CheckDef),
+    Custom(&'a crate::rules::CustomCheck),
+}
+
+impl AnyCheck<'_> {
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            AnyCheck::Builtin(c) => c.meta.id,
+            AnyCheck::Custom(c) => &c.info.id,
+        }
+    }
+}
+
 /// Run one check, applying kind applicability, severity overrides and fingerprints.
-pub(crate) fn run_check(check: &CheckDef, ctx: &Ctx, policy: &Policy) -> CheckResult {
-    let m = &check.meta;
-    let verdict = if m.applies_to_kind(ctx.unit.kind) {
+pub(crate) fn run_check(check: &AnyCheck, ctx: &Ctx, policy: &Policy) -> CheckResult {
+    let m = match check {
+        AnyCheck::Builtin(c) => Meta {
+            id: c.meta.id,
+            title: c.meta.title,
+            area: c.meta.area,
+            severity: c.meta.severity,
+            applies_to: c.meta.applies_to,
+            remediation: c.meta.remediation,
+            applies: c.meta.applies_to_kind(ctx.unit.kind),
+        },
+        AnyCheck::Custom(c) => Meta {
+            id: &c.info.id,
+            title: &c.info.title,
+            area: c.info.area,
+            severity: c.info.severity,
+            applies_to: &c.info.applies_to,
+            remediation: &c.info.remediation,
+            applies: c.kinds.is_empty() || c.kinds.contains(&ctx.unit.kind),
+        },
+    };
+    let verdict = if m.applies {
         // A panicking check must not take the scan down: it becomes an `error` verdict.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (check.run)(ctx))) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match check {
+            AnyCheck::Builtin(c) => (c.run)(ctx),
+            AnyCheck::Custom(c) => c.run(ctx),
+        })) {
             Ok(v) => v,
             Err(_) => shipshape_checks::Verdict::error(
                 "internal error while evaluating this check (please report it)",
@@ -48,6 +85,16 @@ pub(crate) fn run_check(check: &CheckDef, ctx: &Ctx, policy: &Policy) -> CheckRe
         waiver: None,
         baselined: false,
     }
+}
+
+struct Meta<'a> {
+    id: &'a str,
+    title: &'a str,
+    area: shipshape_model::Area,
+    severity: Severity,
+    applies_to: &'a str,
+    remediation: &'a str,
+    applies: bool,
 }
 
 fn today(now: i64) -> Option<jiff::civil::Date> {

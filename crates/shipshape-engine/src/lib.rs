@@ -9,18 +9,23 @@
 
 pub mod config;
 mod decide;
+pub mod discover;
+pub mod rules;
 mod scanners;
 
 pub use config::{Config, ConfigError, Policy};
 pub use decide::{apply_gate, baseline_fingerprints, load_baseline};
 pub use scanners::{lockfiles as scanners_lockfiles, open_advisory_db, secret_engine};
 
+use decide::AnyCheck;
 use rayon::prelude::*;
+use shipshape_checks::profiles::{DEFAULT_PROFILE, Profile, find_profile, profile_names};
 use shipshape_checks::{Ctx, SecretEvidence, VulnInput, registry, unit};
 use shipshape_facts::{Facts, WalkOptions};
 use shipshape_model::{
-    CheckResult, Diagnostic, DiagnosticLevel, GateOutcome, Level, Outcome, Report, ReportStats,
-    SCHEMA_VERSION, Severity, ToolInfo, Unit, UnitKind, UnitReport, level_for_tier, score_unit,
+    CheckInfo, CheckResult, Diagnostic, DiagnosticLevel, GateOutcome, Level, Outcome, Report,
+    ReportStats, Rollup, SCHEMA_VERSION, Severity, ToolInfo, Unit, UnitKind, UnitReport,
+    level_for_tier, score_unit,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -78,6 +83,32 @@ impl Progress for Quiet {}
 /// A finished scan: the report, plus the facts for commands that need more (init).
 pub struct ScanOutput {
     pub report: Report,
+    /// The effective catalog: the profile's built-in checks plus the custom
+    /// rules. Reporters (SARIF rules, explanations) take it from here.
+    pub catalog: Vec<CheckInfo>,
+}
+
+/// Resolve a profile name (`None` = the default); unknown names are a usage error
+/// listing the known ones.
+pub fn resolve_profile(name: Option<&str>) -> Result<&'static Profile, EngineError> {
+    let name = name.unwrap_or(DEFAULT_PROFILE);
+    find_profile(name).ok_or_else(|| {
+        EngineError::Usage(format!(
+            "unknown profile `{name}`: use one of {}",
+            profile_names().join(", ")
+        ))
+    })
+}
+
+/// The effective catalog for a config and profile: the profile's built-in
+/// checks, then the config's custom rules (which every profile runs).
+pub fn effective_catalog(config: &Config, profile: &Profile) -> Vec<CheckInfo> {
+    registry()
+        .iter()
+        .filter(|c| profile.includes(c.meta.id))
+        .map(|c| c.meta.info())
+        .chain(config.custom_checks().into_iter().map(|c| c.info))
+        .collect()
 }
 
 fn rfc3339(now: i64) -> String {
@@ -92,13 +123,25 @@ pub fn load_config(opts: &ScanOptions) -> Result<Config, ConfigError> {
     }
 }
 
-/// Run a whole scan.
+/// Run a whole scan with the profile of the config (default `production`).
 pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, EngineError> {
+    scan_with_profile(opts, None, progress)
+}
+
+/// Run a whole scan; `profile` (`--profile`) wins over `[scan] profile`.
+pub fn scan_with_profile(
+    opts: &ScanOptions,
+    profile: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<ScanOutput, EngineError> {
     let started = Instant::now();
     let config = load_config(opts)?;
+    let profile = resolve_profile(profile.or(config.scan.profile.as_deref()))?;
+    let custom = config.custom_checks();
+    let catalog = effective_catalog(&config, profile);
     for id in &opts.only {
-        if shipshape_checks::find(id).is_none() {
-            let hint = config::suggest(id, registry().iter().map(|c| c.meta.id))
+        if !catalog.iter().any(|c| &c.id == id) {
+            let hint = config::suggest(id, catalog.iter().map(|c| c.id.as_str()))
                 .map_or("run `shipshape checks` to list the ids".to_string(), |s| {
                     format!("did you mean `{s}`?")
                 });
@@ -137,6 +180,10 @@ pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, E
         hook: engine
             .as_ref()
             .map(|_| &hook as &(dyn Fn(&str, &[u8]) + Sync)),
+        // go.work for unit discovery; the files custom rules read.
+        keep_text: std::iter::once("go.work".to_string())
+            .chain(custom.iter().flat_map(|c| c.keep_text()))
+            .collect(),
         ..WalkOptions::default()
     };
     progress.phase("reading the repository");
@@ -216,10 +263,13 @@ pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, E
             },
             now: opts.now,
         };
-        let checks: Vec<_> = registry()
+        let checks: Vec<AnyCheck> = registry()
             .iter()
-            .filter(|c| !policy.disabled.iter().any(|d| d == c.meta.id))
-            .filter(|c| opts.only.is_empty() || opts.only.iter().any(|o| o == c.meta.id))
+            .filter(|c| profile.includes(c.meta.id))
+            .map(|c| AnyCheck::Builtin(c))
+            .chain(custom.iter().map(AnyCheck::Custom))
+            .filter(|c| !policy.disabled.iter().any(|d| d == c.id()))
+            .filter(|c| opts.only.is_empty() || opts.only.iter().any(|o| o == c.id()))
             .collect();
         let results: Vec<CheckResult> = checks
             .par_iter()
@@ -266,13 +316,9 @@ pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, E
         },
         command: "scan".into(),
         target: opts.root.display().to_string(),
-        profile: config
-            .scan
-            .profile
-            .clone()
-            .unwrap_or_else(|| "production".into()),
+        profile: profile.name.to_string(),
         generated_at: rfc3339(opts.now),
-        rollup: shipshape_model::Rollup::of(&unit_reports),
+        rollup: Rollup::of(&unit_reports),
         units: unit_reports,
         diagnostics,
         gate: GateOutcome {
@@ -302,7 +348,7 @@ pub fn scan(opts: &ScanOptions, progress: &dyn Progress) -> Result<ScanOutput, E
         baseline.as_ref(),
     );
     report.stats.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(ScanOutput { report })
+    Ok(ScanOutput { report, catalog })
 }
 
 fn note(code: &str, message: &str) -> Diagnostic {
@@ -314,8 +360,43 @@ fn note(code: &str, message: &str) -> Diagnostic {
     }
 }
 
-/// The units to judge: `[[unit]]` entries, else the repository as one unit.
+/// The units to judge: `[[unit]]` entries; else the units discovered in a
+/// monorepo (see [`discover`]); else the repository as one unit.
 pub fn resolve_units(facts: &Facts, config: &Config) -> Vec<(Unit, config::UnitConfig)> {
+    if config.units.is_empty() && config.scan.discover_units != Some(false) {
+        let found = discover::discover(facts);
+        if !found.is_empty() {
+            let names = discover::unique_names(&found);
+            return found
+                .into_iter()
+                .zip(names)
+                .map(|(c, name)| {
+                    let from = format!("discovered from {}", c.sources.join(", "));
+                    let (kind, why) = match c.kind {
+                        Some(k) => (k, "declared there".to_string()),
+                        None => unit::detect_kind(facts, &c.path),
+                    };
+                    let ucfg = config::UnitConfig {
+                        name: Some(name.clone()),
+                        path: Some(c.path.clone()),
+                        owner: c.owner.clone(),
+                        ..Default::default()
+                    };
+                    (
+                        Unit {
+                            name,
+                            path: c.path,
+                            kind,
+                            kind_source: format!("{from}; kind: {why}"),
+                            tier: None,
+                            owner: c.owner,
+                        },
+                        ucfg,
+                    )
+                })
+                .collect();
+        }
+    }
     let entries: Vec<config::UnitConfig> = if config.units.is_empty() {
         vec![config.service.clone().unwrap_or_default()]
     } else {

@@ -29,6 +29,9 @@ pub struct WalkOptions<'a> {
     /// Receives the count of files seen so far, about every 1,000 files.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
     pub hook: Option<ContentHook<'a>>,
+    /// Extra glob patterns (repository-relative) of files whose text is kept even
+    /// when their kind would not keep it (e.g. source files a custom rule reads).
+    pub keep_text: Vec<String>,
 }
 
 impl Default for WalkOptions<'_> {
@@ -41,6 +44,7 @@ impl Default for WalkOptions<'_> {
             threads: 0,
             progress: None,
             hook: None,
+            keep_text: Vec::new(),
         }
     }
 }
@@ -150,6 +154,21 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
         pattern: opts.excludes.join(", "),
         message: e.to_string(),
     })?;
+    let mut kb = globset::GlobSetBuilder::new();
+    for pattern in &opts.keep_text {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| WalkError::Exclude {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
+        kb.add(glob);
+    }
+    let keep_text = kb.build().map_err(|e| WalkError::Exclude {
+        pattern: opts.keep_text.join(", "),
+        message: e.to_string(),
+    })?;
 
     let include_vendored = opts.include_vendored;
     let mut builder = ignore::WalkBuilder::new(root);
@@ -189,8 +208,14 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
             shared: &shared,
             acc: Acc::default(),
         };
-        let (excludes, root, canonical_root, seen, walk_errors) =
-            (&excludes, root, &canonical_root, &seen, &walk_errors);
+        let (excludes, keep_text, root, canonical_root, seen, walk_errors) = (
+            &excludes,
+            &keep_text,
+            root,
+            &canonical_root,
+            &seen,
+            &walk_errors,
+        );
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -235,7 +260,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
             {
                 p(n);
             }
-            process_file(&mut local.acc, entry.path(), rel, opts);
+            process_file(&mut local.acc, entry.path(), rel, opts, keep_text);
             ignore::WalkState::Continue
         })
     });
@@ -303,7 +328,13 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
     ))
 }
 
-fn process_file(acc: &mut Acc, path: &Path, rel: String, opts: &WalkOptions) {
+fn process_file(
+    acc: &mut Acc,
+    path: &Path,
+    rel: String,
+    opts: &WalkOptions,
+    keep_text: &globset::GlobSet,
+) {
     let mut kind = kind::classify(&rel);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let limit = if matches!(kind, FileKind::Lockfile(_)) {
@@ -361,7 +392,8 @@ fn process_file(acc: &mut Acc, path: &Path, rel: String, opts: &WalkOptions) {
     }
     let keep = (kind.keeps_text()
         && !(kind == FileKind::KeyMaterial && size > kind::KEY_MATERIAL_KEEP))
-        || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP);
+        || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP)
+        || (!keep_text.is_empty() && keep_text.is_match(&entry.path));
     if keep {
         let text: Arc<str> = match String::from_utf8(bytes) {
             Ok(s) => Arc::from(s),

@@ -22,24 +22,45 @@ pub struct ChecksArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Only the checks of this profile: production (default), google-prr, mercari.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file whose `[[rule]]` custom checks are listed too (default: ./shipshape.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Args)]
 pub struct ExplainArgs {
-    /// Check id, e.g. `delivery/gha-actions-pinned` (or a probe check id).
+    /// Check id, e.g. `delivery/gha-actions-pinned` (or a probe check id, or a custom rule id).
     pub id: String,
+    /// Config file whose `[[rule]]` custom checks can be explained (default: ./shipshape.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
-fn all_checks(probe: bool) -> Vec<CheckInfo> {
-    let mut all = shipshape_checks::catalog();
+/// The scan catalog of a profile plus the config's custom rules, and the probe checks.
+fn all_checks(
+    probe: bool,
+    profile: Option<&str>,
+    config: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<CheckInfo>> {
+    let config = match config {
+        Some(p) => shipshape_engine::Config::load(p),
+        None => shipshape_engine::Config::discover(std::path::Path::new(".")),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let profile = shipshape_engine::resolve_profile(profile.or(config.scan.profile.as_deref()))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut all = shipshape_engine::effective_catalog(&config, profile);
     if probe {
         all.extend(shipshape_probe::catalog());
     }
-    all
+    Ok(all)
 }
 
 pub fn checks(a: ChecksArgs) -> anyhow::Result<u8> {
-    let list: Vec<CheckInfo> = all_checks(a.probe)
+    let list: Vec<CheckInfo> = all_checks(a.probe, a.profile.as_deref(), a.config.as_deref())?
         .into_iter()
         .filter(|c| a.area.is_none_or(|ar| c.area == ar))
         .filter(|c| a.severity.is_none_or(|s| c.severity.at_least(s)))
@@ -86,7 +107,7 @@ pub fn severity_style(s: Severity) -> Style {
 }
 
 pub fn explain(a: ExplainArgs) -> anyhow::Result<u8> {
-    let all = all_checks(true);
+    let all = all_checks(true, None, a.config.as_deref())?;
     let Some(c) = all.iter().find(|c| c.id == a.id) else {
         let hint = shipshape_engine::config::suggest(&a.id, all.iter().map(|c| c.id.as_str()))
             .map_or("run `shipshape checks` to list the ids".to_string(), |s| {

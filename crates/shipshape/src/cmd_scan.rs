@@ -51,6 +51,9 @@ pub struct ScanArgs {
     /// Run only this check (repeatable).
     #[arg(long = "check", value_name = "ID")]
     pub only: Vec<String>,
+    /// Checklist to judge against: production (every check, default), google-prr, mercari.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Worker threads (default: one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
@@ -84,7 +87,7 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         threads: a.threads,
     };
     let spinner = Spinner::new(a.quiet);
-    let out = match shipshape_engine::scan(&opts, &spinner) {
+    let out = match shipshape_engine::scan_with_profile(&opts, a.profile.as_deref(), &spinner) {
         Ok(o) => o,
         Err(EngineError::Config(e)) => {
             spinner.finish();
@@ -96,7 +99,7 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         }
     };
     spinner.finish();
-    emit(&out.report, &shipshape_checks::catalog(), &plan)?;
+    emit(&out.report, &out.catalog, &plan)?;
     Ok(if out.report.gate.passed {
         EXIT_OK
     } else {

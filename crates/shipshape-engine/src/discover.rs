@@ -1,0 +1,406 @@
+//! Unit discovery: finding the services, libraries and charts of a monorepo.
+//!
+//! Used when `shipshape.toml` declares no `[[unit]]`. Candidates come from
+//! Backstage `catalog-info.yaml` components, directories holding a Dockerfile
+//! next to application code, Helm charts, and workspace members (Cargo
+//! `[workspace] members`, npm/yarn `workspaces`, `pnpm-workspace.yaml`,
+//! `go.work` `use`). The repository root is never a candidate (it is the
+//! single-unit case). A candidate nested in another belongs to it (a chart in
+//! a service's directory is that service's chart); several sources for one
+//! directory merge, the catalog entry winning for name, kind and owner.
+//! Fewer than two candidates: the repository stays one unit.
+//! Pure: reads only the facts.
+
+use shipshape_facts::{Ecosystem, Facts, FileKind, Yaml, is_under};
+use shipshape_model::UnitKind;
+use std::collections::BTreeMap;
+
+/// A discovered unit, before kind detection fills the gaps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Repository-relative directory.
+    pub path: String,
+    /// From the catalog entry's `metadata.name`.
+    pub name: Option<String>,
+    /// From the catalog entry's `spec.type`, or `infrastructure` for a bare chart.
+    pub kind: Option<UnitKind>,
+    pub owner: Option<String>,
+    /// How it was found, e.g. `catalog-info.yaml`, `Dockerfile`, `Cargo workspace member`.
+    pub sources: Vec<String>,
+}
+
+/// The directory of a repository-relative file path (`.` at the root).
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or(".", |(d, _)| d)
+}
+
+/// Discover units; empty when the repository is one unit.
+pub fn discover(facts: &Facts) -> Vec<Candidate> {
+    let mut by_dir: BTreeMap<String, Candidate> = BTreeMap::new();
+    let mut add = |path: &str, source: &str, patch: &dyn Fn(&mut Candidate)| {
+        let path = path.trim_matches('/');
+        if path.is_empty() || path == "." || shipshape_facts::signals::is_test_path(path) {
+            return;
+        }
+        let c = by_dir.entry(path.to_string()).or_insert_with(|| Candidate {
+            path: path.to_string(),
+            name: None,
+            kind: None,
+            owner: None,
+            sources: vec![],
+        });
+        if !c.sources.iter().any(|s| s == source) {
+            c.sources.push(source.to_string());
+        }
+        patch(c);
+    };
+
+    // Backstage components.
+    for f in facts.files_of(|k| k == FileKind::CatalogInfo) {
+        if !f.path.ends_with("catalog-info.yaml") && !f.path.ends_with("catalog-info.yml") {
+            continue;
+        }
+        let Some(Ok(docs)) = facts.yaml(&f.path) else {
+            continue;
+        };
+        let Some(comp) = docs
+            .iter()
+            .find(|d| d.get("kind").and_then(Yaml::as_str) == Some("Component"))
+        else {
+            continue;
+        };
+        let name = comp
+            .at(&["metadata", "name"])
+            .and_then(Yaml::as_str)
+            .map(str::to_string);
+        let kind = match comp.at(&["spec", "type"]).and_then(Yaml::as_str) {
+            Some("service" | "website") => Some(UnitKind::Service),
+            Some("library") => Some(UnitKind::Library),
+            Some("cli" | "tool") => Some(UnitKind::Cli),
+            Some("infrastructure" | "resource") => Some(UnitKind::Infrastructure),
+            _ => None,
+        };
+        let owner = comp
+            .at(&["spec", "owner"])
+            .and_then(Yaml::as_str)
+            .map(str::to_string);
+        add(dir_of(&f.path), &f.path, &|c| {
+            c.name = name.clone().or(c.name.take());
+            c.kind = kind.or(c.kind);
+            c.owner = owner.clone().or(c.owner.take());
+        });
+    }
+
+    let has_app = |dir: &str| {
+        facts.files.iter().any(|f| {
+            is_under(&f.path, dir)
+                && matches!(f.kind, FileKind::Source(l) if l != shipshape_facts::Lang::Shell)
+                || (is_under(&f.path, dir) && matches!(f.kind, FileKind::Manifest(_)))
+        })
+    };
+
+    // Dockerfiles next to an application.
+    for f in facts.files_of(|k| k == FileKind::Dockerfile) {
+        let dir = dir_of(&f.path);
+        if dir != "." && has_app(dir) {
+            add(dir, &f.path, &|_| {});
+        }
+    }
+
+    // Helm charts: infrastructure unless application code sits beside.
+    for f in facts.files_of(|k| k == FileKind::HelmChart) {
+        let dir = dir_of(&f.path);
+        let bare = !has_app(dir);
+        add(dir, &f.path, &|c| {
+            if bare && c.kind.is_none() {
+                c.kind = Some(UnitKind::Infrastructure);
+            }
+        });
+    }
+
+    // Workspace members.
+    for (dir, source) in workspace_members(facts) {
+        add(&dir, &source, &|_| {});
+    }
+
+    // A candidate inside another belongs to it.
+    let dirs: Vec<String> = by_dir.keys().cloned().collect();
+    let mut out: Vec<Candidate> = by_dir
+        .into_values()
+        .filter(|c| !dirs.iter().any(|d| d != &c.path && is_under(&c.path, d)))
+        .collect();
+    if out.len() < 2 {
+        out.clear();
+    }
+    out
+}
+
+/// Workspace member directories with the file that declared them.
+fn workspace_members(facts: &Facts) -> Vec<(String, String)> {
+    let mut patterns: Vec<(String, &str, Ecosystem)> = Vec::new();
+    let mut excludes: Vec<String> = Vec::new();
+    if let Some(t) = facts.text("Cargo.toml")
+        && let Ok(doc) = t.parse::<toml::Table>()
+        && let Some(ws) = doc.get("workspace").and_then(|w| w.as_table())
+    {
+        for m in ws
+            .get("members")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(s) = m.as_str() {
+                patterns.push((s.to_string(), "Cargo.toml", Ecosystem::Cargo));
+            }
+        }
+        for m in ws
+            .get("exclude")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(s) = m.as_str() {
+                excludes.push(s.to_string());
+            }
+        }
+    }
+    if let Some(t) = facts.text("package.json")
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
+    {
+        let ws = &v["workspaces"];
+        let list = ws.as_array().or_else(|| ws["packages"].as_array());
+        for m in list.into_iter().flatten() {
+            if let Some(s) = m.as_str() {
+                patterns.push((s.to_string(), "package.json", Ecosystem::Npm));
+            }
+        }
+    }
+    for name in ["pnpm-workspace.yaml", "pnpm-workspace.yml"] {
+        if let Some(Ok(docs)) = facts.yaml(name)
+            && let Some(doc) = docs.first()
+        {
+            for m in doc.idx("packages").items() {
+                if let Some(s) = m.as_str() {
+                    match s.strip_prefix('!') {
+                        Some(x) => excludes.push(x.to_string()),
+                        None => patterns.push((s.to_string(), name_static(name), Ecosystem::Npm)),
+                    }
+                }
+            }
+        }
+    }
+    if let Some(t) = facts.text("go.work") {
+        for dir in go_work_uses(t) {
+            patterns.push((dir, "go.work", Ecosystem::Go));
+        }
+    }
+    let manifest = |e: Ecosystem| match e {
+        Ecosystem::Cargo => "Cargo.toml",
+        Ecosystem::Go => "go.mod",
+        _ => "package.json",
+    };
+    let build = |p: &str| {
+        globset::GlobBuilder::new(p.trim_start_matches("./").trim_end_matches('/'))
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+    };
+    let excluded: Vec<_> = excludes.iter().filter_map(|e| build(e)).collect();
+    let mut out = Vec::new();
+    for (pattern, source, eco) in &patterns {
+        let Some(m) = build(pattern) else { continue };
+        let file = manifest(*eco);
+        for f in &facts.files {
+            let Some(dir) = f.path.strip_suffix(file).map(|d| d.trim_end_matches('/')) else {
+                continue;
+            };
+            if !f.path.ends_with(&format!("/{file}")) {
+                continue;
+            }
+            if m.is_match(dir) && !excluded.iter().any(|x| x.is_match(dir)) {
+                out.push((dir.to_string(), format!("{source} workspace member")));
+            }
+        }
+    }
+    out
+}
+
+fn name_static(name: &str) -> &'static str {
+    if name.ends_with(".yml") {
+        "pnpm-workspace.yml"
+    } else {
+        "pnpm-workspace.yaml"
+    }
+}
+
+/// The directories of `use` directives in a `go.work` file.
+fn go_work_uses(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+            } else if !line.is_empty() {
+                out.push(line.trim_matches('"').to_string());
+            }
+        } else if let Some(rest) = line.strip_prefix("use") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_block = true;
+            } else if !rest.is_empty() {
+                out.push(rest.trim_matches('"').to_string());
+            }
+        }
+    }
+    out.into_iter()
+        .map(|d| d.trim_start_matches("./").trim_end_matches('/').to_string())
+        .filter(|d| !d.is_empty() && d != ".")
+        .collect()
+}
+
+/// Unique names: the catalog name or the directory's last component, and
+/// the full path where two would collide.
+pub fn unique_names(candidates: &[Candidate]) -> Vec<String> {
+    let base: Vec<String> = candidates
+        .iter()
+        .map(|c| {
+            c.name
+                .clone()
+                .unwrap_or_else(|| c.path.rsplit('/').next().unwrap_or(&c.path).to_string())
+        })
+        .collect();
+    base.iter()
+        .zip(candidates)
+        .map(|(b, c)| {
+            if base.iter().filter(|x| *x == b).count() > 1 {
+                c.path.clone()
+            } else {
+                b.clone()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: &str = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments-api\nspec:\n  type: service\n  owner: team-payments\n  lifecycle: production\n";
+
+    #[test]
+    fn finds_service_library_and_chart() {
+        let f = Facts::from_memory(&[
+            ("services/api/catalog-info.yaml", CATALOG),
+            ("services/api/Dockerfile", "FROM python:3.12\n"),
+            ("services/api/app.py", "print(1)\n"),
+            (
+                "services/api/chart/Chart.yaml",
+                "apiVersion: v2\nname: api\nversion: 1.0.0\n",
+            ),
+            ("libs/common/pyproject.toml", "[project]\nname = 'common'\n"),
+            (
+                "libs/common/catalog-info.yaml",
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: common\nspec:\n  type: library\n  owner: team-core\n",
+            ),
+            (
+                "deploy/charts/ingress/Chart.yaml",
+                "apiVersion: v2\nname: ingress\nversion: 1.0.0\n",
+            ),
+            ("Dockerfile", "FROM scratch\n"),
+        ]);
+        let c = discover(&f);
+        let got: Vec<(&str, Option<UnitKind>)> =
+            c.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("deploy/charts/ingress", Some(UnitKind::Infrastructure)),
+                ("libs/common", Some(UnitKind::Library)),
+                ("services/api", Some(UnitKind::Service)),
+            ]
+        );
+        let api = &c[2];
+        assert_eq!(api.name.as_deref(), Some("payments-api"));
+        assert_eq!(api.owner.as_deref(), Some("team-payments"));
+        assert_eq!(
+            api.sources,
+            ["services/api/catalog-info.yaml", "services/api/Dockerfile"]
+        );
+        assert_eq!(unique_names(&c), ["ingress", "common", "payments-api"]);
+    }
+
+    #[test]
+    fn one_candidate_or_a_root_dockerfile_keeps_one_unit() {
+        let f = Facts::from_memory(&[
+            ("Dockerfile", "FROM scratch\n"),
+            ("main.go", "package main\n"),
+            (
+                "charts/app/Chart.yaml",
+                "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+            ),
+        ]);
+        assert!(discover(&f).is_empty());
+        // A Dockerfile with no application beside it is not a unit.
+        let f = Facts::from_memory(&[
+            ("docker/a/Dockerfile", "FROM scratch\n"),
+            ("docker/b/Dockerfile", "FROM scratch\n"),
+        ]);
+        assert!(discover(&f).is_empty());
+    }
+
+    #[test]
+    fn workspace_members_of_each_ecosystem() {
+        let f = Facts::from_memory(&[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/old\"]\n",
+            ),
+            ("crates/a/Cargo.toml", "[package]\nname = 'a'\n"),
+            ("crates/b/Cargo.toml", "[package]\nname = 'b'\n"),
+            ("crates/old/Cargo.toml", "[package]\nname = 'old'\n"),
+        ]);
+        let paths: Vec<String> = discover(&f).into_iter().map(|c| c.path).collect();
+        assert_eq!(paths, ["crates/a", "crates/b"]);
+        let f = Facts::from_memory(&[
+            (
+                "package.json",
+                "{\"private\": true, \"workspaces\": {\"packages\": [\"packages/*\"]}}",
+            ),
+            ("packages/web/package.json", "{\"name\": \"web\"}"),
+            ("packages/ui/package.json", "{\"name\": \"ui\"}"),
+        ]);
+        assert_eq!(discover(&f).len(), 2);
+        let f = Facts::from_memory(&[
+            (
+                "pnpm-workspace.yaml",
+                "packages:\n  - 'apps/*'\n  - '!apps/legacy'\n",
+            ),
+            ("apps/a/package.json", "{}"),
+            ("apps/b/package.json", "{}"),
+            ("apps/legacy/package.json", "{}"),
+        ]);
+        assert_eq!(discover(&f).len(), 2);
+        assert_eq!(
+            go_work_uses("go 1.22\n\nuse (\n\t./api // the API\n\t./worker\n)\nuse ./tools\n"),
+            ["api", "worker", "tools"]
+        );
+    }
+
+    #[test]
+    fn colliding_names_use_paths() {
+        let c = |p: &str| Candidate {
+            path: p.into(),
+            name: None,
+            kind: None,
+            owner: None,
+            sources: vec![],
+        };
+        assert_eq!(
+            unique_names(&[c("a/api"), c("b/api"), c("web")]),
+            ["a/api", "b/api", "web"]
+        );
+    }
+}
