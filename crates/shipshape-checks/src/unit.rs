@@ -1,9 +1,10 @@
 //! Deciding what kind of software a unit is, from its facts.
 //!
-//! Order of evidence: a server framework dependency, a workload manifest or a
-//! health route make a service; a CLI framework or a binary target make a CLI;
-//! infrastructure-as-code without application source makes infrastructure;
-//! anything else with source code is a library. The config always wins.
+//! Order of evidence: a server framework dependency, a workload manifest, a
+//! health route or a program entry point binding a server socket make a service;
+//! a CLI framework or a binary target make a CLI; infrastructure-as-code without
+//! application source makes infrastructure; anything else with source code is a
+//! library. The config always wins.
 
 use crate::libraries::{self, Category};
 use shipshape_facts::signals::SignalKind;
@@ -44,6 +45,19 @@ pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
         return (
             UnitKind::Service,
             format!("health route in {}:{}", s.path, s.line),
+        );
+    }
+    // A program entry point that binds a server socket is a server even without an HTTP
+    // framework (a Redis-protocol server, a gRPC server on a raw listener).
+    if let Some(s) = facts.signals.iter().find(|s| {
+        s.kind == SignalKind::Listener
+            && !s.in_test
+            && in_unit(&s.path)
+            && is_program_entry(&s.path)
+    }) {
+        return (
+            UnitKind::Service,
+            format!("server socket bound in {}:{}", s.path, s.line),
         );
     }
     if let Some(d) = libraries::find(deps.iter().copied(), Category::CliFramework) {
@@ -111,6 +125,18 @@ pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
     )
 }
 
+/// True for a binary's entry file: Rust `src/main.rs` or `src/bin/*`, Go `main.go` or `cmd/`.
+fn is_program_entry(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path == "src/main.rs"
+        || path.ends_with("/src/main.rs")
+        || path.starts_with("src/bin/")
+        || path.contains("/src/bin/")
+        || (path.ends_with(".go")
+            && !name.ends_with("_test.go")
+            && (name == "main.go" || path.starts_with("cmd/") || path.contains("/cmd/")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +168,35 @@ mod tests {
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
         )]);
         assert_eq!(detect_kind(&f, ".").0, UnitKind::Infrastructure);
+    }
+
+    #[test]
+    fn a_binary_that_binds_a_server_socket_is_a_service() {
+        // Regression: tokio-rs/mini-redis (src/bin/server.rs binds a TcpListener; clap parses
+        // its flags) was detected as a CLI, so every service check was `n/a`.
+        let f = Facts::from_memory(&[
+            (
+                "Cargo.toml",
+                "[package]\nname='r'\n[dependencies]\nclap = '4'\ntokio = '1'\n",
+            ),
+            ("src/bin/cli.rs", "fn main() {}\n"),
+            (
+                "src/bin/server.rs",
+                "async fn main() {\n    let listener = TcpListener::bind(&addr).await?;\n}\n",
+            ),
+        ]);
+        let (kind, why) = detect_kind(&f, ".");
+        assert_eq!(kind, UnitKind::Service);
+        assert_eq!(why, "server socket bound in src/bin/server.rs:2");
+        // A library that binds a socket (in its own code or its tests) stays a library.
+        let f = Facts::from_memory(&[
+            ("Cargo.toml", "[package]\nname='l'\n"),
+            (
+                "src/server.rs",
+                "pub async fn run() { TcpListener::bind(a).await; }\n",
+            ),
+            ("tests/it.rs", "fn t() { TcpListener::bind(a); }\n"),
+        ]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Library);
     }
 }

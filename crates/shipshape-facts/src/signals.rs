@@ -3,7 +3,7 @@
 //! Source files are not kept in memory: as each one is read, one multi-pattern
 //! pass (regex-automata's `meta::Regex::new_many`, linear time) records the few
 //! things checks ask about — health routes, shutdown handling, disabled TLS
-//! verification, outbound HTTP calls and timeouts — with their line.
+//! verification, outbound HTTP calls and timeouts, bound server sockets — with their line.
 
 use regex_automata::meta::Regex;
 use serde::Serialize;
@@ -25,6 +25,8 @@ pub enum SignalKind {
     HttpTimeout,
     /// A standard-library structured logger in use (Go's `log/slog` import).
     StructuredLog,
+    /// A server socket bound in code (Rust `TcpListener::bind(`, Go `net.Listen(`).
+    Listener,
 }
 
 /// One signal with its evidence.
@@ -65,6 +67,10 @@ const PATTERNS: &[(SignalKind, &str)] = &[
         r"(?i)timeout\s*[=:]|\.timeout\(|Timeout:\s|setConnectTimeout|setReadTimeout|connect_timeout|read_timeout|AbortSignal\.timeout|signal:\s*AbortSignal|WithTimeout\(|responseTimeout|callTimeout",
     ),
     (SignalKind::StructuredLog, r#""log/slog""#),
+    (
+        SignalKind::Listener,
+        r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(",
+    ),
 ];
 
 fn regex() -> &'static Regex {
@@ -249,6 +255,26 @@ mod tests {
                 "const r = await fetch(url)\nwindow.fetch(u)\ncache.fetch(k)\n"
             ),
             vec![1, 2]
+        );
+    }
+
+    #[test]
+    fn finds_server_sockets() {
+        // Regression support: mini-redis' src/bin/server.rs binds a TcpListener (a server
+        // with no HTTP framework) and was detected as a CLI.
+        let mut out = vec![];
+        scan(
+            "src/bin/server.rs",
+            b"fn main() {\n    let l = TcpListener::bind(&addr).await?;\n}\n",
+            &mut out,
+        );
+        assert_eq!(
+            out.iter().map(|h| (h.kind, h.line)).collect::<Vec<_>>(),
+            vec![(SignalKind::Listener, 2)]
+        );
+        assert_eq!(
+            kinds("ln, err := net.Listen(\"tcp\", addr)\n"),
+            vec![(SignalKind::Listener, 1)]
         );
     }
 
