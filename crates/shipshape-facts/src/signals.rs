@@ -52,7 +52,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::Shutdown,
-        r#"SIGTERM|signal\.Notify(?:Context)?\(|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal|signal::ctrl_c|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping"#,
+        r#"SIGTERM|signal\.Notify(?:Context)?\(|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping"#,
     ),
     (
         SignalKind::TlsVerifyDisabled,
@@ -256,6 +256,19 @@ mod tests {
             ),
             vec![1, 2]
         );
+    }
+
+    #[test]
+    fn ctrl_c_alone_is_not_sigterm_handling() {
+        // Regression: mini-redis' server passed scalability/graceful-shutdown on its
+        // `use tokio::signal;` import, but it only awaits `signal::ctrl_c()` (SIGINT): the
+        // SIGTERM a container runtime sends still kills it without draining.
+        let src = "use tokio::signal;\nasync fn main() {\n    server::run(l, signal::ctrl_c()).await;\n}\n";
+        assert!(!kinds(src).iter().any(|k| k.0 == SignalKind::Shutdown));
+        let src = "use tokio::signal::unix::{signal, SignalKind};\nlet mut t = signal(SignalKind::terminate())?;\n";
+        let k = kinds(src);
+        assert!(k.contains(&(SignalKind::Shutdown, 1)));
+        assert!(k.contains(&(SignalKind::Shutdown, 2)));
     }
 
     #[test]

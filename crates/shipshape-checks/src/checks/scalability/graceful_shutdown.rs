@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Every deploy, scale-in and node drain sends SIGTERM. A process that dies on it drops in-flight requests and half-done jobs, so each routine rollout becomes a small outage.",
-        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, `tokio::signal`, shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
+        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
         remediation: "Catch SIGTERM, stop accepting new connections, finish in-flight requests within a deadline, then exit: e.g. axum `with_graceful_shutdown(shutdown_signal())`, Go `srv.Shutdown(ctx)` after `signal.NotifyContext(ctx, syscall.SIGTERM)`, Node `process.on('SIGTERM', () => server.close())`. Add a short `preStop` sleep so endpoints are removed before the process stops.",
         references: &[
             "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -144,6 +144,18 @@ mod tests {
         let v = run_on_files(&CHECK, &[SVC, ("k8s/w.yaml", dep)]);
         assert_eq!(v.outcome, Outcome::Pass);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(12));
+    }
+
+    #[test]
+    fn ctrl_c_is_not_sigterm() {
+        // Regression: tokio-rs/mini-redis passed on `use tokio::signal;` although its server
+        // only awaits `signal::ctrl_c()` (SIGINT) and is killed undrained by SIGTERM.
+        let only_ctrl_c = "use tokio::signal;\nasync fn main() {\n    server::run(l, signal::ctrl_c()).await;\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("src/bin/server.rs", only_ctrl_c)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        let term = "use tokio::signal::unix::{signal, SignalKind};\nasync fn main() {\n    let mut t = signal(SignalKind::terminate()).unwrap();\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("src/main.rs", term)]);
+        assert_eq!(v.outcome, Outcome::Pass);
     }
 
     #[test]
