@@ -1,5 +1,6 @@
 //! `scalability/compose-healthchecks`: compose services built from the repository declare a healthcheck.
 
+use crate::checks::security::container_non_root::is_dev_dockerfile;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
 use shipshape_facts::signals::is_test_path;
@@ -14,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units whose compose files build services from the repository",
         rationale: "Without a healthcheck, `depends_on` and restart policies only know whether the process exists, not whether it works: dependants start against a service that is not ready, and a wedged process is never restarted.",
-        evaluation: "Compose files of one directory are merged as Compose does (compose.yml + compose.override.yml). For each service with a `build:` key that the base file also defines (services only a development override adds are skipped), outside tests: passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
+        evaluation: "Compose files of one directory are merged as Compose does (compose.yml + compose.override.yml). For each service with a `build:` key that the base file also defines (services only a development override adds, and services built from test-runner or development Dockerfiles such as `Dockerfile.cypress`, are skipped), outside tests: passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
         remediation: "Add `healthcheck: {test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8080/healthz\"], interval: 10s, retries: 3}` to the service (or a HEALTHCHECK to its Dockerfile) and use `depends_on: {api: {condition: service_healthy}}`.",
         references: &["https://docs.docker.com/reference/compose-file/services/#healthcheck"],
     },
@@ -107,6 +108,10 @@ fn run(ctx: &Ctx) -> Verdict {
             continue;
         };
         if !m.in_base_file {
+            continue;
+        }
+        // Test runners (Cypress, Playwright, e2e images) run once and exit: no healthcheck.
+        if is_dev_dockerfile(&join(&join(dir, context), dockerfile)) {
             continue;
         }
         built += 1;
@@ -215,5 +220,15 @@ mod tests {
             1,
             "the override-only playwright service is not judged"
         );
+    }
+
+    #[test]
+    fn test_runner_images_are_not_judged() {
+        // Regression: opentelemetry-demo's compose.tests.yaml service `frontendTests`, built
+        // from src/frontend/Dockerfile.cypress (a one-shot Cypress run), failed for lacking
+        // a healthcheck.
+        let compose = "services:\n  frontendTests:\n    build:\n      context: ./\n      dockerfile: src/frontend/Dockerfile.cypress\n  api:\n    build: ./api\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
+        let v = run_on_files(&CHECK, &[("compose.tests.yaml", compose)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
     }
 }
