@@ -91,6 +91,8 @@ pub fn is_test_path(path: &str) -> bool {
         || lower.contains("/test/")
         || lower.contains("/tests/")
         || lower.contains("/testdata/")
+        || lower.starts_with("testutil/")
+        || lower.contains("/testutil/")
         || lower.contains("/__tests__/")
         || lower.starts_with("spec/")
         || lower.contains("/spec/")
@@ -313,5 +315,9 @@ mod tests {
         assert!(is_test_path("pkg/server_test.go"));
         assert!(is_test_path("tests/test_api.py"));
         assert!(!is_test_path("src/server.go"));
+        // Regression: thanos' pkg/testutil/e2eutil/prometheus.go (Go test helpers) was
+        // production code for scalability/timeouts-configured.
+        assert!(is_test_path("pkg/testutil/e2eutil/prometheus.go"));
+        assert!(!is_test_path("pkg/testutility.go"));
     }
 }
