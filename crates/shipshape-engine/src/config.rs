@@ -367,15 +367,15 @@ impl Config {
                 k.parse::<UnitKind>()
                     .map_err(|e| err(line, e.to_string()))?;
             }
-            if let Some(t) = u.tier {
-                if !(1..=3).contains(&t) {
-                    return Err(err(
-                        line,
-                        format!(
-                            "tier {t} is out of range: use 1 (SLO above 99.9 %), 2 (99–99.9 %) or 3 (below)"
-                        ),
-                    ));
-                }
+            if let Some(t) = u.tier
+                && !(1..=3).contains(&t)
+            {
+                return Err(err(
+                    line,
+                    format!(
+                        "tier {t} is out of range: use 1 (SLO above 99.9 %), 2 (99–99.9 %) or 3 (below)"
+                    ),
+                ));
             }
         }
         if cfg.service.as_ref().is_some_and(|s| s.path.is_some()) {
@@ -389,13 +389,13 @@ impl Config {
             s.parse::<Severity>()
                 .map_err(|e| err(line_of(text, "fail-on"), e.to_string()))?;
         }
-        if let Some(f) = cfg.gate.fail_under {
-            if !(0.0..=100.0).contains(&f) {
-                return Err(err(
-                    line_of(text, "fail-under"),
-                    format!("fail-under = {f} must be between 0 and 100"),
-                ));
-            }
+        if let Some(f) = cfg.gate.fail_under
+            && !(0.0..=100.0).contains(&f)
+        {
+            return Err(err(
+                line_of(text, "fail-under"),
+                format!("fail-under = {f} must be between 0 and 100"),
+            ));
         }
         for pat in &cfg.scan.exclude {
             globset::Glob::new(pat).map_err(|e| {

@@ -261,12 +261,12 @@ pub fn apply_gate(
                 };
             }
         }
-        if let (Some(min), Some(score)) = (fail_under, u.scores.overall) {
-            if score < min {
-                reasons.push(format!(
-                    "{name}: score {score:.1} is below --fail-under {min}"
-                ));
-            }
+        if let (Some(min), Some(score)) = (fail_under, u.scores.overall)
+            && score < min
+        {
+            reasons.push(format!(
+                "{name}: score {score:.1} is below --fail-under {min}"
+            ));
         }
         // With a baseline, only new failures can break the gate: tier defaults are not applied.
         let required = if known.is_some() {
@@ -280,21 +280,21 @@ pub fn apply_gate(
             } else {
                 required
             };
-        if let Some(req) = required {
-            if u.level.is_none_or(|l| l < req) {
-                let have = u.level.map_or("no level".to_string(), |l| l.to_string());
-                let blockers: Vec<&str> = u
-                    .checks
-                    .iter()
-                    .filter(|c| c.severity.at_least(req.requires()) && !c.outcome.satisfies_level())
-                    .map(|c| c.id.as_str())
-                    .take(5)
-                    .collect();
-                reasons.push(format!(
-                    "{name}: reached {have}, {req} required (blocked by {})",
-                    blockers.join(", ")
-                ));
-            }
+        if let Some(req) = required
+            && u.level.is_none_or(|l| l < req)
+        {
+            let have = u.level.map_or("no level".to_string(), |l| l.to_string());
+            let blockers: Vec<&str> = u
+                .checks
+                .iter()
+                .filter(|c| c.severity.at_least(req.requires()) && !c.outcome.satisfies_level())
+                .map(|c| c.id.as_str())
+                .take(5)
+                .collect();
+            reasons.push(format!(
+                "{name}: reached {have}, {req} required (blocked by {})",
+                blockers.join(", ")
+            ));
         }
         let threshold = fail_on.or(if known.is_some() {
             Some(Severity::Info)

@@ -153,7 +153,7 @@ pub fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::from(" ");
     for word in text.split_whitespace() {
-        if line.len() + word.len() + 1 > width && line.trim().len() > 0 {
+        if line.len() + word.len() + 1 > width && !line.trim().is_empty() {
             out.push_str(&line);
             out.push('\n');
             line = String::from(" ");
