@@ -43,7 +43,8 @@ pub struct ScanConfig {
     pub include_vendored: bool,
     /// The checklist to run (`production`, `google-prr`, `mercari`).
     pub profile: Option<String>,
-    /// Discover the units of a monorepo when no `[[unit]]` is declared (default true).
+    /// Discover the units of a monorepo when no `[[unit]]` is declared (default:
+    /// true, unless `[service]` describes the repository as one unit).
     pub discover_units: Option<bool>,
 }
 

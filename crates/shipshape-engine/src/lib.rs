@@ -361,9 +361,15 @@ fn note(code: &str, message: &str) -> Diagnostic {
 }
 
 /// The units to judge: `[[unit]]` entries; else the units discovered in a
-/// monorepo (see [`discover`]); else the repository as one unit.
+/// monorepo (see [`discover`]); else the repository as one unit. A `[service]`
+/// table describes the repository as one unit, so it turns discovery off unless
+/// `[scan] discover-units = true` asks for it.
 pub fn resolve_units(facts: &Facts, config: &Config) -> Vec<(Unit, config::UnitConfig)> {
-    if config.units.is_empty() && config.scan.discover_units != Some(false) {
+    let discover_on = config
+        .scan
+        .discover_units
+        .unwrap_or(config.service.is_none());
+    if config.units.is_empty() && discover_on {
         let found = discover::discover(facts);
         if !found.is_empty() {
             let names = discover::unique_names(&found);

@@ -179,6 +179,23 @@ fn declared_units_override_discovery_and_discovery_can_be_off() {
     let r = json_report(d.path(), &[]);
     assert_eq!(r["units"].as_array().unwrap().len(), 1);
     assert_eq!(r["units"][0]["unit"]["path"], ".");
+    // `[service]` describes the repository as one unit...
+    write(
+        d.path(),
+        &[("shipshape.toml", "[service]\nkind = \"service\"\n")],
+    );
+    let r = json_report(d.path(), &[]);
+    assert_eq!(r["units"].as_array().unwrap().len(), 1);
+    // ...unless discovery is asked for.
+    write(
+        d.path(),
+        &[(
+            "shipshape.toml",
+            "[service]\nkind = \"service\"\n[scan]\ndiscover-units = true\n",
+        )],
+    );
+    let r = json_report(d.path(), &[]);
+    assert_eq!(r["units"].as_array().unwrap().len(), 3);
 }
 
 #[test]
