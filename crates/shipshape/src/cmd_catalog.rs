@@ -107,7 +107,8 @@ pub fn severity_style(s: Severity) -> Style {
 }
 
 pub fn explain(a: ExplainArgs) -> anyhow::Result<u8> {
-    let all = all_checks(true, None, a.config.as_deref())?;
+    // Every check can be explained, whatever profile the config selects.
+    let all = all_checks(true, Some("production"), a.config.as_deref())?;
     let Some(c) = all.iter().find(|c| c.id == a.id) else {
         let hint = shipshape_engine::config::suggest(&a.id, all.iter().map(|c| c.id.as_str()))
             .map_or("run `shipshape checks` to list the ids".to_string(), |s| {
