@@ -268,18 +268,31 @@ pub fn extract(eco: Ecosystem, path: &str, text: &str) -> Result<Vec<Dependency>
         }
         Ecosystem::Gradle => {
             static DEP: OnceLock<Regex> = OnceLock::new();
+            static MORE: OnceLock<Regex> = OnceLock::new();
             let r = re(
                 &DEP,
-                r#"(?m)^\s*(implementation|api|compile|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|annotationProcessor|kapt)\s*\(?\s*(?:platform\()?["']([^:"'\s]+):([^:"'\s]+)"#,
+                r#"^\s*(implementation|api|compile|compileOnly|runtimeOnly|testImplementation|testRuntimeOnly|annotationProcessor|kapt)\s*\(?\s*(?:platform\()?["']([^:"'\s]+):([^:"'\s]+)"#,
             );
-            for c in r.captures_iter(text) {
-                let at = c.get(0).map_or(0, |m| m.start());
-                let line = text[..at].matches('\n').count() as u32 + 1;
-                push(
-                    &format!("{}:{}", &c[2], &c[3]),
-                    line,
-                    c[1].starts_with("test"),
-                );
+            // Groovy lets one configuration list several coordinates, one per line:
+            // `implementation "a:b:1",\n    "c:d:2"` — continuation lines follow a trailing comma.
+            let more = re(&MORE, r#"^\s*["']([^:"'\s]+):([^:"'\s]+)"#);
+            let mut continued: Option<bool> = None;
+            for (i, raw) in text.lines().enumerate() {
+                let line = i as u32 + 1;
+                let ends_with_comma = raw.trim_end().ends_with(',');
+                if let Some(test) = continued {
+                    if let Some(c) = more.captures(raw) {
+                        push(&format!("{}:{}", &c[1], &c[2]), line, test);
+                        continued = ends_with_comma.then_some(test);
+                        continue;
+                    }
+                    continued = None;
+                }
+                if let Some(c) = r.captures(raw) {
+                    let test = c[1].starts_with("test");
+                    push(&format!("{}:{}", &c[2], &c[3]), line, test);
+                    continued = ends_with_comma.then_some(test);
+                }
             }
         }
         Ecosystem::Ruby => {
@@ -413,6 +426,24 @@ mod tests {
             "dependencies {\n  implementation 'io.sentry:sentry:6.0'\n}\n",
         );
         assert_eq!(n, vec![("io.sentry:sentry".into(), 2)]);
+        // Regression: opentelemetry-demo src/ad/build.gradle lists its dependencies as one
+        // `implementation "a", "b", ...` spread over lines; only the first was read, so
+        // io.prometheus metrics and log4j were missed.
+        let n = names(
+            Ecosystem::Gradle,
+            "build.gradle",
+            "dependencies {\n  implementation \"com.google.protobuf:protobuf-java:4\",\n      \"io.prometheus:prometheus-metrics-core:1.3\",\n      'org.apache.logging.log4j:log4j-core:2.26.1'\n  \"not:a-dependency\"\n  testImplementation 'junit:junit:4',\n      'org.mockito:mockito-core:5'\n}\n",
+        );
+        assert_eq!(
+            n,
+            vec![
+                ("com.google.protobuf:protobuf-java".into(), 2),
+                ("io.prometheus:prometheus-metrics-core".into(), 3),
+                ("org.apache.logging.log4j:log4j-core".into(), 4),
+                ("junit:junit".into(), 6),
+                ("org.mockito:mockito-core".into(), 7),
+            ]
+        );
         let n = names(
             Ecosystem::Ruby,
             "Gemfile",
