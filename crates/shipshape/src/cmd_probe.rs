@@ -147,10 +147,10 @@ pub fn run(a: ProbeArgs) -> anyhow::Result<u8> {
     if a.ca.is_some() {
         opts.ca_file = a.ca.clone();
     }
-    if let Some(f) = a.fail_under {
-        if !(0.0..=100.0).contains(&f) {
-            bail!("--fail-under {f} must be between 0 and 100");
-        }
+    if let Some(f) = a.fail_under
+        && !(0.0..=100.0).contains(&f)
+    {
+        bail!("--fail-under {f} must be between 0 and 100");
     }
     let spinner = Spinner::new(a.quiet);
     let progress = |m: &str| spinner.message(m);
