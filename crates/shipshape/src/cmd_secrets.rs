@@ -1,12 +1,10 @@
 //! `shipshape secrets [PATH]` and `shipshape secrets baseline`.
 
-use crate::output::{emit, parse_format, plan};
-use crate::progress::Spinner;
-use crate::{EXIT_GATE, EXIT_OK};
+use crate::EXIT_OK;
+use crate::output::parse_format;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use shipshape_engine::ScanOptions;
-use shipshape_model::Outcome;
 use shipshape_report::Format;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -71,21 +69,7 @@ pub fn run(a: SecretsArgs) -> anyhow::Result<u8> {
         vulns: Some(false),
         ..ScanOptions::default()
     };
-    let spinner = Spinner::new(a.quiet);
-    let out = shipshape_engine::scan(&opts, &spinner).map_err(|e| anyhow::anyhow!("{e}"))?;
-    spinner.finish();
-    emit(
-        &out.report,
-        &shipshape_checks::catalog(),
-        &plan(&a.format, &a.output)?,
-    )?;
-    let found = out
-        .report
-        .units
-        .iter()
-        .flat_map(|u| &u.checks)
-        .any(|c| c.outcome == Outcome::Fail);
-    Ok(if found { EXIT_GATE } else { EXIT_OK })
+    crate::output::run_focused(&opts, a.quiet, &a.format, &a.output)
 }
 
 fn baseline(path: PathBuf, output: PathBuf, config: Option<PathBuf>) -> anyhow::Result<u8> {

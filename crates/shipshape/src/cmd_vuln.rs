@@ -1,12 +1,10 @@
 //! `shipshape deps`, `shipshape audit` and `shipshape db ...`.
 
-use crate::output::{emit, parse_format, plan};
-use crate::progress::Spinner;
-use crate::{EXIT_GATE, EXIT_OK};
+use crate::EXIT_OK;
+use crate::output::parse_format;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use shipshape_engine::ScanOptions;
-use shipshape_model::Outcome;
 use shipshape_report::Format;
 use shipshape_vuln::{AdvisoryDb, Ecosystem};
 use std::collections::BTreeMap;
@@ -131,21 +129,7 @@ pub fn audit(a: AuditArgs) -> anyhow::Result<u8> {
         now: crate::now(),
         ..ScanOptions::default()
     };
-    let spinner = Spinner::new(a.quiet);
-    let out = shipshape_engine::scan(&opts, &spinner).map_err(|e| anyhow::anyhow!("{e}"))?;
-    spinner.finish();
-    emit(
-        &out.report,
-        &shipshape_checks::catalog(),
-        &plan(&a.format, &a.output)?,
-    )?;
-    let found = out
-        .report
-        .units
-        .iter()
-        .flat_map(|u| &u.checks)
-        .any(|c| c.outcome == Outcome::Fail);
-    Ok(if found { EXIT_GATE } else { EXIT_OK })
+    crate::output::run_focused(&opts, a.quiet, &a.format, &a.output)
 }
 
 pub fn db(c: DbCommand) -> anyhow::Result<u8> {

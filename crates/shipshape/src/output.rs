@@ -94,3 +94,29 @@ pub fn emit(
 pub fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
 }
+
+/// Run a scan restricted to a few checks (`secrets`, `audit`), render it, and
+/// exit 1 when any of them failed.
+pub fn run_focused(
+    opts: &shipshape_engine::ScanOptions,
+    quiet: bool,
+    formats: &[Format],
+    outputs: &[PathBuf],
+) -> anyhow::Result<u8> {
+    let plan = plan(formats, outputs)?;
+    let spinner = crate::progress::Spinner::new(quiet);
+    let out = shipshape_engine::scan(opts, &spinner).map_err(|e| anyhow::anyhow!("{e}"))?;
+    spinner.finish();
+    emit(&out.report, &out.catalog, &plan)?;
+    let found = out
+        .report
+        .units
+        .iter()
+        .flat_map(|u| &u.checks)
+        .any(|c| c.outcome == shipshape_model::Outcome::Fail);
+    Ok(if found {
+        crate::EXIT_GATE
+    } else {
+        crate::EXIT_OK
+    })
+}
