@@ -216,7 +216,14 @@ impl<'a> Ctx<'a> {
 
     /// The unit's own files (its subtree).
     pub fn files(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
-        self.facts.files.iter().filter(|f| self.in_unit(&f.path))
+        let facts: &'a shipshape_facts::Facts = self.facts;
+        let files: &'a [FileEntry] = if self.unit.path.is_empty() || self.unit.path == "." {
+            &facts.files
+        } else {
+            // The unit's subtree is one contiguous run of the sorted file list.
+            facts.files_with_prefix(&format!("{}/", self.unit.path.trim_end_matches('/')))
+        };
+        files.iter().filter(|f| self.in_unit(&f.path))
     }
 
     /// The unit's files plus the repository-level files it shares.
@@ -285,7 +292,7 @@ impl<'a> Ctx<'a> {
             .k8s_objects()
             .items
             .iter()
-            .filter(|o| self.in_unit(&o.path) && !shipshape_facts::signals::is_test_path(&o.path))
+            .filter(|o| !o.in_test && self.in_unit(&o.path))
     }
 
     /// The unit's workloads (objects with a pod template).

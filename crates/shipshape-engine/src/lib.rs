@@ -241,6 +241,7 @@ pub fn scan_with_profile(
     };
 
     progress.phase("running checks");
+    facts.prepare();
     let units = resolve_units(&facts, &config);
     let policy = config.policy();
     let mut unit_reports = Vec::new();

@@ -46,7 +46,7 @@ impl Workflow {
         let mut triggers = Vec::new();
         if let Some(on) = on {
             match &on.value {
-                YamlValue::Str(s) => triggers.push((s.clone(), on.line)),
+                YamlValue::Str(s) => triggers.push((s.to_string(), on.line)),
                 YamlValue::Seq(items) => triggers.extend(
                     items
                         .iter()
@@ -55,7 +55,7 @@ impl Workflow {
                 YamlValue::Map(entries) => triggers.extend(
                     entries
                         .iter()
-                        .map(|(k, v)| (k.clone(), v.line.max(on.line))),
+                        .map(|(k, v)| (k.to_string(), v.line.max(on.line))),
                 ),
                 _ => {}
             }
@@ -65,7 +65,7 @@ impl Workflow {
             .entries()
             .iter()
             .map(|(id, job)| GhaJob {
-                id: id.clone(),
+                id: id.to_string(),
                 line: job.line,
                 permissions: job.get("permissions").cloned(),
                 uses: job

@@ -81,9 +81,9 @@ pub fn includes(doc: &Yaml) -> Vec<(String, String)> {
         match &item.value {
             // A bare string is local when it does not look like a URL.
             YamlValue::Str(s) if s.starts_with("http://") || s.starts_with("https://") => {
-                out.push(("remote".to_string(), s.clone()));
+                out.push(("remote".to_string(), s.to_string()));
             }
-            YamlValue::Str(s) => out.push(("local".to_string(), s.clone())),
+            YamlValue::Str(s) => out.push(("local".to_string(), s.to_string())),
             YamlValue::Map(entries) => {
                 for key in ["local", "remote", "template", "project", "component"] {
                     if let Some(v) = entries.iter().find(|(k, _)| k == key)
@@ -152,7 +152,7 @@ pub fn merge(base: &Yaml, over: &Yaml) -> Yaml {
 
 fn extends_of(def: &Yaml) -> Vec<String> {
     match def.get("extends").map(|e| &e.value) {
-        Some(YamlValue::Str(s)) => vec![s.clone()],
+        Some(YamlValue::Str(s)) => vec![s.to_string()],
         Some(YamlValue::Seq(items)) => items.iter().filter_map(Yaml::scalar_text).collect(),
         _ => vec![],
     }
@@ -214,7 +214,7 @@ type Sources = Vec<(String, String)>;
 fn own_sources(def: &Yaml, path: &str) -> Sources {
     def.entries()
         .iter()
-        .map(|(k, _)| (k.clone(), path.to_string()))
+        .map(|(k, _)| (k.to_string(), path.to_string()))
         .collect()
 }
 
@@ -341,7 +341,7 @@ pub fn pipeline(facts: &Facts) -> Option<GitlabPipeline> {
         }
         for (k, v) in doc.entries() {
             if !RESERVED.contains(&k.as_str()) && matches!(v.value, YamlValue::Map(_)) {
-                defs.push((k.clone(), path.clone(), v.clone()));
+                defs.push((k.to_string(), path.clone(), v.clone()));
             }
         }
     }

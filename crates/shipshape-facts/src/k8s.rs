@@ -1,6 +1,41 @@
 //! Kubernetes objects read from multi-document YAML.
 
 use crate::yaml::Yaml;
+use std::sync::Arc;
+
+/// A document (or an item of a `kind: List` document) inside a parsed YAML file,
+/// shared with the file's parse rather than copied: thousands of manifests would
+/// otherwise sit in memory twice. Dereferences to the [`Yaml`] node.
+#[derive(Debug, Clone)]
+pub struct SharedDoc {
+    docs: Arc<Vec<Yaml>>,
+    index: usize,
+    item: Option<usize>,
+}
+
+impl SharedDoc {
+    /// Document `index` of `docs`, or item `item` of its `items` when given.
+    pub fn new(docs: Arc<Vec<Yaml>>, index: usize, item: Option<usize>) -> SharedDoc {
+        SharedDoc { docs, index, item }
+    }
+}
+
+impl std::ops::Deref for SharedDoc {
+    type Target = Yaml;
+    fn deref(&self) -> &Yaml {
+        let doc = &self.docs[self.index];
+        match self.item {
+            Some(i) => &doc.idx("items").items()[i],
+            None => doc,
+        }
+    }
+}
+
+impl PartialEq for SharedDoc {
+    fn eq(&self, other: &SharedDoc) -> bool {
+        **self == **other
+    }
+}
 
 /// One Kubernetes object and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,7 +47,10 @@ pub struct K8sObject {
     pub namespace: Option<String>,
     /// Line of the document's `kind:`.
     pub line: u32,
-    pub doc: Yaml,
+    pub doc: SharedDoc,
+    /// True when the file looks like test code (see [`crate::signals::is_test_path`]),
+    /// computed once here rather than by every check for every object.
+    pub in_test: bool,
 }
 
 /// Workload kinds whose pods run continuously.
@@ -27,6 +65,13 @@ pub const LONG_RUNNING: &[&str] = &[
 impl K8sObject {
     /// Build from a YAML document; `None` when it is not a Kubernetes object.
     pub fn from_doc(path: &str, doc: &Yaml) -> Option<K8sObject> {
+        K8sObject::from_shared(path, SharedDoc::new(Arc::new(vec![doc.clone()]), 0, None))
+    }
+
+    /// Build from a document shared with the file's parse; `None` when it is not a
+    /// Kubernetes object.
+    pub fn from_shared(path: &str, shared: SharedDoc) -> Option<K8sObject> {
+        let doc: &Yaml = &shared;
         let kind = doc.get("kind")?;
         let api_version = doc.get("apiVersion")?.as_str()?.to_string();
         let meta = doc.idx("metadata");
@@ -37,7 +82,8 @@ impl K8sObject {
             name: meta.idx("name").scalar_text().unwrap_or_default(),
             namespace: meta.idx("namespace").scalar_text(),
             line: kind.line,
-            doc: doc.clone(),
+            doc: shared.clone(),
+            in_test: crate::signals::is_test_path(path),
         })
     }
 

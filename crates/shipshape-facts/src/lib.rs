@@ -178,6 +178,68 @@ impl Facts {
             .is_ok()
     }
 
+    /// Parse, in parallel, what most checks ask for: every kept YAML file, the
+    /// Kubernetes objects, the dependencies, the CI files and the Dockerfiles.
+    ///
+    /// Everything here is lazy and would be parsed on first use anyway; calling this
+    /// before checks run in parallel keeps one check from parsing while the others
+    /// wait on it with idle cores.
+    pub fn prepare(&self) {
+        use rayon::prelude::*;
+        let mut yaml: Vec<&String> = self.yaml_cells.keys().collect();
+        // Large files first, so one big file does not finish last on its own.
+        yaml.sort_by_key(|p| std::cmp::Reverse(self.texts.get(*p).map_or(0, |t| t.len())));
+        yaml.par_iter().for_each(|p| {
+            let _ = self.yaml(p);
+        });
+        rayon::join(
+            || {
+                self.k8s_objects();
+            },
+            || {
+                rayon::join(
+                    || {
+                        self.dependencies();
+                    },
+                    || {
+                        self.ci_files();
+                        self.dockerfiles();
+                    },
+                )
+            },
+        );
+    }
+
+    /// The entry of the file with this exact path.
+    pub fn file(&self, path: &str) -> Option<&FileEntry> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
+    /// Every file whose path starts with `prefix` (a contiguous run of the sorted
+    /// file list, found by binary search). With a prefix ending in `/`, the files
+    /// under that directory.
+    pub fn files_with_prefix(&self, prefix: &str) -> &[FileEntry] {
+        let start = self.files.partition_point(|f| f.path.as_str() < prefix);
+        let len = self.files[start..].partition_point(|f| f.path.starts_with(prefix));
+        &self.files[start..start + len]
+    }
+
+    /// The files directly in directory `dir` (`""` for the root), not in its subdirectories.
+    pub fn files_in_dir<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + 'a {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let n = prefix.len();
+        self.files_with_prefix(&prefix)
+            .iter()
+            .filter(move |f| !f.path[n..].contains('/'))
+    }
+
     /// The YAML documents of a kept YAML file, parsed once (on first use).
     pub fn yaml(&self, path: &str) -> Option<Result<Arc<Vec<Yaml>>, String>> {
         let cell = self.yaml_cells.get(path)?;
@@ -204,6 +266,15 @@ impl Facts {
             }
             out
         })
+    }
+
+    /// Direct dependencies declared by one manifest (dependencies are grouped by
+    /// manifest in path order, so this is a binary search).
+    pub fn dependencies_of(&self, manifest: &str) -> &[deps::Dependency] {
+        let items = &self.dependencies().items;
+        let start = items.partition_point(|d| d.manifest.as_str() < manifest);
+        let len = items[start..].partition_point(|d| d.manifest == manifest);
+        &items[start..start + len]
     }
 
     /// Every CI definition, including files a `.gitlab-ci.yml` pulls in with
@@ -285,16 +356,17 @@ impl Facts {
             for f in candidates {
                 match self.yaml(&f.path) {
                     Some(Ok(docs)) => {
-                        for d in docs.iter() {
+                        for (index, d) in docs.iter().enumerate() {
+                            let shared = |item| k8s::SharedDoc::new(Arc::clone(&docs), index, item);
                             // `kind: List` wraps objects in `items`.
                             if d.idx("kind").as_str() == Some("List") {
-                                out.items.extend(
-                                    d.idx("items")
-                                        .items()
-                                        .iter()
-                                        .filter_map(|i| k8s::K8sObject::from_doc(&f.path, i)),
-                                );
-                            } else if let Some(o) = k8s::K8sObject::from_doc(&f.path, d) {
+                                out.items
+                                    .extend((0..d.idx("items").items().len()).filter_map(|i| {
+                                        k8s::K8sObject::from_shared(&f.path, shared(Some(i)))
+                                    }));
+                            } else if let Some(o) =
+                                k8s::K8sObject::from_shared(&f.path, shared(None))
+                            {
                                 out.items.push(o);
                             }
                         }

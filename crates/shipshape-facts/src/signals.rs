@@ -73,6 +73,102 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
 ];
 
+/// Literals (case-sensitive) of which every match of [`PATTERNS`] contains at least
+/// one. The regexes run only on the lines around these hits, so the cost of a source
+/// file is one SIMD multi-literal pass (Teddy) plus a few lines of regex, not a lazy-DFA
+/// walk over every byte. The list is kept short and case-sensitive on purpose: a
+/// case-insensitive or longer list falls off the vectorised path and costs 2-3x.
+/// `keywords_cover_every_pattern` keeps it honest.
+const KEYWORDS: &[&str] = &[
+    // health routes, gRPC/.NET health services
+    "health",
+    "Health",
+    "/live",
+    "/read",
+    "/ping",
+    // shutdown: SIGTERM/SIGINT, signal.Notify, tokio::signal, SignalKind, AbortSignal
+    "SIG",
+    "ignal",
+    "hutdown",
+    "PreDestroy",
+    "stoppable",
+    "lightship",
+    "ApplicationLifetime",
+    "ApplicationStopping",
+    // TLS verification: verify/Verify/Verifier/unverified, CERT_NONE/VERIFY_NONE
+    "erif",
+    "_NONE",
+    "eject",
+    "EJECT",
+    "danger_accept",
+    "check_hostname",
+    "TrustAll",
+    "CertificateCustomValidation",
+    "curl",
+    "wget",
+    // HTTP clients
+    "http",
+    "HTTP",
+    "ttpClient",
+    "requests",
+    "reqwest",
+    "ureq",
+    "axios",
+    "fetch(",
+    "RestTemplate",
+    "WebClient",
+    "Faraday",
+    // timeouts
+    "imeout",
+    "IMEOUT",
+    // structured logging, listeners
+    "log/slog",
+    "TcpListener",
+    "net.Listen",
+];
+
+fn keywords() -> &'static aho_corasick::AhoCorasick {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(KEYWORDS)
+            // A fixed list of short literals always builds; failure is a programming error.
+            .expect("signal keywords build")
+    })
+}
+
+/// Byte ranges of `bytes` worth running the regexes on: each keyword hit widened to
+/// the line before it and the line after it (a match may span a line break), with
+/// overlapping ranges merged. Ranges start and end on line boundaries.
+fn windows(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let ac = keywords();
+    let mut at = 0;
+    while let Some(m) = ac.find(aho_corasick::Input::new(bytes).span(at..bytes.len())) {
+        let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
+        let start = if line_start == 0 {
+            0
+        } else {
+            memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1)
+        };
+        let line_end =
+            memchr::memchr(b'\n', &bytes[m.end()..]).map_or(bytes.len(), |i| m.end() + i + 1);
+        let end =
+            memchr::memchr(b'\n', &bytes[line_end..]).map_or(bytes.len(), |i| line_end + i + 1);
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+        // Further hits on these lines add nothing: resume after the window's keyword line.
+        at = line_end.max(m.end());
+        if at >= bytes.len() {
+            break;
+        }
+    }
+    out
+}
+
 fn regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -110,6 +206,10 @@ pub fn is_test_path(path: &str) -> bool {
 
 /// Scan one source file's bytes for signals, appending hits.
 pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
+    let windows = windows(bytes);
+    if windows.is_empty() {
+        return;
+    }
     let re = regex();
     let in_test = is_test_path(path);
     let lower = path.to_ascii_lowercase();
@@ -136,7 +236,10 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     .any(|e| lower.ends_with(e));
     // Lines are counted incrementally: matches arrive in increasing order.
     let (mut line, mut counted_to) = (1u32, 0usize);
-    for m in re.find_iter(bytes) {
+    let matches = windows
+        .into_iter()
+        .flat_map(|(start, end)| re.find_iter(regex_automata::Input::new(bytes).span(start..end)));
+    for m in matches {
         let kind = PATTERNS[m.pattern().as_usize()].0;
         line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count() as u32;
         counted_to = m.start();
@@ -308,6 +411,176 @@ mod tests {
         let mut out = vec![];
         scan("deploy.sh", b"out=`curl -k https://x`\n", &mut out);
         assert_eq!(out.len(), 1);
+    }
+
+    /// One example of every alternative of every pattern.
+    const EXAMPLES: &[&str] = &[
+        r#"app.get("/healthz", h)"#,
+        r#"r.GET('/api/readiness', h)"#,
+        "route(`/livez`)",
+        r#"get("/liveness")"#,
+        r#"get("/ping")"#,
+        r#"get("/_health")"#,
+        r#"get("/actuator/health/db")"#,
+        "import grpc.health.v1",
+        "s := health.NewServer()",
+        "use tonic_health;",
+        "HealthCheckService",
+        "services.AddHealthChecks(",
+        "app.MapHealthChecks(",
+        "syscall.SIGTERM",
+        "signal.NotifyContext(",
+        "with_graceful_shutdown(x)",
+        "srv.Shutdown(ctx)",
+        "srv.Shutdown(context.Background())",
+        "process.on(\n  'SIGINT', f)",
+        "signal.signal(signal.SIGTERM, h)",
+        "tokio::signal::unix",
+        "SignalKind::terminate()",
+        "app.enableShutdownHooks()",
+        "@PreDestroy",
+        "Runtime.getRuntime().addShutdownHook(t)",
+        "server.shutdown()",
+        "require('http-graceful-shutdown')",
+        "require('stoppable')",
+        "require('lightship')",
+        "IHostApplicationLifetime",
+        "ApplicationStopping",
+        "requests.get(u, verify = False)",
+        "InsecureSkipVerify: true",
+        "rejectUnauthorized: false",
+        "b.danger_accept_invalid_certs( true)",
+        "b.danger_accept_invalid_hostnames(true)",
+        "NODE_TLS_REJECT_UNAUTHORIZED='0'",
+        "ssl._create_unverified_context()",
+        "ctx.verify_mode = ssl.CERT_NONE",
+        "ctx.check_hostname = False",
+        "SSL_VERIFY_NONE",
+        "OpenSSL::SSL::VERIFY_NONE",
+        "new TrustAllCerts()",
+        "NoopHostnameVerifier.INSTANCE",
+        "h.ServerCertificateCustomValidationCallback = (a, b) => true;",
+        "RUN curl -sSL -k https://x",
+        "wget -q --no-check-certificate https://x",
+        "requests.post(u)",
+        "httpx.AsyncClient(",
+        "http.Get(u)",
+        "c := &http.Client{}",
+        "reqwest::Client::builder()",
+        "reqwest::get(u)",
+        "ureq::agent()",
+        "axios.create(",
+        "const r = fetch(u)",
+        "new HttpClient()",
+        "new RestTemplate()",
+        "WebClient.builder()",
+        "new OkHttpClient()",
+        "Faraday.new(url)",
+        "Net::HTTP.get(u)",
+        "Timeout = 5",
+        "c.timeout(d)",
+        "Timeout: 5 * time.Second",
+        "f.setConnectTimeout(1)",
+        "f.setReadTimeout(1)",
+        "connect_timeout=3",
+        "read_timeout=3",
+        "AbortSignal.timeout(5000)",
+        "{ signal: AbortSignal.any([]) }",
+        "context.WithTimeout(ctx, d)",
+        "responseTimeout(d)",
+        "callTimeout(d)",
+        r#"import "log/slog""#,
+        "TcpListener::bind(addr)",
+        "net.Listen(\"tcp\", a)",
+        "net.ListenTCP(\"tcp\", a)",
+    ];
+
+    #[test]
+    fn keywords_cover_every_pattern() {
+        let re = regex();
+        let ac = keywords();
+        for ex in EXAMPLES {
+            let m = re
+                .find(ex.as_bytes())
+                .unwrap_or_else(|| panic!("example matches no pattern: {ex}"));
+            let text = &ex.as_bytes()[m.start()..m.end()];
+            assert!(
+                ac.find(text).is_some(),
+                "the match `{}` of pattern {} contains no keyword: add one to KEYWORDS",
+                String::from_utf8_lossy(text),
+                m.pattern().as_usize()
+            );
+        }
+    }
+
+    #[test]
+    fn windowed_scan_finds_what_a_full_scan_finds() {
+        // Every example, surrounded by unrelated lines, at varying distances.
+        let mut text = String::new();
+        for (i, ex) in EXAMPLES.iter().enumerate() {
+            for _ in 0..(i % 4) {
+                text.push_str("let unrelated = compute(a, b);\n");
+            }
+            text.push_str(ex);
+            text.push('\n');
+        }
+        let bytes = text.as_bytes();
+        let full: Vec<(usize, usize)> = regex()
+            .find_iter(bytes)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        let windowed: Vec<(usize, usize)> = windows(bytes)
+            .into_iter()
+            .flat_map(|(s, e)| {
+                regex()
+                    .find_iter(regex_automata::Input::new(bytes).span(s..e))
+                    .map(|m| (m.start(), m.end()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(full, windowed);
+        assert!(full.len() >= EXAMPLES.len());
+    }
+
+    type Spans = Vec<(usize, usize)>;
+
+    /// Match spans of the regexes over the whole text, then over the keyword windows.
+    fn full_and_windowed(bytes: &[u8]) -> (Spans, Spans) {
+        let full = regex()
+            .find_iter(bytes)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        let windowed = windows(bytes)
+            .into_iter()
+            .flat_map(|(s, e)| {
+                regex()
+                    .find_iter(regex_automata::Input::new(bytes).span(s..e))
+                    .map(|m| (m.start(), m.end()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        (full, windowed)
+    }
+
+    use proptest::prelude::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn windowing_never_loses_or_invents_a_match(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(EXAMPLES).prop_map(str::to_string),
+                    "[ -~]{0,30}",
+                    proptest::sample::select(EXAMPLES).prop_map(|e| format!("x = {e} // tail")),
+                ],
+                0..40,
+            ),
+            sep in proptest::sample::select(vec!["\n", "\r\n", "\n\n"]),
+        ) {
+            let text = lines.join(sep);
+            let (full, windowed) = full_and_windowed(text.as_bytes());
+            proptest::prop_assert_eq!(full, windowed);
+        }
     }
 
     #[test]

@@ -80,6 +80,20 @@ const VENDORED: &[&str] = &[
     ".pytest_cache",
 ];
 
+/// Directory names that build tools use for their output (Cargo's `target`,
+/// `target-*`, `build`, `dist`, `out`, caches...): the ones worth a CACHEDIR.TAG look.
+fn looks_like_build_output(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("target")
+        || lower.starts_with("build")
+        || lower.starts_with("_build")
+        || lower.contains("cache")
+        || matches!(
+            lower.as_str(),
+            "dist" | "out" | "output" | "bin" | "obj" | "tmp"
+        )
+}
+
 /// Generic YAML files up to this size are kept (otel collector configs, alertmanager...).
 const GENERIC_YAML_KEEP: u64 = 64 * 1024;
 
@@ -107,6 +121,8 @@ impl Acc {
 struct Local<'a> {
     shared: &'a Mutex<Acc>,
     acc: Acc,
+    /// Read buffer reused for every file this thread reads (no allocation per file).
+    buf: Vec<u8>,
 }
 
 impl Drop for Local<'_> {
@@ -120,11 +136,18 @@ impl Drop for Local<'_> {
 
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+    match rel.to_str() {
+        // The common case: a UTF-8 path with `/` separators is already what we want.
+        Some(s) if std::path::MAIN_SEPARATOR == '/' => s.trim_start_matches("./").to_string(),
+        _ => {
+            let parts: Vec<String> = rel
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.join("/")
+        }
+    }
 }
 
 /// Walk `root` once and build its facts.
@@ -191,8 +214,10 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
                     if VENDORED.contains(&name.as_ref()) {
                         return false;
                     }
-                    // Build output directories mark themselves with CACHEDIR.TAG.
-                    if e.path().join("CACHEDIR.TAG").exists() {
+                    // Build output directories mark themselves with CACHEDIR.TAG. Only
+                    // directories named like build output are asked (one stat each), not
+                    // every directory of the tree.
+                    if looks_like_build_output(&name) && e.path().join("CACHEDIR.TAG").exists() {
                         return false;
                     }
                 }
@@ -207,6 +232,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
         let mut local = Local {
             shared: &shared,
             acc: Acc::default(),
+            buf: Vec::with_capacity(64 * 1024),
         };
         let (excludes, keep_text, root, canonical_root, seen, walk_errors) = (
             &excludes,
@@ -260,7 +286,14 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
             {
                 p(n);
             }
-            process_file(&mut local.acc, entry.path(), rel, opts, keep_text);
+            process_file(
+                &mut local.acc,
+                &mut local.buf,
+                entry.path(),
+                rel,
+                opts,
+                keep_text,
+            );
             ignore::WalkState::Continue
         })
     });
@@ -330,13 +363,33 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
 
 fn process_file(
     acc: &mut Acc,
+    buf: &mut Vec<u8>,
     path: &Path,
     rel: String,
     opts: &WalkOptions,
     keep_text: &globset::GlobSet,
 ) {
+    use std::io::Read;
     let mut kind = kind::classify(&rel);
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let unreadable = |acc: &mut Acc, e: std::io::Error, rel: String, size: u64| {
+        let why: &'static str = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "permission denied",
+            _ => "unreadable",
+        };
+        acc.skipped.entry(why).or_default().push(rel.clone());
+        acc.files.push(FileEntry {
+            path: rel,
+            size,
+            kind,
+            unread: true,
+        });
+    };
+    // One open and one fstat per file: no separate stat by path.
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return unreadable(acc, e, rel, 0),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let limit = if matches!(kind, FileKind::Lockfile(_)) {
         opts.max_lockfile_size
     } else {
@@ -356,22 +409,16 @@ fn process_file(
         acc.files.push(entry);
         return;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            let why: &'static str = match e.kind() {
-                std::io::ErrorKind::PermissionDenied => "permission denied",
-                _ => "unreadable",
-            };
-            acc.skipped.entry(why).or_default().push(entry.path.clone());
-            acc.files.push(entry);
-            return;
-        }
-    };
+    buf.clear();
+    // `take` bounds the read even if the file grew after the fstat.
+    if let Err(e) = (&mut file).take(limit + 1).read_to_end(buf) {
+        return unreadable(acc, e, entry.path, size);
+    }
+    let bytes: &[u8] = buf;
     acc.bytes += bytes.len() as u64;
     entry.unread = false;
     if let Some(hook) = opts.hook {
-        hook(&entry.path, &bytes);
+        hook(&entry.path, bytes);
     }
     let head = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, head).is_some() {
@@ -388,16 +435,16 @@ fn process_file(
         kind,
         FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) | FileKind::Dockerfile
     ) {
-        signals::scan(&entry.path, &bytes, &mut acc.signals);
+        signals::scan(&entry.path, bytes, &mut acc.signals);
     }
     let keep = (kind.keeps_text()
         && !(kind == FileKind::KeyMaterial && size > kind::KEY_MATERIAL_KEEP))
         || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP)
         || (!keep_text.is_empty() && keep_text.is_match(&entry.path));
     if keep {
-        let text: Arc<str> = match String::from_utf8(bytes) {
+        let text: Arc<str> = match std::str::from_utf8(bytes) {
             Ok(s) => Arc::from(s),
-            Err(e) => Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            Err(_) => Arc::from(String::from_utf8_lossy(bytes).as_ref()),
         };
         acc.texts.push((entry.path.clone(), text));
     }

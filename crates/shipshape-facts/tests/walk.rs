@@ -84,6 +84,20 @@ fn respects_gitignore_excludes_and_vendored_trees() {
     write(d.path(), "fixtures/b.rs", b"fn b(){}");
     write(d.path(), "src/c.rs", b"fn c(){}");
     write(d.path(), ".git/config", b"[core]");
+    // Build output marked with CACHEDIR.TAG is skipped; the tag alone elsewhere is not
+    // looked for (a source directory is never asked).
+    write(
+        d.path(),
+        "target-ci/CACHEDIR.TAG",
+        b"Signature: 8a477f597d28d172789f06886806bc55",
+    );
+    write(d.path(), "target-ci/debug/x.rs", b"fn x(){}");
+    write(
+        d.path(),
+        "build/CACHEDIR.TAG",
+        b"Signature: 8a477f597d28d172789f06886806bc55",
+    );
+    write(d.path(), "build/out.js", b"x");
     let opts = WalkOptions {
         excludes: vec!["fixtures/**".into()],
         ..WalkOptions::default()
@@ -96,6 +110,8 @@ fn respects_gitignore_excludes_and_vendored_trees() {
         "node_modules/x/index.js",
         "fixtures/b.rs",
         ".git/config",
+        "target-ci/debug/x.rs",
+        "build/out.js",
     ] {
         assert!(
             !paths.contains(&gone),

@@ -1,7 +1,7 @@
 //! Labelled corpus generator for measuring secret detection: many file types with planted
 //! synthetic secrets of many kinds, decoys of every false-positive class, and filler code.
 //!
-//! Shared by `tests/corpus.rs` and `examples/gen_corpus.rs` / `examples/score.rs` (through
+//! Shared by `tests/corpus.rs` and `examples/gen_secrets_corpus.rs` / `examples/score.rs` (through
 //! `#[path]`). The secret kinds and their syntax are written independently of the rule
 //! catalog, so that the corpus measures the rules rather than echoing their examples.
 //! Values are random with the right format; none is a real credential.

@@ -65,11 +65,24 @@ fn source(rng: &mut Rng, ext: &str, target: usize) -> String {
     s
 }
 
+/// One Deployment with its Service, PodDisruptionBudget and NetworkPolicy. Most are
+/// hardened as a production repository's would be; about one in twenty lacks its
+/// security context, spread constraint and budget, so checks see both outcomes.
 fn k8s(rng: &mut Rng) -> String {
     let name = rng.ident();
-    let replicas = 1 + rng.below(4);
+    let replicas = 2 + rng.below(3);
+    let hardened = rng.below(20) != 0;
+    let (security, spread, extra) = if hardened {
+        (
+            "          securityContext:\n            runAsNonRoot: true\n            allowPrivilegeEscalation: false\n            readOnlyRootFilesystem: true\n            capabilities: {drop: [ALL]}\n".to_string(),
+            format!("      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: kubernetes.io/hostname\n          whenUnsatisfiable: ScheduleAnyway\n          labelSelector: {{matchLabels: {{app: {name}}}}}\n"),
+            format!("---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {name}\nspec:\n  maxUnavailable: 1\n  selector: {{matchLabels: {{app: {name}}}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: {name}\nspec:\n  podSelector: {{matchLabels: {{app: {name}}}}}\n  policyTypes: [Ingress]\n  ingress: [{{ports: [{{port: 8080}}]}}]\n"),
+        )
+    } else {
+        (String::new(), String::new(), String::new())
+    };
     format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels: {{app: {name}}}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n        - name: {name}\n          image: ghcr.io/acme/{name}:1.{replicas}.0\n          ports: [{{containerPort: 8080}}]\n          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n            limits: {{memory: 256Mi}}\n          readinessProbe:\n            httpGet: {{path: /readyz, port: 8080}}\n          livenessProbe:\n            httpGet: {{path: /livez, port: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: 80, targetPort: 8080}}]\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels: {{app: {name}}}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n{spread}      containers:\n        - name: {name}\n          image: ghcr.io/acme/{name}:1.{replicas}.0\n          ports: [{{containerPort: 8080}}]\n          resources:\n            requests: {{cpu: 100m, memory: 128Mi}}\n            limits: {{memory: 256Mi}}\n{security}          readinessProbe:\n            httpGet: {{path: /readyz, port: 8080}}\n          livenessProbe:\n            httpGet: {{path: /livez, port: 8080}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: 80, targetPort: 8080}}]\n{extra}"
     )
 }
 
@@ -94,10 +107,14 @@ pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize,
         "# corpus\n\n## Install\n\nmake\n\n## Usage\n\nrun it\n".into(),
     )?;
     write(".github/workflows/ci.yml".into(), "on: [push, pull_request]\npermissions: {contents: read}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n      - run: make test\n".into())?;
-    let services = (files / 200).max(1);
+    // About 200 files per service, each service with a handful of directories, as in
+    // a real monorepo (one name per service, not one per file).
+    let services: Vec<String> = (0..(files / 200).max(1))
+        .map(|n| format!("services/{}-{n}", rng.ident()))
+        .collect();
     let mut i = 0usize;
     while i + 2 < files {
-        let svc = format!("services/{}-{}", rng.ident(), i % services);
+        let svc = &services[i % services.len()];
         let kind = rng.below(100);
         let (rel, content) = match kind {
             0..=1 => (
@@ -123,7 +140,11 @@ pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize,
             ),
             5..=11 => (
                 format!("{svc}/deploy/{}.yaml", rng.ident()),
-                k8s(&mut rng).repeat((per_file / 1200).max(1)),
+                // Several distinct objects per file, as `---`-separated documents.
+                (0..(per_file / 2400).max(1))
+                    .map(|_| k8s(&mut rng))
+                    .collect::<Vec<_>>()
+                    .join("---\n"),
             ),
             12..=15 => (
                 format!("{svc}/docs/{}.md", rng.ident()),

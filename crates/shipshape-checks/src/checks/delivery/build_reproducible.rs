@@ -56,13 +56,8 @@ fn find_lock(ctx: &Ctx, dir: &str, names: &[&str], up: bool) -> Option<String> {
     }
 }
 
-fn deps_of<'a>(ctx: &Ctx<'a>, manifest: &str) -> Vec<&'a Dependency> {
-    ctx.facts
-        .dependencies()
-        .items
-        .iter()
-        .filter(|d| d.manifest == manifest)
-        .collect()
+fn deps_of<'a>(ctx: &Ctx<'a>, manifest: &str) -> &'a [Dependency] {
+    ctx.facts.dependencies_of(manifest)
 }
 
 /// Requirement lines of a requirements file that are not pinned: `(line, text)`.
@@ -129,11 +124,10 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
         Ecosystem::Cargo => {
             let binary = ctx.facts.exists(&join(dir, "src/main.rs"))
                 || text.contains("[[bin]]")
-                || ctx
+                || !ctx
                     .facts
-                    .files
-                    .iter()
-                    .any(|x| x.path.starts_with(&join(dir, "src/bin/")));
+                    .files_with_prefix(&join(dir, "src/bin/"))
+                    .is_empty();
             if !binary {
                 return None;
             }
@@ -208,9 +202,8 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
                 return Some(None);
             }
             // A fully pinned requirements file beside it is a lock too (pip-compile output).
-            let pinned_reqs = ctx.facts.files.iter().any(|x| {
-                dir_of(&x.path) == dir
-                    && x.path.ends_with(".txt")
+            let pinned_reqs = ctx.facts.files_in_dir(dir).any(|x| {
+                x.path.ends_with(".txt")
                     && x.path
                         .rsplit('/')
                         .next()

@@ -144,7 +144,7 @@ fn rules_restrict(rules: &Yaml) -> bool {
 fn only_restricts(only: &Yaml) -> bool {
     let refs: Vec<String> = match &only.value {
         YamlValue::Seq(items) => items.iter().filter_map(Yaml::scalar_text).collect(),
-        YamlValue::Str(s) => vec![s.clone()],
+        YamlValue::Str(s) => vec![s.to_string()],
         YamlValue::Map(_) => only
             .idx("refs")
             .items()

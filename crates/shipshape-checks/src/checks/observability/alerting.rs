@@ -69,9 +69,8 @@ pub(crate) fn alert_rules(ctx: &Ctx) -> (Vec<AlertRule>, Vec<String>) {
     for (p, e) in ctx.k8s_errors() {
         if ctx
             .facts
-            .files
-            .iter()
-            .any(|f| &f.path == p && f.kind == FileKind::PrometheusRules)
+            .file(p)
+            .is_some_and(|f| f.kind == FileKind::PrometheusRules)
             && !errors.iter().any(|x| x.starts_with(p.as_str()))
         {
             errors.push(format!("{p}: {e}"));

@@ -53,7 +53,7 @@ fn catalog_slo(ctx: &Ctx) -> Option<(String, u32, String)> {
                         || key.ends_with("/slo")
                         || key.ends_with("-slo");
                     if hit.is_none() && is_slo && !v.is_null() {
-                        hit = Some((v.line.max(n.line), k.clone()));
+                        hit = Some((v.line.max(n.line), k.to_string()));
                     }
                 }
             });

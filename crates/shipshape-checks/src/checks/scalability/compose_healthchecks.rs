@@ -70,7 +70,7 @@ fn run(ctx: &Ctx) -> Verdict {
         let is_override = f.path.to_ascii_lowercase().contains(".override.");
         for d in docs.iter() {
             for (name, svc) in d.idx("services").entries() {
-                let key = (dir.clone(), name.clone());
+                let key = (dir.clone(), name.to_string());
                 let at = match services.iter().position(|(k, _)| *k == key) {
                     Some(i) => i,
                     None => {

@@ -1,6 +1,6 @@
 //! `scalability/disruption-budget`: multi-replica workloads have a PodDisruptionBudget that still allows evictions.
 
-use super::k8s_util::{nothing_to_judge, same_namespace, selects, targets_by_ref};
+use super::k8s_util::{SelectorIndex, Selects, nothing_to_judge, of_kinds, targets_by_ref};
 use super::replicas_or_autoscaling::{AUTOSCALERS, SCALED_KINDS};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::Yaml;
@@ -28,8 +28,9 @@ pub static CHECK: CheckDef = CheckDef {
 
 /// The replica floor of a workload: its HPA's minReplicas when autoscaled, else `spec.replicas`.
 /// `None` when it runs a single replica.
-pub(crate) fn replica_floor(ctx: &Ctx, w: &K8sObject) -> Option<i64> {
-    if let Some(a) = targets_by_ref(ctx, AUTOSCALERS, w).first() {
+/// `autoscalers` are the unit's autoscalers (`of_kinds(ctx, AUTOSCALERS)`).
+pub(crate) fn replica_floor(autoscalers: &[&K8sObject], w: &K8sObject) -> Option<i64> {
+    if let Some(a) = targets_by_ref(autoscalers, w).first() {
         let spec = a.doc.idx("spec");
         let min = spec
             .get("minReplicas")
@@ -71,10 +72,11 @@ fn blocks_all(pdb: &K8sObject, replicas: i64) -> Option<(String, u32)> {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
+    let autoscalers = of_kinds(ctx, AUTOSCALERS);
     let multi: Vec<_> = ctx
         .k8s()
         .filter(|o| SCALED_KINDS.contains(&o.kind.as_str()))
-        .filter_map(|w| replica_floor(ctx, w).map(|r| (w, r)))
+        .filter_map(|w| replica_floor(&autoscalers, w).map(|r| (w, r)))
         .collect();
     if multi.is_empty() {
         return nothing_to_judge(
@@ -82,16 +84,14 @@ fn run(ctx: &Ctx) -> Verdict {
             "no multi-replica Deployment, StatefulSet or Rollout in the unit",
         );
     }
-    let pdbs: Vec<_> = ctx
-        .k8s()
-        .filter(|o| o.kind == "PodDisruptionBudget")
-        .collect();
+    let pdbs = SelectorIndex::new(ctx.k8s().filter(|o| o.kind == "PodDisruptionBudget"), |p| {
+        let selector = p.doc.idx("spec").idx("selector");
+        Selects::Labels(selector.get("matchLabels").unwrap_or(selector))
+    });
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for (w, replicas) in &multi {
-        let budget = pdbs
-            .iter()
-            .find(|p| same_namespace(p, w) && selects(p.doc.idx("spec").idx("selector"), w));
+        let budget = pdbs.selecting(w).first().copied();
         match budget {
             None => bad.push(
                 Finding::at(

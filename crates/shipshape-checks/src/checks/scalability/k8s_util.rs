@@ -13,13 +13,22 @@ pub(crate) fn nothing_to_judge(ctx: &Ctx, reason: &str) -> Verdict {
     if errors.is_empty() {
         Verdict::not_applicable(reason)
     } else {
+        // Name a few; the diagnostics list every one.
+        let shown: Vec<String> = errors
+            .iter()
+            .take(3)
+            .map(|(p, e)| format!("{p}: {e}"))
+            .collect();
+        let more = errors.len() - shown.len();
         Verdict::error(format!(
-            "Kubernetes manifest(s) could not be parsed: {}",
-            errors
-                .iter()
-                .map(|(p, e)| format!("{p}: {e}"))
-                .collect::<Vec<_>>()
-                .join("; ")
+            "{} Kubernetes manifest(s) could not be parsed: {}{}",
+            errors.len(),
+            shown.join("; "),
+            if more > 0 {
+                format!("; and {more} more (see the diagnostics)")
+            } else {
+                String::new()
+            }
         ))
     }
 }
@@ -36,25 +45,24 @@ pub(crate) fn same_namespace(a: &K8sObject, b: &K8sObject) -> bool {
         || b.namespace.is_none()
 }
 
-/// True when a label selector (`matchLabels` form, or a plain map as in a Service)
-/// selects the workload's pods.
-pub(crate) fn selects(selector: &Yaml, workload: &K8sObject) -> bool {
-    let Some(labels) = workload.pod_labels() else {
-        return false;
-    };
-    let match_labels = selector.get("matchLabels").unwrap_or(selector);
-    // `matchExpressions` alone: treat as not decidable here (not selected).
-    selector_matches(match_labels, labels)
+/// The unit's objects of these kinds (e.g. the autoscalers), collected once so that
+/// per-workload look-ups scan a short list, not every object of the unit.
+pub(crate) fn of_kinds<'a>(ctx: &Ctx<'a>, kinds: &[&str]) -> Vec<&'a K8sObject> {
+    ctx.k8s()
+        .filter(|o| kinds.contains(&o.kind.as_str()))
+        .collect()
 }
 
-/// Objects of `kind` in the unit that target `workload` by `scaleTargetRef`/`targetRef` name.
+/// Among `candidates` (see [`of_kinds`]), those that target `workload` by
+/// `scaleTargetRef`/`targetRef` name.
 pub(crate) fn targets_by_ref<'a>(
-    ctx: &Ctx<'a>,
-    kinds: &[&str],
+    candidates: &[&'a K8sObject],
     workload: &K8sObject,
 ) -> Vec<&'a K8sObject> {
-    ctx.k8s()
-        .filter(|o| kinds.contains(&o.kind.as_str()) && same_namespace(o, workload))
+    candidates
+        .iter()
+        .copied()
+        .filter(|o| same_namespace(o, workload))
         .filter(|o| {
             let spec = o.doc.idx("spec");
             let r = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
@@ -64,4 +72,83 @@ pub(crate) fn targets_by_ref<'a>(
             })
         })
         .collect()
+}
+
+/// What an object's selector selects, for [`SelectorIndex`].
+pub(crate) enum Selects<'a> {
+    /// Every pod of the namespace (`podSelector: {}` of a NetworkPolicy).
+    All,
+    /// Pods carrying all these labels (a `matchLabels`-style map).
+    Labels(&'a Yaml),
+    /// Nothing (no selector, or one this index cannot decide).
+    Nothing,
+}
+
+/// `(position in the input, object, label map)`.
+type Indexed<'a> = (usize, &'a K8sObject, &'a Yaml);
+
+/// Objects with a label selector (Services, NetworkPolicies, budgets...) indexed by
+/// one `key=value` pair of their selector, so that finding the ones selecting a
+/// workload costs a few hash look-ups per pod label instead of a pass over every
+/// object: a monorepo with thousands of Deployments and Services stays linear.
+pub(crate) struct SelectorIndex<'a> {
+    by_pair: std::collections::HashMap<(String, String), Vec<Indexed<'a>>>,
+    all: Vec<(usize, &'a K8sObject)>,
+}
+
+impl<'a> SelectorIndex<'a> {
+    /// Index `objects` by what `selector_of` says each selects.
+    pub(crate) fn new(
+        objects: impl IntoIterator<Item = &'a K8sObject>,
+        selector_of: impl Fn(&'a K8sObject) -> Selects<'a>,
+    ) -> SelectorIndex<'a> {
+        let mut by_pair: std::collections::HashMap<_, Vec<_>> = Default::default();
+        let mut all = Vec::new();
+        for (n, o) in objects.into_iter().enumerate() {
+            match selector_of(o) {
+                Selects::All => all.push((n, o)),
+                Selects::Labels(labels) => {
+                    let Some((k, v)) = labels.entries().first() else {
+                        continue;
+                    };
+                    let Some(v) = v.scalar_text() else { continue };
+                    by_pair
+                        .entry((k.to_string(), v))
+                        .or_default()
+                        .push((n, o, labels));
+                }
+                Selects::Nothing => {}
+            }
+        }
+        SelectorIndex { by_pair, all }
+    }
+
+    /// The indexed objects that select `workload`'s pods (same namespace), in the
+    /// order they were given.
+    pub(crate) fn selecting(&self, workload: &K8sObject) -> Vec<&'a K8sObject> {
+        let mut out: Vec<(usize, &'a K8sObject)> = self
+            .all
+            .iter()
+            .filter(|(_, o)| same_namespace(o, workload))
+            .copied()
+            .collect();
+        if let Some(labels) = workload.pod_labels() {
+            for (k, v) in labels.entries() {
+                let Some(v) = v.scalar_text() else { continue };
+                // Each object sits in exactly one bucket, so it is found at most once.
+                if let Some(bucket) = self.by_pair.get(&(k.to_string(), v)) {
+                    out.extend(
+                        bucket
+                            .iter()
+                            .filter(|(_, o, sel)| {
+                                same_namespace(o, workload) && selector_matches(sel, labels)
+                            })
+                            .map(|(n, o, _)| (*n, *o)),
+                    );
+                }
+            }
+        }
+        out.sort_by_key(|(n, _)| *n);
+        out.into_iter().map(|(_, o)| o).collect()
+    }
 }

@@ -1,9 +1,8 @@
 //! `scalability/ports-consistent` (cross-artifact): container ports, probe ports and Service target ports agree.
 
-use super::k8s_util::{container_name, nothing_to_judge, same_namespace};
+use super::k8s_util::{container_name, nothing_to_judge};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::Yaml;
-use shipshape_facts::k8s::{K8sObject, selector_matches};
 use shipshape_model::{Area, Finding, Location, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -50,14 +49,6 @@ fn is_number(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
 }
 
-fn service_selects(svc: &K8sObject, w: &K8sObject) -> bool {
-    let sel = svc.doc.at(&["spec", "selector"]);
-    match (sel, w.pod_labels()) {
-        (Some(s), Some(l)) => selector_matches(s, l),
-        _ => false,
-    }
-}
-
 fn run(ctx: &Ctx) -> Verdict {
     let workloads: Vec<_> = ctx
         .workloads()
@@ -70,7 +61,13 @@ fn run(ctx: &Ctx) -> Verdict {
     if workloads.is_empty() {
         return nothing_to_judge(ctx, "no workload declares container ports");
     }
-    let services: Vec<_> = ctx.k8s().filter(|o| o.kind == "Service").collect();
+    let services =
+        super::k8s_util::SelectorIndex::new(ctx.k8s().filter(|o| o.kind == "Service"), |s| {
+            s.doc.at(&["spec", "selector"]).map_or(
+                super::k8s_util::Selects::Nothing,
+                super::k8s_util::Selects::Labels,
+            )
+        });
     let (mut fails, mut warns, mut checked) = (Vec::new(), Vec::new(), 0);
     for w in &workloads {
         let containers = w.containers(false);
@@ -97,10 +94,7 @@ fn run(ctx: &Ctx) -> Verdict {
             }
         }
         let (nums, names) = declared(&containers);
-        for s in services
-            .iter()
-            .filter(|s| same_namespace(s, w) && service_selects(s, w))
-        {
+        for s in services.selecting(w) {
             for sp in s
                 .doc
                 .at(&["spec", "ports"])

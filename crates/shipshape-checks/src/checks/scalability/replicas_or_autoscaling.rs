@@ -1,6 +1,6 @@
 //! `scalability/replicas-or-autoscaling`: a Deployment/StatefulSet runs more than one pod or autoscales.
 
-use super::k8s_util::{nothing_to_judge, targets_by_ref};
+use super::k8s_util::{nothing_to_judge, of_kinds, targets_by_ref};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -32,9 +32,10 @@ fn run(ctx: &Ctx) -> Verdict {
         return nothing_to_judge(ctx, "no Deployment, StatefulSet or Rollout in the unit");
     }
     let mut bad = Vec::new();
+    let autoscalers = of_kinds(ctx, AUTOSCALERS);
     for w in &workloads {
         // Any autoscaler counts, even with a minimum of 1: it scales out under load.
-        if !targets_by_ref(ctx, AUTOSCALERS, w).is_empty() {
+        if !targets_by_ref(&autoscalers, w).is_empty() {
             continue;
         }
         let replicas = w.replicas();

@@ -2,7 +2,7 @@
 
 use super::disruption_budget::replica_floor;
 use super::k8s_util::nothing_to_judge;
-use super::replicas_or_autoscaling::SCALED_KINDS;
+use super::replicas_or_autoscaling::{AUTOSCALERS, SCALED_KINDS};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -25,9 +25,12 @@ pub static CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &Ctx) -> Verdict {
+    let autoscalers = super::k8s_util::of_kinds(ctx, AUTOSCALERS);
     let multi: Vec<_> = ctx
         .k8s()
-        .filter(|o| SCALED_KINDS.contains(&o.kind.as_str()) && replica_floor(ctx, o).is_some())
+        .filter(|o| {
+            SCALED_KINDS.contains(&o.kind.as_str()) && replica_floor(&autoscalers, o).is_some()
+        })
         .collect();
     if multi.is_empty() {
         return nothing_to_judge(

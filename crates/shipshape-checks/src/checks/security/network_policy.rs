@@ -1,8 +1,8 @@
 //! `security/network-policy`: a NetworkPolicy restricts traffic to each long-running workload.
 
-use crate::checks::scalability::k8s_util::{nothing_to_judge, same_namespace};
+use crate::checks::scalability::k8s_util::{SelectorIndex, Selects, nothing_to_judge};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::k8s::{K8sObject, selector_matches};
+use shipshape_facts::k8s::K8sObject;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -21,18 +21,28 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-fn selects(policy: &K8sObject, w: &K8sObject) -> bool {
+/// What a policy's pod selector selects. `podSelector: {}` selects every pod of the
+/// namespace; a selector with only `matchExpressions` is not decided here (nothing).
+fn policy_selects(policy: &K8sObject) -> Selects<'_> {
     let spec = policy.doc.idx("spec");
     let sel = match policy.kind.as_str() {
         "NetworkPolicy" => spec.get("podSelector"),
         "CiliumNetworkPolicy" => spec.get("endpointSelector"),
         _ => None,
     };
-    let Some(sel) = sel else { return false };
+    let Some(sel) = sel else {
+        return Selects::Nothing;
+    };
     let labels = sel.get("matchLabels").unwrap_or(sel);
-    // `podSelector: {}` selects every pod of the namespace.
-    (labels.entries().is_empty() && sel.get("matchExpressions").is_none())
-        || w.pod_labels().is_some_and(|l| selector_matches(labels, l))
+    if labels.entries().is_empty() {
+        if sel.get("matchExpressions").is_none() {
+            Selects::All
+        } else {
+            Selects::Nothing
+        }
+    } else {
+        Selects::Labels(labels)
+    }
 }
 
 fn run(ctx: &Ctx) -> Verdict {
@@ -40,17 +50,15 @@ fn run(ctx: &Ctx) -> Verdict {
     if workloads.is_empty() {
         return nothing_to_judge(ctx, "no long-running Kubernetes workload in the unit");
     }
-    let policies: Vec<_> = ctx
-        .k8s()
-        .filter(|o| o.kind == "NetworkPolicy" || o.kind == "CiliumNetworkPolicy")
-        .collect();
+    let policies = SelectorIndex::new(
+        ctx.k8s()
+            .filter(|o| o.kind == "NetworkPolicy" || o.kind == "CiliumNetworkPolicy"),
+        policy_selects,
+    );
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for w in &workloads {
-        match policies
-            .iter()
-            .find(|p| same_namespace(p, w) && selects(p, w))
-        {
+        match policies.selecting(w).first() {
             Some(p) => good.push(Finding::at(
                 Location::line(&p.path, p.line),
                 format!("{} selects {}", p.display(), w.display()),

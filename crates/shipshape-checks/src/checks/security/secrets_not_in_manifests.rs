@@ -28,7 +28,7 @@ pub static CHECK: CheckDef = CheckDef {
 
 fn literal(v: &Yaml) -> Option<String> {
     match &v.value {
-        YamlValue::Str(s) => Some(s.clone()),
+        YamlValue::Str(s) => Some(s.to_string()),
         YamlValue::Int(_) | YamlValue::Float(_) => v.scalar_text(),
         _ => None,
     }

@@ -1,6 +1,6 @@
 //! Write a labelled secrets corpus for measuring detectors.
 //!
-//! `cargo run -p shipshape-secrets --example gen_corpus -- OUT_DIR [--files N] [--seed S]`
+//! `cargo run -p shipshape-secrets --example gen_secrets_corpus -- OUT_DIR [--files N] [--seed S]`
 //! writes the files under `OUT_DIR/repo/`, the planted secrets to `OUT_DIR/labels.tsv`
 //! (path, first line, last line, kind) and the decoys to `OUT_DIR/decoys.tsv`.
 
@@ -22,13 +22,13 @@ fn main() -> ExitCode {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
             _ if out.is_none() => out = Some(PathBuf::from(a)),
             _ => {
-                eprintln!("usage: gen_corpus OUT_DIR [--files N] [--seed S]");
+                eprintln!("usage: gen_secrets_corpus OUT_DIR [--files N] [--seed S]");
                 return ExitCode::from(2);
             }
         }
     }
     let Some(out) = out else {
-        eprintln!("usage: gen_corpus OUT_DIR [--files N] [--seed S]");
+        eprintln!("usage: gen_secrets_corpus OUT_DIR [--files N] [--seed S]");
         return ExitCode::from(2);
     };
     let c = corpus::generate(seed, files);
