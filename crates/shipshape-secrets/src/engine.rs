@@ -119,6 +119,10 @@ struct CompiledRule {
     key_group: Option<usize>,
     entropy: Option<f64>,
     class: RuleClass,
+    /// True when the rule's matches stay within a line or two (not a PEM block, no
+    /// explicit newline or dot-all): it then runs only on the lines around its keyword
+    /// hits instead of over the whole file.
+    windowed: bool,
 }
 
 /// A rule's public description, for listings (`shipshape secrets rules`).
@@ -293,6 +297,17 @@ impl Engine {
     /// in the first 8 KiB) is only searched for private key blocks. Matches are sorted by
     /// position.
     pub fn scan(&self, path: &str, bytes: &[u8]) -> Vec<SecretMatch> {
+        self.scan_with(path, bytes, true)
+    }
+
+    /// [`Engine::scan`] with every active rule run over the whole file rather than
+    /// the lines around its keywords: the reference the windowed scan is tested against.
+    #[doc(hidden)]
+    pub fn scan_whole_files(&self, path: &str, bytes: &[u8]) -> Vec<SecretMatch> {
+        self.scan_with(path, bytes, false)
+    }
+
+    fn scan_with(&self, path: &str, bytes: &[u8], windows_on: bool) -> Vec<SecretMatch> {
         if bytes.is_empty() || self.is_allowed_path(path) {
             return Vec::new();
         }
@@ -300,16 +315,35 @@ impl Engine {
         let binary = memchr::memchr(0, probe).is_some();
 
         let mut active = vec![false; self.rules.len()];
+        // Per windowed rule: the line ranges around its keyword hits.
+        let mut windows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.rules.len()];
         let mut any = false;
         for &i in &self.always {
             active[i] = true;
             any = true;
         }
         if let Some(ac) = &self.prefilter {
+            let mut last: Option<(usize, usize, (usize, usize))> = None;
             for m in ac.find_overlapping_iter(bytes) {
+                // Hits on the same line share one window computation.
+                let window = match last {
+                    Some((s, e, w)) if m.start() >= s && m.end() <= e => w,
+                    _ => {
+                        let w = line_window(bytes, m.start(), m.end());
+                        let line_start =
+                            memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |i| i + 1);
+                        let line_end = memchr::memchr(b'\n', &bytes[m.end()..])
+                            .map_or(bytes.len(), |i| m.end() + i);
+                        last = Some((line_start, line_end, w));
+                        w
+                    }
+                };
                 for &r in &self.keyword_rules[m.pattern().as_usize()] {
                     active[r] = true;
                     any = true;
+                    if windows_on && self.rules[r].windowed {
+                        windows[r].push(window);
+                    }
                 }
             }
         }
@@ -322,7 +356,21 @@ impl Engine {
             if !active[ri] || (binary && rule.class != RuleClass::PrivateKey) {
                 continue;
             }
-            self.run_rule(ri, rule, bytes, &mut candidates);
+            let mut found = 0usize;
+            if windows[ri].is_empty() {
+                self.run_rule(
+                    ri,
+                    rule,
+                    bytes,
+                    (0, bytes.len()),
+                    &mut found,
+                    &mut candidates,
+                );
+            } else {
+                for w in merge_windows(std::mem::take(&mut windows[ri])) {
+                    self.run_rule(ri, rule, bytes, w, &mut found, &mut candidates);
+                }
+            }
         }
         if candidates.is_empty() {
             return Vec::new();
@@ -347,12 +395,22 @@ impl Engine {
         self.materialise(path, bytes, &kept)
     }
 
-    fn run_rule(&self, ri: usize, rule: &CompiledRule, bytes: &[u8], out: &mut Vec<Candidate>) {
+    /// Run one rule over `bytes[from..to]` (the regex sees the text before `from` as
+    /// context; `to` ends a line). `found` counts matches across a file's windows.
+    fn run_rule(
+        &self,
+        ri: usize,
+        rule: &CompiledRule,
+        bytes: &[u8],
+        (from, to): (usize, usize),
+        found: &mut usize,
+        out: &mut Vec<Candidate>,
+    ) {
         let mut locs = rule.regex.capture_locations();
-        let mut at = 0usize;
-        let mut found = 0usize;
-        while at <= bytes.len() && found < MAX_MATCHES_PER_RULE {
-            let Some(m) = rule.regex.captures_read_at(&mut locs, bytes, at) else {
+        let mut at = from;
+        let haystack = &bytes[..to];
+        while at <= to && *found < MAX_MATCHES_PER_RULE {
+            let Some(m) = rule.regex.captures_read_at(&mut locs, haystack, at) else {
                 break;
             };
             let (start, end) = locs.get(rule.secret_group).unwrap_or((m.start(), m.end()));
@@ -360,7 +418,7 @@ impl Engine {
             if end <= start {
                 continue;
             }
-            found += 1;
+            *found += 1;
             let secret = &bytes[start..end];
             let key = rule
                 .key_group
@@ -428,6 +486,33 @@ impl Engine {
     }
 }
 
+/// The line before a keyword hit through the line after it (a match may start a line
+/// early or spill onto the next one), as a byte range ending after a newline.
+fn line_window(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let from = if line_start == 0 {
+        0
+    } else {
+        memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1)
+    };
+    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+    let to = memchr::memchr(b'\n', &bytes[line_end..]).map_or(bytes.len(), |i| line_end + i + 1);
+    (from, to)
+}
+
+/// Sort and merge overlapping or touching ranges.
+fn merge_windows(mut w: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    w.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(w.len());
+    for (s, e) in w {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 fn compiled(
     id: String,
     description: String,
@@ -441,6 +526,11 @@ fn compiled(
         .position(|n| *n == Some("secret"))
         .unwrap_or(if names.len() > 1 { 1 } else { 0 });
     let key_group = names.iter().position(|n| *n == Some("key"));
+    let pattern = regex.as_str();
+    let windowed = class != RuleClass::PrivateKey
+        && !pattern.contains("\\n")
+        && !pattern.contains("(?s")
+        && !pattern.contains("[\\s\\S]");
     CompiledRule {
         id,
         description,
@@ -449,6 +539,7 @@ fn compiled(
         key_group,
         entropy,
         class,
+        windowed,
     }
 }
 
