@@ -9,16 +9,17 @@
 
 use crate::{Engine, Error, SecretMatch};
 use gix::ObjectId;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// Blobs larger than this are not scanned (generated or binary assets, not config).
 pub const MAX_BLOB_BYTES: u64 = 16 * 1024 * 1024;
-/// Blobs scanned between two progress reports.
-const CHUNK: usize = 512;
+/// Blobs a worker takes at a time.
+const BATCH: usize = 64;
 
 /// A secret found in history, where it first appeared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,52 +98,88 @@ pub fn scan_history(
         }
     }
 
-    // Scan unique blobs in parallel; report progress between chunks on this thread.
+    // Scan unique blobs on one worker per core. Each worker owns a repository handle
+    // with its own object cache and takes contiguous batches of blobs (in commit order,
+    // so successive versions of a file, which share delta bases, stay on one cache);
+    // this thread reports progress until they are done.
     let total = blobs.len() as u64;
     progress(0, total);
     let sync = r.into_sync();
-    let mut found: Vec<(usize, HistoryMatch)> = Vec::new();
-    let mut done = 0u64;
-    for chunk in blobs.chunks(CHUNK) {
-        let results: Vec<Result<Vec<(usize, HistoryMatch)>, String>> = chunk
-            .par_iter()
-            .map_init(
-                || sync.to_thread_local(),
-                |repo, (oid, rank, path)| {
-                    let header = repo
-                        .find_header(*oid)
-                        .map_err(|e| format!("cannot read blob {oid} ({path}): {e}"))?;
-                    if header.size() > MAX_BLOB_BYTES {
-                        return Ok(Vec::new());
-                    }
-                    let blob = repo
-                        .find_blob(*oid)
-                        .map_err(|e| format!("cannot read blob {oid} ({path}): {e}"))?;
-                    let commit = &commits[order[*rank]];
-                    Ok(engine
-                        .scan(path, &blob.data)
-                        .into_iter()
-                        .map(|secret| {
-                            (
-                                *rank,
-                                HistoryMatch {
-                                    commit: commit.id.to_string(),
-                                    author_date: commit.author_date.clone(),
-                                    blob: oid.to_string(),
-                                    secret,
-                                },
-                            )
-                        })
-                        .collect())
-                },
-            )
-            .collect();
-        for res in results {
-            found.extend(res.map_err(git)?);
+    let next = AtomicUsize::new(0);
+    let done = AtomicU64::new(0);
+    let found: Mutex<Vec<(usize, HistoryMatch)>> = Mutex::new(Vec::new());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let workers = rayon::current_num_threads().clamp(1, 64);
+    // Workers still running; decremented even if one panics, so the loop below ends.
+    let alive = AtomicUsize::new(workers);
+    struct Leaving<'a>(&'a AtomicUsize);
+    impl Drop for Leaving<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::Release);
         }
-        done += chunk.len() as u64;
-        progress(done, total);
     }
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let _leaving = Leaving(&alive);
+                let mut repo = sync.to_thread_local();
+                repo.object_cache_size_if_unset(64 * 1024 * 1024);
+                let mut local = Vec::new();
+                loop {
+                    let start = next.fetch_add(BATCH, Ordering::Relaxed);
+                    if start >= blobs.len() {
+                        break;
+                    }
+                    let end = (start + BATCH).min(blobs.len());
+                    for (oid, rank, path) in &blobs[start..end] {
+                        match scan_blob(&repo, engine, *oid, path) {
+                            Ok(secrets) => {
+                                let commit = &commits[order[*rank]];
+                                local.extend(secrets.into_iter().map(|secret| {
+                                    (
+                                        *rank,
+                                        HistoryMatch {
+                                            commit: commit.id.to_string(),
+                                            author_date: commit.author_date.clone(),
+                                            blob: oid.to_string(),
+                                            secret,
+                                        },
+                                    )
+                                }));
+                            }
+                            Err(e) => {
+                                failure
+                                    .lock()
+                                    .unwrap_or_else(|p| p.into_inner())
+                                    .get_or_insert(e);
+                            }
+                        }
+                    }
+                    done.fetch_add((end - start) as u64, Ordering::Relaxed);
+                }
+                found
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(local);
+            });
+        }
+        let mut last = 0;
+        loop {
+            let d = done.load(Ordering::Relaxed);
+            if d != last {
+                progress(d, total);
+                last = d;
+            }
+            if d >= total || alive.load(Ordering::Acquire) == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(git(e));
+    }
+    let mut found = found.into_inner().unwrap_or_else(|p| p.into_inner());
 
     // One report per secret: the earliest blob that holds it.
     found.sort_by(|a, b| {
@@ -154,6 +191,25 @@ pub fn scan_history(
         .filter(|(_, m)| seen_secrets.insert(m.secret.identity.clone()))
         .map(|(_, m)| m)
         .collect())
+}
+
+/// Read one blob (unless larger than [`MAX_BLOB_BYTES`]) and scan it.
+fn scan_blob(
+    repo: &gix::Repository,
+    engine: &Engine,
+    oid: ObjectId,
+    path: &str,
+) -> Result<Vec<SecretMatch>, String> {
+    let header = repo
+        .find_header(oid)
+        .map_err(|e| format!("cannot read blob {oid} ({path}): {e}"))?;
+    if header.size() > MAX_BLOB_BYTES {
+        return Ok(Vec::new());
+    }
+    let blob = repo
+        .find_blob(oid)
+        .map_err(|e| format!("cannot read blob {oid} ({path}): {e}"))?;
+    Ok(engine.scan(path, &blob.data))
 }
 
 /// Every commit reachable from any ref or `HEAD`.
