@@ -241,7 +241,11 @@ pub fn scan_with_profile(
     };
 
     progress.phase("running checks");
-    facts.prepare();
+    // A full catalog needs nearly every parsed fact: parse them in parallel up front.
+    // A focused run (`secrets`, `--check ID`) parses only what its checks ask for.
+    if opts.only.is_empty() {
+        facts.prepare();
+    }
     let units = resolve_units(&facts, &config);
     let policy = config.policy();
     let mut unit_reports = Vec::new();
@@ -292,7 +296,9 @@ pub fn scan_with_profile(
         });
     }
     decide::unused_waivers(&config.waivers, &unit_reports, &mut diagnostics);
-    for (path, message) in facts.dependencies().errors.iter() {
+    let no_errors = Vec::new();
+    let dep_errors = facts.dependencies_if_parsed().map_or(&no_errors, |d| &d.errors);
+    for (path, message) in dep_errors.iter() {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Warning,
             code: "manifest-unparsable".into(),
@@ -300,7 +306,8 @@ pub fn scan_with_profile(
             path: Some(path.clone()),
         });
     }
-    for (path, message) in facts.k8s_objects().errors.iter() {
+    let k8s_errors = facts.k8s_objects_if_parsed().map_or(&no_errors, |k| &k.errors);
+    for (path, message) in k8s_errors.iter() {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Warning,
             code: "yaml-unparsable".into(),

@@ -268,6 +268,17 @@ impl Facts {
         })
     }
 
+    /// The dependencies if some check has asked for them (for diagnostics that should
+    /// not force a parse the run did not need).
+    pub fn dependencies_if_parsed(&self) -> Option<&Parsed<deps::Dependency>> {
+        self.lazy.deps.get()
+    }
+
+    /// The Kubernetes objects if some check has asked for them.
+    pub fn k8s_objects_if_parsed(&self) -> Option<&Parsed<k8s::K8sObject>> {
+        self.lazy.k8s.get()
+    }
+
     /// Direct dependencies declared by one manifest (dependencies are grouped by
     /// manifest in path order, so this is a binary search).
     pub fn dependencies_of(&self, manifest: &str) -> &[deps::Dependency] {
