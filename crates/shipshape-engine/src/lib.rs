@@ -297,7 +297,9 @@ pub fn scan_with_profile(
     }
     decide::unused_waivers(&config.waivers, &unit_reports, &mut diagnostics);
     let no_errors = Vec::new();
-    let dep_errors = facts.dependencies_if_parsed().map_or(&no_errors, |d| &d.errors);
+    let dep_errors = facts
+        .dependencies_if_parsed()
+        .map_or(&no_errors, |d| &d.errors);
     for (path, message) in dep_errors.iter() {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Warning,
@@ -306,7 +308,9 @@ pub fn scan_with_profile(
             path: Some(path.clone()),
         });
     }
-    let k8s_errors = facts.k8s_objects_if_parsed().map_or(&no_errors, |k| &k.errors);
+    let k8s_errors = facts
+        .k8s_objects_if_parsed()
+        .map_or(&no_errors, |k| &k.errors);
     for (path, message) in k8s_errors.iter() {
         diagnostics.push(Diagnostic {
             level: DiagnosticLevel::Warning,
