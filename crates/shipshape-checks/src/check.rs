@@ -217,13 +217,15 @@ impl<'a> Ctx<'a> {
     /// The unit's own files (its subtree).
     pub fn files(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
         let facts: &'a shipshape_facts::Facts = self.facts;
-        let files: &'a [FileEntry] = if self.unit.path.is_empty() || self.unit.path == "." {
+        let dir = self.unit.path.trim_end_matches('/');
+        let files: &'a [FileEntry] = if dir.is_empty() || dir == "." {
             &facts.files
         } else {
-            // The unit's subtree is one contiguous run of the sorted file list.
-            facts.files_with_prefix(&format!("{}/", self.unit.path.trim_end_matches('/')))
+            // The unit's subtree is one contiguous run of the sorted file list (what
+            // `in_unit` accepts, found by binary search instead of a filter).
+            facts.files_with_prefix(&format!("{dir}/"))
         };
-        files.iter().filter(|f| self.in_unit(&f.path))
+        files.iter()
     }
 
     /// The unit's files plus the repository-level files it shares.
@@ -314,4 +316,41 @@ impl<'a> Ctx<'a> {
 /// `path:line` list of paths for absence messages.
 pub(crate) fn looked_in(paths: &[&str]) -> String {
     format!("looked for: {}", paths.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shipshape_facts::Facts;
+
+    #[test]
+    fn a_units_files_are_its_subtree_only() {
+        let facts = Facts::from_memory(&[
+            ("README.md", "x"),
+            ("svc/a.rs", "x"),
+            ("svc/sub/b.rs", "x"),
+            ("svc-x/c.rs", "x"),
+            ("svcx/d.rs", "x"),
+            ("zz/svc/e.rs", "x"),
+        ]);
+        let mut unit = crate::testing::unit_for(&facts);
+        let paths = |unit: &Unit| -> Vec<String> {
+            Ctx::basic(&facts, unit)
+                .files()
+                .map(|f| f.path.clone())
+                .collect()
+        };
+        for path in ["svc", "svc/"] {
+            unit.path = path.into();
+            assert_eq!(
+                paths(&unit),
+                ["svc/a.rs", "svc/sub/b.rs"],
+                "unit path {path:?}"
+            );
+        }
+        for path in [".", "", "/"] {
+            unit.path = path.into();
+            assert_eq!(paths(&unit).len(), 6, "unit path {path:?}");
+        }
+    }
 }

@@ -405,3 +405,53 @@ pub fn is_under(path: &str, dir: &str) -> bool {
         || path == dir
         || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexed_look_ups_agree_with_a_scan() {
+        let f = Facts::from_memory(&[
+            (
+                "a/Cargo.toml",
+                "[package]\nname='a'\n[dependencies]\nserde='1'\ntracing='0.1'\n",
+            ),
+            ("a/src/main.rs", "fn main(){}"),
+            ("a/src/bin/x.rs", "fn main(){}"),
+            (
+                "a-b/Cargo.toml",
+                "[package]\nname='ab'\n[dependencies]\nrand='0.8'\n",
+            ),
+            ("b/package.json", r#"{"dependencies": {"express": "4"}}"#),
+            ("top.txt", ""),
+        ]);
+        assert!(f.file("a/src/main.rs").is_some() && f.file("a/src").is_none());
+        let under: Vec<&str> = f
+            .files_with_prefix("a/")
+            .iter()
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(under, ["a/Cargo.toml", "a/src/bin/x.rs", "a/src/main.rs"]);
+        let direct: Vec<&str> = f.files_in_dir("a/src").map(|e| e.path.as_str()).collect();
+        assert_eq!(direct, ["a/src/main.rs"]);
+        let root: Vec<&str> = f.files_in_dir("").map(|e| e.path.as_str()).collect();
+        assert_eq!(root, ["top.txt"]);
+        for manifest in ["a/Cargo.toml", "a-b/Cargo.toml", "b/package.json", "none"] {
+            let scanned: Vec<&str> = f
+                .dependencies()
+                .items
+                .iter()
+                .filter(|d| d.manifest == manifest)
+                .map(|d| d.name.as_str())
+                .collect();
+            let indexed: Vec<&str> = f
+                .dependencies_of(manifest)
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
+            assert_eq!(indexed, scanned, "{manifest}");
+        }
+        assert_eq!(f.dependencies_of("a/Cargo.toml").len(), 2);
+    }
+}

@@ -1,7 +1,6 @@
 //! `delivery/build-reproducible`: every package manifest that resolves dependencies has its lockfile committed.
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::deps::Dependency;
 use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{Ecosystem, FileEntry, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -54,10 +53,6 @@ fn find_lock(ctx: &Ctx, dir: &str, names: &[&str], up: bool) -> Option<String> {
         }
         d = dir_of(&d).to_string();
     }
-}
-
-fn deps_of<'a>(ctx: &Ctx<'a>, manifest: &str) -> &'a [Dependency] {
-    ctx.facts.dependencies_of(manifest)
 }
 
 /// Requirement lines of a requirements file that are not pinned: `(line, text)`.
@@ -138,7 +133,7 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
             }
         }
         Ecosystem::Npm => {
-            if deps_of(ctx, path).is_empty() {
+            if ctx.facts.dependencies_of(path).is_empty() {
                 return None;
             }
             if has(NPM_LOCKS, true) {
@@ -148,7 +143,7 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
             }
         }
         Ecosystem::Go => {
-            if deps_of(ctx, path).is_empty() {
+            if ctx.facts.dependencies_of(path).is_empty() {
                 return None;
             }
             if has(&["go.sum"], false) || has(&["go.work.sum"], true) {
@@ -165,7 +160,7 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
             }
         }
         Ecosystem::Composer => {
-            if deps_of(ctx, path).is_empty() {
+            if ctx.facts.dependencies_of(path).is_empty() {
                 return None;
             }
             if has(&["composer.lock"], false) {
@@ -190,7 +185,7 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
                 (&["pdm.lock"], "pdm.lock")
             } else {
                 // A library's consumers resolve its ranges themselves: no lockfile expected.
-                if deps_of(ctx, path).iter().all(|d| d.dev)
+                if ctx.facts.dependencies_of(path).iter().all(|d| d.dev)
                     || (ctx.unit.kind == shipshape_model::UnitKind::Library
                         && !text.contains("[project.scripts]"))
                 {
