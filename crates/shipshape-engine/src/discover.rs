@@ -261,7 +261,21 @@ fn go_work_uses(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Unique names: the catalog name or the directory's last component, and
+/// Directory names that say where code sits, not what it is.
+const GENERIC_DIRS: &[&str] = &[
+    "src", "source", "app", "code", "service", "server", "cmd", "main",
+];
+
+/// A unit's name from its directory: the last component that is not a generic
+/// `src`/`app`/... (`src/cart/src` is `cart`), else the last component.
+fn dir_name(path: &str) -> &str {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    path.rsplit('/')
+        .find(|c| !c.is_empty() && !GENERIC_DIRS.contains(&c.to_ascii_lowercase().as_str()))
+        .unwrap_or(last)
+}
+
+/// Unique names: the catalog name or the directory's name ([`dir_name`]), and
 /// the full path where two would collide.
 pub fn unique_names(candidates: &[Candidate]) -> Vec<String> {
     let base: Vec<String> = candidates
@@ -269,7 +283,7 @@ pub fn unique_names(candidates: &[Candidate]) -> Vec<String> {
         .map(|c| {
             c.name
                 .clone()
-                .unwrap_or_else(|| c.path.rsplit('/').next().unwrap_or(&c.path).to_string())
+                .unwrap_or_else(|| dir_name(&c.path).to_string())
         })
         .collect();
     base.iter()
@@ -387,6 +401,15 @@ mod tests {
             go_work_uses("go 1.22\n\nuse (\n\t./api // the API\n\t./worker\n)\nuse ./tools\n"),
             ["api", "worker", "tools"]
         );
+    }
+
+    #[test]
+    fn generic_directory_names_give_way_to_the_service_name() {
+        assert_eq!(dir_name("src/cart/src"), "cart");
+        assert_eq!(dir_name("services/billing/app"), "billing");
+        assert_eq!(dir_name("src/checkout"), "checkout");
+        assert_eq!(dir_name("src"), "src");
+        assert_eq!(dir_name("app/src"), "src");
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl Workflow {
                 YamlValue::Map(entries) => triggers.extend(
                     entries
                         .iter()
-                        .map(|(k, v)| (k.to_string(), v.line.max(on.line))),
+                        .map(|(k, v)| (k.to_string(), v.key_line.max(on.line))),
                 ),
                 _ => {}
             }
@@ -141,5 +141,12 @@ mod tests {
         assert_eq!(w.jobs[0].steps[1].run, Some(("cargo test".into(), 11)));
         let y = parse_document("on: [push, pull_request]\njobs: {}\n").unwrap();
         assert!(Workflow::from_yaml("w.yml", &y).has_trigger("pull_request"));
+        // Regression: mini-redis' `pull_request:` (line 2 here) was cited at the line of
+        // its `branches:` child.
+        let y = parse_document("on:\n  pull_request:\n    branches: [main]\n  push:\n").unwrap();
+        assert_eq!(
+            Workflow::from_yaml("w.yml", &y).triggers,
+            [("pull_request".to_string(), 2), ("push".to_string(), 4)]
+        );
     }
 }

@@ -144,6 +144,7 @@ pub fn merge(base: &Yaml, over: &Yaml) -> Yaml {
             Yaml {
                 value: YamlValue::Map(entries),
                 line: over.line,
+                key_line: over.key_line,
             }
         }
         _ => over.clone(),
@@ -185,6 +186,7 @@ fn expand_references(node: &Yaml, defs: &[(String, String, Yaml)], depth: usize)
                     .collect(),
             ),
             line: node.line,
+            key_line: node.key_line,
         },
         YamlValue::Seq(items) => {
             let mut out = Vec::new();
@@ -203,6 +205,7 @@ fn expand_references(node: &Yaml, defs: &[(String, String, Yaml)], depth: usize)
             Yaml {
                 value: YamlValue::Seq(out),
                 line: node.line,
+                key_line: node.key_line,
             }
         }
         _ => node.clone(),

@@ -12,6 +12,10 @@ pub use compact_str::CompactString;
 pub struct Yaml {
     pub value: YamlValue,
     pub line: u32,
+    /// For a mapping value, the line of its key (`pull_request:` on line 6 while
+    /// its block starts on line 7); 0 for documents and sequence items. Fits in the
+    /// node's padding: it costs no memory.
+    pub key_line: u32,
 }
 
 /// The value of a YAML node. Mapping keys are kept as strings, in document order.
@@ -31,6 +35,7 @@ pub enum YamlValue {
 static NULL: Yaml = Yaml {
     value: YamlValue::Null,
     line: 0,
+    key_line: 0,
 };
 
 impl Yaml {
@@ -154,8 +159,8 @@ enum Frame {
         entries: Vec<(CompactString, Yaml)>,
         /// `<<` merge values, applied when the mapping closes.
         merges: Vec<Yaml>,
-        /// The key read and waiting for its value (`None` between entries).
-        key: Option<CompactString>,
+        /// The key read, with its line, waiting for its value (`None` between entries).
+        key: Option<(CompactString, u32)>,
         nodes: usize,
     },
 }
@@ -208,6 +213,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
                     Yaml {
                         value: resolved,
                         line,
+                        key_line: 0,
                     },
                     Some(key),
                     anchor,
@@ -254,6 +260,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
                             items
                         }),
                         line,
+                        key_line: 0,
                     },
                     None,
                     anchor,
@@ -273,6 +280,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
                         Yaml {
                             value: YamlValue::Map(entries),
                             line,
+                            key_line: 0,
                         },
                         None,
                         anchor,
@@ -315,11 +323,13 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
                 ..
             }) => {
                 *n += nodes;
+                let mut node = node;
                 match key.take() {
                     // A collection used as a key has no text; it is kept as "".
-                    None => *key = Some(key_text.unwrap_or_default()),
-                    Some(k) if k == MERGE_KEY => merges.push(node),
-                    Some(k) => {
+                    None => *key = Some((key_text.unwrap_or_default(), node.line)),
+                    Some((k, _)) if k == MERGE_KEY => merges.push(node),
+                    Some((k, key_line)) => {
+                        node.key_line = key_line;
                         // YAML forbids duplicate keys; a second `apiVersion:` usually means
                         // a missing `---` between two documents.
                         if entries.iter().any(|(e, _)| *e == k) {
@@ -353,6 +363,7 @@ fn apply_merges(entries: &mut Vec<(CompactString, Yaml)>, merges: Vec<Yaml>) {
             other => vec![Yaml {
                 value: other,
                 line: merge.line,
+                key_line: merge.key_line,
             }],
         };
         for source in sources {
@@ -548,6 +559,23 @@ mod tests {
         ) {
             let _ = parse_documents(&lines.join("\n"));
         }
+    }
+
+    #[test]
+    fn mapping_values_know_their_key_line() {
+        let d = parse_document("on:\n  pull_request:\n    branches: [main]\n  push: {}\nx: 1\n")
+            .unwrap();
+        let pr = d.idx("on").idx("pull_request");
+        assert_eq!((pr.key_line, pr.line), (2, 3));
+        assert_eq!(d.idx("on").key_line, 1);
+        assert_eq!(d.idx("x").key_line, 5);
+        assert_eq!(d.key_line, 0);
+        // The extra field sits in the node's padding.
+        assert!(
+            std::mem::size_of::<Yaml>() <= 40,
+            "{}",
+            std::mem::size_of::<Yaml>()
+        );
     }
 
     #[test]
