@@ -135,6 +135,8 @@ pub enum FileKind {
     Makefile,
     ShipshapeConfig,
     Terraform,
+    /// Jsonnet outside dashboards (monitoring mixins: alerts and rules as code).
+    Jsonnet,
     Other,
 }
 
@@ -378,6 +380,9 @@ pub fn classify(path: &str) -> FileKind {
         && (dir.contains("dashboard") || name.contains("dashboard"))
     {
         return FileKind::GrafanaDashboard;
+    }
+    if ext == "jsonnet" || ext == "libsonnet" {
+        return FileKind::Jsonnet;
     }
     if is_yaml {
         return FileKind::Yaml;

@@ -1,6 +1,7 @@
 //! `observability/alert-rules`: alerting is defined as code alongside the service.
 
 use super::alerting::alert_rules;
+use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
 use shipshape_facts::signals::is_test_path;
@@ -15,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Metrics nobody alerts on are found during the post-mortem. Alert rules kept in the repository are reviewed with the code they watch, versioned and restored with it.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Jsonnet alerts of a monitoring mixin (`alert: 'Name'` in a `.jsonnet`/`.libsonnet` file; their runbooks are not judged, as mixins add them when rendering), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
         remediation: "Add alerting rules next to the service (e.g. `monitoring/alerts.yml` with Prometheus `groups:`/`alert:` rules, or a PrometheusRule manifest) covering at least availability, error rate and latency, each with a runbook link.",
         references: &[
             "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
@@ -40,6 +41,8 @@ const TERRAFORM_ALERTS: &[&str] = &[
 
 /// Alerting-as-code besides Prometheus rules: `(path, line, what)`.
 fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
+    // The first Jsonnet alert seen whose name is only a template.
+    let mut template = None;
     for f in ctx.files().filter(|f| !is_test_path(&f.path)) {
         let Some(text) = ctx.text(&f.path) else {
             continue;
@@ -80,10 +83,40 @@ fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
                     return Some((f.path.clone(), l, "Grafana alert rule provisioning".into()));
                 }
             }
+            // Monitoring mixins keep alerts in Jsonnet (`alert: 'Name'` inside
+            // `prometheusAlerts`); the rendered YAML often lives only in examples/ or
+            // is generated at release time.
+            FileKind::Jsonnet if is_production_path(&f.path) => {
+                let alerts: Vec<(u32, &str)> = text
+                    .lines()
+                    .enumerate()
+                    .filter_map(|(i, l)| {
+                        let rest = l.trim_start().strip_prefix("alert:")?.trim_start();
+                        let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+                        let name = rest[1..].split(quote).next()?;
+                        (!name.is_empty()).then_some((i as u32 + 1, name))
+                    })
+                    .collect();
+                let found = |(l, name): (u32, &str)| {
+                    (
+                        f.path.clone(),
+                        l,
+                        format!("Jsonnet alert `{name}` (monitoring mixin)"),
+                    )
+                };
+                // Cite a literal name over a `'%sIsDown' % name` template when any file
+                // has one.
+                if let Some(&hit) = alerts.iter().find(|(_, n)| !n.contains('%')) {
+                    return Some(found(hit));
+                }
+                if let Some(&hit) = alerts.first() {
+                    template.get_or_insert_with(|| found(hit));
+                }
+            }
             _ => {}
         }
     }
-    None
+    template
 }
 
 /// Line of the first rule of a Grafana file-provisioned alert rule group
@@ -138,6 +171,30 @@ mod tests {
     use super::*;
     use crate::testing::run_on_files;
     use shipshape_model::Outcome;
+
+    #[test]
+    fn jsonnet_mixin_alerts_count() {
+        // Regression: thanos keeps its alerts in mixin/alerts/*.libsonnet; the rendered
+        // YAML lives under examples/, which does not count.
+        let mixin = "{\n  prometheusAlerts+:: {\n    groups+: [{\n      name: 'thanos-store',\n      rules: [\n        {\n          alert: 'ThanosStoreGrpcErrorRate',\n          expr: 'rate(x[5m]) > 0',\n        },\n      ],\n    }],\n  },\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("mixin/alerts/store.libsonnet", mixin)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{}", v.summary);
+        assert_eq!(
+            v.findings[0].location.as_ref().and_then(|l| l.line),
+            Some(7)
+        );
+        assert!(v.findings[0].message.contains("ThanosStoreGrpcErrorRate"));
+        // A recording rule or a word in a comment is not an alert; examples/ do not count.
+        let not = "{ record: 'job:up:sum', expr: 'sum(up)' } // alerting is elsewhere\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("mixin/rules.libsonnet", not)]).outcome,
+            Outcome::Fail
+        );
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("examples/mixin/alerts.libsonnet", mixin)]).outcome,
+            Outcome::Fail
+        );
+    }
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
 
