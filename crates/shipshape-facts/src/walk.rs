@@ -150,6 +150,26 @@ fn rel_path(root: &Path, path: &Path) -> String {
     }
 }
 
+/// Repository-relative glob patterns (`*` does not cross `/`) as one set; a bad
+/// pattern is an error naming it.
+fn glob_set(patterns: &[String]) -> Result<globset::GlobSet, WalkError> {
+    let mut set = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| WalkError::Exclude {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
+        set.add(glob);
+    }
+    set.build().map_err(|e| WalkError::Exclude {
+        pattern: patterns.join(", "),
+        message: e.to_string(),
+    })
+}
+
 /// Walk `root` once and build its facts.
 pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
     let meta = std::fs::metadata(root).map_err(|source| WalkError::Root {
@@ -162,36 +182,8 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
         });
     }
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let mut gs = globset::GlobSetBuilder::new();
-    for pattern in &opts.excludes {
-        let glob = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| WalkError::Exclude {
-                pattern: pattern.clone(),
-                message: e.kind().to_string(),
-            })?;
-        gs.add(glob);
-    }
-    let excludes = gs.build().map_err(|e| WalkError::Exclude {
-        pattern: opts.excludes.join(", "),
-        message: e.to_string(),
-    })?;
-    let mut kb = globset::GlobSetBuilder::new();
-    for pattern in &opts.keep_text {
-        let glob = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| WalkError::Exclude {
-                pattern: pattern.clone(),
-                message: e.kind().to_string(),
-            })?;
-        kb.add(glob);
-    }
-    let keep_text = kb.build().map_err(|e| WalkError::Exclude {
-        pattern: opts.keep_text.join(", "),
-        message: e.to_string(),
-    })?;
+    let excludes = glob_set(&opts.excludes)?;
+    let keep_text = glob_set(&opts.keep_text)?;
 
     let include_vendored = opts.include_vendored;
     let mut builder = ignore::WalkBuilder::new(root);

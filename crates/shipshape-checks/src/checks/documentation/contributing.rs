@@ -3,7 +3,7 @@
 use super::doc_file;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_model::{Area, Finding, Location, Severity};
+use shipshape_model::{Area, Finding, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
     meta: CheckMeta {
@@ -34,24 +34,13 @@ fn run(ctx: &Ctx) -> Verdict {
             ]))],
         );
     };
-    let words = doc_file::words(ctx, &f.path);
-    if words >= 30 {
-        Verdict::pass_with(
-            format!("contributing guide {}", f.path),
-            vec![Finding::at(
-                Location::file(&f.path),
-                format!("{words} words"),
-            )],
-        )
-    } else {
-        Verdict::warn(
-            format!("{} is a stub ({words} words)", f.path),
-            vec![Finding::at(
-                Location::file(&f.path),
-                "explain how to set up, test and submit a change",
-            )],
-        )
-    }
+    doc_file::judge_length(
+        &f.path,
+        doc_file::words(ctx, &f.path),
+        30,
+        format!("contributing guide {}", f.path),
+        "explain how to set up, test and submit a change",
+    )
 }
 
 #[cfg(test)]

@@ -84,3 +84,26 @@ pub(crate) fn readme_section(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)>
             })
         })
 }
+
+/// The verdict on a document that was found: pass with `found` as summary when it has
+/// at least `min` words, else warn that it is a stub, with `stub_hint` as the fix.
+pub(crate) fn judge_length(
+    path: &str,
+    words: usize,
+    min: usize,
+    found: String,
+    stub_hint: &str,
+) -> crate::Verdict {
+    use shipshape_model::{Finding, Location};
+    if words >= min {
+        crate::Verdict::pass_with(
+            found,
+            vec![Finding::at(Location::file(path), format!("{words} words"))],
+        )
+    } else {
+        crate::Verdict::warn(
+            format!("{path} is a stub ({words} words)"),
+            vec![Finding::at(Location::file(path), stub_hint)],
+        )
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::CheckDef;
 
-mod doc_file;
+pub(crate) mod doc_file;
 
 pub mod api_spec;
 pub mod architecture;

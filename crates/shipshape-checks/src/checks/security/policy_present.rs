@@ -2,7 +2,7 @@
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_model::{Area, Finding, Location, Severity};
+use shipshape_model::{Area, Finding, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
     meta: CheckMeta {
@@ -50,23 +50,13 @@ fn run(ctx: &Ctx) -> Verdict {
     let words = ctx
         .text(&f.path)
         .map_or(0, |t| t.split_whitespace().count());
-    if words >= 15 {
-        Verdict::pass_with(
-            format!("security policy in {}", f.path),
-            vec![Finding::at(
-                Location::file(&f.path),
-                format!("{words} words"),
-            )],
-        )
-    } else {
-        Verdict::warn(
-            format!("{} is a stub ({words} words)", f.path),
-            vec![Finding::at(
-                Location::file(&f.path),
-                "say how to report a vulnerability privately and which versions are supported",
-            )],
-        )
-    }
+    crate::checks::documentation::doc_file::judge_length(
+        &f.path,
+        words,
+        15,
+        format!("security policy in {}", f.path),
+        "say how to report a vulnerability privately and which versions are supported",
+    )
 }
 
 #[cfg(test)]
