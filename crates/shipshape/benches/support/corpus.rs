@@ -86,19 +86,26 @@ fn k8s(rng: &mut Rng) -> String {
     )
 }
 
-/// Write a corpus of about `files` files and `bytes` bytes under `dir`.
+/// Write a corpus of exactly `files` distinct files and about `bytes` bytes under `dir`.
 pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize, u64)> {
     let mut rng = Rng::new(0x5eed_cafe);
     let per_file = (bytes / files.max(1) as u64) as usize;
-    let (mut written, mut total) = (0usize, 0u64);
+    let written = std::cell::Cell::new(0usize);
+    let mut total = 0u64;
     fs::create_dir_all(dir)?;
+    // Generated names can repeat (one manifest per service, random file names): a path
+    // is written once, and only new paths count towards `files`.
+    let mut seen = std::collections::HashSet::new();
     let mut write = |rel: String, content: String| -> std::io::Result<()> {
+        if !seen.insert(rel.clone()) {
+            return Ok(());
+        }
         let p = dir.join(&rel);
         if let Some(parent) = p.parent() {
             fs::create_dir_all(parent)?;
         }
         fs::File::create(&p)?.write_all(content.as_bytes())?;
-        written += 1;
+        written.set(written.get() + 1);
         total += content.len() as u64;
         Ok(())
     };
@@ -113,7 +120,7 @@ pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize,
         .map(|n| format!("services/{}-{n}", rng.ident()))
         .collect();
     let mut i = 0usize;
-    while i + 2 < files {
+    while written.get() < files {
         let svc = &services[i % services.len()];
         let kind = rng.below(100);
         let (rel, content) = match kind {
@@ -178,5 +185,5 @@ pub fn generate(dir: &Path, files: usize, bytes: u64) -> std::io::Result<(usize,
         write(rel, content)?;
         i += 1;
     }
-    Ok((written, total))
+    Ok((written.get(), total))
 }
