@@ -524,20 +524,7 @@ mod tests {
             text.push_str(ex);
             text.push('\n');
         }
-        let bytes = text.as_bytes();
-        let full: Vec<(usize, usize)> = regex()
-            .find_iter(bytes)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        let windowed: Vec<(usize, usize)> = windows(bytes)
-            .into_iter()
-            .flat_map(|(s, e)| {
-                regex()
-                    .find_iter(regex_automata::Input::new(bytes).span(s..e))
-                    .map(|m| (m.start(), m.end()))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let (full, windowed) = full_and_windowed(text.as_bytes());
         assert_eq!(full, windowed);
         assert!(full.len() >= EXAMPLES.len());
     }
