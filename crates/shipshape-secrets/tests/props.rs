@@ -1,5 +1,6 @@
-//! Property tests: `Engine::scan` never panics on arbitrary bytes, and no redaction it
-//! returns contains the full secret.
+//! Property tests: `Engine::scan` never panics on arbitrary bytes, no redaction it
+//! returns contains the full secret, and its line-by-line keyword search with windowed
+//! rules finds exactly what the whole-file reference finds.
 
 use proptest::prelude::*;
 use shipshape_secrets::Engine;
@@ -38,5 +39,18 @@ proptest! {
     ) {
         let text = format!("{prefix}{key}{sep}{body}{suffix}");
         check(text.as_bytes());
+    }
+
+    #[test]
+    fn line_by_line_prefilter_equals_whole_file_reference(
+        pieces in proptest::collection::vec(
+            "(\n|\r\n| |=|: |\"|token|PASSWORD|api_key|secret_|ghp_|xoxb-|AKIA|sk_live_|glpat-|-----BEGIN RSA PRIVATE KEY-----|eyJ|://|[A-Za-z0-9+/_=-]{1,48})",
+            0..80,
+        ),
+    ) {
+        let text = pieces.concat();
+        let fast = engine().scan("dense.env", text.as_bytes());
+        let reference = engine().scan_whole_files("dense.env", text.as_bytes());
+        prop_assert_eq!(fast, reference);
     }
 }
