@@ -24,7 +24,9 @@ mod yaml;
 
 pub use kind::{CiSystem, Ecosystem, FileKind, Lang, classify};
 pub use walk::{ContentHook, WalkOptions, walk};
-pub use yaml::{Yaml, YamlValue, parse_document, parse_documents};
+pub use yaml::{
+    Yaml, YamlValue, parse_document, parse_documents, parse_documents_fast, parse_documents_full,
+};
 
 use shipshape_model::Diagnostic;
 use std::collections::HashMap;

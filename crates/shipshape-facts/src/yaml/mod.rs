@@ -5,6 +5,8 @@
 //! granit-parser's events (pure Rust), with budgets against alias bombs and deep
 //! nesting, and never panics.
 
+mod fast;
+
 pub use compact_str::CompactString;
 
 /// A YAML node and the 1-based line it starts on (0 when unknown).
@@ -167,148 +169,215 @@ enum Frame {
 
 /// Parse every document of a YAML stream. Empty documents are dropped.
 ///
-/// Built straight from the parser's events (granit-parser, pure Rust, the parser
-/// under serde-saphyr): no serde layer per node, which halves the cost on
-/// Kubernetes-heavy trees. Plain scalars resolve by the YAML 1.2 core schema (so
-/// `on:` and `yes` stay text); mapping keys keep their source text; `<<` merge keys are
-/// applied; aliases are expanded within a node budget; nesting is bounded.
+/// Most manifests are plain block YAML: [`fast`] reads that subset straight from the
+/// text (several times faster) and gives up on anything else — anchors, tags, folded
+/// or multi-line scalars, unusual indentation, any error — which granit-parser (pure
+/// Rust, the parser under serde-saphyr) then reads in full. Both feed the same
+/// [`Builder`], and a property test holds the two paths to the same tree.
+///
+/// Plain scalars resolve by the YAML 1.2 core schema (so `on:` and `yes` stay text);
+/// mapping keys keep their source text; `<<` merge keys are applied; aliases are
+/// expanded within a node budget; nesting is bounded.
 pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
+    if let Some(docs) = fast::parse(text) {
+        return Ok(docs);
+    }
+    parse_documents_full(text)
+}
+
+/// The fast path alone: `None` when the text is outside its subset.
+#[doc(hidden)]
+pub fn parse_documents_fast(text: &str) -> Option<Vec<Yaml>> {
+    fast::parse(text)
+}
+
+/// [`parse_documents`] without the fast path: the reference it is tested against.
+#[doc(hidden)]
+pub fn parse_documents_full(text: &str) -> Result<Vec<Yaml>, String> {
     use granit_parser::Event;
-    let mut docs = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    // Anchored nodes of the current document, with their size in nodes.
-    let mut anchors: std::collections::HashMap<usize, (Yaml, usize)> = Default::default();
-    let mut doc: Option<Yaml> = None;
-    let mut budget = ALIAS_BUDGET.saturating_add(text.len());
+    let mut b = Builder::new(text.len());
     for event in granit_parser::Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| e.to_string())?;
         let line = u32::try_from(span.start.line()).unwrap_or(0);
-        let (node, key_text, anchor, nodes) = match event {
-            Event::DocumentStart(..) => {
-                anchors.clear();
-                continue;
-            }
-            Event::DocumentEnd => {
-                if let Some(d) = doc.take().filter(|d| !d.is_null()) {
-                    docs.push(d);
-                }
-                continue;
-            }
+        match event {
+            Event::DocumentStart(..) => b.document_start(),
+            Event::DocumentEnd => b.document_end(),
             Event::Scalar(value, style, anchor, tag) => {
                 let plain = style == granit_parser::ScalarStyle::Plain;
                 let as_str = tag
                     .as_ref()
                     .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
-                let resolved = if plain && !as_str {
-                    resolve_plain(&value)
-                } else {
-                    YamlValue::Str(CompactString::from(&*value))
-                };
-                let key = if plain && &*value == "<<" {
-                    CompactString::const_new(MERGE_KEY)
-                } else {
-                    CompactString::from(&*value)
-                };
+                b.scalar(&value, plain && !as_str, plain, line, anchor)?;
+            }
+            Event::SequenceStart(_, anchor, _) => b.open(true, line, anchor)?,
+            Event::MappingStart(_, anchor, _) => b.open(false, line, anchor)?,
+            Event::SequenceEnd | Event::MappingEnd => b.close(line)?,
+            Event::Alias(id) => b.alias(id, line)?,
+            // Stream markers, anchor names, comments: not data.
+            _ => {}
+        }
+    }
+    Ok(b.finish())
+}
+
+/// Builds trees from parser events (either parser's): collections, core-schema
+/// scalars, merge keys, anchors within a budget, duplicate-key and depth errors.
+pub(crate) struct Builder {
+    docs: Vec<Yaml>,
+    stack: Vec<Frame>,
+    /// Anchored nodes of the current document, with their size in nodes.
+    anchors: std::collections::HashMap<usize, (Yaml, usize)>,
+    doc: Option<Yaml>,
+    budget: usize,
+}
+
+impl Builder {
+    pub(crate) fn new(text_len: usize) -> Builder {
+        Builder {
+            docs: Vec::new(),
+            stack: Vec::new(),
+            anchors: Default::default(),
+            doc: None,
+            budget: ALIAS_BUDGET.saturating_add(text_len),
+        }
+    }
+
+    pub(crate) fn document_start(&mut self) {
+        self.anchors.clear();
+    }
+
+    pub(crate) fn document_end(&mut self) {
+        if let Some(d) = self.doc.take().filter(|d| !d.is_null()) {
+            self.docs.push(d);
+        }
+    }
+
+    /// A scalar; `resolve` applies the core schema (plain and untagged), `plain` lets a
+    /// `<<` key merge.
+    pub(crate) fn scalar(
+        &mut self,
+        value: &str,
+        resolve: bool,
+        plain: bool,
+        line: u32,
+        anchor: usize,
+    ) -> Result<(), String> {
+        let resolved = if resolve {
+            resolve_plain(value)
+        } else {
+            YamlValue::Str(CompactString::from(value))
+        };
+        let key = if plain && value == "<<" {
+            CompactString::const_new(MERGE_KEY)
+        } else {
+            CompactString::from(value)
+        };
+        let node = Yaml {
+            value: resolved,
+            line,
+            key_line: 0,
+        };
+        self.add(node, Some(key), anchor, 1)
+    }
+
+    pub(crate) fn open(&mut self, seq: bool, line: u32, anchor: usize) -> Result<(), String> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(format!(
+                "YAML nested deeper than {MAX_DEPTH} levels at line {line}"
+            ));
+        }
+        self.stack.push(if seq {
+            Frame::Seq {
+                line,
+                anchor,
+                items: Vec::new(),
+                nodes: 1,
+            }
+        } else {
+            Frame::Map {
+                line,
+                anchor,
+                entries: Vec::new(),
+                merges: Vec::new(),
+                key: None,
+                nodes: 1,
+            }
+        });
+        Ok(())
+    }
+
+    pub(crate) fn close(&mut self, line: u32) -> Result<(), String> {
+        let (node, anchor, nodes) = match self.stack.pop() {
+            Some(Frame::Seq {
+                line,
+                anchor,
+                mut items,
+                nodes,
+            }) => {
+                // Trees of thousands of manifests stay in memory for the checks: drop
+                // the growth slack (up to half of each vector).
+                items.shrink_to_fit();
                 (
                     Yaml {
-                        value: resolved,
+                        value: YamlValue::Seq(items),
                         line,
                         key_line: 0,
                     },
-                    Some(key),
                     anchor,
-                    1,
+                    nodes,
                 )
             }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(format!(
-                        "YAML nested deeper than {MAX_DEPTH} levels at line {line}"
-                    ));
-                }
-                stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq {
-                        line,
-                        anchor,
-                        items: Vec::new(),
-                        nodes: 1,
-                    }
-                } else {
-                    Frame::Map {
-                        line,
-                        anchor,
-                        entries: Vec::new(),
-                        merges: Vec::new(),
-                        key: None,
-                        nodes: 1,
-                    }
-                });
-                continue;
-            }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq {
-                    line,
-                    anchor,
-                    mut items,
-                    nodes,
-                }) => (
+            Some(Frame::Map {
+                line,
+                anchor,
+                mut entries,
+                merges,
+                nodes,
+                ..
+            }) => {
+                apply_merges(&mut entries, merges);
+                entries.shrink_to_fit();
+                (
                     Yaml {
-                        // Trees of thousands of manifests stay in memory for the checks:
-                        // drop the growth slack (up to half of each vector).
-                        value: YamlValue::Seq({
-                            items.shrink_to_fit();
-                            items
-                        }),
+                        value: YamlValue::Map(entries),
                         line,
                         key_line: 0,
                     },
-                    None,
                     anchor,
                     nodes,
-                ),
-                Some(Frame::Map {
-                    line,
-                    anchor,
-                    mut entries,
-                    merges,
-                    nodes,
-                    ..
-                }) => {
-                    apply_merges(&mut entries, merges);
-                    entries.shrink_to_fit();
-                    (
-                        Yaml {
-                            value: YamlValue::Map(entries),
-                            line,
-                            key_line: 0,
-                        },
-                        None,
-                        anchor,
-                        nodes,
-                    )
-                }
-                None => return Err(format!("unbalanced YAML collection end at line {line}")),
-            },
-            Event::Alias(id) => {
-                let Some((node, size)) = anchors.get(&id) else {
-                    return Err(format!("unknown YAML alias at line {line}"));
-                };
-                budget = budget.checked_sub(*size).ok_or_else(|| {
-                    format!(
-                        "YAML aliases expand to too many nodes (over {ALIAS_BUDGET}) at line {line}"
-                    )
-                })?;
-                let key = node.scalar_text().map(CompactString::from);
-                (node.clone(), key, 0, *size)
+                )
             }
-            // Stream markers, anchor names, comments: not data.
-            _ => continue,
+            None => return Err(format!("unbalanced YAML collection end at line {line}")),
         };
+        self.add(node, None, anchor, nodes)
+    }
+
+    fn alias(&mut self, id: usize, line: u32) -> Result<(), String> {
+        let Some((node, size)) = self.anchors.get(&id) else {
+            return Err(format!("unknown YAML alias at line {line}"));
+        };
+        let size = *size;
+        self.budget = self.budget.checked_sub(size).ok_or_else(|| {
+            format!("YAML aliases expand to too many nodes (over {ALIAS_BUDGET}) at line {line}")
+        })?;
+        let node = node.clone();
+        let key = node.scalar_text().map(CompactString::from);
+        self.add(node, key, 0, size)
+    }
+
+    /// Attach a finished node to the collection being built (or make it the document).
+    fn add(
+        &mut self,
+        mut node: Yaml,
+        key_text: Option<CompactString>,
+        anchor: usize,
+        nodes: usize,
+    ) -> Result<(), String> {
         if anchor != 0 {
-            anchors.insert(anchor, (node.clone(), nodes));
+            self.anchors.insert(anchor, (node.clone(), nodes));
         }
-        match stack.last_mut() {
-            None => doc = Some(node),
+        match self.stack.last_mut() {
+            None => self.doc = Some(node),
             Some(Frame::Seq {
                 items, nodes: n, ..
             }) => {
@@ -323,7 +392,6 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
                 ..
             }) => {
                 *n += nodes;
-                let mut node = node;
                 match key.take() {
                     // A collection used as a key has no text; it is kept as "".
                     None => *key = Some((key_text.unwrap_or_default(), node.line)),
@@ -343,11 +411,13 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, String> {
                 }
             }
         }
+        Ok(())
     }
-    if let Some(d) = doc.take().filter(|d| !d.is_null()) {
-        docs.push(d);
+
+    pub(crate) fn finish(mut self) -> Vec<Yaml> {
+        self.document_end();
+        self.docs
     }
-    Ok(docs)
 }
 
 /// Stands for a plain `<<` key while a mapping is built (cannot collide with a real
@@ -457,6 +527,7 @@ pub fn parse_document(text: &str) -> Result<Yaml, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn keeps_lines_across_documents() {
@@ -558,6 +629,214 @@ mod tests {
             )
         ) {
             let _ = parse_documents(&lines.join("\n"));
+        }
+    }
+
+    /// When the fast reader takes a text, the full parser must accept it and build the
+    /// same tree (lines included). Returns whether the fast reader took it.
+    fn fast_agrees(text: &str) -> bool {
+        let Some(fast) = fast::parse(text) else {
+            return false;
+        };
+        let full = parse_documents_full(text).unwrap_or_else(|e| {
+            panic!("fast path accepted what the full parser rejects ({e}):\n{text}")
+        });
+        assert_eq!(fast, full, "fast and full trees differ for:\n{text}");
+        true
+    }
+
+    #[test]
+    fn fast_path_takes_everyday_manifests_and_agrees() {
+        let manifests = [
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web  # the name\n  labels: {app: web, tier: \"front\"}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: web\n        image: ghcr.io/acme/web:1.2.3\n        args: [--port, '8080']\n        ports:\n          - containerPort: 8080\n            name: http\n        env:\n        - name: A\n          value: \"x\\ty\"\n        - name: EMPTY\n          value:\n---\n# a comment\napiVersion: v1\nkind: Service\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}\n",
+            "on:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          cargo test\n\n          echo done: ok # not a comment\n      - run: |-\n          one\n        name: strip\n",
+            "- a\n- - b\n  - c\n-\n- 'it''s'\n- key: 1\n  other: 0x1f\n- ~\n",
+        ];
+        for m in manifests {
+            assert!(fast_agrees(m), "the fast path gave up on:\n{m}");
+        }
+        // Outside the subset: the fast path gives up, the full parser decides.
+        for m in [
+            "a: &x 1\nb: *x\n",
+            "a: >\n  folded\n",
+            "a: b\n  continued\n",
+            "a:\tb\n",
+            "a: \"multi\n  line\"\n",
+            "? k\n: v\n",
+            "%YAML 1.2\n---\na: 1\n",
+            "a: !!str 1\n",
+            "a: [1,\n 2]\n",
+            "--- a\n",
+            "a: 1\n...\n",
+            "a: b: c\n",
+            "a: |2\n   x\n",
+            "a: {b: c:d}\n",
+            "a: [1, 2,]\n",
+            "a:\r\n  b\r\n",
+            "\u{feff}a: 1\n",
+        ] {
+            assert!(
+                fast::parse(m).is_none(),
+                "the fast path should give up on {m:?}"
+            );
+        }
+    }
+
+    /// A random tree, rendered in the styles people write by hand.
+    #[derive(Debug, Clone)]
+    enum Gen {
+        Scalar(&'static str),
+        Text(&'static str),
+        Seq(Vec<Gen>),
+        Map(Vec<(&'static str, Gen)>),
+    }
+
+    const SCALARS: &[&str] = &[
+        "web",
+        "80",
+        "true",
+        "~",
+        "1.5",
+        "-3",
+        "0x1f",
+        "a b",
+        "http://x:8080/y",
+        "ghcr.io/a/b:1.2",
+        "yes",
+        "null",
+        "v1",
+        "-flag",
+        ":x",
+        "a#b",
+        "é",
+        "''",
+        "\"q\"",
+        "'it''s'",
+        "\"tab\\tnl\\n\"",
+        "1e3",
+        "[]",
+        "{}",
+        "[a, 'b']",
+        "{k: v}",
+        "\"\"",
+    ];
+    const TEXTS: &[&str] = &[
+        "line\n",
+        "two\nlines\n",
+        "a: b # c\n  indented\n",
+        "x\n\ny\n",
+    ];
+    const KEYS: &[&str] = &[
+        "a",
+        "b",
+        "name",
+        "image",
+        "ports",
+        "app.kubernetes.io/name",
+        "x-y",
+        "'q k'",
+        "\"d\"",
+        "on",
+        "1",
+        "k8s:io",
+    ];
+
+    fn gen_tree() -> impl Strategy<Value = Gen> {
+        let leaf = prop_oneof![
+            4 => proptest::sample::select(SCALARS).prop_map(Gen::Scalar),
+            1 => proptest::sample::select(TEXTS).prop_map(Gen::Text),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Gen::Seq),
+                proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..4)
+                    .prop_map(Gen::Map),
+            ]
+        })
+    }
+
+    fn render(g: &Gen, indent: usize, style: &mut impl Iterator<Item = bool>, out: &mut String) {
+        let pad = " ".repeat(indent);
+        let mut flip = || style.next().unwrap_or(false);
+        match g {
+            Gen::Scalar(s) => out.push_str(&format!(" {s}\n")),
+            Gen::Text(t) => {
+                out.push_str(if flip() { " |-\n" } else { " |\n" });
+                for l in t.lines() {
+                    if !l.is_empty() {
+                        out.push_str(&pad);
+                        out.push_str("  ");
+                    }
+                    out.push_str(l);
+                    out.push('\n');
+                }
+            }
+            Gen::Seq(items) if items.is_empty() => out.push_str(" []\n"),
+            Gen::Map(entries) if entries.is_empty() => out.push_str(" {}\n"),
+            Gen::Seq(items) => {
+                // k8s style (dashes under the key) or indented.
+                let at = if flip() { indent } else { indent + 2 };
+                out.push('\n');
+                for item in items {
+                    out.push_str(&" ".repeat(at));
+                    out.push('-');
+                    render(item, at + 2, style, out);
+                }
+            }
+            Gen::Map(entries) => {
+                out.push('\n');
+                for (k, v) in entries {
+                    out.push_str(&pad);
+                    out.push_str("  ");
+                    out.push_str(k);
+                    out.push(':');
+                    render(v, indent + 2, style, out);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_path_agrees_with_the_full_parser_on_generated_yaml(
+            tree in gen_tree(),
+            styles in proptest::collection::vec(proptest::bool::ANY, 0..64),
+            comments in proptest::collection::vec(0usize..40, 0..4),
+        ) {
+            let mut text = String::from("root:");
+            render(&tree, 0, &mut styles.into_iter(), &mut text);
+            // Comment and blank lines anywhere between lines.
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for c in comments {
+                let at = c.min(lines.len());
+                lines.insert(at, if c % 2 == 0 { "  # note".into() } else { String::new() });
+            }
+            let text = lines.join("\n") + "\n";
+            fast_agrees(&text);
+        }
+
+        #[test]
+        fn fast_path_never_disagrees_on_yaml_like_lines(
+            lines in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![0usize, 0, 1, 2, 2, 4, 6]),
+                    proptest::sample::select(vec![
+                        "a: 1", "b:", "- x", "-", "- c: d", "k: v # note", "k: 'q''s'",
+                        "k: \"e\\n\"", "k: {x: 1, y: [a, b]}", "k: []", "- [1, 2]", "run: |",
+                        "run: |-", "text line", "w: x: y", "# c", "", "---", "k: http://x:80/p",
+                        "<<: {m: 1}", "k: -1", "\"q k\": v", "k: [a: b]", "k:x", "- - n", "k: >",
+                        "k: &a v", "k: *a", "? q", "k: 'open", "k: {a: 1", "...", "--- x", "k: x\t",
+                        "a: 1", "a:", "- a: 1", "  - b", "{x: y}", "[1]", "'s'", "k: 'a' b",
+                    ]),
+                ),
+                0..30,
+            )
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|(n, l)| format!("{}{l}\n", " ".repeat(*n)))
+                .collect();
+            fast_agrees(&text);
         }
     }
 
