@@ -51,6 +51,9 @@ pub struct K8sObject {
     /// True when the file looks like test code (see [`crate::signals::is_test_path`]),
     /// computed once here rather than by every check for every object.
     pub in_test: bool,
+    /// Has a pod template (see [`K8sObject::pod_spec`]); decided once, asked by most
+    /// Kubernetes checks of every object.
+    workload: bool,
 }
 
 /// Workload kinds whose pods run continuously.
@@ -75,7 +78,7 @@ impl K8sObject {
         let kind = doc.get("kind")?;
         let api_version = doc.get("apiVersion")?.as_str()?.to_string();
         let meta = doc.idx("metadata");
-        Some(K8sObject {
+        let mut object = K8sObject {
             path: path.to_string(),
             api_version,
             kind: kind.as_str()?.to_string(),
@@ -84,12 +87,15 @@ impl K8sObject {
             line: kind.line,
             doc: shared.clone(),
             in_test: crate::signals::is_test_path(path),
-        })
+            workload: false,
+        };
+        object.workload = object.pod_spec().is_some();
+        Some(object)
     }
 
     /// True for kinds that run pods (workloads).
     pub fn is_workload(&self) -> bool {
-        self.pod_spec().is_some()
+        self.workload
     }
 
     /// True for workloads whose pods are meant to keep running (not Job/CronJob/Pod).

@@ -178,30 +178,48 @@ fn regex() -> &'static Regex {
     })
 }
 
-/// True when a path looks like test code.
+/// True when a path looks like test code: a directory named `test`, `tests`,
+/// `testdata`, `testutil`, `__tests__`, `spec` or `fixtures` (any case), or a test file
+/// name (`*_test.go`, `test_*`, `*_test.py`, `*.test.*`, `*.spec.*`, `*tests.rs`,
+/// `*test.java`, `*tests.cs`). Called for every file: no allocation.
 pub fn is_test_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    lower.starts_with("test/")
-        || lower.starts_with("tests/")
-        || lower.contains("/test/")
-        || lower.contains("/tests/")
-        || lower.contains("/testdata/")
-        || lower.starts_with("testutil/")
-        || lower.contains("/testutil/")
-        || lower.contains("/__tests__/")
-        || lower.starts_with("spec/")
-        || lower.contains("/spec/")
-        || lower.contains("/fixtures/")
-        || lower.starts_with("fixtures/")
-        || name.ends_with("_test.go")
-        || name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.ends_with("tests.rs")
-        || name.ends_with("test.java")
-        || name.ends_with("tests.cs")
+    const DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "testdata",
+        "testutil",
+        "__tests__",
+        "spec",
+        "fixtures",
+    ];
+    let (dirs, name) = match path.rfind('/') {
+        Some(i) => (&path[..i], &path.as_bytes()[i + 1..]),
+        None => ("", path.as_bytes()),
+    };
+    if !dirs.is_empty()
+        && dirs
+            .split('/')
+            .any(|seg| DIRS.iter().any(|d| seg.eq_ignore_ascii_case(d)))
+    {
+        return true;
+    }
+    let ends = |s: &str| {
+        name.len() >= s.len() && name[name.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+    };
+    let starts =
+        |s: &str| name.len() >= s.len() && name[..s.len()].eq_ignore_ascii_case(s.as_bytes());
+    let contains = |s: &str| {
+        name.windows(s.len())
+            .any(|w| w.eq_ignore_ascii_case(s.as_bytes()))
+    };
+    ends("_test.go")
+        || starts("test_")
+        || ends("_test.py")
+        || contains(".test.")
+        || contains(".spec.")
+        || ends("tests.rs")
+        || ends("test.java")
+        || ends("tests.cs")
 }
 
 /// Scan one source file's bytes for signals, appending hits.
@@ -296,6 +314,48 @@ fn is_mention(bytes: &[u8], start: usize, backtick_is_prose: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// The original, allocating definition (plus the root `testdata/` and `__tests__/`
+    /// it missed): the reference for `is_test_path`.
+    fn is_test_path_reference(path: &str) -> bool {
+        let lower = path.to_ascii_lowercase();
+        let name = lower.rsplit('/').next().unwrap_or(&lower);
+        lower.starts_with("test/")
+            || lower.starts_with("tests/")
+            || lower.contains("/test/")
+            || lower.contains("/tests/")
+            || lower.contains("/testdata/")
+            || lower.starts_with("testdata/")
+            || lower.starts_with("testutil/")
+            || lower.contains("/testutil/")
+            || lower.contains("/__tests__/")
+            || lower.starts_with("__tests__/")
+            || lower.starts_with("spec/")
+            || lower.contains("/spec/")
+            || lower.contains("/fixtures/")
+            || lower.starts_with("fixtures/")
+            || name.ends_with("_test.go")
+            || name.starts_with("test_")
+            || name.ends_with("_test.py")
+            || name.contains(".test.")
+            || name.contains(".spec.")
+            || name.ends_with("tests.rs")
+            || name.ends_with("test.java")
+            || name.ends_with("tests.cs")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn test_paths_match_the_reference(
+            segs in proptest::collection::vec(
+                "(test|Tests|TESTDATA|testutil|__tests__|spec|fixtures|src|a|x_test.go|Test_a.py|a.Test.ts|b.spec.js|mytests.rs|FooTest.java|Ztests.cs|é|test-x|contest|)",
+                1..5,
+            )
+        ) {
+            let path = segs.join("/");
+            proptest::prop_assert_eq!(is_test_path(&path), is_test_path_reference(&path), "{}", path);
+        }
+    }
+
     use super::*;
 
     fn kinds(src: &str) -> Vec<(SignalKind, u32)> {

@@ -87,17 +87,30 @@ pub(crate) enum Selects<'a> {
 /// `(position in the input, object, label map)`.
 type Indexed<'a> = (usize, &'a K8sObject, &'a Yaml);
 
-/// Objects with a label selector (Services, NetworkPolicies, budgets...) indexed by
-/// one `key=value` pair of their selector, so that finding the ones selecting a
-/// workload costs a few hash look-ups per pod label instead of a pass over every
-/// object: a monorepo with thousands of Deployments and Services stays linear.
+/// A hash of one `key: value` label pair, without building strings (values that are
+/// not text, such as `tier: 1`, hash their text form).
+fn pair_hash(key: &str, value: &Yaml) -> Option<u64> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    static STATE: std::sync::OnceLock<std::collections::hash_map::RandomState> =
+        std::sync::OnceLock::new();
+    let mut h = STATE.get_or_init(Default::default).build_hasher();
+    key.hash(&mut h);
+    match value.as_str() {
+        Some(v) => v.hash(&mut h),
+        None => value.scalar_text()?.as_str().hash(&mut h),
+    }
+    Some(h.finish())
+}
+
+/// Objects bucketed by the first `key: value` pair of their selector, so a workload
+/// meets only the objects that could select it (every candidate is then checked in
+/// full with [`selector_matches`]).
 pub(crate) struct SelectorIndex<'a> {
-    by_pair: std::collections::HashMap<(String, String), Vec<Indexed<'a>>>,
+    by_pair: std::collections::HashMap<u64, Vec<Indexed<'a>>>,
     all: Vec<(usize, &'a K8sObject)>,
 }
 
 impl<'a> SelectorIndex<'a> {
-    /// Index `objects` by what `selector_of` says each selects.
     pub(crate) fn new(
         objects: impl IntoIterator<Item = &'a K8sObject>,
         selector_of: impl Fn(&'a K8sObject) -> Selects<'a>,
@@ -111,11 +124,8 @@ impl<'a> SelectorIndex<'a> {
                     let Some((k, v)) = labels.entries().first() else {
                         continue;
                     };
-                    let Some(v) = v.scalar_text() else { continue };
-                    by_pair
-                        .entry((k.to_string(), v))
-                        .or_default()
-                        .push((n, o, labels));
+                    let Some(h) = pair_hash(k, v) else { continue };
+                    by_pair.entry(h).or_default().push((n, o, labels));
                 }
                 Selects::Nothing => {}
             }
@@ -123,8 +133,6 @@ impl<'a> SelectorIndex<'a> {
         SelectorIndex { by_pair, all }
     }
 
-    /// The indexed objects that select `workload`'s pods (same namespace), in the
-    /// order they were given.
     pub(crate) fn selecting(&self, workload: &K8sObject) -> Vec<&'a K8sObject> {
         let mut out: Vec<(usize, &'a K8sObject)> = self
             .all
@@ -134,9 +142,8 @@ impl<'a> SelectorIndex<'a> {
             .collect();
         if let Some(labels) = workload.pod_labels() {
             for (k, v) in labels.entries() {
-                let Some(v) = v.scalar_text() else { continue };
-                // Each object sits in exactly one bucket, so it is found at most once.
-                if let Some(bucket) = self.by_pair.get(&(k.to_string(), v)) {
+                let Some(h) = pair_hash(k, v) else { continue };
+                if let Some(bucket) = self.by_pair.get(&h) {
                     out.extend(
                         bucket
                             .iter()
@@ -148,7 +155,9 @@ impl<'a> SelectorIndex<'a> {
                 }
             }
         }
+        // Two label pairs whose hashes collide would meet the same bucket twice.
         out.sort_by_key(|(n, _)| *n);
+        out.dedup_by_key(|(n, _)| *n);
         out.into_iter().map(|(_, o)| o).collect()
     }
 }

@@ -85,11 +85,11 @@ fn run(ctx: &Ctx) -> Verdict {
                 let Some(port) = port else { continue };
                 let Some(p) = port_ref(port) else { continue };
                 checked += 1;
-                let key = format!("{}:{cname}:{kind}", w.display());
+                let key = || format!("{}:{cname}:{kind}", w.display());
                 if is_number(&p) && !nums.contains(&p) {
-                    warns.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port {p}, which the container does not declare ({})", w.display(), nums.join(", "))).with_key(key));
+                    warns.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port {p}, which the container does not declare ({})", w.display(), nums.join(", "))).with_key(key()));
                 } else if !is_number(&p) && !names.contains(&p) {
-                    fails.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port name `{p}`, which the container does not declare", w.display())).with_key(key));
+                    fails.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port name `{p}`, which the container does not declare", w.display())).with_key(key()));
                 }
             }
         }
@@ -105,7 +105,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 let Some(t) = target else { continue };
                 let Some(p) = port_ref(t) else { continue };
                 checked += 1;
-                let key = format!("{}:{}:{p}", s.display(), w.display());
+                let key = || format!("{}:{}:{p}", s.display(), w.display());
                 if is_number(&p) && !nums.contains(&p) {
                     warns.push(
                         Finding::at(
@@ -117,7 +117,7 @@ fn run(ctx: &Ctx) -> Verdict {
                                 nums.join(", ")
                             ),
                         )
-                        .with_key(key),
+                        .with_key(key()),
                     );
                 } else if !is_number(&p) && !names.contains(&p) {
                     fails.push(
@@ -129,7 +129,7 @@ fn run(ctx: &Ctx) -> Verdict {
                                 w.display()
                             ),
                         )
-                        .with_key(key),
+                        .with_key(key()),
                     );
                 }
             }
