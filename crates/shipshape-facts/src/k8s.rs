@@ -157,10 +157,7 @@ impl K8sObject {
 pub fn selector_matches(selector: &Yaml, labels: &Yaml) -> bool {
     let entries = selector.entries();
     !entries.is_empty()
-        && entries.iter().all(|(k, v)| {
-            labels
-                .get(k)
-                .and_then(Yaml::scalar_text)
-                .is_some_and(|lv| Some(lv) == v.scalar_text())
-        })
+        && entries
+            .iter()
+            .all(|(k, v)| labels.get(k).is_some_and(|lv| lv.scalar_eq(v)))
 }

@@ -130,6 +130,18 @@ impl Yaml {
         matches!(self.value, YamlValue::Null)
     }
 
+    /// True when both are scalars with the same text (`1` equals `"1"`), without
+    /// allocating when both are text.
+    pub fn scalar_eq(&self, other: &Yaml) -> bool {
+        match (&self.value, &other.value) {
+            (YamlValue::Str(a), YamlValue::Str(b)) => a == b,
+            _ => matches!(
+                (self.scalar_text(), other.scalar_text()),
+                (Some(a), Some(b)) if a == b
+            ),
+        }
+    }
+
     /// Visit this node and every descendant, depth first.
     pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Yaml)) {
         f(self);

@@ -91,7 +91,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for (w, replicas) in &multi {
-        let budget = pdbs.selecting(w).first().copied();
+        let budget = pdbs.first_selecting(w);
         match budget {
             None => bad.push(
                 Finding::at(

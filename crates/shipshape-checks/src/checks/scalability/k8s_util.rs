@@ -133,7 +133,37 @@ impl<'a> SelectorIndex<'a> {
         SelectorIndex { by_pair, all }
     }
 
-    pub(crate) fn selecting(&self, workload: &K8sObject) -> Vec<&'a K8sObject> {
+    /// The first object (in the order given to [`SelectorIndex::new`]) that selects the
+    /// workload: what [`SelectorIndex::selecting_indexed`] would put first, without the
+    /// list.
+    pub(crate) fn first_selecting(&self, workload: &K8sObject) -> Option<&'a K8sObject> {
+        let mut best: Option<(usize, &'a K8sObject)> = self
+            .all
+            .iter()
+            .find(|(_, o)| same_namespace(o, workload))
+            .copied();
+        if let Some(labels) = workload.pod_labels() {
+            for (k, v) in labels.entries() {
+                let Some(h) = pair_hash(k, v) else { continue };
+                for &(n, o, sel) in self.by_pair.get(&h).into_iter().flatten() {
+                    if best.is_some_and(|(b, _)| b <= n) {
+                        // Buckets hold objects in index order: nothing later can win.
+                        break;
+                    }
+                    if same_namespace(o, workload) && selector_matches(sel, labels) {
+                        best = Some((n, o));
+                        break;
+                    }
+                }
+            }
+        }
+        best.map(|(_, o)| o)
+    }
+
+    /// Every object that selects the workload, in the order given to
+    /// [`SelectorIndex::new`], with its position there (to look up what a check prepared
+    /// per object).
+    pub(crate) fn selecting_indexed(&self, workload: &K8sObject) -> Vec<(usize, &'a K8sObject)> {
         let mut out: Vec<(usize, &'a K8sObject)> = self
             .all
             .iter()
@@ -158,6 +188,62 @@ impl<'a> SelectorIndex<'a> {
         // Two label pairs whose hashes collide would meet the same bucket twice.
         out.sort_by_key(|(n, _)| *n);
         out.dedup_by_key(|(n, _)| *n);
-        out.into_iter().map(|(_, o)| o).collect()
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(text: &str) -> K8sObject {
+        let doc = shipshape_facts::parse_document(text).expect("test YAML parses");
+        K8sObject::from_doc("k8s/x.yaml", &doc).expect("a Kubernetes object")
+    }
+
+    #[test]
+    fn first_selecting_is_the_first_of_all_selecting() {
+        let policy = |ns: &str, sel: &str| {
+            object(&format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: {ns}}}\nspec:\n  podSelector: {sel}\n"
+            ))
+        };
+        let policies = [
+            policy("other", "{}"),
+            policy("default", "{matchLabels: {app: b}}"),
+            policy("default", "{matchLabels: {tier: x, app: a}}"),
+            policy("default", "{matchLabels: {app: a, tier: y}}"),
+            policy("default", "{matchLabels: {app: a}}"),
+            policy("default", "{}"),
+        ];
+        let index = SelectorIndex::new(policies.iter(), |p| {
+            let sel = p.doc.idx("spec").idx("podSelector");
+            match sel.get("matchLabels") {
+                Some(labels) => Selects::Labels(labels),
+                None => Selects::All,
+            }
+        });
+        for (labels, expected) in [
+            ("{app: a, tier: x}", vec![2, 4, 5]),
+            ("{app: a, tier: y}", vec![3, 4, 5]),
+            ("{app: b}", vec![1, 5]),
+            ("{app: c}", vec![5]),
+        ] {
+            let w = object(&format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w, namespace: default}}\nspec:\n  template:\n    metadata: {{labels: {labels}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n"
+            ));
+            let all: Vec<usize> = index
+                .selecting_indexed(&w)
+                .iter()
+                .map(|(n, _)| *n)
+                .collect();
+            assert_eq!(all, expected, "{labels}");
+            let first = index.first_selecting(&w).map(|o| o as *const K8sObject);
+            assert_eq!(
+                first,
+                Some(&policies[expected[0]] as *const K8sObject),
+                "{labels}"
+            );
+        }
     }
 }

@@ -61,13 +61,29 @@ fn run(ctx: &Ctx) -> Verdict {
     if workloads.is_empty() {
         return nothing_to_judge(ctx, "no workload declares container ports");
     }
-    let services =
-        super::k8s_util::SelectorIndex::new(ctx.k8s().filter(|o| o.kind == "Service"), |s| {
-            s.doc.at(&["spec", "selector"]).map_or(
-                super::k8s_util::Selects::Nothing,
-                super::k8s_util::Selects::Labels,
-            )
-        });
+    let service_list: Vec<_> = ctx.k8s().filter(|o| o.kind == "Service").collect();
+    let services = super::k8s_util::SelectorIndex::new(service_list.iter().copied(), |s| {
+        s.doc.at(&["spec", "selector"]).map_or(
+            super::k8s_util::Selects::Nothing,
+            super::k8s_util::Selects::Labels,
+        )
+    });
+    // Each Service's target ports, read once (a Service may select many workloads).
+    let service_ports: Vec<Vec<(&Yaml, String)>> = service_list
+        .iter()
+        .map(|s| {
+            s.doc
+                .at(&["spec", "ports"])
+                .map(|p| p.items())
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|sp| {
+                    let t = sp.get("targetPort").or_else(|| sp.get("port"))?;
+                    Some((t, port_ref(t)?))
+                })
+                .collect()
+        })
+        .collect();
     let (mut fails, mut warns, mut checked) = (Vec::new(), Vec::new(), 0);
     for w in &workloads {
         let containers = w.containers(false);
@@ -94,19 +110,12 @@ fn run(ctx: &Ctx) -> Verdict {
             }
         }
         let (nums, names) = declared(&containers);
-        for s in services.selecting(w) {
-            for sp in s
-                .doc
-                .at(&["spec", "ports"])
-                .map(|p| p.items())
-                .unwrap_or(&[])
-            {
-                let target = sp.get("targetPort").or_else(|| sp.get("port"));
-                let Some(t) = target else { continue };
-                let Some(p) = port_ref(t) else { continue };
+        for (n, s) in services.selecting_indexed(w) {
+            for (t, p) in &service_ports[n] {
+                let (t, p) = (*t, p.as_str());
                 checked += 1;
                 let key = || format!("{}:{}:{p}", s.display(), w.display());
-                if is_number(&p) && !nums.contains(&p) {
+                if is_number(p) && !nums.iter().any(|x| x == p) {
                     warns.push(
                         Finding::at(
                             Location::line(&s.path, t.line),
@@ -119,7 +128,7 @@ fn run(ctx: &Ctx) -> Verdict {
                         )
                         .with_key(key()),
                     );
-                } else if !is_number(&p) && !names.contains(&p) {
+                } else if !is_number(p) && !names.iter().any(|x| x == p) {
                     fails.push(
                         Finding::at(
                             Location::line(&s.path, t.line),

@@ -58,7 +58,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for w in &workloads {
-        match policies.selecting(w).first() {
+        match policies.first_selecting(w) {
             Some(p) => good.push(Finding::at(
                 Location::line(&p.path, p.line),
                 format!("{} selects {}", p.display(), w.display()),
