@@ -180,6 +180,25 @@ pub struct Ctx<'a> {
     pub vulns: VulnInput<'a>,
     /// "Now" as Unix seconds, passed in so that checks stay pure.
     pub now: i64,
+    /// The paths of every unit of this scan (empty or one entry for a single unit):
+    /// files outside all of them belong to no unit (see [`Ctx::shared_naming_unit`]).
+    pub unit_paths: &'a [String],
+}
+
+/// True when `word` occurs in `text` (ASCII case-insensitively) as a name of its own:
+/// not joined to letters, digits, `_`, `-` or `.` on either side (`service_name="cart"`
+/// names cart; `grafana-default-email` does not name email).
+pub(crate) fn names_word(text: &str, word: &str) -> bool {
+    let (t, w) = (text.as_bytes(), word.as_bytes());
+    if w.is_empty() || t.len() < w.len() {
+        return false;
+    }
+    let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    (0..=t.len() - w.len()).any(|i| {
+        t[i..i + w.len()].eq_ignore_ascii_case(w)
+            && (i == 0 || !ident(t[i - 1]))
+            && t.get(i + w.len()).is_none_or(|&b| !ident(b))
+    })
 }
 
 /// True for files every unit of a monorepo shares: CI definitions and the
@@ -206,6 +225,7 @@ impl<'a> Ctx<'a> {
             history_secrets: None,
             vulns: VulnInput::NoDatabase,
             now: 0,
+            unit_paths: &[],
         }
     }
 
@@ -226,6 +246,34 @@ impl<'a> Ctx<'a> {
             facts.files_with_prefix(&format!("{dir}/"))
         };
         files.iter()
+    }
+
+    /// In a monorepo, the files that belong to no unit (a shared `monitoring/` or
+    /// `grafana/` directory, say) and name this unit as a word (`cart` in
+    /// `cart-service-alerting.yml`'s text): evidence such as alert rules and dashboards
+    /// kept centrally counts for the units it is about. Empty for a single unit, and for
+    /// unit names shorter than three characters (too ambiguous to find in text).
+    pub fn shared_naming_unit(&self) -> Vec<&'a FileEntry> {
+        let name = self.unit.name.as_str();
+        if self.unit_paths.len() < 2 || name.len() < 3 {
+            return Vec::new();
+        }
+        self.facts
+            .files
+            .iter()
+            .filter(|f| {
+                !self
+                    .unit_paths
+                    .iter()
+                    .any(|u| shipshape_facts::is_under(&f.path, u))
+                    && !shipshape_facts::signals::is_test_path(&f.path)
+            })
+            .filter(|f| {
+                self.facts
+                    .text(&f.path)
+                    .is_some_and(|t| names_word(t, name))
+            })
+            .collect()
     }
 
     /// The unit's files plus the repository-level files it shares.
@@ -352,5 +400,21 @@ mod tests {
             unit.path = path.into();
             assert_eq!(paths(&unit).len(), 6, "unit path {path:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::names_word;
+
+    #[test]
+    fn a_unit_is_named_by_a_word_of_its_own() {
+        assert!(names_word("service_name=\"cart\"", "cart"));
+        assert!(names_word("service_name: Cart\n", "cart"));
+        assert!(names_word("cart", "cart"));
+        assert!(!names_word("receiver: grafana-default-email", "email"));
+        assert!(!names_word("cartservice carts cart_id cart.v1", "cart"));
+        assert!(!names_word("", "cart"));
+        assert!(!names_word("ca", "cart"));
     }
 }

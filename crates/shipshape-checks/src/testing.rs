@@ -80,3 +80,26 @@ fn run_on_facts(check: &CheckDef, facts: &Facts) -> Verdict {
     ctx.now = FIXTURE_NOW;
     (check.run)(&ctx)
 }
+
+/// Run one check for the service unit `name` at `path`, in a monorepo whose units sit at
+/// `unit_paths` (files outside all of them belong to no unit).
+pub fn run_in_monorepo(
+    check: &CheckDef,
+    files: &[(&str, &str)],
+    (name, path): (&str, &str),
+    unit_paths: &[String],
+) -> Verdict {
+    let facts = Facts::from_memory(files);
+    let unit = Unit {
+        name: name.into(),
+        path: path.into(),
+        kind: UnitKind::Service,
+        kind_source: "test".into(),
+        tier: None,
+        owner: None,
+    };
+    let mut ctx = Ctx::basic(&facts, &unit);
+    ctx.now = FIXTURE_NOW;
+    ctx.unit_paths = unit_paths;
+    (check.run)(&ctx)
+}

@@ -247,6 +247,7 @@ pub fn scan_with_profile(
         facts.prepare();
     }
     let units = resolve_units(&facts, &config);
+    let unit_paths: Vec<String> = units.iter().map(|(u, _)| u.path.clone()).collect();
     let policy = config.policy();
     let mut unit_reports = Vec::new();
     for (unit, ucfg) in &units {
@@ -267,6 +268,7 @@ pub fn scan_with_profile(
                 None => VulnInput::NoDatabase,
             },
             now: opts.now,
+            unit_paths: &unit_paths,
         };
         let checks: Vec<AnyCheck> = registry()
             .iter()

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Metrics nobody alerts on are found during the post-mortem. Alert rules kept in the repository are reviewed with the code they watch, versioned and restored with it.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Jsonnet alerts of a monitoring mixin (`alert: 'Name'` in a `.jsonnet`/`.libsonnet` file; their runbooks are not judged, as mixins add them when rendering), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Jsonnet alerts of a monitoring mixin (`alert: 'Name'` in a `.jsonnet`/`.libsonnet` file; their runbooks are not judged, as mixins add them when rendering), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
         remediation: "Add alerting rules next to the service (e.g. `monitoring/alerts.yml` with Prometheus `groups:`/`alert:` rules, or a PrometheusRule manifest) covering at least availability, error rate and latency, each with a runbook link.",
         references: &[
             "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
@@ -43,7 +43,11 @@ const TERRAFORM_ALERTS: &[&str] = &[
 fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
     // The first Jsonnet alert seen whose name is only a template.
     let mut template = None;
-    for f in ctx.files().filter(|f| !is_test_path(&f.path)) {
+    for f in ctx
+        .files()
+        .chain(ctx.shared_naming_unit())
+        .filter(|f| !is_test_path(&f.path))
+    {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };
@@ -169,8 +173,37 @@ fn run(ctx: &Ctx) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::run_on_files;
+    use crate::testing::{run_in_monorepo, run_on_files};
     use shipshape_model::Outcome;
+
+    #[test]
+    fn shared_alerts_count_for_the_units_they_name() {
+        // otel-demo keeps Grafana alerting in src/grafana/, which is no unit: the cart
+        // alert counts for cart, not for email (named only inside `grafana-default-email`)
+        // nor for a single short-named unit.
+        let alert = "apiVersion: 1\ngroups:\n  - name: cart\n    rules:\n      - title: cart errors\n        condition: A\n        data:\n          - model: {expr: 'rate(x{service_name=\"cart\"}[5m])'}\n        notification_settings: {receiver: grafana-default-email}\n";
+        let files = [
+            ("src/cart/main.go", "package main\n"),
+            ("src/email/app.rb", "puts 1\n"),
+            ("src/grafana/provisioning/alerting/cart.yml", alert),
+        ];
+        let units = ["src/cart".to_string(), "src/email".to_string()];
+        let cart = run_in_monorepo(&CHECK, &files, ("cart", "src/cart"), &units);
+        assert_eq!(cart.outcome, Outcome::Pass, "{}", cart.summary);
+        assert!(
+            cart.summary
+                .contains("src/grafana/provisioning/alerting/cart.yml")
+        );
+        let email = run_in_monorepo(&CHECK, &files, ("email", "src/email"), &units);
+        assert_eq!(email.outcome, Outcome::Fail, "{}", email.summary);
+        // A file inside another unit is that unit's, not shared.
+        let files = [
+            ("src/cart/main.go", "package main\n"),
+            ("src/email/alerts/cart.yml", alert),
+        ];
+        let cart = run_in_monorepo(&CHECK, &files, ("cart", "src/cart"), &units);
+        assert_eq!(cart.outcome, Outcome::Fail, "{}", cart.summary);
+    }
 
     #[test]
     fn jsonnet_mixin_alerts_count() {

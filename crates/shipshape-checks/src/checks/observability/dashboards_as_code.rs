@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Dashboards clicked together in a UI drift, get deleted, and do not follow the service to a new environment. Dashboards as code are reviewed, versioned and recreated with the service.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) holds a dashboard definition: Grafana dashboard JSON or Jsonnet/Grafonnet files (in a directory or file named like `dashboard`), a GrafanaDashboard resource (grafana-operator) or a ConfigMap (also inside a `*List`) labelled `grafana_dashboard` or holding dashboard JSON (`*.json` data with `panels`), or a YAML file named like `*dashboard*` too large to be read, or Terraform dashboards (grafana_dashboard, datadog_dashboard(_json), newrelic_one_dashboard, aws_cloudwatch_dashboard, google_monitoring_dashboard, azurerm_portal_dashboard). Fails otherwise.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`) holds a dashboard definition: Grafana dashboard JSON or Jsonnet/Grafonnet files (in a directory or file named like `dashboard`), a GrafanaDashboard resource (grafana-operator) or a ConfigMap (also inside a `*List`) labelled `grafana_dashboard` or holding dashboard JSON (`*.json` data with `panels`), or a YAML file named like `*dashboard*` too large to be read, or Terraform dashboards (grafana_dashboard, datadog_dashboard(_json), newrelic_one_dashboard, aws_cloudwatch_dashboard, google_monitoring_dashboard, azurerm_portal_dashboard). Fails otherwise.",
         remediation: "Export the service's dashboards to the repository (e.g. `monitoring/dashboards/<service>.json`, or Grafonnet/Terraform) and provision them from there.",
         references: &[
             "https://grafana.com/docs/grafana/latest/administration/provisioning/#dashboards",
@@ -36,6 +36,7 @@ const TERRAFORM: &[&str] = &[
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .files()
+        .chain(ctx.shared_naming_unit())
         .filter(|f| is_production_path(&f.path))
         .collect();
     if let Some(f) = files.iter().find(|f| f.kind == FileKind::GrafanaDashboard) {
@@ -124,8 +125,23 @@ fn run(ctx: &Ctx) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::run_on_files;
+    use crate::testing::{run_in_monorepo, run_on_files};
     use shipshape_model::Outcome;
+
+    #[test]
+    fn shared_dashboards_count_for_the_units_they_name() {
+        let dash = "{\"title\": \"Demo\", \"panels\": [{\"targets\": [{\"expr\": \"rate(calls{service_name=\\\"quote\\\"}[1m])\"}]}]}\n";
+        let files = [
+            ("src/quote/index.php", "<?php\n"),
+            ("src/ad/Main.java", "class Main {}\n"),
+            ("src/grafana/dashboards/demo-dashboard.json", dash),
+        ];
+        let units = ["src/quote".to_string(), "src/checkout".to_string()];
+        let quote = run_in_monorepo(&CHECK, &files, ("quote", "src/quote"), &units);
+        assert_eq!(quote.outcome, Outcome::Pass, "{}", quote.summary);
+        let other = run_in_monorepo(&CHECK, &files, ("checkout", "src/checkout"), &units);
+        assert_eq!(other.outcome, Outcome::Fail, "{}", other.summary);
+    }
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
 
