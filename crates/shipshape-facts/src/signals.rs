@@ -48,7 +48,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::HealthRoute,
-        r"grpc\.health\.v1|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(",
+        r"grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
     ),
     (
         SignalKind::Shutdown,
@@ -252,6 +252,8 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     ]
     .iter()
     .any(|e| lower.ends_with(e));
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let generated_stub = name.contains(".pb.") || name.contains("_pb2");
     // Lines are counted incrementally: matches arrive in increasing order.
     let (mut line, mut counted_to) = (1u32, 0usize);
     let matches = windows
@@ -263,6 +265,11 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
         counted_to = m.start();
         if kind == SignalKind::TlsVerifyDisabled && is_mention(bytes, m.start(), backtick_is_prose)
         {
+            continue;
+        }
+        // A health service is shown by code that serves it, not by an import of its
+        // types or by protobuf-generated stubs.
+        if kind == SignalKind::HealthRoute && (generated_stub || is_import_line(bytes, m.start())) {
             continue;
         }
         if kind == SignalKind::HttpClient
@@ -280,6 +287,16 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
             in_test: in_test || m.start() >= tests_from,
         });
     }
+}
+
+/// True when the line holding `at` is an import (`import`, `from … import`, `use`,
+/// `using`, `#include`).
+fn is_import_line(bytes: &[u8], at: usize) -> bool {
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let head = bytes[start..at].trim_ascii_start();
+    [&b"import "[..], b"from ", b"use ", b"using ", b"#include"]
+        .iter()
+        .any(|p| head.starts_with(p))
 }
 
 /// True when `fetch(` at `start` calls the global WHATWG fetch: in a JavaScript-family
@@ -384,6 +401,33 @@ mod tests {
     }
 
     #[test]
+    fn health_services_count_where_served_not_where_imported() {
+        let java = "import io.grpc.health.v1.HealthCheckResponse.ServingStatus;\nclass A {\n  private HealthStatusManager m;\n}\n";
+        let mut out = vec![];
+        scan("src/AdService.java", java.as_bytes(), &mut out);
+        let health: Vec<u32> = out
+            .iter()
+            .filter(|h| h.kind == SignalKind::HealthRoute)
+            .map(|h| h.line)
+            .collect();
+        assert_eq!(health, vec![3]);
+        let mut out = vec![];
+        scan(
+            "build/generated/health.grpc.pb.cc",
+            b"const char* s = \"/grpc.health.v1.Health/Check\";\n",
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        let go = "import healthpb \"google.golang.org/grpc/health/grpc_health_v1\"\nfunc main() {\n\thealthpb.RegisterHealthServer(srv, h)\n}\n";
+        let mut out = vec![];
+        scan("main.go", go.as_bytes(), &mut out);
+        assert!(
+            out.iter()
+                .any(|h| h.kind == SignalKind::HealthRoute && h.line == 3)
+        );
+    }
+
+    #[test]
     fn finds_shutdown_and_tls_with_lines() {
         let src = "a\nsignal.Notify(c, syscall.SIGTERM)\nx\nrequests.get(u, verify=False)\n";
         let k = kinds(src);
@@ -482,7 +526,12 @@ mod tests {
         r#"get("/ping")"#,
         r#"get("/_health")"#,
         r#"get("/actuator/health/db")"#,
-        "import grpc.health.v1",
+        "io.grpc.health.v1.HealthCheckResponse",
+        "class S : public grpc::health::v1::Health::Service",
+        "healthMgr = new HealthStatusManager();",
+        "healthpb.RegisterHealthServer(srv, h)",
+        "health_pb2_grpc.add_HealthServicer_to_server(h, server)",
+        "grpc::EnableDefaultHealthCheckService(true);",
         "s := health.NewServer()",
         "use tonic_health;",
         "HealthCheckService",
