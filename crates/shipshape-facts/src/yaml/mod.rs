@@ -164,13 +164,15 @@ enum Frame {
     Seq {
         line: u32,
         anchor: usize,
-        items: Vec<Yaml>,
+        /// Where this sequence's items start in the builder's item stack.
+        start: usize,
         nodes: usize,
     },
     Map {
         line: u32,
         anchor: usize,
-        entries: Vec<(CompactString, Yaml)>,
+        /// Where this mapping's entries start in the builder's entry stack.
+        start: usize,
         /// `<<` merge values, applied when the mapping closes.
         merges: Vec<Yaml>,
         /// The key read, with its line, waiting for its value (`None` between entries).
@@ -237,6 +239,11 @@ pub fn parse_documents_full(text: &str) -> Result<Vec<Yaml>, String> {
 pub(crate) struct Builder {
     docs: Vec<Yaml>,
     stack: Vec<Frame>,
+    /// Items and entries of the open collections, innermost last: a collection takes
+    /// its own off the end when it closes, into a vector of exactly its size (no growth
+    /// reallocations, no slack to shrink away).
+    items: Vec<Yaml>,
+    entries: Vec<(CompactString, Yaml)>,
     /// Anchored nodes of the current document, with their size in nodes.
     anchors: std::collections::HashMap<usize, (Yaml, usize)>,
     doc: Option<Yaml>,
@@ -248,6 +255,8 @@ impl Builder {
         Builder {
             docs: Vec::new(),
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             anchors: Default::default(),
             doc: None,
             budget: ALIAS_BUDGET.saturating_add(text_len),
@@ -302,14 +311,14 @@ impl Builder {
             Frame::Seq {
                 line,
                 anchor,
-                items: Vec::new(),
+                start: self.items.len(),
                 nodes: 1,
             }
         } else {
             Frame::Map {
                 line,
                 anchor,
-                entries: Vec::new(),
+                start: self.entries.len(),
                 merges: Vec::new(),
                 key: None,
                 nodes: 1,
@@ -323,12 +332,11 @@ impl Builder {
             Some(Frame::Seq {
                 line,
                 anchor,
-                mut items,
+                start,
                 nodes,
             }) => {
-                // Trees of thousands of manifests stay in memory for the checks: drop
-                // the growth slack (up to half of each vector).
-                items.shrink_to_fit();
+                // Exactly sized: trees of thousands of manifests stay in memory.
+                let items: Vec<Yaml> = self.items.drain(start..).collect();
                 (
                     Yaml {
                         value: YamlValue::Seq(items),
@@ -342,13 +350,16 @@ impl Builder {
             Some(Frame::Map {
                 line,
                 anchor,
-                mut entries,
+                start,
                 merges,
                 nodes,
                 ..
             }) => {
-                apply_merges(&mut entries, merges);
-                entries.shrink_to_fit();
+                let mut entries: Vec<(CompactString, Yaml)> = self.entries.drain(start..).collect();
+                if !merges.is_empty() {
+                    apply_merges(&mut entries, merges);
+                    entries.shrink_to_fit();
+                }
                 (
                     Yaml {
                         value: YamlValue::Map(entries),
@@ -390,14 +401,12 @@ impl Builder {
         }
         match self.stack.last_mut() {
             None => self.doc = Some(node),
-            Some(Frame::Seq {
-                items, nodes: n, ..
-            }) => {
+            Some(Frame::Seq { nodes: n, .. }) => {
                 *n += nodes;
-                items.push(node);
+                self.items.push(node);
             }
             Some(Frame::Map {
-                entries,
+                start,
                 merges,
                 key,
                 nodes: n,
@@ -412,13 +421,13 @@ impl Builder {
                         node.key_line = key_line;
                         // YAML forbids duplicate keys; a second `apiVersion:` usually means
                         // a missing `---` between two documents.
-                        if entries.iter().any(|(e, _)| *e == k) {
+                        if self.entries[*start..].iter().any(|(e, _)| *e == k) {
                             return Err(format!(
                                 "duplicate mapping key `{k}` at line {} (a missing `---` between documents?)",
                                 node.line
                             ));
                         }
-                        entries.push((k, node));
+                        self.entries.push((k, node));
                     }
                 }
             }
