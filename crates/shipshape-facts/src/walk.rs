@@ -376,24 +376,30 @@ fn process_file(
             unread: true,
         });
     };
-    // One open and one fstat per file: no separate stat by path.
+    // One open per file and no stat: the bounded read itself tells whether the file
+    // is over the limit (one more byte than allowed), and only then is it stat'ed for
+    // its size.
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => return unreadable(acc, e, rel, 0),
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let limit = if matches!(kind, FileKind::Lockfile(_)) {
         opts.max_lockfile_size
     } else {
         opts.max_file_size
     };
+    buf.clear();
+    if let Err(e) = (&mut file).take(limit + 1).read_to_end(buf) {
+        return unreadable(acc, e, rel, 0);
+    }
     let mut entry = FileEntry {
         path: rel,
-        size,
+        size: buf.len() as u64,
         kind,
         unread: true,
     };
-    if size > limit {
+    if entry.size > limit {
+        entry.size = file.metadata().map_or(entry.size, |m| m.len());
         acc.skipped
             .entry("larger than the size limit (raise `max-file-size` to read them)")
             .or_default()
@@ -401,11 +407,7 @@ fn process_file(
         acc.files.push(entry);
         return;
     }
-    buf.clear();
-    // `take` bounds the read even if the file grew after the fstat.
-    if let Err(e) = (&mut file).take(limit + 1).read_to_end(buf) {
-        return unreadable(acc, e, entry.path, size);
-    }
+    let size = entry.size;
     let bytes: &[u8] = buf;
     acc.bytes += bytes.len() as u64;
     entry.unread = false;
