@@ -10,7 +10,8 @@
 //!
 //! Given up on: tabs, carriage returns, control characters and byte-order marks;
 //! directives, `...` and content after `---`; anchors, aliases and tags; `?` keys;
-//! folded (`>`) blocks, block indentation indicators and keep (`|+`) chomping;
+//! folded (`>`) blocks, block indentation indicators, keep (`|+`) chomping and literal
+//! blocks that start with a blank line;
 //! multi-line plain or quoted scalars; flow collections spanning lines or holding
 //! `:` in plain scalars; escapes other than `\\ \" \n \t \/`; and any indentation the
 //! rules below do not expect. Correctness rests on one property, tested against the
@@ -176,10 +177,13 @@ fn finish(s: &str, out: Option<String>, from: usize, close: usize) -> (Cow<'_, s
     (value, close + 1)
 }
 
-/// A mapping key at the start of `rest`: (text, plain, bytes up to and including the
-/// `:`). `Some(None)` when `rest` is not a key; `None` to give up.
-#[allow(clippy::type_complexity)]
-fn key(rest: &str) -> Option<Option<(Cow<'_, str>, bool, usize)>> {
+/// A mapping key: its text, whether it was plain (unquoted), and the bytes up to and
+/// including its `:`.
+type Key<'s> = (Cow<'s, str>, bool, usize);
+
+/// The mapping key at the start of `rest`. `Some(None)` when `rest` is not a key;
+/// `None` to give up.
+fn key(rest: &str) -> Option<Option<Key<'_>>> {
     if rest.starts_with('"') || rest.starts_with('\'') {
         let (text, used) = quoted(rest)?;
         let after = &rest[used..];
