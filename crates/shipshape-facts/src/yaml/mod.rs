@@ -639,6 +639,14 @@ mod tests {
         }
 
         #[test]
+        fn never_panics_on_arbitrary_unicode(text in "(\\PC|\\n|  |: |- |\\||\\{|\\}|\\[|\\]|, |'|\"|#){0,120}") {
+            // Multi-byte characters next to indicators: every slice the fast path takes
+            // must stay on a character boundary.
+            let _ = parse_documents(&text);
+            fast_agrees(&text);
+        }
+
+        #[test]
         fn never_panics_on_yaml_like_lines(
             lines in proptest::collection::vec(
                 proptest::sample::select(vec![
