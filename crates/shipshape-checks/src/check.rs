@@ -183,6 +183,9 @@ pub struct Ctx<'a> {
     /// The paths of every unit of this scan (empty or one entry for a single unit):
     /// files outside all of them belong to no unit (see [`Ctx::shared_naming_unit`]).
     pub unit_paths: &'a [String],
+    /// [`Ctx::shared_naming_unit`] as positions in `facts.files`, found once per unit
+    /// (several checks ask for it).
+    pub shared_naming: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// True when `word` occurs in `text` (ASCII case-insensitively) as a name of its own:
@@ -226,6 +229,7 @@ impl<'a> Ctx<'a> {
             vulns: VulnInput::NoDatabase,
             now: 0,
             unit_paths: &[],
+            shared_naming: std::sync::OnceLock::new(),
         }
     }
 
@@ -253,27 +257,26 @@ impl<'a> Ctx<'a> {
     /// `cart-service-alerting.yml`'s text): evidence such as alert rules and dashboards
     /// kept centrally counts for the units it is about. Empty for a single unit, and for
     /// unit names shorter than three characters (too ambiguous to find in text).
-    pub fn shared_naming_unit(&self) -> Vec<&'a FileEntry> {
-        let name = self.unit.name.as_str();
-        if self.unit_paths.len() < 2 || name.len() < 3 {
-            return Vec::new();
-        }
-        self.facts
-            .files
-            .iter()
-            .filter(|f| {
-                !self
-                    .unit_paths
-                    .iter()
-                    .any(|u| shipshape_facts::is_under(&f.path, u))
-                    && !shipshape_facts::signals::is_test_path(&f.path)
-            })
-            .filter(|f| {
-                self.facts
-                    .text(&f.path)
-                    .is_some_and(|t| names_word(t, name))
-            })
-            .collect()
+    pub fn shared_naming_unit(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        let facts: &'a shipshape_facts::Facts = self.facts;
+        let found = self.shared_naming.get_or_init(|| {
+            let name = self.unit.name.as_str();
+            if self.unit_paths.len() < 2 || name.len() < 3 {
+                return Vec::new();
+            }
+            (0..facts.files.len())
+                .filter(|&i| {
+                    let f = &facts.files[i];
+                    !self
+                        .unit_paths
+                        .iter()
+                        .any(|u| shipshape_facts::is_under(&f.path, u))
+                        && !shipshape_facts::signals::is_test_path(&f.path)
+                        && facts.text(&f.path).is_some_and(|t| names_word(t, name))
+                })
+                .collect()
+        });
+        found.iter().map(move |&i| &facts.files[i])
     }
 
     /// The unit's files plus the repository-level files it shares.

@@ -269,6 +269,7 @@ pub fn scan_with_profile(
             },
             now: opts.now,
             unit_paths: &unit_paths,
+            shared_naming: Default::default(),
         };
         let checks: Vec<AnyCheck> = registry()
             .iter()
