@@ -349,7 +349,7 @@ impl Engine {
                     memchr::memrchr(b'\n', &bytes[at..first.start()]).map_or(at, |i| at + i + 1);
                 let line_end = memchr::memchr(b'\n', &bytes[first.end()..])
                     .map_or(bytes.len(), |i| first.end() + i);
-                let window = line_window(bytes, first.start(), first.end());
+                let window = line_window(bytes, line_start, line_end);
                 for m in ac.find_overlapping_iter(&bytes[line_start..line_end]) {
                     for &r in &self.keyword_rules[m.pattern().as_usize()] {
                         active[r] = true;
@@ -501,17 +501,17 @@ impl Engine {
     }
 }
 
-/// The line before a keyword hit through the line after it (a match may start a line
-/// early or spill onto the next one), as a byte range ending after a newline.
-fn line_window(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
-    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+/// The line before the line `line_start..line_end` (`line_end` at its newline or the
+/// end) through the line after it — a match may start a line early or spill onto the
+/// next one — as a byte range ending after a newline.
+fn line_window(bytes: &[u8], line_start: usize, line_end: usize) -> (usize, usize) {
     let from = if line_start == 0 {
         0
     } else {
         memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1)
     };
-    let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
-    let to = memchr::memchr(b'\n', &bytes[line_end..]).map_or(bytes.len(), |i| line_end + i + 1);
+    let next = (line_end + 1).min(bytes.len());
+    let to = memchr::memchr(b'\n', &bytes[next..]).map_or(bytes.len(), |i| next + i + 1);
     (from, to)
 }
 
