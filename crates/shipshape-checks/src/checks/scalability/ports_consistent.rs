@@ -1,6 +1,6 @@
 //! `scalability/ports-consistent` (cross-artifact): container ports, probe ports and Service target ports agree.
 
-use super::k8s_util::{container_name, nothing_to_judge};
+use super::k8s_util::{SelectorIndex, Selects, container_name, nothing_to_judge};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::Yaml;
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -62,11 +62,10 @@ fn run(ctx: &Ctx) -> Verdict {
         return nothing_to_judge(ctx, "no workload declares container ports");
     }
     let service_list: Vec<_> = ctx.k8s().filter(|o| o.kind == "Service").collect();
-    let services = super::k8s_util::SelectorIndex::new(service_list.iter().copied(), |s| {
-        s.doc.at(&["spec", "selector"]).map_or(
-            super::k8s_util::Selects::Nothing,
-            super::k8s_util::Selects::Labels,
-        )
+    let services = SelectorIndex::new(service_list.iter().copied(), |s| {
+        s.doc
+            .at(&["spec", "selector"])
+            .map_or(Selects::Nothing, Selects::Labels)
     });
     // Each Service's target ports, read once (a Service may select many workloads).
     let service_ports: Vec<Vec<(&Yaml, String)>> = service_list

@@ -1,7 +1,7 @@
 //! `scalability/spread-across-nodes`: replicas are spread so that one node failure does not take them all.
 
 use super::disruption_budget::replica_floor;
-use super::k8s_util::nothing_to_judge;
+use super::k8s_util::{nothing_to_judge, of_kinds};
 use super::replicas_or_autoscaling::{AUTOSCALERS, SCALED_KINDS};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -25,7 +25,7 @@ pub static CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &Ctx) -> Verdict {
-    let autoscalers = super::k8s_util::of_kinds(ctx, AUTOSCALERS);
+    let autoscalers = of_kinds(ctx, AUTOSCALERS);
     let multi: Vec<_> = ctx
         .k8s()
         .filter(|o| {

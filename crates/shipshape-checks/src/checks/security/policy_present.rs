@@ -47,12 +47,9 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::new(crate::check::looked_in(PLACES))],
         );
     };
-    let words = ctx
-        .text(&f.path)
-        .map_or(0, |t| t.split_whitespace().count());
     crate::checks::documentation::doc_file::judge_length(
         &f.path,
-        words,
+        crate::checks::documentation::doc_file::words(ctx, &f.path),
         15,
         format!("security policy in {}", f.path),
         "say how to report a vulnerability privately and which versions are supported",
