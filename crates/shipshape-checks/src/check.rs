@@ -271,7 +271,7 @@ impl<'a> Ctx<'a> {
                         .unit_paths
                         .iter()
                         .any(|u| shipshape_facts::is_under(&f.path, u))
-                        && !shipshape_facts::signals::is_test_path(&f.path)
+                        && !f.in_test
                         && facts.text(&f.path).is_some_and(|t| names_word(t, name))
                 })
                 .collect()

@@ -1,6 +1,6 @@
 //! Kubernetes objects read from multi-document YAML.
 
-use crate::yaml::Yaml;
+use crate::yaml::{KeyPath, Yaml};
 use std::sync::Arc;
 
 /// A document (or an item of a `kind: List` document) inside a parsed YAML file,
@@ -10,12 +10,18 @@ use std::sync::Arc;
 pub struct SharedDoc {
     docs: Arc<Vec<Yaml>>,
     index: usize,
-    item: Option<usize>,
+    /// The `items` entry of a `kind: List` document and the item's position in it.
+    item: Option<(KeyPath, usize)>,
 }
 
 impl SharedDoc {
-    /// Document `index` of `docs`, or item `item` of its `items` when given.
+    /// Document `index` of `docs`, or item `item` of its `items` when given (both
+    /// taken by the caller from the parse they share).
     pub fn new(docs: Arc<Vec<Yaml>>, index: usize, item: Option<usize>) -> SharedDoc {
+        let item = item.map(|i| {
+            let at = docs[index].key_path(&["items"]).unwrap_or(KeyPath::EMPTY);
+            (at, i)
+        });
         SharedDoc { docs, index, item }
     }
 }
@@ -24,8 +30,8 @@ impl std::ops::Deref for SharedDoc {
     type Target = Yaml;
     fn deref(&self) -> &Yaml {
         let doc = &self.docs[self.index];
-        match self.item {
-            Some(i) => &doc.idx("items").items()[i],
+        match &self.item {
+            Some((at, i)) => doc.follow(at).map_or(doc, |list| &list.items()[*i]),
             None => doc,
         }
     }
@@ -51,9 +57,10 @@ pub struct K8sObject {
     /// True when the file looks like test code (see [`crate::signals::is_test_path`]),
     /// computed once here rather than by every check for every object.
     pub in_test: bool,
-    /// Has a pod template (see [`K8sObject::pod_spec`]); decided once, asked by most
-    /// Kubernetes checks of every object.
-    workload: bool,
+    /// Where the pod template's spec and labels are (see [`K8sObject::pod_spec`]):
+    /// found once, asked by most Kubernetes checks of every object.
+    pod_spec_at: Option<KeyPath>,
+    pod_labels_at: Option<KeyPath>,
 }
 
 /// Workload kinds whose pods run continuously.
@@ -87,15 +94,51 @@ impl K8sObject {
             line: kind.line,
             doc: shared.clone(),
             in_test: crate::signals::is_test_path(path),
-            workload: false,
+            pod_spec_at: None,
+            pod_labels_at: None,
         };
-        object.workload = object.pod_spec().is_some();
+        let doc: &Yaml = &object.doc;
+        let (spec_at, labels_at) = match object.kind.as_str() {
+            "Pod" => (
+                doc.key_path(&["spec"]),
+                doc.key_path(&["metadata", "labels"]),
+            ),
+            "Deployment"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "ReplicaSet"
+            | "Job"
+            | "Rollout"
+            | "ReplicationController" => (
+                doc.key_path(&["spec", "template", "spec"]),
+                doc.key_path(&["spec", "template", "metadata", "labels"]),
+            ),
+            "CronJob" => (
+                doc.key_path(&["spec", "jobTemplate", "spec", "template", "spec"]),
+                doc.key_path(&[
+                    "spec",
+                    "jobTemplate",
+                    "spec",
+                    "template",
+                    "metadata",
+                    "labels",
+                ]),
+            ),
+            _ => (
+                None,
+                doc.key_path(&["spec", "template", "metadata", "labels"]),
+            ),
+        };
+        // Labels are only asked of objects that have a spec (as before).
+        let has_spec = doc.get("spec").is_some();
+        object.pod_spec_at = spec_at;
+        object.pod_labels_at = labels_at.filter(|_| has_spec);
         Some(object)
     }
 
     /// True for kinds that run pods (workloads).
     pub fn is_workload(&self) -> bool {
-        self.workload
+        self.pod_spec_at.is_some()
     }
 
     /// True for workloads whose pods are meant to keep running (not Job/CronJob/Pod).
@@ -105,29 +148,12 @@ impl K8sObject {
 
     /// The pod template's `spec`, for every workload kind.
     pub fn pod_spec(&self) -> Option<&Yaml> {
-        let spec = self.doc.get("spec")?;
-        match self.kind.as_str() {
-            "Pod" => Some(spec),
-            "Deployment"
-            | "StatefulSet"
-            | "DaemonSet"
-            | "ReplicaSet"
-            | "Job"
-            | "Rollout"
-            | "ReplicationController" => spec.at(&["template", "spec"]),
-            "CronJob" => spec.at(&["jobTemplate", "spec", "template", "spec"]),
-            _ => None,
-        }
+        self.doc.follow(self.pod_spec_at.as_ref()?)
     }
 
     /// The pod template's labels.
     pub fn pod_labels(&self) -> Option<&Yaml> {
-        let spec = self.doc.get("spec")?;
-        match self.kind.as_str() {
-            "Pod" => self.doc.at(&["metadata", "labels"]),
-            "CronJob" => spec.at(&["jobTemplate", "spec", "template", "metadata", "labels"]),
-            _ => spec.at(&["template", "metadata", "labels"]),
-        }
+        self.doc.follow(self.pod_labels_at.as_ref()?)
     }
 
     /// Every container (init containers excluded unless `with_init`).

@@ -42,6 +42,9 @@ pub struct FileEntry {
     pub kind: FileKind,
     /// True when the content was not read (too large, binary, unreadable).
     pub unread: bool,
+    /// True when the path looks like test code or fixtures
+    /// ([`signals::is_test_path`]): decided once, asked by many checks of every file.
+    pub in_test: bool,
 }
 
 /// Counts describing the walk.
@@ -150,6 +153,7 @@ impl Facts {
                 size: content.len() as u64,
                 kind,
                 unread: false,
+                in_test: signals::is_test_path(path),
             });
         }
         Facts::from_parts(

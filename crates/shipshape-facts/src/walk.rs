@@ -370,6 +370,7 @@ fn process_file(
         };
         acc.skipped.entry(why).or_default().push(rel.clone());
         acc.files.push(FileEntry {
+            in_test: crate::signals::is_test_path(&rel),
             path: rel,
             size,
             kind,
@@ -393,6 +394,7 @@ fn process_file(
         return unreadable(acc, e, rel, 0);
     }
     let mut entry = FileEntry {
+        in_test: crate::signals::is_test_path(&rel),
         path: rel,
         size: buf.len() as u64,
         kind,

@@ -37,6 +37,13 @@ pub(super) fn parse(text: &str) -> Option<Vec<Yaml>> {
 /// No tab, carriage return, other C0 control, DEL, C1 control or U+FEFF: the bytes
 /// whose rules this reader does not implement.
 fn plain_bytes(b: &[u8]) -> bool {
+    // Printable ASCII and newlines (nearly every manifest) settle it in one pass the
+    // compiler vectorises; anything else is looked at byte by byte.
+    if b.iter().fold(true, |ok, &c| {
+        ok & (c == b'\n' || (0x20..0x7f).contains(&c))
+    }) {
+        return true;
+    }
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -100,10 +107,29 @@ fn line_no(i: usize) -> u32 {
     u32::try_from(i + 1).unwrap_or(0)
 }
 
+/// Where a comment starts in `s`: the space of its first ` #`.
+fn comment_at(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 1;
+    while from < b.len() {
+        let hash = from + b[from..].iter().position(|&c| c == b'#')?;
+        if b[hash - 1] == b' ' {
+            return Some(hash - 1);
+        }
+        from = hash + 1;
+    }
+    None
+}
+
+/// True when `s` holds `a` directly followed by `b`.
+fn has_pair(s: &str, a: u8, b: u8) -> bool {
+    s.as_bytes().windows(2).any(|w| w[0] == a && w[1] == b)
+}
+
 /// Where a block plain scalar ends: at ` #` or the end of the line; trailing spaces
 /// trimmed.
 fn plain_end(rest: &str) -> &str {
-    let end = rest.find(" #").unwrap_or(rest.len());
+    let end = comment_at(rest).unwrap_or(rest.len());
     rest[..end].trim_end_matches(' ')
 }
 
@@ -195,11 +221,18 @@ fn key(rest: &str) -> Option<Option<Key<'_>>> {
             None
         });
     }
-    let comment = rest.find(" #").unwrap_or(rest.len());
-    let colon = rest[..comment]
-        .match_indices(':')
-        .map(|(i, _)| i)
-        .find(|&i| i + 1 == rest.len() || rest.as_bytes()[i + 1] == b' ');
+    // The first `:` ending the line or followed by a space, before any ` #`.
+    let b = rest.as_bytes();
+    let mut colon = None;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b':' && b.get(i + 1).is_none_or(|&n| n == b' ') {
+            colon = Some(i);
+            break;
+        }
+        if c == b'#' && i > 0 && b[i - 1] == b' ' {
+            break;
+        }
+    }
     let Some(colon) = colon else {
         return Some(None);
     };
@@ -360,7 +393,7 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 let text = plain_end(rest);
-                if text.contains(": ") || text.ends_with(':') || text.contains(" #") {
+                if has_pair(text, b':', b' ') || text.ends_with(':') || has_pair(text, b' ', b'#') {
                     return None;
                 }
                 self.b.scalar(text, true, true, line_no(i), 0).ok()?;

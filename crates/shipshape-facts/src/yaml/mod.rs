@@ -40,7 +40,55 @@ static NULL: Yaml = Yaml {
     key_line: 0,
 };
 
+/// Where a descendant sits below a node, as the positions of the mapping entries
+/// leading to it: following it is a few array reads instead of comparing keys at
+/// every level. Found once with [`Yaml::key_path`], followed with [`Yaml::follow`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyPath {
+    len: u8,
+    steps: [u32; KeyPath::MAX],
+}
+
+impl KeyPath {
+    /// The deepest path kept (a CronJob's pod spec is five keys down).
+    pub const MAX: usize = 6;
+    /// The node itself.
+    pub const EMPTY: KeyPath = KeyPath {
+        len: 0,
+        steps: [0; KeyPath::MAX],
+    };
+}
+
 impl Yaml {
+    /// Where `path` (mapping keys, at most [`KeyPath::MAX`]) leads, when it does.
+    pub fn key_path(&self, path: &[&str]) -> Option<KeyPath> {
+        if path.len() > KeyPath::MAX {
+            return None;
+        }
+        let mut found = KeyPath::EMPTY;
+        let mut node = self;
+        for key in path {
+            let YamlValue::Map(entries) = &node.value else {
+                return None;
+            };
+            let at = entries.iter().position(|(k, _)| k == key)?;
+            found.steps[usize::from(found.len)] = u32::try_from(at).ok()?;
+            found.len += 1;
+            node = &entries[at].1;
+        }
+        Some(found)
+    }
+
+    /// The node a [`KeyPath`] found on this same node leads to.
+    pub fn follow(&self, path: &KeyPath) -> Option<&Yaml> {
+        path.steps[..usize::from(path.len)]
+            .iter()
+            .try_fold(self, |node, &at| match &node.value {
+                YamlValue::Map(entries) => entries.get(at as usize).map(|(_, v)| v),
+                _ => None,
+            })
+    }
+
     /// The child under `key` of a mapping.
     pub fn get(&self, key: &str) -> Option<&Yaml> {
         match &self.value {
@@ -283,22 +331,30 @@ impl Builder {
         line: u32,
         anchor: usize,
     ) -> Result<(), String> {
-        let resolved = if resolve {
+        // A mapping waiting for a key takes the text as the key and only the line of
+        // the node; every other place takes the value (an anchored scalar keeps both,
+        // for its aliases).
+        let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+        let resolved = if is_key && anchor == 0 {
+            YamlValue::Null
+        } else if resolve {
             resolve_plain(value)
         } else {
             YamlValue::Str(CompactString::from(value))
         };
-        let key = if plain && value == "<<" {
-            CompactString::const_new(MERGE_KEY)
-        } else {
-            CompactString::from(value)
-        };
+        let key = is_key.then(|| {
+            if plain && value == "<<" {
+                CompactString::const_new(MERGE_KEY)
+            } else {
+                CompactString::from(value)
+            }
+        });
         let node = Yaml {
             value: resolved,
             line,
             key_line: 0,
         };
-        self.add(node, Some(key), anchor, 1)
+        self.add(node, key, anchor, 1)
     }
 
     pub(crate) fn open(&mut self, seq: bool, line: u32, anchor: usize) -> Result<(), String> {
@@ -336,7 +392,8 @@ impl Builder {
                 nodes,
             }) => {
                 // Exactly sized: trees of thousands of manifests stay in memory.
-                let items: Vec<Yaml> = self.items.drain(start..).collect();
+                // (`split_off` copies the tail in one go.)
+                let items: Vec<Yaml> = self.items.split_off(start);
                 (
                     Yaml {
                         value: YamlValue::Seq(items),
@@ -355,7 +412,7 @@ impl Builder {
                 nodes,
                 ..
             }) => {
-                let mut entries: Vec<(CompactString, Yaml)> = self.entries.drain(start..).collect();
+                let mut entries: Vec<(CompactString, Yaml)> = self.entries.split_off(start);
                 if !merges.is_empty() {
                     apply_merges(&mut entries, merges);
                     entries.shrink_to_fit();

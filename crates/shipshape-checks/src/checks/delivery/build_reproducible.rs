@@ -1,7 +1,6 @@
 //! `delivery/build-reproducible`: every package manifest that resolves dependencies has its lockfile committed.
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{Ecosystem, FileEntry, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -251,7 +250,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut findings = Vec::new();
     let manifests: Vec<(&FileEntry, Ecosystem)> = ctx
         .files()
-        .filter(|f| !is_test_path(&f.path) && !f.path.contains("examples/"))
+        .filter(|f| !f.in_test && !f.path.contains("examples/"))
         .filter_map(|f| match f.kind {
             FileKind::Manifest(eco) => Some((f, eco)),
             _ => None,

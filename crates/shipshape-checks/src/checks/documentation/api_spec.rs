@@ -3,7 +3,6 @@
 use crate::libraries::{self, Category};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -33,7 +32,7 @@ fn run(ctx: &Ctx) -> Verdict {
     };
     if let Some(f) = ctx
         .files_with_shared()
-        .find(|f| f.kind == FileKind::ApiSpec && !is_test_path(&f.path))
+        .find(|f| f.kind == FileKind::ApiSpec && !f.in_test)
     {
         return Verdict::pass_with(
             format!("API spec {}", f.path),

@@ -3,7 +3,6 @@
 use crate::Ctx;
 use shipshape_facts::FileEntry;
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 
 /// The best file of `kind` for the unit: at the unit's root, then the repository
 /// root, `.github/`, `.gitlab/` or `docs/`, then anywhere in the unit outside tests.
@@ -14,7 +13,7 @@ pub(crate) fn find<'a>(ctx: &Ctx<'a>, kind: FileKind) -> Option<&'a FileEntry> {
         .facts
         .files
         .iter()
-        .filter(|f| f.kind == kind && !is_test_path(&f.path))
+        .filter(|f| f.kind == kind && !f.in_test)
         .collect();
     all.iter()
         .find(|f| dir(&f.path) == unit)
@@ -48,7 +47,7 @@ pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<S
         .iter()
         .filter(|f| {
             is_doc(f.kind, &f.path)
-                && !is_test_path(&f.path)
+                && !f.in_test
                 && (ctx.in_unit(&f.path)
                     || !f.path.contains('/')
                     || f.path.starts_with("docs/")

@@ -45,8 +45,7 @@ fn run(ctx: &Ctx) -> Verdict {
         )
         .find(|f| {
             let lower = f.path.to_ascii_lowercase();
-            NAMES.iter().any(|n| lower.contains(n))
-                && !shipshape_facts::signals::is_test_path(&f.path)
+            NAMES.iter().any(|n| lower.contains(n)) && !f.in_test
         });
     match hit {
         Some(f) => Verdict::pass_with(

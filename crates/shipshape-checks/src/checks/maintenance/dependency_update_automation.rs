@@ -112,7 +112,7 @@ fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
     let mut out = Vec::new();
     for f in ctx
         .files_of(|k| k == FileKind::DependencyBot)
-        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .filter(|f| !f.in_test)
     {
         let name = f
             .path
@@ -195,7 +195,7 @@ fn run(ctx: &Ctx) -> Verdict {
     // Manifests needing coverage: ecosystem → (path, first manifest of it). `None` = docker.
     let mut needs: Vec<(Option<Ecosystem>, String)> = ctx
         .files()
-        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .filter(|f| !f.in_test)
         .filter_map(|f| match f.kind {
             FileKind::Manifest(e) => Some((Some(e), f.path.clone())),
             _ => None,

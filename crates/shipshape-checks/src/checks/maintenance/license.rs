@@ -51,7 +51,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     let manifests = ctx.files().filter(|f| {
         matches!(f.kind, FileKind::Manifest(e) if !matches!(e, Ecosystem::Go | Ecosystem::Gradle | Ecosystem::Ruby))
-            && !shipshape_facts::signals::is_test_path(&f.path)
+            && !f.in_test
     });
     let mut searched = Vec::new();
     for f in manifests {

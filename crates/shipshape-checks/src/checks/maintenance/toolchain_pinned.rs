@@ -82,10 +82,7 @@ fn run(ctx: &Ctx) -> Verdict {
         );
     }
     let mut searched = Vec::new();
-    for f in ctx
-        .files()
-        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
-    {
+    for f in ctx.files().filter(|f| !f.in_test) {
         let FileKind::Manifest(eco) = f.kind else {
             continue;
         };

@@ -4,7 +4,6 @@ use super::alerting::alert_rules;
 use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -46,7 +45,7 @@ fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
     for f in ctx
         .files()
         .chain(ctx.shared_naming_unit())
-        .filter(|f| !is_test_path(&f.path))
+        .filter(|f| !f.in_test)
     {
         let Some(text) = ctx.text(&f.path) else {
             continue;

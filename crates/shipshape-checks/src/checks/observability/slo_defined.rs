@@ -1,7 +1,6 @@
 //! `observability/slo-defined`: the service has declared service level objectives.
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{FileKind, Yaml};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
@@ -72,7 +71,7 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::new(format!("slo = {slo}"))],
         );
     }
-    let files: Vec<_> = ctx.files().filter(|f| !is_test_path(&f.path)).collect();
+    let files: Vec<_> = ctx.files().filter(|f| !f.in_test).collect();
     if let Some(f) = files.iter().find(|f| f.kind == FileKind::Slo) {
         let line = ctx.text(&f.path).and_then(|t| {
             t.lines()

@@ -4,7 +4,6 @@ use super::metrics_instrumented::dependency_verdict;
 use crate::libraries::Category;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Outcome, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -16,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "When a request crosses several services, only a trace shows where the time went and which hop failed. Without tracing, latency incidents become guesswork across teams.",
-        evaluation: "Passes when a non-development dependency of the unit is a tracing library from the library table (OpenTelemetry SDKs and exporters, tracing-opentelemetry, Jaeger, Zipkin, Datadog dd-trace, Elastic APM, Micrometer Tracing...), or when the unit deploys auto-instrumentation: an OpenTelemetry Collector configuration (YAML with `receivers:`, `exporters:` and `service:` pipelines), an OpenTelemetry Operator resource (`opentelemetry.io` API group) or `instrumentation.opentelemetry.io/inject-*` annotation, or a Dockerfile that adds a tracing agent (opentelemetry-javaagent, dd-java-agent, `opentelemetry-instrument`, ddtrace-run). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",
+        evaluation: "Passes when a non-development dependency of the unit is a tracing library from the library table (OpenTelemetry SDKs and exporters, tracing-opentelemetry, Jaeger, Zipkin, Datadog dd-trace, Elastic APM, Micrometer Tracing...), or when the unit deploys auto-instrumentation: an OpenTelemetry Collector configuration (YAML with `receivers:`, `exporters:` and `service:` pipelines), an OpenTelemetry Operator resource (`opentelemetry.io` API group) or `instrumentation.opentelemetry.io/inject-*` annotation (in an object's or its pod template's `metadata.annotations`, where the operator reads it), or a Dockerfile that adds a tracing agent (opentelemetry-javaagent, dd-java-agent, `opentelemetry-instrument`, ddtrace-run). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",
         remediation: "Add OpenTelemetry (SDK + OTLP exporter, or the language's auto-instrumentation agent), propagate W3C trace context on incoming and outgoing calls, and export to your collector.",
         references: &[
             "https://opentelemetry.io/docs/concepts/signals/traces/",
@@ -45,14 +44,19 @@ fn deployment_evidence(ctx: &Ctx) -> Option<(String, u32, String)> {
                 format!("{} ({})", o.display(), o.api_version),
             ));
         }
-        let mut hit = None;
-        o.doc.walk(&mut |n| {
-            for (k, v) in n.entries() {
-                if hit.is_none() && k.starts_with("instrumentation.opentelemetry.io/inject-") {
-                    hit = Some((v.line, k.clone()));
-                }
-            }
-        });
+        // The operator reads the annotation on a pod (template) or its namespace.
+        let template = match o.kind.as_str() {
+            "CronJob" => o
+                .doc
+                .at(&["spec", "jobTemplate", "spec", "template", "metadata"]),
+            _ => o.doc.at(&["spec", "template", "metadata"]),
+        };
+        let hit = [o.doc.get("metadata"), template]
+            .into_iter()
+            .flatten()
+            .flat_map(|m| m.idx("annotations").entries())
+            .find(|(k, _)| k.starts_with("instrumentation.opentelemetry.io/inject-"))
+            .map(|(k, v)| (v.line, k.clone()));
         if let Some((line, k)) = hit {
             return Some((
                 o.path.clone(),
@@ -61,7 +65,7 @@ fn deployment_evidence(ctx: &Ctx) -> Option<(String, u32, String)> {
             ));
         }
     }
-    for f in ctx.files().filter(|f| !is_test_path(&f.path)) {
+    for f in ctx.files().filter(|f| !f.in_test) {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };
@@ -149,6 +153,21 @@ mod tests {
             v.findings[0].location,
             Some(Location::line("Dockerfile", 2))
         );
+    }
+
+    #[test]
+    fn operator_annotation_counts_where_the_operator_reads_it() {
+        let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n      annotations:\n        instrumentation.opentelemetry.io/inject-java: \"true\"\n    spec:\n      containers: [{name: api, image: api:1}]\n";
+        let v = run_on_files(&CHECK, &[SVC, ("deploy/api.yaml", dep)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("deploy/api.yaml", 9))
+        );
+        // The same key as ConfigMap data is not an annotation: nothing injects agents.
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata:\n  instrumentation.opentelemetry.io/inject-java: \"true\"\n";
+        let v = run_on_files(&CHECK, &[SVC, ("deploy/notes.yaml", cm)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]

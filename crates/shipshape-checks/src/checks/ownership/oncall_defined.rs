@@ -56,7 +56,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut errors = Vec::new();
     for f in ctx
         .files_of(|k| k == FileKind::CatalogInfo)
-        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .filter(|f| !f.in_test)
     {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(d)) => d,

@@ -74,7 +74,7 @@ pub(crate) fn catalog_owners(ctx: &Ctx) -> CatalogOwners {
     };
     for f in ctx
         .files_of(|k| k == FileKind::CatalogInfo)
-        .filter(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .filter(|f| !f.in_test)
     {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(docs)) => docs,

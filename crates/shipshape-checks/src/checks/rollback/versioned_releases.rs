@@ -3,7 +3,6 @@
 use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
-use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{CiSystem, Ecosystem, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity};
 use std::sync::OnceLock;
@@ -141,7 +140,7 @@ fn declared_version(ctx: &Ctx) -> Option<(String, u32)> {
     let gradle = re(&GRADLE, r#"^\s*version\s*=?\s*["']\d"#);
     let line_where =
         |text: &str, pred: &dyn Fn(&str) -> bool| text.lines().position(pred).map(|i| i as u32 + 1);
-    for f in ctx.files().filter(|f| !is_test_path(&f.path)) {
+    for f in ctx.files().filter(|f| !f.in_test) {
         let name = f
             .path
             .rsplit('/')
@@ -191,7 +190,7 @@ fn versioned_changelog(ctx: &Ctx) -> Option<(String, u32)> {
         r"^(?:#+\s*|\[|=+\s*|\*\s*)?\[?v?\d+\.\d+(?:\.\d+)?\b",
     );
     ctx.files_with_shared()
-        .filter(|f| f.kind == FileKind::Changelog && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::Changelog && !f.in_test)
         .find_map(|f| {
             let text = ctx.text(&f.path)?;
             let i = text.lines().position(|l| {

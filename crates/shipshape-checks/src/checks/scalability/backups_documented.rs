@@ -4,7 +4,6 @@ use crate::libraries::{self, Category};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 use std::sync::OnceLock;
 
@@ -119,7 +118,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
     }
     let tf = ctx
         .files()
-        .filter(|f| f.kind == FileKind::Terraform && !is_test_path(&f.path));
+        .filter(|f| f.kind == FileKind::Terraform && !f.in_test);
     for f in tf {
         if let Some((line, text)) = ctx
             .text(&f.path)
@@ -133,7 +132,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
     }
     let docs = ctx.facts.files.iter().filter(|f| {
         matches!(f.kind, FileKind::Doc | FileKind::Readme)
-            && !is_test_path(&f.path)
+            && !f.in_test
             && (ctx.in_unit(&f.path) || !f.path.contains('/'))
     });
     for f in docs {

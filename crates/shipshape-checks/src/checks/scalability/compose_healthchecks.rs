@@ -3,7 +3,6 @@
 use crate::checks::security::container_non_root::is_dev_dockerfile;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -56,7 +55,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut services: Vec<((String, String), Merged)> = Vec::new();
     for f in ctx
         .files()
-        .filter(|f| f.kind == FileKind::Compose && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::Compose && !f.in_test)
     {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(d)) => d,

@@ -2,7 +2,6 @@
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -160,7 +159,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut files = 0;
     for f in ctx
         .files_with_shared()
-        .filter(|f| f.kind == FileKind::EnvFile && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::EnvFile && !f.in_test)
     {
         files += 1;
         let Some(text) = ctx.text(&f.path) else {

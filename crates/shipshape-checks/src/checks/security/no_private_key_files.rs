@@ -2,7 +2,6 @@
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
-use shipshape_facts::signals::is_test_path;
 use shipshape_model::{Area, Finding, Location, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -43,7 +42,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut reviewed = 0usize;
     for f in ctx
         .files()
-        .filter(|f| f.kind == FileKind::KeyMaterial && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::KeyMaterial && !f.in_test)
     {
         reviewed += 1;
         let lower = f.path.to_ascii_lowercase();

@@ -3,7 +3,6 @@
 use super::no_env_files::{is_placeholder, is_sensitive};
 use crate::checks::scalability::k8s_util::container_name;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::signals::is_test_path;
 use shipshape_facts::{FileKind, Yaml, YamlValue};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -108,7 +107,7 @@ fn run(ctx: &Ctx) -> Verdict {
         .collect();
     for f in ctx
         .files()
-        .filter(|f| f.kind == FileKind::Compose && !is_test_path(&f.path))
+        .filter(|f| f.kind == FileKind::Compose && !f.in_test)
     {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(d)) => d,

@@ -70,7 +70,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     if let Some(f) = ctx
         .files_of(|k| k == FileKind::DependencyBot)
-        .find(|f| !shipshape_facts::signals::is_test_path(&f.path))
+        .find(|f| !f.in_test)
     {
         return Verdict::pass_with(
             format!(
