@@ -131,6 +131,9 @@ pub struct SecretEvidence {
     /// For history findings: the commit and date where it first appeared.
     pub commit: Option<String>,
     pub date: Option<String>,
+    /// The match has a credential format only its provider issues (`ghp_…`, `AKIA…`),
+    /// rather than a generic assignment, key block or URI password.
+    pub provider_format: bool,
 }
 
 /// A dependency matching a known advisory.

@@ -29,6 +29,7 @@ pub(crate) fn secret_evidence(m: &SecretMatch) -> SecretEvidence {
         fingerprint: m.fingerprint.clone(),
         commit: None,
         date: None,
+        provider_format: m.class == shipshape_secrets::RuleClass::Token,
     }
 }
 

@@ -8,7 +8,7 @@
 //! offsets and a one-way fingerprint.
 
 use crate::Error;
-use crate::filter::{decoy_reason, shannon_entropy};
+use crate::filter::{decoy_reason, public_by_context, shannon_entropy};
 use crate::redact::{redact, snippet};
 use crate::rules::{RULES, RuleClass};
 use aho_corasick::AhoCorasick;
@@ -77,6 +77,10 @@ pub struct SecretMatch {
     /// Hex SHA-256 of rule id and secret (path-independent), for de-duplication.
     #[serde(skip)]
     pub(crate) identity: String,
+    /// The rule's class: a [`RuleClass::Token`] match has a provider's own format, the
+    /// others (generic assignments, key blocks, URI passwords) could be anyone's sample.
+    #[serde(skip)]
+    pub class: RuleClass,
 }
 
 impl SecretMatch {
@@ -435,15 +439,16 @@ impl Engine {
             }
             *found += 1;
             let secret = &bytes[start..end];
-            let key = rule
-                .key_group
-                .and_then(|g| locs.get(g))
-                .map(|(s, e)| &bytes[s..e]);
+            let key_at = rule.key_group.and_then(|g| locs.get(g));
+            let key = key_at.map(|(s, e)| &bytes[s..e]);
+            let before_key = key_at.and_then(|(s, _)| s.checked_sub(1)).map(|i| bytes[i]);
             let keep = rule
                 .entropy
                 .is_none_or(|floor| shannon_entropy(secret) >= floor)
                 && decoy_reason(rule.class, secret, key, bytes.get(end).copied()).is_none()
-                && !allow_comment(bytes, start, end);
+                && !allow_comment(bytes, start, end)
+                && public_by_context(rule.class, key, before_key, context(bytes, start, end))
+                    .is_none();
             out.push(Candidate {
                 rule: ri,
                 start,
@@ -495,6 +500,7 @@ impl Engine {
                 fingerprint: hex_sha256(&[rule.id.as_bytes(), path.as_bytes(), &bytes[start..end]]),
                 entropy: (shannon_entropy(&bytes[start..end]) * 1000.0).round() / 1000.0,
                 identity: hex_sha256(&[rule.id.as_bytes(), &bytes[start..end]]),
+                class: rule.class,
             });
         }
         out
@@ -592,6 +598,11 @@ fn validate_custom(c: &CustomRule) -> Result<(), Error> {
         return Err(bad("`entropy` must be between 0.0 and 8.0 bits per byte"));
     }
     Ok(())
+}
+
+/// Up to 400 bytes either side of a match: the few lines a configuration block spans.
+fn context(bytes: &[u8], start: usize, end: usize) -> &[u8] {
+    &bytes[start.saturating_sub(400)..(end + 400).min(bytes.len())]
 }
 
 fn allow_comment(bytes: &[u8], start: usize, end: usize) -> bool {

@@ -242,6 +242,43 @@ pub fn decoy_reason(
     }
 }
 
+/// Why a generic match is public by what surrounds it; `before_key` is the byte before
+/// the key name (a letter there means the rule matched the end of a longer name, such
+/// as `admin_api_key`), `around` the text a few lines either side of the value.
+///
+/// Algolia DocSearch (and Docusaurus's `algolia` theme setting) is configured with an
+/// `apiKey` next to an `indexName`: that key is the search-only key Algolia issues for
+/// embedding in public web pages, so documentation sites commit it on purpose. The
+/// admin key is never configured that way.
+pub fn public_by_context(
+    class: RuleClass,
+    key: Option<&[u8]>,
+    before_key: Option<u8>,
+    around: &[u8],
+) -> Option<&'static str> {
+    if class != RuleClass::Generic
+        || before_key.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return None;
+    }
+    let key = key?;
+    let key: Vec<u8> = key
+        .iter()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let search_key = matches!(key.as_slice(), b"apikey" | b"searchapikey" | b"searchkey");
+    let has = |needle: &[u8]| {
+        around
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    (search_key
+        && (has(b"docsearch") || has(b"algolia"))
+        && (has(b"indexname") || has(b"index_name")))
+    .then_some("public search-only key (Algolia DocSearch configuration)")
+}
+
 /// Value-shape checks for generic assignments.
 fn generic_value_reason(value: &str) -> Option<&'static str> {
     if value.len() > 200 {

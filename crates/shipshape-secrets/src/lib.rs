@@ -21,6 +21,7 @@ pub use baseline::{BASELINE_VERSION, Baseline, BaselineEntry};
 pub use engine::{ALLOW_MARKER, BINARY_PROBE_BYTES, CustomRule, Engine, RuleInfo, SecretMatch};
 pub use history::{HistoryMatch, scan_history};
 pub use redact::redact;
+pub use rules::RuleClass;
 
 use std::path::PathBuf;
 

@@ -115,6 +115,35 @@ fn false_positive_controls() {
 }
 
 #[test]
+fn algolia_search_only_keys_in_docsearch_configs_are_public() {
+    // Shapes met in thanos (website/layouts/partials/searchConfig/*.html) and in every
+    // Docusaurus site's `themeConfig.algolia`.
+    let key = "649aaeb84811844d97cb5aa0398b94d9";
+    let docsearch = format!(
+        "<script>docsearch({{\n  apiKey: '{key}',\n  indexName: 'thanos',\n  inputSelector: '#q',\n}});</script>\n"
+    );
+    assert!(
+        engine()
+            .scan("site/search.html", docsearch.as_bytes())
+            .is_empty()
+    );
+    let docusaurus = format!(
+        "themeConfig: {{\n  algolia: {{\n    appId: 'BH4D9OD16A',\n    apiKey: '{key}',\n    indexName: 'docs',\n  }},\n}}\n"
+    );
+    assert!(
+        engine()
+            .scan("docusaurus.config.js", docusaurus.as_bytes())
+            .is_empty()
+    );
+    // Without the search configuration around it, the same assignment is a secret;
+    // and an admin key is never taken for a search key.
+    let bare = format!("const client = make({{ apiKey: '{key}' }});\n");
+    assert_eq!(engine().scan("app.js", bare.as_bytes()).len(), 1);
+    let admin = format!("algolia:\n  indexName: docs\n  admin_api_key: \"{key}\"\n");
+    assert_eq!(engine().scan("indexer.yaml", admin.as_bytes()).len(), 1);
+}
+
+#[test]
 fn allow_comment_suppresses_only_its_line() {
     let (a, b) = (planted(5), planted(6));
     let text = format!("t1 = \"{a}\"  # shipshape:allow\nt2 = \"{b}\"\n");

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "A process running as root inside a container is one kernel or runtime bug away from root on the node, and can rewrite its own image. A non-root USER removes that whole class of escalation for free.",
-        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ names ending in .dev, .development, .local, .test, .ci, .debug, and browser-test images (playwright, cypress, e2e) — are skipped), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
+        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ names ending in .dev, .development, .local, .test, .ci, .debug, browser-test images (playwright, cypress, e2e) and code-generation images in a genproto/, protogen/ or codegen/ directory — are skipped, and so is a final stage that only exports a build artifact: `FROM scratch` with no RUN whose entry point names an .apk/.ipa/.zip/.tar/.whl/.jar/.deb..., or which has no entry point and copies in only such files), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
         remediation: "Create an unprivileged user in the final stage and switch to it: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001` (numeric, so Kubernetes runAsNonRoot can verify it), or build on a distroless `:nonroot` image.",
         references: &[
             "https://docs.docker.com/build/building/best-practices/#user",
@@ -23,11 +23,26 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// True for Dockerfiles used only for development or CI, not for the shipped image.
+/// Directories holding images that generate code at build time (protobuf stubs and
+/// the like): run by a script on a developer's machine, never deployed.
+const GENERATOR_DIRS: &[&str] = &[
+    "genproto",
+    "gen-proto",
+    "protogen",
+    "proto-gen",
+    "codegen",
+    "code-gen",
+];
+
+/// True for Dockerfiles used only for development, CI or code generation, not for the
+/// shipped image.
 pub(crate) fn is_dev_dockerfile(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let mut dirs = lower.split('/');
+    dirs.next_back();
     lower.contains(".devcontainer/")
+        || dirs.any(|d| GENERATOR_DIRS.contains(&d))
         || ["playwright", "cypress", "e2e"]
             .iter()
             .any(|w| name.contains(w))
@@ -44,6 +59,58 @@ pub(crate) fn is_dev_dockerfile(path: &str) -> bool {
         ]
         .iter()
         .any(|s| name.ends_with(s) || name.starts_with(&format!("dockerfile{s}")))
+}
+
+/// Files an image can carry but not execute: a final stage `FROM scratch` whose
+/// entry point is one of these (or that has none) only exports a build artifact
+/// (`docker build --output`), and no process ever runs in it.
+const ARTIFACTS: &[&str] = &[
+    ".apk", ".aab", ".ipa", ".zip", ".tar", ".tgz", ".tar.gz", ".whl", ".deb", ".rpm", ".jar",
+];
+
+fn is_artifact(word: &str) -> bool {
+    let w = word
+        .trim_matches(|c| c == '"' || c == '\'' || c == '[' || c == ']' || c == ',')
+        .to_ascii_lowercase();
+    ARTIFACTS.iter().any(|a| w.ends_with(a))
+}
+
+/// The final stage exports files instead of running a process: `FROM scratch` with no
+/// `RUN`, whose `ENTRYPOINT`/`CMD` names an archive or package, or which has none and
+/// copies in nothing but archives and packages. (A scratch image holding a binary is
+/// a process, and runs as root unless USER says otherwise.)
+fn exports_artifact(stage: &Stage) -> bool {
+    if !stage.image.eq_ignore_ascii_case("scratch")
+        || stage.instructions.iter().any(|i| i.keyword == "RUN")
+    {
+        return false;
+    }
+    let start = stage
+        .instructions
+        .iter()
+        .rev()
+        .find(|i| i.keyword == "ENTRYPOINT" || i.keyword == "CMD");
+    match start {
+        Some(i) => i.args.split_whitespace().next().is_some_and(is_artifact),
+        None => {
+            let mut sources = stage
+                .instructions
+                .iter()
+                .filter(|i| i.keyword == "COPY" || i.keyword == "ADD")
+                .flat_map(|i| {
+                    let words: Vec<&str> = i
+                        .args
+                        .split_whitespace()
+                        .filter(|w| !w.starts_with("--"))
+                        .collect();
+                    // Every word but the destination.
+                    let n = words.len().saturating_sub(1);
+                    words.into_iter().take(n)
+                })
+                .peekable();
+            sources.peek().is_some() && sources.all(is_artifact)
+        }
+    }
 }
 
 fn is_root(user: &str) -> bool {
@@ -97,6 +164,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     let mut bad = Vec::new();
     let mut good = Vec::new();
+    let mut exports = 0;
     for d in &files {
         let Some(last) = d.final_stage() else {
             bad.push(
@@ -104,6 +172,10 @@ fn run(ctx: &Ctx) -> Verdict {
             );
             continue;
         };
+        if exports_artifact(last) {
+            exports += 1;
+            continue;
+        }
         match effective_user(d, last) {
             Some((user, line)) if is_root(user) => bad.push(
                 Finding::at(
@@ -141,7 +213,11 @@ fn run(ctx: &Ctx) -> Verdict {
             }
         }
     }
-    if bad.is_empty() {
+    if bad.is_empty() && good.is_empty() {
+        Verdict::not_applicable(format!(
+            "{exports} Dockerfile(s) only export build artifacts (`FROM scratch` with nothing to run)"
+        ))
+    } else if bad.is_empty() {
         Verdict::pass_with(format!("{} image(s) run as non-root", good.len()), good)
     } else {
         Verdict::fail(format!("{} image(s) run as root", bad.len()), bad)
@@ -170,6 +246,39 @@ mod tests {
         let v = run_on_files(&CHECK, &[("svc/Dockerfile", root)]);
         assert_eq!(v.outcome, Outcome::Fail);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(4));
+    }
+
+    #[test]
+    fn generator_images_and_artifact_exports_are_not_judged() {
+        // Shapes met in opentelemetry-demo: protobuf generators run by a script, and an
+        // Android build whose last stage only carries the .apk out.
+        let generator = "FROM golang:1.26-alpine\nRUN apk add --no-cache protobuf-dev\n";
+        let v = run_on_files(&CHECK, &[("src/checkout/genproto/Dockerfile", generator)]);
+        assert_eq!(v.outcome, Outcome::NotApplicable, "{v:?}");
+        let apk = "FROM node:22 AS builder\nRUN npm ci\nFROM scratch\nCOPY --from=builder /src/app-release.apk /app.apk\nENTRYPOINT [\"/app.apk\"]\n";
+        let v = run_on_files(&CHECK, &[("android.Dockerfile", apk)]);
+        assert_eq!(v.outcome, Outcome::NotApplicable, "{v:?}");
+        assert!(v.summary.contains("export"), "{}", v.summary);
+        let export = "FROM rust:1.80 AS b\nRUN cargo build\nFROM scratch AS out\nCOPY --from=b /t/app.tar.gz /t/app.deb /\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("Dockerfile", export)]).outcome,
+            Outcome::NotApplicable
+        );
+        // A static binary on scratch is a running process, and root unless USER says not.
+        let binary = "FROM rust:1.80 AS b\nRUN cargo build\nFROM scratch\nCOPY --from=b /t/app /app\nENTRYPOINT [\"/app\"]\n";
+        let v = run_on_files(&CHECK, &[("Dockerfile", binary)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(3));
+        // The generator directory must be a directory: a service named after it is judged.
+        let v = run_on_files(&CHECK, &[("codegen-service/Dockerfile", generator)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        // Next to a real image, the export does not hide the real image's verdict.
+        let v = run_on_files(
+            &CHECK,
+            &[("Dockerfile", binary), ("android.Dockerfile", apk)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 1);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `security/no-committed-secrets`: the secret scanner finds nothing in the tree.
 
+use crate::checks::delivery::gha::is_example_path;
 use crate::{CheckDef, CheckMeta, Ctx, SecretEvidence, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -12,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
-        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
+        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in test code and fixtures, examples (`examples/`, `samples/`) documentation files (.md, .rst, .adoc, .txt) or development/test environment configuration (`config/dev.exs`, `config/test.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
         remediation: "Revoke and rotate the credential first (it is compromised), then remove it from the code and load it from the environment or a secret manager. Remove it from history too (git filter-repo) if the repository is shared.",
         references: &[
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
@@ -22,11 +23,75 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// Findings for secret evidence (shared with the history check).
-pub(crate) fn findings(ctx: &Ctx, secrets: &[SecretEvidence]) -> Vec<Finding> {
-    secrets
+/// Documentation: Markdown, reStructuredText, AsciiDoc and text files.
+fn is_doc_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt"]
         .iter()
-        .filter(|s| ctx.in_unit(&s.path))
+        .any(|e| name.ends_with(e))
+}
+
+/// Configuration for the development or test environment only: `config/dev.exs`,
+/// `config/test.exs` (Phoenix), `config/environments/development.rb` (Rails),
+/// `settings/dev.py`, `appsettings.Development.json` (.NET). Frameworks generate these
+/// with throwaway keys and read production's from the environment.
+fn is_dev_config_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let mut segs = lower.rsplit('/');
+    let name = segs.next().unwrap_or("");
+    let parent = segs.next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    let dev_stem = matches!(stem, "dev" | "development" | "test" | "testing");
+    (dev_stem && matches!(parent, "config" | "environments" | "settings"))
+        || name.contains(".development.")
+        || name.contains(".dev.")
+}
+
+/// A sample rather than a credential in use: a generic assignment, key block or URI
+/// password (not a provider's own token format) in test code and fixtures, examples or
+/// documentation. Such values are nearly always made up for the purpose — a test
+/// password, a fixture TLS key, a settings example in the installation guide, a
+/// framework's generated development key — so they warn, while anything in shipped
+/// code or production configuration fails.
+pub(crate) fn is_sample(s: &SecretEvidence) -> bool {
+    !s.provider_format
+        && (shipshape_facts::signals::is_test_path(&s.path)
+            || is_example_path(&s.path)
+            || is_doc_path(&s.path)
+            || is_dev_config_path(&s.path))
+}
+
+/// The verdict on secret evidence (shared with the history check): fail on anything in
+/// shipped code, warn when every finding is a sample (see [`is_sample`]).
+pub(crate) fn verdict(ctx: &Ctx, secrets: &[SecretEvidence], what: &str) -> Option<Verdict> {
+    let mine: Vec<&SecretEvidence> = secrets.iter().filter(|s| ctx.in_unit(&s.path)).collect();
+    if mine.is_empty() {
+        return None;
+    }
+    let (samples, real): (Vec<&SecretEvidence>, Vec<&SecretEvidence>) =
+        mine.into_iter().partition(|s| is_sample(s));
+    let (n_real, n_samples) = (real.len(), samples.len());
+    // Real ones first: they are what the verdict is about.
+    let found = findings(real.into_iter().chain(samples));
+    Some(if n_real > 0 {
+        let also = if n_samples > 0 {
+            format!(" (and {n_samples} in tests, examples, docs or development config)")
+        } else {
+            String::new()
+        };
+        Verdict::fail(format!("{n_real} {what}{also}"), found)
+    } else {
+        Verdict::warn(
+            format!(
+                "{n_samples} {what} in tests, examples, docs or development config only: check each is a made-up sample"
+            ),
+            found,
+        )
+    })
+}
+
+fn findings<'a>(secrets: impl Iterator<Item = &'a SecretEvidence>) -> Vec<Finding> {
+    secrets
         .map(|s| {
             let mut msg = format!("{} ({})", s.description, s.redacted);
             if let (Some(c), Some(d)) = (&s.commit, &s.date) {
@@ -45,10 +110,107 @@ fn run(ctx: &Ctx) -> Verdict {
     let Some(secrets) = ctx.secrets else {
         return Verdict::not_applicable("secret scanning is off");
     };
-    let found = findings(ctx, secrets);
-    if found.is_empty() {
-        Verdict::pass("the secret scanner found no credentials")
-    } else {
-        Verdict::fail(format!("{} committed secret(s)", found.len()), found)
+    verdict(ctx, secrets, "committed secret(s)")
+        .unwrap_or_else(|| Verdict::pass("the secret scanner found no credentials"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shipshape_facts::Facts;
+    use shipshape_model::Outcome;
+
+    fn evidence(path: &str, provider_format: bool) -> SecretEvidence {
+        SecretEvidence {
+            path: path.into(),
+            line: 3,
+            rule: if provider_format {
+                "github-pat".into()
+            } else {
+                "generic-password".into()
+            },
+            description: "a secret".into(),
+            redacted: "J5br…(16 chars)".into(),
+            fingerprint: format!("fp-{path}"),
+            commit: None,
+            date: None,
+            provider_format,
+        }
+    }
+
+    fn judge(secrets: &[SecretEvidence]) -> Verdict {
+        let facts = Facts::from_memory(&[("README.md", "# x\n")]);
+        let unit = crate::testing::unit_for(&facts);
+        let mut ctx = Ctx::basic(&facts, &unit);
+        ctx.secrets = Some(secrets);
+        run(&ctx)
+    }
+
+    #[test]
+    fn samples_in_tests_examples_and_docs_warn() {
+        // Shapes met in netbox (docs/installation/3-netbox.md PASSWORD example,
+        // users/tests/test_views.py passwords) and thanos (testdata TLS key).
+        let v = judge(&[
+            evidence("docs/installation/3-netbox.md", false),
+            evidence("netbox/users/tests/test_views.py", false),
+            evidence("pkg/clientconfig/testdata/self-signed-client.key", false),
+            evidence("examples/app/settings.py", false),
+        ]);
+        assert_eq!(v.outcome, Outcome::Warn, "{v:?}");
+        assert_eq!(v.findings.len(), 4, "every sample is still listed");
+        assert!(
+            v.summary
+                .contains("4 committed secret(s) in tests, examples, docs or development config")
+        );
+        // Framework development/test configuration (otel-demo flagd-ui, a Phoenix app).
+        for dev in [
+            "src/flagd-ui/config/dev.exs",
+            "config/test.exs",
+            "config/environments/development.rb",
+            "app/settings/dev.py",
+            "Api/appsettings.Development.json",
+        ] {
+            assert_eq!(
+                judge(&[evidence(dev, false)]).outcome,
+                Outcome::Warn,
+                "{dev}"
+            );
+        }
+        // Production configuration and a developer's local overrides stay failures.
+        for prod in [
+            "config/prod.exs",
+            "config/runtime.exs",
+            "config/environments/production.rb",
+            "app/settings/local.py",
+            "devtools/config.py",
+        ] {
+            assert_eq!(
+                judge(&[evidence(prod, false)]).outcome,
+                Outcome::Fail,
+                "{prod}"
+            );
+        }
+    }
+
+    #[test]
+    fn shipped_code_or_a_provider_token_fails() {
+        let v = judge(&[
+            evidence("docs/guide.md", false),
+            evidence("app/settings.py", false),
+        ]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(
+            v.summary,
+            "1 committed secret(s) (and 1 in tests, examples, docs or development config)"
+        );
+        // The real one leads the findings.
+        assert_eq!(
+            v.findings[0].location.as_ref().unwrap().path,
+            "app/settings.py"
+        );
+        // A token in a provider's own format is never taken for a sample.
+        let v = judge(&[evidence("tests/fixtures/config.yaml", true)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(judge(&[]).outcome, Outcome::Pass);
     }
 }

@@ -12,7 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "git repositories, when history scanning is on (`--history` or `[secrets] history = true`)",
         rationale: "Deleting a secret in a later commit does not remove it: every clone still has it. A key that was ever committed must be treated as leaked.",
-        evaluation: "Scans every blob reachable from any ref exactly once (deduplicated by blob id) with the same rules as the tree scan, and reports the commit, date and path where each secret first appeared. Fails on any finding; `n/a` when history scanning is off or the tree is not a git repository.",
+        evaluation: "Scans every blob reachable from any ref exactly once (deduplicated by blob id) with the same rules as the tree scan, and reports the commit, date and path where each secret first appeared. Fails on any finding, except that generic assignments, key blocks and URI passwords found only in test code, examples or documentation warn (as in `security/no-committed-secrets`); `n/a` when history scanning is off or the tree is not a git repository.",
         remediation: "Rotate every reported credential. Then rewrite history (git filter-repo --replace-text) and force-push, or accept the risk with a waiver once the credential is revoked.",
         references: &[
             "https://docs.github.com/authentication/keeping-your-account-and-data-secure/removing-sensitive-data-from-a-repository",
@@ -28,10 +28,6 @@ fn run(ctx: &Ctx) -> Verdict {
     let Some(secrets) = ctx.history_secrets else {
         return Verdict::not_applicable("history scanning is off (use --history)");
     };
-    let found = super::no_committed_secrets::findings(ctx, secrets);
-    if found.is_empty() {
-        Verdict::pass("no secret in any reachable commit")
-    } else {
-        Verdict::fail(format!("{} secret(s) in git history", found.len()), found)
-    }
+    super::no_committed_secrets::verdict(ctx, secrets, "secret(s) in git history")
+        .unwrap_or_else(|| Verdict::pass("no secret in any reachable commit"))
 }
