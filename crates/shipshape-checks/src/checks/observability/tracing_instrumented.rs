@@ -72,8 +72,10 @@ fn deployment_evidence(ctx: &Ctx) -> Option<(String, u32, String)> {
         match f.kind {
             FileKind::Yaml | FileKind::Compose | FileKind::HelmValues => {
                 let top = |k: &str| text.lines().position(|l| l.starts_with(k));
-                if let (Some(r), Some(_), Some(_)) =
-                    (top("receivers:"), top("exporters:"), top("service:"))
+                // One look for `receivers:` settles most files; the others only then.
+                if let Some(r) = top("receivers:")
+                    && top("exporters:").is_some()
+                    && top("service:").is_some()
                 {
                     return Some((
                         f.path.clone(),
