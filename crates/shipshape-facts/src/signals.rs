@@ -86,41 +86,51 @@ const KEYWORDS: &[&str] = &[
     "/live",
     "/read",
     "/ping",
-    // shutdown: SIGTERM/SIGINT, signal.Notify, tokio::signal, SignalKind, AbortSignal
-    "SIG",
-    "ignal",
+    // shutdown: signals, graceful server shutdown, framework hooks
+    "SIGTERM",
+    "SIGINT",
+    "signal.Notify",
+    "signal.signal(",
+    "signal::unix",
+    "SignalKind::terminate",
     "hutdown",
     "PreDestroy",
     "stoppable",
     "lightship",
     "ApplicationLifetime",
     "ApplicationStopping",
-    // TLS verification: verify/Verify/Verifier/unverified, CERT_NONE/VERIFY_NONE
-    "erif",
-    "_NONE",
-    "eject",
-    "EJECT",
+    // TLS verification switched off
+    "verify",
+    "SkipVerify",
+    "unverified",
+    "HostnameVerifier",
+    "CERT_NONE",
+    "VERIFY_NONE",
+    "rejectUnauthorized",
+    "REJECT_UNAUTHORIZED",
     "danger_accept",
     "check_hostname",
     "TrustAll",
     "CertificateCustomValidation",
     "curl",
     "wget",
-    // HTTP clients
-    "http",
-    "HTTP",
-    "ttpClient",
-    "requests",
-    "reqwest",
-    "ureq",
-    "axios",
+    // HTTP clients (`http.` and `HTTP.`, not every URL)
+    "http.",
+    "httpx.",
+    "HTTP.",
+    "HttpClient",
+    "requests.",
+    "reqwest::",
+    "ureq::",
+    "axios.",
     "fetch(",
     "RestTemplate",
     "WebClient",
     "Faraday",
-    // timeouts
+    // timeouts (and `signal: AbortSignal`)
     "imeout",
     "IMEOUT",
+    "AbortSignal",
     // structured logging, listeners
     "log/slog",
     "TcpListener",
@@ -173,8 +183,18 @@ fn regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         let pats: Vec<&str> = PATTERNS.iter().map(|(_, p)| *p).collect();
+        // Byte-oriented, ASCII classes: the patterns are ASCII, and Unicode word
+        // boundaries and classes (`\b`, `\s`, `[^\n|;&]`) would make the lazy DFA give up
+        // on non-ASCII text and grow far more states, handing windows to slower engines.
+        let syntax = regex_automata::util::syntax::Config::new()
+            .unicode(false)
+            .utf8(false);
         // The patterns are constants covered by tests; failure here is a programming error.
-        Regex::new_many(&pats).expect("signal patterns compile")
+        Regex::builder()
+            .syntax(syntax)
+            .configure(Regex::config().utf8_empty(false))
+            .build_many(&pats)
+            .expect("signal patterns compile")
     })
 }
 
