@@ -30,6 +30,10 @@ pub struct SecretsArgs {
     pub config: Option<PathBuf>,
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Exit 1 on samples too: generic secrets found only in tests, examples, docs or
+    /// development config are reported as a warning, and by default do not fail.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Subcommand)]
@@ -69,7 +73,7 @@ pub fn run(a: SecretsArgs) -> anyhow::Result<u8> {
         vulns: Some(false),
         ..ScanOptions::default()
     };
-    crate::output::run_focused(&opts, a.quiet, &a.format, &a.output)
+    crate::output::run_focused(&opts, a.quiet, &a.format, &a.output, a.strict)
 }
 
 fn baseline(path: PathBuf, output: PathBuf, config: Option<PathBuf>) -> anyhow::Result<u8> {

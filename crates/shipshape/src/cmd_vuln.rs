@@ -129,7 +129,7 @@ pub fn audit(a: AuditArgs) -> anyhow::Result<u8> {
         now: crate::now(),
         ..ScanOptions::default()
     };
-    crate::output::run_focused(&opts, a.quiet, &a.format, &a.output)
+    crate::output::run_focused(&opts, a.quiet, &a.format, &a.output, false)
 }
 
 pub fn db(c: DbCommand) -> anyhow::Result<u8> {

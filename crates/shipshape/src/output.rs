@@ -97,23 +97,24 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
 
 /// Run a scan restricted to a few checks (`secrets`, `audit`), render it, and
 /// exit 1 when any of them failed.
+/// Run a focused scan and render it; exit 1 when a check fails (or, with
+/// `warn_fails`, also when one warns).
 pub fn run_focused(
     opts: &shipshape_engine::ScanOptions,
     quiet: bool,
     formats: &[Format],
     outputs: &[PathBuf],
+    warn_fails: bool,
 ) -> anyhow::Result<u8> {
     let plan = plan(formats, outputs)?;
     let spinner = crate::progress::Spinner::new(quiet);
     let out = shipshape_engine::scan(opts, &spinner).map_err(|e| anyhow::anyhow!("{e}"))?;
     spinner.finish();
     emit(&out.report, &out.catalog, &plan)?;
-    let found = out
-        .report
-        .units
-        .iter()
-        .flat_map(|u| &u.checks)
-        .any(|c| c.outcome == shipshape_model::Outcome::Fail);
+    let found = out.report.units.iter().flat_map(|u| &u.checks).any(|c| {
+        c.outcome == shipshape_model::Outcome::Fail
+            || (warn_fails && c.outcome == shipshape_model::Outcome::Warn)
+    });
     Ok(if found {
         crate::EXIT_GATE
     } else {

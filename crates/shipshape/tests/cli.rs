@@ -344,6 +344,45 @@ fn secrets_are_found_and_never_printed_in_any_format() {
 }
 
 #[test]
+fn secret_samples_in_tests_warn_and_strict_makes_them_fail() {
+    let d = tempfile::tempdir().unwrap();
+    // A generic password in test code: a sample, reported as a warning.
+    write(
+        d.path(),
+        &[(
+            "tests/test_login.py",
+            "def test_login(client):\n    password = \"Zq8vN3kR7tLp2XwB\"\n",
+        )],
+    );
+    let (r, _) = json_report(d.path(), &[]);
+    assert_eq!(outcome(&r, "security/no-committed-secrets"), "warn");
+    let out = shipshape()
+        .args(["secrets", "-q", "--format", "json"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("tests/test_login.py"), "the sample is listed");
+    assert!(!text.contains("Zq8vN3kR7tLp2XwB"), "and redacted");
+    shipshape()
+        .args(["secrets", "-q", "--strict"])
+        .arg(d.path())
+        .assert()
+        .code(1);
+    // The same value in shipped code fails.
+    write(
+        d.path(),
+        &[("app/login.py", "password = \"Zq8vN3kR7tLp2XwB\"\n")],
+    );
+    shipshape()
+        .args(["secrets", "-q"])
+        .arg(d.path())
+        .assert()
+        .code(1);
+}
+
+#[test]
 fn checks_and_explain() {
     shipshape()
         .arg("checks")
