@@ -112,7 +112,10 @@ pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
             format!("infrastructure as code ({p}) and no application source"),
         );
     }
-    if let Some(p) = has(&|_, k| k == FileKind::Dockerfile) {
+    // A test or development image (Playwright, dev container) says nothing about what ships.
+    if let Some(p) =
+        has(&|p, k| k == FileKind::Dockerfile && !shipshape_facts::docker::is_dev_dockerfile(p))
+    {
         return (UnitKind::Service, format!("container image built from {p}"));
     }
     (
@@ -168,6 +171,21 @@ mod tests {
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
         )]);
         assert_eq!(detect_kind(&f, ".").0, UnitKind::Infrastructure);
+        // An image built to run browser tests is no evidence of a service.
+        let f = Facts::from_memory(&[
+            ("package.json", "{\"name\": \"web\"}"),
+            ("src/main.ts", "console.log(1)"),
+            (
+                "Dockerfile.playwright",
+                "FROM mcr.microsoft.com/playwright:v1.50.0\n",
+            ),
+        ]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Library);
+        let f = Facts::from_memory(&[
+            ("src/main.ts", "console.log(1)"),
+            ("Dockerfile", "FROM node:22\n"),
+        ]);
+        assert_eq!(detect_kind(&f, ".").0, UnitKind::Service);
     }
 
     #[test]

@@ -99,8 +99,11 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         })
     };
 
-    // Dockerfiles next to an application.
-    for f in facts.files_of(|k| k == FileKind::Dockerfile) {
+    // Dockerfiles next to an application (not test or development images).
+    for f in facts
+        .files_of(|k| k == FileKind::Dockerfile)
+        .filter(|f| !shipshape_facts::docker::is_dev_dockerfile(&f.path))
+    {
         let dir = dir_of(&f.path);
         if dir != "." && has_app(dir) {
             add(dir, &f.path, &|_| {});
@@ -363,6 +366,21 @@ mod tests {
             ("docker/b/Dockerfile", "FROM scratch\n"),
         ]);
         assert!(discover(&f).is_empty());
+        // Nor is a browser-test image beside an application (full-stack-fastapi-template's
+        // frontend/Dockerfile.playwright made its SPA a "service").
+        let f = Facts::from_memory(&[
+            (
+                "frontend/Dockerfile.playwright",
+                "FROM mcr.microsoft.com/playwright:v1\n",
+            ),
+            ("frontend/src/main.ts", "console.log(1)\n"),
+            ("api/Dockerfile", "FROM python:3.12\n"),
+            ("api/main.py", "print(1)\n"),
+            ("worker/Dockerfile", "FROM python:3.12\n"),
+            ("worker/main.py", "print(1)\n"),
+        ]);
+        let found: Vec<String> = discover(&f).into_iter().map(|u| u.path).collect();
+        assert_eq!(found, vec!["api".to_string(), "worker".to_string()]);
     }
 
     #[test]

@@ -44,7 +44,12 @@ pub struct SignalHit {
 const PATTERNS: &[(SignalKind, &str)] = &[
     (
         SignalKind::HealthRoute,
-        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|livez|livenessz?|readyz|ready|readiness|liveness|ping|actuator/health)(?:/[A-Za-z_-]+)?)["'`]"#,
+        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|livez|livenessz?|readyz|ready|readiness|liveness|ping|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+    ),
+    (
+        // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
+        SignalKind::HealthRoute,
+        r#"\b(?:re_)?path\(\s*r?["']\^?((?:api/)?(?:health|healthz|healthcheck|health-check|health_check|livez|readyz|ready|ping)/?\$?)["']"#,
     ),
     (
         SignalKind::HealthRoute,
@@ -80,12 +85,16 @@ const PATTERNS: &[(SignalKind, &str)] = &[
 /// case-insensitive or longer list falls off the vectorised path and costs 2-3x.
 /// `keywords_cover_every_pattern` keeps it honest.
 const KEYWORDS: &[&str] = &[
-    // health routes, gRPC/.NET health services
+    // health routes, gRPC/.NET health services, Django routes (no leading slash)
     "health",
     "Health",
     "/live",
     "/read",
     "/ping",
+    "livez/",
+    "ready/",
+    "readyz/",
+    "ping/",
     // shutdown: signals, graceful server shutdown, framework hooks
     "SIGTERM",
     "SIGINT",
@@ -410,6 +419,11 @@ mod tests {
             r#"http.HandleFunc("/livez", live)"#,
             r#"@GetMapping("/actuator/health")"#,
             "router.GET(`/ping`, pong)",
+            // FastAPI routes often end in a slash (full-stack-fastapi-template's
+            // backend/app/api/routes/utils.py:29 was missed).
+            r#"@router.get("/health-check/")"#,
+            r#"path("healthz/", views.health)"#,
+            r#"re_path(r"^ready/$", views.ready)"#,
         ] {
             assert_eq!(
                 kinds(src).first().map(|k| k.0),
@@ -418,6 +432,7 @@ mod tests {
             );
         }
         assert!(kinds(r#"app.get("/healthy-food", h)"#).is_empty());
+        assert!(kinds(r#"app.get("/health/check/deep/", h)"#).is_empty());
     }
 
     #[test]
@@ -573,6 +588,11 @@ mod tests {
         "require('http-graceful-shutdown')",
         "require('stoppable')",
         "require('lightship')",
+        r#"path("healthz/", views.health)"#,
+        r#"re_path(r"^ready/$", views.ready)"#,
+        r#"path('api/livez', v)"#,
+        r#"path("readyz/", v)"#,
+        r#"path("ping/", v)"#,
         "IHostApplicationLifetime",
         "ApplicationStopping",
         "requests.get(u, verify = False)",

@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
-        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`...). Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script). Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
         remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
         references: &[
             "https://dora.dev/capabilities/deployment-automation/",
@@ -42,6 +42,7 @@ fn deploy_command() -> &'static Regex {
             | \baz\s+(?:webapp|containerapp|functionapp)\b[^\n]*\b(?:deploy|update|up)\b
             | \bcf\s+push\b | \bheroku\s+(?:container:release|releases)\b | \bgit\s+push\s+heroku\b
             | \bvercel\b[^\n]*--prod\b | \bnetlify\s+deploy\b | \bwrangler\s+(?:deploy|publish)\b | \brailway\s+up\b
+            | \bfastapi\s+deploy\b
             | \bgoreleaser\b | \bsemantic-release\b | \bcargo\s+dist\b | \bdist\s+build\b | \bjib\b[^\n]*:build\b | \bspring-boot:build-image\b[^\n]*publish
             | \bnpm\s+publish\b | \bcargo\s+publish\b | \btwine\s+upload\b
             | \bdeploy\.sh\b | \bmake\s+(?:[\w-]+\s+)*deploy\b | \bjust\s+deploy\b
@@ -178,6 +179,23 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             }
         }
     }
+    // Last: a GitHub Actions job named for deploying (`deploy`, `deploy-prod`,
+    // `deployment`) that runs steps of its own, whatever tool it deploys with
+    // (`docker compose up` on a self-hosted runner, an ssh script...).
+    for f in live_ci_files(ctx) {
+        let Some(w) = &f.workflow else { continue };
+        if let Some(j) = w.jobs.iter().find(|j| {
+            !j.steps.is_empty()
+                && j.id.split(['-', '_', '.']).any(|t| {
+                    t.eq_ignore_ascii_case("deploy") || t.eq_ignore_ascii_case("deployment")
+                })
+        }) {
+            return Some(Finding::at(
+                Location::line(&f.path, j.line),
+                format!("deploy job `{}`", j.id),
+            ));
+        }
+    }
     // A Procfile or app.json alone is a platform hint, not automation.
     None
 }
@@ -237,6 +255,33 @@ mod tests {
         assert_eq!(
             v.findings[0].location,
             Some(Location::line(".github/workflows/img.yml", 5))
+        );
+    }
+
+    #[test]
+    fn deploy_named_jobs_and_fastapi_cloud_pass() {
+        // Shapes met in fastapi/full-stack-fastapi-template: `docker compose up -d` on a
+        // self-hosted runner in a job named `deploy`, and `fastapi deploy`.
+        let compose = "on: workflow_dispatch\njobs:\n  deploy:\n    runs-on: self-hosted\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker compose -f compose.yml up -d\n";
+        let v = run_on_files(&CHECK, &[SVC, (".github/workflows/deploy.yml", compose)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            // (job findings point at the job's first line, as in the other checks)
+            Some(Location::line(".github/workflows/deploy.yml", 4))
+        );
+        let cloud = "on: {push: {branches: [master]}}\njobs:\n  ship:\n    steps:\n      - run: uv run fastapi deploy\n";
+        let v = run_on_files(&CHECK, &[SVC, (".github/workflows/ship.yml", cloud)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/ship.yml", 5))
+        );
+        // A job that only mentions deploying in a longer word is not one.
+        let other = "on: push\njobs:\n  undeployable-check:\n    steps:\n      - run: make lint\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, (".github/workflows/ci.yml", other)]).outcome,
+            Outcome::Fail
         );
     }
 
