@@ -136,9 +136,11 @@ const KEYWORDS: &[&str] = &[
     "RestTemplate",
     "WebClient",
     "Faraday",
-    // timeouts (and `signal: AbortSignal`)
+    // timeouts (and `signal: AbortSignal`); the pattern is case-insensitive, so the
+    // spellings met in code: timeout/Timeout, TIMEOUT, timeOut/TimeOut
     "imeout",
     "IMEOUT",
+    "imeOut",
     "AbortSignal",
     // structured logging, listeners
     "log/slog",
@@ -627,6 +629,8 @@ mod tests {
         "Faraday.new(url)",
         "Net::HTTP.get(u)",
         "Timeout = 5",
+        "client.TimeOut = 5",
+        "READ_TIMEOUT: 5",
         "c.timeout(d)",
         "Timeout: 5 * time.Second",
         "f.setConnectTimeout(1)",
