@@ -23,11 +23,13 @@ pub struct SecretsArgs {
     /// Output format: text, json, sarif (also markdown, html, junit).
     #[arg(long, short = 'f', value_parser = parse_format)]
     pub format: Vec<Format>,
-    #[arg(long, short = 'o')]
+    /// Write the report to FILE instead of standard output. Repeatable.
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Config file (default: PATH/shipshape.toml).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// No progress output.
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// Exit 1 on samples too: generic secrets found only in tests, examples, docs or

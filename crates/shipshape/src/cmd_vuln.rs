@@ -28,10 +28,12 @@ pub struct AuditArgs {
     pub db: Option<PathBuf>,
     #[arg(long, short = 'f', value_parser = parse_format)]
     pub format: Vec<Format>,
-    #[arg(long, short = 'o')]
+    /// Write the report to FILE instead of standard output. Repeatable.
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// No progress output.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
