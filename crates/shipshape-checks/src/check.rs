@@ -189,6 +189,15 @@ pub struct Ctx<'a> {
     /// [`Ctx::shared_naming_unit`] as positions in `facts.files`, found once per unit
     /// (several checks ask for it).
     pub shared_naming: std::sync::OnceLock<Vec<usize>>,
+    /// `(check id, path)` → true when a path-scoped waiver in force removes that check's
+    /// findings under the path. The engine removes them after the verdict; a check whose
+    /// outcome depends on *which* findings remain (fail vs. warn) asks this first.
+    pub waived: &'a (dyn Fn(&str, &str) -> bool + Sync),
+}
+
+/// No waivers: for contexts built without a configuration.
+pub fn no_waivers(_check: &str, _path: &str) -> bool {
+    false
 }
 
 /// True when `word` occurs in `text` (ASCII case-insensitively) as a name of its own:
@@ -233,6 +242,7 @@ impl<'a> Ctx<'a> {
             now: 0,
             unit_paths: &[],
             shared_naming: std::sync::OnceLock::new(),
+            waived: &no_waivers,
         }
     }
 

@@ -103,6 +103,25 @@ fn today(now: i64) -> Option<jiff::civil::Date> {
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
 }
 
+/// The path-scoped waivers in force for `unit`: `(check id, matcher)`. Checks ask them
+/// through [`shipshape_checks::Ctx::waived`]; [`apply_waivers`] removes the findings.
+pub(crate) fn waived_paths(
+    waivers: &[WaiverConfig],
+    unit: &Unit,
+    now: i64,
+) -> Vec<(String, globset::GlobMatcher)> {
+    let today = today(now);
+    waivers
+        .iter()
+        .filter(|w| w.unit.as_deref().is_none_or(|u| u == unit.name))
+        .filter(|w| !matches!((w.expires_date, today), (Some(e), Some(t)) if t > e))
+        .filter_map(|w| {
+            let glob = globset::Glob::new(w.path.as_deref()?).ok()?;
+            Some((w.check.clone(), glob.compile_matcher()))
+        })
+        .collect()
+}
+
 /// Apply waivers to one unit's results. Expired waivers do not apply and are
 /// reported; a path-scoped waiver removes only the findings under its glob and
 /// waives the result when nothing is left.

@@ -251,6 +251,12 @@ pub fn scan_with_profile(
     let policy = config.policy();
     let mut unit_reports = Vec::new();
     for (unit, ucfg) in &units {
+        let waived_paths = decide::waived_paths(&config.waivers, unit, opts.now);
+        let waived = |check: &str, path: &str| {
+            waived_paths
+                .iter()
+                .any(|(c, m)| c == check && m.is_match(path))
+        };
         let ctx = Ctx {
             facts: &facts,
             unit,
@@ -270,6 +276,7 @@ pub fn scan_with_profile(
             now: opts.now,
             unit_paths: &unit_paths,
             shared_naming: Default::default(),
+            waived: &waived,
         };
         let checks: Vec<AnyCheck> = registry()
             .iter()

@@ -380,6 +380,21 @@ fn secret_samples_in_tests_warn_and_strict_makes_them_fail() {
         .arg(d.path())
         .assert()
         .code(1);
+    // A path waiver over the shipped one leaves the sample: a warning, not a failure.
+    write(
+        d.path(),
+        &[(
+            "shipshape.toml",
+            "[[waiver]]\ncheck = \"security/no-committed-secrets\"\npath = \"app/**\"\nreason = \"revoked demo credential\"\nexpires = 2999-12-31\n",
+        )],
+    );
+    let (r, _) = json_report(d.path(), &[]);
+    assert_eq!(outcome(&r, "security/no-committed-secrets"), "warn");
+    shipshape()
+        .args(["secrets", "-q"])
+        .arg(d.path())
+        .assert()
+        .code(0);
 }
 
 #[test]

@@ -63,17 +63,33 @@ pub(crate) fn is_sample(s: &SecretEvidence) -> bool {
 
 /// The verdict on secret evidence (shared with the history check): fail on anything in
 /// shipped code, warn when every finding is a sample (see [`is_sample`]).
-pub(crate) fn verdict(ctx: &Ctx, secrets: &[SecretEvidence], what: &str) -> Option<Verdict> {
+///
+/// Findings under a path-scoped waiver of `check` do not decide the outcome (the engine
+/// removes them afterwards and notes how many): when the waiver covers every real
+/// secret, the samples left warn rather than keep the check failed.
+pub(crate) fn verdict(
+    ctx: &Ctx,
+    check: &str,
+    secrets: &[SecretEvidence],
+    what: &str,
+) -> Option<Verdict> {
     let mine: Vec<&SecretEvidence> = secrets.iter().filter(|s| ctx.in_unit(&s.path)).collect();
     if mine.is_empty() {
         return None;
     }
+    let judged = || mine.iter().filter(|s| !(ctx.waived)(check, &s.path));
+    let (judged_real, judged_samples) = (
+        judged().filter(|s| !is_sample(s)).count(),
+        judged().filter(|s| is_sample(s)).count(),
+    );
     let (samples, real): (Vec<&SecretEvidence>, Vec<&SecretEvidence>) =
         mine.into_iter().partition(|s| is_sample(s));
     let (n_real, n_samples) = (real.len(), samples.len());
+    // Everything waived: fail as found, and the engine turns it into `waived`.
+    let only_samples = judged_real == 0 && judged_samples > 0;
     // Real ones first: they are what the verdict is about.
     let found = findings(real.into_iter().chain(samples));
-    Some(if n_real > 0 {
+    Some(if !only_samples && n_real > 0 {
         let also = if n_samples > 0 {
             format!(" (and {n_samples} in tests, examples, docs or development config)")
         } else {
@@ -81,9 +97,15 @@ pub(crate) fn verdict(ctx: &Ctx, secrets: &[SecretEvidence], what: &str) -> Opti
         };
         Verdict::fail(format!("{n_real} {what}{also}"), found)
     } else {
+        // The samples that stay once waived paths are taken out.
+        let shown = if judged_samples > 0 {
+            judged_samples
+        } else {
+            n_samples
+        };
         Verdict::warn(
             format!(
-                "{n_samples} {what} in tests, examples, docs or development config only: check each is a made-up sample"
+                "{shown} {what} in tests, examples, docs or development config only: check each is a made-up sample"
             ),
             found,
         )
@@ -110,7 +132,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let Some(secrets) = ctx.secrets else {
         return Verdict::not_applicable("secret scanning is off");
     };
-    verdict(ctx, secrets, "committed secret(s)")
+    verdict(ctx, CHECK.meta.id, secrets, "committed secret(s)")
         .unwrap_or_else(|| Verdict::pass("the secret scanner found no credentials"))
 }
 

@@ -28,6 +28,6 @@ fn run(ctx: &Ctx) -> Verdict {
     let Some(secrets) = ctx.history_secrets else {
         return Verdict::not_applicable("history scanning is off (use --history)");
     };
-    super::no_committed_secrets::verdict(ctx, secrets, "secret(s) in git history")
+    super::no_committed_secrets::verdict(ctx, CHECK.meta.id, secrets, "secret(s) in git history")
         .unwrap_or_else(|| Verdict::pass("no secret in any reachable commit"))
 }
