@@ -190,8 +190,11 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                     t.eq_ignore_ascii_case("deploy") || t.eq_ignore_ascii_case("deployment")
                 })
         }) {
+            let line = ctx.text(&f.path).map_or(j.line, |t| {
+                crate::checks::delivery::gha::key_line(t, j.line, &j.id)
+            });
             return Some(Finding::at(
-                Location::line(&f.path, j.line),
+                Location::line(&f.path, line),
                 format!("deploy job `{}`", j.id),
             ));
         }
@@ -267,8 +270,7 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
         assert_eq!(
             v.findings[0].location,
-            // (job findings point at the job's first line, as in the other checks)
-            Some(Location::line(".github/workflows/deploy.yml", 4))
+            Some(Location::line(".github/workflows/deploy.yml", 3))
         );
         let cloud = "on: {push: {branches: [master]}}\njobs:\n  ship:\n    steps:\n      - run: uv run fastapi deploy\n";
         let v = run_on_files(&CHECK, &[SVC, (".github/workflows/ship.yml", cloud)]);
