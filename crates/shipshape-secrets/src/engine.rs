@@ -8,7 +8,7 @@
 //! offsets and a one-way fingerprint.
 
 use crate::Error;
-use crate::filter::{decoy_reason, public_by_context, shannon_entropy};
+use crate::filter::{code_context_reason, decoy_reason, public_by_context, shannon_entropy};
 use crate::redact::{redact, snippet};
 use crate::rules::{RULES, RuleClass};
 use aho_corasick::AhoCorasick;
@@ -448,6 +448,8 @@ impl Engine {
                 && decoy_reason(rule.class, secret, key, bytes.get(end).copied()).is_none()
                 && !allow_comment(bytes, start, end)
                 && public_by_context(rule.class, key, before_key, context(bytes, start, end))
+                    .is_none()
+                && code_context_reason(rule.class, bytes, key_at.map(|(s, _)| s), start, end)
                     .is_none();
             out.push(Candidate {
                 rule: ri,

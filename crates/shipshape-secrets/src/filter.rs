@@ -279,6 +279,50 @@ pub fn public_by_context(
     .then_some("public search-only key (Algolia DocSearch configuration)")
 }
 
+/// Why a generic match is code rather than an assignment of a literal, judged from the
+/// bytes around it; `key_start` is where the key name starts, `start..end` the value.
+///
+/// - Shell parameter expansion: `${MVNW_PASSWORD:+has-password}` (Maven wrapper) uses the
+///   variable, it does not set it.
+/// - An unquoted value followed on its line by more code: `$c.Credentials = New-Object
+///   System.Net.NetworkCredential(…)` (PowerShell), `password = read_secret vault …`: a
+///   command or expression. A literal ends its line (or a comment, `;`, `,` or a bracket
+///   follows).
+pub fn code_context_reason(
+    class: RuleClass,
+    bytes: &[u8],
+    key_start: Option<usize>,
+    start: usize,
+    end: usize,
+) -> Option<&'static str> {
+    if class != RuleClass::Generic {
+        return None;
+    }
+    if let Some(k) = key_start {
+        let ident = bytes[..k]
+            .iter()
+            .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'_'))
+            .map_or(0, |i| i + 1);
+        if ident >= 2 && &bytes[ident - 2..ident] == b"${" {
+            return Some("shell parameter expansion");
+        }
+    }
+    let quoted = start > 0 && matches!(bytes[start - 1], b'"' | b'\'' | b'`');
+    if !quoted && matches!(bytes.get(end), Some(b' ' | b'\t')) {
+        let rest = &bytes[end..];
+        let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        let next = rest
+            .iter()
+            .copied()
+            .find(|c| !matches!(c, b' ' | b'\t' | b'\r'));
+        if next.is_some_and(|c| !matches!(c, b'#' | b'/' | b';' | b',' | b')' | b'}' | b']' | b'<'))
+        {
+            return Some("command or expression, not a literal");
+        }
+    }
+    None
+}
+
 /// Value-shape checks for generic assignments.
 fn generic_value_reason(value: &str) -> Option<&'static str> {
     if value.len() > 200 {

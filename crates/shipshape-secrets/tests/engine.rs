@@ -108,6 +108,9 @@ fn false_positive_controls() {
         "DATABASE_URL=postgres://app:${DB_PASSWORD}@db:5432/app",
         "password = self.password",
         "token_url = \"https://auth.acme.io/oauth/token\"",
+        // Maven wrapper (mvnw, mvnw.cmd in spring-petclinic and every Maven project).
+        "case \"${MVNW_PASSWORD:+has-password}\" in",
+        "  $webclient.Credentials = New-Object System.Net.NetworkCredential($env:MVNW_USERNAME, $env:MVNW_PASSWORD)",
     ]
     .join("\n");
     let found = engine().scan("decoys.txt", text.as_bytes());

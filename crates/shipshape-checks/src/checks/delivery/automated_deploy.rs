@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
-        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script). Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
         remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
         references: &[
             "https://dora.dev/capabilities/deployment-automation/",
@@ -84,6 +84,21 @@ const TOOL_FILES: &[&str] = &[
     "config/deploy.yml",
 ];
 
+/// The CI file creates a throw-away cluster (kind, minikube, k3d) for its tests.
+fn creates_ephemeral_cluster(text: &str) -> bool {
+    [
+        "kind create cluster",
+        "helm/kind-action",
+        "kind-action@",
+        "minikube start",
+        "setup-minikube",
+        "k3d cluster create",
+        "AbsaOSS/k3d-action",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
 fn evidence(ctx: &Ctx) -> Option<Finding> {
     for o in ctx
         .facts
@@ -144,17 +159,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             continue;
         };
         // kubectl/helm against a throw-away cluster (kind, minikube, k3d) is an end-to-end test, not a deploy.
-        let ephemeral = [
-            "kind create cluster",
-            "helm/kind-action",
-            "kind-action@",
-            "minikube start",
-            "setup-minikube",
-            "k3d cluster create",
-            "AbsaOSS/k3d-action",
-        ]
-        .iter()
-        .any(|m| text.contains(m));
+        let ephemeral = creates_ephemeral_cluster(text);
         let re = deploy_command();
         for (i, l) in text.lines().enumerate() {
             let t = l.trim_start();
@@ -184,6 +189,11 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
     // (`docker compose up` on a self-hosted runner, an ssh script...).
     for f in live_ci_files(ctx) {
         let Some(w) = &f.workflow else { continue };
+        // A workflow that brings up a throw-away cluster tests, whatever its jobs are
+        // called (`deploy-and-test-cluster` with helm/kind-action).
+        if ctx.text(&f.path).is_some_and(creates_ephemeral_cluster) {
+            continue;
+        }
         if let Some(j) = w.jobs.iter().find(|j| {
             !j.steps.is_empty()
                 && j.id.split(['-', '_', '.']).any(|t| {
@@ -278,6 +288,13 @@ mod tests {
         assert_eq!(
             v.findings[0].location,
             Some(Location::line(".github/workflows/ship.yml", 5))
+        );
+        // A deploy-named job that deploys into a throw-away cluster is an end-to-end
+        // test (spring-petclinic's deploy-and-test-cluster with helm/kind-action).
+        let e2e = "on: push\njobs:\n  deploy-and-test-cluster:\n    steps:\n      - uses: helm/kind-action@v1\n      - run: ./mvnw test\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, (".github/workflows/e2e.yml", e2e)]).outcome,
+            Outcome::Fail
         );
         // A job that only mentions deploying in a longer word is not one.
         let other = "on: push\njobs:\n  undeployable-check:\n    steps:\n      - run: make lint\n";

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Orchestrators, load balancers and on-call engineers need a cheap, reliable way to ask \"are you alive and ready?\". Without one, a hung process keeps receiving traffic.",
-        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /actuator/health, with an optional /api prefix) in any framework, or registers a gRPC health service; or when a Kubernetes probe (httpGet path, grpc, exec) or a Dockerfile HEALTHCHECK exists for the unit. The evidence is the first definition found. Fails otherwise.",
+        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /actuator/health, with an optional /api prefix) in any framework, or registers a gRPC health service; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
         remediation: "Add a cheap liveness route (e.g. GET /healthz returning 200) and a readiness route that checks dependencies (GET /readyz), and point your orchestrator's probes at them.",
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
@@ -33,24 +33,55 @@ fn run(ctx: &Ctx) -> Verdict {
             ],
         );
     }
+    // Spring Boot Actuator serves /actuator/health over HTTP by default.
+    if let Some(d) = ctx
+        .deps()
+        .find(|d| !d.dev && d.name.ends_with(":spring-boot-starter-actuator"))
+    {
+        return Verdict::pass_with(
+            format!(
+                "Spring Boot Actuator (`{}` in {}:{}) serves /actuator/health",
+                d.name, d.manifest, d.line
+            ),
+            vec![Finding::at(
+                Location::line(&d.manifest, d.line),
+                "Spring Boot Actuator: /actuator/health",
+            )],
+        );
+    }
+    // An HTTP probe says the service answers a health path; an exec or TCP probe (often
+    // a database's `pg_isready` beside it) says less, so it is cited only when no
+    // workload of the unit has an HTTP probe.
+    let mut other = None;
     for w in ctx.workloads() {
         for c in w.containers(false) {
             for probe in ["livenessProbe", "readinessProbe"] {
-                if let Some(p) = c.get(probe) {
-                    let path = p
-                        .at(&["httpGet", "path"])
-                        .and_then(|x| x.as_str())
-                        .unwrap_or("(exec/tcp/grpc probe)");
-                    return Verdict::pass_with(
-                        format!("{probe} on {} ({path})", w.display()),
-                        vec![Finding::at(
-                            Location::line(&w.path, p.line),
-                            format!("{probe} {path}"),
-                        )],
-                    );
+                let Some(p) = c.get(probe) else { continue };
+                match p.at(&["httpGet", "path"]).and_then(|x| x.as_str()) {
+                    Some(path) => {
+                        return Verdict::pass_with(
+                            format!("{probe} on {} ({path})", w.display()),
+                            vec![Finding::at(
+                                Location::line(&w.path, p.line),
+                                format!("{probe} {path}"),
+                            )],
+                        );
+                    }
+                    None => {
+                        other.get_or_insert((w, probe, p.line));
+                    }
                 }
             }
         }
+    }
+    if let Some((w, probe, line)) = other {
+        return Verdict::pass_with(
+            format!("{probe} on {} ((exec/tcp/grpc probe))", w.display()),
+            vec![Finding::at(
+                Location::line(&w.path, line),
+                format!("{probe} (exec/tcp/grpc probe)"),
+            )],
+        );
     }
     for d in ctx.dockerfiles() {
         if let Some(h) = d.final_stage().and_then(|s| s.healthcheck())
@@ -113,6 +144,35 @@ mod tests {
             )
             .outcome,
             Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn actuator_and_http_probes_come_before_a_databases_exec_probe() {
+        // Shape met in spring-projects/spring-petclinic: k8s/db.yml (postgres, exec
+        // `pg_isready`) sorts before k8s/petclinic.yml (httpGet /livez); the app depends on
+        // spring-boot-starter-actuator.
+        let db = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  template:\n    spec:\n      containers:\n        - name: postgresql\n          image: postgres:18\n          livenessProbe:\n            exec: {command: [pg_isready]}\n";
+        let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n          livenessProbe:\n            httpGet: {path: /livez, port: http}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[SVC, ("k8s/db.yml", db), ("k8s/petclinic.yml", app)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("k8s/petclinic.yml", 11))
+        );
+        // The exec probe alone still counts.
+        let v = run_on_files(&CHECK, &[SVC, ("k8s/db.yml", db)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert!(v.summary.contains("exec/tcp/grpc"), "{}", v.summary);
+        let gradle = "plugins { id 'java' }\ndependencies {\n  implementation 'org.springframework.boot:spring-boot-starter-web'\n  implementation 'org.springframework.boot:spring-boot-starter-actuator'\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("build.gradle", gradle)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("build.gradle", 4))
         );
     }
 

@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with Kubernetes manifests or compose files",
         rationale: "A password in a Deployment's `env` or a compose file is readable by everyone with repository access and ends up in every copy of the manifest. Secrets belong in a secret store and are referenced, not pasted.",
-        evaluation: "Looks at the unit's plain Kubernetes manifests and compose files (outside tests). Fails for each container `env` entry with a literal `value` whose name looks like a credential (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, AUTH, DSN...; not *_NAME, *_FILE, *_URL, *_ID and similar keys that only name or locate a secret) or whose value embeds `user:password@`; for each compose `environment` entry of the same kind (map or `KEY=value` list); and for each Kubernetes `Secret` with non-empty `data`/`stringData` values. Empty values, numbers, booleans, `${VAR}` interpolation and placeholders (changeme, <...>, xxx, upper-case tokens such as API_KEY_VAL) are not secrets; `valueFrom.secretKeyRef`, `env_file`, SealedSecret and ExternalSecret are the expected patterns. Findings give file:line and the key, never the value. Passes otherwise; `n/a` without manifests or compose files; `error` when one does not parse.",
+        evaluation: "Looks at the unit's plain Kubernetes manifests and compose files (outside tests). Fails for each container `env` entry with a literal `value` whose name looks like a credential (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, AUTH, DSN...; not *_NAME, *_FILE, *_URL, *_ID and similar keys that only name or locate a secret) or whose value embeds `user:password@`; for each compose `environment` entry of the same kind (map or `KEY=value` list); and for Kubernetes `Secret`s with literal `data`/`stringData` values: each credential-like key, or — when no key looks like one (`.dockerconfigjson`, `config.yaml`) — one finding listing the Secret's keys (the `host` or `database` beside a password are not findings of their own). Empty values, numbers, booleans, `${VAR}` interpolation and placeholders (changeme, <...>, xxx, upper-case tokens such as API_KEY_VAL) are not secrets; `valueFrom.secretKeyRef`, `env_file`, SealedSecret and ExternalSecret are the expected patterns. Findings give file:line and the key, never the value. Passes otherwise; `n/a` without manifests or compose files; `error` when one does not parse.",
         remediation: "Move the value into a Secret created outside the repository (External Secrets, Sealed Secrets, SOPS, Vault) and reference it with `valueFrom.secretKeyRef` (Kubernetes) or `env_file`/`secrets:` (compose); rotate the exposed credential.",
         references: &[
             "https://kubernetes.io/docs/concepts/configuration/secret/#good-practices-for-kubernetes-secrets",
@@ -65,13 +65,20 @@ fn run(ctx: &Ctx) -> Verdict {
     for o in ctx.k8s() {
         if o.kind == "Secret" {
             judged += 1;
+            // Credential-like keys one by one; a Secret whose keys name no credential
+            // (`.dockerconfigjson`, `config.yaml`) is one finding listing them, and the
+            // companions of a password (`host`, `database`, `type`) are not findings.
+            let mut literal_keys: Vec<(String, u32)> = Vec::new();
+            let mut sensitive = false;
             for section in ["data", "stringData"] {
                 for (k, v) in o.doc.idx(section).entries() {
                     let value = literal(v).unwrap_or_default();
-                    if !is_placeholder(value.trim())
-                        && !value.contains("${")
-                        && !value.contains("{{")
+                    if is_placeholder(value.trim()) || value.contains("${") || value.contains("{{")
                     {
+                        continue;
+                    }
+                    if is_sensitive(k, &value) {
+                        sensitive = true;
                         findings.push(
                             Finding::at(
                                 Location::line(&o.path, v.line),
@@ -79,8 +86,26 @@ fn run(ctx: &Ctx) -> Verdict {
                             )
                             .with_key(format!("{}:{k}", o.display())),
                         );
+                    } else {
+                        literal_keys.push((format!("{section}.{k}"), v.line));
                     }
                 }
+            }
+            if !sensitive && let Some((_, line)) = literal_keys.first() {
+                let names: Vec<String> =
+                    literal_keys.iter().map(|(k, _)| format!("`{k}`")).collect();
+                findings.push(
+                    Finding::at(
+                        Location::line(&o.path, *line),
+                        format!(
+                            "{} is committed with {} literal value(s): {}",
+                            o.display(),
+                            names.len(),
+                            names.join(", ")
+                        ),
+                    )
+                    .with_key(format!("{}:values", o.display())),
+                );
             }
             continue;
         }
@@ -175,6 +200,24 @@ mod tests {
         let secret = "apiVersion: v1\nkind: Secret\nmetadata: {name: api}\nstringData:\n  token: abc123def\n";
         let v = run_on_files(&CHECK, &[("k8s/secret.yaml", secret)]);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
+    }
+
+    #[test]
+    fn a_secrets_companion_keys_are_not_credentials_of_their_own() {
+        // Shape met in spring-projects/spring-petclinic k8s/db.yml: a service-binding
+        // Secret whose type/provider/host/database/username were six findings.
+        let binding = "apiVersion: v1\nkind: Secret\nmetadata: {name: demo-db}\ntype: servicebinding.io/postgresql\nstringData:\n  type: \"postgresql\"\n  host: \"demo-db\"\n  port: \"5432\"\n  database: \"petclinic\"\n  username: \"user\"\n  password: \"s3cr3t-pw\"\n";
+        let v = run_on_files(&CHECK, &[("k8s/db.yml", binding)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 1, "{:?}", v.findings);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(11));
+        // A Secret whose keys name no credential is still one finding.
+        let pull = "apiVersion: v1\nkind: Secret\nmetadata: {name: regcred}\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: eyJhdXRocyI6e319\n";
+        let v = run_on_files(&CHECK, &[("k8s/pull.yml", pull)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 1);
+        assert!(v.findings[0].message.contains("`data..dockerconfigjson`"));
+        assert!(!v.findings[0].message.contains("eyJhdXRocyI6e319"));
     }
 
     #[test]
