@@ -3,6 +3,7 @@
 use crate::libraries::{self, Category};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::signals::SignalKind;
+use shipshape_facts::{Ecosystem, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -14,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Every deploy, scale-in and node drain sends SIGTERM. A process that dies on it drops in-flight requests and half-done jobs, so each routine rollout becomes a small outage.",
-        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
+        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application on Spring Boot 3.4 or later (Gradle plugin version or Maven parent), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
         remediation: "Catch SIGTERM, stop accepting new connections, finish in-flight requests within a deadline, then exit: e.g. axum `with_graceful_shutdown(shutdown_signal())`, Go `srv.Shutdown(ctx)` after `signal.NotifyContext(ctx, syscall.SIGTERM)`, Node `process.on('SIGTERM', () => server.close())`. Add a short `preStop` sleep so endpoints are removed before the process stops.",
         references: &[
             "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -35,6 +36,70 @@ const DRAINING_SERVERS: &[&str] = &[
     "unicorn",
 ];
 
+/// The Spring Boot version a Gradle build or Maven POM of the unit declares, when it
+/// is 3.4 or later: from 3.4 on `server.shutdown=graceful` is the default, so an embedded
+/// web server stops taking requests on SIGTERM and lets in-flight ones finish.
+/// `(manifest, line, version)`.
+fn spring_boot_graceful(ctx: &Ctx) -> Option<(String, u32, String)> {
+    let web = ctx.deps().any(|d| {
+        !d.dev
+            && [
+                ":spring-boot-starter-web",
+                ":spring-boot-starter-webmvc",
+                ":spring-boot-starter-webflux",
+            ]
+            .iter()
+            .any(|a| d.name.ends_with(a))
+    });
+    if !web {
+        return None;
+    }
+    for f in ctx.files_of(|k| {
+        matches!(
+            k,
+            FileKind::Manifest(Ecosystem::Gradle) | FileKind::Manifest(Ecosystem::Maven)
+        )
+    }) {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            // Gradle: `id 'org.springframework.boot' version '3.4.1'` (Groovy or Kotlin DSL).
+            // Maven: the spring-boot-starter-parent (or -dependencies) `<version>` that
+            // follows its artifactId within a few lines.
+            let version = if l.contains("org.springframework.boot") && l.contains("version") {
+                l.rsplit("version").next().map(|v| {
+                    (
+                        i,
+                        v.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.'),
+                    )
+                })
+            } else if l.contains("<artifactId>spring-boot-starter-parent</artifactId>")
+                || l.contains("<artifactId>spring-boot-dependencies</artifactId>")
+            {
+                (i + 1..lines.len().min(i + 4)).find_map(|j| {
+                    lines[j]
+                        .trim()
+                        .strip_prefix("<version>")
+                        .and_then(|v| v.strip_suffix("</version>"))
+                        .map(|v| (j, v))
+                })
+            } else {
+                None
+            };
+            let Some((at, v)) = version else { continue };
+            let mut parts = v.split('.').map(|p| p.parse::<u32>().ok());
+            if let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next())
+                && (major, minor) >= (3, 4)
+            {
+                return Some((f.path.clone(), at as u32 + 1, v.to_string()));
+            }
+        }
+    }
+    None
+}
+
 fn run(ctx: &Ctx) -> Verdict {
     if let Some(s) = ctx.signals(SignalKind::Shutdown).next() {
         return Verdict::pass_with(
@@ -51,6 +116,15 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::at(
                 Location::line(&d.manifest, d.line),
                 format!("`{}`", d.name),
+            )],
+        );
+    }
+    if let Some((path, line, version)) = spring_boot_graceful(ctx) {
+        return Verdict::pass_with(
+            format!("Spring Boot {version} drains requests on SIGTERM by default ({path}:{line})"),
+            vec![Finding::at(
+                Location::line(&path, line),
+                format!("Spring Boot {version} (graceful shutdown is the default from 3.4)"),
             )],
         );
     }
@@ -116,7 +190,7 @@ fn run(ctx: &Ctx) -> Verdict {
     Verdict::fail(
         "no graceful shutdown found",
         vec![Finding::new(
-            "looked for: SIGTERM/graceful-shutdown handling in non-test code, a server that drains on SIGTERM (gunicorn, uvicorn, puma...), preStop hooks or terminationGracePeriodSeconds in Kubernetes manifests, STOPSIGNAL in Dockerfiles",
+            "looked for: SIGTERM/graceful-shutdown handling in non-test code, a server that drains on SIGTERM (gunicorn, uvicorn, puma...), Spring Boot 3.4 or later (graceful by default), preStop hooks or terminationGracePeriodSeconds in Kubernetes manifests, STOPSIGNAL in Dockerfiles",
         )],
     )
 }
@@ -128,6 +202,29 @@ mod tests {
     use shipshape_model::Outcome;
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn spring_boot_from_3_4_drains_by_default() {
+        // spring-projects/spring-petclinic declares Spring Boot 4.0.3 (build.gradle:4,
+        // pom.xml parent); graceful shutdown is the default from 3.4.
+        let gradle = "plugins {\n  id 'java'\n  id 'org.springframework.boot' version '4.0.3'\n}\ndependencies {\n  implementation 'org.springframework.boot:spring-boot-starter-webmvc'\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("build.gradle", gradle)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("build.gradle", 3))
+        );
+        let pom = "<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>3.4.1</version>\n  </parent>\n  <dependencies>\n    <dependency>\n      <groupId>org.springframework.boot</groupId>\n      <artifactId>spring-boot-starter-web</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n";
+        let v = run_on_files(&CHECK, &[SVC, ("pom.xml", pom)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings[0].location, Some(Location::line("pom.xml", 5)));
+        // Before 3.4 the default was an immediate stop.
+        let old = pom.replace("3.4.1", "3.3.5");
+        assert_eq!(
+            run_on_files(&CHECK, &[SVC, ("pom.xml", old.as_str())]).outcome,
+            Outcome::Fail
+        );
+    }
 
     #[test]
     fn code_dependencies_and_manifests_pass() {
