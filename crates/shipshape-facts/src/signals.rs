@@ -298,6 +298,11 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
         {
             continue;
         }
+        // `curl -k https://localhost` (a local cluster's self-signed endpoint, podinfo's
+        // deploy/kind.sh) trusts nothing remote.
+        if kind == SignalKind::TlsVerifyDisabled && to_loopback(bytes, m.start()) {
+            continue;
+        }
         // A health service is shown by code that serves it, not by an import of its
         // types or by protobuf-generated stubs.
         if kind == SignalKind::HealthRoute && (generated_stub || is_import_line(bytes, m.start())) {
@@ -322,6 +327,27 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
 
 /// True when the line holding `at` is an import (`import`, `from … import`, `use`,
 /// `using`, `#include`).
+/// A `curl`/`wget` command at `at` whose line only names loopback URLs.
+fn to_loopback(bytes: &[u8], at: usize) -> bool {
+    let rest = &bytes[at..];
+    if !(rest.starts_with(b"curl") || rest.starts_with(b"wget")) {
+        return false;
+    }
+    let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+    let urls: Vec<usize> = memchr::memmem::find_iter(line, b"://").collect();
+    !urls.is_empty()
+        && urls.iter().all(|&u| {
+            let host = &line[u + 3..];
+            [&b"localhost"[..], b"127.0.0.1", b"[::1]"].iter().any(|h| {
+                host.starts_with(h)
+                    && matches!(
+                        host.get(h.len()),
+                        None | Some(b':' | b'/' | b' ' | b'"' | b'\'')
+                    )
+            })
+        })
+}
+
 fn is_import_line(bytes: &[u8], at: usize) -> bool {
     let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
     let head = bytes[start..at].trim_ascii_start();
@@ -471,6 +497,18 @@ mod tests {
         assert!(k.contains(&(SignalKind::Shutdown, 2)));
         assert!(k.contains(&(SignalKind::TlsVerifyDisabled, 4)));
         assert!(k.contains(&(SignalKind::HttpClient, 4)));
+        // A local endpoint's self-signed certificate (podinfo deploy/kind.sh) is no risk;
+        // the same flag against a remote host is.
+        let tls = |src: &str| {
+            kinds(src)
+                .iter()
+                .any(|(k, _)| *k == SignalKind::TlsVerifyDisabled)
+        };
+        assert!(!tls("curl --insecure https://localhost\n"));
+        assert!(!tls("curl -k https://127.0.0.1:8443/healthz\n"));
+        assert!(tls("curl -k https://api.example.com/v1\n"));
+        assert!(tls("curl -k https://localhost.evil.example/x\n"));
+        assert!(tls("curl -k https://localhost/a https://example.com/b\n"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, super-linter/MegaLinter, trunk, `pre-commit run`, or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`). Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run`, or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`). Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -30,7 +30,7 @@ fn tool() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(
             r"(?x)
-            \bclippy\b | \bgolangci-lint\b | golangci/golangci-lint-action | \bstaticcheck\b | \bgo\s+vet\b | \bgosec\b | \brevive\b
+            \bhelm\s+lint\b | \bclippy\b | \bgolangci-lint\b | golangci/golangci-lint-action | \bstaticcheck\b | \bgo\s+vet\b | \bgosec\b | \brevive\b
             | \beslint\b | \bbiome\s+(?:check|lint|ci)\b | \boxlint\b | \btsc\b[^\n]*--noEmit\b
             | \bruff\b | \bflake8\b | \bpylint\b | \bmypy\b | \bpyright\b | \bbandit\b
             | \brubocop\b | \bbrakeman\b | \bstandardrb\b | \bphpstan\b | \bpsalm\b | \bphpcs\b
@@ -108,6 +108,7 @@ mod tests {
             "npm run lint",
             "semgrep ci",
             "make lint",
+            "helm lint ./charts/podinfo/",
         ] {
             let wf = format!("on: push\njobs:\n  l:\n    steps:\n      - run: {cmd}\n");
             let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);

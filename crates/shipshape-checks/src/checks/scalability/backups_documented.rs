@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services with a datastore (a database/ORM/cache client dependency, or a database StatefulSet/compose service)",
         rationale: "Data loss is the one outage you cannot roll back. A backup nobody has restored is a hope; the procedure has to exist and be findable during the incident.",
-        evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero; Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery. Fails otherwise.",
+        evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero, or a CronJob named for backups that runs a backup script (`/scripts/backup.sh`); Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery. Fails otherwise.",
         remediation: "Configure automated backups (managed-database retention with point-in-time recovery, Velero schedules, a pgBackRest/WAL-G CronJob) and write docs/backup-restore.md with the restore steps, the RPO/RTO and the date of the last restore test.",
         references: &[
             "https://velero.io/docs/",
@@ -113,6 +113,20 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                         format!("{} runs `{}`", o.display(), m.as_str()),
                     ));
                 }
+                // A CronJob named for backups that runs a backup script of its own
+                // (stefanprodan/podinfo: `backup-daily` runs /scripts/backup.sh).
+                let named = o.name.to_ascii_lowercase().contains("backup");
+                if named
+                    && let Some(script) = text.split_whitespace().find(|w| {
+                        w.to_ascii_lowercase().contains("backup") && w.contains('/')
+                            || w.to_ascii_lowercase().ends_with("backup.sh")
+                    })
+                {
+                    return Some(Finding::at(
+                        Location::line(&o.path, c.line),
+                        format!("{} runs `{script}`", o.display()),
+                    ));
+                }
             }
         }
     }
@@ -205,6 +219,28 @@ mod tests {
         );
         assert_eq!(v.outcome, Outcome::Pass);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(3));
+        let podinfo = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: backup-daily}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: backup\n              image: ghcr.io/stefanprodan/podinfo:6.14.1\n              command: [/bin/sh, /scripts/backup.sh]\n";
+        let redis = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: cache}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: redis, image: redis:8}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                ("deploy/redis.yaml", redis),
+                ("deploy/backup.yaml", podinfo),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // A script called backup in a CronJob named otherwise is not evidence enough.
+        let other = podinfo.replace("backup-daily", "rollup-daily");
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                ("deploy/redis.yaml", redis),
+                ("deploy/backup.yaml", other.as_str()),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
         let cj = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: dump}\nspec:\n  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: dump\n              image: postgres:17\n              command: [sh, -c, 'pg_dump $DATABASE_URL | gzip > /backup/db.gz']\n";
         assert_eq!(
             run_on_files(&CHECK, &[SVC, PG, ("k8s/backup.yaml", cj)]).outcome,

@@ -223,8 +223,9 @@ mod tests {
     #[test]
     fn names_of_secrets_and_substitution_tokens_are_not_secrets() {
         // Regression: microservices-demo's kustomize component was flagged for
-        // `ALLOYDB_SECRET_NAME` and the token `GOOGLE_API_KEY_VAL`.
-        let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          env:\n            - {name: GOOGLE_API_KEY, value: GOOGLE_API_KEY_VAL}\n            - {name: ALLOYDB_SECRET_NAME, value: alloydb-secret}\n            - {name: SESSION_TTL, value: '3600'}\n            - {name: DATABASE_URL, value: 'postgres://db:5432/app'}\n";
+        // `ALLOYDB_SECRET_NAME` and the token `GOOGLE_API_KEY_VAL`; podinfo's Grafana
+        // compose service for `GF_AUTH_ANONYMOUS_ORG_ROLE: Admin` (a role name).
+        let dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers:\n        - name: a\n          image: a:1\n          env:\n            - {name: GOOGLE_API_KEY, value: GOOGLE_API_KEY_VAL}\n            - {name: ALLOYDB_SECRET_NAME, value: alloydb-secret}\n            - {name: SESSION_TTL, value: '3600'}\n            - {name: DATABASE_URL, value: 'postgres://db:5432/app'}\n            - {name: GF_AUTH_ANONYMOUS_ORG_ROLE, value: Admin}\n";
         let v = run_on_files(&CHECK, &[("k8s/a.yaml", dep)]);
         assert_eq!(v.outcome, Outcome::Pass, "{:?}", v.findings);
     }
