@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run`, or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`). Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run`, or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`). Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -44,6 +44,71 @@ fn tool() -> &'static Regex {
         )
         .expect("constant regex")
     })
+}
+
+/// The Makefile recipe line (`(path, line, tool)`) that a CI `make …` command runs a
+/// linter through: in a target it names, or in one of that target's prerequisites
+/// (`test: tidy fmt vet` with `vet:` running `go vet`).
+fn through_make(ctx: &Ctx, ci_line: &str) -> Option<(String, u32, String)> {
+    let after = ci_line.split_once("make ")?.1;
+    let targets: Vec<&str> = after
+        .split_whitespace()
+        .take_while(|w| !matches!(*w, "&&" | "||" | ";" | "|"))
+        .filter(|w| !w.starts_with('-') && !w.contains('='))
+        .collect();
+    if targets.is_empty() {
+        return None;
+    }
+    let path = ["Makefile", "makefile", "GNUmakefile"]
+        .into_iter()
+        .find(|p| ctx.text(p).is_some())?;
+    let text = ctx.text(path)?;
+    let lines: Vec<&str> = text.lines().collect();
+    // Rules: the line of `name:` with its prerequisites.
+    let rule = |name: &str| -> Option<(usize, Vec<&str>)> {
+        lines.iter().enumerate().find_map(|(i, l)| {
+            if l.starts_with(['\t', ' ', '#']) {
+                return None;
+            }
+            let (names, rest) = l.split_once(':')?;
+            if rest.starts_with('=') || !names.split_whitespace().any(|n| n == name) {
+                return None;
+            }
+            let prereqs = rest
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            Some((i, prereqs))
+        })
+    };
+    let recipe_hit = |at: usize| -> Option<(u32, String)> {
+        lines[at + 1..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, l)| l.starts_with('\t') || l.trim().is_empty())
+            .find_map(|(k, l)| {
+                tool()
+                    .find(l)
+                    .map(|m| ((at + 2 + k) as u32, m.as_str().trim().to_string()))
+            })
+    };
+    for t in &targets {
+        let Some((at, prereqs)) = rule(t) else {
+            continue;
+        };
+        let found = recipe_hit(at).or_else(|| {
+            prereqs
+                .iter()
+                .filter_map(|p| rule(p))
+                .find_map(|(pat, _)| recipe_hit(pat))
+        });
+        if let Some((line, tool)) = found {
+            return Some((path.to_string(), line, format!("`make {t}` runs `{tool}`")));
+        }
+    }
+    None
 }
 
 fn run(ctx: &Ctx) -> Verdict {
@@ -78,6 +143,26 @@ fn run(ctx: &Ctx) -> Verdict {
             }
         }
     }
+    for f in &files {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        for l in text.lines() {
+            let t = l.trim_start();
+            if t.starts_with('#') || !t.contains("make ") {
+                continue;
+            }
+            if let Some((path, line, what)) = through_make(ctx, t) {
+                return Verdict::pass_with(
+                    format!(
+                        "static analysis in CI: {what} ({path}:{line}, from {})",
+                        f.path
+                    ),
+                    vec![Finding::at(Location::line(&path, line), what)],
+                );
+            }
+        }
+    }
     Verdict::fail(
         "CI runs no linter or static analysis",
         files
@@ -97,6 +182,27 @@ mod tests {
     use super::*;
     use crate::testing::run_on_files;
     use shipshape_model::Outcome;
+
+    #[test]
+    fn linters_run_through_make_targets_count() {
+        // stefanprodan/podinfo: CI runs `make test`; the Makefile's `test: tidy fmt vet`
+        // reaches `go vet ./...` through its prerequisite.
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: make test\n";
+        let mk = "tidy:\n\tgo mod tidy\n\ntest: tidy fmt vet\n\tgo test ./...\n\nvet:\n\tgo vet ./...\n\nfmt:\n\tgo fmt ./...\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("Makefile", mk)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings[0].location, Some(Location::line("Makefile", 8)));
+        // A target whose recipe and prerequisites run no linter does not count.
+        let plain = "test:\n\tgo test ./...\n\nvet:\n\tgo vet ./...\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("Makefile", plain)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
 
     #[test]
     fn recognises_tools() {
