@@ -103,6 +103,16 @@ fn today(now: i64) -> Option<jiff::civil::Date> {
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
 }
 
+/// The waiver is for every unit or names this one.
+fn for_unit(w: &WaiverConfig, unit: &Unit) -> bool {
+    w.unit.as_deref().is_none_or(|u| u == unit.name)
+}
+
+/// The waiver's expiry date is past (`today` unknown: never expired).
+fn expired(w: &WaiverConfig, today: Option<jiff::civil::Date>) -> bool {
+    matches!((w.expires_date, today), (Some(e), Some(t)) if t > e)
+}
+
 /// The path-scoped waivers in force for `unit`: `(check id, matcher)`. Checks ask them
 /// through [`shipshape_checks::Ctx::waived`]; [`apply_waivers`] removes the findings.
 pub(crate) fn waived_paths(
@@ -113,8 +123,7 @@ pub(crate) fn waived_paths(
     let today = today(now);
     waivers
         .iter()
-        .filter(|w| w.unit.as_deref().is_none_or(|u| u == unit.name))
-        .filter(|w| !matches!((w.expires_date, today), (Some(e), Some(t)) if t > e))
+        .filter(|w| for_unit(w, unit) && !expired(w, today))
         .filter_map(|w| {
             let glob = globset::Glob::new(w.path.as_deref()?).ok()?;
             Some((w.check.clone(), glob.compile_matcher()))
@@ -134,17 +143,17 @@ pub(crate) fn apply_waivers(
 ) -> Vec<CheckResult> {
     let today = today(now);
     for w in waivers {
-        if w.unit.as_deref().is_some_and(|u| u != unit.name) {
+        if !for_unit(w, unit) {
             continue;
         }
-        let expired = matches!((w.expires_date, today), (Some(e), Some(t)) if t > e);
+        let lapsed = expired(w, today);
         let Some(r) = results.iter_mut().find(|r| r.id == w.check) else {
             continue;
         };
         if !matches!(r.outcome, Outcome::Fail | Outcome::Warn) {
             continue;
         }
-        if expired {
+        if lapsed {
             let msg = format!(
                 "waiver for `{}` (line {}) expired on {}: it no longer applies — renew it with a new date or fix the finding",
                 w.check,

@@ -189,9 +189,10 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
     // (`docker compose up` on a self-hosted runner, an ssh script...).
     for f in live_ci_files(ctx) {
         let Some(w) = &f.workflow else { continue };
+        let text = ctx.text(&f.path);
         // A workflow that brings up a throw-away cluster tests, whatever its jobs are
         // called (`deploy-and-test-cluster` with helm/kind-action).
-        if ctx.text(&f.path).is_some_and(creates_ephemeral_cluster) {
+        if text.is_some_and(creates_ephemeral_cluster) {
             continue;
         }
         if let Some(j) = w.jobs.iter().find(|j| {
@@ -200,7 +201,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                     t.eq_ignore_ascii_case("deploy") || t.eq_ignore_ascii_case("deployment")
                 })
         }) {
-            let line = ctx.text(&f.path).map_or(j.line, |t| {
+            let line = text.map_or(j.line, |t| {
                 crate::checks::delivery::gha::key_line(t, j.line, &j.id)
             });
             return Some(Finding::at(

@@ -99,6 +99,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             ));
         }
         if o.kind == "CronJob" {
+            let named_backup = o.name.to_ascii_lowercase().contains("backup");
             for c in o.containers(true) {
                 let mut text = c.idx("image").as_str().unwrap_or("").to_string();
                 for key in ["command", "args"] {
@@ -115,11 +116,11 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                 }
                 // A CronJob named for backups that runs a backup script of its own
                 // (stefanprodan/podinfo: `backup-daily` runs /scripts/backup.sh).
-                let named = o.name.to_ascii_lowercase().contains("backup");
-                if named
+                if named_backup
                     && let Some(script) = text.split_whitespace().find(|w| {
-                        w.to_ascii_lowercase().contains("backup") && w.contains('/')
-                            || w.to_ascii_lowercase().ends_with("backup.sh")
+                        let lower = w.to_ascii_lowercase();
+                        lower.contains("backup")
+                            && (w.contains('/') || lower.ends_with("backup.sh"))
                     })
                 {
                     return Some(Finding::at(

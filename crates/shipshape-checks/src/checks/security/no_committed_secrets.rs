@@ -77,14 +77,15 @@ pub(crate) fn verdict(
     if mine.is_empty() {
         return None;
     }
-    let judged = || mine.iter().filter(|s| !(ctx.waived)(check, &s.path));
-    let (judged_real, judged_samples) = (
-        judged().filter(|s| !is_sample(s)).count(),
-        judged().filter(|s| is_sample(s)).count(),
-    );
     let (samples, real): (Vec<&SecretEvidence>, Vec<&SecretEvidence>) =
         mine.into_iter().partition(|s| is_sample(s));
     let (n_real, n_samples) = (real.len(), samples.len());
+    let not_waived = |list: &[&SecretEvidence]| {
+        list.iter()
+            .filter(|s| !(ctx.waived)(check, &s.path))
+            .count()
+    };
+    let (judged_real, judged_samples) = (not_waived(&real), not_waived(&samples));
     // Everything waived: fail as found, and the engine turns it into `waived`.
     let only_samples = judged_real == 0 && judged_samples > 0;
     // Real ones first: they are what the verdict is about.
