@@ -23,30 +23,79 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// A port reference: number or name.
-fn port_ref(y: &Yaml) -> Option<String> {
-    y.scalar_text()
+/// A port as a probe or Service refers to it: a number, or a name (anything that is not
+/// a plain non-negative number, compared as text).
+#[derive(Debug, Clone, PartialEq)]
+enum Port<'a> {
+    Num(u64),
+    Name(std::borrow::Cow<'a, str>),
 }
 
-/// `(numbers, names)` declared by a set of containers.
-fn declared(containers: &[&Yaml]) -> (Vec<String>, Vec<String>) {
-    let mut nums = Vec::new();
-    let mut names = Vec::new();
-    for c in containers {
-        for p in c.idx("ports").items() {
-            if let Some(n) = p.idx("containerPort").scalar_text() {
-                nums.push(n);
-            }
-            if let Some(n) = p.idx("name").as_str() {
-                names.push(n.to_string());
-            }
+impl std::fmt::Display for Port<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Port::Num(n) => write!(f, "{n}"),
+            Port::Name(s) => f.write_str(s),
         }
     }
-    (nums, names)
 }
 
-fn is_number(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
+/// A port reference read without allocating for the usual shapes (`8080`, `"8080"`,
+/// `http`); other scalars (`-1`, `80.5`, `true`) are compared by their text.
+fn port_ref(y: &Yaml) -> Option<Port<'_>> {
+    if let Some(s) = y.as_str() {
+        let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        return Some(match s.parse::<u64>() {
+            Ok(n) if digits => Port::Num(n),
+            _ => Port::Name(s.into()),
+        });
+    }
+    match y.as_i64() {
+        Some(n) if n >= 0 => Some(Port::Num(n as u64)),
+        _ => y.scalar_text().map(|t| Port::Name(t.into())),
+    }
+}
+
+/// The ports a set of containers declares: `containerPort` numbers and port names.
+#[derive(Default)]
+struct Declared<'a> {
+    nums: Vec<u64>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Declared<'a> {
+    fn of(containers: &[&'a Yaml]) -> Declared<'a> {
+        let mut d = Declared::default();
+        for c in containers {
+            for p in c.idx("ports").items() {
+                if let Some(Port::Num(n)) = port_ref(p.idx("containerPort")) {
+                    d.nums.push(n);
+                }
+                if let Some(n) = p.idx("name").as_str() {
+                    d.names.push(n);
+                }
+            }
+        }
+        d
+    }
+
+    fn is_empty(&self) -> bool {
+        self.nums.is_empty() && self.names.is_empty()
+    }
+
+    /// `None` when `port` is declared, else whether it is a number (warn) or a name
+    /// (fail: nothing can resolve it).
+    fn missing(&self, port: &Port) -> Option<bool> {
+        match port {
+            Port::Num(n) => (!self.nums.contains(n)).then_some(true),
+            Port::Name(s) => (!self.names.contains(&s.as_ref())).then_some(false),
+        }
+    }
+
+    fn numbers(&self) -> String {
+        let nums: Vec<String> = self.nums.iter().map(u64::to_string).collect();
+        nums.join(", ")
+    }
 }
 
 fn run(ctx: &Ctx) -> Verdict {
@@ -68,7 +117,7 @@ fn run(ctx: &Ctx) -> Verdict {
             .map_or(Selects::Nothing, Selects::Labels)
     });
     // Each Service's target ports, read once (a Service may select many workloads).
-    let service_ports: Vec<Vec<(&Yaml, String)>> = service_list
+    let service_ports: Vec<Vec<(&Yaml, Port)>> = service_list
         .iter()
         .map(|s| {
             s.doc
@@ -87,11 +136,10 @@ fn run(ctx: &Ctx) -> Verdict {
     for w in &workloads {
         let containers = w.containers(false);
         for c in &containers {
-            let (nums, names) = declared(&[c]);
-            if nums.is_empty() && names.is_empty() {
+            let declared = Declared::of(&[c]);
+            if declared.is_empty() {
                 continue;
             }
-            let cname = container_name(c);
             for kind in ["livenessProbe", "readinessProbe", "startupProbe"] {
                 let Some(probe) = c.get(kind) else { continue };
                 let port = ["httpGet", "tcpSocket", "grpc"]
@@ -100,44 +148,52 @@ fn run(ctx: &Ctx) -> Verdict {
                 let Some(port) = port else { continue };
                 let Some(p) = port_ref(port) else { continue };
                 checked += 1;
-                let key = || format!("{}:{cname}:{kind}", w.display());
-                if is_number(&p) && !nums.contains(&p) {
-                    warns.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port {p}, which the container does not declare ({})", w.display(), nums.join(", "))).with_key(key()));
-                } else if !is_number(&p) && !names.contains(&p) {
-                    fails.push(Finding::at(Location::line(&w.path, port.line), format!("{kind} of container `{cname}` in {} uses port name `{p}`, which the container does not declare", w.display())).with_key(key()));
+                let Some(numeric) = declared.missing(&p) else {
+                    continue;
+                };
+                let cname = container_name(c);
+                let key = format!("{}:{cname}:{kind}", w.display());
+                let at = Location::line(&w.path, port.line);
+                if numeric {
+                    warns.push(Finding::at(at, format!("{kind} of container `{cname}` in {} uses port {p}, which the container does not declare ({})", w.display(), declared.numbers())).with_key(key));
+                } else {
+                    fails.push(Finding::at(at, format!("{kind} of container `{cname}` in {} uses port name `{p}`, which the container does not declare", w.display())).with_key(key));
                 }
             }
         }
-        let (nums, names) = declared(&containers);
+        let declared = Declared::of(&containers);
         for (n, s) in services.selecting_indexed(w) {
             for (t, p) in &service_ports[n] {
-                let (t, p) = (*t, p.as_str());
                 checked += 1;
-                let key = || format!("{}:{}:{p}", s.display(), w.display());
-                if is_number(p) && !nums.iter().any(|x| x == p) {
+                let Some(numeric) = declared.missing(p) else {
+                    continue;
+                };
+                let key = format!("{}:{}:{p}", s.display(), w.display());
+                let at = Location::line(&s.path, t.line);
+                if numeric {
                     warns.push(
                         Finding::at(
-                            Location::line(&s.path, t.line),
+                            at,
                             format!(
                                 "{} targets port {p}, but {} declares {}",
                                 s.display(),
                                 w.display(),
-                                nums.join(", ")
+                                declared.numbers()
                             ),
                         )
-                        .with_key(key()),
+                        .with_key(key),
                     );
-                } else if !is_number(p) && !names.iter().any(|x| x == p) {
+                } else {
                     fails.push(
                         Finding::at(
-                            Location::line(&s.path, t.line),
+                            at,
                             format!(
                                 "{} targets port name `{p}`, which no container of {} declares",
                                 s.display(),
                                 w.display()
                             ),
                         )
-                        .with_key(key()),
+                        .with_key(key),
                     );
                 }
             }
@@ -215,6 +271,31 @@ mod tests {
         let other = svc("web").replace("app: api", "app: worker");
         assert_eq!(
             run_on_files(&CHECK, &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &other)]).outcome,
+            Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn port_references_read_as_numbers_or_names() {
+        let doc = shipshape_facts::parse_document(
+            "a: 8080\nb: \"8080\"\nc: http\nd: -1\ne: 80.5\nf: true\ng: \"\"\nh: 99999999999999999999\n",
+        )
+        .expect("test YAML parses");
+        let p = |k: &str| port_ref(doc.idx(k)).map(|p| p.to_string());
+        assert_eq!(port_ref(doc.idx("a")), Some(Port::Num(8080)));
+        assert_eq!(port_ref(doc.idx("b")), Some(Port::Num(8080)));
+        assert_eq!(port_ref(doc.idx("c")), Some(Port::Name("http".into())));
+        assert!(matches!(port_ref(doc.idx("d")), Some(Port::Name(_))));
+        assert_eq!(p("d").as_deref(), Some("-1"));
+        assert!(matches!(port_ref(doc.idx("e")), Some(Port::Name(_))));
+        assert!(matches!(port_ref(doc.idx("f")), Some(Port::Name(_))));
+        assert!(matches!(port_ref(doc.idx("g")), Some(Port::Name(_))));
+        assert!(matches!(port_ref(doc.idx("h")), Some(Port::Name(_))));
+        assert_eq!(port_ref(doc.idx("missing")), None);
+        // A quoted number targets the declared number; a name that is not declared fails.
+        let quoted = svc("\"8080\"");
+        assert_eq!(
+            run_on_files(&CHECK, &[("k8s/api.yaml", DEP), ("k8s/svc.yaml", &quoted)]).outcome,
             Outcome::Pass
         );
     }
