@@ -11,12 +11,15 @@ use shipshape_facts::signals::is_test_path;
 /// True for paths under `examples/`, `example/`, `samples/` or `sample/`: sample
 /// material shipped with a project, neither its deployment nor its pipeline.
 pub(crate) fn is_example_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower
-        .split('/')
-        .rev()
-        .skip(1)
-        .any(|d| matches!(d, "examples" | "example" | "samples" | "sample"))
+    // Every directory of the path (not the file name), any case, without allocating:
+    // checks ask it of every file.
+    let dirs = path.rsplit_once('/').map_or("", |(d, _)| d);
+    !dirs.is_empty()
+        && dirs.split('/').any(|d| {
+            ["examples", "example", "samples", "sample"]
+                .iter()
+                .any(|e| d.eq_ignore_ascii_case(e))
+        })
 }
 
 /// Neither test fixtures nor examples.

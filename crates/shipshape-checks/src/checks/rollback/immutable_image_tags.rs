@@ -5,6 +5,7 @@ use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::{FileKind, Yaml, YamlValue};
 use shipshape_model::{Area, Finding, Location, Severity};
 use std::collections::HashSet;
+use std::sync::Arc;
 
 pub static CHECK: CheckDef = CheckDef {
     meta: CheckMeta {
@@ -66,12 +67,15 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    fn judge(&mut self, path: &str, line: u32, image: &str, context: &str) {
+    /// Count and judge one reference; `context` (where it is, for the finding) is only
+    /// built for a finding.
+    fn judge(&mut self, path: &str, line: u32, image: &str, context: impl FnOnce() -> String) {
         self.refs += 1;
         if self.pinned_at_deploy.contains(name_of(image)) {
             return;
         }
         if let Some(why) = mutable_reason(image) {
+            let context = context();
             self.findings.push(
                 Finding::at(
                     Location::line(path, line),
@@ -82,23 +86,32 @@ impl Scan<'_> {
         }
     }
 
-    fn yaml_docs(&mut self, path: &str) -> Vec<Yaml> {
+    /// The file's YAML documents (shared with the facts, not copied).
+    fn yaml_docs(&mut self, path: &str) -> Arc<Vec<Yaml>> {
         match self.ctx.facts.yaml(path) {
-            Some(Ok(docs)) => docs.to_vec(),
+            Some(Ok(docs)) => docs,
             Some(Err(e)) => {
                 self.errors.push(format!("{path}: {e}"));
-                vec![]
+                Arc::default()
             }
-            None => vec![],
+            None => Arc::default(),
         }
     }
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    let files: Vec<_> = ctx
+    let is_kustomization = |p: &str| {
+        let n = p.rsplit('/').next().unwrap_or(p);
+        n == "kustomization.yaml" || n == "kustomization.yml"
+    };
+    // The files this check reads, chosen by name and kind before the path test.
+    let files: Vec<(&str, FileKind)> = ctx
         .files()
+        .filter(|f| {
+            matches!(f.kind, FileKind::Compose | FileKind::HelmValues) || is_kustomization(&f.path)
+        })
         .filter(|f| is_production_path(&f.path))
-        .map(|f| (f.path.clone(), f.kind))
+        .map(|f| (f.path.as_str(), f.kind))
         .collect();
     let mut scan = Scan {
         findings: vec![],
@@ -109,11 +122,8 @@ fn run(ctx: &Ctx) -> Verdict {
     };
     let mut sources = 0usize;
     // Kustomize image overrides first: they pin what the base manifests name.
-    for (path, _) in files.iter().filter(|(p, _)| {
-        let n = p.rsplit('/').next().unwrap_or(p);
-        n == "kustomization.yaml" || n == "kustomization.yml"
-    }) {
-        for d in scan.yaml_docs(path) {
+    for &(path, _) in files.iter().filter(|(p, _)| is_kustomization(p)) {
+        for d in scan.yaml_docs(path).iter() {
             for img in d.idx("images").items() {
                 let fixed = img
                     .get("digest")
@@ -144,27 +154,32 @@ fn run(ctx: &Ctx) -> Verdict {
     for w in ctx.workloads().filter(|w| is_production_path(&w.path)) {
         sources += 1;
         for c in w.containers(true) {
-            let name = c.idx("name").scalar_text().unwrap_or_else(|| "?".into());
-            if let Some(img) = c.get("image")
-                && let Some(s) = img.scalar_text()
-            {
-                scan.judge(
-                    &w.path,
-                    img.line,
-                    &s,
-                    &format!("{} container `{name}`", w.display()),
-                );
-            }
+            let Some(img) = c.get("image") else { continue };
+            let text;
+            let image = match img.as_str() {
+                Some(s) => s,
+                None => match img.scalar_text() {
+                    Some(t) => {
+                        text = t;
+                        &text
+                    }
+                    None => continue,
+                },
+            };
+            scan.judge(&w.path, img.line, image, || {
+                let name = c.idx("name").scalar_text().unwrap_or_else(|| "?".into());
+                format!("{} container `{name}`", w.display())
+            });
         }
     }
     for e in ctx.k8s_errors() {
         scan.errors.push(format!("{}: {}", e.0, e.1));
     }
-    for (path, kind) in &files {
+    for &(path, kind) in &files {
         match kind {
             FileKind::Compose => {
                 sources += 1;
-                for d in scan.yaml_docs(path) {
+                for d in scan.yaml_docs(path).iter() {
                     for (svc, def) in d.idx("services").entries() {
                         if def.get("build").is_some() {
                             continue;
@@ -172,14 +187,14 @@ fn run(ctx: &Ctx) -> Verdict {
                         if let Some(img) = def.get("image")
                             && let Some(s) = img.scalar_text()
                         {
-                            scan.judge(path, img.line, &s, &format!("compose service `{svc}`"));
+                            scan.judge(path, img.line, &s, || format!("compose service `{svc}`"));
                         }
                     }
                 }
             }
             FileKind::HelmValues => {
                 sources += 1;
-                for d in scan.yaml_docs(path) {
+                for d in scan.yaml_docs(path).iter() {
                     let mut hits: Vec<(u32, String, String)> = Vec::new();
                     d.walk(&mut |n| {
                         if let YamlValue::Map(entries) = &n.value {
@@ -203,7 +218,7 @@ fn run(ctx: &Ctx) -> Verdict {
                         }
                     });
                     for (line, image, context) in hits {
-                        scan.judge(path, line, &image, &context);
+                        scan.judge(path, line, &image, || context);
                     }
                 }
             }
@@ -216,7 +231,7 @@ fn run(ctx: &Ctx) -> Verdict {
             if d.is_stage_ref(&s.image) {
                 continue;
             }
-            scan.judge(&d.path, s.line, &s.image, "Dockerfile `FROM`");
+            scan.judge(&d.path, s.line, &s.image, || "Dockerfile `FROM`".into());
         }
     }
     if sources == 0 && scan.errors.is_empty() {
