@@ -65,11 +65,11 @@ pub fn checks(a: ChecksArgs) -> anyhow::Result<u8> {
         .filter(|c| a.area.is_none_or(|ar| c.area == ar))
         .filter(|c| a.severity.is_none_or(|s| c.severity.at_least(s)))
         .collect();
+    let mut out = anstream::stdout();
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
         return Ok(EXIT_OK);
     }
-    let mut out = anstream::stdout();
     let bold = Style::new().bold();
     let dim = Style::new().dimmed();
     let mut area = None;

@@ -35,7 +35,10 @@ pub fn run(a: InitArgs) -> anyhow::Result<u8> {
         .unwrap_or_else(|| "my-service".into());
     let text = template(&name, kind.as_str(), &why);
     if a.stdout {
-        print!("{text}");
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        write!(out, "{text}")?;
+        out.flush()?;
     } else {
         std::fs::write(&target, &text).with_context(|| format!("writing {}", target.display()))?;
         eprintln!("wrote {} (kind: {kind}, because: {why})", target.display());

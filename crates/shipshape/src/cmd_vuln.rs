@@ -8,6 +8,7 @@ use shipshape_engine::ScanOptions;
 use shipshape_report::Format;
 use shipshape_vuln::{AdvisoryDb, Ecosystem};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -81,8 +82,9 @@ pub fn deps(a: DepsArgs) -> anyhow::Result<u8> {
     for d in &diags {
         eprintln!("warning: {}", d.message);
     }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&locks)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&locks)?)?;
         return Ok(EXIT_OK);
     }
     let mut by_eco: BTreeMap<String, Vec<(&str, &shipshape_vuln::Package)>> = BTreeMap::new();
@@ -95,22 +97,24 @@ pub fn deps(a: DepsArgs) -> anyhow::Result<u8> {
         }
     }
     for (eco, pkgs) in &by_eco {
-        println!("{eco} ({} packages)", pkgs.len());
+        writeln!(out, "{eco} ({} packages)", pkgs.len())?;
         for (path, p) in pkgs {
             let scope = match p.direct {
                 Some(true) => "direct",
                 Some(false) => "transitive",
                 None => "",
             };
-            println!(
+            writeln!(
+                out,
                 "  {:<40} {:<20} {:<10} {path}:{}",
                 p.name, p.version, scope, p.line
-            );
+            )?;
         }
     }
     if by_eco.is_empty() {
-        println!("no lockfile found");
+        writeln!(out, "no lockfile found")?;
     }
+    out.flush()?;
     Ok(EXIT_OK)
 }
 
@@ -178,21 +182,24 @@ pub fn db(c: DbCommand) -> anyhow::Result<u8> {
             let store =
                 AdvisoryDb::load(&dir).with_context(|| format!("loading {}", dir.display()))?;
             let st = store.status(now);
+            let mut out = std::io::stdout().lock();
             if json {
-                println!("{}", serde_json::to_string_pretty(&st)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&st)?)?;
             } else {
-                println!("database: {}", dir.display());
-                println!(
+                writeln!(out, "database: {}", dir.display())?;
+                writeln!(
+                    out,
                     "{} advisories, last import {:.1} day(s) ago",
                     st.total, st.age_days
-                );
+                )?;
                 for e in &st.ecosystems {
-                    println!(
+                    writeln!(
+                        out,
                         "  {:<12} {:>6} records  {:.1} day(s) old",
                         e.ecosystem.osv_name(),
                         e.records,
                         e.age_days
-                    );
+                    )?;
                 }
             }
             Ok(EXIT_OK)

@@ -2,7 +2,8 @@
 //!
 //! This binary only parses arguments, calls the engine, the scanners and the
 //! probe, hands the finished report to a reporter and maps the gate to an exit
-//! code: 0 the gate holds, 1 it does not, 2 usage or configuration errors.
+//! code: 0 the gate holds, 1 it does not, 2 usage or configuration errors (141 when
+//! standard output is closed early).
 
 mod cmd_catalog;
 mod cmd_init;
@@ -32,7 +33,8 @@ pub const EXIT_USAGE: u8 = 2;
 (observability, delivery, rollback, security, ownership, incident response, maintenance, \
 documentation, scalability) offline and in seconds, finds committed secrets and vulnerable \
 dependencies, and probes running services from outside.\n\n\
-Exit codes: 0 = the gate holds, 1 = it does not (or findings were found), 2 = usage or configuration error.",
+Exit codes: 0 = the gate holds, 1 = it does not (or findings were found), 2 = usage or configuration error, \
+141 = standard output was closed early (e.g. piped into `head`).",
     after_help = "Examples:\n  shipshape scan .\n  shipshape scan . --format sarif --output shipshape.sarif --min-level silver\n  shipshape explain delivery/gha-actions-pinned\n  shipshape secrets . --history\n  shipshape probe http://127.0.0.1:8080"
 )]
 struct Cli {
@@ -78,6 +80,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // The reader went away (`shipshape scan . | head`): stop quietly, with the
+        // status a shell gives a program killed by SIGPIPE.
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_BROKEN_PIPE),
         Err(e) => {
             let mut err = anstream::stderr();
             let red = anstyle::Style::new()
@@ -88,6 +93,17 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// Exit code when standard output was closed before everything was written (128 + SIGPIPE).
+pub const EXIT_BROKEN_PIPE: u8 = 141;
+
+/// True when the error (or one of its causes) is a write to a closed pipe.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// "Now" in Unix seconds: read once here so that everything below stays pure.
