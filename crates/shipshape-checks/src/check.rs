@@ -321,12 +321,12 @@ impl<'a> Ctx<'a> {
             .filter(|d| self.in_unit(&d.manifest))
     }
 
-    /// Signals of a kind in the unit's non-test code.
+    /// Signals of a kind in the unit (test code is not searched for signals).
     pub fn signals(&self, kind: SignalKind) -> impl Iterator<Item = &'a SignalHit> + '_ {
         self.facts
             .signals
             .iter()
-            .filter(move |s| s.kind == kind && !s.in_test && self.in_unit(&s.path))
+            .filter(move |s| s.kind == kind && self.in_unit(&s.path))
     }
 
     /// The CI definitions the CI system would run (CI is shared by all units):

@@ -40,7 +40,7 @@ pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
     if let Some(s) = facts
         .signals
         .iter()
-        .find(|s| s.kind == SignalKind::HealthRoute && !s.in_test && in_unit(&s.path))
+        .find(|s| s.kind == SignalKind::HealthRoute && in_unit(&s.path))
     {
         return (
             UnitKind::Service,
@@ -49,12 +49,11 @@ pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
     }
     // A program entry point that binds a server socket is a server even without an HTTP
     // framework (a Redis-protocol server, a gRPC server on a raw listener).
-    if let Some(s) = facts.signals.iter().find(|s| {
-        s.kind == SignalKind::Listener
-            && !s.in_test
-            && in_unit(&s.path)
-            && is_program_entry(&s.path)
-    }) {
+    if let Some(s) = facts
+        .signals
+        .iter()
+        .find(|s| s.kind == SignalKind::Listener && in_unit(&s.path) && is_program_entry(&s.path))
+    {
         return (
             UnitKind::Service,
             format!("server socket bound in {}:{}", s.path, s.line),

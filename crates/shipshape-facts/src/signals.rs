@@ -37,8 +37,6 @@ pub struct SignalHit {
     pub line: u32,
     /// The matched text (at most 120 bytes).
     pub text: String,
-    /// True when the file looks like test code (tests/, *_test.go, test_*.py, spec/...).
-    pub in_test: bool,
 }
 
 const PATTERNS: &[(SignalKind, &str)] = &[
@@ -253,23 +251,28 @@ pub fn is_test_path(path: &str) -> bool {
         || ends("tests.cs")
 }
 
-/// Scan one source file's bytes for signals, appending hits.
+/// Scan one source file's bytes for signals, appending hits. Test code is never
+/// evidence of what a service does in production, so it is not searched: files on a test
+/// path ([`is_test_path`]) give nothing, and a Rust file is searched only up to its
+/// module-level `#[cfg(test)]` (its unit tests follow it).
 pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
+    if is_test_path(path) {
+        return;
+    }
+    let lower = path.to_ascii_lowercase();
+    let bytes = if lower.ends_with(".rs") {
+        let tests_from = memchr::memmem::find_iter(bytes, b"#[cfg(test)]")
+            .find(|&at| at == 0 || bytes[at - 1] == b'\n')
+            .unwrap_or(bytes.len());
+        &bytes[..tests_from]
+    } else {
+        bytes
+    };
     let windows = windows(bytes);
     if windows.is_empty() {
         return;
     }
     let re = regex();
-    let in_test = is_test_path(path);
-    let lower = path.to_ascii_lowercase();
-    // Rust unit tests live in the same file, after a module-level `#[cfg(test)]`.
-    let tests_from = if lower.ends_with(".rs") {
-        memchr::memmem::find_iter(bytes, b"#[cfg(test)]")
-            .find(|&at| at == 0 || bytes[at - 1] == b'\n')
-            .unwrap_or(usize::MAX)
-    } else {
-        usize::MAX
-    };
     // In these languages a backtick before a match means prose (doc strings,
     // Markdown in comments), not code; shell and JavaScript use backticks in code.
     let backtick_is_prose = [
@@ -320,7 +323,6 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
             path: path.to_string(),
             line,
             text: String::from_utf8_lossy(&bytes[m.start()..end]).into_owned(),
-            in_test: in_test || m.start() >= tests_from,
         });
     }
 }
@@ -583,9 +585,18 @@ mod tests {
         let tls: Vec<_> = out
             .iter()
             .filter(|h| h.kind == SignalKind::TlsVerifyDisabled)
-            .map(|h| (h.line, h.in_test))
+            .map(|h| h.line)
             .collect();
-        assert_eq!(tls, vec![(2, false), (6, true)]);
+        // Line 6 is in the unit tests after `#[cfg(test)]`: not searched.
+        assert_eq!(tls, vec![2]);
+        // Nor is a test file.
+        let mut out = vec![];
+        scan(
+            "tests/client.rs",
+            b"fn t() { c.danger_accept_invalid_certs(true) }\n",
+            &mut out,
+        );
+        assert!(out.is_empty());
         // A backtick is code in shell: `curl -k` there is a real call.
         let mut out = vec![];
         scan("deploy.sh", b"out=`curl -k https://x`\n", &mut out);
