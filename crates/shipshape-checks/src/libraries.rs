@@ -75,6 +75,14 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Nuget, "prometheus-net*"),
             (Nuget, "OpenTelemetry.Exporter.Prometheus*"),
             (Nuget, "App.Metrics*"),
+            // The .NET OpenTelemetry SDK (as `opentelemetry_sdk`/`opentelemetry-sdk` above),
+            // its hosting package, the metrics-only instrumentations and Azure Monitor's
+            // distribution; `WithMetrics(...)` is configured through them.
+            (Nuget, "OpenTelemetry"),
+            (Nuget, "OpenTelemetry.Extensions.Hosting"),
+            (Nuget, "OpenTelemetry.Instrumentation.Runtime"),
+            (Nuget, "OpenTelemetry.Instrumentation.Process"),
+            (Nuget, "Azure.Monitor.OpenTelemetry.AspNetCore"),
         ],
         Category::StructuredLogging => &[
             (Cargo, "tracing"),
@@ -480,6 +488,21 @@ mod tests {
     #[test]
     fn matches_exact_prefix_and_normalised_names() {
         assert!(find(&[dep(Cargo, "prometheus-client")], Category::Metrics).is_some());
+        // dotnet/eShop: OpenTelemetry metrics through the hosting package.
+        assert!(
+            find(
+                &[dep(Nuget, "OpenTelemetry.Extensions.Hosting")],
+                Category::Metrics
+            )
+            .is_some()
+        );
+        assert!(
+            find(
+                &[dep(Nuget, "OpenTelemetry.Instrumentation.Http")],
+                Category::Metrics
+            )
+            .is_none()
+        );
         assert!(find(&[dep(Python, "Prometheus_Client")], Category::Metrics).is_some());
         assert!(find(&[dep(Npm, "@opentelemetry/api")], Category::Tracing).is_some());
         assert!(

@@ -42,7 +42,7 @@ pub struct SignalHit {
 const PATTERNS: &[(SignalKind, &str)] = &[
     (
         SignalKind::HealthRoute,
-        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|livez|livenessz?|readyz|ready|readiness|liveness|ping|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
@@ -55,7 +55,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::Shutdown,
-        r#"SIGTERM|signal\.Notify(?:Context)?\(|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping"#,
+        r#"SIGTERM|signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping"#,
     ),
     (
         SignalKind::TlsVerifyDisabled,
@@ -63,7 +63,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::HttpClient,
-        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(|\bfetch\(|new HttpClient\(|RestTemplate\(|WebClient\.(?:create|builder)\(|OkHttpClient|Faraday\.new|Net::HTTP\.",
+        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(|\bfetch\(|RestTemplate\(|WebClient\.(?:create|builder)\(|Faraday\.new|Net::HTTP\.",
     ),
     (
         SignalKind::HttpTimeout,
@@ -125,7 +125,6 @@ const KEYWORDS: &[&str] = &[
     "http.",
     "httpx.",
     "HTTP.",
-    "HttpClient",
     "requests.",
     "reqwest::",
     "ureq::",
@@ -497,6 +496,19 @@ mod tests {
         let src = "a\nsignal.Notify(c, syscall.SIGTERM)\nx\nrequests.get(u, verify=False)\n";
         let k = kinds(src);
         assert!(k.contains(&(SignalKind::Shutdown, 2)));
+        // GoogleCloudPlatform/microservices-demo: a SIGUSR1/SIGUSR2 handler (a reload
+        // toggle) is not shutdown handling; its frontend's `/_healthz` is a health route.
+        assert!(kinds("signal.Notify(sigs, syscall.SIGUSR1, syscall.SIGUSR2)\n").is_empty());
+        assert_eq!(
+            kinds("signal.Notify(c, os.Interrupt, syscall.SIGTERM)\n"),
+            vec![(SignalKind::Shutdown, 1)]
+        );
+        assert_eq!(
+            kinds("r.HandleFunc(\"/_healthz\", func(w http.ResponseWriter, _ *http.Request) {})\n"),
+            vec![(SignalKind::HealthRoute, 1)]
+        );
+        // dotnet/eShop: .NET's HttpClient (100 s) and OkHttp (10 s) time out by default.
+        assert!(kinds("var c = new HttpClient();\nval o = OkHttpClient()\n").is_empty());
         assert!(k.contains(&(SignalKind::TlsVerifyDisabled, 4)));
         assert!(k.contains(&(SignalKind::HttpClient, 4)));
         // A local endpoint's self-signed certificate (podinfo deploy/kind.sh) is no risk;
@@ -624,7 +636,7 @@ mod tests {
         "services.AddHealthChecks(",
         "app.MapHealthChecks(",
         "syscall.SIGTERM",
-        "signal.NotifyContext(",
+        "signal.NotifyContext(ctx, os.Interrupt)",
         "with_graceful_shutdown(x)",
         "srv.Shutdown(ctx)",
         "srv.Shutdown(context.Background())",
@@ -671,10 +683,8 @@ mod tests {
         "ureq::agent()",
         "axios.create(",
         "const r = fetch(u)",
-        "new HttpClient()",
         "new RestTemplate()",
         "WebClient.builder()",
-        "new OkHttpClient()",
         "Faraday.new(url)",
         "Net::HTTP.get(u)",
         "Timeout = 5",

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "An end-of-life base image gets no security patches: every new CVE in its OS packages or runtime stays open for good, and upgrading later means a big-bang migration.",
-        evaluation: "Reads every external `FROM` image (earlier stages and `scratch` excluded) of the unit's production Dockerfiles and compares it with a table kept in code of images and versions with their end-of-life dates: python 2.x–3.9, node ≤ 18, debian jessie/stretch/buster (also as tag suffixes such as `3.9-buster`), debian ≤ 10, ubuntu trusty/xenial/bionic (≤ 18.04), centos (all), alpine ≤ 3.18, ruby ≤ 3.1, php ≤ 8.0, golang ≤ 1.22, and the deprecated `openjdk` image. An entry counts only once the scan time is past its end-of-life date. Fails with one finding per image at its FROM line; passes otherwise; `n/a` without Dockerfiles. Unknown and unresolved (`$VAR`) images pass.",
+        evaluation: "Reads every external `FROM` image (earlier stages and `scratch` excluded) of the unit's production Dockerfiles and compares it with a table kept in code of images and versions with their end-of-life dates: python 2.x–3.10, node ≤ 20 (even releases; odd ones are never LTS), debian jessie/stretch/buster/bullseye (also as tag suffixes such as `3.9-buster`), debian ≤ 11, ubuntu trusty/xenial/bionic/focal (≤ 20.04, end of standard support), centos (all), alpine ≤ 3.20, ruby ≤ 3.2, php ≤ 8.1, golang ≤ 1.23, and the deprecated `openjdk` image. An entry counts only once the scan time is past its end-of-life date. Fails with one finding per image at its FROM line; passes otherwise; `n/a` without Dockerfiles. Unknown and unresolved (`$VAR`) images pass.",
         remediation: "Move to a supported release (e.g. python:3.13-slim, node:22, debian:12/bookworm, ubuntu:24.04, eclipse-temurin instead of openjdk) and let Dependabot/Renovate keep the tag current.",
         references: &["https://endoflife.date/"],
     },
@@ -35,17 +35,26 @@ const TABLE: &[(Rule, &str)] = &[
     (Rule::UpTo("python", 2, 99), "2020-01-01"),
     (Rule::UpTo("python", 3, 8), "2024-10-07"),
     (Rule::UpTo("python", 3, 9), "2025-10-31"),
+    (Rule::UpTo("python", 3, 10), "2026-10-31"),
     (Rule::UpTo("node", 16, 99), "2023-09-11"),
     (Rule::UpTo("node", 18, 99), "2025-04-30"),
+    (Rule::UpTo("node", 20, 99), "2026-04-30"),
     (Rule::UpTo("debian", 10, 99), "2024-06-30"),
+    (Rule::UpTo("debian", 11, 99), "2026-08-31"),
     (Rule::UpTo("ubuntu", 18, 4), "2023-05-31"),
+    (Rule::UpTo("ubuntu", 20, 4), "2025-05-31"),
     (Rule::UpTo("alpine", 3, 17), "2024-11-22"),
     (Rule::UpTo("alpine", 3, 18), "2025-05-09"),
+    (Rule::UpTo("alpine", 3, 19), "2025-11-01"),
+    (Rule::UpTo("alpine", 3, 20), "2026-04-01"),
     (Rule::UpTo("ruby", 3, 0), "2024-04-23"),
     (Rule::UpTo("ruby", 3, 1), "2025-03-31"),
+    (Rule::UpTo("ruby", 3, 2), "2026-03-31"),
     (Rule::UpTo("php", 7, 99), "2022-11-28"),
     (Rule::UpTo("php", 8, 0), "2023-11-26"),
+    (Rule::UpTo("php", 8, 1), "2025-12-31"),
     (Rule::UpTo("golang", 1, 22), "2025-02-11"),
+    (Rule::UpTo("golang", 1, 23), "2025-08-12"),
     (Rule::All("centos"), "2024-06-30"),
     (Rule::All("openjdk"), "2022-07-01"),
     (Rule::Codename("jessie"), "2020-06-30"),
@@ -54,6 +63,8 @@ const TABLE: &[(Rule, &str)] = &[
     (Rule::Codename("trusty"), "2019-04-30"),
     (Rule::Codename("xenial"), "2021-04-30"),
     (Rule::Codename("bionic"), "2023-05-31"),
+    (Rule::Codename("bullseye"), "2026-08-31"),
+    (Rule::Codename("focal"), "2025-05-31"),
 ];
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian).
@@ -176,7 +187,23 @@ mod tests {
             end_of_life("ghcr.io/acme/python:2.7", today).is_none(),
             "not the official image"
         );
-        assert!(end_of_life("ubuntu:20.04", today).is_none());
+        assert!(end_of_life("ubuntu:22.04", today).is_none());
+        // Ended in 2025-2026 (GoogleCloudPlatform/microservices-demo builds on node:20).
+        for image in [
+            "node:20.20.2-alpine",
+            "python:3.10-slim",
+            "ubuntu:20.04",
+            "debian:bullseye-slim",
+            "alpine:3.20",
+            "ruby:3.2",
+            "php:8.1-fpm",
+            "golang:1.23",
+        ] {
+            assert!(end_of_life(image, today).is_some(), "{image}");
+        }
+        assert!(end_of_life("node:20", days("2026-04-29")).is_none());
+        assert!(end_of_life("alpine:3.21", today).is_none());
+        assert!(end_of_life("golang:1.25", today).is_none());
         // Before its end-of-life date an entry does not count.
         assert!(end_of_life("python:3.9", days("2025-01-01")).is_none());
     }
