@@ -282,6 +282,7 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Composer, "symfony/framework-bundle"),
             (Composer, "slim/slim"),
             (Nuget, "Microsoft.AspNetCore*"),
+            (Nuget, "Grpc.AspNetCore*"),
         ],
         Category::GracefulServer => &[
             (Python, "gunicorn"),
@@ -297,8 +298,10 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Npm, "@nestjs/terminus"),
             (Go, "github.com/oklog/run"),
             (Go, "github.com/cloudflare/tableflip"),
-            // The .NET generic host stops Kestrel gracefully on SIGTERM.
+            // The .NET generic host stops Kestrel (and worker services) gracefully on SIGTERM.
             (Nuget, "Microsoft.AspNetCore*"),
+            (Nuget, "Grpc.AspNetCore*"),
+            (Nuget, "Microsoft.Extensions.Hosting"),
         ],
         Category::LoadTesting => &[
             (Python, "locust"),
@@ -464,11 +467,25 @@ pub fn find<'a>(
     cat: Category,
 ) -> Option<&'a Dependency> {
     let table = table(cat);
+    let server = matches!(cat, Category::HttpServer | Category::GracefulServer);
     deps.into_iter().find(|d| {
         table.iter().any(|(eco, pat)| {
             same_family(*eco, d.ecosystem) && matches_name(d.ecosystem, pat, &d.name)
-        })
+        }) && !(server && d.ecosystem == Nuget && not_a_server(&d.name))
     })
+}
+
+/// `Microsoft.AspNetCore.*` packages that run no server: Blazor in a browser or a native
+/// app's web view (dotnet/eShop's MAUI client), and in-memory test hosts.
+fn not_a_server(name: &str) -> bool {
+    [
+        "Microsoft.AspNetCore.Components.WebView*",
+        "Microsoft.AspNetCore.Components.WebAssembly*",
+        "Microsoft.AspNetCore.Mvc.Testing",
+        "Microsoft.AspNetCore.TestHost",
+    ]
+    .iter()
+    .any(|p| matches_name(Nuget, p, name))
 }
 
 #[cfg(test)]
@@ -488,6 +505,23 @@ mod tests {
     #[test]
     fn matches_exact_prefix_and_normalised_names() {
         assert!(find(&[dep(Cargo, "prometheus-client")], Category::Metrics).is_some());
+        // dotnet/eShop: a MAUI app's Blazor web view is no server; the web SDK's framework is.
+        assert!(
+            find(
+                &[dep(Nuget, "Microsoft.AspNetCore.Components.WebView.Maui")],
+                Category::HttpServer
+            )
+            .is_none()
+        );
+        assert!(
+            find(
+                &[dep(Nuget, "Microsoft.AspNetCore.App")],
+                Category::HttpServer
+            )
+            .is_some()
+        );
+        // microservices-demo's cartservice: gRPC on ASP.NET Core drains on SIGTERM.
+        assert!(find(&[dep(Nuget, "Grpc.AspNetCore")], Category::GracefulServer).is_some());
         // dotnet/eShop: OpenTelemetry metrics through the hosting package.
         assert!(
             find(

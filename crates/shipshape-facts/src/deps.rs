@@ -318,9 +318,23 @@ pub fn extract(eco: Ecosystem, path: &str, text: &str) -> Result<Vec<Dependency>
         Ecosystem::Nuget => {
             static PR: OnceLock<Regex> = OnceLock::new();
             let r = re(&PR, r#"<PackageReference\s+Include\s*=\s*"([^"]+)""#);
+            // The frameworks a project gets from its SDK or a framework reference, with no
+            // package of their own: the web SDK brings ASP.NET Core (`Microsoft.AspNetCore.App`),
+            // the worker SDK the generic host (`Microsoft.Extensions.Hosting`).
+            static FR: OnceLock<Regex> = OnceLock::new();
+            let fr = re(
+                &FR,
+                r#"<Project\b[^>]*\bSdk\s*=\s*"Microsoft\.NET\.Sdk\.(Web|Worker)"|<FrameworkReference\s+Include\s*=\s*"(Microsoft\.AspNetCore\.App)""#,
+            );
             for (i, raw) in text.lines().enumerate() {
                 if let Some(c) = r.captures(raw) {
                     push(&c[1], i as u32 + 1, false);
+                } else if let Some(c) = fr.captures(raw) {
+                    let framework = match c.get(1).map(|m| m.as_str()) {
+                        Some("Worker") => "Microsoft.Extensions.Hosting",
+                        _ => "Microsoft.AspNetCore.App",
+                    };
+                    push(framework, i as u32 + 1, false);
                 }
             }
         }
@@ -397,6 +411,29 @@ mod tests {
             .into_iter()
             .map(|d| (d.name, d.line))
             .collect()
+    }
+
+    /// dotnet/eShop and microservices-demo: ASP.NET Core comes with the web SDK, not a package.
+    #[test]
+    fn dotnet_sdks_bring_their_frameworks() {
+        let web = "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <PackageReference Include=\"Grpc.AspNetCore\" Version=\"2.71.0\" />\n  </ItemGroup>\n</Project>\n";
+        assert_eq!(
+            names(Ecosystem::Nuget, "src/cart/cart.csproj", web),
+            vec![
+                ("Microsoft.AspNetCore.App".to_string(), 1),
+                ("Grpc.AspNetCore".to_string(), 3)
+            ]
+        );
+        let worker = "<Project Sdk=\"Microsoft.NET.Sdk.Worker\">\n</Project>\n";
+        assert_eq!(
+            names(Ecosystem::Nuget, "src/w/w.csproj", worker),
+            vec![("Microsoft.Extensions.Hosting".to_string(), 1)]
+        );
+        let lib = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <FrameworkReference Include=\"Microsoft.AspNetCore.App\" />\n  </ItemGroup>\n</Project>\n";
+        assert_eq!(
+            names(Ecosystem::Nuget, "src/l/l.csproj", lib),
+            vec![("Microsoft.AspNetCore.App".to_string(), 3)]
+        );
     }
 
     proptest::proptest! {

@@ -55,7 +55,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::Shutdown,
-        r#"SIGTERM|signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping"#,
+        r#"SIGTERM|signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
     ),
     (
         SignalKind::TlsVerifyDisabled,
@@ -63,7 +63,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::HttpClient,
-        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(|\bfetch\(|RestTemplate\(|WebClient\.(?:create|builder)\(|Faraday\.new|Net::HTTP\.",
+        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post|Head|PostForm)\(|http\.DefaultClient\.(?:Do|Get|Post|Head)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(|\bfetch\(|RestTemplate\(|WebClient\.(?:create|builder)\(|Faraday\.new|Net::HTTP\.",
     ),
     (
         SignalKind::HttpTimeout,
@@ -106,6 +106,9 @@ const KEYWORDS: &[&str] = &[
     "lightship",
     "ApplicationLifetime",
     "ApplicationStopping",
+    // ASGI servers started from code drain on SIGTERM (whether declared or pulled in)
+    "uvicorn.",
+    "hypercorn.",
     // TLS verification switched off
     "verify",
     "SkipVerify",
@@ -637,6 +640,9 @@ mod tests {
         "app.MapHealthChecks(",
         "syscall.SIGTERM",
         "signal.NotifyContext(ctx, os.Interrupt)",
+        "server = uvicorn.Server(config)",
+        "uvicorn.run(app)",
+        "await hypercorn.asyncio.serve(app, config)",
         "with_graceful_shutdown(x)",
         "srv.Shutdown(ctx)",
         "srv.Shutdown(context.Background())",
@@ -677,6 +683,7 @@ mod tests {
         "requests.post(u)",
         "httpx.AsyncClient(",
         "http.Get(u)",
+        "res, err := http.DefaultClient.Do(req)",
         "c := &http.Client{}",
         "reqwest::Client::builder()",
         "reqwest::get(u)",

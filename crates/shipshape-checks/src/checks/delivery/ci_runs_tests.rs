@@ -29,7 +29,7 @@ fn test_command() -> &'static Regex {
             \bcargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)\b
             | \bgo\s+test\b | \bgotestsum\b | \bginkgo\b
             | \bpytest\b | \btox\b | \bnox\b | \bpython[0-9.]*\s+-m\s+(?:pytest|unittest)\b | \bmanage\.py\s+test\b
-            | \b(?:npm|pnpm|bun)\s+(?:run\s+)?test\b | \byarn\s+(?:run\s+)?test\b | \bnpx\s+(?:jest|vitest|mocha|playwright)\b
+            | \b(?:npm|pnpm|bun)\s+(?:run\s+)?test\b | \byarn\s+(?:run\s+)?test\b | \bnpx\s+(?:jest|vitest|mocha)\b | \bplaywright\s+test\b
             | \b(?:jest|vitest|mocha|ava|karma)\b
             | \b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|install)\b
             | \b(?:gradle|gradlew|\./gradlew)\b[^\n]*\b(?:test|check|build)\b
@@ -112,12 +112,22 @@ mod tests {
             "dotnet test",
             "make test",
             "just unit-test",
+            "npx playwright test",
         ] {
             let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
             let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);
             assert_eq!(v.outcome, Outcome::Pass, "{cmd}");
             assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
         }
+    }
+
+    #[test]
+    fn installing_a_test_tool_is_not_running_tests() {
+        // dotnet/eShop: `npx playwright install` comes before `npx playwright test`.
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: npx playwright install chromium\n      - run: npx playwright test\n";
+        let v = run_on_files(&CHECK, &[(".github/workflows/e2e.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(6));
     }
 
     #[test]

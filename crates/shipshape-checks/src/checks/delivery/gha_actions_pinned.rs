@@ -83,9 +83,13 @@ fn run(ctx: &Ctx) -> Verdict {
     let note = gha::unparsed_note(&errors);
     if !third.is_empty() {
         let n = third.len();
+        let also = match owned.len() {
+            0 => String::new(),
+            m => format!(" (and {m} GitHub-owned)"),
+        };
         third.extend(owned);
         return Verdict::fail(
-            format!("{n} third-party action reference(s) not pinned to a commit SHA{note}"),
+            format!("{n} third-party action reference(s){also} not pinned to a commit SHA{note}"),
             third,
         );
     }

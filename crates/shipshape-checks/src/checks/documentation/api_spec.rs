@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services with an HTTP or RPC API (a server framework dependency)",
         rationale: "A machine-readable API description is the contract clients build against: it drives generated clients, contract tests, gateways and reviews of breaking changes.",
-        evaluation: "`n/a` unless the unit declares a server framework dependency (axum, actix-web, express, fastapi, spring-boot-starter-web, gin, grpc...). Passes when an OpenAPI/Swagger/AsyncAPI document (openapi*, swagger*, asyncapi* as YAML/JSON), a .proto file or a GraphQL schema exists in the unit or at the repository root outside tests, or when a dependency generates the spec from code (FastAPI, utoipa, springdoc, Swashbuckle, @nestjs/swagger, swag, drf-spectacular...). Fails otherwise.",
+        evaluation: "`n/a` unless the unit declares a server framework dependency (axum, actix-web, express, fastapi, spring-boot-starter-web, gin, grpc...). Passes when an OpenAPI/Swagger/AsyncAPI document (openapi*, swagger*, asyncapi* as YAML/JSON), a .proto file or a GraphQL schema exists in the unit or at the repository root outside tests, or a `.proto` anywhere in the repository when the unit's code is generated from such files (generated stubs such as `*_pb2_grpc.py`, `*.pb.go`, `*Grpc.java`, or a .NET `<Protobuf Include=…>` item), or when a dependency generates the spec from code (FastAPI, utoipa, springdoc, Swashbuckle, @nestjs/swagger, swag, drf-spectacular...). Fails otherwise.",
         remediation: "Commit the API description next to the code (e.g. api/openapi.yaml or proto/*.proto) and check it in CI, or generate it from code with your framework's OpenAPI integration and publish it.",
         references: &[
             "https://spec.openapis.org/oas/latest.html",
@@ -39,6 +39,27 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::at(Location::file(&f.path), "API description")],
         );
     }
+    // A unit built from a shared IDL elsewhere in the repository (a root `protos/` or
+    // `pb/` directory): it holds code generated from `.proto` files, or its project file
+    // compiles them.
+    if let Some(compiled) = compiles_protos(ctx)
+        && let Some(proto) = ctx
+            .facts
+            .files
+            .iter()
+            .find(|f| f.kind == FileKind::ApiSpec && f.path.ends_with(".proto") && !f.in_test)
+    {
+        return Verdict::pass_with(
+            format!(
+                "API spec {} (the unit's code is generated from it)",
+                proto.path
+            ),
+            vec![
+                Finding::at(Location::file(&proto.path), "API description"),
+                Finding::at(compiled, "built from .proto definitions"),
+            ],
+        );
+    }
     if let Some(d) = libraries::find(ctx.deps().filter(|d| !d.dev), Category::ApiSpecFromCode) {
         return Verdict::pass_with(
             format!("`{}` generates the API spec from code", d.name),
@@ -54,6 +75,36 @@ fn run(ctx: &Ctx) -> Verdict {
             "looked for: openapi*/swagger*/asyncapi* (.yaml/.yml/.json), *.proto, *.graphql/*.gql schemas, and spec-generating libraries",
         )],
     )
+}
+
+/// Where the unit shows that its API is generated from `.proto` files: a generated stub
+/// (`demo_pb2_grpc.py`, `demo_grpc.pb.go`, `DemoGrpc.java`, `demo_grpc_pb.js`), or a .NET
+/// project's `<Protobuf Include=…>` item.
+fn compiles_protos(ctx: &Ctx) -> Option<Location> {
+    const STUBS: &[&str] = &[
+        "_pb2.py",
+        "_pb2_grpc.py",
+        ".pb.go",
+        "Grpc.java",
+        "_grpc_pb.js",
+        "_grpc_pb.ts",
+        "_pb.js",
+        "_pb.ts",
+    ];
+    if let Some(f) = ctx
+        .files()
+        .find(|f| !f.in_test && STUBS.iter().any(|s| f.path.ends_with(s)))
+    {
+        return Some(Location::file(&f.path));
+    }
+    ctx.files()
+        .filter(|f| !f.in_test && f.path.ends_with(".csproj"))
+        .find_map(|f| {
+            let (line, _) = shipshape_facts::ci::find_line(ctx.text(&f.path)?, |l| {
+                l.trim_start().starts_with("<Protobuf ")
+            })?;
+            Some(Location::line(&f.path, line))
+        })
 }
 
 #[cfg(test)]
@@ -84,5 +135,37 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Fail);
         let svc = ("shipshape.toml", "[service]\nkind = \"service\"\n");
         assert_eq!(run_on_files(&CHECK, &[svc]).outcome, Outcome::NotApplicable);
+    }
+
+    /// GoogleCloudPlatform/microservices-demo and opentelemetry-demo: services generated
+    /// from a shared `protos/demo.proto` (or `pb/demo.proto`) at the repository's top.
+    #[test]
+    fn a_shared_proto_counts_for_units_generated_from_it() {
+        let units = vec!["src/email".to_string(), "src/cart".to_string()];
+        let files = [
+            ("src/email/requirements.txt", "grpcio==1.70\n"),
+            ("src/email/demo_pb2_grpc.py", "# generated\n"),
+            ("protos/demo.proto", "syntax = \"proto3\";\n"),
+        ];
+        let v = crate::testing::run_in_monorepo(&CHECK, &files, ("email", "src/email"), &units);
+        assert_eq!(v.outcome, Outcome::Pass, "{}", v.summary);
+        assert!(v.summary.contains("protos/demo.proto"));
+        let cs = [
+            (
+                "src/cart/cart.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <Protobuf Include=\"..\\..\\pb\\*.proto\" />\n  </ItemGroup>\n</Project>\n",
+            ),
+            ("pb/demo.proto", "syntax = \"proto3\";\n"),
+        ];
+        let v = crate::testing::run_in_monorepo(&CHECK, &cs, ("cart", "src/cart"), &units);
+        assert_eq!(v.outcome, Outcome::Pass, "{}", v.summary);
+        assert_eq!(v.findings[1].location.as_ref().unwrap().line, Some(3));
+        // Without generated code, a proto elsewhere is someone else's API.
+        let other = [
+            ("src/email/requirements.txt", "grpcio==1.70\n"),
+            ("protos/demo.proto", "syntax = \"proto3\";\n"),
+        ];
+        let v = crate::testing::run_in_monorepo(&CHECK, &other, ("email", "src/email"), &units);
+        assert_eq!(v.outcome, Outcome::Fail, "{}", v.summary);
     }
 }

@@ -257,6 +257,12 @@ fn run(ctx: &Ctx) -> Verdict {
     if !scan.errors.is_empty() {
         return Verdict::error(format!("no mutable image reference found{note}"));
     }
+    if scan.refs == 0 {
+        // Helm values without an image, templates (not rendered): nothing was judged.
+        return Verdict::not_applicable(
+            "no literal image reference in the unit's manifests, compose files, Helm values or Dockerfiles",
+        );
+    }
     Verdict::pass(format!(
         "all {} image reference(s) use a fixed tag or digest",
         scan.refs
@@ -337,5 +343,22 @@ mod tests {
             run_on_files(&CHECK, &[("README.md", "x")]).outcome,
             Outcome::NotApplicable
         );
+    }
+
+    #[test]
+    fn nothing_judged_is_not_a_pass() {
+        // GoogleCloudPlatform/microservices-demo's chart: values without images, images
+        // only in templates.
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (
+                    "chart/Chart.yaml",
+                    "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+                ),
+                ("chart/values.yaml", "images:\n  repository: gcr.io/x\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::NotApplicable, "{}", v.summary);
     }
 }

@@ -33,6 +33,17 @@ fn version_tag(tag: &str) -> bool {
     re(&RE, r"(?:^|[-/@_])v?\d+\.\d+").is_match(tag)
 }
 
+/// The numbers of a tag in order (`app-v1.10.2` → [1, 10, 2]), then the tag itself: sorts
+/// tags by version rather than as text.
+fn version_key(tag: &str) -> (Vec<u64>, String) {
+    let nums = tag
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap_or(u64::MAX))
+        .collect();
+    (nums, tag.to_string())
+}
+
 const RELEASE_FILES: &[&str] = &[
     ".goreleaser.yml",
     ".goreleaser.yaml",
@@ -66,7 +77,9 @@ fn release_command() -> &'static Regex {
 fn release_records(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(git) = &ctx.facts.git {
-        let tags: Vec<&String> = git.tags.iter().filter(|t| version_tag(t)).collect();
+        let mut tags: Vec<&String> = git.tags.iter().filter(|t| version_tag(t)).collect();
+        // Newest first in the examples: v0.10.6 after v0.9.0, not before it.
+        tags.sort_by_cached_key(|t| version_key(t));
         if !tags.is_empty() {
             out.push(Finding::new(format!(
                 "{} version tag(s), e.g. {}",
@@ -267,6 +280,10 @@ mod tests {
         assert!(version_tag("pkg@1.0.0"));
         assert!(!version_tag("latest"));
         assert!(!version_tag("deploy-prod"));
+        // microservices-demo: v0.10.6 is newer than v0.9.0.
+        let mut tags = vec!["v0.9.0", "v0.10.6", "v0.8.1", "v0.10.5"];
+        tags.sort_by_cached_key(|t| version_key(t));
+        assert_eq!(tags, vec!["v0.8.1", "v0.9.0", "v0.10.5", "v0.10.6"]);
     }
 
     #[test]
