@@ -189,10 +189,56 @@ pub struct Ctx<'a> {
     /// [`Ctx::shared_naming_unit`] as positions in `facts.files`, found once per unit
     /// (several checks ask for it).
     pub shared_naming: std::sync::OnceLock<Vec<usize>>,
+    /// The Kubernetes objects outside every unit that belong to this one (see
+    /// [`Ctx::k8s`]), as positions in `facts.k8s_objects().items`, found once per unit.
+    pub linked_k8s: std::sync::OnceLock<Vec<usize>>,
     /// `(check id, path)` → true when a path-scoped waiver in force removes that check's
     /// findings under the path. The engine removes them after the verdict; a check whose
     /// outcome depends on *which* findings remain (fail vs. warn) asks this first.
     pub waived: &'a (dyn Fn(&str, &str) -> bool + Sync),
+}
+
+/// The repository name of a container image: `us-docker.pkg.dev/p/r/adservice:v1@sha256:…`
+/// → `adservice`.
+pub(crate) fn image_repository(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split(':').next().unwrap_or(last)
+}
+
+/// True when `o` (a Service, PodDisruptionBudget, NetworkPolicy or autoscaler) selects or
+/// targets workload `w` in its namespace.
+fn companion_of(o: &K8sObject, w: &K8sObject) -> bool {
+    let same_ns = o.namespace.as_deref().unwrap_or("default") == w.namespace.as_deref().unwrap_or("default")
+        || o.namespace.is_none()
+        || w.namespace.is_none();
+    if !same_ns {
+        return false;
+    }
+    let spec = o.doc.idx("spec");
+    let selector = match o.kind.as_str() {
+        "Service" => spec.get("selector"),
+        "PodDisruptionBudget" => spec.idx("selector").get("matchLabels"),
+        "NetworkPolicy" => {
+            let pods = spec.idx("podSelector");
+            if pods.get("matchLabels").is_none() && pods.get("matchExpressions").is_none() {
+                // `podSelector: {}`: every pod of the namespace.
+                return spec.get("podSelector").is_some();
+            }
+            pods.get("matchLabels")
+        }
+        "HorizontalPodAutoscaler" | "ScaledObject" | "VerticalPodAutoscaler" => {
+            let target = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
+            return target.is_some_and(|t| t.idx("name").as_str() == Some(w.name.as_str()));
+        }
+        _ => return false,
+    };
+    match (selector, w.pod_labels()) {
+        (Some(sel), Some(labels)) => {
+            !sel.entries().is_empty() && shipshape_facts::k8s::selector_matches(sel, labels)
+        }
+        _ => false,
+    }
 }
 
 /// No waivers: for contexts built without a configuration.
@@ -242,6 +288,7 @@ impl<'a> Ctx<'a> {
             now: 0,
             unit_paths: &[],
             shared_naming: std::sync::OnceLock::new(),
+            linked_k8s: std::sync::OnceLock::new(),
             waived: &no_waivers,
         }
     }
@@ -352,13 +399,67 @@ impl<'a> Ctx<'a> {
             .filter(|d| self.in_unit(&d.path) && !shipshape_facts::signals::is_test_path(&d.path))
     }
 
-    /// The unit's Kubernetes objects.
+    /// The unit's Kubernetes objects: those in its subtree, then, in a monorepo, those in
+    /// manifests that belong to no unit (a shared `kubernetes-manifests/` or `deploy/`
+    /// tree) and run this unit's image (see [`Ctx::linked_k8s`]).
     pub fn k8s(&self) -> impl Iterator<Item = &'a K8sObject> + '_ {
-        self.facts
-            .k8s_objects()
-            .items
+        let items: &'a [K8sObject] = &self.facts.k8s_objects().items;
+        items
             .iter()
             .filter(|o| !o.in_test && self.in_unit(&o.path))
+            .chain(self.linked_k8s().iter().map(move |&i| &items[i]))
+    }
+
+    /// Objects outside every unit that belong to this one: workloads whose container image
+    /// is named after the unit (`…/adservice:v1.2` for unit `adservice`), then the
+    /// Services, PodDisruptionBudgets, NetworkPolicies and autoscalers outside every unit
+    /// that select or target those workloads. An object defined in several places (a
+    /// plain manifest, a Kustomize base, a release bundle) counts once, where it is first
+    /// met in path order. Empty for a single unit.
+    fn linked_k8s(&self) -> &[usize] {
+        self.linked_k8s.get_or_init(|| {
+            let name = self.unit.name.as_str();
+            if self.unit_paths.len() < 2 || name.is_empty() {
+                return Vec::new();
+            }
+            let items = &self.facts.k8s_objects().items;
+            let outside = |o: &K8sObject| {
+                !o.in_test
+                    && !self
+                        .unit_paths
+                        .iter()
+                        .any(|u| shipshape_facts::is_under(&o.path, u))
+            };
+            let key = |o: &'a K8sObject| (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str());
+            let mut seen = std::collections::HashSet::new();
+            let mut linked = Vec::new();
+            for (i, o) in items.iter().enumerate() {
+                if o.is_workload()
+                    && outside(o)
+                    && o.containers(true).iter().any(|c| {
+                        c.idx("image")
+                            .as_str()
+                            .is_some_and(|img| image_repository(img) == name)
+                    })
+                    && seen.insert(key(o))
+                {
+                    linked.push(i);
+                }
+            }
+            if linked.is_empty() {
+                return linked;
+            }
+            let workloads: Vec<&K8sObject> = linked.iter().map(|&i| &items[i]).collect();
+            for (i, o) in items.iter().enumerate() {
+                if o.is_workload() || !outside(o) {
+                    continue;
+                }
+                if workloads.iter().any(|w| companion_of(o, w)) && seen.insert(key(o)) {
+                    linked.push(i);
+                }
+            }
+            linked
+        })
     }
 
     /// The unit's workloads (objects with a pod template).
@@ -421,7 +522,7 @@ mod tests {
 
 #[cfg(test)]
 mod names_tests {
-    use super::names_word;
+    use super::*;
 
     #[test]
     fn a_unit_is_named_by_a_word_of_its_own() {
@@ -432,5 +533,63 @@ mod names_tests {
         assert!(!names_word("cartservice carts cart_id cart.v1", "cart"));
         assert!(!names_word("", "cart"));
         assert!(!names_word("ca", "cart"));
+    }
+
+    /// GoogleCloudPlatform/microservices-demo: the services' manifests live in a shared
+    /// `kubernetes-manifests/` (and again in `kustomize/base/`), outside every unit.
+    #[test]
+    fn shared_manifests_belong_to_the_unit_whose_image_they_run() {
+        let deploy = |name: &str, image: &str| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: server, image: {image}}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: 80}}]\n"
+            )
+        };
+        let ad = deploy("adservice", "us-docker.pkg.dev/p/r/adservice:v1.2@sha256:00");
+        let cart = deploy("cartservice", "cartservice");
+        let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all}\nspec:\n  podSelector: {}\n";
+        let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: ad}\nspec:\n  scaleTargetRef: {kind: Deployment, name: adservice}\n";
+        let files = [
+            ("src/adservice/Dockerfile", "FROM scratch\n"),
+            ("src/cartservice/Dockerfile", "FROM scratch\n"),
+            ("kubernetes-manifests/adservice.yaml", ad.as_str()),
+            ("kubernetes-manifests/cartservice.yaml", cart.as_str()),
+            ("kubernetes-manifests/deny.yaml", policy),
+            ("kubernetes-manifests/hpa.yaml", hpa),
+            ("kustomize/base/adservice.yaml", ad.as_str()),
+        ];
+        let facts = Facts::from_memory(&files);
+        let unit = Unit {
+            name: "adservice".into(),
+            path: "src/adservice".into(),
+            kind: UnitKind::Service,
+            kind_source: "test".into(),
+            tier: None,
+            owner: None,
+        };
+        let units = vec!["src/adservice".to_string(), "src/cartservice".to_string()];
+        let mut ctx = Ctx::basic(&facts, &unit);
+        ctx.unit_paths = &units;
+        let got: Vec<String> = ctx
+            .k8s()
+            .map(|o| format!("{} {}", o.path, o.display()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "kubernetes-manifests/adservice.yaml Deployment/adservice",
+                "kubernetes-manifests/adservice.yaml Service/adservice",
+                "kubernetes-manifests/deny.yaml NetworkPolicy/deny-all",
+                "kubernetes-manifests/hpa.yaml HorizontalPodAutoscaler/ad",
+            ]
+        );
+        // A single unit sees everything already; nothing is linked twice.
+        let one = vec![".".to_string()];
+        let whole = Unit {
+            path: ".".into(),
+            ..unit.clone()
+        };
+        let mut ctx = Ctx::basic(&facts, &whole);
+        ctx.unit_paths = &one;
+        assert_eq!(ctx.k8s().count(), 8);
     }
 }

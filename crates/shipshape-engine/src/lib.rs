@@ -276,6 +276,7 @@ pub fn scan_with_profile(
             now: opts.now,
             unit_paths: &unit_paths,
             shared_naming: Default::default(),
+            linked_k8s: Default::default(),
             waived: &waived,
         };
         let checks: Vec<AnyCheck> = registry()
