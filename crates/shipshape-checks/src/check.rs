@@ -209,7 +209,8 @@ pub(crate) fn image_repository(image: &str) -> &str {
 /// True when `o` (a Service, PodDisruptionBudget, NetworkPolicy or autoscaler) selects or
 /// targets workload `w` in its namespace.
 fn companion_of(o: &K8sObject, w: &K8sObject) -> bool {
-    let same_ns = o.namespace.as_deref().unwrap_or("default") == w.namespace.as_deref().unwrap_or("default")
+    let same_ns = o.namespace.as_deref().unwrap_or("default")
+        == w.namespace.as_deref().unwrap_or("default")
         || o.namespace.is_none()
         || w.namespace.is_none();
     if !same_ns {
@@ -544,7 +545,10 @@ mod names_tests {
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers: [{{name: server, image: {image}}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  selector: {{app: {name}}}\n  ports: [{{port: 80}}]\n"
             )
         };
-        let ad = deploy("adservice", "us-docker.pkg.dev/p/r/adservice:v1.2@sha256:00");
+        let ad = deploy(
+            "adservice",
+            "us-docker.pkg.dev/p/r/adservice:v1.2@sha256:00",
+        );
         let cart = deploy("cartservice", "cartservice");
         let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all}\nspec:\n  podSelector: {}\n";
         let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: ad}\nspec:\n  scaleTargetRef: {kind: Deployment, name: adservice}\n";

@@ -3,7 +3,7 @@
 use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
-use shipshape_model::{Area, Finding, Location, Severity};
+use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 use std::sync::OnceLock;
 
 pub static CHECK: CheckDef = CheckDef {
@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run`, or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`). Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -38,7 +38,7 @@ fn tool() -> &'static Regex {
             | \bdotnet\s+format\b[^\n]*--verify-no-changes | \bswiftlint\b | \bcredo\b | \bcppcheck\b | \bclang-tidy\b
             | github/codeql-action | \bcodeql\b | \bsemgrep\b | \bsonar(?:-scanner|qube|cloud|source)?\b | SonarSource/ | \bsnyk\s+code\b
             | \bhadolint\b | \bshellcheck\b | \btflint\b | \btfsec\b | \bcheckov\b | \bkube-linter\b | \bkubeconform\b | \bactionlint\b | \bzizmor\b
-            | super-linter | \bmegalinter\b | oxsecurity/megalinter | \btrunk\s+check\b | \bpre-commit\s+run\b | pre-commit/action
+            | super-linter | \bmegalinter\b | oxsecurity/megalinter | \btrunk\s+check\b | \bpre-commit\s+run\b | \bprek\s+run\b | pre-commit/action
             | \b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?lint\b | \b(?:make|just|task)\s+(?:[\w-]+\s+)*lint\b | \bnx\b[^\n]*\blint\b | \bturbo\s+(?:run\s+)?lint\b
             ",
         )
@@ -49,7 +49,11 @@ fn tool() -> &'static Regex {
 /// The Makefile recipe line (`(path, line, tool)`) that a CI `make …` command runs a
 /// linter through: in a target it names, or in one of that target's prerequisites
 /// (`test: tidy fmt vet` with `vet:` running `go vet`).
-fn through_make(ctx: &Ctx, ci_line: &str) -> Option<(String, u32, String)> {
+fn through_make(
+    ctx: &Ctx,
+    ci_line: &str,
+    accept: &dyn Fn(&str) -> bool,
+) -> Option<(String, u32, String)> {
     let after = ci_line.split_once("make ")?.1;
     let targets: Vec<&str> = after
         .split_whitespace()
@@ -90,7 +94,8 @@ fn through_make(ctx: &Ctx, ci_line: &str) -> Option<(String, u32, String)> {
             .take_while(|(_, l)| l.starts_with('\t') || l.trim().is_empty())
             .find_map(|(k, l)| {
                 tool()
-                    .find(l)
+                    .find_iter(l)
+                    .find(|m| accept(m.as_str()))
                     .map(|m| ((at + 2 + k) as u32, m.as_str().trim().to_string()))
             })
     };
@@ -111,12 +116,34 @@ fn through_make(ctx: &Ctx, ci_line: &str) -> Option<(String, u32, String)> {
     None
 }
 
+/// Tools that check deployment and pipeline files, not application code: they count for
+/// infrastructure units only (microservices-demo's `helm lint` of its chart says nothing
+/// of its Go, Java or Python services).
+fn infra_only(tool: &str) -> bool {
+    let t = tool.trim();
+    t.starts_with("helm")
+        || [
+            "hadolint",
+            "tflint",
+            "tfsec",
+            "checkov",
+            "kube-linter",
+            "kubeconform",
+            "actionlint",
+            "zizmor",
+        ]
+        .contains(&t)
+}
+
 fn run(ctx: &Ctx) -> Verdict {
     let files = live_ci_files(ctx);
     if files.is_empty() {
         return Verdict::not_applicable("no CI definition (see delivery/ci-present)");
     }
     let re = tool();
+    let code_unit = ctx.unit.kind != UnitKind::Infrastructure;
+    // The first infrastructure-only linter met, for a code unit.
+    let mut infra: Option<(String, u32, String)> = None;
     for f in &files {
         let Some(text) = ctx.text(&f.path) else {
             continue;
@@ -127,7 +154,18 @@ fn run(ctx: &Ctx) -> Verdict {
                 continue;
             }
             let code = l.split(" #").next().unwrap_or(l);
-            if let Some(m) = re.find(code) {
+            let Some(m) = re
+                .find_iter(code)
+                .find(|m| !(code_unit && infra_only(m.as_str())))
+            else {
+                if infra.is_none()
+                    && let Some(m) = re.find(code)
+                {
+                    infra = Some((f.path.clone(), i as u32 + 1, m.as_str().trim().to_string()));
+                }
+                continue;
+            };
+            {
                 return Verdict::pass_with(
                     format!(
                         "static analysis in CI: `{}` ({}:{})",
@@ -152,7 +190,9 @@ fn run(ctx: &Ctx) -> Verdict {
             if t.starts_with('#') || !t.contains("make ") {
                 continue;
             }
-            if let Some((path, line, what)) = through_make(ctx, t) {
+            if let Some((path, line, what)) =
+                through_make(ctx, t, &|m| !(code_unit && infra_only(m)))
+            {
                 return Verdict::pass_with(
                     format!(
                         "static analysis in CI: {what} ({path}:{line}, from {})",
@@ -162,6 +202,21 @@ fn run(ctx: &Ctx) -> Verdict {
                 );
             }
         }
+    }
+    if let Some((path, line, tool)) = infra {
+        return Verdict::warn(
+            format!(
+                "CI runs only infrastructure linters (`{tool}` at {path}:{line}), nothing that checks the {} code",
+                ctx.unit.kind
+            ),
+            vec![
+                Finding::at(
+                    Location::line(&path, line),
+                    format!("`{tool}` checks deployment files, not the unit's code"),
+                )
+                .with_key(tool),
+            ],
+        );
     }
     Verdict::fail(
         "CI runs no linter or static analysis",
@@ -214,7 +269,7 @@ mod tests {
             "npm run lint",
             "semgrep ci",
             "make lint",
-            "helm lint ./charts/podinfo/",
+            "uv run prek run --from-ref origin/main --to-ref HEAD",
         ] {
             let wf = format!("on: push\njobs:\n  l:\n    steps:\n      - run: {cmd}\n");
             let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);
@@ -229,6 +284,31 @@ mod tests {
             run_on_files(&CHECK, &[(".github/workflows/codeql.yml", wf)]).outcome,
             Outcome::Pass
         );
+    }
+
+    /// GoogleCloudPlatform/microservices-demo: `helm lint` of the chart is the only linter
+    /// in CI; it lints the chart, not the services' code.
+    #[test]
+    fn infrastructure_linters_count_for_infrastructure_only() {
+        let wf = "on: push\njobs:\n  l:\n    steps:\n      - run: helm lint --strict\n      - run: go test ./...\n";
+        let chart = ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\n");
+        let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", wf), chart]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let code = (
+            "go.mod",
+            "module x\n\nrequire github.com/gin-gonic/gin v1.10.0\n",
+        );
+        let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", wf), code]);
+        assert_eq!(v.outcome, Outcome::Warn, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/ci.yml", 5))
+        );
+        // A code linter on the same line as a chart lint still counts.
+        let both =
+            "on: push\njobs:\n  l:\n    steps:\n      - run: helm lint && golangci-lint run\n";
+        let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", both), code]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
     }
 
     #[test]
