@@ -336,7 +336,7 @@ pub fn classify(path: &str) -> FileKind {
         || dir.contains("changelog/") && dir.contains("db"))
         && matches!(
             ext,
-            "sql" | "py" | "rb" | "js" | "ts" | "go" | "xml" | "yaml" | "yml"
+            "sql" | "py" | "rb" | "js" | "ts" | "go" | "cs" | "xml" | "yaml" | "yml"
         )
     {
         return FileKind::Migration;

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -45,6 +45,25 @@ fn section_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
 }
 
 /// `(message, line)` when a migration file is irreversible; `None` when it is fine or not a migration.
+/// The text between the first `{` of `text` and its matching `}` (a C-family method body).
+fn method_body(text: &str) -> Option<&str> {
+    let open = text.find('{')?;
+    let mut depth = 0usize;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&text[open + 1..open + i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
@@ -210,6 +229,40 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
         }
         return None;
     }
+    if name.ends_with(".cs") {
+        // EF Core (`: Migration` with `Up`/`Down(MigrationBuilder)`) and FluentMigrator
+        // (`: Migration` with `Up()`/`Down()`); designer files and the model snapshot
+        // sit in the same directory and are not migrations.
+        if name.ends_with(".designer.cs") || name.contains("modelsnapshot") {
+            return None;
+        }
+        if !text.contains(": Migration") {
+            return None;
+        }
+        let Some(at) = text.find("void Down(") else {
+            return Some((
+                "migration class without a `Down` method".into(),
+                line_of(": Migration"),
+            ));
+        };
+        let line = text[..at].matches('\n').count() as u32 + 1;
+        let body = method_body(&text[at..]).unwrap_or("");
+        let code: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("//"))
+            .collect();
+        if code.is_empty() {
+            return Some(("`Down` does nothing".into(), line));
+        }
+        if code.iter().all(|l| l.starts_with("throw ")) {
+            return Some((
+                "`Down` throws: the migration cannot be reverted".into(),
+                line,
+            ));
+        }
+        return None;
+    }
     if name.ends_with(".go") {
         static GOOSE_NIL: OnceLock<Regex> = OnceLock::new();
         let nil_down = re(
@@ -252,6 +305,10 @@ fn run(ctx: &Ctx) -> Verdict {
         let lower = f.path.to_ascii_lowercase();
         if lower.ends_with("/migration.sql") && lower.contains("prisma/") {
             prisma.push(f.path.as_str());
+            continue;
+        }
+        // EF Core's designer files and model snapshot sit beside the migrations.
+        if lower.ends_with(".designer.cs") || lower.ends_with("modelsnapshot.cs") {
             continue;
         }
         let Some(text) = ctx.text(&f.path) else {
@@ -426,6 +483,45 @@ mod tests {
         assert_eq!(
             outcome(&[("src/main.rs", "fn main(){}")]),
             Outcome::NotApplicable
+        );
+    }
+
+    /// dotnet/eShop: EF Core migrations under `Infrastructure/Migrations/`.
+    #[test]
+    fn ef_core_migrations() {
+        let up_down = "public partial class Initial : Migration\n{\n    protected override void Up(MigrationBuilder migrationBuilder)\n    {\n        migrationBuilder.CreateTable(name: \"Catalog\");\n    }\n\n    protected override void Down(MigrationBuilder migrationBuilder)\n    {\n        migrationBuilder.DropTable(name: \"Catalog\");\n    }\n}\n";
+        let dir = "src/Catalog.API/Infrastructure/Migrations";
+        let snapshot = "partial class CatalogContextModelSnapshot : ModelSnapshot\n{\n}\n";
+        assert_eq!(
+            outcome(&[
+                (&format!("{dir}/20231009153249_Initial.cs"), up_down),
+                (
+                    &format!("{dir}/20231009153249_Initial.Designer.cs"),
+                    "partial class Initial { }\n"
+                ),
+                (&format!("{dir}/CatalogContextModelSnapshot.cs"), snapshot),
+            ]),
+            Outcome::Pass
+        );
+        let empty = up_down.replace(
+            "migrationBuilder.DropTable(name: \"Catalog\");",
+            "// nothing",
+        );
+        let v = run_on_files(&CHECK, &[(&format!("{dir}/2_Empty.cs"), &empty)]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(8));
+        let throws = up_down.replace(
+            "migrationBuilder.DropTable(name: \"Catalog\");",
+            "throw new NotSupportedException();",
+        );
+        assert_eq!(
+            outcome(&[(&format!("{dir}/3_Throws.cs"), &throws)]),
+            Outcome::Fail
+        );
+        let no_down = "public class AddIndex : Migration\n{\n    public override void Up() { Create.Index(\"ix\"); }\n}\n";
+        assert_eq!(
+            outcome(&[(&format!("{dir}/4_NoDown.cs"), no_down)]),
+            Outcome::Fail
         );
     }
 }
