@@ -1,6 +1,6 @@
 //! `documentation/architecture`: the service's architecture is written down.
 
-use super::doc_file::{doc_matching, readme_section};
+use super::doc_file::{doc_matching, readme_image, readme_section};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Debugging a production incident needs a map: which components exist, how requests flow, what the service depends on. Architecture docs and decision records keep that map and the reasons behind it.",
-        evaluation: "Passes when the unit or the repository has an architecture or design document (a Markdown/reStructuredText/AsciiDoc/text file named architecture*, design*, or under a directory named architecture/design), architecture decision records (files under adr/, adrs/, decisions/ or architecture-decisions/), or an `Architecture`/`Design` section in the unit's or the repository's README. Files under tests and fixtures do not count. The evidence is the file (and heading line). Fails otherwise.",
+        evaluation: "Passes when the unit or the repository has an architecture or design document (a Markdown/reStructuredText/AsciiDoc/text file named architecture*, design*, or under a directory named architecture/design), architecture decision records (files under adr/, adrs/, decisions/ or architecture-decisions/), or an `Architecture`/`Design` section in the unit's or the repository's README, or an image there whose alt text or file name says architecture/design (`![Architecture diagram](img/architecture.png)`). Files under tests and fixtures do not count. The evidence is the file (and heading line). Fails otherwise.",
         remediation: "Add ARCHITECTURE.md (or docs/architecture.md) describing the components, data flow, dependencies and failure modes, and record significant decisions as ADRs in docs/adr/.",
         references: &[
             "https://matklad.github.io/2021/02/06/ARCHITECTURE.md.html",
@@ -49,6 +49,15 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::at(
                 Location::line(&p, line),
                 "architecture section",
+            )],
+        );
+    }
+    if let Some((p, line)) = readme_image(ctx, &["architecture", "design"]) {
+        return Verdict::pass_with(
+            format!("architecture diagram in {p}:{line}"),
+            vec![Finding::at(
+                Location::line(&p, line),
+                "architecture diagram",
             )],
         );
     }
@@ -103,6 +112,24 @@ mod tests {
                 ("README.md", "# api\n"),
                 ("tests/fixtures/design.md", "x"),
             ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        // dotnet/eShop: the README opens with the architecture diagram.
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    "README.md",
+                    "# eShop\n\nA reference app.\n\n![eShop Reference Application architecture diagram](img/eshop_architecture.png)\n",
+                ),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
+        let v = run_on_files(
+            &CHECK,
+            &[SVC, ("README.md", "# x\n![build](https://ci/badge.svg)\n")],
         );
         assert_eq!(v.outcome, Outcome::Fail);
     }

@@ -84,6 +84,36 @@ pub(crate) fn readme_section(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)>
         })
 }
 
+/// The first image in the unit's or the repository's README whose alt text or file
+/// names one of `words` (`![Architecture diagram](img/architecture.png)`, `<img
+/// src="docs/design.svg">`): `(path, line)`.
+pub(crate) fn readme_image(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)> {
+    let unit = ctx.unit.path.trim_end_matches('/');
+    ctx.facts
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Readme)
+        .filter(|f| {
+            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            dir.is_empty() || dir == unit
+        })
+        .find_map(|f| {
+            let text = ctx.text(&f.path)?;
+            text.lines().enumerate().find_map(|(i, l)| {
+                let lower = l.to_ascii_lowercase();
+                let image = lower
+                    .find("![")
+                    .map(|at| &lower[at..])
+                    .filter(|rest| rest.contains("]("))
+                    .or_else(|| lower.find("<img").map(|at| &lower[at..]))?;
+                words
+                    .iter()
+                    .any(|w| image.contains(w))
+                    .then(|| (f.path.clone(), i as u32 + 1))
+            })
+        })
+}
+
 /// The verdict on a document that was found: pass with `found` as summary when it has
 /// at least `min` words, else warn that it is a stub, with `stub_hint` as the fix.
 pub(crate) fn judge_length(
