@@ -398,7 +398,7 @@ fn render_diagnostics(out: &mut String, report: &Report) {
             DiagnosticLevel::Note => ("i", DIM),
         };
         let mut text = format!("{} {}", d.code, one_line(&d.message));
-        if let Some(path) = &d.path {
+        if let Some(path) = d.path.as_ref().filter(|p| !d.message.contains(p.as_str())) {
             let _ = write!(text, " ({path})");
         }
         let lines = wrap(&text, "    ", "      ");

@@ -38,7 +38,7 @@ fn run(ctx: &Ctx) -> Verdict {
         Verdict::pass_with(msg.clone(), vec![Finding::new(msg)])
     } else {
         Verdict::fail(
-            format!("no commit in the last {MAX_AGE_DAYS} days"),
+            format!("no commit in the last {MAX_AGE_DAYS} days (the last is {age_days} days old)"),
             vec![Finding::new(format!("{msg} (limit {MAX_AGE_DAYS})")).with_key("last-commit")],
         )
     }

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Metrics are how you learn a service is slow or failing before users tell you. Without a metrics client there is nothing to alert or build dashboards on.",
-        evaluation: "Passes when any manifest of the unit (Cargo.toml, package.json, pyproject/requirements, go.mod, pom.xml, build.gradle, Gemfile, composer.json, *.csproj) declares a metrics client: Prometheus clients, OpenTelemetry metrics SDKs, Micrometer/Spring Actuator, StatsD/Datadog, the `metrics` crate and others in the library table (`shipshape checks --libraries`). Development-only dependencies do not count. Fails otherwise; errors when a manifest cannot be parsed and nothing was found.",
+        evaluation: "Passes when any manifest of the unit (Cargo.toml, package.json, pyproject/requirements, go.mod, pom.xml, build.gradle, Gemfile, composer.json, *.csproj) declares a metrics client: Prometheus clients, OpenTelemetry metrics SDKs, Micrometer/Spring Actuator, StatsD/Datadog, the `metrics` crate and others in the library table (`crates/shipshape-checks/src/libraries.rs`). Development-only dependencies do not count. Fails otherwise; errors when a manifest cannot be parsed and nothing was found.",
         remediation: "Add a metrics client and expose a /metrics endpoint (e.g. `prometheus-client` for Rust, `prom-client` for Node, `prometheus_client` for Python, `client_golang` for Go, Micrometer for the JVM) with request rate, errors and duration.",
         references: &[
             "https://prometheus.io/docs/practices/instrumentation/",
@@ -67,7 +67,15 @@ pub(crate) fn dependency_verdict(ctx: &Ctx, cat: Category, what: &str) -> Verdic
         vec![Finding::new(if manifests.is_empty() {
             "no package manifest found in the unit".to_string()
         } else {
-            format!("no {what} in {}", manifests.join(", "))
+            // A solution with dozens of project files: name a few.
+            const SHOWN: usize = 5;
+            let more = manifests.len().saturating_sub(SHOWN);
+            let shown = manifests[..manifests.len().min(SHOWN)].join(", ");
+            if more > 0 {
+                format!("no {what} in {shown} and {more} more manifest(s)")
+            } else {
+                format!("no {what} in {shown}")
+            }
         })],
     )
 }
