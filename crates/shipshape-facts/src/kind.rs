@@ -417,6 +417,15 @@ pub fn refine_yaml(path: &str, head: &str) -> FileKind {
     if has_line("services:") && (head.contains("image:") || head.contains("build:")) {
         return FileKind::Compose;
     }
+    // An Azure Pipelines definition under another name (dotnet/eShop's root `ci.yml`): a
+    // top-level `trigger:` or `pr:` (no other CI system has one) with the pipeline's
+    // `stages:`, `jobs:`, `steps:` or `extends:`.
+    let top = |key: &str| head.lines().any(|l| l.starts_with(key));
+    if (top("trigger:") || top("pr:"))
+        && (top("stages:") || top("jobs:") || top("steps:") || top("extends:"))
+    {
+        return FileKind::Ci(CiSystem::AzurePipelines);
+    }
     let lower = path.to_ascii_lowercase();
     if lower.contains("kustomization.") {
         return FileKind::Kubernetes;
@@ -427,6 +436,20 @@ pub fn refine_yaml(path: &str, head: &str) -> FileKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn azure_pipelines_are_known_by_their_content() {
+        let eshop = "trigger:\n  batch: true\n  branches:\n    include:\n    - main\n\nextends:\n  template: v1/1ES.Unofficial.PipelineTemplate.yml@1esPipelines\n";
+        assert_eq!(
+            refine_yaml("ci.yml", eshop),
+            FileKind::Ci(CiSystem::AzurePipelines)
+        );
+        // A GitLab job's `trigger:` is indented; a GitHub workflow has `on:`.
+        let gitlab = "stages: [build]\ndeploy:\n  trigger: other/project\n";
+        assert_eq!(refine_yaml("pipelines/x.yml", gitlab), FileKind::Yaml);
+        let gha = "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n";
+        assert_eq!(refine_yaml("x.yml", gha), FileKind::Yaml);
+    }
 
     #[test]
     fn classifies_common_paths() {
