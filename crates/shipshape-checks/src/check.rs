@@ -434,14 +434,16 @@ impl<'a> Ctx<'a> {
             let key = |o: &'a K8sObject| (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str());
             let mut seen = std::collections::HashSet::new();
             let mut linked = Vec::new();
+            // Cheap tests first, the walk over every unit's path last: a monorepo can
+            // have hundreds of units and thousands of objects.
             for (i, o) in items.iter().enumerate() {
                 if o.is_workload()
-                    && outside(o)
                     && o.containers(true).iter().any(|c| {
                         c.idx("image")
                             .as_str()
                             .is_some_and(|img| image_repository(img) == name)
                     })
+                    && outside(o)
                     && seen.insert(key(o))
                 {
                     linked.push(i);
@@ -452,10 +454,11 @@ impl<'a> Ctx<'a> {
             }
             let workloads: Vec<&K8sObject> = linked.iter().map(|&i| &items[i]).collect();
             for (i, o) in items.iter().enumerate() {
-                if o.is_workload() || !outside(o) {
+                if o.is_workload() {
                     continue;
                 }
-                if workloads.iter().any(|w| companion_of(o, w)) && seen.insert(key(o)) {
+                if workloads.iter().any(|w| companion_of(o, w)) && outside(o) && seen.insert(key(o))
+                {
                     linked.push(i);
                 }
             }
