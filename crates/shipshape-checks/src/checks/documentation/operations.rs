@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Whoever deploys, configures or restarts the service at a bad moment needs the procedure and the configuration reference written down, not in the head of the one engineer who set it up.",
-        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook* or admin*, or a file under a directory with one of those names (docs/ops/, docs/deployment/...), or a README section titled Deploy/Deployment/Configuration/Operations/Running in production. Files under tests and fixtures do not count. Fails otherwise.",
+        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook* or admin*, or a file under a directory with one of those names (docs/ops/, docs/deployment/...), or a README section titled Deploy/Deployment/Configuration/Operations/Running in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
         remediation: "Add docs/operations.md (or DEPLOY.md) covering how to deploy and roll back, every configuration variable with its default, the service's dependencies, and routine operations (scaling, restarts, data fixes).",
         references: &["https://12factor.net/config"],
     },
@@ -31,6 +31,58 @@ const NAMES: &[&str] = &[
     "runbook",
     "admin",
 ];
+
+/// Commands that deploy to a real environment (not a local `docker compose up`).
+const DEPLOY_COMMANDS: &[&str] = &[
+    "azd up",
+    "azd deploy",
+    "helm install",
+    "helm upgrade",
+    "kubectl apply",
+    "skaffold run",
+    "terraform apply",
+    "pulumi up",
+    "cdk deploy",
+    "sam deploy",
+    "serverless deploy",
+    "fly deploy",
+    "flyctl deploy",
+    "gcloud run deploy",
+    "gcloud app deploy",
+    "az webapp deploy",
+    "kamal deploy",
+    "cf push",
+];
+
+/// The first README line (the unit's or the repository's) that gives a deployment
+/// command, as `(path, line, command)`: instructions without a heading of their own
+/// (dotnet/eShop's `azd up` under "Use Azure Developer CLI").
+fn readme_deploy_command(ctx: &Ctx) -> Option<(String, u32, &'static str)> {
+    let unit = ctx.unit.path.trim_end_matches('/');
+    ctx.facts
+        .files
+        .iter()
+        .filter(|f| f.kind == shipshape_facts::FileKind::Readme)
+        .filter(|f| {
+            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            dir.is_empty() || dir == unit
+        })
+        .find_map(|f| {
+            let text = ctx.text(&f.path)?;
+            text.lines().enumerate().find_map(|(i, l)| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let joined = words.join(" ");
+                DEPLOY_COMMANDS
+                    .iter()
+                    .find(|c| {
+                        joined.starts_with(*c)
+                            || joined.contains(&format!(" {c}"))
+                            || joined.contains(&format!("`{c}"))
+                    })
+                    .map(|c| (f.path.clone(), i as u32 + 1, *c))
+            })
+        })
+}
 
 fn run(ctx: &Ctx) -> Verdict {
     if let Some(p) = doc_matching(ctx, NAMES, NAMES) {
@@ -59,6 +111,15 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::at(
                 Location::line(&p, line),
                 "deployment/configuration section",
+            )],
+        );
+    }
+    if let Some((p, line, cmd)) = readme_deploy_command(ctx) {
+        return Verdict::pass_with(
+            format!("deployment instructions in {p}:{line} (`{cmd}`)"),
+            vec![Finding::at(
+                Location::line(&p, line),
+                format!("deployment command `{cmd}`"),
             )],
         );
     }
@@ -109,5 +170,17 @@ mod tests {
             run_on_files(&CHECK, &[SVC, ("README.md", "# api\n## Usage\n")]).outcome,
             Outcome::Fail
         );
+    }
+
+    /// dotnet/eShop: `azd up` under a heading that does not say "deploy".
+    #[test]
+    fn a_deployment_command_in_the_readme_counts() {
+        let readme = "# eShop\n\n### Use Azure Developer CLI\n\nRun:\n\n```sh\nazd up\n```\n";
+        let v = crate::testing::run_on_files(&CHECK, &[SVC, ("README.md", readme)]);
+        assert_eq!(v.outcome, shipshape_model::Outcome::Pass, "{}", v.summary);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(8));
+        let local = "# x\n\n```sh\ndocker compose up\n```\nSee the azd-up-like docs.\n";
+        let v = crate::testing::run_on_files(&CHECK, &[SVC, ("README.md", local)]);
+        assert_eq!(v.outcome, shipshape_model::Outcome::Fail, "{}", v.summary);
     }
 }
