@@ -123,6 +123,8 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Composer, "monolog/monolog"),
             (Nuget, "Serilog*"),
             (Nuget, "NLog*"),
+            // ASP.NET Core's ILogger (message templates, scopes) comes with the web SDK.
+            (Nuget, "Microsoft.AspNetCore.App"),
             (Nuget, "Microsoft.Extensions.Logging*"),
         ],
         Category::Tracing => &[
@@ -377,6 +379,14 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Nuget, "Npgsql*"),
             (Nuget, "Microsoft.EntityFrameworkCore*"),
             (Nuget, "MongoDB.Driver"),
+            (Nuget, "StackExchange.Redis"),
+            (Nuget, "Microsoft.Data.SqlClient"),
+            // .NET Aspire's client integrations for the same stores.
+            (Nuget, "Aspire.Npgsql*"),
+            (Nuget, "Aspire.StackExchange.Redis*"),
+            (Nuget, "Aspire.Microsoft.EntityFrameworkCore*"),
+            (Nuget, "Aspire.Microsoft.Data.SqlClient"),
+            (Nuget, "Aspire.MongoDB.Driver*"),
         ],
         Category::ApiSpecFromCode => &[
             (Python, "fastapi"),
