@@ -62,8 +62,12 @@ pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<S
         .map(|f| f.path.clone())
 }
 
-/// A heading in the unit's or the repository's README containing one of `words`: `(path, line)`.
-pub(crate) fn readme_section(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)> {
+/// The first line of the unit's or the repository's README for which `hit` gives a
+/// value: `(path, line, value)`.
+pub(crate) fn readme_line<T>(
+    ctx: &Ctx,
+    hit: impl Fn(&str) -> Option<T>,
+) -> Option<(String, u32, T)> {
     let unit = ctx.unit.path.trim_end_matches('/');
     ctx.facts
         .files
@@ -75,43 +79,36 @@ pub(crate) fn readme_section(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)>
         })
         .find_map(|f| {
             let text = ctx.text(&f.path)?;
-            text.lines().enumerate().find_map(|(i, l)| {
-                let t = l.trim_start();
-                let lower = t.to_ascii_lowercase();
-                (t.starts_with('#') && words.iter().any(|w| lower.contains(w)))
-                    .then(|| (f.path.clone(), i as u32 + 1))
-            })
+            text.lines()
+                .enumerate()
+                .find_map(|(i, l)| hit(l).map(|v| (f.path.clone(), i as u32 + 1, v)))
         })
+}
+
+/// A heading in the unit's or the repository's README containing one of `words`: `(path, line)`.
+pub(crate) fn readme_section(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)> {
+    readme_line(ctx, |l| {
+        let t = l.trim_start();
+        let lower = t.to_ascii_lowercase();
+        (t.starts_with('#') && words.iter().any(|w| lower.contains(w))).then_some(())
+    })
+    .map(|(p, line, ())| (p, line))
 }
 
 /// The first image in the unit's or the repository's README whose alt text or file
 /// names one of `words` (`![Architecture diagram](img/architecture.png)`, `<img
 /// src="docs/design.svg">`): `(path, line)`.
 pub(crate) fn readme_image(ctx: &Ctx, words: &[&str]) -> Option<(String, u32)> {
-    let unit = ctx.unit.path.trim_end_matches('/');
-    ctx.facts
-        .files
-        .iter()
-        .filter(|f| f.kind == FileKind::Readme)
-        .filter(|f| {
-            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-            dir.is_empty() || dir == unit
-        })
-        .find_map(|f| {
-            let text = ctx.text(&f.path)?;
-            text.lines().enumerate().find_map(|(i, l)| {
-                let lower = l.to_ascii_lowercase();
-                let image = lower
-                    .find("![")
-                    .map(|at| &lower[at..])
-                    .filter(|rest| rest.contains("]("))
-                    .or_else(|| lower.find("<img").map(|at| &lower[at..]))?;
-                words
-                    .iter()
-                    .any(|w| image.contains(w))
-                    .then(|| (f.path.clone(), i as u32 + 1))
-            })
-        })
+    readme_line(ctx, |l| {
+        let lower = l.to_ascii_lowercase();
+        let image = lower
+            .find("![")
+            .map(|at| &lower[at..])
+            .filter(|rest| rest.contains("]("))
+            .or_else(|| lower.find("<img").map(|at| &lower[at..]))?;
+        words.iter().any(|w| image.contains(w)).then_some(())
+    })
+    .map(|(p, line, ())| (p, line))
 }
 
 /// The verdict on a document that was found: pass with `found` as summary when it has

@@ -1,6 +1,6 @@
 //! `documentation/operations`: deployment, configuration and operation of the service are documented.
 
-use super::doc_file::{doc_matching, readme_section};
+use super::doc_file::{doc_matching, readme_line, readme_section};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
@@ -58,30 +58,14 @@ const DEPLOY_COMMANDS: &[&str] = &[
 /// command, as `(path, line, command)`: instructions without a heading of their own
 /// (dotnet/eShop's `azd up` under "Use Azure Developer CLI").
 fn readme_deploy_command(ctx: &Ctx) -> Option<(String, u32, &'static str)> {
-    let unit = ctx.unit.path.trim_end_matches('/');
-    ctx.facts
-        .files
-        .iter()
-        .filter(|f| f.kind == shipshape_facts::FileKind::Readme)
-        .filter(|f| {
-            let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-            dir.is_empty() || dir == unit
+    readme_line(ctx, |l| {
+        let joined = l.split_whitespace().collect::<Vec<_>>().join(" ");
+        DEPLOY_COMMANDS.iter().copied().find(|c| {
+            joined.starts_with(c)
+                || joined.contains(&format!(" {c}"))
+                || joined.contains(&format!("`{c}"))
         })
-        .find_map(|f| {
-            let text = ctx.text(&f.path)?;
-            text.lines().enumerate().find_map(|(i, l)| {
-                let words: Vec<&str> = l.split_whitespace().collect();
-                let joined = words.join(" ");
-                DEPLOY_COMMANDS
-                    .iter()
-                    .find(|c| {
-                        joined.starts_with(*c)
-                            || joined.contains(&format!(" {c}"))
-                            || joined.contains(&format!("`{c}"))
-                    })
-                    .map(|c| (f.path.clone(), i as u32 + 1, *c))
-            })
-        })
+    })
 }
 
 fn run(ctx: &Ctx) -> Verdict {
