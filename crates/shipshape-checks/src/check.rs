@@ -206,39 +206,24 @@ pub(crate) fn image_repository(image: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
-/// True when `o` (a Service, PodDisruptionBudget, NetworkPolicy or autoscaler) selects or
-/// targets workload `w` in its namespace.
+/// True when `o` (a Service, PodDisruptionBudget, network policy or autoscaler) selects
+/// or targets workload `w` in its namespace, as the Kubernetes checks decide it.
 fn companion_of(o: &K8sObject, w: &K8sObject) -> bool {
-    let same_ns = o.namespace.as_deref().unwrap_or("default")
-        == w.namespace.as_deref().unwrap_or("default")
-        || o.namespace.is_none()
-        || w.namespace.is_none();
-    if !same_ns {
+    use crate::checks::scalability::k8s_util::{Selects, same_namespace, selects, targets};
+    if targets(o, w) {
+        return true;
+    }
+    if !same_namespace(o, w) {
         return false;
     }
-    let spec = o.doc.idx("spec");
-    let selector = match o.kind.as_str() {
-        "Service" => spec.get("selector"),
-        "PodDisruptionBudget" => spec.idx("selector").get("matchLabels"),
-        "NetworkPolicy" => {
-            let pods = spec.idx("podSelector");
-            if pods.get("matchLabels").is_none() && pods.get("matchExpressions").is_none() {
-                // `podSelector: {}`: every pod of the namespace.
-                return spec.get("podSelector").is_some();
-            }
-            pods.get("matchLabels")
+    match selects(o) {
+        Selects::All => true,
+        Selects::Labels(sel) => {
+            !sel.entries().is_empty()
+                && w.pod_labels()
+                    .is_some_and(|labels| shipshape_facts::k8s::selector_matches(sel, labels))
         }
-        "HorizontalPodAutoscaler" | "ScaledObject" | "VerticalPodAutoscaler" => {
-            let target = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
-            return target.is_some_and(|t| t.idx("name").as_str() == Some(w.name.as_str()));
-        }
-        _ => return false,
-    };
-    match (selector, w.pod_labels()) {
-        (Some(sel), Some(labels)) => {
-            !sel.entries().is_empty() && shipshape_facts::k8s::selector_matches(sel, labels)
-        }
-        _ => false,
+        Selects::Nothing => false,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `scalability/disruption-budget`: multi-replica workloads have a PodDisruptionBudget that still allows evictions.
 
-use super::k8s_util::{SelectorIndex, Selects, nothing_to_judge, of_kinds, targets_by_ref};
+use super::k8s_util::{SelectorIndex, nothing_to_judge, of_kinds, selects, targets_by_ref};
 use super::replicas_or_autoscaling::{AUTOSCALERS, SCALED_KINDS};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::Yaml;
@@ -84,10 +84,10 @@ fn run(ctx: &Ctx) -> Verdict {
             "no multi-replica Deployment, StatefulSet or Rollout in the unit",
         );
     }
-    let pdbs = SelectorIndex::new(ctx.k8s().filter(|o| o.kind == "PodDisruptionBudget"), |p| {
-        let selector = p.doc.idx("spec").idx("selector");
-        Selects::Labels(selector.get("matchLabels").unwrap_or(selector))
-    });
+    let pdbs = SelectorIndex::new(
+        ctx.k8s().filter(|o| o.kind == "PodDisruptionBudget"),
+        selects,
+    );
     let mut bad = Vec::new();
     let mut good = Vec::new();
     for (w, replicas) in &multi {

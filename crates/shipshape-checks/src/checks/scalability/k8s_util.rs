@@ -62,16 +62,57 @@ pub(crate) fn targets_by_ref<'a>(
     candidates
         .iter()
         .copied()
-        .filter(|o| same_namespace(o, workload))
-        .filter(|o| {
-            let spec = o.doc.idx("spec");
-            let r = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
-            r.is_some_and(|r| {
-                r.idx("name").as_str() == Some(workload.name.as_str())
-                    && r.idx("kind").as_str().is_none_or(|k| k == workload.kind)
-            })
-        })
+        .filter(|o| targets(o, workload))
         .collect()
+}
+
+/// True when `o` (an autoscaler) targets `workload` by `scaleTargetRef`/`targetRef`
+/// name (and kind, when given) in its namespace.
+pub(crate) fn targets(o: &K8sObject, workload: &K8sObject) -> bool {
+    let spec = o.doc.idx("spec");
+    let r = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
+    same_namespace(o, workload)
+        && r.is_some_and(|r| {
+            r.idx("name").as_str() == Some(workload.name.as_str())
+                && r.idx("kind").as_str().is_none_or(|k| k == workload.kind)
+        })
+}
+
+/// What an object's pod selector selects, by kind: a Service's `spec.selector`, a
+/// PodDisruptionBudget's `spec.selector` (its `matchLabels`, or the map itself), a
+/// NetworkPolicy's `spec.podSelector` or a CiliumNetworkPolicy's `spec.endpointSelector`
+/// (empty: every pod of the namespace; only `matchExpressions`: not decided here).
+/// Other kinds select nothing.
+pub(crate) fn selects(o: &K8sObject) -> Selects<'_> {
+    let spec = o.doc.idx("spec");
+    match o.kind.as_str() {
+        "Service" => spec
+            .get("selector")
+            .map_or(Selects::Nothing, Selects::Labels),
+        "PodDisruptionBudget" => {
+            let selector = spec.idx("selector");
+            Selects::Labels(selector.get("matchLabels").unwrap_or(selector))
+        }
+        "NetworkPolicy" | "CiliumNetworkPolicy" => {
+            let sel = if o.kind == "NetworkPolicy" {
+                spec.get("podSelector")
+            } else {
+                spec.get("endpointSelector")
+            };
+            let Some(sel) = sel else {
+                return Selects::Nothing;
+            };
+            let labels = sel.get("matchLabels").unwrap_or(sel);
+            if !labels.entries().is_empty() {
+                Selects::Labels(labels)
+            } else if sel.get("matchExpressions").is_none() {
+                Selects::All
+            } else {
+                Selects::Nothing
+            }
+        }
+        _ => Selects::Nothing,
+    }
 }
 
 /// What an object's selector selects, for [`SelectorIndex`].

@@ -1,6 +1,6 @@
 //! `scalability/ports-consistent` (cross-artifact): container ports, probe ports and Service target ports agree.
 
-use super::k8s_util::{SelectorIndex, Selects, container_name, nothing_to_judge};
+use super::k8s_util::{SelectorIndex, container_name, nothing_to_judge, selects};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::Yaml;
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -111,11 +111,7 @@ fn run(ctx: &Ctx) -> Verdict {
         return nothing_to_judge(ctx, "no workload declares container ports");
     }
     let service_list: Vec<_> = ctx.k8s().filter(|o| o.kind == "Service").collect();
-    let services = SelectorIndex::new(service_list.iter().copied(), |s| {
-        s.doc
-            .at(&["spec", "selector"])
-            .map_or(Selects::Nothing, Selects::Labels)
-    });
+    let services = SelectorIndex::new(service_list.iter().copied(), selects);
     // Each Service's target ports, read once (a Service may select many workloads).
     let service_ports: Vec<Vec<(&Yaml, Port)>> = service_list
         .iter()

@@ -1,8 +1,7 @@
 //! `security/network-policy`: a NetworkPolicy restricts traffic to each long-running workload.
 
-use crate::checks::scalability::k8s_util::{SelectorIndex, Selects, nothing_to_judge};
+use crate::checks::scalability::k8s_util::{SelectorIndex, nothing_to_judge, selects};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::k8s::K8sObject;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -21,30 +20,6 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// What a policy's pod selector selects. `podSelector: {}` selects every pod of the
-/// namespace; a selector with only `matchExpressions` is not decided here (nothing).
-fn policy_selects(policy: &K8sObject) -> Selects<'_> {
-    let spec = policy.doc.idx("spec");
-    let sel = match policy.kind.as_str() {
-        "NetworkPolicy" => spec.get("podSelector"),
-        "CiliumNetworkPolicy" => spec.get("endpointSelector"),
-        _ => None,
-    };
-    let Some(sel) = sel else {
-        return Selects::Nothing;
-    };
-    let labels = sel.get("matchLabels").unwrap_or(sel);
-    if labels.entries().is_empty() {
-        if sel.get("matchExpressions").is_none() {
-            Selects::All
-        } else {
-            Selects::Nothing
-        }
-    } else {
-        Selects::Labels(labels)
-    }
-}
-
 fn run(ctx: &Ctx) -> Verdict {
     let workloads: Vec<_> = ctx.workloads().filter(|w| w.is_long_running()).collect();
     if workloads.is_empty() {
@@ -53,7 +28,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let policies = SelectorIndex::new(
         ctx.k8s()
             .filter(|o| o.kind == "NetworkPolicy" || o.kind == "CiliumNetworkPolicy"),
-        policy_selects,
+        selects,
     );
     let mut bad = Vec::new();
     let mut good = Vec::new();
