@@ -142,6 +142,15 @@ pub enum FileKind {
 
 impl FileKind {
     /// Kinds whose text is kept in memory after the walk for checks to parse.
+    /// Files whose text is searched for code signals ([`crate::signals`]): source, build
+    /// and CI definitions, Dockerfiles.
+    pub fn carries_signals(self) -> bool {
+        matches!(
+            self,
+            FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) | FileKind::Dockerfile
+        )
+    }
+
     /// Source files are not kept: their signals are extracted during the walk.
     /// Key material is kept when it is text (PEM) so that a certificate can be told
     /// from a private key; the walk keeps at most [`KEY_MATERIAL_KEEP`] bytes of it.

@@ -141,8 +141,9 @@ impl Facts {
             if kind == FileKind::Yaml {
                 kind = kind::refine_yaml(path, content);
             }
-            if let FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) = kind {
-                signals::scan(path, content.as_bytes(), &mut sigs);
+            let in_test = signals::is_test_path(path);
+            if kind.carries_signals() && !in_test {
+                signals::scan_code(path, content.as_bytes(), &mut sigs);
             }
             // Like the walk, small generic YAML files are kept (included CI files, collector configs).
             if kind.keeps_text() || kind == FileKind::Yaml {
@@ -153,7 +154,7 @@ impl Facts {
                 size: content.len() as u64,
                 kind,
                 unread: false,
-                in_test: signals::is_test_path(path),
+                in_test,
             });
         }
         Facts::from_parts(

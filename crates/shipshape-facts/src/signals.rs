@@ -258,9 +258,14 @@ pub fn is_test_path(path: &str) -> bool {
 /// path ([`is_test_path`]) give nothing, and a Rust file is searched only up to its
 /// module-level `#[cfg(test)]` (its unit tests follow it).
 pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
-    if is_test_path(path) {
-        return;
+    if !is_test_path(path) {
+        scan_code(path, bytes, out);
     }
+}
+
+/// [`scan`] for a file the caller already knows is not on a test path (the walk decides
+/// that once per file, for its [`crate::FileEntry::in_test`]).
+pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     let lower = path.to_ascii_lowercase();
     let bytes = if lower.ends_with(".rs") {
         let tests_from = memchr::memmem::find_iter(bytes, b"#[cfg(test)]")

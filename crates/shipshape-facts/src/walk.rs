@@ -463,11 +463,8 @@ fn process_file(
         kind = kind::refine_yaml(&entry.path, &head_text);
         entry.kind = kind;
     }
-    if matches!(
-        kind,
-        FileKind::Source(_) | FileKind::Makefile | FileKind::Ci(_) | FileKind::Dockerfile
-    ) {
-        signals::scan(&entry.path, bytes, &mut acc.signals);
+    if kind.carries_signals() && !entry.in_test {
+        signals::scan_code(&entry.path, bytes, &mut acc.signals);
     }
     let keep = (kind.keeps_text()
         && !(kind == FileKind::KeyMaterial && size > kind::KEY_MATERIAL_KEEP))

@@ -49,8 +49,9 @@ fn tool() -> &'static Regex {
 /// The Makefile recipe line (`(path, line, tool)`) that a CI `make …` command runs a
 /// linter through: in a target it names, or in one of that target's prerequisites
 /// (`test: tidy fmt vet` with `vet:` running `go vet`).
+/// `makefile` is the root Makefile's path and lines, split once by the caller.
 fn through_make(
-    ctx: &Ctx,
+    (path, lines): &(&str, Vec<&str>),
     ci_line: &str,
     accept: &dyn Fn(&str) -> bool,
 ) -> Option<(String, u32, String)> {
@@ -63,11 +64,6 @@ fn through_make(
     if targets.is_empty() {
         return None;
     }
-    let path = ["Makefile", "makefile", "GNUmakefile"]
-        .into_iter()
-        .find(|p| ctx.text(p).is_some())?;
-    let text = ctx.text(path)?;
-    let lines: Vec<&str> = text.lines().collect();
     // Rules: the line of `name:` with its prerequisites.
     let rule = |name: &str| -> Option<(usize, Vec<&str>)> {
         lines.iter().enumerate().find_map(|(i, l)| {
@@ -142,6 +138,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     let re = tool();
     let code_unit = ctx.unit.kind != UnitKind::Infrastructure;
+    let counts = |tool: &str| !(code_unit && infra_only(tool));
     // The first infrastructure-only linter met, for a code unit.
     let mut infra: Option<(String, u32, String)> = None;
     for f in &files {
@@ -154,10 +151,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 continue;
             }
             let code = l.split(" #").next().unwrap_or(l);
-            let Some(m) = re
-                .find_iter(code)
-                .find(|m| !(code_unit && infra_only(m.as_str())))
-            else {
+            let Some(m) = re.find_iter(code).find(|m| counts(m.as_str())) else {
                 if infra.is_none()
                     && let Some(m) = re.find(code)
                 {
@@ -165,41 +159,43 @@ fn run(ctx: &Ctx) -> Verdict {
                 }
                 continue;
             };
-            {
-                return Verdict::pass_with(
-                    format!(
-                        "static analysis in CI: `{}` ({}:{})",
-                        m.as_str().trim(),
-                        f.path,
-                        i + 1
-                    ),
-                    vec![
-                        Finding::at(Location::line(&f.path, i as u32 + 1), "static analysis")
-                            .with_snippet(t.chars().take(120).collect::<String>()),
-                    ],
-                );
-            }
+            return Verdict::pass_with(
+                format!(
+                    "static analysis in CI: `{}` ({}:{})",
+                    m.as_str().trim(),
+                    f.path,
+                    i + 1
+                ),
+                vec![
+                    Finding::at(Location::line(&f.path, i as u32 + 1), "static analysis")
+                        .with_snippet(t.chars().take(120).collect::<String>()),
+                ],
+            );
         }
     }
-    for f in &files {
-        let Some(text) = ctx.text(&f.path) else {
-            continue;
-        };
-        for l in text.lines() {
-            let t = l.trim_start();
-            if t.starts_with('#') || !t.contains("make ") {
+    // A CI `make` target: the root Makefile, split into lines once.
+    let makefile = ["Makefile", "makefile", "GNUmakefile"]
+        .into_iter()
+        .find_map(|p| ctx.text(p).map(|t| (p, t.lines().collect::<Vec<&str>>())));
+    if let Some(makefile) = &makefile {
+        for f in &files {
+            let Some(text) = ctx.text(&f.path) else {
                 continue;
-            }
-            if let Some((path, line, what)) =
-                through_make(ctx, t, &|m| !(code_unit && infra_only(m)))
-            {
-                return Verdict::pass_with(
-                    format!(
-                        "static analysis in CI: {what} ({path}:{line}, from {})",
-                        f.path
-                    ),
-                    vec![Finding::at(Location::line(&path, line), what)],
-                );
+            };
+            for l in text.lines() {
+                let t = l.trim_start();
+                if t.starts_with('#') || !t.contains("make ") {
+                    continue;
+                }
+                if let Some((path, line, what)) = through_make(makefile, t, &counts) {
+                    return Verdict::pass_with(
+                        format!(
+                            "static analysis in CI: {what} ({path}:{line}, from {})",
+                            f.path
+                        ),
+                        vec![Finding::at(Location::line(&path, line), what)],
+                    );
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `rollback/immutable-image-tags`: deployed and base images are referenced by a fixed tag or digest.
 
 use crate::checks::delivery::gha::is_production_path;
+use crate::checks::scalability::k8s_util::container_name;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::{FileKind, Yaml, YamlValue};
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -167,7 +168,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 },
             };
             scan.judge(&w.path, img.line, image, || {
-                let name = c.idx("name").scalar_text().unwrap_or_else(|| "?".into());
+                let name = container_name(c);
                 format!("{} container `{name}`", w.display())
             });
         }

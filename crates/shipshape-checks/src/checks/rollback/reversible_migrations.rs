@@ -231,11 +231,8 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
     }
     if name.ends_with(".cs") {
         // EF Core (`: Migration` with `Up`/`Down(MigrationBuilder)`) and FluentMigrator
-        // (`: Migration` with `Up()`/`Down()`); designer files and the model snapshot
-        // sit in the same directory and are not migrations.
-        if name.ends_with(".designer.cs") || name.contains("modelsnapshot") {
-            return None;
-        }
+        // (`: Migration` with `Up()`/`Down()`); `run` leaves out EF Core's designer files
+        // and model snapshot.
         if !text.contains(": Migration") {
             return None;
         }

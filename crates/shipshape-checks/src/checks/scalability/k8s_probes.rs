@@ -1,5 +1,6 @@
 //! `scalability/k8s-probes`: long-running containers have readiness and liveness probes.
 
+use super::k8s_util::container_name;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -43,7 +44,7 @@ fn run(ctx: &Ctx) -> Verdict {
     for w in &workloads {
         for c in w.containers(false) {
             containers += 1;
-            let name = c.idx("name").scalar_text().unwrap_or_else(|| "?".into());
+            let name = container_name(c);
             let (ready, live) = (c.get("readinessProbe"), c.get("livenessProbe"));
             for (probe, present) in [
                 ("readinessProbe", ready.is_some()),
