@@ -83,7 +83,7 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         vulns: None,
         exclude: a.exclude.clone(),
         only: a.only.clone(),
-        now: crate::now(),
+        now: crate::now()?,
         threads: a.threads,
     };
     let spinner = Spinner::new(a.quiet);

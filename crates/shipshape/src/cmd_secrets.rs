@@ -71,7 +71,7 @@ pub fn run(a: SecretsArgs) -> anyhow::Result<u8> {
         secrets: Some(true),
         history: a.history.then_some(true),
         only,
-        now: crate::now(),
+        now: crate::now()?,
         vulns: Some(false),
         ..ScanOptions::default()
     };

@@ -132,14 +132,14 @@ pub fn audit(a: AuditArgs) -> anyhow::Result<u8> {
         secrets: Some(false),
         db_dir: Some(dir),
         only: vec!["security/no-vulnerable-dependencies".to_string()],
-        now: crate::now(),
+        now: crate::now()?,
         ..ScanOptions::default()
     };
     crate::output::run_focused(&opts, a.quiet, &a.format, &a.output, false)
 }
 
 pub fn db(c: DbCommand) -> anyhow::Result<u8> {
-    let now = u64::try_from(crate::now()).unwrap_or(0);
+    let now = u64::try_from(crate::now()?).unwrap_or(0);
     match c {
         DbCommand::Import { paths, db } => {
             let dir = db_dir(db)?;

@@ -107,6 +107,21 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// "Now" in Unix seconds: read once here so that everything below stays pure.
-pub fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
+///
+/// `SOURCE_DATE_EPOCH` (the reproducible-builds convention: Unix seconds) fixes it,
+/// so that a report of a pinned commit is the same tomorrow (the ecosystem check
+/// relies on this); a value that is not a number is an error, never ignored.
+pub fn now() -> anyhow::Result<i64> {
+    match std::env::var_os("SOURCE_DATE_EPOCH") {
+        None => Ok(jiff::Timestamp::now().as_second()),
+        Some(v) => parse_epoch(&v.to_string_lossy()),
+    }
+}
+
+fn parse_epoch(v: &str) -> anyhow::Result<i64> {
+    v.trim().parse::<i64>().map_err(|_| {
+        anyhow::anyhow!(
+            "SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970: set it to e.g. `date +%s` output, or unset it"
+        )
+    })
 }

@@ -564,3 +564,47 @@ fn a_closed_pipe_stops_quietly() {
         }
     }
 }
+
+/// The ecosystem check scans pinned commits: with `SOURCE_DATE_EPOCH` a report's
+/// clock is fixed (the report's time, waiver expiry), and a value that is not a
+/// number is a clear usage error instead of being ignored.
+#[test]
+fn source_date_epoch_fixes_the_clock_and_bad_values_are_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        &[
+            ("src/lib.rs", "pub fn f() {}\n"),
+            (
+                "shipshape.toml",
+                "[[waiver]]\ncheck = \"delivery/ci-present\"\nreason = \"r\"\nexpires = \"2030-01-01\"\n",
+            ),
+        ],
+    );
+    let run = |epoch: &str| {
+        let out = shipshape()
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["scan", "--quiet", "--format", "json"])
+            .arg(d.path())
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    // 2001-09-09T01:46:40Z: the waiver is in force.
+    let before = run("1000000000");
+    assert_eq!(before["generated_at"], "2001-09-09T01:46:40Z");
+    assert_eq!(outcome(&before, "delivery/ci-present"), "waived");
+    // 2033-05-18: the same waiver has expired.
+    let after = run("2000000000");
+    assert_ne!(outcome(&after, "delivery/ci-present"), "waived");
+    shipshape()
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .args(["scan", "-q"])
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("SOURCE_DATE_EPOCH")
+                .and(predicate::str::contains("yesterday")),
+        );
+}
