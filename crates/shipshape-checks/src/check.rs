@@ -279,9 +279,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// True when `path` belongs to this unit (its subtree, or a shared file).
+    /// True when `path` belongs to this unit: its subtree, less the subtrees of other
+    /// units nested in it (the root product of a monorepo owns only what no other unit
+    /// holds).
     pub fn in_unit(&self, path: &str) -> bool {
         is_under(path, &self.unit.path)
+            && !self
+                .unit_paths
+                .iter()
+                .any(|u| u != &self.unit.path && is_under(u, &self.unit.path) && is_under(path, u))
+    }
+
+    /// True when other units sit inside this one's directory (the root product).
+    fn has_nested_units(&self) -> bool {
+        self.unit_paths
+            .iter()
+            .any(|u| u != &self.unit.path && is_under(u, &self.unit.path))
     }
 
     /// The unit's own files (its subtree).
@@ -295,7 +308,10 @@ impl<'a> Ctx<'a> {
             // `in_unit` accepts, found by binary search instead of a filter).
             facts.files_with_prefix(&format!("{dir}/"))
         };
-        files.iter()
+        let nested = self.has_nested_units();
+        files
+            .iter()
+            .filter(move |f| !nested || self.in_unit(&f.path))
     }
 
     /// In a monorepo, the files that belong to no unit (a shared `monitoring/` or

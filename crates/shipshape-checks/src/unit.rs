@@ -13,7 +13,13 @@ use shipshape_model::UnitKind;
 
 /// The detected kind and a sentence naming the evidence.
 pub fn detect_kind(facts: &Facts, unit_path: &str) -> (UnitKind, String) {
-    let in_unit = |p: &str| is_under(p, unit_path);
+    detect_kind_in(facts, unit_path, &[])
+}
+
+/// [`detect_kind`] for a unit that other units sit inside (the root product of a
+/// monorepo): their files are not its evidence.
+pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (UnitKind, String) {
+    let in_unit = |p: &str| is_under(p, unit_path) && !nested.iter().any(|n| is_under(p, n));
     let deps: Vec<_> = facts
         .dependencies()
         .items

@@ -4,13 +4,23 @@
 //! Backstage `catalog-info.yaml` components, directories holding a Dockerfile
 //! next to application code, Helm charts, and workspace members (Cargo
 //! `[workspace] members`, npm/yarn `workspaces`, `pnpm-workspace.yaml`,
-//! `go.work` `use`). The repository root is never a candidate (it is the
-//! single-unit case). A candidate nested in another belongs to it (a chart in
-//! a service's directory is that service's chart); several sources for one
-//! directory merge, the catalog entry winning for name, kind and owner.
+//! `go.work` `use`). Directories whose role is not production (tests, examples,
+//! development tooling, package builds: [`shipshape_facts::role`]) are never
+//! units. A candidate nested in another belongs to it (a chart in a service's
+//! directory is that service's chart); several sources for one directory merge,
+//! the catalog entry winning for name, kind and owner.
+//!
+//! The root product is never lost: when the repository root declares a package of
+//! its own (Cargo `[package]`, a `package.json` that is not only a workspace shell,
+//! a Go module with code outside the other candidates, `[project]` in
+//! pyproject.toml, `go.work` listing `.`), the root is a unit beside the others and
+//! owns every file outside them. A Dockerfile directory without a manifest of its
+//! own inside that root product (`cmd/loki/Dockerfile` in the root Go module) is an
+//! image of the root product, not a unit.
 //! Fewer than two candidates: the repository stays one unit.
 //! Pure: reads only the facts.
 
+use shipshape_facts::role::{Role, dir_role, role_of};
 use shipshape_facts::{Ecosystem, Facts, FileKind, Yaml, is_under};
 use shipshape_model::UnitKind;
 use std::collections::BTreeMap;
@@ -39,7 +49,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     let mut by_dir: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut add = |path: &str, source: &str, patch: &dyn Fn(&mut Candidate)| {
         let path = path.trim_matches('/');
-        if path.is_empty() || path == "." || shipshape_facts::signals::is_test_path(path) {
+        if path.is_empty() || path == "." || dir_role(path) != Role::Production {
             return;
         }
         let c = by_dir.entry(path.to_string()).or_insert_with(|| Candidate {
@@ -91,13 +101,23 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         });
     }
 
+    // Application code or a manifest in production files of the directory (a chart's
+    // `hack/` scripts or test images do not make it an application).
     let has_app = |dir: &str| {
         facts.files.iter().any(|f| {
             is_under(&f.path, dir)
-                && matches!(f.kind, FileKind::Source(l) if l != shipshape_facts::Lang::Shell)
-                || (is_under(&f.path, dir) && matches!(f.kind, FileKind::Manifest(_)))
+                && (matches!(f.kind, FileKind::Source(l) if l != shipshape_facts::Lang::Shell)
+                    || matches!(f.kind, FileKind::Manifest(_)))
+                && role_of(&f.path).0.is_production()
         })
     };
+    let has_manifest = |dir: &str| {
+        facts
+            .files
+            .iter()
+            .any(|f| is_under(&f.path, dir) && matches!(f.kind, FileKind::Manifest(_)))
+    };
+    let mut image_only: Vec<String> = Vec::new();
 
     // Dockerfiles next to an application (not test or development images).
     for f in facts
@@ -106,6 +126,9 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     {
         let dir = dir_of(&f.path);
         if dir != "." && has_app(dir) {
+            if !has_manifest(dir) {
+                image_only.push(dir.to_string());
+            }
             add(dir, &f.path, &|_| {});
         }
     }
@@ -126,16 +149,108 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         add(&dir, &source, &|_| {});
     }
 
-    // A candidate inside another belongs to it.
-    let dirs: Vec<String> = by_dir.keys().cloned().collect();
+    // The root product, and the images of it that sit in subdirectories.
+    let root = root_product(facts, &by_dir);
+    if let Some(source) = &root {
+        by_dir.retain(|dir, c| {
+            !(image_only.contains(dir) && c.sources.iter().all(|s| is_dockerfile_source(s)))
+        });
+        let source = source.clone();
+        by_dir.insert(
+            ".".to_string(),
+            Candidate {
+                path: ".".to_string(),
+                name: None,
+                kind: None,
+                owner: None,
+                sources: vec![source],
+            },
+        );
+    }
+
+    // A candidate inside another belongs to it (the root owns only what no other
+    // candidate holds).
+    let dirs: Vec<String> = by_dir.keys().filter(|d| *d != ".").cloned().collect();
     let mut out: Vec<Candidate> = by_dir
         .into_values()
-        .filter(|c| !dirs.iter().any(|d| d != &c.path && is_under(&c.path, d)))
+        .filter(|c| c.path == "." || !dirs.iter().any(|d| d != &c.path && is_under(&c.path, d)))
         .collect();
     if out.len() < 2 {
         out.clear();
     }
     out
+}
+
+fn is_dockerfile_source(source: &str) -> bool {
+    let name = source
+        .rsplit('/')
+        .next()
+        .unwrap_or(source)
+        .to_ascii_lowercase();
+    name.contains("dockerfile") || name.contains("containerfile")
+}
+
+/// The manifest that makes the repository root a product of its own, beside the
+/// candidates found below it; `None` when the root is only a workspace shell or holds
+/// no manifest.
+fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Option<String> {
+    if candidates.is_empty() {
+        return None;
+    }
+    // Production code outside every candidate: the root has something of its own.
+    let own_code = |ext: &str| {
+        facts.files.iter().any(|f| {
+            f.path.ends_with(ext)
+                && role_of(&f.path).0.is_production()
+                && !candidates.keys().any(|d| is_under(&f.path, d))
+        })
+    };
+    if let Some(t) = facts.text("Cargo.toml")
+        && let Ok(doc) = t.parse::<toml::Table>()
+        && doc.contains_key("package")
+    {
+        return Some("Cargo.toml [package]".into());
+    }
+    if let Some(t) = facts.text("go.work")
+        && t.lines().any(|l| {
+            let l = l.split("//").next().unwrap_or("").trim();
+            let l = l.strip_prefix("use").map_or(l, str::trim);
+            matches!(l.trim_matches('"'), "." | "./")
+        })
+    {
+        return Some("go.work use .".into());
+    }
+    if facts.text("go.mod").is_some() && own_code(".go") {
+        return Some("go.mod".into());
+    }
+    if let Some(t) = facts.text("package.json")
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
+    {
+        let shell = !v["workspaces"].is_null()
+            && v["main"].is_null()
+            && v["bin"].is_null()
+            && v["scripts"]["start"].is_null();
+        if !shell
+            && [".js", ".ts", ".mjs", ".cjs", ".vue"]
+                .iter()
+                .any(|e| own_code(e))
+        {
+            return Some("package.json".into());
+        }
+    }
+    if let Some(t) = facts.text("pyproject.toml")
+        && let Ok(doc) = t.parse::<toml::Table>()
+        && (doc.contains_key("project")
+            || doc
+                .get("tool")
+                .and_then(|t| t.get("poetry"))
+                .and_then(|p| p.get("name"))
+                .is_some())
+        && own_code(".py")
+    {
+        return Some("pyproject.toml".into());
+    }
+    None
 }
 
 /// Workspace member directories with the file that declared them.
@@ -418,6 +533,103 @@ mod tests {
         assert_eq!(
             go_work_uses("go 1.22\n\nuse (\n\t./api // the API\n\t./worker\n)\nuse ./tools\n"),
             ["api", "worker", "tools"]
+        );
+    }
+
+    /// The root product was lost whenever discovery found other candidates: BurntSushi/ripgrep
+    /// (root `[package]` beside `crates/*` members) got ten library units and no CLI;
+    /// louislam/uptime-kuma (root package.json app) got units for `test/` (a test
+    /// image) and a helper, not the app; grafana/loki (root Go module) got a unit per
+    /// `cmd/*/Dockerfile` and none for the module. Examples (excalidraw's
+    /// `examples/with-nextjs`) were services.
+    #[test]
+    fn the_root_product_is_never_lost_and_test_or_example_dirs_are_not_units() {
+        let paths = |files: &[(&str, &str)]| -> Vec<String> {
+            discover(&Facts::from_memory(files))
+                .into_iter()
+                .map(|c| c.path)
+                .collect()
+        };
+        // ripgrep: a Cargo workspace whose root is a package.
+        assert_eq!(
+            paths(&[
+                (
+                    "Cargo.toml",
+                    "[package]\nname = 'ripgrep'\n[workspace]\nmembers = ['crates/*']\n"
+                ),
+                ("crates/cli/Cargo.toml", "[package]\nname = 'grep-cli'\n"),
+                (
+                    "crates/regex/Cargo.toml",
+                    "[package]\nname = 'grep-regex'\n"
+                ),
+                ("crates/core/main.rs", "fn main() {}\n"),
+            ]),
+            [".", "crates/cli", "crates/regex"]
+        );
+        // A workspace shell (no package of its own) is not a unit.
+        assert_eq!(
+            paths(&[
+                ("Cargo.toml", "[workspace]\nmembers = ['crates/*']\n"),
+                ("crates/a/Cargo.toml", "[package]\nname = 'a'\n"),
+                ("crates/b/Cargo.toml", "[package]\nname = 'b'\n"),
+            ]),
+            ["crates/a", "crates/b"]
+        );
+        // uptime-kuma: the root app, a helper with its own manifest; test/ is no unit.
+        assert_eq!(
+            paths(&[
+                (
+                    "package.json",
+                    "{\"name\": \"uptime-kuma\", \"main\": \"server/server.js\"}"
+                ),
+                ("server/server.js", "require('express')\n"),
+                (
+                    "test/test-radius.dockerfile",
+                    "FROM freeradius/freeradius-server\n"
+                ),
+                ("test/radius.js", "x\n"),
+                ("extra/push/Dockerfile", "FROM golang:1.22\n"),
+                ("extra/push/go.mod", "module push\n"),
+                ("extra/push/main.go", "package main\n"),
+            ]),
+            [".", "extra/push"]
+        );
+        // loki: images of the root module in cmd/ are the root product, a nested module
+        // with its own go.mod and a chart stay units.
+        assert_eq!(
+            paths(&[
+                ("go.mod", "module github.com/grafana/loki/v3\n"),
+                ("pkg/ingester/ingester.go", "package ingester\n"),
+                ("cmd/loki/Dockerfile", "FROM golang:1.24\n"),
+                ("cmd/loki/main.go", "package main\n"),
+                ("cmd/logcli/Dockerfile", "FROM golang:1.24\n"),
+                ("cmd/logcli/main.go", "package main\n"),
+                ("operator/Dockerfile", "FROM golang:1.24\n"),
+                (
+                    "operator/go.mod",
+                    "module github.com/grafana/loki/operator\n"
+                ),
+                ("operator/main.go", "package main\n"),
+                (
+                    "production/helm/loki/Chart.yaml",
+                    "apiVersion: v2\nname: loki\nversion: 6.0.0\n"
+                ),
+            ]),
+            [".", "operator", "production/helm/loki"]
+        );
+        // Examples are never units.
+        assert_eq!(
+            paths(&[
+                (
+                    "package.json",
+                    "{\"private\": true, \"workspaces\": [\"packages/*\", \"examples/*\"]}"
+                ),
+                ("packages/a/package.json", "{\"name\": \"a\"}"),
+                ("packages/b/package.json", "{\"name\": \"b\"}"),
+                ("examples/with-nextjs/package.json", "{\"name\": \"ex\"}"),
+                ("examples/with-nextjs/Dockerfile", "FROM node:22\n"),
+            ]),
+            ["packages/a", "packages/b"]
         );
     }
 

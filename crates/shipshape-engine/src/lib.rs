@@ -399,13 +399,24 @@ pub fn resolve_units(facts: &Facts, config: &Config) -> Vec<(Unit, config::UnitC
         let found = discover::discover(facts);
         if !found.is_empty() {
             let names = discover::unique_names(&found);
+            let others: Vec<String> = found
+                .iter()
+                .filter(|c| c.path != ".")
+                .map(|c| c.path.clone())
+                .collect();
             return found
                 .into_iter()
                 .zip(names)
                 .map(|(c, name)| {
+                    let name = if c.path == "." {
+                        default_name(&facts.root, ".")
+                    } else {
+                        name
+                    };
                     let from = format!("discovered from {}", c.sources.join(", "));
                     let (kind, why) = match c.kind {
                         Some(k) => (k, "declared there".to_string()),
+                        None if c.path == "." => unit::detect_kind_in(facts, ".", &others),
                         None => unit::detect_kind(facts, &c.path),
                     };
                     let ucfg = config::UnitConfig {

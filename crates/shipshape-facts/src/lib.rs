@@ -18,6 +18,7 @@ pub mod git;
 pub mod gitlab;
 pub mod k8s;
 pub mod kind;
+pub mod role;
 pub mod signals;
 mod walk;
 mod yaml;

@@ -295,6 +295,7 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     .any(|e| lower.ends_with(e));
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let generated_stub = name.contains(".pb.") || name.contains("_pb2");
+    let comments = Comments::of(name);
     // Lines are counted incrementally: matches arrive in increasing order.
     let (mut line, mut counted_to) = (1u32, 0usize);
     let matches = windows
@@ -306,6 +307,11 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
         counted_to = m.start();
         if kind == SignalKind::TlsVerifyDisabled && is_mention(bytes, m.start(), backtick_is_prose)
         {
+            continue;
+        }
+        // A comment is not code: gin's doc.go shows `r.GET("/ping", ...)` in its package
+        // documentation, which made the library a service with a health route.
+        if comments.is_comment(bytes, m.start()) {
             continue;
         }
         // `curl -k https://localhost` (a local cluster's self-signed endpoint, podinfo's
@@ -332,6 +338,72 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
             text: String::from_utf8_lossy(&bytes[m.start()..end]).into_owned(),
         });
     }
+}
+
+/// The line-comment syntax of a file's language, from its name.
+#[derive(Clone, Copy)]
+struct Comments {
+    slash: bool,
+    hash: bool,
+}
+
+impl Comments {
+    fn of(name: &str) -> Comments {
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        let hash_lang = matches!(
+            ext,
+            "py" | "rb"
+                | "sh"
+                | "bash"
+                | "zsh"
+                | "ex"
+                | "exs"
+                | "pl"
+                | "r"
+                | "yaml"
+                | "yml"
+                | "toml"
+        ) || name.contains("dockerfile")
+            || name.contains("containerfile")
+            || name == "makefile";
+        Comments {
+            slash: !hash_lang,
+            hash: hash_lang || ext == "php",
+        }
+    }
+
+    /// True when `at` sits on a line that is a comment (its text before `at` starts
+    /// with the language's comment marker, or continues a `/* */` block with `*`).
+    fn is_comment(self, bytes: &[u8], at: usize) -> bool {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let t = bytes[line_start..at].trim_ascii_start();
+        (self.slash
+            && (t.starts_with(b"//")
+                || t.starts_with(b"/*")
+                || t.starts_with(b"* ")
+                || in_block_comment(bytes, at)))
+            || (self.hash && t.starts_with(b"#") && !t.starts_with(b"#!") && !t.starts_with(b"#["))
+    }
+}
+
+/// True when `at` is inside a `/* … */` block that opens a line (a Go package doc in
+/// doc.go, a Javadoc block): the last such opening before `at` is not closed before it.
+/// Only openings at the start of a line count, so that `'/*'` in a route or glob string
+/// is never taken for a comment.
+fn in_block_comment(bytes: &[u8], at: usize) -> bool {
+    let head = &bytes[..at];
+    let mut end = head.len();
+    while let Some(open) = memchr::memmem::rfind(&head[..end], b"/*") {
+        let line_start = memchr::memrchr(b'\n', &head[..open]).map_or(0, |i| i + 1);
+        if head[line_start..open]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t'))
+        {
+            return memchr::memmem::find(&head[open + 2..], b"*/").is_none();
+        }
+        end = open;
+    }
+    false
 }
 
 /// True when the line holding `at` is an import (`import`, `from … import`, `use`,
@@ -595,6 +667,45 @@ mod tests {
             kinds("ln, err := net.Listen(\"tcp\", addr)\n"),
             vec![(SignalKind::Listener, 1)]
         );
+    }
+
+    /// gin-gonic/gin: the package documentation in doc.go shows `r.GET("/ping", ...)` in
+    /// `//` comments, which made the library a service with a health route. Commented-out
+    /// code in hash-comment languages (Python, a Dockerfile's HEALTHCHECK) is no
+    /// evidence either; a JavaScript private field `#client` is code.
+    #[test]
+    fn comments_are_not_code() {
+        let hits = |path: &str, src: &str| {
+            let mut out = vec![];
+            scan(path, src.as_bytes(), &mut out);
+            out.into_iter()
+                .map(|h| (h.kind, h.line))
+                .collect::<Vec<_>>()
+        };
+        let doc = "// Package gin.\n//\n//\tr.GET(\"/ping\", func(c *gin.Context) {\n//\t\tc.JSON(200, gin.H{})\n//\t})\npackage gin\n";
+        assert!(
+            !hits("doc.go", doc)
+                .iter()
+                .any(|(k, _)| *k == SignalKind::HealthRoute)
+        );
+        let block = "/*\nPackage gin.\n\n\tfunc main() {\n\t\tr.GET(\"/ping\", ping)\n\t}\n*/\npackage gin\n";
+        assert!(
+            !hits("doc.go", block)
+                .iter()
+                .any(|(k, _)| *k == SignalKind::HealthRoute)
+        );
+        // A catch-all route string is not a comment opening.
+        let js = "app.get('/*', spa);\napp.get('/healthz', ok);\n";
+        assert!(hits("server.js", js).contains(&(SignalKind::HealthRoute, 2)));
+        let code = "package main\nfunc main() {\n\tr.GET(\"/ping\", ping)\n}\n";
+        assert!(hits("main.go", code).contains(&(SignalKind::HealthRoute, 3)));
+        let py = "# @app.get(\"/health\")\n@app.get(\"/healthz\")\ndef h(): pass\n";
+        let health: Vec<u32> = hits("app.py", py)
+            .into_iter()
+            .filter(|(k, _)| *k == SignalKind::HealthRoute)
+            .map(|(_, l)| l)
+            .collect();
+        assert_eq!(health, vec![2]);
     }
 
     #[test]

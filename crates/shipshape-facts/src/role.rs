@@ -1,0 +1,267 @@
+//! File roles, decided once: is a path production code, or a test, an example,
+//! documentation, development tooling, a build-only helper, a template?
+//!
+//! Every consumer that asks "does this file describe what runs in production" asks
+//! [`role_of`], which answers from the path alone (cheap, allocation-free, asked of
+//! every file) with the reason, so that `shipshape paths` can show a user why a file
+//! was or was not judged. A check or the unit discovery never keeps a path list of
+//! its own for these questions.
+//!
+//! The order of the tests is the order of precedence: a test under `examples/` is a
+//! test; a Dockerfile under `e2e/` is development tooling.
+
+use crate::signals::is_test_path;
+
+/// What a file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Shipped or deployed: the default.
+    Production,
+    /// Tests and their fixtures.
+    Test,
+    /// Examples and samples.
+    Example,
+    /// Documentation prose.
+    Documentation,
+    /// Development tooling: dev containers, local scripts (`hack/`), end-to-end and
+    /// browser-test harnesses, REST-client request files.
+    DevTooling,
+    /// Files that only build a package or generate code (package-build containers,
+    /// code generators).
+    BuildOnly,
+    /// Templates rendered into the real file (`Dockerfile.j2`, `*.tmpl`).
+    Template,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Production,
+        Role::Test,
+        Role::Example,
+        Role::Documentation,
+        Role::DevTooling,
+        Role::BuildOnly,
+        Role::Template,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Production => "production",
+            Role::Test => "test",
+            Role::Example => "example",
+            Role::Documentation => "documentation",
+            Role::DevTooling => "dev-tooling",
+            Role::BuildOnly => "build-only",
+            Role::Template => "template",
+        }
+    }
+
+    /// True for what describes the shipped software.
+    pub fn is_production(self) -> bool {
+        self == Role::Production
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                format!("unknown role `{s}`: use one of {}", names.join(", "))
+            })
+    }
+}
+
+/// Directory names of examples and samples.
+const EXAMPLE_DIRS: &[&str] = &["examples", "example", "samples", "sample", "demo", "demos"];
+/// Directory names of documentation.
+const DOC_DIRS: &[&str] = &["docs", "doc", "documentation", "website"];
+/// Directory names of development tooling: local scripts, dev containers, end-to-end
+/// and browser-test harnesses, load generators run against a dev stack.
+const DEV_DIRS: &[&str] = &[
+    ".devcontainer",
+    "hack",
+    "e2e",
+    "e2e-tests",
+    "e2e_tests",
+    "playwright",
+    "cypress",
+    "integration-tests",
+    "integration_tests",
+    "dev",
+    ".dev",
+];
+/// Directory names of package builds and code generation.
+const BUILD_DIRS: &[&str] = &[
+    "packaging",
+    "debian",
+    "rpm",
+    "genproto",
+    "gen-proto",
+    "protogen",
+    "proto-gen",
+    "codegen",
+    "code-gen",
+];
+/// File-name endings of templates.
+const TEMPLATE_ENDINGS: &[&str] = &[".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".mustache"];
+/// File-name endings of documentation prose.
+const DOC_ENDINGS: &[&str] = &[".md", ".mdx", ".rst", ".adoc", ".txt"];
+/// File-name endings of REST-client request files (VS Code REST Client, JetBrains HTTP
+/// client): samples a developer sends by hand.
+const DEV_ENDINGS: &[&str] = &[".http", ".rest"];
+
+fn ends_with_ci(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+fn dir_named(dirs: &str, names: &[&str]) -> Option<&'static str> {
+    // Directory segments only, any case, without allocating: asked of every file.
+    dirs.split('/').filter(|d| !d.is_empty()).find_map(|d| {
+        names
+            .iter()
+            .find(|n| d.eq_ignore_ascii_case(n))
+            .map(|_| "directory")
+    })
+}
+
+/// The role of a repository-relative, `/`-separated path, with the reason.
+pub fn role_of(path: &str) -> (Role, &'static str) {
+    let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
+    if is_test_path(path) {
+        return (Role::Test, "test directory or test file name");
+    }
+    if TEMPLATE_ENDINGS.iter().any(|e| ends_with_ci(name, e)) {
+        return (Role::Template, "template file extension");
+    }
+    if dir_named(dirs, DEV_DIRS).is_some() {
+        return (
+            Role::DevTooling,
+            "development-tooling directory (dev container, hack/, e2e or browser-test harness)",
+        );
+    }
+    if DEV_ENDINGS.iter().any(|e| ends_with_ci(name, e)) {
+        return (Role::DevTooling, "REST-client request file");
+    }
+    if dir_named(dirs, EXAMPLE_DIRS).is_some() {
+        return (Role::Example, "examples/samples directory");
+    }
+    if dir_named(dirs, BUILD_DIRS).is_some() {
+        return (
+            Role::BuildOnly,
+            "package-build or code-generation directory",
+        );
+    }
+    if DOC_ENDINGS.iter().any(|e| ends_with_ci(name, e)) || dir_named(dirs, DOC_DIRS).is_some() {
+        return (Role::Documentation, "documentation file or directory");
+    }
+    (Role::Production, "default")
+}
+
+/// The role of a directory (a path with nothing after it): what a file directly in it
+/// would have, ignoring file-name rules.
+pub fn dir_role(dir: &str) -> Role {
+    if dir.is_empty() || dir == "." {
+        return Role::Production;
+    }
+    // A file inside the directory with a neutral name.
+    let probe_dirs = dir.trim_end_matches('/');
+    if is_test_path(&format!("{probe_dirs}/x")) {
+        return Role::Test;
+    }
+    if dir_named(probe_dirs, DEV_DIRS).is_some() {
+        return Role::DevTooling;
+    }
+    if dir_named(probe_dirs, EXAMPLE_DIRS).is_some() {
+        return Role::Example;
+    }
+    if dir_named(probe_dirs, BUILD_DIRS).is_some() {
+        return Role::BuildOnly;
+    }
+    if dir_named(probe_dirs, DOC_DIRS).is_some() {
+        return Role::Documentation;
+    }
+    Role::Production
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_by_default() {
+        for p in [
+            "src/main.rs",
+            "Dockerfile",
+            "cmd/loki/main.go",
+            "charts/x/values.yaml",
+        ] {
+            assert_eq!(role_of(p).0, Role::Production, "{p}");
+        }
+    }
+
+    /// The Playwright end-to-end setup (`playwright/docker-compose.yml`,
+    /// `playwright/test.env`) and package-build containers (`packaging/debian/Dockerfile`)
+    /// were judged as production; a Jinja `Dockerfile.j2` was read as a Dockerfile.
+    #[test]
+    fn e2e_harnesses_package_builds_and_templates_are_not_production() {
+        assert_eq!(role_of("playwright/docker-compose.yml").0, Role::DevTooling);
+        assert_eq!(role_of("playwright/test.env").0, Role::DevTooling);
+        assert_eq!(role_of("e2e/Dockerfile").0, Role::DevTooling);
+        assert_eq!(role_of(".devcontainer/Dockerfile").0, Role::DevTooling);
+        assert_eq!(role_of("packaging/debian/Dockerfile").0, Role::BuildOnly);
+        assert_eq!(role_of("deploy/Dockerfile.j2").0, Role::Template);
+        assert_eq!(role_of("config.yaml.tmpl").0, Role::Template);
+    }
+
+    /// grafana/loki's operator keeps local add-ons with sample secrets in `hack/`;
+    /// jasontaylordev/CleanArchitecture's `Web.http` holds a seeded dev password.
+    #[test]
+    fn hack_scripts_and_rest_client_files_are_dev_tooling() {
+        assert_eq!(
+            role_of("operator/hack/addon_grafana_gateway_ocp.yaml").0,
+            Role::DevTooling
+        );
+        assert_eq!(role_of("src/Web/Web.http").0, Role::DevTooling);
+    }
+
+    #[test]
+    fn tests_examples_docs() {
+        assert_eq!(role_of("pkg/x_test.go").0, Role::Test);
+        assert_eq!(role_of("examples/e2e/main.go").0, Role::DevTooling);
+        assert_eq!(role_of("examples/with-nextjs/Dockerfile").0, Role::Example);
+        assert_eq!(role_of("docs/guide/setup.yaml").0, Role::Documentation);
+        assert_eq!(role_of("README.md").0, Role::Documentation);
+        // Case does not matter; a name that only contains a word does.
+        assert_eq!(role_of("Examples/a.py").0, Role::Example);
+        assert_eq!(role_of("hacks/a.sh").0, Role::Production);
+    }
+
+    #[test]
+    fn directories() {
+        assert_eq!(dir_role("."), Role::Production);
+        assert_eq!(dir_role("test"), Role::Test);
+        assert_eq!(dir_role("examples/with-nextjs"), Role::Example);
+        assert_eq!(dir_role("services/api"), Role::Production);
+        assert_eq!(dir_role("operator/hack"), Role::DevTooling);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>(), Ok(r));
+        }
+        assert!("prod".parse::<Role>().unwrap_err().contains("production"));
+    }
+}
