@@ -322,6 +322,10 @@ impl Engine {
         }
         let probe = &bytes[..bytes.len().min(BINARY_PROBE_BYTES)];
         let binary = memchr::memchr(0, probe).is_some();
+        // A translation catalog maps message keys (`invalidEncryptionKey`, `password`) to
+        // text in people's languages: generic name = value rules would read every
+        // "Passwort vergessen" as a credential. Provider-format tokens still count.
+        let catalog = crate::filter::is_translation_catalog(path);
 
         let mut active = vec![false; self.rules.len()];
         // Per windowed rule: the line ranges around its keyword hits.
@@ -372,7 +376,10 @@ impl Engine {
 
         let mut candidates = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
-            if !active[ri] || (binary && rule.class != RuleClass::PrivateKey) {
+            if !active[ri]
+                || (binary && rule.class != RuleClass::PrivateKey)
+                || (catalog && rule.class == RuleClass::Generic)
+            {
                 continue;
             }
             let mut found = 0usize;

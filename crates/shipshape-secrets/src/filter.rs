@@ -153,6 +153,7 @@ const NON_SECRET_KEY_PARTS: &[&str] = &[
     "_title",
     "_input",
     "_column",
+    "selector",
 ];
 
 /// Shannon entropy of `bytes` in bits per byte.
@@ -256,6 +257,11 @@ pub fn public_by_context(
     before_key: Option<u8>,
     around: &[u8],
 ) -> Option<&'static str> {
+    // `quay.io/observatorium/token-refresher:master-2024…`: the "key" is a segment of a
+    // path, URL or image name, not a name something is assigned to.
+    if class == RuleClass::Generic && before_key == Some(b'/') {
+        return Some("part of a path, URL or image name");
+    }
     if class != RuleClass::Generic
         || before_key.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
@@ -308,6 +314,12 @@ pub fn code_context_reason(
         }
     }
     let quoted = start > 0 && matches!(bytes[start - 1], b'"' | b'\'' | b'`');
+    // `ClientSecret: secret.OIDCSecret.ClientSecret,` (grafana/loki's operator),
+    // `fooToken = cfg.FooToken`: an unquoted chain of names reads a field or variable;
+    // a literal would be quoted.
+    if !quoted && is_reference_chain(&bytes[start..end]) {
+        return Some("field or variable reference");
+    }
     if !quoted && matches!(bytes.get(end), Some(b' ' | b'\t')) {
         let rest = &bytes[end..];
         let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
@@ -323,11 +335,66 @@ pub fn code_context_reason(
     None
 }
 
+/// `cfg.FooToken`, `secret.OIDCSecret.ClientSecret`, `self.api_key`: two or more names
+/// joined by dots, each starting with a letter or `_`.
+fn is_reference_chain(value: &[u8]) -> bool {
+    let mut parts = 0;
+    for part in value.split(|&b| b == b'.') {
+        let ok = part
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if !ok {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
+}
+
+/// True for translation catalogs: message files under a `locales/`, `locale/`, `i18n/`,
+/// `l10n/`, `lang/` or `translations/` directory (JSON, YAML, `.po`, `.properties`,
+/// `.strings`, `.xlf`), and gettext/Qt/Xcode catalogs anywhere.
+pub fn is_translation_catalog(path: &str) -> bool {
+    let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let ext_lower = |e: &str| ext.eq_ignore_ascii_case(e);
+    if ["po", "pot", "xlf", "xliff", "strings", "arb"]
+        .iter()
+        .any(|e| ext_lower(e))
+    {
+        return true;
+    }
+    let in_catalog_dir = dirs.split('/').any(|d| {
+        [
+            "locales",
+            "locale",
+            "i18n",
+            "l10n",
+            "lang",
+            "langs",
+            "translations",
+            "messages",
+        ]
+        .iter()
+        .any(|c| d.eq_ignore_ascii_case(c))
+    });
+    in_catalog_dir
+        && ["json", "yml", "yaml", "properties", "po", "toml", "php"]
+            .iter()
+            .any(|e| ext_lower(e))
+}
+
 /// Value-shape checks for generic assignments.
 fn generic_value_reason(value: &str) -> Option<&'static str> {
     if value.len() > 200 {
         // Blobs (minified code, base64 data) are not credentials a person assigned.
         return Some("too long for a generic secret");
+    }
+    // Letters outside ASCII are words of a language (a translated "encryption key"
+    // message); generated keys and tokens are ASCII.
+    if value.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+        return Some("natural-language text");
     }
     let lower = value.to_ascii_lowercase();
     let bytes = value.as_bytes();

@@ -262,3 +262,49 @@ fn custom_rules_run_first_and_are_validated() {
             .expect("description and entropy are optional");
     assert_eq!(parsed.entropy, None);
 }
+
+/// Generic rules fired on code and text in repositories nobody tuned for (the ecosystem
+/// check): a field read in grafana/loki's operator (`ClientSecret:
+/// secret.OIDCSecret.ClientSecret,`), a Kubernetes field selector in
+/// kube-prometheus-stack's values (`secretFieldSelector: "type!=…"`), an image name
+/// (`quay.io/observatorium/token-refresher:master-…`), and excalidraw's translation
+/// catalogs (`"invalidEncryptionKey": "Verschlüsselungsschlüssel muss …"`). A real
+/// literal beside them is still found, and so is a provider token in a catalog.
+#[test]
+fn references_selectors_image_names_and_translations_are_not_secrets() {
+    let code = [
+        "\t\t\t\tClientSecret: secret.OIDCSecret.ClientSecret,",
+        "\tfooToken = cfg.FooToken",
+        "  secretFieldSelector: \"type!=kubernetes.io/dockercfg,type!=kubernetes.io/service-account-token\"",
+        "        image: quay.io/observatorium/token-refresher:master-2024-12-11-08b888a",
+    ]
+    .join("\n");
+    let found = engine().scan("internal/manifests/gateway.go", code.as_bytes());
+    assert!(found.is_empty(), "decoys reported: {found:#?}");
+
+    let de = "{\n  \"invalidEncryptionKey\": \"Verschlüsselungsschlüssel muss 22 Zeichen lang sein.\",\n  \"password\": \"Passwort vergessen\"\n}\n";
+    assert!(
+        engine()
+            .scan("packages/excalidraw/locales/de-DE.json", de.as_bytes())
+            .is_empty()
+    );
+    // Non-ASCII words are text anywhere, not only in catalogs.
+    assert!(
+        engine()
+            .scan(
+                "app/strings.go",
+                "password := \"Šifrovací123\"\n".as_bytes()
+            )
+            .is_empty()
+    );
+
+    let real = "client_secret = \"q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\"\n";
+    assert_eq!(engine().scan("config/prod.py", real.as_bytes()).len(), 1);
+    let token = format!("{{\"key\": \"{}\"}}\n", planted(7));
+    assert!(
+        !engine()
+            .scan("locales/en.json", token.as_bytes())
+            .is_empty(),
+        "provider tokens count in catalogs"
+    );
+}

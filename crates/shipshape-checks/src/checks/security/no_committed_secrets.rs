@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
-        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in test code and fixtures, examples (`examples/`, `samples/`), documentation files (.md, .rst, .adoc, .txt) or development/test environment configuration (`config/dev.exs`, `config/test.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
+        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code and fixtures, examples (`examples/`, `samples/`), documentation files (.md, .rst, .adoc, .txt), development tooling (`hack/`, dev containers, e2e harnesses, REST-client `.http` files), package builds, templates; see `shipshape paths`) or development/test environment configuration (`config/dev.exs`, `config/test.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
         remediation: "Revoke and rotate the credential first (it is compromised), then remove it from the code and load it from the environment or a secret manager. Remove it from history too (git filter-repo) if the repository is shared.",
         references: &[
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
@@ -54,8 +54,12 @@ fn is_dev_config_path(path: &str) -> bool {
 /// framework's generated development key — so they warn, while anything in shipped
 /// code or production configuration fails.
 pub(crate) fn is_sample(s: &SecretEvidence) -> bool {
+    // The file's role decides (tests, examples, docs, development tooling such as
+    // `hack/` add-ons and REST-client `.http` files, package builds, templates:
+    // [`shipshape_facts::role`]); documentation files and dev/test environment config
+    // are samples by name as well.
     !s.provider_format
-        && (shipshape_facts::signals::is_test_path(&s.path)
+        && (!shipshape_facts::role::role_of(&s.path).0.is_production()
             || is_example_path(&s.path)
             || is_doc_path(&s.path)
             || is_dev_config_path(&s.path))
