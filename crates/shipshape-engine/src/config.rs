@@ -48,6 +48,54 @@ pub struct ScanConfig {
     pub discover_units: Option<bool>,
 }
 
+/// `[paths]`: file roles the user decides (glob patterns, repository-relative), before
+/// the built-in rules; `ignore` leaves paths out of the scan like `[scan] exclude`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PathsConfig {
+    #[serde(default)]
+    pub production: Vec<String>,
+    #[serde(default)]
+    pub test: Vec<String>,
+    #[serde(default)]
+    pub example: Vec<String>,
+    #[serde(default)]
+    pub documentation: Vec<String>,
+    #[serde(default)]
+    pub dev_tooling: Vec<String>,
+    #[serde(default)]
+    pub build_only: Vec<String>,
+    #[serde(default)]
+    pub template: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+impl PathsConfig {
+    /// The role patterns in the order they are tried: `production` first, so that a
+    /// user can take a file back from a built-in rule.
+    pub fn role_rules(&self) -> Vec<(shipshape_facts::role::Role, String)> {
+        use shipshape_facts::role::Role;
+        [
+            (Role::Production, &self.production),
+            (Role::Test, &self.test),
+            (Role::Example, &self.example),
+            (Role::Documentation, &self.documentation),
+            (Role::DevTooling, &self.dev_tooling),
+            (Role::BuildOnly, &self.build_only),
+            (Role::Template, &self.template),
+        ]
+        .into_iter()
+        .flat_map(|(role, globs)| globs.iter().map(move |g| (role, g.clone())))
+        .collect()
+    }
+
+    /// The compiled role patterns.
+    pub fn overrides(&self) -> Result<shipshape_facts::role::RoleOverrides, String> {
+        shipshape_facts::role::RoleOverrides::new(self.role_rules())
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ChecksConfig {
@@ -133,6 +181,8 @@ pub struct Config {
     pub units: Vec<UnitConfig>,
     #[serde(default)]
     pub scan: ScanConfig,
+    #[serde(default)]
+    pub paths: PathsConfig,
     #[serde(default)]
     pub checks: ChecksConfig,
     #[serde(default, rename = "waiver")]
@@ -273,6 +323,17 @@ impl Config {
             }
         }
         known.extend(cfg.rules.iter().map(|r| r.id.trim()));
+        if let Err(m) = cfg.paths.overrides() {
+            return Err(err(line_of(text, "[paths]"), m));
+        }
+        for g in &cfg.paths.ignore {
+            if let Err(e) = globset::Glob::new(g) {
+                return Err(err(
+                    line_of(text, "[paths]"),
+                    format!("[paths] ignore: `{g}` is not a glob: {e}"),
+                ));
+            }
+        }
         if let Some(p) = &cfg.scan.profile
             && shipshape_checks::profiles::find_profile(p).is_none()
         {

@@ -20,7 +20,7 @@
 //! Fewer than two candidates: the repository stays one unit.
 //! Pure: reads only the facts.
 
-use shipshape_facts::role::{Role, dir_role, role_of};
+use shipshape_facts::role::Role;
 use shipshape_facts::{Ecosystem, Facts, FileKind, Yaml, is_under};
 use shipshape_model::UnitKind;
 use std::collections::BTreeMap;
@@ -49,7 +49,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     let mut by_dir: BTreeMap<String, Candidate> = BTreeMap::new();
     let mut add = |path: &str, source: &str, patch: &dyn Fn(&mut Candidate)| {
         let path = path.trim_matches('/');
-        if path.is_empty() || path == "." || dir_role(path) != Role::Production {
+        if path.is_empty() || path == "." || facts.dir_role(path) != Role::Production {
             return;
         }
         let c = by_dir.entry(path.to_string()).or_insert_with(|| Candidate {
@@ -108,7 +108,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
             is_under(&f.path, dir)
                 && (matches!(f.kind, FileKind::Source(l) if l != shipshape_facts::Lang::Shell)
                     || matches!(f.kind, FileKind::Manifest(_)))
-                && role_of(&f.path).0.is_production()
+                && f.role.is_production()
         })
     };
     let has_manifest = |dir: &str| {
@@ -201,7 +201,7 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
     let own_code = |ext: &str| {
         facts.files.iter().any(|f| {
             f.path.ends_with(ext)
-                && role_of(&f.path).0.is_production()
+                && f.role.is_production()
                 && !candidates.keys().any(|d| is_under(&f.path, d))
         })
     };

@@ -170,8 +170,12 @@ pub fn scan_with_profile(
     };
     let on_files = |n: u64| progress.files(n);
     let mut excludes = config.scan.exclude.clone();
+    excludes.extend(config.paths.ignore.iter().cloned());
     excludes.extend(opts.exclude.iter().cloned());
+    // Validated when the config was parsed.
+    let roles = config.paths.overrides().map_err(EngineError::Usage)?;
     let walk_opts = WalkOptions {
+        roles,
         max_file_size: config.scan.max_file_size.unwrap_or(1024 * 1024),
         excludes,
         include_vendored: config.scan.include_vendored,

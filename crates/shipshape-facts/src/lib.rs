@@ -46,6 +46,9 @@ pub struct FileEntry {
     /// True when the path looks like test code or fixtures
     /// ([`signals::is_test_path`]): decided once, asked by many checks of every file.
     pub in_test: bool,
+    /// What the file is for ([`role::classify`], with the user's `[paths]`): decided
+    /// once, by the walk.
+    pub role: role::Role,
 }
 
 /// Counts describing the walk.
@@ -88,6 +91,8 @@ pub struct Facts {
     pub stats: WalkStats,
     yaml_cells: HashMap<String, YamlCell>,
     lazy: Lazy,
+    /// The user's `[paths]` roles, for questions about directories.
+    role_overrides: role::RoleOverrides,
 }
 
 #[derive(Debug, Default)]
@@ -128,7 +133,25 @@ impl Facts {
             diagnostics,
             stats,
             lazy: Lazy::default(),
+            role_overrides: role::RoleOverrides::default(),
         }
+    }
+
+    /// Keep the user's `[paths]` roles (the walk already applied them to every file).
+    pub fn with_role_overrides(mut self, overrides: role::RoleOverrides) -> Facts {
+        self.role_overrides = overrides;
+        self
+    }
+
+    /// The role of a file of the scan (the walk's decision), or of any other path.
+    pub fn role(&self, path: &str) -> role::Role {
+        self.file(path)
+            .map_or_else(|| role::classify(path, &self.role_overrides).0, |f| f.role)
+    }
+
+    /// The role of a directory, the user's `[paths]` first.
+    pub fn dir_role(&self, dir: &str) -> role::Role {
+        role::classify_dir(dir, &self.role_overrides)
     }
 
     /// Build facts from in-memory files (path, content): classification and signals
@@ -142,7 +165,8 @@ impl Facts {
             if kind == FileKind::Yaml {
                 kind = kind::refine_yaml(path, content);
             }
-            let in_test = signals::is_test_path(path);
+            let role = role::role_of(path).0;
+            let in_test = role == role::Role::Test;
             if kind.carries_signals() && !in_test {
                 signals::scan_code(path, content.as_bytes(), &mut sigs);
             }
@@ -156,6 +180,7 @@ impl Facts {
                 kind,
                 unread: false,
                 in_test,
+                role,
             });
         }
         Facts::from_parts(

@@ -11,6 +11,7 @@
 //! test; a Dockerfile under `e2e/` is development tooling.
 
 use crate::signals::is_test_path;
+use std::borrow::Cow;
 
 /// What a file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -195,9 +196,102 @@ pub fn dir_role(dir: &str) -> Role {
     Role::Production
 }
 
+/// Roles given by the user (`[paths]` in shipshape.toml): glob patterns, the first
+/// matching pattern in declaration order winning, before any built-in rule.
+#[derive(Debug, Clone, Default)]
+pub struct RoleOverrides {
+    rules: Vec<(Role, String)>,
+    set: Option<globset::GlobSet>,
+}
+
+impl RoleOverrides {
+    /// Compile `(role, glob)` pairs; the error names the bad pattern.
+    pub fn new(rules: Vec<(Role, String)>) -> Result<RoleOverrides, String> {
+        if rules.is_empty() {
+            return Ok(RoleOverrides::default());
+        }
+        let mut b = globset::GlobSetBuilder::new();
+        for (role, pattern) in &rules {
+            let glob = globset::GlobBuilder::new(pattern.trim_start_matches("./"))
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("[paths] {role}: `{pattern}` is not a glob: {e}"))?;
+            b.add(glob);
+        }
+        let set = b.build().map_err(|e| format!("[paths]: {e}"))?;
+        Ok(RoleOverrides {
+            rules,
+            set: Some(set),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The user's role for `path` and the pattern that gave it.
+    pub fn get(&self, path: &str) -> Option<(Role, &str)> {
+        let set = self.set.as_ref()?;
+        let first = set.matches(path).into_iter().min()?;
+        let (role, pattern) = &self.rules[first];
+        Some((*role, pattern.as_str()))
+    }
+}
+
+/// The role of `path` with the user's overrides first, and why.
+pub fn classify(path: &str, overrides: &RoleOverrides) -> (Role, Cow<'static, str>) {
+    match overrides.get(path) {
+        Some((role, pattern)) => (
+            role,
+            Cow::Owned(format!("shipshape.toml [paths] {role} = \"{pattern}\"")),
+        ),
+        None => {
+            let (role, why) = role_of(path);
+            (role, Cow::Borrowed(why))
+        }
+    }
+}
+
+/// [`dir_role`] with the user's overrides first: a pattern that matches a file directly
+/// in the directory decides.
+pub fn classify_dir(dir: &str, overrides: &RoleOverrides) -> Role {
+    if !overrides.is_empty() && !dir.is_empty() && dir != "." {
+        let probe = format!("{}/x", dir.trim_end_matches('/'));
+        if let Some((role, _)) = overrides.get(&probe) {
+            return role;
+        }
+    }
+    dir_role(dir)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_patterns_win_in_declaration_order() {
+        let o = RoleOverrides::new(vec![
+            (Role::Production, "e2e/prod-smoke/**".into()),
+            (Role::Test, "qa/**".into()),
+            (Role::DevTooling, "**".into()),
+        ])
+        .unwrap();
+        assert_eq!(
+            classify("e2e/prod-smoke/Dockerfile", &o).0,
+            Role::Production
+        );
+        assert_eq!(classify("qa/load.py", &o).0, Role::Test);
+        assert!(
+            classify("qa/load.py", &o)
+                .1
+                .contains("[paths] test = \"qa/**\"")
+        );
+        assert_eq!(classify_dir("qa", &o), Role::Test);
+        let none = RoleOverrides::default();
+        assert_eq!(classify("e2e/Dockerfile", &none).0, Role::DevTooling);
+        let bad = RoleOverrides::new(vec![(Role::Test, "a/[".into())]).unwrap_err();
+        assert!(bad.contains("a/[") && bad.contains("test"), "{bad}");
+    }
 
     #[test]
     fn production_by_default() {

@@ -32,6 +32,8 @@ pub struct WalkOptions<'a> {
     /// Extra glob patterns (repository-relative) of files whose text is kept even
     /// when their kind would not keep it (e.g. source files a custom rule reads).
     pub keep_text: Vec<String>,
+    /// The user's `[paths]` roles, applied to every file before the built-in rules.
+    pub roles: crate::role::RoleOverrides,
 }
 
 impl Default for WalkOptions<'_> {
@@ -45,6 +47,7 @@ impl Default for WalkOptions<'_> {
             progress: None,
             hook: None,
             keep_text: Vec::new(),
+            roles: crate::role::RoleOverrides::default(),
         }
     }
 }
@@ -354,7 +357,8 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<Facts, WalkError> {
         git,
         diagnostics,
         stats,
-    ))
+    )
+    .with_role_overrides(opts.roles.clone()))
 }
 
 /// Size of each `read` the walk makes.
@@ -406,8 +410,10 @@ fn process_file(
             _ => "unreadable",
         };
         acc.skipped.entry(why).or_default().push(rel.clone());
+        let role = crate::role::classify(&rel, &opts.roles).0;
         acc.files.push(FileEntry {
-            in_test: crate::signals::is_test_path(&rel),
+            in_test: role == crate::role::Role::Test,
+            role,
             path: rel,
             size,
             kind,
@@ -429,8 +435,10 @@ fn process_file(
     if let Err(e) = read_bounded(&mut file, limit, chunk, buf) {
         return unreadable(acc, e, rel, 0);
     }
+    let role = crate::role::classify(&rel, &opts.roles).0;
     let mut entry = FileEntry {
-        in_test: crate::signals::is_test_path(&rel),
+        in_test: role == crate::role::Role::Test,
+        role,
         path: rel,
         size: buf.len() as u64,
         kind,

@@ -66,6 +66,12 @@ owner = "team-name"
 # Paths to leave out (globs, relative to this file).
 exclude = []
 
+# File roles where the built-in rules guess wrong (`shipshape paths` shows them):
+# production, test, example, documentation, dev-tooling, build-only, template.
+# [paths]
+# test = ["qa/**"]
+# dev-tooling = ["local/**"]
+
 [checks]
 # Checks that do not apply to you, by id.
 disable = []

@@ -93,7 +93,13 @@ fn baseline(path: PathBuf, output: PathBuf, config: Option<PathBuf>) -> anyhow::
         }
     };
     let opts = shipshape_facts::WalkOptions {
-        excludes: cfg.scan.exclude.clone(),
+        excludes: cfg
+            .scan
+            .exclude
+            .iter()
+            .chain(&cfg.paths.ignore)
+            .cloned()
+            .collect(),
         hook: Some(&hook),
         ..Default::default()
     };

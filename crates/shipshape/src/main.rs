@@ -7,6 +7,7 @@
 
 mod cmd_catalog;
 mod cmd_init;
+mod cmd_paths;
 mod cmd_probe;
 mod cmd_scan;
 mod cmd_secrets;
@@ -54,6 +55,9 @@ enum Command {
     Init(cmd_init::InitArgs),
     /// Find committed secrets in the tree (and optionally git history).
     Secrets(cmd_secrets::SecretsArgs),
+    /// List every file's role (production, test, example, documentation, dev tooling,
+    /// build-only, template) and why: what `scan` judges as production.
+    Paths(cmd_paths::PathsArgs),
     /// List resolved dependencies from lockfiles, per ecosystem.
     Deps(cmd_vuln::DepsArgs),
     /// Report dependencies with known vulnerabilities (offline OSV database).
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => cmd_catalog::explain(a),
         Command::Init(a) => cmd_init::run(a),
         Command::Secrets(a) => cmd_secrets::run(a),
+        Command::Paths(a) => cmd_paths::run(a),
         Command::Deps(a) => cmd_vuln::deps(a),
         Command::Audit(a) => cmd_vuln::audit(a),
         Command::Db(c) => cmd_vuln::db(c),

@@ -608,3 +608,73 @@ fn source_date_epoch_fixes_the_clock_and_bad_values_are_exit_2() {
                 .and(predicate::str::contains("yesterday")),
         );
 }
+
+/// `shipshape paths` shows each file's role and why; `[paths]` in shipshape.toml moves
+/// a file to another role and the scan follows it: a credential in `qa/` fails the
+/// critical secrets check until `[paths] test = ["qa/**"]` makes it a test sample
+/// (which warns). A bad glob is a config error naming the file and the pattern.
+#[test]
+fn paths_lists_roles_and_config_overrides_them() {
+    let d = tempfile::tempdir().unwrap();
+    let secret = "client_secret = \"q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\"\n";
+    write(
+        d.path(),
+        &[
+            ("src/lib.rs", "pub fn f() {}\n"),
+            ("tests/it.rs", "#[test] fn t() {}\n"),
+            ("hack/dev.sh", "echo dev\n"),
+            ("qa/settings.py", secret),
+        ],
+    );
+    let out = shipshape().arg("paths").arg(d.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("test         tests/it.rs  (test directory"),
+        "{text}"
+    );
+    assert!(text.contains("dev-tooling  hack/dev.sh"), "{text}");
+    assert!(
+        text.contains("production   qa/settings.py  (default)"),
+        "{text}"
+    );
+    let (v, _) = json_report(d.path(), &[]);
+    assert_eq!(outcome(&v, "security/no-committed-secrets"), "fail");
+
+    write(
+        d.path(),
+        &[("shipshape.toml", "[paths]\ntest = [\"qa/**\"]\n")],
+    );
+    let out = shipshape()
+        .args(["paths", "--json", "--role", "test"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["qa/settings.py", "tests/it.rs"]);
+    assert!(
+        v["files"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("[paths] test = \"qa/**\"")
+    );
+    let (v, _) = json_report(d.path(), &[]);
+    assert_eq!(outcome(&v, "security/no-committed-secrets"), "warn");
+
+    write(
+        d.path(),
+        &[("shipshape.toml", "[paths]\ntest = [\"qa/[\"]\n")],
+    );
+    shipshape()
+        .args(["scan", "-q"])
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("shipshape.toml").and(predicate::str::contains("qa/[")));
+}

@@ -53,13 +53,13 @@ fn is_dev_config_path(path: &str) -> bool {
 /// password, a fixture TLS key, a settings example in the installation guide, a
 /// framework's generated development key — so they warn, while anything in shipped
 /// code or production configuration fails.
-pub(crate) fn is_sample(s: &SecretEvidence) -> bool {
+pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> bool {
     // The file's role decides (tests, examples, docs, development tooling such as
     // `hack/` add-ons and REST-client `.http` files, package builds, templates:
     // [`shipshape_facts::role`]); documentation files and dev/test environment config
     // are samples by name as well.
     !s.provider_format
-        && (!shipshape_facts::role::role_of(&s.path).0.is_production()
+        && (!facts.role(&s.path).is_production()
             || is_example_path(&s.path)
             || is_doc_path(&s.path)
             || is_dev_config_path(&s.path))
@@ -82,7 +82,7 @@ pub(crate) fn verdict(
         return None;
     }
     let (samples, real): (Vec<&SecretEvidence>, Vec<&SecretEvidence>) =
-        mine.into_iter().partition(|s| is_sample(s));
+        mine.into_iter().partition(|s| is_sample(ctx.facts, s));
     let (n_real, n_samples) = (real.len(), samples.len());
     let not_waived = |list: &[&SecretEvidence]| {
         list.iter()
