@@ -393,12 +393,20 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// The unit's Dockerfiles.
+    /// True when `path` describes what is deployed: its role is production (not a test,
+    /// example, doc, dev-tooling harness, package build or template; see
+    /// [`shipshape_facts::role`] and `[paths]`). The one question every deployment check
+    /// asks of Dockerfiles, compose files, env files and manifests.
+    pub fn is_deployed(&self, path: &str) -> bool {
+        self.facts.role(path).is_production()
+    }
+
+    /// The unit's Dockerfiles that build what is deployed ([`Ctx::is_deployed`]).
     pub fn dockerfiles(&self) -> impl Iterator<Item = &'a Dockerfile> + '_ {
         self.facts
             .dockerfiles()
             .iter()
-            .filter(|d| self.in_unit(&d.path) && !shipshape_facts::signals::is_test_path(&d.path))
+            .filter(|d| self.in_unit(&d.path) && self.is_deployed(&d.path))
     }
 
     /// The unit's Kubernetes objects: those in its subtree, then, in a monorepo, those in
@@ -408,7 +416,7 @@ impl<'a> Ctx<'a> {
         let items: &'a [K8sObject] = &self.facts.k8s_objects().items;
         items
             .iter()
-            .filter(|o| !o.in_test && self.in_unit(&o.path))
+            .filter(|o| !o.in_test && self.in_unit(&o.path) && self.is_deployed(&o.path))
             .chain(self.linked_k8s().iter().map(move |&i| &items[i]))
     }
 
@@ -427,6 +435,7 @@ impl<'a> Ctx<'a> {
             let items = &self.facts.k8s_objects().items;
             let outside = |o: &K8sObject| {
                 !o.in_test
+                    && self.is_deployed(&o.path)
                     && !self
                         .unit_paths
                         .iter()
@@ -522,6 +531,49 @@ mod tests {
             unit.path = path.into();
             assert_eq!(paths(&unit).len(), 6, "unit path {path:?}");
         }
+    }
+
+    /// The root product of a monorepo (ripgrep's root crate beside `crates/*`) owns
+    /// only what no other unit holds.
+    #[test]
+    fn the_root_unit_leaves_out_nested_units() {
+        let facts = Facts::from_memory(&[
+            ("Cargo.toml", "x"),
+            ("crates/core/main.rs", "x"),
+            ("crates/cli/src/lib.rs", "x"),
+            ("crates/cli/Cargo.toml", "x"),
+        ]);
+        let unit = crate::testing::unit_for(&facts);
+        let units = vec![".".to_string(), "crates/cli".to_string()];
+        let mut ctx = Ctx::basic(&facts, &unit);
+        ctx.unit_paths = &units;
+        let files: Vec<&str> = ctx.files().map(|f| f.path.as_str()).collect();
+        assert_eq!(files, ["Cargo.toml", "crates/core/main.rs"]);
+        assert!(!ctx.in_unit("crates/cli/Cargo.toml"));
+    }
+
+    /// Deployment checks judged what is not deployed: a Playwright end-to-end harness's
+    /// Dockerfile, a package-build container (httpie's `extras/packaging/linux/Dockerfile`,
+    /// ubuntu:18.04 without USER), a Job in a chart's `docs/examples/` (grafana/loki).
+    #[test]
+    fn deployment_artifacts_are_only_production_files() {
+        let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: busybox:1.36\n";
+        let facts = Facts::from_memory(&[
+            ("Dockerfile", "FROM debian:12\nUSER 1000\n"),
+            (
+                "playwright/Dockerfile",
+                "FROM mcr.microsoft.com/playwright:v1.49.0\n",
+            ),
+            ("extras/packaging/linux/Dockerfile", "FROM ubuntu:18.04\n"),
+            ("deploy/job.yaml", job),
+            ("docs/examples/job.yaml", job),
+        ]);
+        let unit = crate::testing::unit_for(&facts);
+        let ctx = Ctx::basic(&facts, &unit);
+        let dockerfiles: Vec<&str> = ctx.dockerfiles().map(|d| d.path.as_str()).collect();
+        assert_eq!(dockerfiles, ["Dockerfile"]);
+        let objects: Vec<&str> = ctx.k8s().map(|o| o.path.as_str()).collect();
+        assert_eq!(objects, ["deploy/job.yaml"]);
     }
 }
 

@@ -55,7 +55,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut services: Vec<((String, String), Merged)> = Vec::new();
     for f in ctx
         .files()
-        .filter(|f| f.kind == FileKind::Compose && !f.in_test)
+        .filter(|f| f.kind == FileKind::Compose && f.role.is_production())
     {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(d)) => d,

@@ -163,7 +163,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut files = 0;
     for f in ctx
         .files_with_shared()
-        .filter(|f| f.kind == FileKind::EnvFile && !f.in_test)
+        .filter(|f| f.kind == FileKind::EnvFile && f.role.is_production())
     {
         files += 1;
         let Some(text) = ctx.text(&f.path) else {

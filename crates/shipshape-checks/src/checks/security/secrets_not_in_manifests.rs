@@ -132,7 +132,7 @@ fn run(ctx: &Ctx) -> Verdict {
         .collect();
     for f in ctx
         .files()
-        .filter(|f| f.kind == FileKind::Compose && !f.in_test)
+        .filter(|f| f.kind == FileKind::Compose && f.role.is_production())
     {
         let docs = match ctx.facts.yaml(&f.path) {
             Some(Ok(d)) => d,
