@@ -1,8 +1,9 @@
 //! `delivery/ci-runs-tests`: some CI job runs the tests.
 
+use crate::checks::delivery::ci_commands;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
-use shipshape_model::{Area, Finding, Location, Severity};
+use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 use std::sync::OnceLock;
 
 pub static CHECK: CheckDef = CheckDef {
@@ -14,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit",
         rationale: "A pipeline that only builds proves the code compiles, not that it works. Tests in CI are what make a green build mean something.",
-        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify, gradle test/check/build, rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
+        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify, gradle test/check/build, rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
         remediation: "Add a CI step that runs the test suite, e.g. `run: cargo test --all` or `run: npm test`, and make it required for merging.",
         references: &[],
     },
@@ -44,24 +45,62 @@ fn test_command() -> &'static Regex {
     })
 }
 
-/// First line of a CI file that runs tests: (path, line, text).
+/// Commands that test charts and deployment files (`helm test`, chart-testing's
+/// `ct install`, `helm unittest`): tests for infrastructure units only.
+fn chart_test_command() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\bhelm\s+(?:test|unittest)\b|\bct\s+(?:install|lint-and-install)\b")
+            .expect("constant regex")
+    })
+}
+
+/// First line of a CI file that runs tests: (path, line, text). `${{ env.X }}` takes the
+/// workflow's value; failing a direct command, a `make` target or package.json script
+/// the CI runs counts when it runs one (see [`ci_commands`]).
 pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
     let re = test_command();
-    for f in ctx.ci_files() {
-        let Some(text) = ctx.text(&f.path) else {
-            continue;
+    let infra = ctx.unit.kind == UnitKind::Infrastructure;
+    let is_test = |code: &str| re.is_match(code) || (infra && chart_test_command().is_match(code));
+    let lines = |f: &'_ str| -> Vec<(u32, String)> {
+        let Some(text) = ctx.text(f) else {
+            return Vec::new();
         };
-        for (i, line) in text.lines().enumerate() {
-            let code = line.split(" #").next().unwrap_or(line);
-            if code.trim_start().starts_with('#') || code.trim_start().starts_with("//") {
-                continue;
+        text.lines()
+            .enumerate()
+            .filter_map(|(i, line)| {
+                let code = line.split(" #").next().unwrap_or(line);
+                let t = code.trim_start();
+                (!t.starts_with('#') && !t.starts_with("//"))
+                    .then(|| (i as u32 + 1, ci_commands::with_env(text, code).into_owned()))
+            })
+            .collect()
+    };
+    let files = ctx.ci_files();
+    for f in &files {
+        for (n, code) in lines(&f.path) {
+            if is_test(&code) {
+                let text = ctx.text(&f.path).unwrap_or("");
+                let line = text.lines().nth(n as usize - 1).unwrap_or("");
+                return Some((f.path.clone(), n, line.trim().chars().take(120).collect()));
             }
-            if re.is_match(code) {
-                return Some((
-                    f.path.clone(),
-                    i as u32 + 1,
-                    line.trim().chars().take(120).collect(),
-                ));
+        }
+    }
+    let find = |cmd: &str| {
+        re.find(cmd)
+            .or_else(|| infra.then(|| chart_test_command().find(cmd)).flatten())
+            .map(|m| m.as_str().trim().to_string())
+    };
+    let makefile = ci_commands::root_makefile(ctx);
+    for f in &files {
+        for (_, code) in lines(&f.path) {
+            let behind = makefile
+                .as_ref()
+                .filter(|_| code.contains("make "))
+                .and_then(|m| ci_commands::through_make(m, &code, &find))
+                .or_else(|| ci_commands::through_package_script(ctx, &code, &find));
+            if let Some(b) = behind {
+                return Some((b.path, b.line, format!("{} (from {})", b.what, f.path)));
             }
         }
     }
@@ -119,6 +158,38 @@ mod tests {
             assert_eq!(v.outcome, Outcome::Pass, "{cmd}");
             assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(5));
         }
+    }
+
+    /// Test runs the CI line does not spell out: BurntSushi/ripgrep's `${{ env.CARGO }}
+    /// test` (with `CARGO: cargo`), psf/requests' `make ci` whose recipe runs pytest,
+    /// an npm script, and chart tests for an infrastructure unit (prometheus-community
+    /// helm-charts: `ct install`).
+    #[test]
+    fn tests_behind_env_values_make_targets_and_scripts_count() {
+        let wf = "on: push\nenv:\n  CARGO: cargo\njobs:\n  t:\n    steps:\n      - run: ${{ env.CARGO }} test --workspace\n";
+        let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: make ci\n";
+        let mk = "init:\n\tpip install -r requirements-dev.txt\nci:\n\tpython -m pytest tests --junitxml=report.xml\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("Makefile", mk)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings[0].location, Some(Location::line("Makefile", 4)));
+        let mk = "ci:\n\tpython -m build\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("Makefile", mk)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: npm run ci\n";
+        let pkg = "{\"scripts\": {\"ci\": \"vitest run\"}}";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("package.json", pkg)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `delivery/lint-or-sast-in-ci`: static analysis runs in CI.
 
+use crate::checks::delivery::ci_commands;
 use crate::checks::delivery::gha::live_ci_files;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
@@ -15,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json script run by CI that does (`yarn test:code` running eslint). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -44,72 +45,6 @@ fn tool() -> &'static Regex {
         )
         .expect("constant regex")
     })
-}
-
-/// The Makefile recipe line (`(path, line, tool)`) that a CI `make …` command runs a
-/// linter through: in a target it names, or in one of that target's prerequisites
-/// (`test: tidy fmt vet` with `vet:` running `go vet`).
-/// `makefile` is the root Makefile's path and lines, split once by the caller.
-fn through_make(
-    (path, lines): &(&str, Vec<&str>),
-    ci_line: &str,
-    accept: &dyn Fn(&str) -> bool,
-) -> Option<(String, u32, String)> {
-    let after = ci_line.split_once("make ")?.1;
-    let targets: Vec<&str> = after
-        .split_whitespace()
-        .take_while(|w| !matches!(*w, "&&" | "||" | ";" | "|"))
-        .filter(|w| !w.starts_with('-') && !w.contains('='))
-        .collect();
-    if targets.is_empty() {
-        return None;
-    }
-    // Rules: the line of `name:` with its prerequisites.
-    let rule = |name: &str| -> Option<(usize, Vec<&str>)> {
-        lines.iter().enumerate().find_map(|(i, l)| {
-            if l.starts_with(['\t', ' ', '#']) {
-                return None;
-            }
-            let (names, rest) = l.split_once(':')?;
-            if rest.starts_with('=') || !names.split_whitespace().any(|n| n == name) {
-                return None;
-            }
-            let prereqs = rest
-                .split('#')
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect();
-            Some((i, prereqs))
-        })
-    };
-    let recipe_hit = |at: usize| -> Option<(u32, String)> {
-        lines[at + 1..]
-            .iter()
-            .enumerate()
-            .take_while(|(_, l)| l.starts_with('\t') || l.trim().is_empty())
-            .find_map(|(k, l)| {
-                tool()
-                    .find_iter(l)
-                    .find(|m| accept(m.as_str()))
-                    .map(|m| ((at + 2 + k) as u32, m.as_str().trim().to_string()))
-            })
-    };
-    for t in &targets {
-        let Some((at, prereqs)) = rule(t) else {
-            continue;
-        };
-        let found = recipe_hit(at).or_else(|| {
-            prereqs
-                .iter()
-                .filter_map(|p| rule(p))
-                .find_map(|(pat, _)| recipe_hit(pat))
-        });
-        if let Some((line, tool)) = found {
-            return Some((path.to_string(), line, format!("`make {t}` runs `{tool}`")));
-        }
-    }
-    None
 }
 
 /// Tools that check deployment and pipeline files, not application code: they count for
@@ -173,29 +108,36 @@ fn run(ctx: &Ctx) -> Verdict {
             );
         }
     }
-    // A CI `make` target: the root Makefile, split into lines once.
-    let makefile = ["Makefile", "makefile", "GNUmakefile"]
-        .into_iter()
-        .find_map(|p| ctx.text(p).map(|t| (p, t.lines().collect::<Vec<&str>>())));
-    if let Some(makefile) = &makefile {
-        for f in &files {
-            let Some(text) = ctx.text(&f.path) else {
+    // What a CI line runs through a `make` target or a package.json script
+    // (one resolver for every check: ci_commands).
+    let find = |cmd: &str| {
+        re.find_iter(cmd)
+            .find(|m| counts(m.as_str()))
+            .map(|m| m.as_str().trim().to_string())
+    };
+    let makefile = ci_commands::root_makefile(ctx);
+    for f in &files {
+        let Some(text) = ctx.text(&f.path) else {
+            continue;
+        };
+        for l in text.lines() {
+            let t = l.trim_start();
+            if t.starts_with('#') {
                 continue;
-            };
-            for l in text.lines() {
-                let t = l.trim_start();
-                if t.starts_with('#') || !t.contains("make ") {
-                    continue;
-                }
-                if let Some((path, line, what)) = through_make(makefile, t, &counts) {
-                    return Verdict::pass_with(
-                        format!(
-                            "static analysis in CI: {what} ({path}:{line}, from {})",
-                            f.path
-                        ),
-                        vec![Finding::at(Location::line(&path, line), what)],
-                    );
-                }
+            }
+            let behind = makefile
+                .as_ref()
+                .filter(|_| t.contains("make "))
+                .and_then(|m| ci_commands::through_make(m, t, &find))
+                .or_else(|| ci_commands::through_package_script(ctx, t, &find));
+            if let Some(b) = behind {
+                return Verdict::pass_with(
+                    format!(
+                        "static analysis in CI: {} ({}:{}, from {})",
+                        b.what, b.path, b.line, f.path
+                    ),
+                    vec![Finding::at(Location::line(&b.path, b.line), b.what)],
+                );
             }
         }
     }
@@ -233,6 +175,28 @@ mod tests {
     use super::*;
     use crate::testing::run_on_files;
     use shipshape_model::Outcome;
+
+    #[test]
+    fn linters_run_through_package_scripts_count() {
+        // excalidraw/excalidraw: CI runs `yarn test:code`, whose script is `eslint …`.
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: yarn test:code\n";
+        let pkg = "{\n  \"scripts\": {\n    \"test:code\": \"eslint --max-warnings=0 --ext .js,.ts,.tsx .\"\n  }\n}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/lint.yml", wf), ("package.json", pkg)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("package.json", 3))
+        );
+        let other = "{\"scripts\": {\"test:code\": \"node check.js\"}}";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/lint.yml", wf), ("package.json", other)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
 
     #[test]
     fn linters_run_through_make_targets_count() {

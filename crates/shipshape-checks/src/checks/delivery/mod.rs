@@ -6,6 +6,7 @@ use crate::CheckDef;
 
 pub mod automated_deploy;
 pub mod build_reproducible;
+pub(crate) mod ci_commands;
 pub mod ci_on_pull_request;
 pub mod ci_present;
 pub mod ci_runs_tests;

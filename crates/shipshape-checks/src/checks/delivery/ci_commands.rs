@@ -1,0 +1,204 @@
+//! What a CI command line runs, decided in one place for every check that asks
+//! ("does CI run tests?", "does CI run a linter?"):
+//!
+//! - `${{ env.NAME }}` in a GitHub Actions line stands for the `NAME:` value the
+//!   workflow sets (ripgrep runs `${{ env.CARGO }} test` with `CARGO: cargo`);
+//! - `make TARGET` runs the target's recipe and its prerequisites' recipes (the root
+//!   Makefile; podinfo's `make test` → `vet:` → `go vet`, requests' `make ci` → pytest);
+//! - `npm|pnpm|yarn|bun [run] SCRIPT` runs the root package.json's script
+//!   (excalidraw's `yarn test:code` → `eslint`).
+//!
+//! Pure: reads the facts' texts only.
+
+use crate::Ctx;
+use std::borrow::Cow;
+
+/// A command found behind a CI line: where it is written and what matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Behind {
+    pub path: String,
+    pub line: u32,
+    /// What the CI line names and what it runs, e.g. "`make ci` runs `pytest`".
+    pub what: String,
+}
+
+/// The CI line with `${{ env.NAME }}` replaced by the value the same file sets for
+/// `NAME` (the first `NAME: value` line), when there is one.
+pub(crate) fn with_env<'a>(file_text: &str, line: &'a str) -> Cow<'a, str> {
+    if !line.contains("${{") {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("${{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        let expr = after[..end].trim();
+        let value = expr
+            .strip_prefix("env.")
+            .and_then(|name| env_value(file_text, name));
+        match value {
+            Some(v) => out.push_str(v),
+            None => out.push_str(&rest[at..at + 3 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn env_value<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    text.lines().find_map(|l| {
+        let t = l.trim_start();
+        let v = t.strip_prefix(name)?.strip_prefix(':')?.trim();
+        let v = v
+            .split(" #")
+            .next()
+            .unwrap_or(v)
+            .trim()
+            .trim_matches(['"', '\'']);
+        (!v.is_empty() && !v.contains("${{")).then_some(v)
+    })
+}
+
+/// The root Makefile's path and lines, split once per check run.
+pub(crate) fn root_makefile<'a>(ctx: &Ctx<'a>) -> Option<(&'static str, Vec<&'a str>)> {
+    ["Makefile", "makefile", "GNUmakefile"]
+        .into_iter()
+        .find_map(|p| ctx.text(p).map(|t| (p, t.lines().collect::<Vec<&str>>())))
+}
+
+/// What a CI `make …` line runs that `find` recognises: the recipe of a target it names,
+/// or of one of that target's prerequisites. `find` returns the matched command text.
+pub(crate) fn through_make(
+    (path, lines): &(&str, Vec<&str>),
+    ci_line: &str,
+    find: &dyn Fn(&str) -> Option<String>,
+) -> Option<Behind> {
+    let after = ci_line.split_once("make ")?.1;
+    let targets: Vec<&str> = after
+        .split_whitespace()
+        .take_while(|w| !matches!(*w, "&&" | "||" | ";" | "|"))
+        .filter(|w| !w.starts_with('-') && !w.contains('='))
+        .collect();
+    if targets.is_empty() {
+        return None;
+    }
+    // Rules: the line of `name:` with its prerequisites.
+    let rule = |name: &str| -> Option<(usize, Vec<&str>)> {
+        lines.iter().enumerate().find_map(|(i, l)| {
+            if l.starts_with(['\t', ' ', '#']) {
+                return None;
+            }
+            let (names, rest) = l.split_once(':')?;
+            if rest.starts_with('=') || !names.split_whitespace().any(|n| n == name) {
+                return None;
+            }
+            let prereqs = rest
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            Some((i, prereqs))
+        })
+    };
+    let recipe_hit = |at: usize| -> Option<(u32, String)> {
+        lines[at + 1..]
+            .iter()
+            .enumerate()
+            .take_while(|(_, l)| l.starts_with('\t') || l.trim().is_empty())
+            .find_map(|(k, l)| find(l).map(|m| ((at + 2 + k) as u32, m)))
+    };
+    for t in &targets {
+        let Some((at, prereqs)) = rule(t) else {
+            continue;
+        };
+        let found = recipe_hit(at).or_else(|| {
+            prereqs
+                .iter()
+                .filter_map(|p| rule(p))
+                .find_map(|(pat, _)| recipe_hit(pat))
+        });
+        if let Some((line, cmd)) = found {
+            return Some(Behind {
+                path: path.to_string(),
+                line,
+                what: format!("`make {t}` runs `{cmd}`"),
+            });
+        }
+    }
+    None
+}
+
+/// What a CI `npm|pnpm|yarn|bun [run] SCRIPT` line runs that `find` recognises: the
+/// root package.json's script of that name.
+pub(crate) fn through_package_script(
+    ctx: &Ctx,
+    ci_line: &str,
+    find: &dyn Fn(&str) -> Option<String>,
+) -> Option<Behind> {
+    let words: Vec<&str> = ci_line.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| matches!(*w, "npm" | "pnpm" | "yarn" | "bun"))?;
+    let mut rest = &words[at + 1..];
+    let run = rest.first() == Some(&"run");
+    if run {
+        rest = &rest[1..];
+    }
+    let script = rest.first()?.trim_matches(['"', '\'']);
+    // Without `run`, these are the package manager's own commands (`npm ci` installs).
+    if script.starts_with('-')
+        || (!run
+            && matches!(
+                script,
+                "install" | "ci" | "add" | "i" | "exec" | "dlx" | "x"
+            ))
+    {
+        return None;
+    }
+    let text = ctx.text("package.json")?;
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let cmd = json["scripts"][script].as_str()?;
+    let matched = find(cmd)?;
+    let needle = format!("\"{script}\"");
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(&needle))
+        .map_or(1, |i| i as u32 + 1);
+    Some(Behind {
+        path: "package.json".to_string(),
+        line,
+        what: format!("`{script}` script runs `{matched}`"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// BurntSushi/ripgrep runs `${{ env.CARGO }} test --workspace` with `CARGO: cargo`.
+    #[test]
+    fn env_references_take_the_workflows_value() {
+        let wf = "env:\n  CARGO: cargo\njobs:\n  t:\n    steps:\n      - run: ${{ env.CARGO }} test --workspace\n";
+        assert_eq!(
+            with_env(wf, "      - run: ${{ env.CARGO }} test --workspace"),
+            "      - run: cargo test --workspace"
+        );
+        // Unknown names and other contexts stay as they are.
+        assert_eq!(
+            with_env(wf, "run: ${{ env.NOPE }} x ${{ matrix.os }}"),
+            "run: ${{ env.NOPE }} x ${{ matrix.os }}"
+        );
+        assert_eq!(with_env(wf, "run: make"), "run: make");
+    }
+}
