@@ -49,6 +49,18 @@ pub struct FileEntry {
     /// What the file is for ([`role::classify`], with the user's `[paths]`): decided
     /// once, by the walk.
     pub role: role::Role,
+    /// For a Rust source file with unit tests at its end: the line of its module-level
+    /// `#[cfg(test)]`, from which on the file is test code.
+    pub tests_from_line: Option<u32>,
+}
+
+/// [`FileEntry::tests_from_line`] of a file's bytes.
+pub(crate) fn rust_tests_line(path: &str, bytes: &[u8]) -> Option<u32> {
+    if !path.ends_with(".rs") {
+        return None;
+    }
+    let at = signals::rust_tests_from(bytes)?;
+    Some(memchr::memchr_iter(b'\n', &bytes[..at]).count() as u32 + 1)
 }
 
 /// Counts describing the walk.
@@ -149,6 +161,16 @@ impl Facts {
             .map_or_else(|| role::classify(path, &self.role_overrides).0, |f| f.role)
     }
 
+    /// The role of one line of a file: [`Facts::role`], except that a Rust file's unit
+    /// tests (after its module-level `#[cfg(test)]`) are test code.
+    pub fn role_at(&self, path: &str, line: u32) -> role::Role {
+        match self.file(path) {
+            Some(f) if f.tests_from_line.is_some_and(|t| line >= t) => role::Role::Test,
+            Some(f) => f.role,
+            None => role::classify(path, &self.role_overrides).0,
+        }
+    }
+
     /// The role of a directory, the user's `[paths]` first.
     pub fn dir_role(&self, dir: &str) -> role::Role {
         role::classify_dir(dir, &self.role_overrides)
@@ -181,6 +203,7 @@ impl Facts {
                 unread: false,
                 in_test,
                 role,
+                tests_from_line: rust_tests_line(path, content.as_bytes()),
             });
         }
         Facts::from_parts(

@@ -42,7 +42,7 @@ pub struct SignalHit {
 const PATTERNS: &[(SignalKind, &str)] = &[
     (
         SignalKind::HealthRoute,
-        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
@@ -51,7 +51,7 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     ),
     (
         SignalKind::HealthRoute,
-        r"grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
+        r"rails/health\#show|grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
     ),
     (
         SignalKind::Shutdown,
@@ -93,6 +93,11 @@ const KEYWORDS: &[&str] = &[
     "ready/",
     "readyz/",
     "ping/",
+    // Rails' `/up` (rails/health#show). `/status` is not a health path: it is as often
+    // a status page for people (louislam/uptime-kuma's public status page).
+    "/up\"",
+    "/up'",
+    "/up`",
     // shutdown: signals, graceful server shutdown, framework hooks
     "SIGTERM",
     "SIGINT",
@@ -268,10 +273,7 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
 pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     let lower = path.to_ascii_lowercase();
     let bytes = if lower.ends_with(".rs") {
-        let tests_from = memchr::memmem::find_iter(bytes, b"#[cfg(test)]")
-            .find(|&at| at == 0 || bytes[at - 1] == b'\n')
-            .unwrap_or(bytes.len());
-        &bytes[..tests_from]
+        &bytes[..rust_tests_from(bytes).unwrap_or(bytes.len())]
     } else {
         bytes
     };
@@ -338,6 +340,12 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
             text: String::from_utf8_lossy(&bytes[m.start()..end]).into_owned(),
         });
     }
+}
+
+/// Where a Rust file's unit tests start: the byte offset of its first module-level
+/// `#[cfg(test)]` (at the start of a line); everything after it is test code.
+pub fn rust_tests_from(bytes: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(bytes, b"#[cfg(test)]").find(|&at| at == 0 || bytes[at - 1] == b'\n')
 }
 
 /// The line-comment syntax of a file's language, from its name.
@@ -741,6 +749,8 @@ mod tests {
         "route(`/livez`)",
         r#"get("/liveness")"#,
         r#"get("/ping")"#,
+        r#"get "up" => "rails/health#show""#,
+        r#"get("/up")"#,
         r#"get("/_health")"#,
         r#"get("/actuator/health/db")"#,
         "io.grpc.health.v1.HealthCheckResponse",

@@ -414,6 +414,7 @@ fn process_file(
         acc.files.push(FileEntry {
             in_test: role == crate::role::Role::Test,
             role,
+            tests_from_line: None,
             path: rel,
             size,
             kind,
@@ -439,6 +440,7 @@ fn process_file(
     let mut entry = FileEntry {
         in_test: role == crate::role::Role::Test,
         role,
+        tests_from_line: None,
         path: rel,
         size: buf.len() as u64,
         kind,
@@ -474,6 +476,7 @@ fn process_file(
     if kind.carries_signals() && !entry.in_test {
         signals::scan_code(&entry.path, bytes, &mut acc.signals);
     }
+    entry.tests_from_line = crate::rust_tests_line(&entry.path, bytes);
     let keep = (kind.keeps_text()
         && !(kind == FileKind::KeyMaterial && size > kind::KEY_MATERIAL_KEEP))
         || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP)

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[UnitKind::Service],
         applies_to: "services",
         rationale: "Orchestrators, load balancers and on-call engineers need a cheap, reliable way to ask \"are you alive and ready?\". Without one, a hung process keeps receiving traffic.",
-        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /actuator/health, with an optional /api prefix) in any framework, or registers a gRPC health service; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
+        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /up, /actuator/health, with an optional /api prefix; Rails' `rails/health#show`) in any framework, or registers a gRPC health service; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
         remediation: "Add a cheap liveness route (e.g. GET /healthz returning 200) and a readiness route that checks dependencies (GET /readyz), and point your orchestrator's probes at them.",
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",

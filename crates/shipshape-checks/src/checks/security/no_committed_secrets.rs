@@ -59,7 +59,7 @@ pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> b
     // [`shipshape_facts::role`]); documentation files and dev/test environment config
     // are samples by name as well.
     !s.provider_format
-        && (!facts.role(&s.path).is_production()
+        && (!facts.role_at(&s.path, s.line).is_production()
             || is_example_path(&s.path)
             || is_doc_path(&s.path)
             || is_dev_config_path(&s.path))
@@ -217,6 +217,31 @@ mod tests {
                 "{prod}"
             );
         }
+    }
+
+    /// tokio-rs/axum: `check_body(b"username=user&password=secure%20password")` in the
+    /// unit tests at the end of `axum/src/extract/raw_form.rs` (after its module-level
+    /// `#[cfg(test)]`) failed the critical check as shipped code. The same line above the
+    /// tests module is shipped code and still fails.
+    #[test]
+    fn rust_unit_tests_inside_source_files_are_test_code() {
+        let src =
+            "pub fn parse() {}\n\n#[cfg(test)]\nmod tests {\n    const BODY: &str = \"x\";\n}\n";
+        let facts = Facts::from_memory(&[("axum/src/extract/raw_form.rs", src)]);
+        let unit = crate::testing::unit_for(&facts);
+        let at = |line: u32| {
+            let mut e = evidence("axum/src/extract/raw_form.rs", false);
+            e.line = line;
+            e
+        };
+        let judge_at = |line: u32| {
+            let secrets = [at(line)];
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.secrets = Some(&secrets);
+            run(&ctx).outcome
+        };
+        assert_eq!(judge_at(5), Outcome::Warn);
+        assert_eq!(judge_at(1), Outcome::Fail);
     }
 
     #[test]
