@@ -18,6 +18,10 @@ pub struct CheckMeta {
     pub severity: Severity,
     /// Unit kinds it applies to; empty = every kind. Other kinds get `n/a`.
     pub kinds: &'static [UnitKind],
+    /// `Repository` for a check whose verdict is the same for every unit (CI, workflow
+    /// hygiene, maintenance activity): the engine judges it once per scan and every unit
+    /// inherits it; reporters show it once.
+    pub scope: shipshape_model::Scope,
     /// Which units it applies to, in words.
     pub applies_to: &'static str,
     pub rationale: &'static str,

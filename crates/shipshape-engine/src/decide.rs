@@ -24,8 +24,22 @@ impl AnyCheck<'_> {
     }
 }
 
-/// Run one check, applying kind applicability, severity overrides and fingerprints.
-pub(crate) fn run_check(check: &AnyCheck, ctx: &Ctx, policy: &Policy) -> CheckResult {
+/// Verdicts of repository-scope checks, judged once per scan and shared by every unit.
+pub(crate) type SharedVerdicts = std::sync::Mutex<HashMap<&'static str, shipshape_checks::Verdict>>;
+
+/// Run one check, applying kind applicability, severity overrides and fingerprints. A
+/// repository-scope check ([`shipshape_model::Scope::Repository`]) runs once per scan:
+/// later units take the verdict from `shared`.
+pub(crate) fn run_check(
+    check: &AnyCheck,
+    ctx: &Ctx,
+    policy: &Policy,
+    shared: &SharedVerdicts,
+) -> CheckResult {
+    let scope = match check {
+        AnyCheck::Builtin(c) => c.meta.scope,
+        AnyCheck::Custom(_) => shipshape_model::Scope::Unit,
+    };
     let m = match check {
         AnyCheck::Builtin(c) => Meta {
             id: c.meta.id,
@@ -46,7 +60,7 @@ pub(crate) fn run_check(check: &AnyCheck, ctx: &Ctx, policy: &Policy) -> CheckRe
             applies: c.kinds.is_empty() || c.kinds.contains(&ctx.unit.kind),
         },
     };
-    let verdict = if m.applies {
+    let evaluate = || {
         // A panicking check must not take the scan down: it becomes an `error` verdict.
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match check {
             AnyCheck::Builtin(c) => (c.run)(ctx),
@@ -57,6 +71,26 @@ pub(crate) fn run_check(check: &AnyCheck, ctx: &Ctx, policy: &Policy) -> CheckRe
                 "internal error while evaluating this check (please report it)",
             ),
         }
+    };
+    let verdict = if m.applies {
+        match check {
+            AnyCheck::Builtin(c) if scope == shipshape_model::Scope::Repository => {
+                let cached = shared
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(c.meta.id)
+                    .cloned();
+                cached.unwrap_or_else(|| {
+                    let v = evaluate();
+                    shared
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(c.meta.id, v.clone());
+                    v
+                })
+            }
+            _ => evaluate(),
+        }
     } else {
         shipshape_checks::Verdict::not_applicable(format!(
             "applies to {}; this unit is a {} ({})",
@@ -65,15 +99,16 @@ pub(crate) fn run_check(check: &AnyCheck, ctx: &Ctx, policy: &Policy) -> CheckRe
     };
     let mut findings = verdict.findings;
     // Only failures and warnings carry fingerprints: they are what baselines compare.
-    let scope = format!("{}|{}", ctx.unit.name, m.id);
+    let fp_scope = format!("{}|{}", ctx.unit.name, m.id);
     let mut seen: HashMap<String, u32> = HashMap::new();
     for f in &mut findings {
-        let base = f.compute_fingerprint(&scope);
+        let base = f.compute_fingerprint(&fp_scope);
         let n = seen.entry(base.clone()).or_insert(0);
         *n += 1;
         f.fingerprint = if *n == 1 { base } else { format!("{base}-{n}") };
     }
     CheckResult {
+        scope,
         id: m.id.to_string(),
         title: m.title.to_string(),
         area: m.area,

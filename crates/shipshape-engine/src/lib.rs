@@ -254,6 +254,7 @@ pub fn scan_with_profile(
     let unit_paths: Vec<String> = units.iter().map(|(u, _)| u.path.clone()).collect();
     let policy = config.policy();
     let mut unit_reports = Vec::new();
+    let shared = decide::SharedVerdicts::default();
     for (unit, ucfg) in &units {
         let waived_paths = decide::waived_paths(&config.waivers, unit, opts.now);
         let waived = |check: &str, path: &str| {
@@ -293,7 +294,7 @@ pub fn scan_with_profile(
             .collect();
         let results: Vec<CheckResult> = checks
             .par_iter()
-            .map(|c| decide::run_check(c, &ctx, &policy))
+            .map(|c| decide::run_check(c, &ctx, &policy, &shared))
             .collect();
         let results =
             decide::apply_waivers(results, unit, &config.waivers, opts.now, &mut diagnostics);

@@ -208,6 +208,11 @@ pub struct WaiverNote {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub id: String,
+    /// `repository` for a check judged once for the whole repository (CI, workflow
+    /// hygiene): every unit carries the same verdict for its levels, and reporters show
+    /// it once. Absent for unit checks.
+    #[serde(default, skip_serializing_if = "Scope::is_unit")]
+    pub scope: Scope,
     pub title: String,
     pub area: Area,
     /// The effective severity (after config overrides).
@@ -224,6 +229,21 @@ pub struct CheckResult {
     /// True when the baseline already had every finding of this result (see `--baseline`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub baselined: bool,
+}
+
+/// What a check judges: one unit, or the repository as a whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Unit,
+    Repository,
+}
+
+impl Scope {
+    pub fn is_unit(&self) -> bool {
+        *self == Scope::Unit
+    }
 }
 
 #[cfg(test)]

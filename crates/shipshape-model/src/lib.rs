@@ -10,7 +10,7 @@ mod report;
 mod score;
 mod taxonomy;
 
-pub use finding::{CheckInfo, CheckResult, Finding, Location, Outcome, WaiverNote};
+pub use finding::{CheckInfo, CheckResult, Finding, Location, Outcome, Scope, WaiverNote};
 pub use report::{
     Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, Rollup, SCHEMA_VERSION,
     ToolInfo, Unit, UnitKind, UnitReport,

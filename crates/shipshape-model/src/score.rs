@@ -160,6 +160,7 @@ mod tests {
 
     fn r(area: Area, severity: Severity, outcome: Outcome) -> CheckResult {
         CheckResult {
+            scope: Default::default(),
             id: format!("{area}/x"),
             title: String::new(),
             area,

@@ -222,6 +222,7 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
                 f.fingerprint = f.compute_fingerprint(c.id);
             }
             CheckResult {
+                scope: Default::default(),
                 id: c.id.to_string(),
                 title: c.title.to_string(),
                 area: c.area,

@@ -61,6 +61,7 @@ fn report(catalog: &[CheckInfo]) -> Report {
                         Vec::new()
                     };
                     CheckResult {
+                        scope: Default::default(),
                         id: info.id.clone(),
                         title: info.title.clone(),
                         area: info.area,

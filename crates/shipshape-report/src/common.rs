@@ -2,7 +2,9 @@
 //! formatting, the "top fixes" ranking, level verdicts and waiver wording.
 //! Nothing here changes a verdict; it only orders and words what is there.
 
-use shipshape_model::{CheckInfo, CheckResult, Level, Outcome, Report, UnitReport, WaiverNote};
+use shipshape_model::{
+    CheckInfo, CheckResult, Level, Outcome, Report, Scope, UnitReport, WaiverNote,
+};
 use std::collections::HashMap;
 
 /// How many findings a human-facing format lists under one check before "and N more".
@@ -55,12 +57,30 @@ pub(crate) fn level_name(level: Option<Level>) -> &'static str {
 pub(crate) struct Fix<'a> {
     pub unit: &'a UnitReport,
     pub check: &'a CheckResult,
+    /// For a repository-scope check: how many units share this one verdict.
+    pub shared_by: usize,
+}
+
+impl Fix<'_> {
+    /// Where the fix applies, for people: the unit's name, or `the repository` for a
+    /// check judged once for every unit.
+    pub fn place(&self) -> String {
+        if self.check.scope == Scope::Repository && self.shared_by > 1 {
+            format!("the repository ({} units)", self.shared_by)
+        } else if self.check.scope == Scope::Repository {
+            "the repository".to_string()
+        } else {
+            self.unit.unit.name.clone()
+        }
+    }
 }
 
 /// The failing and warning checks that cost the most score points, most
 /// costly first: a failure costs its severity weight, a warning half of it
 /// (the same arithmetic as the scorer). Checks with no weight (info) are left
-/// out; ties keep report order (unit order, then registry order).
+/// out; ties keep report order (unit order, then registry order). A repository-scope
+/// check is one fix however many units inherit it (one workflow problem is listed once,
+/// not once per unit of a monorepo).
 pub(crate) fn top_fixes(report: &Report) -> Vec<Fix<'_>> {
     let mut fixes: Vec<(f64, usize, Fix<'_>)> = Vec::new();
     let mut order = 0usize;
@@ -71,10 +91,27 @@ pub(crate) fn top_fixes(report: &Report) -> Vec<Fix<'_>> {
                 Outcome::Warn => check.severity.weight() / 2.0,
                 _ => 0.0,
             };
-            if cost > 0.0 {
-                fixes.push((cost, order, Fix { unit, check }));
-            }
             order += 1;
+            if cost <= 0.0 {
+                continue;
+            }
+            if check.scope == Scope::Repository
+                && let Some((_, _, f)) = fixes
+                    .iter_mut()
+                    .find(|(_, _, f)| f.check.scope == Scope::Repository && f.check.id == check.id)
+            {
+                f.shared_by += 1;
+                continue;
+            }
+            fixes.push((
+                cost,
+                order,
+                Fix {
+                    unit,
+                    check,
+                    shared_by: 1,
+                },
+            ));
         }
     }
     fixes.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

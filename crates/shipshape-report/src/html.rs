@@ -260,7 +260,7 @@ fn build_view(report: &Report, catalog: &[CheckInfo]) -> View {
         top_fixes: top_fixes(report)
             .into_iter()
             .map(|f| FixView {
-                unit: f.unit.unit.name.clone(),
+                unit: f.place(),
                 id: f.check.id.clone(),
                 title: f.check.title.clone(),
                 severity: f.check.severity.as_str(),

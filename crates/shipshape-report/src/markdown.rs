@@ -353,7 +353,7 @@ pub(crate) fn render_markdown_limited(
                 code_span(&fix.check.id, false)
             );
             if report.units.len() > 1 {
-                let _ = write!(t, " in {}", escape_text(&fix.unit.unit.name));
+                let _ = write!(t, " in {}", escape_text(&fix.place()));
             }
             let _ = writeln!(t, " — {}", escape_message(&fix.check.remediation));
         }

@@ -481,8 +481,15 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
     let many_units = report.units.len() > 1;
     let mut results = Vec::new();
     let mut notifications = Vec::new();
+    // A repository-scope check carries the same verdict in every unit: one result.
+    let mut repository_done: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for unit in &report.units {
         for check in &unit.checks {
+            if check.scope == shipshape_model::Scope::Repository
+                && !repository_done.insert(check.id.as_str())
+            {
+                continue;
+            }
             let Some(&idx) = rule_index.get(check.id.as_str()) else {
                 continue; // unreachable: every present check got a rule above
             };

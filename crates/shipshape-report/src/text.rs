@@ -356,11 +356,7 @@ fn render_fix(out: &mut String, n: usize, fix: &Fix<'_>, remediation: &str, many
         paint(BOLD, &fix.check.title)
     );
     if many_units {
-        let _ = write!(
-            head,
-            " {}",
-            paint(DIM, &format!("in {}", fix.unit.unit.name))
-        );
+        let _ = write!(head, " {}", paint(DIM, &format!("in {}", fix.place())));
     }
     let _ = writeln!(out, "{head}");
     let _ = writeln!(out, "       {}", paint(DIM, &fix.check.id));

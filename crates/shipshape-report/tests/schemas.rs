@@ -35,6 +35,7 @@ fn maximal_report() -> shipshape_model::Report {
     let mut r = support::scan_report();
     r.gate.min_level = Some(Level::Silver);
     r.gate.baseline = true;
+    r.units[0].checks[0].scope = shipshape_model::Scope::Repository;
     r
 }
 

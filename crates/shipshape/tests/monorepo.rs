@@ -363,3 +363,75 @@ fn a_bad_custom_rule_exits_2_with_file_and_line() {
     assert!(err.contains("shipshape.toml:4:"), "{err}");
     assert!(err.contains("invalid regex"), "{err}");
 }
+
+/// One workflow problem appeared once per unit in "Top fixes" (13 times in a 13-unit
+/// monorepo) and as one SARIF result per unit. Repository-scope checks (CI, workflow
+/// hygiene) are judged once: every unit carries the verdict, marked `scope:
+/// repository`, and the reporters show it once.
+#[test]
+fn repository_checks_are_judged_once_and_shown_once() {
+    let d = tempfile::tempdir().unwrap();
+    monorepo(d.path());
+    let v = json_report(d.path(), &[]);
+    let units = v["units"].as_array().unwrap();
+    assert!(units.len() >= 2);
+    let perms: Vec<&serde_json::Value> = units
+        .iter()
+        .map(|u| {
+            u["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["id"] == "delivery/gha-token-permissions")
+                .unwrap()
+        })
+        .collect();
+    for c in &perms {
+        assert_eq!(c["scope"], "repository");
+        assert_eq!(c["outcome"], "fail");
+        assert_eq!(c["summary"], perms[0]["summary"]);
+    }
+    // A unit check carries no scope.
+    let health = units[0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "observability/health-endpoint")
+        .unwrap();
+    assert!(health.get("scope").is_none());
+
+    let out = shipshape()
+        .args(["scan", "--quiet", "--format", "markdown"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let top = md
+        .split("**Top fixes**")
+        .nth(1)
+        .expect("a Top fixes section");
+    let top = top.split("\n### ").next().unwrap_or(top);
+    let vuln: Vec<&str> = top
+        .lines()
+        .filter(|l| l.contains("(`security/vuln-scan-in-ci`)"))
+        .collect();
+    assert_eq!(vuln.len(), 1, "a repository check listed once:\n{top}");
+    assert!(
+        vuln[0].contains("in the repository (3 units)"),
+        "{}",
+        vuln[0]
+    );
+
+    let out = shipshape()
+        .args(["scan", "--quiet", "--format", "sarif"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let n = results
+        .iter()
+        .filter(|r| r["ruleId"] == "delivery/gha-token-permissions")
+        .count();
+    assert_eq!(n, 1, "one SARIF result for a repository check");
+}

@@ -137,6 +137,7 @@ fn result(
         })
         .collect();
     CheckResult {
+        scope: Default::default(),
         id: id.to_string(),
         title: info.title.clone(),
         area: info.area,

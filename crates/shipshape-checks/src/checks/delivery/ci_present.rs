@@ -10,6 +10,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Delivery,
         severity: Severity::Critical,
         kinds: &[],
+        scope: shipshape_model::Scope::Repository,
         applies_to: "every unit",
         rationale: "Without automated integration, every change reaches production on the strength of one person's local run. CI is the gate every other delivery check builds on.",
         evaluation: "Passes when a CI definition exists for any supported system: GitHub Actions (.github/workflows/*.yml), GitLab CI (.gitlab-ci.yml), CircleCI (.circleci/config.yml), Jenkins (Jenkinsfile), Azure Pipelines, Bitbucket Pipelines, Buildkite, Drone, Woodpecker, Travis CI, Cloud Build or Tekton (.tekton/). Fails otherwise, listing the places looked at.",

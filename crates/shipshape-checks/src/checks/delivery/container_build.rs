@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Delivery,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "An image built from a definition in the repository is reproducible and reviewable; an image built by hand on a laptop is neither, and cannot be rebuilt to patch a vulnerability.",
         evaluation: "Passes when the unit (outside test fixtures and examples/ directories) has a Dockerfile or Containerfile (not a .devcontainer/ or test image: same rule as security/container-non-root); a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",

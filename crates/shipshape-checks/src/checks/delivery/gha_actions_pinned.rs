@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Delivery,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository; a compromised action then runs in your pipeline with your secrets (tj-actions/changed-files, 2025). A full commit SHA cannot be moved.",
         evaluation: "Every `uses:` of every workflow (steps and reusable-workflow jobs) is read. Pinned: local references (`./...`), `docker://` images with an `@sha256:` digest, and `owner/repo[/path]@<40-hex SHA>`. Fails when a third-party action or reusable workflow is referenced by tag, branch or short SHA (one finding per line, keyed by the reference); warns when only GitHub-owned actions (`actions/*`, `github/*`) are unpinned, since those are lower risk but still mutable. `n/a` without workflows; `error` when no workflow parses.",

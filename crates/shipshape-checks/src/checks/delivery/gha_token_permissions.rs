@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Delivery,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "Without a `permissions:` block the `GITHUB_TOKEN` gets the repository's default, which on older repositories and organisations is read-write on everything. A compromised step or dependency then can push code, create releases or approve pull requests.",
         evaluation: "For every workflow: passes when it declares `permissions:` at the top level, or when every job declares its own. Fails for each workflow lacking both (one finding per job without permissions, at the job's line, or at the file when it has no jobs), and for any `permissions: write-all` (at its line). `read-all`, `{}` and per-scope maps are accepted. `n/a` without workflows; `error` when no workflow parses.",

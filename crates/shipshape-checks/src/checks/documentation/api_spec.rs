@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Documentation,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services with an HTTP or RPC API (a server framework dependency)",
         rationale: "A machine-readable API description is the contract clients build against: it drives generated clients, contract tests, gateways and reviews of breaking changes.",
         evaluation: "`n/a` unless the unit declares a server framework dependency (axum, actix-web, express, fastapi, spring-boot-starter-web, gin, grpc...). Passes when an OpenAPI/Swagger/AsyncAPI document (openapi*, swagger*, asyncapi* as YAML/JSON), a .proto file or a GraphQL schema exists in the unit or at the repository root outside tests, or a `.proto` anywhere in the repository when the unit's code is generated from such files (generated stubs such as `*_pb2_grpc.py`, `*.pb.go`, `*Grpc.java`, or a .NET `<Protobuf Include=…>` item), or when a dependency generates the spec from code (FastAPI, utoipa, springdoc, Swashbuckle, @nestjs/swagger, swag, drf-spectacular...). Fails otherwise.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Documentation,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Debugging a production incident needs a map: which components exist, how requests flow, what the service depends on. Architecture docs and decision records keep that map and the reasons behind it.",
         evaluation: "Passes when the unit or the repository has an architecture or design document (a Markdown/reStructuredText/AsciiDoc/text file named architecture*, design*, or under a directory named architecture/design), architecture decision records (files under adr/, adrs/, decisions/ or architecture-decisions/), or an `Architecture`/`Design` section in the unit's or the repository's README, or an image there whose alt text or file name says architecture/design (`![Architecture diagram](img/architecture.png)`). Files under tests and fixtures do not count. The evidence is the file (and heading line). Fails otherwise.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Documentation,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "During an incident the first question is what changed. A changelog answers it for operators and users without reading commit logs, and makes rollbacks deliberate.",
         evaluation: "Passes when a CHANGELOG, CHANGES, HISTORY, NEWS, RELEASES or RELEASE-NOTES file (Markdown, text, reStructuredText, AsciiDoc) exists at the unit's root, the repository root, .github/, docs/ or elsewhere in the unit outside tests, or when release notes are generated from the repository (a .changeset/ directory, release-please config, git-cliff cliff.toml). Warns when the changelog file is empty; fails when none is found.",

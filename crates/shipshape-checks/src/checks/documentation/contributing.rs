@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Documentation,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A new team member (or the engineer fixing it at night) needs to know how to build, test and submit a change. Writing it down once saves every newcomer a day and keeps the conventions consistent.",
         evaluation: "Passes when CONTRIBUTING(.md/.rst/.txt/.adoc) exists at the unit's root, the repository root, .github/, .gitlab/ or docs/ (or elsewhere in the unit outside tests) with at least 30 words. Warns when it is shorter; fails when there is none.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Documentation,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "The README is the first thing an on-call engineer or a new team member opens. A stub README means knowledge lives only in people's heads.",
         evaluation: "Looks for README(.md/.rst/.txt/.adoc) at the unit's root, then at the repository root. Passes when it has at least 300 words, or an install/setup/getting-started section together with a usage/run/configuration section. Warns when it exists but is thinner; fails when there is none.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::IncidentResponse,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "When the first responder cannot fix it, they need to know who is next, how to declare an incident and how to communicate. Working that out during the outage costs the minutes that matter.",
         evaluation: "Passes when a document of the unit or the repository root/docs (README, runbooks, operations docs, CONTRIBUTING; changelogs and the security policy excluded) has a heading about escalation, on-call, incidents, paging, support or emergency contacts (e.g. \"## Escalation\", \"On-call\", \"Incident response\", \"Who to page\"), or when a catalog file links a runbook and the config declares an on-call target. Evidence: the heading's line. Fails otherwise.",

@@ -10,6 +10,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::IncidentResponse,
         severity: Severity::Info,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "A template makes blameless reviews routine: timeline, impact, root causes, action items with owners. Without one, reviews are skipped or stop at \"human error\". Informational: many organisations keep the template outside the repository.",
         evaluation: "Passes when the unit or the repository has a file whose path names a postmortem or incident review (postmortem, post-mortem, post_mortem, incident-review, incident_review, incident-report, retrospective template), including issue templates under .github/ISSUE_TEMPLATE/ or .gitlab/issue_templates/. Fails otherwise (informational severity: it does not lower the score).",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::IncidentResponse,
         severity: Severity::High,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "At 3 a.m. the person paged is often not the author. A runbook says how to tell what is wrong, how to mitigate (restart, roll back, fail over, scale) and whom to call, turning a long outage into a short one.",
         evaluation: "Passes when the config declares `runbook` for the unit, when a catalog file (catalog-info.yaml, .opslevel.yml, cortex.yaml) of the unit or repository links a runbook (a link, annotation or tool whose key, title, type or URL mentions \"runbook\"; evidence: its line), or when the unit or the repository root has a runbook document: a Markdown/reStructuredText/AsciiDoc/text file named runbook* or under a runbook*/ or playbook*/ directory (Ansible playbooks in YAML do not count), or docs/operations*, docs/ops/. Warns when the only runbook document is a stub (fewer than 40 words). Fails otherwise, naming the places looked at.",

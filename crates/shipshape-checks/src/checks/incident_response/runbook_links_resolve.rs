@@ -14,6 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::IncidentResponse,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services whose alerts or catalog link runbooks inside the repository",
         rationale: "A runbook link that 404s is discovered by the person paged at night, at the worst possible moment. Files get renamed and headings reworded; links in alert rules are not updated with them.",
         evaluation: "Collects runbook links from the unit's alert rules (`runbook_url`/`runbook` annotations), catalog files (catalog-info.yaml, .opslevel.yml, cortex.yaml: links or annotations mentioning \"runbook\") and the config's `runbook`. A link points into the repository when it is a relative path, or a GitHub/GitLab/Bitbucket `blob`/`tree`/`src` URL of this repository (its slug taken from `github.com/project-slug`/`backstage.io/source-location` annotations or the `repository` field of Cargo.toml, package.json or pyproject.toml). Each such link must name an existing file or directory (relative paths are tried from the repository root, then from the linking file's directory) and, when it has a `#fragment` and the target is a document, a heading (GitHub-style slug) or explicit anchor with that name. Fails with one finding per broken link at its line. Templated links (`{{ }}`) and links elsewhere are not judged; `n/a` when no runbook link points into the repository.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Maintenance,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with package manifests or Dockerfiles",
         rationale: "Dependencies that nobody updates drift until a security fix needs a risky multi-version jump. A bot that opens small, tested update pull requests keeps that cost low and continuous.",
         evaluation: "Reads `.github/dependabot.yml` (version 2 `updates`: `package-ecosystem` with `directory`/`directories`) and Renovate config (renovate.json, .renovaterc(.json), renovate.json5, or a `renovate` key in the root package.json). The unit's ecosystems are those of its package manifests (Cargo, npm, pip/uv/poetry, Go modules, Maven, Gradle, Bundler, Composer, NuGet); a unit with only Dockerfiles needs `docker`. Renovate covers every ecosystem unless `enabledManagers` restricts it. A Dependabot entry covers a manifest when its ecosystem matches and one of its directories is the manifest's directory or an ancestor (workspaces; `*` globs accepted). Passes when every ecosystem is covered; warns with one finding per uncovered manifest; fails when no config exists; `error` when the config does not parse; `n/a` when the unit has no manifest and no Dockerfile.",

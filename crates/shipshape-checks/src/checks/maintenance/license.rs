@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Maintenance,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "Without a stated license nobody — including other teams and legal review — knows whether the code may be used, copied or shipped. Internal code benefits too: `UNLICENSED`/proprietary is a statement.",
         evaluation: "Passes when a LICENSE/LICENCE/COPYING/UNLICENSE file (any extension, LICENSE-MIT style included) exists at the unit's root or the repository root, or when a manifest of the unit declares a license: Cargo `license`/`license-file` (or `license.workspace = true`), package.json/composer.json `\"license\"`, pyproject `license` or a `License ::` classifier, setup.cfg/setup.py `license`, pom.xml `<licenses>`, *.csproj `PackageLicenseExpression`/`PackageLicenseFile`. The evidence names the file and line. Fails otherwise.",

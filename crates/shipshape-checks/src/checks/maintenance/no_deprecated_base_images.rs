@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Maintenance,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "An end-of-life base image gets no security patches: every new CVE in its OS packages or runtime stays open for good, and upgrading later means a big-bang migration.",
         evaluation: "Reads every external `FROM` image (earlier stages and `scratch` excluded) of the unit's production Dockerfiles and compares it with a table kept in code of images and versions with their end-of-life dates: python 2.x–3.10, node ≤ 20 (even releases; odd ones are never LTS), debian jessie/stretch/buster/bullseye (also as tag suffixes such as `3.9-buster`), debian ≤ 11, ubuntu trusty/xenial/bionic/focal (≤ 20.04, end of standard support), centos (all), alpine ≤ 3.20, ruby ≤ 3.2, php ≤ 8.1, golang ≤ 1.23, and the deprecated `openjdk` image. An entry counts only once the scan time is past its end-of-life date. Fails with one finding per image at its FROM line; passes otherwise; `n/a` without Dockerfiles. Unknown and unresolved (`$VAR`) images pass.",

@@ -10,6 +10,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Maintenance,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Repository,
         applies_to: "units in a git repository",
         rationale: "Code nobody has touched for months has nobody who remembers how to build, release or fix it, and its dependencies have drifted. An old last commit is an early warning, not a verdict on quality.",
         evaluation: "Compares the committer time of HEAD (read from git metadata during the walk) with the scan time. Passes when it is at most 90 days old (a commit dated in the future counts as recent); fails when it is older, saying how old. `n/a` when the tree is not a git repository or HEAD has no commit yet. The check is repository-wide: in a monorepo a quiet unit is not told apart from an active one.",

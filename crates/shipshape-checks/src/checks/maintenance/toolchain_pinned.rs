@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Maintenance,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with source code or package manifests",
         rationale: "When the compiler or runtime version is implicit, builds differ between laptops, CI and production images, and an upgrade happens by accident rather than on purpose.",
         evaluation: "Passes when the unit or the repository root has a toolchain file (rust-toolchain(.toml), .nvmrc, .node-version, .python-version, .ruby-version, .java-version, .go-version, .tool-versions, .sdkmanrc, mise.toml/.mise.toml, global.json), or a manifest declares the version: Cargo `rust-version`, package.json `engines`, pyproject `requires-python`, go.mod `go`/`toolchain` directive, pom.xml `maven.compiler.release`/`java.version`, Gradle `JavaLanguageVersion.of`/`jvmToolchain`, Gemfile `ruby`. Fails when none is found; `n/a` when the unit has no source or manifest.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services with Prometheus alert rules",
         rationale: "The page arrives with the alert's annotations and nothing else. A `runbook_url` takes the responder straight to the diagnosis and mitigation steps instead of a search through the wiki.",
         evaluation: "Reads every `alert:` rule of the unit's Prometheus rule files and PrometheusRule resources. Passes when each has a non-empty `runbook_url` (or `runbook`, `runbook-url`, `runbookUrl`) annotation or label; fails with one finding per alert without one, at the `alert:` line. `n/a` when the unit has no alert rules (see observability/alert-rules); `error` when a rule file does not parse and no rule was found.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Dashboards clicked together in a UI drift, get deleted, and do not follow the service to a new environment. Dashboards as code are reviewed, versioned and recreated with the service.",
         evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`) holds a dashboard definition: Grafana dashboard JSON or Jsonnet/Grafonnet files (in a directory or file named like `dashboard`), a GrafanaDashboard resource (grafana-operator) or a ConfigMap (also inside a `*List`) labelled `grafana_dashboard` or holding dashboard JSON (`*.json` data with `panels`), or a YAML file named like `*dashboard*` too large to be read, or Terraform dashboards (grafana_dashboard, datadog_dashboard(_json), newrelic_one_dashboard, aws_cloudwatch_dashboard, google_monitoring_dashboard, azurerm_portal_dashboard). Fails otherwise.",

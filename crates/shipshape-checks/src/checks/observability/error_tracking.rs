@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "An error tracker groups exceptions, counts how many users they hit and links them to the release that introduced them: the fastest way from \"something is wrong\" to the line of code.",
         evaluation: "Passes when a non-development dependency of the unit is an error-tracking SDK from the library table (Sentry, Rollbar, Bugsnag, Honeybadger, Airbrake, Datadog RUM...). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::High,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Orchestrators, load balancers and on-call engineers need a cheap, reliable way to ask \"are you alive and ready?\". Without one, a hung process keeps receiving traffic.",
         evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /up, /actuator/health, with an optional /api prefix; Rails' `rails/health#show`) in any framework, or registers a gRPC health service; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",

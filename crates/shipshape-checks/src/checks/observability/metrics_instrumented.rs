@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::High,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Metrics are how you learn a service is slow or failing before users tell you. Without a metrics client there is nothing to alert or build dashboards on.",
         evaluation: "Passes when any manifest of the unit (Cargo.toml, package.json, pyproject/requirements, go.mod, pom.xml, build.gradle, Gemfile, composer.json, *.csproj) declares a metrics client: Prometheus clients, OpenTelemetry metrics SDKs, Micrometer/Spring Actuator, StatsD/Datadog, the `metrics` crate and others in the library table (`crates/shipshape-checks/src/libraries.rs`). Development-only dependencies do not count. Fails otherwise; errors when a manifest cannot be parsed and nothing was found.",

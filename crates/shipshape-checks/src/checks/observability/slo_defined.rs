@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Without an SLO nobody can say whether the service is reliable enough, when to stop shipping features to fix reliability, or which alerts deserve a page. The tier a service claims means nothing until its objective is written down.",
         evaluation: "Passes when the config declares `slo` for the unit; when the unit holds SLO definitions (OpenSLO `kind: SLO`, Sloth `PrometheusServiceLevel` or `service:`/`slos:` specs, Pyrra `ServiceLevelObjective`); when a catalog file (catalog-info.yaml, .opslevel.yml, cortex.yaml) has a key mentioning `slo` with a value (e.g. an annotation or `x-cortex-slos`); or when Terraform declares SLOs (google_monitoring_slo, datadog_service_level_objective, nobl9_slo, newrelic_service_level, grafana_slo). Fails otherwise.",

@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "During an incident, logs are searched and aggregated by field (request id, user, status). Free-text `println!`/`print` output cannot be filtered by level or correlated with traces.",
         evaluation: "Passes when a non-development dependency of the unit is a structured or levelled logging library from the library table (tracing/slog/log4rs/env_logger for Rust; zap, zerolog, logrus, logr for Go; structlog, python-json-logger, loguru for Python; pino, winston, bunyan for Node; Logback/Logstash encoder, Log4j 2, SLF4J for the JVM; Serilog, NLog for .NET; lograge, semantic_logger for Ruby; Monolog for PHP), or when non-test Go code imports the standard library's `log/slog` (evidence: the import line). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",

@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Observability,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "When a request crosses several services, only a trace shows where the time went and which hop failed. Without tracing, latency incidents become guesswork across teams.",
         evaluation: "Passes when a non-development dependency of the unit is a tracing library from the library table (OpenTelemetry SDKs and exporters, tracing-opentelemetry, Jaeger, Zipkin, Datadog dd-trace, Elastic APM, Micrometer Tracing...), or when the unit deploys auto-instrumentation: an OpenTelemetry Collector configuration (YAML with `receivers:`, `exporters:` and `service:` pipelines), an OpenTelemetry Operator resource (`opentelemetry.io` API group) or `instrumentation.opentelemetry.io/inject-*` annotation (in an object's or its pod template's `metadata.annotations`, where the operator reads it), or a Dockerfile that adds a tracing agent (opentelemetry-javaagent, dd-java-agent, `opentelemetry-instrument`, ddtrace-run). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",

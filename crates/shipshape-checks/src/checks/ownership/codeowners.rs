@@ -10,6 +10,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Ownership,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "When something breaks at 3 a.m., the first question is who owns it. CODEOWNERS answers it in the repository and routes reviews to the right people.",
         evaluation: "Looks for CODEOWNERS at the root, .github/, docs/ or .gitlab/ (the locations GitHub and GitLab read). Each non-comment line must be a pattern followed by at least one owner (`@user`, `@org/team` or an e-mail); GitLab `[Section]` headers are accepted. Passes when the file parses and has a catch-all pattern (`*` or `/**`) or a pattern covering the unit's path. Fails when it is missing or has malformed lines (each reported with its line); warns when it parses but covers neither everything nor the unit.",

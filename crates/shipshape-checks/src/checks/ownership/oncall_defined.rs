@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Ownership,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services of tier 1 or 2",
         rationale: "A service that promises 99 %+ availability needs someone paged when it breaks. Declaring the on-call rotation next to the code lets alerts, incident tooling and people route to it without guessing.",
         evaluation: "`n/a` for tier-3 services and services without a declared tier. Passes when the shipshape config sets `oncall` for the unit, or a catalog file of the unit or repository root declares an escalation target: Backstage annotations `pagerduty.com/integration-key`, `pagerduty.com/service-id`, `opsgenie.com/component-selector`, `opsgenie.com/team`, `splunk.com/on-call-routing-key`, `firehydrant.com/service-name`, `incident.io/...`, a Cortex `x-cortex-oncall`, or an OpsLevel `on_call`/`oncall` entry. Fails otherwise, naming where it looked.",

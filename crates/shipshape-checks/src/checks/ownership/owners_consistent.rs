@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Ownership,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services with both a declared owner and a CODEOWNERS file",
         rationale: "When the catalog says one team owns a service and CODEOWNERS routes reviews to another, pages and pull requests go to different people and neither feels responsible.",
         evaluation: "Takes the unit's owner (shipshape config `[service] owner`, else the first catalog owner) and the owners of the last CODEOWNERS rule covering the unit (the rule GitHub applies: the catch-all or a pattern for the unit's path). Names are compared without kind/namespace prefixes (`group:default/`), the `@org/` prefix and case. Passes when the catalog owner is among the CODEOWNERS owners; fails otherwise, citing both lines. `n/a` when either side is missing (ownership/service-metadata and ownership/codeowners report that).",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Ownership,
         severity: Severity::High,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "A service catalog entry with an owner is what incident tooling, dashboards and people use to find who is responsible for a running service. Without it, ownership is tribal knowledge that leaves with the team.",
         evaluation: "Passes when the unit's owner is set in the shipshape config (`[service] owner`), or a catalog file of the unit or the repository root declares one: Backstage catalog-info.yaml (`spec.owner` of any entity), OpsLevel .opslevel.yml (`service.owner` or `owner`), Cortex cortex.yaml (`x-cortex-owners` under `info` or at the top). Fails when a catalog file exists but names no owner (at the entity's line), or when there is no catalog file and no configured owner. `error` when a catalog file does not parse and no owner was found elsewhere.",

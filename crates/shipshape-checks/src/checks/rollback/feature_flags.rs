@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Rollback,
         severity: Severity::Info,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "A feature flag turns a risky change off in seconds, without a rollback deploy, and lets a change reach a few users before all of them. It is informational: many services roll back by redeploying instead.",
         evaluation: "Passes when a non-development dependency of the unit is a feature-flag SDK from the library table (OpenFeature, LaunchDarkly, Unleash, Flagsmith, GrowthBook, Flipper...). Fails otherwise (informational severity: it does not lower the score); `error` when a manifest cannot be parsed and nothing was found.",

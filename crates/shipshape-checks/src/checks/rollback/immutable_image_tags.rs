@@ -15,6 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Rollback,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes manifests, compose files, Helm values or Dockerfiles",
         rationale: "`:latest` (or no tag, which means `:latest`) names whatever was pushed last. A rollback re-deploys the same moving tag, nodes pull different images for the same manifest, and nobody can tell which code is running.",
         evaluation: "Reads every image reference of the unit outside test fixtures and `examples/` or `samples/` directories: containers and init containers of Kubernetes workloads, `image:` of compose services (services that also have `build:` name a locally built image and are skipped), Helm values (`image: name:tag` strings and `repository`/`tag` maps; an empty tag defers to the chart's appVersion and is accepted), and every Dockerfile `FROM` (stage references and `scratch` excluded). A reference fails when it has no tag or the tag is `latest`; a `@sha256:` digest always passes; references built from unresolved variables or templates (`${TAG}`, `{{ }}`) are not judged. A Kustomize `images:` entry with a fixed `newTag`/`digest`, and a Skaffold `build.artifacts` entry (Skaffold sets the built tag at deploy time), pin the images they name; `ko://` references are resolved by ko at deploy time. One finding per reference at its line; `n/a` when the unit has none of these files; `error` when such a file does not parse and nothing else was found.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Rollback,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services deployed with Kubernetes workloads",
         rationale: "Replacing every pod at once turns a bad release into a full outage and leaves nothing running to fall back to. A rolling update with bounded unavailability, or a canary/blue-green rollout, limits the blast radius and keeps the old version serving until the new one is ready.",
         evaluation: "For each Deployment, StatefulSet, DaemonSet and Argo Rollout of the unit's plain manifests: an Argo Rollout with a `canary` or `blueGreen` strategy passes, as does any workload targeted by a Flagger `Canary`. A Deployment fails with `strategy.type: Recreate` (all pods stop before new ones start) or with `maxUnavailable` of 100% or at least its replica count; otherwise it passes (Kubernetes' default rolling update allows 25% unavailable). StatefulSets and DaemonSets warn with `updateStrategy.type: OnDelete` (updates wait for manual pod deletion). One finding per workload at the strategy's line. `n/a` without such workloads; `error` when a manifest of the unit does not parse and none was found.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Rollback,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes Deployments or Argo Rollouts",
         rationale: "`kubectl rollout undo` needs the previous ReplicaSet. With `revisionHistoryLimit: 0` the old ReplicaSets are deleted at once and the fastest rollback in Kubernetes is gone.",
         evaluation: "For every Deployment and Argo Rollout of the unit's plain manifests (Helm templates are not rendered): fails when `spec.revisionHistoryLimit` is 0 (one finding at its line); passes otherwise (unset means Kubernetes' default of 10). `n/a` without such workloads; `error` when a manifest of the unit does not parse and none was found.",

@@ -14,6 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Rollback,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "Rolling back means naming the release to go back to. Without versions (tags, a version in the manifest, a changelog), \"the previous release\" is whatever someone remembers.",
         evaluation: "Collects three kinds of evidence. Release records: version-like git tags (`v1.2.3`, `1.2`), or release automation — goreleaser, semantic-release, release-please, cargo-dist, cargo-release, changesets configuration, or a CI definition that triggers on releases/tags or runs a release or publish command (`gh release create`, `npm publish`, `cargo publish`, `twine upload`, GitLab `release:`...). A declared version: `version` in Cargo.toml (or inherited from the workspace), package.json (not 0.0.0), pyproject.toml (static or dynamic), setup.py/cfg, pom.xml, build.gradle, composer.json, *.csproj, Chart.yaml, a .gemspec, or a VERSION file. A changelog with version headings. Passes with release records, or with a declared version plus a versioned changelog; warns when only a version or only a changelog exists (nothing marks which commit was released); fails when there is no versioning at all. The git tags are read from the repository's metadata (absent outside a git checkout: then only files count).",

@@ -14,6 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services with a datastore (a database/ORM/cache client dependency, or a database StatefulSet/compose service)",
         rationale: "Data loss is the one outage you cannot roll back. A backup nobody has restored is a hope; the procedure has to exist and be findable during the incident.",
         evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero, or a CronJob named for backups that runs a backup script (`/scripts/backup.sh`); Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery. Fails otherwise.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units whose compose files build services from the repository",
         rationale: "Without a healthcheck, `depends_on` and restart policies only know whether the process exists, not whether it works: dependants start against a service that is not ready, and a wedged process is never restarted.",
         evaluation: "Compose files of one directory are merged as Compose does (compose.yml + compose.override.yml). For each service with a `build:` key that the base file also defines (services only a development override adds, and services built from test-runner or development Dockerfiles such as `Dockerfile.cypress`, are skipped), outside tests: passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",

@@ -14,6 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with multi-replica Kubernetes workloads (replicas ≥ 2 or autoscaled)",
         rationale: "Without a PodDisruptionBudget a node drain or cluster upgrade may evict every replica at once. A budget that allows no eviction at all is as bad the other way: drains hang and upgrades stall.",
         evaluation: "For each Deployment, StatefulSet or Rollout with `replicas` ≥ 2 or an HPA/ScaledObject: a PodDisruptionBudget of the unit in the same namespace must select its pod labels (`spec.selector.matchLabels`). Fails when none does (at the workload), and when the budget blocks every eviction: `maxUnavailable: 0` or `0%`, `minAvailable: 100%`, or an integer `minAvailable` ≥ the replica count (the HPA's `minReplicas` when autoscaled) — reported at the budget's line. Passes otherwise; `n/a` without multi-replica workloads; `error` when a manifest does not parse.",

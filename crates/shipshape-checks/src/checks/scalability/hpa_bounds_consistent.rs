@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with HorizontalPodAutoscalers or KEDA ScaledObjects",
         rationale: "An autoscaler whose target does not exist scales nothing; one with min above max is rejected or pinned; a Deployment whose `replicas` exceeds the autoscaler's max is scaled up on every apply and back down by the autoscaler, churning pods on each deploy.",
         evaluation: "For each HorizontalPodAutoscaler and ScaledObject of the unit: fails when its `scaleTargetRef` names no workload of the unit in the same namespace (only when the unit has workloads, since the target may live elsewhere), when `minReplicas` (`minReplicaCount`) exceeds `maxReplicas` (`maxReplicaCount`), or when the target's `spec.replicas` exceeds the maximum. Findings are at the offending line. Passes otherwise; `n/a` without autoscalers; `error` when a manifest does not parse. PodDisruptionBudgets against the replica floor are judged by scalability/disruption-budget.",

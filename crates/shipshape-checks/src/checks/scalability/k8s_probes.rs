@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Critical,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with long-running Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo Rollout)",
         rationale: "Without a readiness probe, pods receive traffic before they can serve it and during shutdown; without a liveness probe, a deadlocked process is never restarted. Both turn routine deploys into outages.",
         evaluation: "For every container (init containers excluded) of every long-running workload in the unit's plain manifests: fails when readinessProbe or livenessProbe is missing (one finding per container and probe, at the container's line); warns when the liveness probe is identical to the readiness probe (a liveness check that fails when a dependency is down restarts healthy pods). Helm templates are not rendered and are not judged here. `n/a` without such workloads; `error` when a manifest of the unit does not parse.",

@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Medium,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Capacity you have not measured is a guess. Load tests find the breaking point, the slow endpoint and the connection-pool limit before a traffic spike does.",
         evaluation: "Passes on the first of: a load-testing dependency (Locust, k6 (npm, or go.k6.io/k6 for xk6 extensions), Artillery, autocannon, Gatling, vegeta, goose, NBomber); a load-test file or directory in the unit outside vendored code (locustfile*.py, *.jmx JMeter plans, *Simulation.scala/.java/.kt Gatling simulations, artillery*.yml, k6*.js, or any file under a directory named load-test(s), loadtest(s), load_tests, load-generator, loadgen, perf, performance, stress, k6 or gatling); a CI line running `k6 run`, `locust`, `artillery run`, `vegeta attack`, `jmeter -n`, `gatling`, `hey`, `wrk`, `ab -n` or `ghz`. Fails otherwise.",

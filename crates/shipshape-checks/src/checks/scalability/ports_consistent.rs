@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads that declare container ports",
         rationale: "A Service whose targetPort names a port no container declares sends traffic nowhere; a probe on the wrong port marks healthy pods dead. Each file looks fine alone — only comparing them shows the break.",
         evaluation: "Cross-checks objects of the unit. For every workload whose containers declare `ports`: a probe (`httpGet`/`tcpSocket`/`grpc`) port given by name must be a declared port name of its container (fail), and one given by number should be a declared containerPort (warn: Kubernetes can probe undeclared ports, but it usually means a typo); every Service in the same namespace whose selector matches the pod labels must have each `targetPort` (defaulting to `port`) among the workload's declared container ports — by name (fail when missing, the Service cannot resolve it) or by number (warn). Findings are at the probe's or the Service port's line. Passes when everything matches; `n/a` when no workload declares container ports; `error` when a manifest does not parse.",

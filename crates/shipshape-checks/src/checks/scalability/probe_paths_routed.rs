@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes httpGet probes on health-style paths and health routes in their code",
         rationale: "A readiness probe aimed at a path the service does not serve keeps every pod unready (or, for liveness, restarts them forever). It typically happens when a route is renamed in code but not in the manifests — no single-file linter can see it.",
         evaluation: "Cross-checks manifests against code. For each `httpGet` liveness/readiness/startup probe of the unit's workloads whose path is a health-style path (/health, /healthz, /livez, /readyz, /ready, /ping, /actuator/health..., optionally under /api), looks for the same path among the health routes recorded in the unit's non-test code. A route whose path is a suffix of the probe path (a router mounted under a prefix) matches; /actuator/* probes match when Spring Boot Actuator is a dependency. Fails with one finding per probe whose path no route defines, at the probe's path line, naming the routes that do exist. `n/a` without such probes, or when the code defines no health route at all (nothing to compare against; observability/health-endpoint covers that); other paths cannot be verified from recorded signals and are skipped.",

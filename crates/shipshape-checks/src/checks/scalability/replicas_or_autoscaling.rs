@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes Deployments, StatefulSets or Argo Rollouts",
         rationale: "A single replica is a single point of failure: every node drain, eviction, crash or rollout is downtime, and load spikes have nowhere to go.",
         evaluation: "For each Deployment, StatefulSet and Argo Rollout of the unit: passes when `spec.replicas` is at least 2, or a HorizontalPodAutoscaler or KEDA ScaledObject of the unit targets it by `scaleTargetRef` (same name, kind and namespace). A workload without `replicas` and without an autoscaler runs one pod and fails, as does `replicas: 0/1`; each failure is reported at the workload's `kind:` line (or its `replicas:` line). `n/a` without such workloads; `error` when a manifest does not parse.",

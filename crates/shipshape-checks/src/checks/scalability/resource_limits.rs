@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads",
         rationale: "Without requests the scheduler packs pods blindly and the autoscaler has nothing to scale on; without a memory limit one leaking pod can starve its neighbours and get the whole node's pods evicted.",
         evaluation: "For every container (init containers excluded) of every workload in the unit's plain manifests, requires `resources.requests.cpu`, `resources.requests.memory` and `resources.limits.memory`. A LimitRange of the unit (same namespace) with `defaultRequest`/`default` supplies missing values. A CPU limit is not required (it causes throttling). Fails with one finding per container listing what is missing, at the container's line; `n/a` without workloads; `error` when a manifest does not parse. Helm templates are not rendered.",

@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with multi-replica Kubernetes workloads (replicas ≥ 2 or autoscaled)",
         rationale: "Three replicas on one node are one replica as far as a node failure is concerned. The scheduler only spreads pods reliably when told to.",
         evaluation: "For each Deployment, StatefulSet or Rollout with `replicas` ≥ 2 or an autoscaler: passes when the pod spec has `topologySpreadConstraints` or `affinity.podAntiAffinity` (required or preferred). Fails with one finding per workload at its `kind:` line. `n/a` without multi-replica workloads; `error` when a manifest does not parse.",

@@ -12,6 +12,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Scalability,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services that make outbound HTTP calls",
         rationale: "Many HTTP clients wait forever by default (Python requests, Go's http.DefaultClient, fetch). One slow dependency then holds every worker and connection until the whole service stops answering.",
         evaluation: "A heuristic over the signals recorded in non-test source code: outbound HTTP client calls or client constructions (requests/httpx, Go http.Get/http.Client{}, reqwest, ureq, axios, fetch, RestTemplate/WebClient, Faraday, Net::HTTP; clients with a finite default timeout are not listed: .NET's `HttpClient` gives up after 100 s, OkHttp after 10 s) and timeout settings (`timeout=`/`timeout:`, `.timeout(`, `Timeout:`, connect/read timeouts, AbortSignal.timeout, WithTimeout...). A source file with client calls and no timeout setting anywhere in it warns, with one finding per call site (file:line and the call). Passes when every such file sets a timeout; `n/a` when no outbound HTTP call is found. It is a warning, not a failure, because a timeout may be configured elsewhere (a shared client, a service mesh).",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "A process running as root inside a container is one kernel or runtime bug away from root on the node, and can rewrite its own image. A non-root USER removes that whole class of escalation for free.",
         evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ names ending in .dev, .development, .local, .test, .ci, .debug, browser-test images (playwright, cypress, e2e) and code-generation images in a genproto/, protogen/ or codegen/ directory — are skipped, and so is a final stage that only exports a build artifact: `FROM scratch` with no RUN whose entry point names an .apk/.ipa/.zip/.tar/.whl/.jar/.deb..., or which has no entry point and copies in only such files), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads",
         rationale: "Container runtimes grant a default set of Linux capabilities (NET_RAW, CHOWN, SETUID...) that ordinary services never use and attackers do. Dropping ALL and adding back only what is needed shrinks the kernel attack surface.",
         evaluation: "For every container, init containers included, of every workload: passes when `securityContext.capabilities.drop` contains `ALL` (case-insensitive). Added capabilities are allowed (NET_BIND_SERVICE is common) except SYS_ADMIN, which fails. Fails otherwise, one finding per container at the capabilities field or the container's line. `n/a` without workloads; `error` when a manifest does not parse.",

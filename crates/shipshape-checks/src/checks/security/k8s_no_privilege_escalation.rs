@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads",
         rationale: "setuid binaries, privileged mode and the host's network/PID/IPC namespaces each hand a compromised container a path to the node. None is needed by ordinary services.",
         evaluation: "For every container, init containers included, of every workload: fails when the pod sets `hostNetwork`, `hostPID` or `hostIPC` to true, when the container is `privileged: true`, or when `allowPrivilegeEscalation` is not explicitly false in the container's security context (Kubernetes defaults it to true). One finding per container, at the offending field or the container's line. DaemonSets are judged too (node agents that need host access should carry a waiver). `n/a` without workloads; `error` when a manifest does not parse.",

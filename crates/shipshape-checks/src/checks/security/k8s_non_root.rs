@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads",
         rationale: "A container running as uid 0 shares the node kernel's root identity: a container escape becomes node compromise. `runAsNonRoot` makes the kubelet refuse to start a container that would run as root, whatever the image says.",
         evaluation: "For every container, init containers included, of every workload in the unit's plain manifests, the effective security context (container over pod) must set `runAsNonRoot: true` or a `runAsUser` greater than 0, and must not set `runAsUser: 0` or `runAsNonRoot: false`. Fails with one finding per container at the offending field or the container's line; `n/a` without workloads; `error` when a manifest does not parse.",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Low,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads",
         rationale: "A writable root filesystem lets an attacker drop tools and persist changes inside the container, and hides state that should live in volumes. Read-only roots make containers immutable as intended.",
         evaluation: "For every container, init containers included, of every workload: passes when the container's `securityContext.readOnlyRootFilesystem` is true; fails otherwise with one finding per container at the field or the container's line. `n/a` without workloads; `error` when a manifest does not parse.",

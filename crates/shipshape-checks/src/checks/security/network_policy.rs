@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Low,
         kinds: &[UnitKind::Service],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "services with long-running Kubernetes workloads",
         rationale: "By default every pod in a cluster can reach every other pod. A NetworkPolicy limits who can talk to the service, so one compromised pod cannot reach everything.",
         evaluation: "For each Deployment, StatefulSet, DaemonSet, ReplicaSet or Rollout of the unit: passes when a NetworkPolicy in the same namespace selects its pod labels (`spec.podSelector.matchLabels`, or an empty podSelector, which selects every pod of the namespace), or a CiliumNetworkPolicy selects them (`spec.endpointSelector`). Fails with one finding per unselected workload at its `kind:` line; `n/a` without such workloads; `error` when a manifest does not parse.",

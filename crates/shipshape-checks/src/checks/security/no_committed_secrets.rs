@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Critical,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
         evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code and fixtures, examples (`examples/`, `samples/`), documentation files (.md, .rst, .adoc, .txt), development tooling (`hack/`, dev containers, e2e harnesses, REST-client `.http` files), package builds, templates; see `shipshape paths`) or development/test environment configuration (`config/dev.exs`, `config/test.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",

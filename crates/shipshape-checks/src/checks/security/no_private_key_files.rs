@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Critical,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A private key in a repository is readable by everyone who ever clones it, forever: rotating it is the only fix. TLS, SSH and signing keys belong in a secret store, mounted at run time.",
         evaluation: "Looks at every key-material file of the unit outside test code and fixtures (tests/, testdata/, fixtures/, spec/...). Fails for SSH private keys by name (id_rsa, id_dsa, id_ecdsa, id_ed25519), for keystores (*.p12, *.pfx, *.jks, *.keystore, *.ppk) unless the name says truststore/cacerts, and for *.pem/*.key files that contain a `-----BEGIN ... PRIVATE KEY-----` block (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted or PGP), each at the line of the block. A binary *.key is treated as a private key. A *.pem holding only certificates or public keys passes; a *.pem that could not be read (too large or binary) warns. Passes when nothing is found.",

@@ -10,6 +10,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "git repositories, when history scanning is on (`--history` or `[secrets] history = true`)",
         rationale: "Deleting a secret in a later commit does not remove it: every clone still has it. A key that was ever committed must be treated as leaked.",
         evaluation: "Scans every blob reachable from any ref exactly once (deduplicated by blob id) with the same rules as the tree scan, and reports the commit, date and path where each secret first appeared. Fails on any finding, except that generic assignments, key blocks and URI passwords found only in test code, examples or documentation warn (as in `security/no-committed-secrets`); `n/a` when history scanning is off or the tree is not a git repository.",

@@ -10,6 +10,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "units with lockfiles",
         rationale: "Most exploited vulnerabilities are in dependencies, with fixes published long before the breach. Knowing which pinned versions are affected is the cheapest security work there is.",
         evaluation: "Every resolved package of the unit's lockfiles (Cargo.lock, package-lock/yarn/pnpm, poetry/uv/Pipfile.lock, pinned requirements, go.mod, Gemfile.lock, composer.lock, gradle.lockfile, pom.xml, packages.lock.json) is matched offline against the local OSV database with each ecosystem's own version ordering. Fails on any match, listing advisory id, aliases, package@version at lockfile:line and the lowest fixed version. `n/a` when there is no lockfile or no database (`shipshape db import` / `db update`).",

@@ -11,6 +11,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::Medium,
         kinds: &[],
+        scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "Whoever finds a vulnerability needs a private way to report it and to know what happens next. Without SECURITY.md, reports land in public issues or nowhere.",
         evaluation: "Looks for SECURITY(.md/.rst/.txt/.adoc) at the repository root, in .github/, .gitlab/ or docs/, or at the unit's root (the places GitHub and GitLab show). Passes when one exists and has at least 15 words; warns when it is a stub; fails when there is none.",

@@ -13,6 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         area: Area::Security,
         severity: Severity::High,
         kinds: &[],
+        scope: shipshape_model::Scope::Repository,
         applies_to: "every unit",
         rationale: "New advisories are published daily against dependencies that have not changed. Only a scanner that runs on every change (and on a schedule) notices before an attacker does.",
         evaluation: "Passes when a CI definition runs a dependency or image vulnerability scanner — cargo audit, cargo deny, npm/yarn/pnpm audit, pip-audit, safety, govulncheck, osv-scanner, trivy, grype, snyk, OWASP dependency-check, bundler-audit, composer audit, `dotnet list package --vulnerable`, or the matching GitHub actions (dependency-review-action, trivy-action, anchore scan-action, snyk/actions, osv-scanner-action, rustsec audit-check, cargo-deny-action, gh-action-pip-audit, govulncheck-action) or GitLab Dependency/Container-Scanning templates — with the line as evidence. Otherwise passes on a Dependabot/Renovate configuration (the bots raise security updates), and on a Snyk policy file (.snyk). Fails when none is found, naming the CI files searched.",
