@@ -113,42 +113,11 @@ fn substitute(s: &str, args: &HashMap<String, String>) -> String {
     out
 }
 
-/// Directories holding images that generate code at build time (protobuf stubs and
-/// the like): run by a script on a developer's machine, never deployed.
-const GENERATOR_DIRS: &[&str] = &[
-    "genproto",
-    "gen-proto",
-    "protogen",
-    "proto-gen",
-    "codegen",
-    "code-gen",
-];
-
-/// True for Dockerfiles used only for development, CI or code generation, not for the
-/// shipped image.
+/// True for Dockerfiles used only for development, CI, tests or code generation, not for
+/// the shipped image: the file's role ([`crate::role::role_of`]) decides, the one place
+/// that knows dev containers, e2e harnesses, package builds and code generators.
 pub fn is_dev_dockerfile(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let mut dirs = lower.split('/');
-    dirs.next_back();
-    lower.contains(".devcontainer/")
-        || dirs.any(|d| GENERATOR_DIRS.contains(&d))
-        || ["playwright", "cypress", "e2e"]
-            .iter()
-            .any(|w| name.contains(w))
-        || [
-            ".dev",
-            ".development",
-            ".local",
-            ".test",
-            ".ci",
-            ".debug",
-            "-dev",
-            "-test",
-            "-debug",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s) || name.starts_with(&format!("dockerfile{s}")))
+    !crate::role::role_of(path).0.is_production()
 }
 
 /// Parse a Dockerfile. Never fails: unknown syntax is kept as instructions.

@@ -114,6 +114,43 @@ const BUILD_DIRS: &[&str] = &[
     "codegen",
     "code-gen",
 ];
+/// True for a Dockerfile whose name says it is for development, tests or CI
+/// (`Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile.playwright`, `e2e.Dockerfile`).
+fn is_dev_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if !(lower.contains("dockerfile") || lower.contains("containerfile")) {
+        return false;
+    }
+    ["playwright", "cypress", "e2e"]
+        .iter()
+        .any(|w| lower.contains(w))
+        || [
+            ".dev",
+            ".development",
+            ".local",
+            ".test",
+            ".ci",
+            ".debug",
+            "-dev",
+            "-test",
+            "-debug",
+        ]
+        .iter()
+        .any(|s| {
+            lower.ends_with(s)
+                || lower
+                    .strip_prefix("dockerfile")
+                    .or_else(|| lower.strip_prefix("containerfile"))
+                    .is_some_and(|rest| rest.starts_with(s))
+                || lower.strip_suffix(".dockerfile").is_some_and(|stem| {
+                    matches!(
+                        stem.trim_start_matches(['.', '-']),
+                        "dev" | "development" | "local" | "test" | "ci" | "debug"
+                    )
+                })
+        })
+}
+
 /// File-name endings of templates.
 const TEMPLATE_ENDINGS: &[&str] = &[".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".mustache"];
 /// File-name endings of documentation prose.
@@ -154,6 +191,12 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
     }
     if DEV_ENDINGS.iter().any(|e| ends_with_ci(name, e)) {
         return (Role::DevTooling, "REST-client request file");
+    }
+    if is_dev_dockerfile_name(name) {
+        return (
+            Role::DevTooling,
+            "Dockerfile named for development, tests or CI",
+        );
     }
     if dir_named(dirs, EXAMPLE_DIRS).is_some() {
         return (Role::Example, "examples/samples directory");
@@ -328,6 +371,23 @@ mod tests {
             Role::DevTooling
         );
         assert_eq!(role_of("src/Web/Web.http").0, Role::DevTooling);
+        for p in [
+            "Dockerfile.dev",
+            "frontend/Dockerfile.playwright",
+            "api/dev.Dockerfile",
+            "Dockerfile-test",
+            "Containerfile.ci",
+        ] {
+            assert_eq!(role_of(p).0, Role::DevTooling, "{p}");
+        }
+        for p in [
+            "Dockerfile",
+            "api/Dockerfile.prod",
+            "worker.Dockerfile",
+            "devtools.go",
+        ] {
+            assert_eq!(role_of(p).0, Role::Production, "{p}");
+        }
     }
 
     #[test]
