@@ -1,0 +1,53 @@
+//! PostgreSQL storage over sqlx's native pool: for several `serve` replicas.
+//! Migrations run under sqlx's advisory lock, so replicas starting together are safe.
+
+use super::StoreResult;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
+    super::migrator(&[(
+        1,
+        "init",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    )])
+});
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects and applies migrations.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn migrator(&self) -> &'static sqlx::migrate::Migrator {
+        &MIGRATOR
+    }
+}
+
+super::sql::impl_store!(
+    PgStore,
+    sqlx::Postgres,
+    backend = "postgres",
+    schema = "SELECT table_name::text, column_name::text FROM information_schema.columns \
+              WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
+              ORDER BY 1, 2"
+);
