@@ -8,6 +8,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+/// The methods some route of this server answers.
+pub const ALLOW: &str = "GET, HEAD, POST";
+
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -28,6 +31,12 @@ pub enum Error {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// TRACE, CONNECT: refused with `Allow`.
+    #[error("the method {0} is not allowed (allowed: {ALLOW})")]
+    MethodNotAllowed(String),
+    /// A method this server does not know.
+    #[error("the method {0} is not implemented")]
+    NotImplemented(String),
     #[error("the content encoding {0:?} is not supported (send identity or gzip)")]
     UnsupportedEncoding(String),
     /// The database failed; the cause is logged, not sent.
@@ -47,6 +56,8 @@ impl Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Error::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             Error::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Store(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -61,6 +72,8 @@ impl Error {
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not-found",
+            Error::MethodNotAllowed(_) => "method-not-allowed",
+            Error::NotImplemented(_) => "not-implemented",
             Error::UnsupportedEncoding(_) => "unsupported-encoding",
             Error::Store(_) | Error::Internal(_) => "internal",
         }
@@ -102,6 +115,10 @@ impl IntoResponse for Error {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            res.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(ALLOW));
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -12,6 +12,8 @@ pub mod diff;
 pub mod error;
 pub mod ingest;
 pub mod metrics;
+pub mod process;
+pub mod retention;
 pub mod routes;
 pub mod state;
 pub mod store;
@@ -29,6 +31,20 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use tower_http::timeout::TimeoutLayer;
 
+/// Every route of [`app`], as `(method, path)`: the OpenAPI document must describe
+/// each (a test checks), and a route added to `app` belongs here too.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/reports"),
+    ("get", "/api/v1/reports/{id}"),
+    ("get", "/api/v1/units"),
+    ("get", "/api/v1/units/{id}/reports"),
+    ("get", "/"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("get", "/api/openapi.json"),
+];
+
 /// The whole HTTP API over one state.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -36,9 +52,11 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/reports/{id}", get(routes::reports::get))
         .route("/api/v1/units", get(routes::units::list))
         .route("/api/v1/units/{id}/reports", get(routes::units::reports))
+        .route("/", get(routes::ops::index))
         .route("/healthz", get(routes::ops::healthz))
         .route("/readyz", get(routes::ops::readyz))
         .route("/metrics", get(routes::ops::metrics))
+        .route("/api/openapi.json", get(routes::ops::openapi))
         .fallback(routes::ops::not_found)
         // The upload handler applies `Config::body_limit` itself (before and after
         // decompression); no other route takes a body.
@@ -66,7 +84,12 @@ pub struct ServeOptions {
     pub database_url: Option<String>,
     pub listen: SocketAddr,
     pub config: Config,
+    /// `None`: keep every report forever.
+    pub retention: Option<retention::Policy>,
 }
+
+/// How often retention runs.
+pub const RETENTION_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -105,11 +128,78 @@ pub async fn serve(
         public_read = opts.config.public_read,
         "shipshape serve started"
     );
+    let background = opts.retention.map(|policy| {
+        tokio::spawn(retention::run_forever(
+            store.clone(),
+            policy,
+            RETENTION_EVERY,
+        ))
+    });
     let app = app(AppState::new(store, opts.config));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let served = serve_http(listener, app, shutdown).await;
+    if let Some(task) = background {
+        task.abort();
+    }
+    served?;
     tracing::info!("shipshape serve stopped");
+    Ok(())
+}
+
+/// A client must send its request headers within this time (slowloris).
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Largest request head (request line and headers); a larger one gets 431.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+/// How long shutdown waits for in-flight requests.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// HTTP/1.1 over hyper with a header read timeout (`axum::serve` has none) and a
+/// bound on the request head ([`MAX_HEAD_BYTES`]; bodies are streamed), until
+/// `shutdown`; then stops accepting and lets in-flight requests finish (up to
+/// [`SHUTDOWN_GRACE`]).
+pub async fn serve_http(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(c) => c,
+                    // Out of file descriptors and the like: wait, do not spin or die.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
+                    .max_buf_size(MAX_HEAD_BYTES);
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(%peer, error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("in-flight requests still running after the grace period");
+    }
     Ok(())
 }
 

@@ -20,6 +20,9 @@ use std::io::Write;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+mod support;
+use support::fresh_postgres;
+
 fn check(id: &str, outcome: Outcome) -> CheckResult {
     CheckResult {
         id: id.into(),
@@ -532,6 +535,47 @@ async fn suite(store: Arc<dyn Store>) {
     );
     assert!(text.contains("route=\"unmatched\"") || !text.contains("/nope"));
 
+    // Methods, headers and trace propagation.
+    let trace = Request::builder()
+        .method("TRACE")
+        .uri("/")
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&app, trace).await;
+    assert_problem(&r, StatusCode::METHOD_NOT_ALLOWED, "TRACE");
+    assert_eq!(r.headers.get(header::ALLOW).unwrap(), "GET, HEAD, POST");
+    let odd = Request::builder()
+        .method("BREW")
+        .uri("/healthz")
+        .body(Body::empty())
+        .unwrap();
+    assert_problem(&send(&app, odd).await, StatusCode::NOT_IMPLEMENTED, "BREW");
+    let traced = Request::get("/healthz")
+        .header(
+            "traceparent",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let r = send(&app, traced).await;
+    assert!(
+        r.headers
+            .get("traceresponse")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+    );
+    assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+    let r = send(&app, get("/api/v1/units", Some(&reader))).await;
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    assert_problem(
+        &send(&app, get("/nope", None)).await,
+        StatusCode::NOT_FOUND,
+        "no such route",
+    );
+    assert!(text.contains("process_resident_memory_bytes") || !cfg!(target_os = "linux"));
+
     // Revoked tokens stop working.
     let id = tokens.iter().find(|t| t.name == "dashboard").unwrap().id;
     assert!(
@@ -561,49 +605,6 @@ async fn api_on_sqlite() {
     .await
     .unwrap();
     suite(store).await;
-}
-
-/// A fresh database on the PostgreSQL named by `SHIPSHAPE_TEST_POSTGRES_URL`, or
-/// `None` (with a visible message) when it is not set; under `CI` a missing URL fails.
-async fn fresh_postgres() -> Option<String> {
-    let Ok(url) = std::env::var("SHIPSHAPE_TEST_POSTGRES_URL") else {
-        if std::env::var_os("CI").is_some() {
-            panic!("SHIPSHAPE_TEST_POSTGRES_URL must be set in CI (.ci/run starts a PostgreSQL)");
-        }
-        // Straight to the process's stderr: libtest captures `eprintln!` of passing tests,
-        // and a skip must be visible.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: SHIPSHAPE_TEST_POSTGRES_URL not set (the PostgreSQL suite did not run)"
-        );
-        return None;
-    };
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(&url)
-        .await
-        .expect("connect to SHIPSHAPE_TEST_POSTGRES_URL");
-    let name = format!(
-        "shipshape_test_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    );
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await
-        .expect("create a test database");
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b.to_string(), format!("?{q}")),
-        None => (url.clone(), String::new()),
-    };
-    let base = match base.rfind('/') {
-        Some(i) if base[..i].ends_with('/') => base.clone(), // no database in the URL
-        Some(i) => base[..i].to_string(),
-        None => base.clone(),
-    };
-    Some(format!("{}/{name}{query}", base.trim_end_matches('/')))
 }
 
 #[tokio::test]
@@ -642,8 +643,8 @@ fn columns_of(sql: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn both_migration_sets_give_the_same_schema() {
-    let sqlite_sql = include_str!("../migrations/sqlite/0001_init.sql");
-    let pg_sql = include_str!("../migrations/postgres/0001_init.sql");
+    let sqlite_sql = include_str!("../migrations/sqlite/0001_init.up.sql");
+    let pg_sql = include_str!("../migrations/postgres/0001_init.up.sql");
     let expected = columns_of(sqlite_sql);
     assert!(expected.len() > 30, "{expected:?}");
     assert_eq!(columns_of(pg_sql), expected, "the migration files differ");
@@ -658,6 +659,65 @@ async fn both_migration_sets_give_the_same_schema() {
         let pg = store::open(&url).await.unwrap();
         assert_eq!(pg.schema().await.unwrap(), live, "PostgreSQL's live schema");
     }
+}
+
+/// The down migrations undo the up migrations, and the up migrations apply again.
+#[tokio::test]
+async fn migrations_go_down_and_up_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = store::SqliteStore::open(&dir.path().join("s.db"))
+        .await
+        .unwrap();
+    let expected = sqlite.schema().await.unwrap();
+    sqlite.undo_all().await.unwrap();
+    assert_eq!(sqlite.schema().await.unwrap(), vec![]);
+    assert!(!sqlite.readiness().await.unwrap().current());
+    sqlite.migrate().await.unwrap();
+    assert_eq!(sqlite.schema().await.unwrap(), expected);
+    assert!(sqlite.readiness().await.unwrap().current());
+    if let Some(url) = fresh_postgres().await {
+        let pg = store::PgStore::connect(&url).await.unwrap();
+        pg.undo_all().await.unwrap();
+        assert_eq!(pg.schema().await.unwrap(), vec![]);
+        pg.migrate().await.unwrap();
+        assert_eq!(pg.schema().await.unwrap(), expected);
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
+        .await
+        .unwrap();
+    let app = app(AppState::new(store, Config::default()));
+    let doc = send(&app, get("/api/openapi.json", None)).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert_eq!(doc.json["openapi"], "3.1.0");
+    let paths = doc.json["paths"].as_object().unwrap();
+    for (method, path) in shipshape_server::ROUTES {
+        assert!(
+            paths.get(*path).and_then(|p| p.get(*method)).is_some(),
+            "{method} {path} is not in src/openapi.json"
+        );
+        // And the route exists: anything but the fallback's 404.
+        let uri = path.replace("{id}", "1");
+        let req = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap();
+        let r = send(&app, req).await;
+        assert_ne!(
+            r.json["detail"], "no such route",
+            "{method} {path} is not routed"
+        );
+    }
+    assert_eq!(
+        paths.len(),
+        shipshape_server::ROUTES.len(),
+        "a documented path that is not routed"
+    );
 }
 
 #[tokio::test]

@@ -128,6 +128,7 @@ async fn serve_stops_on_shutdown() {
             database_url: None,
             listen: "127.0.0.1:0".parse().unwrap(),
             config: Config::default(),
+            retention: Some(Default::default()),
         },
         async {
             let _ = rx.await;

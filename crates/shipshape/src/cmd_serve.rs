@@ -65,6 +65,15 @@ pub struct RunArgs {
     /// Time a request may take before it is answered 408 (e.g. 30s).
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = shipshape_probe::parse_duration)]
     pub request_timeout: Duration,
+    /// Keep every report this many days, then one per day (see --daily-until-days).
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub keep_all_days: i64,
+    /// Keep one report per day until this age, then one per week.
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub daily_until_days: i64,
+    /// Keep every report forever.
+    #[arg(long, conflicts_with_all = ["keep_all_days", "daily_until_days"])]
+    pub no_retention: bool,
 }
 
 #[derive(Subcommand)]
@@ -144,6 +153,9 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<u8> {
     match a.command {
         None => {
             let r = a.run;
+            if r.keep_all_days < 1 || r.daily_until_days < r.keep_all_days {
+                bail!("--keep-all-days must be at least 1 and at most --daily-until-days");
+            }
             std::fs::create_dir_all(&r.data.data).with_context(|| {
                 format!("creating the data directory {}", r.data.data.display())
             })?;
@@ -156,6 +168,10 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<u8> {
                     body_limit: r.body_limit,
                     request_timeout: r.request_timeout,
                 },
+                retention: (!r.no_retention).then_some(shipshape_server::retention::Policy {
+                    keep_all_days: r.keep_all_days,
+                    daily_until_days: r.daily_until_days,
+                }),
             })?;
             Ok(EXIT_OK)
         }

@@ -1,5 +1,5 @@
 //! Operations endpoints: `/healthz` (the process answers), `/readyz` (database
-//! reachable and migrations current), `/metrics` (Prometheus).
+//! reachable and migrations current), `/metrics` (Prometheus), `/api/openapi.json`.
 
 use crate::error::Error;
 use crate::state::AppState;
@@ -8,6 +8,19 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+
+/// `GET /`: what this server is and where its API is described (the dashboard of
+/// a later release will live here).
+pub async fn index() -> Json<serde_json::Value> {
+    Json(json!({
+        "name": "shipshape serve",
+        "version": env!("CARGO_PKG_VERSION"),
+        "openapi": "/api/openapi.json",
+        "health": "/healthz",
+        "readiness": "/readyz",
+        "metrics": "/metrics",
+    }))
+}
 
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
@@ -61,6 +74,14 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, Error> {
         body,
     )
         .into_response())
+}
+
+/// The OpenAPI 3.1 description of this API (`src/openapi.json`, checked by a test
+/// against the routes).
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 pub async fn not_found() -> Error {

@@ -234,6 +234,14 @@ pub trait Store: Send + Sync + 'static {
     /// True when a token that was not yet revoked is now.
     fn revoke_token(&self, id: i64, audit: AuditEntry) -> StoreFuture<'_, bool>;
     fn audit_log(&self, limit: i64) -> StoreFuture<'_, Vec<AuditEntry>>;
+    /// Deletes, in each band, every report older than the latest of its repository,
+    /// ref and bucket (never a unit's latest), in one transaction with an audit entry
+    /// when something was deleted. `None` when another replica holds the lock.
+    fn apply_retention(
+        &self,
+        bands: Vec<crate::retention::Band>,
+        audit: AuditEntry,
+    ) -> StoreFuture<'_, Option<u64>>;
     /// `(table, column)` of every application table, sorted: the two backends' must agree.
     fn schema(&self) -> StoreFuture<'_, Vec<(String, String)>>;
 }
@@ -257,20 +265,32 @@ pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
     }
 }
 
-/// Builds a migrator from SQL files compiled into the binary.
-fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
+/// Builds a migrator from `(version, description, up, down)` SQL compiled into the
+/// binary: reversible migrations (`NNNN_name.up.sql` + `NNNN_name.down.sql`, the
+/// sqlx convention), so a rollback of the server can roll the schema back too.
+fn migrator(files: &[(i64, &'static str, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
     use sqlx::SqlSafeStr;
+    use sqlx::migrate::{Migration, MigrationType};
     sqlx::migrate::Migrator::with_migrations(
         files
             .iter()
-            .map(|&(version, description, sql)| {
-                sqlx::migrate::Migration::new(
-                    version,
-                    description.into(),
-                    sqlx::migrate::MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
+            .flat_map(|&(version, description, up, down)| {
+                [
+                    Migration::new(
+                        version,
+                        description.into(),
+                        MigrationType::ReversibleUp,
+                        up.into_sql_str(),
+                        false,
+                    ),
+                    Migration::new(
+                        version,
+                        description.into(),
+                        MigrationType::ReversibleDown,
+                        down.into_sql_str(),
+                        false,
+                    ),
+                ]
             })
             .collect(),
     )

@@ -10,7 +10,8 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
     super::migrator(&[(
         1,
         "init",
-        include_str!("../../migrations/postgres/0001_init.sql"),
+        include_str!("../../migrations/postgres/0001_init.up.sql"),
+        include_str!("../../migrations/postgres/0001_init.down.sql"),
     )])
 });
 
@@ -41,6 +42,13 @@ impl PgStore {
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         &MIGRATOR
     }
+
+    /// Undoes every migration (the down scripts): for the round-trip test, and for
+    /// rolling the schema back with the server.
+    pub async fn undo_all(&self) -> StoreResult<()> {
+        MIGRATOR.undo(self.writer(), 0).await?;
+        Ok(())
+    }
 }
 
 super::sql::impl_store!(
@@ -49,5 +57,6 @@ super::sql::impl_store!(
     backend = "postgres",
     schema = "SELECT table_name::text, column_name::text FROM information_schema.columns \
               WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
-              ORDER BY 1, 2"
+              ORDER BY 1, 2",
+    lock = "SELECT pg_try_advisory_xact_lock(7315018)"
 );

@@ -10,7 +10,7 @@
 pub(super) const CHECK_ROWS_PER_INSERT: usize = 400;
 
 macro_rules! impl_store {
-    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal) => {
+    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal) => {
         impl $crate::store::Store for $store {
             fn backend(&self) -> &'static str {
                 $backend
@@ -470,6 +470,50 @@ macro_rules! impl_store {
                             detail: r.5,
                         })
                         .collect())
+                })
+            }
+
+            fn apply_retention(
+                &self,
+                bands: Vec<$crate::retention::Band>,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, Option<u64>> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    let (locked,): (bool,) = sqlx::query_as::<$db, (bool,)>($lock)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if !locked {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    }
+                    let mut deleted = 0;
+                    for band in &bands {
+                        deleted += sqlx::query::<$db>(
+                            "DELETE FROM reports WHERE id IN (\
+                               SELECT r.id FROM reports r \
+                               WHERE r.received_at < $1 AND r.received_at >= $2 \
+                               AND r.id < (SELECT MAX(r2.id) FROM reports r2 \
+                                 WHERE r2.repository_id = r.repository_id AND r2.git_ref = r.git_ref \
+                                 AND r2.received_at / $3 = r.received_at / $3) \
+                               AND NOT EXISTS (SELECT 1 FROM units u WHERE u.latest_report_id = r.id))",
+                        )
+                        .bind(band.until)
+                        .bind(band.from)
+                        .bind(band.bucket)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    }
+                    if deleted > 0 {
+                        let audit = $crate::store::AuditEntry {
+                            detail: format!("{} deleted={deleted}", audit.detail),
+                            ..audit
+                        };
+                        $crate::store::sql::insert_audit!($db, &mut *tx, audit, audit.subject.clone());
+                    }
+                    tx.commit().await?;
+                    Ok(Some(deleted))
                 })
             }
 

@@ -13,7 +13,8 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
     super::migrator(&[(
         1,
         "init",
-        include_str!("../../migrations/sqlite/0001_init.sql"),
+        include_str!("../../migrations/sqlite/0001_init.up.sql"),
+        include_str!("../../migrations/sqlite/0001_init.down.sql"),
     )])
 });
 
@@ -69,6 +70,13 @@ impl SqliteStore {
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         &MIGRATOR
     }
+
+    /// Undoes every migration (the down scripts): for the round-trip test, and for
+    /// rolling the schema back with the server.
+    pub async fn undo_all(&self) -> StoreResult<()> {
+        MIGRATOR.undo(self.writer(), 0).await?;
+        Ok(())
+    }
 }
 
 super::sql::impl_store!(
@@ -77,5 +85,6 @@ super::sql::impl_store!(
     backend = "sqlite",
     schema = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
               WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
-              ORDER BY 1, 2"
+              ORDER BY 1, 2",
+    lock = "SELECT 1 = 1"
 );

@@ -1,5 +1,5 @@
 -- shipshape serve, SQLite schema 1: repositories, units, reports, check results,
--- tokens and the audit log. migrations/postgres/0001_init.sql must give the same
+-- tokens and the audit log. migrations/postgres/0001_init.up.sql must give the same
 -- tables and columns (a test compares them). Times are Unix seconds.
 
 CREATE TABLE repositories (
