@@ -108,6 +108,59 @@ pub async fn of_report(store: &dyn Store, report_id: i64) -> StoreResult<Vec<Uni
     Ok(out)
 }
 
+/// Two stored reports compared: each unit of `to` against the same unit in `from`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportsDiff {
+    pub from: i64,
+    pub to: i64,
+    /// Units of `to`; `previous_report` is `null` for a unit absent from `from`.
+    pub units: Vec<UnitDiff>,
+    /// Paths of the units of `from` that `to` no longer has.
+    pub units_removed: Vec<String>,
+}
+
+/// The diff between any two stored reports (usually of one repository).
+pub async fn between(store: &dyn Store, from: i64, to: i64) -> StoreResult<ReportsDiff> {
+    let before = store.report_units(from).await?;
+    let after = store.report_units(to).await?;
+    let mut units = Vec::new();
+    for unit in &after {
+        let now = store.check_outcomes(to, unit.unit_id).await?;
+        let old = before.iter().find(|b| b.unit_id == unit.unit_id);
+        let then = match old {
+            Some(_) => store.check_outcomes(from, unit.unit_id).await?,
+            None => Vec::new(),
+        };
+        let (new_failures, fixed) = compare(&then, &now);
+        units.push(UnitDiff {
+            unit_id: unit.unit_id,
+            unit: unit.path.clone(),
+            previous_report: old.map(|_| from),
+            new_failures,
+            fixed,
+            level_before: old.and_then(|o| o.level.clone()),
+            level_after: unit.level.clone(),
+            level_change: match old {
+                Some(o) => level_change(o.level.as_deref(), unit.level.as_deref()),
+                None => "same",
+            },
+            score_before: old.and_then(|o| o.score),
+            score_after: unit.score,
+        });
+    }
+    let units_removed = before
+        .iter()
+        .filter(|b| !after.iter().any(|a| a.unit_id == b.unit_id))
+        .map(|b| b.path.clone())
+        .collect();
+    Ok(ReportsDiff {
+        from,
+        to,
+        units,
+        units_removed,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,6 +36,8 @@ use tower_http::timeout::TimeoutLayer;
 pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/reports"),
     ("get", "/api/v1/reports/{id}"),
+    ("get", "/api/v1/reports/{id}/diff"),
+    ("get", "/api/v1/summary"),
     ("get", "/api/v1/units"),
     ("get", "/api/v1/units/{id}/reports"),
     ("get", "/"),
@@ -50,6 +52,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/reports", post(routes::reports::upload))
         .route("/api/v1/reports/{id}", get(routes::reports::get))
+        .route(
+            "/api/v1/reports/{id}/diff",
+            get(routes::reports::diff_between),
+        )
+        .route("/api/v1/summary", get(routes::fleet::summary))
         .route("/api/v1/units", get(routes::units::list))
         .route("/api/v1/units/{id}/reports", get(routes::units::reports))
         .route("/", get(routes::ops::index))

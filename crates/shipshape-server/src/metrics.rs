@@ -31,6 +31,11 @@ struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct UploadLabels {
     result: String,
 }
@@ -48,6 +53,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     durations: HistogramFamily,
     uploads: Family<UploadLabels, Counter>,
+    pool: Family<PoolLabels, Gauge>,
     process_cpu: Counter<f64, AtomicU64>,
     process_resident: Gauge<f64, AtomicU64>,
     process_start: Gauge<f64, AtomicU64>,
@@ -85,6 +91,12 @@ impl Default for Metrics {
         let requests = Family::<RequestLabels, Counter>::default();
         let durations: HistogramFamily = Family::new_with_constructor(duration_histogram);
         let uploads = Family::<UploadLabels, Counter>::default();
+        let pool = Family::<PoolLabels, Gauge>::default();
+        registry.register(
+            "db_pool_connections",
+            "Database connections of this process by state (idle, in_use)",
+            pool.clone(),
+        );
         registry.register(
             "http_requests",
             "HTTP requests by method, route and status",
@@ -105,6 +117,7 @@ impl Default for Metrics {
             requests,
             durations,
             uploads,
+            pool,
             process_cpu,
             process_resident,
             process_start,
@@ -123,8 +136,16 @@ impl Metrics {
             .inc();
     }
 
-    /// The OpenMetrics text exposition.
-    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+    /// The OpenMetrics text exposition; `pool` is the store's `(open, idle)`.
+    pub fn encode(&self, pool: (u32, u32)) -> Result<String, std::fmt::Error> {
+        let (open, idle) = pool;
+        for (state, n) in [("idle", idle), ("in_use", open.saturating_sub(idle))] {
+            self.pool
+                .get_or_create(&PoolLabels {
+                    state: state.to_string(),
+                })
+                .set(i64::from(n));
+        }
         if let Some(p) = crate::process::sample() {
             let delta = p.cpu_seconds - self.process_cpu.get();
             if delta > 0.0 {

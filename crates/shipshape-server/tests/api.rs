@@ -361,6 +361,60 @@ async fn suite(store: Arc<dyn Store>) {
         "invalid cursor",
     );
 
+    // Any two reports compared, and the fleet at a glance.
+    let d = send(
+        &app,
+        get(
+            &format!("/api/v1/reports/{id3}/diff?against={id1}"),
+            Some(&reader),
+        ),
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.json);
+    assert_eq!(d.json["from"].as_i64(), Some(id1));
+    let u = &d.json["units"][0];
+    assert_eq!(u["previous_report"].as_i64(), Some(id1));
+    assert_eq!(u["new_failures"], json!([]), "obs/a failed in both");
+    assert_eq!(u["level_change"], "down");
+    assert_eq!(d.json["units_removed"], json!([]));
+    let d = send(
+        &app,
+        get(&format!("/api/v1/reports/{id2}/diff"), Some(&reader)),
+    )
+    .await;
+    assert_eq!(d.json["units"][0]["fixed"], json!(["obs/a"]));
+    assert_problem(
+        &send(
+            &app,
+            get(
+                &format!("/api/v1/reports/{id2}/diff?against=999999"),
+                Some(&reader),
+            ),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "no report 999999",
+    );
+    assert_problem(
+        &send(
+            &app,
+            get(
+                &format!("/api/v1/reports/{id2}/diff?against=x"),
+                Some(&reader),
+            ),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "against",
+    );
+    let sum = send(&app, get("/api/v1/summary", Some(&reader))).await;
+    assert_eq!(sum.status, StatusCode::OK, "{}", sum.json);
+    assert_eq!(
+        sum.json,
+        json!({"repositories": 1, "units": 1, "reports": 3,
+               "by_level": {"gold": 0, "silver": 0, "bronze": 0, "none": 1}})
+    );
+
     // Reads need a read token unless --public-read.
     assert_problem(
         &send(&app, get("/api/v1/units", None)).await,
@@ -531,6 +585,10 @@ async fn suite(store: Arc<dyn Store>) {
     );
     assert!(
         text.contains("shipshape_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(
+        text.contains("shipshape_db_pool_connections{state=\"idle\"}"),
         "{text}"
     );
     assert!(text.contains("route=\"unmatched\"") || !text.contains("/nope"));

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource. Handlers are thin: parse, authorise,
 //! call the store, render; every failure is an [`Error`](crate::error::Error).
 
+pub mod fleet;
 pub mod ops;
 pub mod reports;
 pub mod units;

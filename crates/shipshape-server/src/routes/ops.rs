@@ -64,7 +64,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 pub async fn metrics(State(state): State<AppState>) -> Result<Response, Error> {
     let body = state
         .metrics
-        .encode()
+        .encode(state.store.pool_stats())
         .map_err(|e| Error::Internal(format!("encoding metrics: {e}")))?;
     Ok((
         [(

@@ -138,6 +138,52 @@ async fn upload_inner(
     })
 }
 
+#[derive(Debug, Deserialize)]
+pub struct DiffQuery {
+    pub against: Option<String>,
+}
+
+/// `GET /api/v1/reports/{id}/diff?against=OTHER`: report `id` compared with any
+/// other stored report (without `against`: with each unit's previous report on
+/// the same ref, as the upload answered).
+pub async fn diff_between(
+    State(state): State<AppState>,
+    auth: Auth,
+    id: Result<Path<i64>, PathRejection>,
+    query: Result<Query<DiffQuery>, QueryRejection>,
+) -> Result<Json<serde_json::Value>, Error> {
+    auth.require_read(&state)?;
+    let Path(id) = id.map_err(bad_query)?;
+    let Query(q) = query.map_err(bad_query)?;
+    let exists = |id: i64| {
+        let store = state.store.clone();
+        async move {
+            store
+                .report(id)
+                .await?
+                .map(|_| ())
+                .ok_or_else(|| Error::NotFound(format!("no report {id}")))
+        }
+    };
+    exists(id).await?;
+    match q.against.as_deref().filter(|a| !a.is_empty()) {
+        None => {
+            let units = diff::of_report(state.store.as_ref(), id).await?;
+            Ok(Json(serde_json::json!({ "to": id, "units": units })))
+        }
+        Some(a) => {
+            let from: i64 = a.parse().map_err(|_| {
+                Error::BadRequest(format!("against must be a report id, not {a:?}"))
+            })?;
+            exists(from).await?;
+            let d = diff::between(state.store.as_ref(), from, id).await?;
+            serde_json::to_value(d)
+                .map(Json)
+                .map_err(|e| Error::Internal(e.to_string()))
+        }
+    }
+}
+
 /// A stored report: where it came from, and the report itself as uploaded.
 #[derive(Debug, Serialize)]
 pub struct ReportJson {

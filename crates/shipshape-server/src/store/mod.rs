@@ -242,6 +242,11 @@ pub trait Store: Send + Sync + 'static {
         bands: Vec<crate::retention::Band>,
         audit: AuditEntry,
     ) -> StoreFuture<'_, Option<u64>>;
+    /// Connections of the pool(s): `(open, idle)`. Cheap, no query.
+    fn pool_stats(&self) -> (u32, u32);
+    /// How many units are at each level (`None`: below bronze).
+    fn level_counts(&self) -> StoreFuture<'_, Vec<(Option<String>, i64)>>;
+    fn count_repositories(&self) -> StoreFuture<'_, i64>;
     /// `(table, column)` of every application table, sorted: the two backends' must agree.
     fn schema(&self) -> StoreFuture<'_, Vec<(String, String)>>;
 }

@@ -39,6 +39,10 @@ impl PgStore {
         &self.pool
     }
 
+    fn pools(&self) -> [&PgPool; 1] {
+        [&self.pool]
+    }
+
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         &MIGRATOR
     }

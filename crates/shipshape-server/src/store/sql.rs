@@ -349,6 +349,32 @@ macro_rules! impl_store {
                 })
             }
 
+            fn pool_stats(&self) -> (u32, u32) {
+                self.pools()
+                    .iter()
+                    .fold((0, 0), |(o, i), p| (o + p.size(), i + p.num_idle() as u32))
+            }
+
+            fn level_counts(&self) -> $crate::store::StoreFuture<'_, Vec<(Option<String>, i64)>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_as::<$db, (Option<String>, i64)>(
+                        "SELECT level, COUNT(*) FROM units GROUP BY level ORDER BY level",
+                    )
+                    .fetch_all(self.reader())
+                    .await?)
+                })
+            }
+
+            fn count_repositories(&self) -> $crate::store::StoreFuture<'_, i64> {
+                Box::pin(async move {
+                    let (n,): (i64,) =
+                        sqlx::query_as::<$db, (i64,)>("SELECT COUNT(*) FROM repositories")
+                            .fetch_one(self.reader())
+                            .await?;
+                    Ok(n)
+                })
+            }
+
             fn count_reports(&self) -> $crate::store::StoreFuture<'_, i64> {
                 Box::pin(async move {
                     let (n,): (i64,) = sqlx::query_as::<$db, (i64,)>("SELECT COUNT(*) FROM reports")

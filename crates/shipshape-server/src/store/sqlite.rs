@@ -67,6 +67,10 @@ impl SqliteStore {
         &self.reader
     }
 
+    fn pools(&self) -> [&SqlitePool; 2] {
+        [&self.writer, &self.reader]
+    }
+
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
         &MIGRATOR
     }
