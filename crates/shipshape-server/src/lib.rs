@@ -84,6 +84,28 @@ pub fn default_database_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("shipshape.db").display())
 }
 
+/// `shipshape serve backup`: a consistent copy of a SQLite database at `to`
+/// (online, `VACUUM INTO`). PostgreSQL is backed up with its own tools.
+pub async fn backup(database_url: &str, to: &Path) -> Result<(), store::StoreError> {
+    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        return Err(store::StoreError::Config(
+            "back up PostgreSQL with its own tools: pg_dump --format=custom --file=shipshape.dump DATABASE_URL \
+             (consistent while serve runs; restore with pg_restore), or continuous archiving"
+                .into(),
+        ));
+    }
+    let path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .ok_or_else(|| {
+            store::StoreError::Config(format!("unsupported database URL {database_url:?}"))
+        })?;
+    store::SqliteStore::open(Path::new(path))
+        .await?
+        .backup(to)
+        .await
+}
+
 /// What `shipshape serve` needs to run.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {

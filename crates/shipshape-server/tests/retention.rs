@@ -1,6 +1,6 @@
 //! Retention on both backends: every report kept for 90 days, the latest per day
 //! until a year, the latest per week after; check results and unit rows go with a
-//! dropped report; a unit's latest report is never dropped.
+//! dropped report; a unit's latest report is never dropped. And `serve backup`.
 
 use shipshape_server::ingest::{UploadMeta, prepare};
 use shipshape_server::retention::{DAY, Policy, WEEK, run_once};
@@ -147,4 +147,31 @@ async fn retention_on_postgres() {
         return;
     };
     suite(store::open(&url).await.unwrap()).await;
+}
+
+/// `serve backup` of SQLite: a consistent copy that opens as a store with the same reports.
+#[tokio::test]
+async fn sqlite_backup_is_a_working_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let live = store::open(&url).await.unwrap();
+    let id = upload(live.as_ref(), "main", 1_000_000, 1).await;
+    let to = dir.path().join("copy.db");
+    shipshape_server::backup(&url, &to).await.unwrap();
+    assert!(
+        shipshape_server::backup(&url, &to).await.is_err(),
+        "never overwrites"
+    );
+    let copy = store::open(&format!("sqlite://{}", to.display()))
+        .await
+        .unwrap();
+    assert_eq!(copy.count_reports().await.unwrap(), 1);
+    assert_eq!(
+        copy.report(id).await.unwrap().unwrap().body,
+        live.report(id).await.unwrap().unwrap().body
+    );
+    let pg = shipshape_server::backup("postgres://x/y", &to)
+        .await
+        .unwrap_err();
+    assert!(pg.to_string().contains("pg_dump"), "{pg}");
 }

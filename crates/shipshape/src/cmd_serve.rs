@@ -81,6 +81,17 @@ pub enum ServeCommand {
     /// Manage API tokens (shown once at creation, stored hashed).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the SQLite database (safe while serve runs).
+    Backup(BackupArgs),
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The copy to write (must not exist).
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -176,6 +187,13 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Some(ServeCommand::Token(t)) => token(t),
+        Some(ServeCommand::Backup(b)) => {
+            let url = b.data.url();
+            shipshape_server::block_on(shipshape_server::backup(&url, &b.to))?
+                .with_context(|| format!("backing up {url}"))?;
+            eprintln!("backup written to {}", b.to.display());
+            Ok(EXIT_OK)
+        }
     }
 }
 

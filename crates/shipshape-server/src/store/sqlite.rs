@@ -75,6 +75,25 @@ impl SqliteStore {
         &MIGRATOR
     }
 
+    /// A consistent copy of the database at `to` (which must not exist), taken
+    /// while the server runs: `VACUUM INTO`, one read transaction.
+    pub async fn backup(&self, to: &Path) -> StoreResult<()> {
+        if to.exists() {
+            return Err(super::StoreError::Config(format!(
+                "{} already exists; choose a new file",
+                to.display()
+            )));
+        }
+        let target = to.to_str().ok_or_else(|| {
+            super::StoreError::Config(format!("{} is not a UTF-8 path", to.display()))
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     /// Undoes every migration (the down scripts): for the round-trip test, and for
     /// rolling the schema back with the server.
     pub async fn undo_all(&self) -> StoreResult<()> {
