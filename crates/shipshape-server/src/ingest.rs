@@ -148,6 +148,8 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
             path: u.unit.path.clone(),
             name: u.unit.name.clone(),
             kind: u.unit.kind.as_str().to_string(),
+            owner: u.unit.owner.clone(),
+            tier: u.unit.tier.map(i64::from),
             level: u.level.map(|l| l.as_str().to_string()),
             score: u.scores.overall,
             checks,

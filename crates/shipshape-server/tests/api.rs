@@ -412,7 +412,8 @@ async fn suite(store: Arc<dyn Store>) {
     assert_eq!(
         sum.json,
         json!({"repositories": 1, "units": 1, "reports": 3,
-               "by_level": {"gold": 0, "silver": 0, "bronze": 0, "none": 1}})
+               "by_level": {"gold": 0, "silver": 0, "bronze": 0, "none": 1},
+               "by_tier": {"none": 1}, "by_owner": {"none": 1}})
     );
 
     // Reads need a read token unless --public-read.
@@ -675,13 +676,18 @@ async fn api_on_postgres() {
     suite(store).await;
 }
 
-/// Columns of every table in a migration file, by a small reading of its
-/// `CREATE TABLE` statements.
+/// Columns of every table in migration files, by a small reading of their
+/// `CREATE TABLE` and `ALTER TABLE … ADD COLUMN` statements.
 fn columns_of(sql: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut table: Option<String> = None;
     for line in sql.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+        if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            if let [t, "ADD", "COLUMN", c, ..] = words.as_slice() {
+                out.push((t.to_string(), c.to_string()));
+            }
+        } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
             table = rest.split_whitespace().next().map(str::to_string);
         } else if line.starts_with(");") {
             table = None;
@@ -701,11 +707,19 @@ fn columns_of(sql: &str) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn both_migration_sets_give_the_same_schema() {
-    let sqlite_sql = include_str!("../migrations/sqlite/0001_init.up.sql");
-    let pg_sql = include_str!("../migrations/postgres/0001_init.up.sql");
-    let expected = columns_of(sqlite_sql);
+    let sqlite_sql = [
+        include_str!("../migrations/sqlite/0001_init.up.sql"),
+        include_str!("../migrations/sqlite/0002_unit_owner_tier.up.sql"),
+    ]
+    .concat();
+    let pg_sql = [
+        include_str!("../migrations/postgres/0001_init.up.sql"),
+        include_str!("../migrations/postgres/0002_unit_owner_tier.up.sql"),
+    ]
+    .concat();
+    let expected = columns_of(&sqlite_sql);
     assert!(expected.len() > 30, "{expected:?}");
-    assert_eq!(columns_of(pg_sql), expected, "the migration files differ");
+    assert_eq!(columns_of(&pg_sql), expected, "the migration files differ");
 
     let dir = tempfile::tempdir().unwrap();
     let sqlite = store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
@@ -786,7 +800,7 @@ async fn readiness_reports_missing_migrations() {
         .unwrap();
     let r = store.readiness().await.unwrap();
     assert!(r.current(), "{r:?}");
-    assert_eq!(r.applied, Some(1));
+    assert_eq!(r.applied, Some(2));
     let bad = store::open("mysql://x").await;
     assert!(bad.is_err());
 }

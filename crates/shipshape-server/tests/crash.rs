@@ -184,7 +184,7 @@ async fn crash_and_check(url: &str) {
     }
     let units = store
         .units(
-            None,
+            Default::default(),
             Page {
                 cursor: None,
                 limit: 10,

@@ -91,7 +91,7 @@ async fn two_replicas(url: &str) {
     assert_eq!(a.count_reports().await.unwrap(), (DISTINCT + 1) as i64);
     let units = b
         .units(
-            None,
+            Default::default(),
             Page {
                 cursor: None,
                 limit: 10,

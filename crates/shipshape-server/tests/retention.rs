@@ -82,7 +82,7 @@ async fn suite(store: Arc<dyn Store>) {
     }
     let unit = &store
         .units(
-            None,
+            Default::default(),
             Page {
                 cursor: None,
                 limit: 10,

@@ -1,12 +1,14 @@
-//! `GET /api/v1/summary`: the fleet at a glance — units by level, repositories,
-//! reports.
+//! `GET /api/v1/summary`: the fleet at a glance — units by level, by tier and by
+//! owner (team), repositories, reports.
 
 use crate::auth::Auth;
 use crate::error::Error;
 use crate::state::AppState;
+use crate::store::Grouping;
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Serialize)]
 pub struct ByLevel {
@@ -23,6 +25,18 @@ pub struct Summary {
     pub units: i64,
     pub reports: i64,
     pub by_level: ByLevel,
+    /// Units per declared tier (`none`: no tier declared).
+    pub by_tier: BTreeMap<String, i64>,
+    /// Units per owner as the reports name it (`none`: no owner declared).
+    pub by_owner: BTreeMap<String, i64>,
+}
+
+async fn counts(state: &AppState, by: Grouping) -> Result<BTreeMap<String, i64>, Error> {
+    let mut out = BTreeMap::new();
+    for (key, n) in state.store.unit_counts(by).await? {
+        *out.entry(key.unwrap_or_else(|| "none".into())).or_insert(0) += n;
+    }
+    Ok(out)
 }
 
 pub async fn summary(State(state): State<AppState>, auth: Auth) -> Result<Json<Summary>, Error> {
@@ -33,7 +47,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth) -> Result<Json<S
         bronze: 0,
         none: 0,
     };
-    for (level, n) in state.store.level_counts().await? {
+    for (level, n) in state.store.unit_counts(Grouping::Level).await? {
         match level.as_deref() {
             Some("gold") => by.gold += n,
             Some("silver") => by.silver += n,
@@ -46,5 +60,7 @@ pub async fn summary(State(state): State<AppState>, auth: Auth) -> Result<Json<S
         units: by.gold + by.silver + by.bronze + by.none,
         reports: state.store.count_reports().await?,
         by_level: by,
+        by_tier: counts(&state, Grouping::Tier).await?,
+        by_owner: counts(&state, Grouping::Owner).await?,
     }))
 }

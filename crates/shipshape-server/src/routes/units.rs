@@ -1,11 +1,12 @@
-//! `GET /api/v1/units` (the fleet, latest level and score per unit) and
+//! `GET /api/v1/units` (the fleet, latest level and score per unit; filters by
+//! repository, owner, tier and level) and
 //! `GET /api/v1/units/{id}/reports` (one unit's history, newest first).
 
 use super::{PageQuery, bad_query, next_cursor};
 use crate::auth::Auth;
 use crate::error::Error;
 use crate::state::AppState;
-use crate::store::{ReportSummary, UnitRow};
+use crate::store::{ReportSummary, UnitFilter, UnitRow};
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -14,6 +15,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Deserialize)]
 pub struct UnitsQuery {
     pub repository: Option<String>,
+    /// The team owning the unit, as its report names it (e.g. `@acme/payments`).
+    pub owner: Option<String>,
+    pub tier: Option<String>,
+    /// `gold`, `silver`, `bronze` or `none`.
+    pub level: Option<String>,
     // Not `#[serde(flatten)] PageQuery`: flattening loses the numbers of a query string.
     pub cursor: Option<String>,
     pub limit: Option<i64>,
@@ -27,6 +33,8 @@ pub struct UnitJson {
     pub unit: String,
     pub name: String,
     pub kind: String,
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
     pub level: Option<String>,
     pub score: Option<f64>,
     pub latest_report: Option<i64>,
@@ -40,6 +48,8 @@ impl From<UnitRow> for UnitJson {
             unit: u.path,
             name: u.name,
             kind: u.kind,
+            owner: u.owner,
+            tier: u.tier,
             level: u.level,
             score: u.score,
             latest_report: u.latest_report_id,
@@ -65,7 +75,31 @@ pub async fn list(
         limit: q.limit,
     }
     .page()?;
-    let rows = state.store.units(q.repository, page).await?;
+    let tier = match q.tier.as_deref().filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => Some(
+            t.parse::<i64>()
+                .ok()
+                .filter(|t| (1..=3).contains(t))
+                .ok_or_else(|| Error::BadRequest(format!("tier must be 1, 2 or 3, not {t:?}")))?,
+        ),
+    };
+    let level = match q.level.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l @ ("gold" | "silver" | "bronze" | "none")) => Some(l.to_string()),
+        Some(l) => {
+            return Err(Error::BadRequest(format!(
+                "level must be gold, silver, bronze or none, not {l:?}"
+            )));
+        }
+    };
+    let filter = UnitFilter {
+        repository: q.repository.filter(|r| !r.is_empty()),
+        owner: q.owner.filter(|o| !o.is_empty()),
+        tier,
+        level,
+    };
+    let rows = state.store.units(filter, page).await?;
     let next = next_cursor(rows.iter().map(|u| u.id), rows.len(), &page);
     Ok(Json(UnitsPage {
         units: rows.into_iter().map(UnitJson::from).collect(),

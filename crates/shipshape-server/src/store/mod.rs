@@ -45,6 +45,8 @@ pub struct NewUnitReport {
     pub path: String,
     pub name: String,
     pub kind: String,
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
     pub level: Option<String>,
     pub score: Option<f64>,
     pub checks: Vec<NewCheck>,
@@ -106,9 +108,29 @@ pub struct UnitRow {
     pub path: String,
     pub name: String,
     pub kind: String,
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
     pub level: Option<String>,
     pub score: Option<f64>,
     pub latest_report_id: Option<i64>,
+}
+
+/// Filters of the fleet table; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    pub repository: Option<String>,
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
+    /// `gold`, `silver`, `bronze`, or `none` for units below bronze.
+    pub level: Option<String>,
+}
+
+/// What a summary groups units by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Level,
+    Owner,
+    Tier,
 }
 
 /// One entry of a unit's history.
@@ -222,7 +244,7 @@ pub trait Store: Send + Sync + 'static {
         report_id: i64,
         unit_id: i64,
     ) -> StoreFuture<'_, Vec<(String, String)>>;
-    fn units(&self, repository: Option<String>, page: Page) -> StoreFuture<'_, Vec<UnitRow>>;
+    fn units(&self, filter: UnitFilter, page: Page) -> StoreFuture<'_, Vec<UnitRow>>;
     fn unit(&self, id: i64) -> StoreFuture<'_, Option<UnitRow>>;
     /// A unit's reports, newest first; the cursor is a report id (exclusive).
     fn unit_reports(&self, unit_id: i64, page: Page) -> StoreFuture<'_, Vec<ReportSummary>>;
@@ -244,8 +266,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreFuture<'_, Option<u64>>;
     /// Connections of the pool(s): `(open, idle)`. Cheap, no query.
     fn pool_stats(&self) -> (u32, u32);
-    /// How many units are at each level (`None`: below bronze).
-    fn level_counts(&self) -> StoreFuture<'_, Vec<(Option<String>, i64)>>;
+    /// How many units have each level, owner or tier (`None`: none), sorted.
+    fn unit_counts(&self, by: Grouping) -> StoreFuture<'_, Vec<(Option<String>, i64)>>;
     fn count_repositories(&self) -> StoreFuture<'_, i64>;
     /// `(table, column)` of every application table, sorted: the two backends' must agree.
     fn schema(&self) -> StoreFuture<'_, Vec<(String, String)>>;

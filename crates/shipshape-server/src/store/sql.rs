@@ -127,13 +127,16 @@ macro_rules! impl_store {
                         }
                         // Monotonic: a report that commits late never hides a newer one.
                         sqlx::query::<$db>(
-                            "UPDATE units SET latest_report_id = $1, level = $2, score = $3 \
+                            "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \
+                             owner = $5, tier = $6 \
                              WHERE id = $4 AND (latest_report_id IS NULL OR latest_report_id < $1)",
                         )
                         .bind(report_id)
                         .bind(&unit.level)
                         .bind(unit.score)
                         .bind(unit_id)
+                        .bind(&unit.owner)
+                        .bind(unit.tier)
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -273,25 +276,28 @@ macro_rules! impl_store {
 
             fn units(
                 &self,
-                repository: Option<String>,
+                filter: $crate::store::UnitFilter,
                 page: $crate::store::Page,
             ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::UnitRow>> {
                 Box::pin(async move {
-                    type Row = (
-                        i64, String, String, String, String, Option<String>, Option<f64>,
-                        Option<i64>,
-                    );
-                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
-                        "SELECT u.id, p.name, u.path, u.name, u.kind, u.level, u.score, u.latest_report_id \
-                         FROM units u JOIN repositories p ON p.id = u.repository_id \
-                         WHERE u.id > $1 AND ($2 IS NULL OR p.name = $2) \
-                         ORDER BY u.id LIMIT $3",
-                    )
-                    .bind(page.cursor.unwrap_or(0))
-                    .bind(&repository)
-                    .bind(page.limit)
-                    .fetch_all(self.reader())
-                    .await?;
+                    let rows: Vec<$crate::store::sql::UnitTuple> =
+                        sqlx::query_as::<$db, $crate::store::sql::UnitTuple>(
+                            "SELECT u.id, p.name, u.path, u.name, u.kind, u.owner, u.tier, u.level, u.score, \
+                             u.latest_report_id \
+                             FROM units u JOIN repositories p ON p.id = u.repository_id \
+                             WHERE u.id > $1 AND ($2 IS NULL OR p.name = $2) \
+                             AND ($3 IS NULL OR u.owner = $3) AND ($4 IS NULL OR u.tier = $4) \
+                             AND ($5 IS NULL OR COALESCE(u.level, 'none') = $5) \
+                             ORDER BY u.id LIMIT $6",
+                        )
+                        .bind(page.cursor.unwrap_or(0))
+                        .bind(&filter.repository)
+                        .bind(&filter.owner)
+                        .bind(filter.tier)
+                        .bind(&filter.level)
+                        .bind(page.limit)
+                        .fetch_all(self.reader())
+                        .await?;
                     Ok(rows.into_iter().map($crate::store::sql::unit_row).collect())
                 })
             }
@@ -301,12 +307,10 @@ macro_rules! impl_store {
                 id: i64,
             ) -> $crate::store::StoreFuture<'_, Option<$crate::store::UnitRow>> {
                 Box::pin(async move {
-                    type Row = (
-                        i64, String, String, String, String, Option<String>, Option<f64>,
-                        Option<i64>,
-                    );
-                    let row: Option<Row> = sqlx::query_as::<$db, Row>(
-                        "SELECT u.id, p.name, u.path, u.name, u.kind, u.level, u.score, u.latest_report_id \
+                    let row: Option<$crate::store::sql::UnitTuple> =
+                        sqlx::query_as::<$db, $crate::store::sql::UnitTuple>(
+                        "SELECT u.id, p.name, u.path, u.name, u.kind, u.owner, u.tier, u.level, u.score, \
+                         u.latest_report_id \
                          FROM units u JOIN repositories p ON p.id = u.repository_id WHERE u.id = $1",
                     )
                     .bind(id)
@@ -355,13 +359,25 @@ macro_rules! impl_store {
                     .fold((0, 0), |(o, i), p| (o + p.size(), i + p.num_idle() as u32))
             }
 
-            fn level_counts(&self) -> $crate::store::StoreFuture<'_, Vec<(Option<String>, i64)>> {
+            fn unit_counts(
+                &self,
+                by: $crate::store::Grouping,
+            ) -> $crate::store::StoreFuture<'_, Vec<(Option<String>, i64)>> {
                 Box::pin(async move {
-                    Ok(sqlx::query_as::<$db, (Option<String>, i64)>(
-                        "SELECT level, COUNT(*) FROM units GROUP BY level ORDER BY level",
-                    )
-                    .fetch_all(self.reader())
-                    .await?)
+                    let sql = match by {
+                        $crate::store::Grouping::Level => {
+                            "SELECT level, COUNT(*) FROM units GROUP BY level ORDER BY level"
+                        }
+                        $crate::store::Grouping::Owner => {
+                            "SELECT owner, COUNT(*) FROM units GROUP BY owner ORDER BY owner"
+                        }
+                        $crate::store::Grouping::Tier => {
+                            "SELECT CAST(tier AS TEXT), COUNT(*) FROM units GROUP BY tier ORDER BY tier"
+                        }
+                    };
+                    Ok(sqlx::query_as::<$db, (Option<String>, i64)>(sql)
+                        .fetch_all(self.reader())
+                        .await?)
                 })
             }
 
@@ -608,6 +624,8 @@ pub(super) type UnitTuple = (
     String,
     String,
     Option<String>,
+    Option<i64>,
+    Option<String>,
     Option<f64>,
     Option<i64>,
 );
@@ -619,8 +637,10 @@ pub(super) fn unit_row(r: UnitTuple) -> super::UnitRow {
         path: r.2,
         name: r.3,
         kind: r.4,
-        level: r.5,
-        score: r.6,
-        latest_report_id: r.7,
+        owner: r.5,
+        tier: r.6,
+        level: r.7,
+        score: r.8,
+        latest_report_id: r.9,
     }
 }

@@ -10,12 +10,20 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
-    super::migrator(&[(
-        1,
-        "init",
-        include_str!("../../migrations/sqlite/0001_init.up.sql"),
-        include_str!("../../migrations/sqlite/0001_init.down.sql"),
-    )])
+    super::migrator(&[
+        (
+            1,
+            "init",
+            include_str!("../../migrations/sqlite/0001_init.up.sql"),
+            include_str!("../../migrations/sqlite/0001_init.down.sql"),
+        ),
+        (
+            2,
+            "unit owner tier",
+            include_str!("../../migrations/sqlite/0002_unit_owner_tier.up.sql"),
+            include_str!("../../migrations/sqlite/0002_unit_owner_tier.down.sql"),
+        ),
+    ])
 });
 
 /// How long a statement waits for a lock held by another process (e.g. `token create`).

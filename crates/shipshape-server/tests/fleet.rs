@@ -1,0 +1,171 @@
+//! The fleet table's filters (repository, owner, tier, level) and the summary by
+//! level, tier and owner, on SQLite and on PostgreSQL when it is there. Owner and
+//! tier come from the unit's latest report.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use shipshape_server::auth::Scope;
+use shipshape_server::ingest::{UploadMeta, prepare};
+use shipshape_server::store::{self, Store};
+use shipshape_server::{AppState, Config, app, tokens};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+mod support;
+
+fn body(path: &str, owner: Option<&str>, tier: Option<u8>, level: Option<&str>) -> Vec<u8> {
+    let mut unit = json!({"name": path, "path": path, "kind": "service", "kind_source": "t"});
+    if let Some(o) = owner {
+        unit["owner"] = json!(o);
+    }
+    if let Some(t) = tier {
+        unit["tier"] = json!(t);
+    }
+    serde_json::to_vec(&json!({
+        "schema_version": shipshape_model::SCHEMA_VERSION,
+        "tool": {"name": "shipshape", "version": "0.1.0"},
+        "command": "scan", "target": ".", "profile": "default",
+        "generated_at": "2026-12-01T00:00:00Z",
+        "units": [{"unit": unit, "scores": {"overall": 50.0, "areas": {}}, "level": level, "checks": []}],
+        "gate": {"passed": true},
+        "stats": {"files_seen": 0, "bytes_read": 0, "files_skipped": 0, "duration_ms": 0}
+    }))
+    .unwrap()
+}
+
+async fn put(store: &dyn Store, repo: &str, json: Vec<u8>) {
+    let new = prepare(
+        &json,
+        UploadMeta {
+            repository: repo.into(),
+            commit: "c".into(),
+            git_ref: "main".into(),
+            ci_run_url: None,
+            token_id: None,
+            actor: "test".into(),
+            received_at: 1,
+        },
+    )
+    .unwrap();
+    store.ingest(new).await.unwrap();
+}
+
+async fn get(app: &axum::Router, uri: &str, token: &str) -> (StatusCode, Value) {
+    let req = Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+fn paths(v: &Value) -> Vec<String> {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["unit"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn suite(store: Arc<dyn Store>) {
+    put(
+        store.as_ref(),
+        "acme/pay",
+        body("pay", Some("@acme/payments"), Some(1), Some("gold")),
+    )
+    .await;
+    put(
+        store.as_ref(),
+        "acme/web",
+        body("web", Some("@acme/web"), Some(2), Some("bronze")),
+    )
+    .await;
+    put(store.as_ref(), "acme/tool", body("tool", None, None, None)).await;
+    // The latest report decides: web moves to the payments team.
+    put(
+        store.as_ref(),
+        "acme/web",
+        body("web", Some("@acme/payments"), Some(2), Some("silver")),
+    )
+    .await;
+    let token = tokens::create(store.as_ref(), "r", Scope::Read, None, None, "t", 1)
+        .await
+        .unwrap()
+        .token;
+    let app = app(AppState::new(store.clone(), Config::default()));
+    let (s, all) = get(&app, "/api/v1/units", &token).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(paths(&all), ["pay", "web", "tool"]);
+    assert_eq!(all["units"][0]["owner"], "@acme/payments");
+    assert_eq!(all["units"][0]["tier"], 1);
+    assert_eq!(all["units"][2]["owner"], Value::Null);
+    let (_, v) = get(&app, "/api/v1/units?owner=%40acme%2Fpayments", &token).await;
+    assert_eq!(paths(&v), ["pay", "web"]);
+    let (_, v) = get(&app, "/api/v1/units?tier=2", &token).await;
+    assert_eq!(paths(&v), ["web"]);
+    let (_, v) = get(&app, "/api/v1/units?level=none", &token).await;
+    assert_eq!(paths(&v), ["tool"]);
+    let (_, v) = get(
+        &app,
+        "/api/v1/units?level=silver&owner=%40acme%2Fpayments",
+        &token,
+    )
+    .await;
+    assert_eq!(paths(&v), ["web"]);
+    let (_, v) = get(&app, "/api/v1/units?repository=acme/tool", &token).await;
+    assert_eq!(paths(&v), ["tool"]);
+    let (s, v) = get(&app, "/api/v1/units?tier=7", &token).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, _) = get(&app, "/api/v1/units?level=platinum", &token).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // Pagination keeps the filter.
+    let (_, p1) = get(
+        &app,
+        "/api/v1/units?owner=%40acme%2Fpayments&limit=1",
+        &token,
+    )
+    .await;
+    assert_eq!(paths(&p1), ["pay"]);
+    let cursor = p1["next_cursor"].as_str().unwrap();
+    let (_, p2) = get(
+        &app,
+        &format!("/api/v1/units?owner=%40acme%2Fpayments&limit=1&cursor={cursor}"),
+        &token,
+    )
+    .await;
+    assert_eq!(paths(&p2), ["web"]);
+
+    let (_, sum) = get(&app, "/api/v1/summary", &token).await;
+    assert_eq!(
+        sum,
+        json!({"repositories": 3, "units": 3, "reports": 4,
+               "by_level": {"gold": 1, "silver": 1, "bronze": 0, "none": 1},
+               "by_tier": {"1": 1, "2": 1, "none": 1},
+               "by_owner": {"@acme/payments": 2, "none": 1}})
+    );
+}
+
+#[tokio::test]
+async fn fleet_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    suite(
+        store::open(&format!("sqlite://{}", dir.path().join("f.db").display()))
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fleet_on_postgres() {
+    let Some(url) = support::fresh_postgres().await else {
+        return;
+    };
+    suite(store::open(&url).await.unwrap()).await;
+}
