@@ -39,6 +39,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reports/{id}/diff"),
     ("get", "/api/v1/summary"),
     ("get", "/api/v1/units"),
+    ("get", "/api/v1/units.csv"),
     ("get", "/api/v1/units/{id}/reports"),
     ("get", "/"),
     ("get", "/healthz"),
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/v1/summary", get(routes::fleet::summary))
         .route("/api/v1/units", get(routes::units::list))
+        .route("/api/v1/units.csv", get(routes::units::csv))
         .route("/api/v1/units/{id}/reports", get(routes::units::reports))
         .route("/", get(routes::ops::index))
         .route("/healthz", get(routes::ops::healthz))

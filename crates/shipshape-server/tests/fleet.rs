@@ -141,6 +141,45 @@ async fn suite(store: Arc<dyn Store>) {
     .await;
     assert_eq!(paths(&p2), ["web"]);
 
+    // The same table as CSV, whole and filtered.
+    let req = Request::get("/api/v1/units.csv?owner=%40acme%2Fpayments")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let text = String::from_utf8(
+        axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,repository,unit,name,kind,owner,tier,level,score,latest_report"
+    );
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[1].contains(",acme/pay,pay,pay,service,'@acme/payments,1,gold,50,"),
+        "{text}"
+    );
+    let unauthenticated = app
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/units.csv")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+
     let (_, sum) = get(&app, "/api/v1/summary", &token).await;
     assert_eq!(
         sum,

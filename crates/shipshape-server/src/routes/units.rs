@@ -70,11 +70,22 @@ pub async fn list(
 ) -> Result<Json<UnitsPage>, Error> {
     auth.require_read(&state)?;
     let Query(q) = query.map_err(bad_query)?;
+    let filter = filter_of(&q)?;
     let page = PageQuery {
         cursor: q.cursor,
         limit: q.limit,
     }
     .page()?;
+    let rows = state.store.units(filter, page).await?;
+    let next = next_cursor(rows.iter().map(|u| u.id), rows.len(), &page);
+    Ok(Json(UnitsPage {
+        units: rows.into_iter().map(UnitJson::from).collect(),
+        next_cursor: next,
+    }))
+}
+
+/// The filters of a units query, checked.
+fn filter_of(q: &UnitsQuery) -> Result<UnitFilter, Error> {
     let tier = match q.tier.as_deref().filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => Some(
@@ -94,17 +105,83 @@ pub async fn list(
         }
     };
     let filter = UnitFilter {
-        repository: q.repository.filter(|r| !r.is_empty()),
-        owner: q.owner.filter(|o| !o.is_empty()),
+        repository: q.repository.clone().filter(|r| !r.is_empty()),
+        owner: q.owner.clone().filter(|o| !o.is_empty()),
         tier,
         level,
     };
-    let rows = state.store.units(filter, page).await?;
-    let next = next_cursor(rows.iter().map(|u| u.id), rows.len(), &page);
-    Ok(Json(UnitsPage {
-        units: rows.into_iter().map(UnitJson::from).collect(),
-        next_cursor: next,
-    }))
+    Ok(filter)
+}
+
+/// `GET /api/v1/units.csv`: the whole fleet table (same filters) as CSV, for
+/// spreadsheets. Cells that a spreadsheet would run as a formula are prefixed with `'`.
+pub async fn csv(
+    State(state): State<AppState>,
+    auth: Auth,
+    query: Result<Query<UnitsQuery>, QueryRejection>,
+) -> Result<axum::response::Response, Error> {
+    use axum::response::IntoResponse;
+    auth.require_read(&state)?;
+    let Query(q) = query.map_err(bad_query)?;
+    let filter = filter_of(&q)?;
+    let mut out =
+        String::from("id,repository,unit,name,kind,owner,tier,level,score,latest_report\r\n");
+    let mut cursor = None;
+    loop {
+        let page = crate::store::Page {
+            cursor,
+            limit: super::MAX_LIMIT,
+        };
+        let rows = state.store.units(filter.clone(), page).await?;
+        for u in &rows {
+            let cells = [
+                u.id.to_string(),
+                u.repository.clone(),
+                u.path.clone(),
+                u.name.clone(),
+                u.kind.clone(),
+                u.owner.clone().unwrap_or_default(),
+                u.tier.map(|t| t.to_string()).unwrap_or_default(),
+                u.level.clone().unwrap_or_default(),
+                u.score.map(|s| s.to_string()).unwrap_or_default(),
+                u.latest_report_id
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
+            ];
+            let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        if (rows.len() as i64) < page.limit {
+            break;
+        }
+        cursor = rows.last().map(|u| u.id);
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"shipshape-units.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// One CSV cell (RFC 4180 quoting), defused against spreadsheet formulas.
+pub fn csv_cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -162,4 +239,18 @@ pub async fn reports(
         reports: rows.into_iter().map(ReportSummaryJson::from).collect(),
         next_cursor: next,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_cells_are_quoted_and_defused() {
+        use super::csv_cell;
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_cell("@acme/payments"), "'@acme/payments");
+        assert_eq!(csv_cell("-1"), "'-1");
+    }
 }
