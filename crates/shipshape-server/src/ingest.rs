@@ -4,7 +4,7 @@
 //! async workers (`spawn_blocking`).
 
 use crate::error::Error;
-use crate::store::{NewCheck, NewReport, NewUnitReport};
+use crate::store::{NewCheck, NewReport, NewUnitReport, NewWaiver};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::DeflateEncoder;
@@ -144,6 +144,22 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
                 severity: c.severity.as_str().to_string(),
             });
         }
+        let waivers = u
+            .checks
+            .iter()
+            .filter_map(|c| {
+                c.waiver.as_ref().map(|w| NewWaiver {
+                    check_id: c.id.clone(),
+                    reason: w.reason.clone(),
+                    owner: w.owner.clone(),
+                    expires: w.expires.clone(),
+                    expires_at: w
+                        .expires
+                        .as_deref()
+                        .and_then(|e| crate::time::parse_expiry(e).ok()),
+                })
+            })
+            .collect();
         units.push(NewUnitReport {
             path: u.unit.path.clone(),
             name: u.unit.name.clone(),
@@ -153,6 +169,7 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
             level: u.level.map(|l| l.as_str().to_string()),
             score: u.scores.overall,
             checks,
+            waivers,
         });
     }
     let (level, score) = match (&report.rollup, report.units.as_slice()) {

@@ -38,6 +38,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reports/{id}"),
     ("get", "/api/v1/reports/{id}/diff"),
     ("get", "/api/v1/summary"),
+    ("get", "/api/v1/waivers"),
     ("get", "/api/v1/units"),
     ("get", "/api/v1/units.csv"),
     ("get", "/api/v1/units/{id}/reports"),
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
             get(routes::reports::diff_between),
         )
         .route("/api/v1/summary", get(routes::fleet::summary))
+        .route("/api/v1/waivers", get(routes::waivers::expiring))
         .route("/api/v1/units", get(routes::units::list))
         .route("/api/v1/units.csv", get(routes::units::csv))
         .route("/api/v1/units/{id}/reports", get(routes::units::reports))

@@ -710,11 +710,13 @@ async fn both_migration_sets_give_the_same_schema() {
     let sqlite_sql = [
         include_str!("../migrations/sqlite/0001_init.up.sql"),
         include_str!("../migrations/sqlite/0002_unit_owner_tier.up.sql"),
+        include_str!("../migrations/sqlite/0003_waivers.up.sql"),
     ]
     .concat();
     let pg_sql = [
         include_str!("../migrations/postgres/0001_init.up.sql"),
         include_str!("../migrations/postgres/0002_unit_owner_tier.up.sql"),
+        include_str!("../migrations/postgres/0003_waivers.up.sql"),
     ]
     .concat();
     let expected = columns_of(&sqlite_sql);
@@ -800,7 +802,7 @@ async fn readiness_reports_missing_migrations() {
         .unwrap();
     let r = store.readiness().await.unwrap();
     assert!(r.current(), "{r:?}");
-    assert_eq!(r.applied, Some(2));
+    assert_eq!(r.applied, Some(3));
     let bad = store::open("mysql://x").await;
     assert!(bad.is_err());
 }

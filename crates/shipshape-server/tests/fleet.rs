@@ -1,6 +1,6 @@
 //! The fleet table's filters (repository, owner, tier, level) and the summary by
 //! level, tier and owner, on SQLite and on PostgreSQL when it is there. Owner and
-//! tier come from the unit's latest report.
+//! tier come from the unit's latest report. And the waivers expiring soon.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -188,6 +188,109 @@ async fn suite(store: Arc<dyn Store>) {
                "by_tier": {"1": 1, "2": 1, "none": 1},
                "by_owner": {"@acme/payments": 2, "none": 1}})
     );
+}
+
+fn waived(path: &str, checks: &[(&str, Option<&str>)]) -> Vec<u8> {
+    let checks: Vec<Value> = checks
+        .iter()
+        .map(|(id, expires)| {
+            let mut waiver =
+                json!({"reason": format!("{id} later"), "owner": "@acme/sre", "original": "fail"});
+            if let Some(e) = expires {
+                waiver["expires"] = json!(e);
+            }
+            json!({"id": id, "title": "t", "area": "observability", "severity": "high",
+                   "outcome": "waived", "summary": "s", "remediation": "r", "waiver": waiver})
+        })
+        .collect();
+    let mut v: Value = serde_json::from_slice(&body(path, None, None, None)).unwrap();
+    v["units"][0]["checks"] = Value::Array(checks);
+    serde_json::to_vec(&v).unwrap()
+}
+
+async fn waivers_suite(store: Arc<dyn Store>) {
+    let day = 86_400;
+    let date = |offset_days: i64| {
+        jiff::Timestamp::from_second(shipshape_server::time::now() + offset_days * day)
+            .unwrap()
+            .strftime("%Y-%m-%d")
+            .to_string()
+    };
+    let (soon, later, past) = (date(5), date(200), date(-3));
+    // An older report's waivers do not count once a newer report replaced it.
+    put(
+        store.as_ref(),
+        "acme/a",
+        waived("a", &[("obs/old", Some(&soon))]),
+    )
+    .await;
+    put(
+        store.as_ref(),
+        "acme/a",
+        waived(
+            "a",
+            &[
+                ("obs/soon", Some(&soon)),
+                ("obs/later", Some(&later)),
+                ("obs/never", None),
+            ],
+        ),
+    )
+    .await;
+    put(
+        store.as_ref(),
+        "acme/b",
+        waived("b", &[("obs/lapsed", Some(&past))]),
+    )
+    .await;
+    let token = tokens::create(store.as_ref(), "r", Scope::Read, None, None, "t", 1)
+        .await
+        .unwrap()
+        .token;
+    let app = app(AppState::new(store.clone(), Config::default()));
+    let checks = |v: &Value| -> Vec<String> {
+        v["waivers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["check"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, v) = get(&app, "/api/v1/waivers", &token).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(checks(&v), ["obs/lapsed", "obs/soon"], "{v}");
+    assert_eq!(v["waivers"][1]["repository"], "acme/a");
+    assert_eq!(v["waivers"][1]["owner"], "@acme/sre");
+    assert_eq!(v["waivers"][1]["expires"], Value::String(soon.clone()));
+    assert!(
+        v["waivers"][1]["expires_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("T23:59:59Z")
+    );
+    let (_, v) = get(&app, "/api/v1/waivers?expiring_within_days=365", &token).await;
+    assert_eq!(checks(&v), ["obs/lapsed", "obs/soon", "obs/later"]);
+    let (s, _) = get(&app, "/api/v1/waivers?expiring_within_days=-1", &token).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn waivers_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    waivers_suite(
+        store::open(&format!("sqlite://{}", dir.path().join("w.db").display()))
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn waivers_on_postgres() {
+    let Some(url) = support::fresh_postgres().await else {
+        return;
+    };
+    waivers_suite(store::open(&url).await.unwrap()).await;
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ pub mod fleet;
 pub mod ops;
 pub mod reports;
 pub mod units;
+pub mod waivers;
 
 use crate::error::Error;
 use crate::store::Page;

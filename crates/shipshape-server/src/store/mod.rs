@@ -39,6 +39,32 @@ pub struct NewCheck {
     pub severity: String,
 }
 
+/// A waiver as a report carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWaiver {
+    pub check_id: String,
+    pub reason: String,
+    pub owner: Option<String>,
+    /// As written in the report (a date or an RFC 3339 time).
+    pub expires: Option<String>,
+    /// `expires` in Unix seconds, when it could be read.
+    pub expires_at: Option<i64>,
+}
+
+/// A waiver of a unit's latest report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaiverRow {
+    pub unit_id: i64,
+    pub repository: String,
+    pub unit: String,
+    pub report_id: i64,
+    pub check_id: String,
+    pub reason: String,
+    pub owner: Option<String>,
+    pub expires: Option<String>,
+    pub expires_at: Option<i64>,
+}
+
 /// One unit of an uploaded report.
 #[derive(Debug, Clone)]
 pub struct NewUnitReport {
@@ -50,6 +76,7 @@ pub struct NewUnitReport {
     pub level: Option<String>,
     pub score: Option<f64>,
     pub checks: Vec<NewCheck>,
+    pub waivers: Vec<NewWaiver>,
 }
 
 /// A validated upload, ready to be written in one transaction.
@@ -264,6 +291,9 @@ pub trait Store: Send + Sync + 'static {
         bands: Vec<crate::retention::Band>,
         audit: AuditEntry,
     ) -> StoreFuture<'_, Option<u64>>;
+    /// Waivers of units' latest reports expiring at or before `until` (Unix
+    /// seconds), soonest first.
+    fn waivers_expiring(&self, until: i64, limit: i64) -> StoreFuture<'_, Vec<WaiverRow>>;
     /// Connections of the pool(s): `(open, idle)`. Cheap, no query.
     fn pool_stats(&self) -> (u32, u32);
     /// How many units have each level, owner or tier (`None`: none), sorted.

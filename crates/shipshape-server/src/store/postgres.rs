@@ -20,6 +20,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0002_unit_owner_tier.up.sql"),
             include_str!("../../migrations/postgres/0002_unit_owner_tier.down.sql"),
         ),
+        (
+            3,
+            "waivers",
+            include_str!("../../migrations/postgres/0003_waivers.up.sql"),
+            include_str!("../../migrations/postgres/0003_waivers.down.sql"),
+        ),
     ])
 });
 

@@ -125,6 +125,21 @@ macro_rules! impl_store {
                             });
                             qb.build().execute(&mut *tx).await?;
                         }
+                        for w in &unit.waivers {
+                            sqlx::query::<$db>(
+                                "INSERT INTO waivers (report_id, unit_id, check_id, reason, owner, expires, expires_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            )
+                            .bind(report_id)
+                            .bind(unit_id)
+                            .bind(&w.check_id)
+                            .bind(&w.reason)
+                            .bind(&w.owner)
+                            .bind(&w.expires)
+                            .bind(w.expires_at)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
                         // Monotonic: a report that commits late never hides a newer one.
                         sqlx::query::<$db>(
                             "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \
@@ -348,6 +363,45 @@ macro_rules! impl_store {
                             received_at: r.4,
                             level: r.5,
                             score: r.6,
+                        })
+                        .collect())
+                })
+            }
+
+            fn waivers_expiring(
+                &self,
+                until: i64,
+                limit: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::WaiverRow>> {
+                Box::pin(async move {
+                    type Row = (
+                        i64, String, String, i64, String, String, Option<String>, Option<String>,
+                        Option<i64>,
+                    );
+                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
+                        "SELECT u.id, p.name, u.path, w.report_id, w.check_id, w.reason, w.owner, \
+                         w.expires, w.expires_at \
+                         FROM waivers w JOIN units u ON u.id = w.unit_id AND u.latest_report_id = w.report_id \
+                         JOIN repositories p ON p.id = u.repository_id \
+                         WHERE w.expires_at IS NOT NULL AND w.expires_at <= $1 \
+                         ORDER BY w.expires_at, u.id, w.check_id LIMIT $2",
+                    )
+                    .bind(until)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::WaiverRow {
+                            unit_id: r.0,
+                            repository: r.1,
+                            unit: r.2,
+                            report_id: r.3,
+                            check_id: r.4,
+                            reason: r.5,
+                            owner: r.6,
+                            expires: r.7,
+                            expires_at: r.8,
                         })
                         .collect())
                 })
