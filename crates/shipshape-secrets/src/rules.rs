@@ -268,6 +268,15 @@ pub const RULES: &[Rule] = &[
         "DT_API_TOKEN=«dt0c01.{up:24}.{up:64}»",
         "DT_API_TOKEN=dt0c01.{up:24}",
     ),
+    tok(
+        "shipshape-token",
+        "shipshape serve API token",
+        r"\b(shs_[A-Za-z0-9]{38})\b",
+        &["shs_"],
+        Some(3.5),
+        "SHIPSHAPE_TOKEN=«shs_{an:38}»",
+        "SHIPSHAPE_TOKEN=shs_{an:20}",
+    ),
     // ---- source hosts and CI ---------------------------------------------------------
     tok(
         "github-pat",
@@ -1348,5 +1357,24 @@ mod tests {
         let found = engine.scan("README.md", text.as_bytes());
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].line, 2);
+    }
+
+    // `shipshape serve token create` prints `shs_` + 32 random base62 characters + a
+    // 6-character checksum; a leaked one must be found, whatever variable holds it.
+    #[test]
+    fn shipshape_tokens_are_found() {
+        use crate::synth::{Rng, expand};
+        let engine = Engine::new(&[], &[]).expect("built-in rules compile");
+        let e = expand("export UPLOAD_KEY=«shs_{an:38}»", &mut Rng::new(18));
+        let found = engine.scan("ci.sh", e.text.as_bytes());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule_id, "shipshape-token");
+        assert!(
+            found[0].redacted.starts_with("shs_…"),
+            "{}",
+            found[0].redacted
+        );
+        let short = expand("export UPLOAD_KEY=shs_{an:37}", &mut Rng::new(18));
+        assert!(engine.scan("ci.sh", short.text.as_bytes()).is_empty());
     }
 }

@@ -11,6 +11,7 @@ mod cmd_paths;
 mod cmd_probe;
 mod cmd_scan;
 mod cmd_secrets;
+mod cmd_serve;
 mod cmd_vuln;
 mod output;
 mod progress;
@@ -67,6 +68,10 @@ enum Command {
     Db(cmd_vuln::DbCommand),
     /// Check a running HTTP service from outside: health, metrics, TLS, headers, bad input, load.
     Probe(cmd_probe::ProbeArgs),
+    /// Run the fleet server: receive, store and compare reports uploaded from CI.
+    Serve(cmd_serve::ServeArgs),
+    /// Send a JSON report to a `shipshape serve` (token from SHIPSHAPE_TOKEN).
+    Upload(cmd_serve::UploadArgs),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +87,8 @@ fn main() -> ExitCode {
         Command::Audit(a) => cmd_vuln::audit(a),
         Command::Db(c) => cmd_vuln::db(c),
         Command::Probe(a) => cmd_probe::run(a),
+        Command::Serve(a) => cmd_serve::serve(a),
+        Command::Upload(a) => cmd_serve::upload(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,700 @@
+//! The SQL of the store, written once and instantiated for SQLite and PostgreSQL.
+//!
+//! `impl_store!(Type, Db, schema = "…")` implements [`Store`](super::Store) for a
+//! type with `writer()` / `reader()` pools, `migrator()` and `connect_migrate()`.
+//! Both drivers take `$1…` placeholders, `ON CONFLICT … RETURNING` and the same
+//! column types through sqlx, so only the schema introspection query differs.
+
+/// Rows of check results written per statement (5 parameters each, far below
+/// SQLite's 32766-parameter limit).
+pub(super) const CHECK_ROWS_PER_INSERT: usize = 400;
+
+macro_rules! impl_store {
+    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal) => {
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            fn migrate(&self) -> $crate::store::StoreFuture<'_, ()> {
+                Box::pin(async move {
+                    self.migrator().run(self.writer()).await?;
+                    Ok(())
+                })
+            }
+
+            fn readiness(&self) -> $crate::store::StoreFuture<'_, $crate::store::Readiness> {
+                Box::pin(async move {
+                    let expected = $crate::store::latest_version(self.migrator());
+                    sqlx::query::<$db>("SELECT 1").execute(self.reader()).await?;
+                    let applied: Option<(Option<i64>,)> = sqlx::query_as::<$db, (Option<i64>,)>(
+                        "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
+                    )
+                    .fetch_optional(self.reader())
+                    .await
+                    // No migrations table yet: reachable, nothing applied.
+                    .unwrap_or(None);
+                    Ok($crate::store::Readiness {
+                        applied: applied.and_then(|r| r.0),
+                        expected,
+                    })
+                })
+            }
+
+            fn ingest(
+                &self,
+                new: $crate::store::NewReport,
+            ) -> $crate::store::StoreFuture<'_, $crate::store::Ingested> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    let (repo_id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                        "INSERT INTO repositories (name, created_at) VALUES ($1, $2) \
+                         ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+                    )
+                    .bind(&new.repository)
+                    .bind(new.received_at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let inserted: Option<(i64,)> = sqlx::query_as::<$db, (i64,)>(
+                        "INSERT INTO reports (repository_id, digest, commit_sha, git_ref, ci_run_url, \
+                         received_at, command, generated_at, level, score, body, body_size, token_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                         ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id",
+                    )
+                    .bind(repo_id)
+                    .bind(&new.digest)
+                    .bind(&new.commit)
+                    .bind(&new.git_ref)
+                    .bind(&new.ci_run_url)
+                    .bind(new.received_at)
+                    .bind(&new.command)
+                    .bind(&new.generated_at)
+                    .bind(&new.level)
+                    .bind(new.score)
+                    .bind(&new.body)
+                    .bind(new.body_size)
+                    .bind(new.token_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((report_id,)) = inserted else {
+                        let (existing,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                            "SELECT id FROM reports WHERE repository_id = $1 AND digest = $2",
+                        )
+                        .bind(repo_id)
+                        .bind(&new.digest)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        tx.rollback().await?;
+                        return Ok($crate::store::Ingested {
+                            report_id: existing,
+                            created: false,
+                        });
+                    };
+                    for unit in &new.units {
+                        let (unit_id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                            "INSERT INTO units (repository_id, path, name, kind) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (repository_id, path) DO UPDATE \
+                             SET name = excluded.name, kind = excluded.kind RETURNING id",
+                        )
+                        .bind(repo_id)
+                        .bind(&unit.path)
+                        .bind(&unit.name)
+                        .bind(&unit.kind)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        sqlx::query::<$db>(
+                            "INSERT INTO unit_reports (report_id, unit_id, level, score) \
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(report_id)
+                        .bind(unit_id)
+                        .bind(&unit.level)
+                        .bind(unit.score)
+                        .execute(&mut *tx)
+                        .await?;
+                        for chunk in unit.checks.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                            let mut qb = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO check_results (report_id, unit_id, check_id, outcome, severity) ",
+                            );
+                            qb.push_values(chunk, |mut row, c| {
+                                row.push_bind(report_id)
+                                    .push_bind(unit_id)
+                                    .push_bind(c.check_id.clone())
+                                    .push_bind(c.outcome.clone())
+                                    .push_bind(c.severity.clone());
+                            });
+                            qb.build().execute(&mut *tx).await?;
+                        }
+                        for w in &unit.waivers {
+                            sqlx::query::<$db>(
+                                "INSERT INTO waivers (report_id, unit_id, check_id, reason, owner, expires, expires_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            )
+                            .bind(report_id)
+                            .bind(unit_id)
+                            .bind(&w.check_id)
+                            .bind(&w.reason)
+                            .bind(&w.owner)
+                            .bind(&w.expires)
+                            .bind(w.expires_at)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        // Monotonic: a report that commits late never hides a newer one.
+                        sqlx::query::<$db>(
+                            "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \
+                             owner = $5, tier = $6 \
+                             WHERE id = $4 AND (latest_report_id IS NULL OR latest_report_id < $1)",
+                        )
+                        .bind(report_id)
+                        .bind(&unit.level)
+                        .bind(unit.score)
+                        .bind(unit_id)
+                        .bind(&unit.owner)
+                        .bind(unit.tier)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    sqlx::query::<$db>(
+                        "INSERT INTO audit_log (at, token_id, actor, action, subject, detail) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(new.received_at)
+                    .bind(new.token_id)
+                    .bind(&new.actor)
+                    .bind("report.upload")
+                    .bind(format!("report:{report_id}"))
+                    .bind(format!(
+                        "repository={} commit={} ref={} units={} digest={}",
+                        new.repository,
+                        new.commit,
+                        new.git_ref,
+                        new.units.len(),
+                        new.digest
+                    ))
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok($crate::store::Ingested {
+                        report_id,
+                        created: true,
+                    })
+                })
+            }
+
+            fn report(
+                &self,
+                id: i64,
+            ) -> $crate::store::StoreFuture<'_, Option<$crate::store::StoredReport>> {
+                Box::pin(async move {
+                    type Row = (
+                        i64, String, String, String, Option<String>, i64, String, String,
+                        String, Option<String>, Option<f64>, Vec<u8>, i64,
+                    );
+                    let row: Option<Row> = sqlx::query_as::<$db, Row>(
+                        "SELECT r.id, p.name, r.commit_sha, r.git_ref, r.ci_run_url, r.received_at, \
+                         r.digest, r.command, r.generated_at, r.level, r.score, r.body, r.body_size \
+                         FROM reports r JOIN repositories p ON p.id = r.repository_id WHERE r.id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    Ok(row.map(|r| $crate::store::StoredReport {
+                        id: r.0,
+                        repository: r.1,
+                        commit: r.2,
+                        git_ref: r.3,
+                        ci_run_url: r.4,
+                        received_at: r.5,
+                        digest: r.6,
+                        command: r.7,
+                        generated_at: r.8,
+                        level: r.9,
+                        score: r.10,
+                        body: r.11,
+                        body_size: r.12,
+                    }))
+                })
+            }
+
+            fn report_units(
+                &self,
+                report_id: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::UnitInReport>> {
+                Box::pin(async move {
+                    let rows: Vec<(i64, String, String, Option<String>, Option<f64>)> =
+                        sqlx::query_as::<$db, (i64, String, String, Option<String>, Option<f64>)>(
+                            "SELECT ur.unit_id, u.path, r.git_ref, ur.level, ur.score \
+                             FROM unit_reports ur JOIN units u ON u.id = ur.unit_id \
+                             JOIN reports r ON r.id = ur.report_id \
+                             WHERE ur.report_id = $1 ORDER BY u.path",
+                        )
+                        .bind(report_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::UnitInReport {
+                            unit_id: r.0,
+                            path: r.1,
+                            git_ref: r.2,
+                            level: r.3,
+                            score: r.4,
+                        })
+                        .collect())
+                })
+            }
+
+            fn previous_unit_report(
+                &self,
+                unit_id: i64,
+                git_ref: String,
+                before: i64,
+            ) -> $crate::store::StoreFuture<'_, Option<$crate::store::PreviousUnitReport>> {
+                Box::pin(async move {
+                    let row: Option<(i64, Option<String>, Option<f64>)> =
+                        sqlx::query_as::<$db, (i64, Option<String>, Option<f64>)>(
+                            "SELECT ur.report_id, ur.level, ur.score FROM unit_reports ur \
+                             JOIN reports r ON r.id = ur.report_id \
+                             WHERE ur.unit_id = $1 AND r.git_ref = $2 AND ur.report_id < $3 \
+                             ORDER BY ur.report_id DESC LIMIT 1",
+                        )
+                        .bind(unit_id)
+                        .bind(&git_ref)
+                        .bind(before)
+                        .fetch_optional(self.reader())
+                        .await?;
+                    Ok(row.map(|r| $crate::store::PreviousUnitReport {
+                        report_id: r.0,
+                        level: r.1,
+                        score: r.2,
+                    }))
+                })
+            }
+
+            fn check_outcomes(
+                &self,
+                report_id: i64,
+                unit_id: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<(String, String)>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_as::<$db, (String, String)>(
+                        "SELECT check_id, outcome FROM check_results \
+                         WHERE report_id = $1 AND unit_id = $2 ORDER BY check_id",
+                    )
+                    .bind(report_id)
+                    .bind(unit_id)
+                    .fetch_all(self.reader())
+                    .await?)
+                })
+            }
+
+            fn units(
+                &self,
+                filter: $crate::store::UnitFilter,
+                page: $crate::store::Page,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::UnitRow>> {
+                Box::pin(async move {
+                    let rows: Vec<$crate::store::sql::UnitTuple> =
+                        sqlx::query_as::<$db, $crate::store::sql::UnitTuple>(
+                            "SELECT u.id, p.name, u.path, u.name, u.kind, u.owner, u.tier, u.level, u.score, \
+                             u.latest_report_id \
+                             FROM units u JOIN repositories p ON p.id = u.repository_id \
+                             WHERE u.id > $1 AND ($2 IS NULL OR p.name = $2) \
+                             AND ($3 IS NULL OR u.owner = $3) AND ($4 IS NULL OR u.tier = $4) \
+                             AND ($5 IS NULL OR COALESCE(u.level, 'none') = $5) \
+                             ORDER BY u.id LIMIT $6",
+                        )
+                        .bind(page.cursor.unwrap_or(0))
+                        .bind(&filter.repository)
+                        .bind(&filter.owner)
+                        .bind(filter.tier)
+                        .bind(&filter.level)
+                        .bind(page.limit)
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows.into_iter().map($crate::store::sql::unit_row).collect())
+                })
+            }
+
+            fn unit(
+                &self,
+                id: i64,
+            ) -> $crate::store::StoreFuture<'_, Option<$crate::store::UnitRow>> {
+                Box::pin(async move {
+                    let row: Option<$crate::store::sql::UnitTuple> =
+                        sqlx::query_as::<$db, $crate::store::sql::UnitTuple>(
+                        "SELECT u.id, p.name, u.path, u.name, u.kind, u.owner, u.tier, u.level, u.score, \
+                         u.latest_report_id \
+                         FROM units u JOIN repositories p ON p.id = u.repository_id WHERE u.id = $1",
+                    )
+                    .bind(id)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    Ok(row.map($crate::store::sql::unit_row))
+                })
+            }
+
+            fn unit_reports(
+                &self,
+                unit_id: i64,
+                page: $crate::store::Page,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::ReportSummary>> {
+                Box::pin(async move {
+                    type Row = (i64, String, String, Option<String>, i64, Option<String>, Option<f64>);
+                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
+                        "SELECT r.id, r.commit_sha, r.git_ref, r.ci_run_url, r.received_at, ur.level, ur.score \
+                         FROM unit_reports ur JOIN reports r ON r.id = ur.report_id \
+                         WHERE ur.unit_id = $1 AND ur.report_id < $2 \
+                         ORDER BY ur.report_id DESC LIMIT $3",
+                    )
+                    .bind(unit_id)
+                    .bind(page.cursor.unwrap_or(i64::MAX))
+                    .bind(page.limit)
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::ReportSummary {
+                            id: r.0,
+                            commit: r.1,
+                            git_ref: r.2,
+                            ci_run_url: r.3,
+                            received_at: r.4,
+                            level: r.5,
+                            score: r.6,
+                        })
+                        .collect())
+                })
+            }
+
+            fn waivers_expiring(
+                &self,
+                until: i64,
+                limit: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::WaiverRow>> {
+                Box::pin(async move {
+                    type Row = (
+                        i64, String, String, i64, String, String, Option<String>, Option<String>,
+                        Option<i64>,
+                    );
+                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
+                        "SELECT u.id, p.name, u.path, w.report_id, w.check_id, w.reason, w.owner, \
+                         w.expires, w.expires_at \
+                         FROM waivers w JOIN units u ON u.id = w.unit_id AND u.latest_report_id = w.report_id \
+                         JOIN repositories p ON p.id = u.repository_id \
+                         WHERE w.expires_at IS NOT NULL AND w.expires_at <= $1 \
+                         ORDER BY w.expires_at, u.id, w.check_id LIMIT $2",
+                    )
+                    .bind(until)
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::WaiverRow {
+                            unit_id: r.0,
+                            repository: r.1,
+                            unit: r.2,
+                            report_id: r.3,
+                            check_id: r.4,
+                            reason: r.5,
+                            owner: r.6,
+                            expires: r.7,
+                            expires_at: r.8,
+                        })
+                        .collect())
+                })
+            }
+
+            fn pool_stats(&self) -> (u32, u32) {
+                self.pools()
+                    .iter()
+                    .fold((0, 0), |(o, i), p| (o + p.size(), i + p.num_idle() as u32))
+            }
+
+            fn unit_counts(
+                &self,
+                by: $crate::store::Grouping,
+            ) -> $crate::store::StoreFuture<'_, Vec<(Option<String>, i64)>> {
+                Box::pin(async move {
+                    let sql = match by {
+                        $crate::store::Grouping::Level => {
+                            "SELECT level, COUNT(*) FROM units GROUP BY level ORDER BY level"
+                        }
+                        $crate::store::Grouping::Owner => {
+                            "SELECT owner, COUNT(*) FROM units GROUP BY owner ORDER BY owner"
+                        }
+                        $crate::store::Grouping::Tier => {
+                            "SELECT CAST(tier AS TEXT), COUNT(*) FROM units GROUP BY tier ORDER BY tier"
+                        }
+                    };
+                    Ok(sqlx::query_as::<$db, (Option<String>, i64)>(sql)
+                        .fetch_all(self.reader())
+                        .await?)
+                })
+            }
+
+            fn count_repositories(&self) -> $crate::store::StoreFuture<'_, i64> {
+                Box::pin(async move {
+                    let (n,): (i64,) =
+                        sqlx::query_as::<$db, (i64,)>("SELECT COUNT(*) FROM repositories")
+                            .fetch_one(self.reader())
+                            .await?;
+                    Ok(n)
+                })
+            }
+
+            fn count_reports(&self) -> $crate::store::StoreFuture<'_, i64> {
+                Box::pin(async move {
+                    let (n,): (i64,) = sqlx::query_as::<$db, (i64,)>("SELECT COUNT(*) FROM reports")
+                        .fetch_one(self.reader())
+                        .await?;
+                    Ok(n)
+                })
+            }
+
+            fn create_token(
+                &self,
+                token: $crate::store::NewToken,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, i64> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    let (id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                        "INSERT INTO tokens (name, hash, scope, repo_glob, created_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(&token.name)
+                    .bind(&token.hash)
+                    .bind(&token.scope)
+                    .bind(&token.repo_glob)
+                    .bind(token.created_at)
+                    .bind(token.expires_at)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("token:{id}"));
+                    tx.commit().await?;
+                    Ok(id)
+                })
+            }
+
+            fn token_by_hash(
+                &self,
+                hash: Vec<u8>,
+            ) -> $crate::store::StoreFuture<'_, Option<$crate::store::TokenRow>> {
+                Box::pin(async move {
+                    let row = sqlx::query_as::<$db, $crate::store::sql::TokenTuple>(
+                        "SELECT id, name, hash, scope, repo_glob, created_at, expires_at, last_used_at, revoked_at \
+                         FROM tokens WHERE hash = $1",
+                    )
+                    .bind(&hash)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    Ok(row.map($crate::store::sql::token_row))
+                })
+            }
+
+            fn touch_token(&self, id: i64, now: i64) -> $crate::store::StoreFuture<'_, ()> {
+                Box::pin(async move {
+                    sqlx::query::<$db>("UPDATE tokens SET last_used_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(id)
+                        .execute(self.writer())
+                        .await?;
+                    Ok(())
+                })
+            }
+
+            fn tokens(&self) -> $crate::store::StoreFuture<'_, Vec<$crate::store::TokenRow>> {
+                Box::pin(async move {
+                    let rows = sqlx::query_as::<$db, $crate::store::sql::TokenTuple>(
+                        "SELECT id, name, hash, scope, repo_glob, created_at, expires_at, last_used_at, revoked_at \
+                         FROM tokens ORDER BY id",
+                    )
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows.into_iter().map($crate::store::sql::token_row).collect())
+                })
+            }
+
+            fn revoke_token(
+                &self,
+                id: i64,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, bool> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    let done = sqlx::query::<$db>(
+                        "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                    )
+                    .bind(audit.at)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        > 0;
+                    if done {
+                        $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("token:{id}"));
+                    }
+                    tx.commit().await?;
+                    Ok(done)
+                })
+            }
+
+            fn audit_log(
+                &self,
+                limit: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::AuditEntry>> {
+                Box::pin(async move {
+                    type Row = (i64, Option<i64>, String, String, String, String);
+                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
+                        "SELECT at, token_id, actor, action, subject, detail FROM audit_log \
+                         ORDER BY id DESC LIMIT $1",
+                    )
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::AuditEntry {
+                            at: r.0,
+                            token_id: r.1,
+                            actor: r.2,
+                            action: r.3,
+                            subject: r.4,
+                            detail: r.5,
+                        })
+                        .collect())
+                })
+            }
+
+            fn apply_retention(
+                &self,
+                bands: Vec<$crate::retention::Band>,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, Option<u64>> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    let (locked,): (bool,) = sqlx::query_as::<$db, (bool,)>($lock)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if !locked {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    }
+                    let mut deleted = 0;
+                    for band in &bands {
+                        deleted += sqlx::query::<$db>(
+                            "DELETE FROM reports WHERE id IN (\
+                               SELECT r.id FROM reports r \
+                               WHERE r.received_at < $1 AND r.received_at >= $2 \
+                               AND r.id < (SELECT MAX(r2.id) FROM reports r2 \
+                                 WHERE r2.repository_id = r.repository_id AND r2.git_ref = r.git_ref \
+                                 AND r2.received_at / $3 = r.received_at / $3) \
+                               AND NOT EXISTS (SELECT 1 FROM units u WHERE u.latest_report_id = r.id))",
+                        )
+                        .bind(band.until)
+                        .bind(band.from)
+                        .bind(band.bucket)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    }
+                    if deleted > 0 {
+                        let audit = $crate::store::AuditEntry {
+                            detail: format!("{} deleted={deleted}", audit.detail),
+                            ..audit
+                        };
+                        $crate::store::sql::insert_audit!($db, &mut *tx, audit, audit.subject.clone());
+                    }
+                    tx.commit().await?;
+                    Ok(Some(deleted))
+                })
+            }
+
+            fn schema(&self) -> $crate::store::StoreFuture<'_, Vec<(String, String)>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_as::<$db, (String, String)>($schema)
+                        .fetch_all(self.reader())
+                        .await?)
+                })
+            }
+        }
+    };
+}
+
+/// Inserts an audit entry inside a transaction; `subject` overrides the entry's.
+macro_rules! insert_audit {
+    ($db:ty, $conn:expr, $audit:expr, $subject:expr) => {
+        sqlx::query::<$db>(
+            "INSERT INTO audit_log (at, token_id, actor, action, subject, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($audit.at)
+        .bind($audit.token_id)
+        .bind(&$audit.actor)
+        .bind(&$audit.action)
+        .bind($subject)
+        .bind(&$audit.detail)
+        .execute($conn)
+        .await?
+    };
+}
+
+pub(super) use impl_store;
+pub(super) use insert_audit;
+
+pub(super) type TokenTuple = (
+    i64,
+    String,
+    Vec<u8>,
+    String,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+pub(super) fn token_row(r: TokenTuple) -> super::TokenRow {
+    super::TokenRow {
+        id: r.0,
+        name: r.1,
+        hash: r.2,
+        scope: r.3,
+        repo_glob: r.4,
+        created_at: r.5,
+        expires_at: r.6,
+        last_used_at: r.7,
+        revoked_at: r.8,
+    }
+}
+
+pub(super) type UnitTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<f64>,
+    Option<i64>,
+);
+
+pub(super) fn unit_row(r: UnitTuple) -> super::UnitRow {
+    super::UnitRow {
+        id: r.0,
+        repository: r.1,
+        path: r.2,
+        name: r.3,
+        kind: r.4,
+        owner: r.5,
+        tier: r.6,
+        level: r.7,
+        score: r.8,
+        latest_report_id: r.9,
+    }
+}
