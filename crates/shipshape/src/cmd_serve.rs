@@ -220,7 +220,7 @@ fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 fn token(cmd: TokenCommand) -> anyhow::Result<u8> {
-    let now = crate::now();
+    let now = crate::now()?;
     shipshape_server::block_on(async move {
         match cmd {
             TokenCommand::Create(c) => {
