@@ -234,3 +234,28 @@ pub(crate) fn vulnerabilities(
     }
     Some((found, Some(status.age_days as i64), locks.len()))
 }
+
+/// Load the end-of-life data (`eol.json`) from the database directory: an explicit one,
+/// else the default cache dir. `None` when none is imported; an unreadable file becomes
+/// a warning (and the check that needs it says there is no data).
+pub(crate) fn eol_data(
+    db_dir: Option<&Path>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<shipshape_model::EolData> {
+    let dir = match db_dir {
+        Some(d) => d.to_path_buf(),
+        None => shipshape_vuln::default_dir().ok()?,
+    };
+    match shipshape_vuln::eol::load(&dir) {
+        Ok(data) => data,
+        Err(e) => {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                code: "eol-data-unreadable".into(),
+                message: e.to_string(),
+                path: None,
+            });
+            None
+        }
+    }
+}
