@@ -51,6 +51,13 @@ const IMAGES: &[(&str, &[&str])] = &[
     ("ubuntu", &["ubuntu"]),
 ];
 
+/// Products whose extended support reaches their official images at no cost: Debian LTS
+/// publishes to the same security archive the `debian` images (and every `-bookworm`
+/// style variant of other images) install from, so for them the end of extended support
+/// (`eoes`) is the end of life. Elsewhere `eoes` is paid support (Ubuntu ESM through
+/// Ubuntu Pro, vendor contracts) that a public image does not get, and `eol` counts.
+const FREE_EXTENDED_SUPPORT: &[&str] = &["debian"];
+
 /// An import or store operation that failed; each message names the file and the fix.
 #[derive(Debug, thiserror::Error)]
 pub enum EolError {
@@ -181,6 +188,8 @@ struct Release {
     release_date: Option<Scalar>,
     #[serde(default)]
     eol: Option<Scalar>,
+    #[serde(default)]
+    eoes: Option<Scalar>,
 }
 
 /// The front matter of a Markdown file: the text between a first line `---` and the
@@ -242,11 +251,19 @@ pub fn parse_product(name: &str, text: &str) -> Result<EolProduct, String> {
                 _ => Ok(None),
             }
         };
-        let eol = match &r.eol {
-            Some(Scalar::Bool(b)) => Eol::Flag(*b),
-            Some(Scalar::Text(_)) => Eol::Date(date("eol", &r.eol)?.unwrap_or_default()),
+        let end = |field: &str, v: &Option<Scalar>| -> Result<Option<Eol>, String> {
+            Ok(match v {
+                Some(Scalar::Bool(b)) => Some(Eol::Flag(*b)),
+                Some(Scalar::Text(_)) => date(field, v)?.map(Eol::Date),
+                _ => None,
+            })
+        };
+        let eol = end("eol", &r.eol)?;
+        let eoes = end("eoes", &r.eoes)?;
+        let eol = match eoes {
+            Some(e) if FREE_EXTENDED_SUPPORT.contains(&name) => e,
             // No end announced.
-            _ => Eol::Flag(false),
+            _ => eol.unwrap_or(Eol::Flag(false)),
         };
         let codename = match &r.codename {
             Some(Scalar::Text(c)) => c
@@ -484,6 +501,12 @@ mod tests {
         let deb = data.product_for_image("debian").unwrap();
         let c12 = deb.cycles.iter().find(|c| c.cycle == "12").unwrap();
         assert_eq!(c12.codename.as_deref(), Some("bookworm"));
+        // Debian LTS (`eoes`) reaches the debian images: it is their end of life.
+        assert_eq!(c12.eol, Eol::Date("2028-06-30".into()));
+        // Ubuntu ESM is paid: `eol` stays the end.
+        let ubuntu = data.product_for_image("ubuntu").unwrap();
+        let c20 = ubuntu.cycles.iter().find(|c| c.cycle == "20.04").unwrap();
+        assert_eq!(c20.eol, Eol::Date("2025-05-29".into()));
         let go = data.product_for_image("golang").unwrap();
         assert_eq!(go.newest().unwrap().cycle, "1.25");
         assert!(go.cycles.iter().any(|c| c.eol == Eol::Flag(false)));

@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "An end-of-life base image gets no security patches: every new CVE in its OS packages or runtime stays open for good, and upgrading later means a big-bang migration.",
-        evaluation: "Reads every external `FROM` image (earlier stages, `scratch` and unresolved `$VAR` images excluded) of the unit's production Dockerfiles and looks it up in the end-of-life data imported from endoflife.date with `shipshape db import-eol` (release cycles and their `eol` field: end of security support; extended support, `eoes` such as Debian LTS or Ubuntu ESM, does not count). References are normalised first: `docker.io/library/x`, `docker.io/x`, `index.docker.io/...` and `library/x` are the official image `x`; a digest is split off; images of other registries or namespaces are not official images and are not judged. The tag's leading version selects the release cycle (`3.9-slim` → python 3.9, `20-alpine` → node 20, `1.23.4` → go 1.23); a codename selects its cycle (`debian:bookworm`, `node:iron`), also as a tag part of any image (`3.9-bullseye` → debian 11, `-jammy` → ubuntu 22.04, `-alpine3.18` → alpine 3.18). A floating tag means the newest release it can point to: `golang:1` is the newest 1.x, `latest`, `lts` or no tag the newest release, so such a tag is end-of-life only when that newest release is (every CentOS). A cycle counts once the scan time is past its end-of-life date (or `eol: true`). Fails with one finding per image at its FROM line; passes otherwise (unknown images and versions pass); `n/a` without Dockerfiles, and `n/a` without imported data, with a summary saying to run `shipshape db import-eol`: like the advisory database, the data is the user's to fetch, and a verdict from dates frozen into the binary would go wrong as releases age.",
+        evaluation: "Reads every external `FROM` image (earlier stages, `scratch` and unresolved `$VAR` images excluded) of the unit's production Dockerfiles and looks it up in the end-of-life data imported from endoflife.date with `shipshape db import-eol` (release cycles and their end of security support: the `eol` field; for debian the end of Debian LTS, `eoes`, which the debian images and every `-bookworm` style variant keep receiving for free, while paid extended support such as Ubuntu ESM does not count). References are normalised first: `docker.io/library/x`, `docker.io/x`, `index.docker.io/...` and `library/x` are the official image `x`; a digest is split off; images of other registries or namespaces are not official images and are not judged. The tag's leading version selects the release cycle (`3.9-slim` → python 3.9, `20-alpine` → node 20, `1.23.4` → go 1.23); a codename selects its cycle (`debian:bookworm`, `node:iron`), also as a tag part of any image (`3.9-bullseye` → debian 11, `-jammy` → ubuntu 22.04, `-alpine3.18` → alpine 3.18). A floating tag means the newest release it can point to: `golang:1` is the newest 1.x, `latest`, `lts` or no tag the newest release, so such a tag is end-of-life only when that newest release is (every CentOS). A cycle counts once the scan time is past its end-of-life date (or `eol: true`). Fails with one finding per image at its FROM line; passes otherwise (unknown images and versions pass); `n/a` without Dockerfiles, and `n/a` without imported data, with a summary saying to run `shipshape db import-eol`: like the advisory database, the data is the user's to fetch, and a verdict from dates frozen into the binary would go wrong as releases age.",
         remediation: "Move to a supported release (e.g. python:3.13-slim, node:22, debian:trixie, ubuntu:24.04, eclipse-temurin instead of openjdk) and let Dependabot/Renovate keep the tag current. Keep the data fresh: `shipshape db import-eol` on a current checkout of github.com/endoflife-date/endoflife.date.",
         references: &[
             "https://endoflife.date/",
@@ -329,7 +329,7 @@ mod tests {
             "node:23",
             "debian:buster-slim",
             "debian:11",
-            "debian:12.5",
+            "debian:bullseye-slim",
             "ubuntu:20.04",
             "ubuntu:focal-20240530",
             "alpine:3.18.4",
@@ -346,6 +346,9 @@ mod tests {
             "ubuntu:22.04",
             "ubuntu:noble",
             "debian:trixie",
+            "debian:12.5",
+            "python:3.12-slim-bookworm",
+            "node:22-bookworm-slim",
             "alpine:3.22",
             "golang:1.25",
             "golang:1.24.6-alpine3.22",
@@ -361,7 +364,7 @@ mod tests {
         let why = eol("python:3.8-slim-buster").unwrap();
         assert!(
             why.contains("python 3.8 ended on 2024-10-07")
-                && why.contains("debian 10 (buster) ended on 2022-09-10"),
+                && why.contains("debian 10 (buster) ended on 2024-06-30"),
             "{why}"
         );
         let why = eol("python:3.13-alpine3.18").unwrap();
