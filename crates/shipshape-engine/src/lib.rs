@@ -245,7 +245,7 @@ pub fn scan_with_profile(
     let eol = if profile.includes(eol_check)
         && (opts.only.is_empty() || opts.only.iter().any(|o| o == eol_check))
     {
-        scanners::eol_data(db_dir.as_deref(), &mut diagnostics)
+        scanners::eol_data(db_dir.as_deref(), opts.now, &mut diagnostics)
     } else {
         None
     };

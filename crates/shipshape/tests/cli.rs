@@ -603,6 +603,18 @@ fn end_of_life_base_images_from_imported_data() {
     assert_eq!(scan("docker.io/library/python:3.8-slim", true).0, "fail");
     assert_eq!(scan("python:3.13", true).0, "pass");
     assert_eq!(scan("golang:1", true).0, "pass");
+    // Data imported long before the scan still counts, with a warning.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), &[("Dockerfile", "FROM python:3.8\n")]);
+    let out = shipshape()
+        .env("SHIPSHAPE_DB", db.path())
+        .env("SOURCE_DATE_EPOCH", "4102444800")
+        .args(["scan", "--quiet", "--format", "json", "--check", check])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.to_string().contains("eol-data-stale"), "{v}");
     let (outcome, result) = scan("python:3.8", false);
     assert_eq!(outcome, "n/a", "{result}");
     assert!(result.contains("db import-eol"), "{result}");

@@ -76,7 +76,8 @@ pub(crate) fn parse_image(image: &str) -> ImageRef {
     }
 }
 
-/// How a tag part selects cycles of a product.
+/// The cycle a tag's version names: the most specific one it falls in, else (a floating
+/// tag) the newest one it can point to.
 fn cycles_for_version<'a>(p: &'a EolProduct, version: &[u64]) -> Option<&'a EolCycle> {
     // The most specific cycle the version falls in: `3.9.18` → `3.9`, `12.5` → `12`.
     let exact = p
