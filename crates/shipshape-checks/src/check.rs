@@ -6,7 +6,7 @@ use shipshape_facts::docker::Dockerfile;
 use shipshape_facts::k8s::K8sObject;
 use shipshape_facts::signals::{SignalHit, SignalKind};
 use shipshape_facts::{Facts, FileEntry, FileKind, is_under};
-use shipshape_model::{Area, CheckInfo, Finding, Outcome, Severity, Unit, UnitKind};
+use shipshape_model::{Area, CheckInfo, EolData, Finding, Outcome, Severity, Unit, UnitKind};
 
 /// A check's static description. Every field is public API once released.
 #[derive(Debug)]
@@ -185,6 +185,8 @@ pub struct Ctx<'a> {
     /// Secrets found in history; `None` unless `--history` (or config) asked for it.
     pub history_secrets: Option<&'a [SecretEvidence]>,
     pub vulns: VulnInput<'a>,
+    /// End-of-life release data (`shipshape db import-eol`); `None` when none is imported.
+    pub eol: Option<&'a EolData>,
     /// "Now" as Unix seconds, passed in so that checks stay pure.
     pub now: i64,
     /// The paths of every unit of this scan (empty or one entry for a single unit):
@@ -275,6 +277,7 @@ impl<'a> Ctx<'a> {
             secrets: None,
             history_secrets: None,
             vulns: VulnInput::NoDatabase,
+            eol: None,
             now: 0,
             unit_paths: &[],
             shared_naming: std::sync::OnceLock::new(),

@@ -6,11 +6,22 @@
 
 use crate::{CheckDef, Ctx, Verdict, unit};
 use shipshape_facts::{Facts, WalkOptions};
-use shipshape_model::{Unit, UnitKind};
+use shipshape_model::{EolData, Unit, UnitKind};
 use std::path::Path;
 
 /// 2026-11-26T00:00:00Z: the fixed "now" of fixture tests.
 pub const FIXTURE_NOW: i64 = 1_795_651_200;
+
+/// The end-of-life data every fixture run gets: `fixtures/eol.json`, what
+/// `shipshape db import-eol` stores for the hand-written endoflife.date fixture in
+/// `shipshape-vuln/fixtures/endoflife` (a test there keeps the two in step).
+pub fn fixture_eol() -> &'static EolData {
+    static DATA: std::sync::OnceLock<EolData> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        serde_json::from_str(include_str!("../fixtures/eol.json"))
+            .unwrap_or_else(|e| panic!("fixtures/eol.json: {e}"))
+    })
+}
 
 /// Build the unit for a tree: `[service] kind/tier` from `shipshape.toml`, else detected.
 pub fn unit_for(facts: &Facts) -> Unit {
@@ -78,6 +89,17 @@ fn run_on_facts(check: &CheckDef, facts: &Facts) -> Verdict {
     }
     let mut ctx = Ctx::basic(facts, &unit);
     ctx.now = FIXTURE_NOW;
+    ctx.eol = Some(fixture_eol());
+    (check.run)(&ctx)
+}
+
+/// Run one check on in-memory files without end-of-life data (as before any
+/// `shipshape db import-eol`).
+pub fn run_without_eol(check: &CheckDef, files: &[(&str, &str)]) -> Verdict {
+    let facts = Facts::from_memory(files);
+    let unit = unit_for(&facts);
+    let mut ctx = Ctx::basic(&facts, &unit);
+    ctx.now = FIXTURE_NOW;
     (check.run)(&ctx)
 }
 
@@ -100,6 +122,7 @@ pub fn run_in_monorepo(
     };
     let mut ctx = Ctx::basic(&facts, &unit);
     ctx.now = FIXTURE_NOW;
+    ctx.eol = Some(fixture_eol());
     ctx.unit_paths = unit_paths;
     (check.run)(&ctx)
 }

@@ -244,6 +244,16 @@ pub fn scan_with_profile(
         )
     };
 
+    // End-of-life data only for a run whose catalog has a check reading it.
+    let eol_check = "maintenance/no-deprecated-base-images";
+    let eol = if profile.includes(eol_check)
+        && (opts.only.is_empty() || opts.only.iter().any(|o| o == eol_check))
+    {
+        scanners::eol_data(db_dir.as_deref(), opts.now, &mut diagnostics)
+    } else {
+        None
+    };
+
     progress.phase("running checks");
     // A full catalog needs nearly every parsed fact: parse them in parallel up front.
     // A focused run (`secrets`, `--check ID`) parses only what its checks ask for.
@@ -278,6 +288,7 @@ pub fn scan_with_profile(
                 },
                 None => VulnInput::NoDatabase,
             },
+            eol: eol.as_ref(),
             now: opts.now,
             unit_paths: &unit_paths,
             shared_naming: Default::default(),

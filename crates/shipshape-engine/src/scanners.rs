@@ -234,3 +234,50 @@ pub(crate) fn vulnerabilities(
     }
     Some((found, Some(status.age_days as i64), locks.len()))
 }
+
+/// End-of-life data older than this (days) gets a warning.
+const EOL_STALE_DAYS: i64 = 180;
+
+/// Load the end-of-life data (`eol.json`) from the database directory: an explicit one,
+/// else the default cache dir. `None` when none is imported; an unreadable file becomes
+/// a warning (and the check that needs it says there is no data).
+pub(crate) fn eol_data(
+    db_dir: Option<&Path>,
+    now: i64,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<shipshape_model::EolData> {
+    let dir = match db_dir {
+        Some(d) => d.to_path_buf(),
+        None => shipshape_vuln::default_dir().ok()?,
+    };
+    match shipshape_vuln::eol::load(&dir) {
+        Ok(Some(data)) => {
+            // Old data still dates the releases it lists, but misses newer ones and
+            // end dates announced since.
+            let age_days =
+                now.saturating_sub(i64::try_from(data.imported_at).unwrap_or(0)) / 86_400;
+            if age_days > EOL_STALE_DAYS {
+                diagnostics.push(Diagnostic {
+                    level: DiagnosticLevel::Warning,
+                    code: "eol-data-stale".into(),
+                    message: format!(
+                        "the end-of-life data in {} is {age_days} days old (limit {EOL_STALE_DAYS}): run `shipshape db import-eol` on a current checkout of github.com/endoflife-date/endoflife.date",
+                        dir.display()
+                    ),
+                    path: None,
+                });
+            }
+            Some(data)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                code: "eol-data-unreadable".into(),
+                message: e.to_string(),
+                path: None,
+            });
+            None
+        }
+    }
+}

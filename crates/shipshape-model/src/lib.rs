@@ -5,11 +5,13 @@
 //! the disk, the network, the clock or the environment, so that a report means
 //! the same thing wherever it is built or rendered.
 
+pub mod eol;
 mod finding;
 mod report;
 mod score;
 mod taxonomy;
 
+pub use eol::{Eol, EolCycle, EolData, EolProduct};
 pub use finding::{CheckInfo, CheckResult, Finding, Location, Outcome, Scope, WaiverNote};
 pub use report::{
     Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, Rollup, SCHEMA_VERSION,

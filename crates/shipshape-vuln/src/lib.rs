@@ -2,11 +2,13 @@
 //! per-ecosystem version matching.
 //!
 //! Everything here is pure except the explicit store functions that take paths
-//! ([`AdvisoryDb::load`], [`AdvisoryDb::save`], [`AdvisoryDb::import_path`], [`default_dir`])
+//! ([`AdvisoryDb::load`], [`AdvisoryDb::save`], [`AdvisoryDb::import_path`], [`default_dir`],
+//! and the end-of-life store's [`eol::import_dir`], [`eol::load`], [`eol::save`], [`eol::status`])
 //! and [`update`], which downloads OSV archives. Matching never reads the disk or the clock;
 //! times are passed in as Unix seconds.
 
 pub mod cvss;
+pub mod eol;
 pub mod lockfile;
 mod matching;
 mod osv;

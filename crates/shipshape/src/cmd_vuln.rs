@@ -49,7 +49,16 @@ pub enum DbCommand {
         #[arg(long, env = "SHIPSHAPE_DB")]
         db: Option<PathBuf>,
     },
-    /// Show ecosystems, record counts and age.
+    /// Import end-of-life data from endoflife.date: DIR is a checkout of
+    /// github.com/endoflife-date/endoflife.date, its `products/` directory or one product
+    /// file. Replaces any earlier end-of-life import.
+    ImportEol {
+        /// The checkout, `products/` directory or `.md` file.
+        path: PathBuf,
+        #[arg(long, env = "SHIPSHAPE_DB")]
+        db: Option<PathBuf>,
+    },
+    /// Show ecosystems, record counts and age, and the end-of-life data.
     Status {
         #[arg(long, env = "SHIPSHAPE_DB")]
         db: Option<PathBuf>,
@@ -171,35 +180,94 @@ pub fn db(c: DbCommand) -> anyhow::Result<u8> {
             eprintln!("database: {} ({} advisories)", dir.display(), store.len());
             Ok(EXIT_OK)
         }
+        DbCommand::ImportEol { path, db } => {
+            let dir = db_dir(db)?;
+            let (data, stats) = shipshape_vuln::eol::import_dir(&path, now)
+                .with_context(|| format!("importing end-of-life data from {}", path.display()))?;
+            for (name, why) in stats.skipped.iter().take(5) {
+                eprintln!("  skipped {name}: {why}");
+            }
+            shipshape_vuln::eol::save(&dir, &data)
+                .with_context(|| format!("saving {}", dir.display()))?;
+            eprintln!(
+                "{}: {} product(s) with container images, {} release cycle(s) from {} file(s); {} skipped",
+                path.display(),
+                stats.products,
+                stats.cycles,
+                stats.files,
+                stats.skipped.len()
+            );
+            eprintln!(
+                "end-of-life data: {}",
+                dir.join(shipshape_vuln::eol::EOL_FILE).display()
+            );
+            Ok(EXIT_OK)
+        }
         DbCommand::Status { db, json } => {
             let dir = db_dir(db)?;
-            if !dir.join(shipshape_vuln::STORE_FILE).exists() {
+            let eol = shipshape_vuln::eol::status(&dir, now)
+                .with_context(|| format!("loading {}", dir.display()))?;
+            let has_advisories = dir.join(shipshape_vuln::STORE_FILE).exists();
+            if !has_advisories && eol.is_none() {
                 bail!(
-                    "no advisory database in {}: run `shipshape db import` or `shipshape db update`",
+                    "no advisory database in {}: run `shipshape db import` or `shipshape db update` (and `shipshape db import-eol DIR` for end-of-life data)",
                     dir.display()
                 );
             }
-            let store =
-                AdvisoryDb::load(&dir).with_context(|| format!("loading {}", dir.display()))?;
-            let st = store.status(now);
+            let st = if has_advisories {
+                let store =
+                    AdvisoryDb::load(&dir).with_context(|| format!("loading {}", dir.display()))?;
+                Some(store.status(now))
+            } else {
+                None
+            };
             let mut out = std::io::stdout().lock();
             if json {
-                writeln!(out, "{}", serde_json::to_string_pretty(&st)?)?;
+                #[derive(serde::Serialize)]
+                struct Both<'a> {
+                    #[serde(flatten)]
+                    advisories: Option<&'a shipshape_vuln::Status>,
+                    eol: Option<&'a shipshape_vuln::eol::EolStatus>,
+                }
+                let both = Both {
+                    advisories: st.as_ref(),
+                    eol: eol.as_ref(),
+                };
+                writeln!(out, "{}", serde_json::to_string_pretty(&both)?)?;
             } else {
                 writeln!(out, "database: {}", dir.display())?;
-                writeln!(
-                    out,
-                    "{} advisories, last import {:.1} day(s) ago",
-                    st.total, st.age_days
-                )?;
-                for e in &st.ecosystems {
-                    writeln!(
+                match &st {
+                    Some(st) => {
+                        writeln!(
+                            out,
+                            "{} advisories, last import {:.1} day(s) ago",
+                            st.total, st.age_days
+                        )?;
+                        for e in &st.ecosystems {
+                            writeln!(
+                                out,
+                                "  {:<12} {:>6} records  {:.1} day(s) old",
+                                e.ecosystem.osv_name(),
+                                e.records,
+                                e.age_days
+                            )?;
+                        }
+                    }
+                    None => writeln!(
                         out,
-                        "  {:<12} {:>6} records  {:.1} day(s) old",
-                        e.ecosystem.osv_name(),
-                        e.records,
-                        e.age_days
-                    )?;
+                        "no advisories: run `shipshape db import` or `shipshape db update`"
+                    )?,
+                }
+                match &eol {
+                    Some(e) => writeln!(
+                        out,
+                        "end-of-life data: {} products, {} release cycles, {} bytes, imported {:.1} day(s) ago",
+                        e.products, e.cycles, e.bytes, e.age_days
+                    )?,
+                    None => writeln!(
+                        out,
+                        "no end-of-life data: run `shipshape db import-eol DIR` (a checkout of github.com/endoflife-date/endoflife.date)"
+                    )?,
                 }
             }
             Ok(EXIT_OK)

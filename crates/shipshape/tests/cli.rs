@@ -534,6 +534,110 @@ fn vulnerable_dependencies_from_an_imported_database() {
         .stdout(predicate::str::contains("smallvec"));
 }
 
+/// `db import-eol` on the hand-written endoflife.date fixture, then scans: an
+/// end-of-life base image fails `maintenance/no-deprecated-base-images`, a supported one
+/// passes, and without the data the check is `n/a` and says how to get it.
+#[test]
+fn end_of_life_base_images_from_imported_data() {
+    let db = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shipshape-vuln/fixtures/endoflife");
+    shipshape()
+        .args(["db", "import-eol"])
+        .arg(&fixture)
+        .arg("--db")
+        .arg(db.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("6 product(s)"));
+    shipshape()
+        .args(["db", "status", "--db"])
+        .arg(db.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("end-of-life data: 6 products"));
+    let json = shipshape()
+        .args(["db", "status", "--json", "--db"])
+        .arg(db.path())
+        .output()
+        .unwrap();
+    let st: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(st["eol"]["products"], 6, "{st}");
+    let check = "maintenance/no-deprecated-base-images";
+    let scan = |image: &str, with_db: bool| {
+        let d = tempfile::tempdir().unwrap();
+        write(
+            d.path(),
+            &[
+                ("Dockerfile", &format!("FROM {image}\nUSER 10001\n")),
+                ("app.py", "print('hi')\n"),
+            ],
+        );
+        let mut c = shipshape();
+        c.env("SOURCE_DATE_EPOCH", "1795651200");
+        if with_db {
+            c.env("SHIPSHAPE_DB", db.path());
+        }
+        let out = c
+            .args(["scan", "--quiet", "--format", "json", "--check", check])
+            .arg(d.path())
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        let r = v["units"][0]["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == check)
+            .unwrap()
+            .clone();
+        (r["outcome"].as_str().unwrap().to_string(), r.to_string())
+    };
+    let (outcome, result) = scan("python:3.8", true);
+    assert_eq!(outcome, "fail", "{result}");
+    assert!(
+        result.contains("python 3.8 ended on 2024-10-07"),
+        "{result}"
+    );
+    assert_eq!(scan("docker.io/library/python:3.8-slim", true).0, "fail");
+    assert_eq!(scan("python:3.13", true).0, "pass");
+    assert_eq!(scan("golang:1", true).0, "pass");
+    // Data imported long before the scan still counts, with a warning.
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), &[("Dockerfile", "FROM python:3.8\n")]);
+    let out = shipshape()
+        .env("SHIPSHAPE_DB", db.path())
+        .env("SOURCE_DATE_EPOCH", "4102444800")
+        .args(["scan", "--quiet", "--format", "json", "--check", check])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.to_string().contains("eol-data-stale"), "{v}");
+    let (outcome, result) = scan("python:3.8", false);
+    assert_eq!(outcome, "n/a", "{result}");
+    assert!(result.contains("db import-eol"), "{result}");
+    // Bad input names the file and changes nothing.
+    let bad = tempfile::tempdir().unwrap();
+    write(
+        bad.path(),
+        &[(
+            "products/python.md",
+            "---\nreleases:\n  - releaseCycle: \"3.9\"\n    eol: someday\n---\n",
+        )],
+    );
+    shipshape()
+        .args(["db", "import-eol"])
+        .arg(bad.path())
+        .arg("--db")
+        .arg(db.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("python.md"));
+    assert_eq!(scan("python:3.8", true).0, "fail");
+}
+
 /// `shipshape checks --json | head -1`: the reader closes the pipe early. The output
 /// (over 100 KB) is larger than a pipe's buffer, so the write fails whenever the read end
 /// is dropped: no panic, no error message, the status a shell gives SIGPIPE.
