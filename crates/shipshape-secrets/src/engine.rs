@@ -401,6 +401,20 @@ impl Engine {
         if candidates.is_empty() {
             return Vec::new();
         }
+        // In program source a literal is quoted: an unquoted value after a secret-sounding
+        // name is an expression (`bearerToken: *bearerToken`, `@api_key = @plain_key`,
+        // `find_by(token: token&.downcase)`), not a committed credential. Shell and
+        // configuration formats take unquoted literals, so they are not judged this way.
+        if crate::filter::is_program_source(path) {
+            for c in &mut candidates {
+                if c.keep
+                    && self.rules[c.rule].class == RuleClass::Generic
+                    && !crate::filter::is_quoted(bytes, c.start)
+                {
+                    c.keep = false;
+                }
+            }
+        }
 
         // Earlier rules win overlaps; rejected candidates still claim their span so that a
         // documentation key rejected by its specific rule is not re-reported by a generic one.

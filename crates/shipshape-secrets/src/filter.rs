@@ -335,6 +335,41 @@ pub fn code_context_reason(
     None
 }
 
+/// True for program source files, whose string literals are quoted (shell, config and
+/// template formats are not: `PASSWORD=abc` is a literal there).
+pub fn is_program_source(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    [
+        "go", "rs", "py", "rb", "erb", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx",
+        "java", "kt", "kts", "cs", "php", "ex", "exs", "scala", "swift", "c", "h", "cc", "cpp",
+        "hpp", "dart", "vue", "svelte", "groovy",
+    ]
+    .iter()
+    .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
+/// True when the value starting at `start` is inside a string literal of its line: right
+/// after an opening quote (`token = "…"`) or further into a string
+/// (`"host=db password=…"`, `b"user=u&password=…"`). Quotes are paired along the line,
+/// backslash escapes skipped.
+pub fn is_quoted(bytes: &[u8], start: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let mut open: Option<u8> = None;
+    let mut i = line_start;
+    while i < start {
+        let b = bytes[i];
+        match open {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => open = None,
+            None if matches!(b, b'"' | b'\'' | b'`') => open = Some(b),
+            _ => {}
+        }
+        i += 1;
+    }
+    open.is_some()
+}
+
 /// `cfg.FooToken`, `secret.OIDCSecret.ClientSecret`, `self.api_key`: two or more names
 /// joined by dots, each starting with a letter or `_`.
 fn is_reference_chain(value: &[u8]) -> bool {

@@ -308,3 +308,43 @@ fn references_selectors_image_names_and_translations_are_not_secrets() {
         "provider tokens count in catalogs"
     );
 }
+
+/// In program source a committed literal is quoted; unquoted values after a
+/// secret-sounding name are expressions: grafana/loki's `bearerToken: *bearerToken,` and
+/// `AccessKeySecret: *cred.AccessKeySecret,` (Go), maybe-finance/maybe's `@api_key.key =
+/// @plain_key` and `find_by(token: token&.downcase)` (Ruby). A quoted literal in the same
+/// files is found, and an unquoted one in a shell or .env file still is.
+#[test]
+fn unquoted_values_in_program_source_are_expressions() {
+    let go = "\t\tbearerToken:     *bearerToken,\n\t\tAccessKeySecret: *cred.AccessKeySecret,\n";
+    assert!(engine().scan("pkg/client/oss.go", go.as_bytes()).is_empty());
+    let rb =
+        "    @api_key.key = @plain_key\n      if invite_code = find_by(token: token&.downcase)\n";
+    assert!(
+        engine()
+            .scan("app/controllers/keys_controller.rb", rb.as_bytes())
+            .is_empty()
+    );
+    let quoted = "\tclientSecret := \"q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\"\n";
+    assert_eq!(
+        engine().scan("pkg/client/oss.go", quoted.as_bytes()).len(),
+        1
+    );
+    let env = "CLIENT_SECRET=q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\n";
+    assert_eq!(engine().scan("deploy/run.sh", env.as_bytes()).len(), 1);
+}
+
+/// A credential inside a longer string literal of program source is still a literal: a
+/// DSN `"host=db user=app password=…"` is found; tokio-rs/axum's test body
+/// `b"username=user&password=secure%20password"` is a value in a string too (it warns as
+/// test code in the scan, see security/no-committed-secrets).
+#[test]
+fn values_inside_string_literals_of_program_source_are_literals() {
+    let py = "DSN = \"host=db user=app password=q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\"\n";
+    assert_eq!(engine().scan("app/db.py", py.as_bytes()).len(), 1);
+    let rs = "    let dsn = format!(\"password=q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\");\n";
+    assert_eq!(engine().scan("src/db.rs", rs.as_bytes()).len(), 1);
+    // An escaped quote does not close the string.
+    let js = "const s = \"a \\\" password=q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\";\n";
+    assert_eq!(engine().scan("src/db.js", js.as_bytes()).len(), 1);
+}
