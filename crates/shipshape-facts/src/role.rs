@@ -151,6 +151,15 @@ fn is_dev_dockerfile_name(name: &str) -> bool {
         })
 }
 
+/// `compose.example.yml`, `.env.example`, `config.sample.toml`, `settings.py.sample`: a
+/// file offered to copy and fill in, not the one in use.
+fn is_example_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".example", ".sample", "-example", "_example"]
+        .iter()
+        .any(|m| lower.ends_with(m) || lower.contains(&format!("{m}.")))
+}
+
 /// File-name endings of templates.
 const TEMPLATE_ENDINGS: &[&str] = &[".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".mustache"];
 /// File-name endings of documentation prose.
@@ -200,6 +209,12 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
     }
     if dir_named(dirs, EXAMPLE_DIRS).is_some() {
         return (Role::Example, "examples/samples directory");
+    }
+    if is_example_name(name) {
+        return (
+            Role::Example,
+            "example file name (`*.example.*`, `*.sample`)",
+        );
     }
     if dir_named(dirs, BUILD_DIRS).is_some() {
         return (
@@ -395,6 +410,16 @@ mod tests {
         assert_eq!(role_of("pkg/x_test.go").0, Role::Test);
         assert_eq!(role_of("examples/e2e/main.go").0, Role::DevTooling);
         assert_eq!(role_of("examples/with-nextjs/Dockerfile").0, Role::Example);
+        // maybe-finance/maybe's `compose.example.yml` (a default SECRET_KEY_BASE to copy).
+        for p in [
+            "compose.example.yml",
+            ".env.example",
+            "config/settings.py.sample",
+            "app.sample.toml",
+        ] {
+            assert_eq!(role_of(p).0, Role::Example, "{p}");
+        }
+        assert_eq!(role_of("src/examples.rs").0, Role::Production);
         assert_eq!(role_of("docs/guide/setup.yaml").0, Role::Documentation);
         assert_eq!(role_of("README.md").0, Role::Documentation);
         // Case does not matter; a name that only contains a word does.
