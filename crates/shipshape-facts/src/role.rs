@@ -173,6 +173,21 @@ fn ends_with_ci(name: &str, suffix: &str) -> bool {
         && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
+/// A directory named for tests in compound form: `helm-test`, `smoke_tests`,
+/// `e2e-tests`, `test-utils`, `tests_integration` (grafana/loki's chart keeps its test
+/// image in `src/helm-test/`). Plain words ending in "test" (`latest`, `contest`) are not.
+fn compound_test_dir(dirs: &str) -> bool {
+    dirs.split('/').any(|d| {
+        let d = d.to_ascii_lowercase();
+        ["-test", "_test", "-tests", "_tests"]
+            .iter()
+            .any(|s| d.len() > s.len() && d.ends_with(s))
+            || ["test-", "test_", "tests-", "tests_"]
+                .iter()
+                .any(|p| d.len() > p.len() && d.starts_with(p))
+    })
+}
+
 fn dir_named(dirs: &str, names: &[&str]) -> Option<&'static str> {
     // Directory segments only, any case, without allocating: asked of every file.
     dirs.split('/').filter(|d| !d.is_empty()).find_map(|d| {
@@ -188,6 +203,9 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
     let (dirs, name) = path.rsplit_once('/').unwrap_or(("", path));
     if is_test_path(path) {
         return (Role::Test, "test directory or test file name");
+    }
+    if compound_test_dir(dirs) {
+        return (Role::Test, "test directory (`*-test`, `test_*`)");
     }
     if TEMPLATE_ENDINGS.iter().any(|e| ends_with_ci(name, e)) {
         return (Role::Template, "template file extension");
@@ -236,7 +254,7 @@ pub fn dir_role(dir: &str) -> Role {
     }
     // A file inside the directory with a neutral name.
     let probe_dirs = dir.trim_end_matches('/');
-    if is_test_path(&format!("{probe_dirs}/x")) {
+    if is_test_path(&format!("{probe_dirs}/x")) || compound_test_dir(probe_dirs) {
         return Role::Test;
     }
     if dir_named(probe_dirs, DEV_DIRS).is_some() {
@@ -425,6 +443,15 @@ mod tests {
         // Case does not matter; a name that only contains a word does.
         assert_eq!(role_of("Examples/a.py").0, Role::Example);
         assert_eq!(role_of("hacks/a.sh").0, Role::Production);
+        // Compound test directories; words that merely end in "test" are not.
+        assert_eq!(
+            role_of("production/helm/loki/src/helm-test/Dockerfile").0,
+            Role::Test
+        );
+        assert_eq!(role_of("smoke_tests/run.py").0, Role::Test);
+        assert_eq!(role_of("test-utils/lib.go").0, Role::Test);
+        assert_eq!(role_of("latest/app.py").0, Role::Production);
+        assert_eq!(role_of("contest/app.py").0, Role::Production);
     }
 
     #[test]
