@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "When something breaks at 3 a.m., the first question is who owns it. CODEOWNERS answers it in the repository and routes reviews to the right people.",
-        evaluation: "Looks for CODEOWNERS at the root, .github/, docs/ or .gitlab/ (the locations GitHub and GitLab read). Each non-comment line must be a pattern followed by at least one owner (`@user`, `@org/team` or an e-mail); GitLab `[Section]` headers are accepted. Passes when the file parses and has a catch-all pattern (`*` or `/**`) or a pattern covering the unit's path. Fails when it is missing or has malformed lines (each reported with its line); warns when it parses but covers neither everything nor the unit.",
+        evaluation: "Looks for CODEOWNERS at the root, .github/, docs/ or .gitlab/ (the locations GitHub and GitLab read). Each non-comment line is a pattern followed by owners (`@user`, `@org/team` or an e-mail); a pattern with no owners is valid and takes ownership away from what it matches; GitLab `[Section]` headers are accepted. The last rule matching the unit decides, as on GitHub and GitLab. Passes when the file parses and that rule (a catch-all `*` or `/**`, or a pattern covering the unit's path) names owners. Fails when it is missing or has malformed lines (each reported with its line); warns when it parses but covers neither everything nor the unit, or when the deciding rule has no owners.",
         remediation: "Add `.github/CODEOWNERS` with a catch-all line such as `* @your-org/your-team`, then more specific patterns for sub-trees.",
         references: &[
             "https://docs.github.com/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners",
@@ -53,9 +53,10 @@ pub(crate) fn parse(text: &str) -> (Vec<Rule>, Vec<(u32, String)>) {
             (o.starts_with('@') && o.len() > 1 && !o.ends_with('/'))
                 || (o.contains('@') && o.contains('.'))
         };
-        if owners.is_empty() {
-            bad.push((n, format!("`{pattern}` has no owner")));
-        } else if let Some(o) = owners.iter().find(|o| !valid_owner(o)) {
+        // A pattern with no owners is valid: it takes ownership away from the paths it
+        // matches (GitHub's documented way to let sub-maintainers merge, grafana/loki's
+        // `CHANGELOG.md`), so it is a rule like any other.
+        if let Some(o) = owners.iter().find(|o| !valid_owner(o)) {
             bad.push((
                 n,
                 format!("`{o}` is not an owner (use @user, @org/team or an e-mail)"),
@@ -94,7 +95,16 @@ fn run(ctx: &Ctx) -> Verdict {
         );
     }
     let unit = ctx.unit.path.as_str();
-    match rules.iter().find(|(_, p, _)| covers(p, unit)) {
+    // GitHub and GitLab apply the last matching rule (grafana/loki's `/operator/` line
+    // after its catch-all owns the operator).
+    match rules.iter().rev().find(|(_, p, _)| covers(p, unit)) {
+        Some((n, p, owners)) if owners.is_empty() => Verdict::warn(
+            format!("{path}: `{p}` leaves `{unit}` without an owner"),
+            vec![Finding::at(
+                Location::line(*path, *n),
+                format!("`{p}` has no owner"),
+            )],
+        ),
         Some((n, p, owners)) => Verdict::pass_with(
             format!("{path}: `{p}` owned by {}", owners.join(" ")),
             vec![Finding::at(
@@ -129,11 +139,11 @@ mod tests {
             run_on_files(&CHECK, &[(".github/CODEOWNERS", ok)]).outcome,
             Outcome::Pass
         );
-        let bad = "*\n/src/ acme-team\n";
+        let bad = "* @a\n/src/ acme-team\n";
         let v = run_on_files(&CHECK, &[("CODEOWNERS", bad)]);
         assert_eq!(v.outcome, Outcome::Fail);
-        assert_eq!(v.findings.len(), 2);
-        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(1));
+        assert_eq!(v.findings.len(), 1);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(2));
         assert_eq!(
             run_on_files(&CHECK, &[("CODEOWNERS", "/src/ @a\n")]).outcome,
             Outcome::Warn
@@ -141,6 +151,17 @@ mod tests {
         assert_eq!(
             run_on_files(&CHECK, &[("README.md", "")]).outcome,
             Outcome::Fail
+        );
+        // grafana/loki: `CHANGELOG.md` with no owners is valid (it un-owns that file), and
+        // the last matching rule decides.
+        let loki = "* @grafana/loki-team\n/operator/ @grafana/loki-team @periklis\nCHANGELOG.md\n";
+        let v = run_on_files(&CHECK, &[("CODEOWNERS", loki)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(1));
+        let unowned = "* @a\n*\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("CODEOWNERS", unowned)]).outcome,
+            Outcome::Warn
         );
         let gitlab = "[Backend][2] @acme/be\n* @acme/all\n";
         assert_eq!(
