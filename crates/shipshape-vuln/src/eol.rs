@@ -445,14 +445,8 @@ pub fn save(dir: &Path, data: &EolData) -> Result<(), EolError> {
         path: p.display().to_string(),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
-    let file = dir.join(EOL_FILE);
-    let tmp = dir.join(format!("{EOL_FILE}.tmp{}", std::process::id()));
-    std::fs::write(&tmp, to_json(data)).map_err(|e| write_err(&tmp, e))?;
-    std::fs::rename(&tmp, &file).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        write_err(&file, e)
-    })
+    crate::store::write_atomically(dir, EOL_FILE, to_json(data).as_ref())
+        .map_err(|(p, e)| write_err(&p, e))
 }
 
 /// Size and age of the stored data at `now` (Unix seconds); `Ok(None)` without data.

@@ -434,22 +434,15 @@ impl AdvisoryDb {
             path: p.display().to_string(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
-        let file = dir.join(STORE_FILE);
-        let tmp = dir.join(format!("{STORE_FILE}.tmp{}", std::process::id()));
         let store = StoreFileRef {
             format: STORE_FORMAT,
             imported_at: self.imported_at,
             ecosystems: &self.ecosystems,
             advisories: &self.advisories,
         };
-        let bytes =
-            serde_json::to_vec(&store).map_err(|e| write_err(&file, std::io::Error::other(e)))?;
-        std::fs::write(&tmp, bytes).map_err(|e| write_err(&tmp, e))?;
-        std::fs::rename(&tmp, &file).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            write_err(&file, e)
-        })
+        let bytes = serde_json::to_vec(&store)
+            .map_err(|e| write_err(&dir.join(STORE_FILE), std::io::Error::other(e)))?;
+        write_atomically(dir, STORE_FILE, &bytes).map_err(|(p, e)| write_err(&p, e))
     }
 
     /// Ecosystems, record counts and ages at `now` (Unix seconds).
@@ -495,4 +488,22 @@ pub fn now_unix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// Write `<dir>/<name>` (directory created if missing) atomically: a temporary file in
+/// the same directory renamed over it, removed again when the rename fails. The error
+/// names the path that failed. Shared by every file of the database directory.
+pub(crate) fn write_atomically(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), (std::path::PathBuf, std::io::Error)> {
+    std::fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    let file = dir.join(name);
+    let tmp = dir.join(format!("{name}.tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| (tmp.clone(), e))?;
+    std::fs::rename(&tmp, &file).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        (file, e)
+    })
 }
