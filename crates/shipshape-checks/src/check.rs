@@ -198,6 +198,10 @@ pub struct Ctx<'a> {
     /// The Kubernetes objects outside every unit that belong to this one (see
     /// [`Ctx::k8s`]), as positions in `facts.k8s_objects().items`, found once per unit.
     pub linked_k8s: std::sync::OnceLock<Vec<usize>>,
+    /// The other units inside this one's directory (only the root product has any), as
+    /// positions in `unit_paths`, found once per unit: [`Ctx::in_unit`] is asked of every
+    /// file by many checks.
+    pub nested_units: std::sync::OnceLock<Vec<usize>>,
     /// `(check id, path)` → true when a path-scoped waiver in force removes that check's
     /// findings under the path. The engine removes them after the verdict; a check whose
     /// outcome depends on *which* findings remain (fail vs. warn) asks this first.
@@ -282,6 +286,7 @@ impl<'a> Ctx<'a> {
             unit_paths: &[],
             shared_naming: std::sync::OnceLock::new(),
             linked_k8s: std::sync::OnceLock::new(),
+            nested_units: std::sync::OnceLock::new(),
             waived: &no_waivers,
         }
     }
@@ -292,16 +297,26 @@ impl<'a> Ctx<'a> {
     pub fn in_unit(&self, path: &str) -> bool {
         is_under(path, &self.unit.path)
             && !self
-                .unit_paths
+                .nested()
                 .iter()
-                .any(|u| u != &self.unit.path && is_under(u, &self.unit.path) && is_under(path, u))
+                .any(|&i| is_under(path, &self.unit_paths[i]))
+    }
+
+    /// The other units inside this one's directory (the root product's), once per unit.
+    fn nested(&self) -> &[usize] {
+        self.nested_units.get_or_init(|| {
+            (0..self.unit_paths.len())
+                .filter(|&i| {
+                    let u = &self.unit_paths[i];
+                    *u != self.unit.path && is_under(u, &self.unit.path)
+                })
+                .collect()
+        })
     }
 
     /// True when other units sit inside this one's directory (the root product).
     fn has_nested_units(&self) -> bool {
-        self.unit_paths
-            .iter()
-            .any(|u| u != &self.unit.path && is_under(u, &self.unit.path))
+        !self.nested().is_empty()
     }
 
     /// The unit's own files (its subtree).

@@ -293,6 +293,7 @@ pub fn scan_with_profile(
             unit_paths: &unit_paths,
             shared_naming: Default::default(),
             linked_k8s: Default::default(),
+            nested_units: Default::default(),
             waived: &waived,
         };
         let checks: Vec<AnyCheck> = registry()
