@@ -163,7 +163,7 @@ fn is_example_name(name: &str) -> bool {
 /// File-name endings of templates.
 const TEMPLATE_ENDINGS: &[&str] = &[".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".mustache"];
 /// File-name endings of documentation prose.
-const DOC_ENDINGS: &[&str] = &[".md", ".mdx", ".rst", ".adoc", ".txt"];
+const DOC_ENDINGS: &[&str] = &[".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt"];
 /// File-name endings of REST-client request files (VS Code REST Client, JetBrains HTTP
 /// client): samples a developer sends by hand.
 const DEV_ENDINGS: &[&str] = &[".http", ".rest"];

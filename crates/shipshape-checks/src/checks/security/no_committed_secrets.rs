@@ -1,6 +1,5 @@
 //! `security/no-committed-secrets`: the secret scanner finds nothing in the tree.
 
-use crate::checks::delivery::gha::is_example_path;
 use crate::{CheckDef, CheckMeta, Ctx, SecretEvidence, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity};
 
@@ -23,14 +22,6 @@ pub static CHECK: CheckDef = CheckDef {
     },
     run,
 };
-
-/// Documentation: Markdown, reStructuredText, AsciiDoc and text files.
-fn is_doc_path(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    [".md", ".markdown", ".mdx", ".rst", ".adoc", ".txt"]
-        .iter()
-        .any(|e| name.ends_with(e))
-}
 
 /// Configuration for the development or test environment only: `config/dev.exs`,
 /// `config/test.exs` (Phoenix), `config/environments/development.rb` (Rails),
@@ -57,13 +48,14 @@ fn is_dev_config_path(path: &str) -> bool {
 pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> bool {
     // The file's role decides (tests, examples, docs, development tooling such as
     // `hack/` add-ons and REST-client `.http` files, package builds, templates:
-    // [`shipshape_facts::role`]); documentation files and dev/test environment config
-    // are samples by name as well.
-    !s.provider_format
-        && (!facts.role_at(&s.path, s.line).is_production()
-            || is_example_path(&s.path)
-            || is_doc_path(&s.path)
-            || is_dev_config_path(&s.path))
+    // [`shipshape_facts::role`]); dev/test environment config is a sample by name too.
+    // A history finding's line belongs to an old version of the file: the current
+    // file's unit-test boundary says nothing about it, so only the path's role counts.
+    let role = match s.commit {
+        Some(_) => facts.role(&s.path),
+        None => facts.role_at(&s.path, s.line),
+    };
+    !s.provider_format && (!role.is_production() || is_dev_config_path(&s.path))
 }
 
 /// The verdict on secret evidence (shared with the history check): fail on anything in
