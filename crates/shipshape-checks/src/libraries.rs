@@ -275,6 +275,19 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Maven, "io.quarkus:quarkus-resteasy*"),
             (Maven, "io.micronaut:micronaut-http-server*"),
             (Maven, "io.dropwizard:*"),
+            (
+                Maven,
+                "org.springframework.cloud:spring-cloud-starter-gateway*",
+            ),
+            (
+                Maven,
+                "org.springframework.cloud:spring-cloud-config-server",
+            ),
+            (
+                Maven,
+                "org.springframework.cloud:spring-cloud-starter-netflix-eureka-server",
+            ),
+            (Maven, "de.codecentric:spring-boot-admin-starter-server"),
             (Gradle, "org.springframework.boot:spring-boot-starter-web*"),
             (Gradle, "io.ktor:ktor-server*"),
             (Ruby, "rails"),

@@ -148,6 +148,18 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     for (dir, source) in workspace_members(facts) {
         add(&dir, &source, &|_| {});
     }
+    // Maven modules and Gradle subprojects that run or ship on their own.
+    for (dir, source) in jvm_modules(facts) {
+        // A published library without an entry point of its own is a library, whatever
+        // server framework it builds on (kestra-io/kestra's `core` depends on Micronaut's
+        // HTTP server for the plugins it serves, and runs nowhere by itself).
+        let library = source.ends_with("(published library)") && !has_entry_point(facts, &dir);
+        add(&dir, &source, &|c| {
+            if library && c.kind.is_none() {
+                c.kind = Some(UnitKind::Library);
+            }
+        });
+    }
 
     // The root product, and the images of it that sit in subdirectories.
     let root = root_product(facts, &by_dir);
@@ -238,6 +250,21 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
             return Some("package.json".into());
         }
     }
+    // A Maven root that builds an artifact of its own (not `pom` packaging) with code
+    // outside the modules; a Gradle root with an entry point or code of its own.
+    if let Some(t) = facts.text("pom.xml")
+        && !strip_xml_comments(t).contains("<packaging>pom</packaging>")
+        && (own_code(".java") || own_code(".kt"))
+    {
+        return Some("pom.xml".into());
+    }
+    if let Some(t) = facts
+        .text("build.gradle")
+        .or_else(|| facts.text("build.gradle.kts"))
+        && (gradle_is_application(t) || own_code(".java") || own_code(".kt"))
+    {
+        return Some("build.gradle".into());
+    }
     if let Some(t) = facts.text("pyproject.toml")
         && let Ok(doc) = t.parse::<toml::Table>()
         && (doc.contains_key("project")
@@ -251,6 +278,375 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
         return Some("pyproject.toml".into());
     }
     None
+}
+
+/// The modules of a Maven multi-module build (`<modules>`, followed into nested
+/// aggregators) and the subprojects of a Gradle build (`settings.gradle` `include`),
+/// keeping those that are a product of their own: an application (it has an entry
+/// point: a `main` method or `@SpringBootApplication` in its code, the Spring Boot,
+/// Micronaut, Quarkus, `application` or Jib plugin, or `war` packaging) or, for Gradle, a published library
+/// (`maven-publish` applied to it, by itself or by the root's `subprojects`/`allprojects`,
+/// and not switched off). The other modules exist to be linked into a product and
+/// belong to it. A subproject holding the root build's own main class is the root
+/// product's code, not a unit.
+fn jvm_modules(facts: &Facts) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    // Maven, breadth-first from the root aggregator.
+    let mut queue: Vec<String> = vec![String::new()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(dir) = queue.pop() {
+        let pom_path = if dir.is_empty() {
+            "pom.xml".to_string()
+        } else {
+            format!("{dir}/pom.xml")
+        };
+        let Some(pom) = facts.text(&pom_path) else {
+            continue;
+        };
+        for m in xml_elements(pom, "module") {
+            let child = join_dir(&dir, m);
+            if child.is_empty() || !seen.insert(child.clone()) {
+                continue;
+            }
+            let child_pom = format!("{child}/pom.xml");
+            if let Some(text) = facts.text(&child_pom) {
+                if maven_is_application(text) || has_entry_point(facts, &child) {
+                    out.push((child.clone(), "pom.xml module (application)".to_string()));
+                }
+                queue.push(child);
+            }
+        }
+    }
+    // Gradle.
+    let settings = facts
+        .text("settings.gradle")
+        .or_else(|| facts.text("settings.gradle.kts"));
+    if let Some(settings) = settings {
+        let root_build = facts
+            .text("build.gradle")
+            .or_else(|| facts.text("build.gradle.kts"))
+            .unwrap_or("");
+        let root_publishes = publishes_all_subprojects(root_build);
+        let root_main = gradle_main_class(root_build);
+        let includes = gradle_includes(settings);
+        let build_of = |dir: &str| {
+            facts
+                .text(&format!("{dir}/build.gradle"))
+                .or_else(|| facts.text(&format!("{dir}/build.gradle.kts")))
+        };
+        // What the root product links, directly or through other subprojects.
+        let mut linked = std::collections::BTreeSet::new();
+        let mut todo = project_refs(root_build);
+        while let Some(d) = todo.pop() {
+            if linked.insert(d.clone())
+                && let Some(b) = build_of(&d)
+            {
+                todo.extend(project_refs(b));
+            }
+        }
+        let root_is_product = gradle_is_application(root_build);
+        for dir in includes {
+            let Some(build) = build_of(&dir) else {
+                continue;
+            };
+            if let Some(main) = &root_main
+                && holds_class(facts, &dir, main)
+            {
+                continue;
+            }
+            if gradle_publishes(build, root_publishes) {
+                out.push((
+                    dir,
+                    "settings.gradle subproject (published library)".to_string(),
+                ));
+            } else if (gradle_is_application(build) || has_entry_point(facts, &dir))
+                && !(root_is_product && linked.contains(&dir))
+            {
+                out.push((dir, "settings.gradle subproject (application)".to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// True when production code of `dir` has a program entry point (a `main` method,
+/// `@SpringBootApplication`: [`shipshape_facts::signals::SignalKind::ProgramEntry`]), e.g.
+/// a Spring Boot module whose build plugin comes from the parent's profile.
+fn has_entry_point(facts: &Facts, dir: &str) -> bool {
+    facts.signals.iter().any(|s| {
+        s.kind == shipshape_facts::signals::SignalKind::ProgramEntry && is_under(&s.path, dir)
+    })
+}
+
+/// `parent/child` with `..` and `.` segments resolved; empty when it leaves the root.
+fn join_dir(parent: &str, child: &str) -> String {
+    let mut parts: Vec<&str> = parent.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in child.trim().split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return String::new();
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The text of every `<name>…</name>` element outside XML comments.
+fn xml_elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(&open) {
+        // Skip elements inside a comment: an unclosed `<!--` before this one.
+        let before = &rest[..i];
+        if let Some(c) = before.rfind("<!--")
+            && !before[c..].contains("-->")
+        {
+            rest = &rest[c + 4..];
+            match rest.find("-->") {
+                Some(e) => rest = &rest[e + 3..],
+                None => break,
+            }
+            continue;
+        }
+        let after = &rest[i + open.len()..];
+        let Some(j) = after.find(&close) else { break };
+        out.push(after[..j].trim());
+        rest = &after[j + close.len()..];
+    }
+    out
+}
+
+/// A Maven module with an entry point of its own: `war` packaging, or an application
+/// plugin (Spring Boot, Micronaut, Quarkus, Jib) that the module does not skip
+/// (signalapp/Signal-Server's `api-doc` declares Jib with `<skip>true</skip>`).
+fn maven_is_application(pom: &str) -> bool {
+    let pom = strip_xml_comments(pom);
+    if pom.contains("<packaging>war</packaging>") {
+        return true;
+    }
+    xml_elements(&pom, "plugin").iter().any(|plugin| {
+        [
+            "spring-boot-maven-plugin",
+            "micronaut-maven-plugin",
+            "quarkus-maven-plugin",
+            "jib-maven-plugin",
+        ]
+        .iter()
+        .any(|m| plugin.contains(&format!("<artifactId>{m}</artifactId>")))
+            && !plugin.contains("<skip>true</skip>")
+    })
+}
+
+fn strip_xml_comments(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(i) = rest.find("<!--") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("-->") {
+            Some(e) => rest = &rest[i + e + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Groovy/Kotlin build text without `//` line comments and `/* */` blocks.
+fn strip_gradle_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("/*") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("*/") {
+            Some(e) => rest = &rest[i + e + 2..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.lines()
+        .map(|l| match l.find("//") {
+            // `//` inside a string (`"https://…"`) is not a comment.
+            Some(i) if l[..i].matches(['"', '\'']).count() % 2 == 0 => &l[..i],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The subproject directories a `settings.gradle(.kts)` includes (`include 'a', ':b:c'`,
+/// `include("a")`; `:b:c` is `b/c`), with `project(':x').projectDir = file('dir')`
+/// applied.
+fn gradle_includes(settings: &str) -> Vec<String> {
+    let text = strip_gradle_comments(settings);
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        let Some(rest) = l.strip_prefix("include") else {
+            continue;
+        };
+        if !rest.starts_with([' ', '(', '\t']) {
+            continue;
+        }
+        for q in quoted_strings(rest) {
+            names.push(q.to_string());
+        }
+    }
+    let mut dirs: Vec<String> = names
+        .iter()
+        .map(|n| n.trim_start_matches(':').replace(':', "/"))
+        .filter(|d| !d.is_empty())
+        .collect();
+    // `project(':x').projectDir = file('elsewhere')`
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("project(")
+            && let Some((proj, tail)) = rest.split_once(')')
+            && tail.contains("projectDir")
+            && let (Some(p), Some(f)) = (
+                quoted_strings(proj).first().copied(),
+                tail.split_once("file(")
+                    .and_then(|(_, x)| quoted_strings(x).first().copied()),
+            )
+        {
+            let from = p.trim_start_matches(':').replace(':', "/");
+            for d in dirs.iter_mut() {
+                if *d == from {
+                    *d = join_dir("", f);
+                }
+            }
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// The contents of `'…'` and `"…"` strings in a line.
+fn quoted_strings(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\'' || b[i] == b'"' {
+            let q = b[i];
+            if let Some(j) = b[i + 1..].iter().position(|&c| c == q) {
+                out.push(&s[i + 1..i + 1 + j]);
+                i += j + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A Gradle subproject with an entry point of its own.
+fn gradle_is_application(build: &str) -> bool {
+    let text = strip_gradle_comments(build);
+    text.lines().any(|l| {
+        let l = l.trim();
+        [
+            "org.springframework.boot",
+            "io.micronaut.application",
+            "io.quarkus",
+            "com.google.cloud.tools.jib",
+        ]
+        .iter()
+        .any(|p| l.contains(p) && (l.contains("id") || l.contains("apply")))
+            || l == "application"
+            || l.starts_with("id 'application'")
+            || l.starts_with("id \"application\"")
+            || l.starts_with("id(\"application\")")
+            || l.starts_with("apply plugin: 'application'")
+            || l.starts_with("apply plugin: \"application\"")
+    })
+}
+
+/// The subprojects a Gradle build file depends on (`project(':a:b')` is `a/b`).
+fn project_refs(build: &str) -> Vec<String> {
+    let text = strip_gradle_comments(build);
+    let mut out = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("project(") {
+        rest = &rest[i + "project(".len()..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        if let Some(q) = quoted_strings(&rest[..end]).first()
+            && q.starts_with(':')
+        {
+            out.push(q.trim_start_matches(':').replace(':', "/"));
+        }
+    }
+    out
+}
+
+/// True when the root build applies `maven-publish` to every subproject.
+fn publishes_all_subprojects(root_build: &str) -> bool {
+    let text = strip_gradle_comments(root_build);
+    let mut depth_block: Option<i32> = None;
+    let mut depth = 0i32;
+    for line in text.lines() {
+        let l = line.trim();
+        if depth_block.is_none() && (l.starts_with("subprojects") || l.starts_with("allprojects")) {
+            depth_block = Some(depth);
+        }
+        if depth_block.is_some() && l.contains("maven-publish") {
+            return true;
+        }
+        depth += l.matches('{').count() as i32 - l.matches('}').count() as i32;
+        if depth_block.is_some_and(|d| depth <= d) && l.contains('}') {
+            depth_block = None;
+        }
+    }
+    false
+}
+
+/// A Gradle subproject that publishes its artifact (and has not switched publishing off).
+fn gradle_publishes(build: &str, root_publishes: bool) -> bool {
+    let text = strip_gradle_comments(build);
+    let off = text.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("publish") && l.contains("enabled") && l.contains("false")
+    });
+    let own = [
+        "maven-publish",
+        "java-platform",
+        "com.vanniktech.maven.publish",
+    ]
+    .iter()
+    .any(|p| text.contains(p));
+    (own || root_publishes) && !off
+}
+
+/// The root build's main class (`mainClass = "…"`, `mainClassName = '…'`, also through a
+/// `final mainClassName = "…"` variable).
+fn gradle_main_class(build: &str) -> Option<String> {
+    let text = strip_gradle_comments(build);
+    text.lines().find_map(|l| {
+        let l = l.trim();
+        (l.contains("mainClass") && l.contains('='))
+            .then(|| quoted_strings(l).first().map(|s| s.to_string()))
+            .flatten()
+            .filter(|s| s.contains('.') && !s.contains(' '))
+    })
+}
+
+/// True when a source file of `dir` defines the class `fqcn` (`a.b.App` is
+/// `…/a/b/App.java` or `.kt`).
+fn holds_class(facts: &Facts, dir: &str, fqcn: &str) -> bool {
+    let rel = fqcn.replace('.', "/");
+    facts.files.iter().any(|f| {
+        is_under(&f.path, dir)
+            && (f.path.ends_with(&format!("{rel}.java")) || f.path.ends_with(&format!("{rel}.kt")))
+    })
 }
 
 /// Workspace member directories with the file that declared them.
@@ -542,6 +938,106 @@ mod tests {
     /// image) and a helper, not the app; grafana/loki (root Go module) got a unit per
     /// `cmd/*/Dockerfile` and none for the module. Examples (excalidraw's
     /// `examples/with-nextjs`) were services.
+    /// spring-petclinic/spring-petclinic-microservices: a Maven aggregator whose eight
+    /// Spring Boot modules take their plugin from the parent's profile; each module's
+    /// `@SpringBootApplication` makes it an application. Before, the repository was one
+    /// unit at the root and every service's verdicts were lost.
+    #[test]
+    fn maven_modules_with_an_entry_point_are_units_and_the_aggregator_is_not() {
+        let c = discover(&Facts::from_memory(&[
+            (
+                "pom.xml",
+                "<project><packaging>pom</packaging><modules>\n<module>vets-service</module>\n<module>customers-service</module>\n<!-- <module>old</module> -->\n<module>shared</module>\n</modules></project>",
+            ),
+            (
+                "vets-service/pom.xml",
+                "<project><packaging>jar</packaging></project>",
+            ),
+            (
+                "vets-service/src/main/java/p/VetsApplication.java",
+                "@SpringBootApplication\npublic class VetsApplication {}\n",
+            ),
+            ("customers-service/pom.xml", "<project></project>"),
+            (
+                "customers-service/src/main/java/p/Main.java",
+                "class Main {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            (
+                "old/pom.xml",
+                "<project><build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>",
+            ),
+            ("shared/pom.xml", "<project></project>"),
+            ("shared/src/main/java/p/Util.java", "class Util {}\n"),
+        ]));
+        let paths: Vec<&str> = c.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["customers-service", "vets-service"]);
+    }
+
+    /// signalapp/Signal-Server's `api-doc` module declares the Jib plugin only to skip it.
+    #[test]
+    fn a_skipped_application_plugin_is_no_entry_point() {
+        assert!(!maven_is_application(
+            "<plugins><plugin><artifactId>jib-maven-plugin</artifactId><configuration><skip>true</skip></configuration></plugin></plugins>"
+        ));
+        assert!(maven_is_application(
+            "<plugins><plugin><artifactId>jib-maven-plugin</artifactId></plugin></plugins>"
+        ));
+        assert!(maven_is_application("<packaging>war</packaging>"));
+    }
+
+    /// kestra-io/kestra: a Gradle root that is the product (the `application` plugin,
+    /// its main class in `cli/`), subprojects published by the root's `subprojects {}`
+    /// unless switched off, and `webserver` (its own `main` for development) linked into
+    /// the root through `cli`.
+    #[test]
+    fn gradle_published_subprojects_are_library_units_and_linked_ones_belong_to_the_root() {
+        let facts = Facts::from_memory(&[
+            (
+                "settings.gradle",
+                "rootProject.name='k'\ninclude 'cli'\ninclude 'core'\ninclude(\"webserver\")\n// include 'gone'\ninclude ':jdbc:postgres'\n",
+            ),
+            (
+                "build.gradle",
+                "plugins {\n    id \"application\"\n}\nfinal mainClassName = \"io.k.cli.App\"\napplication {\n    mainClass = mainClassName\n}\ndependencies {\n    implementation project(\":cli\")\n}\nsubprojects {\n    apply plugin: \"maven-publish\"\n}\n",
+            ),
+            (
+                "cli/build.gradle",
+                "dependencies {\n  implementation project(':webserver')\n}\n",
+            ),
+            (
+                "cli/src/main/java/io/k/cli/App.java",
+                "public static void main(String[] a) {}\n",
+            ),
+            ("core/build.gradle", "dependencies {}\n"),
+            ("core/src/main/java/io/k/core/X.java", "class X {}\n"),
+            (
+                "webserver/build.gradle",
+                "publishSonatypePublicationPublicationToSonatypeRepository.enabled = false\n",
+            ),
+            (
+                "webserver/src/main/java/io/k/web/Application.java",
+                "public static void main(String[] args) {}\n",
+            ),
+            (
+                "jdbc/postgres/build.gradle",
+                "publishMavenPublicationToX.enabled = false\n",
+            ),
+            ("jdbc/postgres/src/main/java/P.java", "class P {}\n"),
+            ("ui/src/App.vue", "<template/>\n"),
+            ("src/main/java/io/k/Root.java", "class Root {}\n"),
+        ]);
+        let c = discover(&facts);
+        let got: Vec<(&str, Option<UnitKind>)> =
+            c.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+        assert_eq!(got, [(".", None), ("core", Some(UnitKind::Library))]);
+        assert_eq!(
+            gradle_includes(
+                "include 'a', ':b:c'\ninclude(\"d\")\nproject(':d').projectDir = file('libs/d')\n"
+            ),
+            ["a", "b/c", "libs/d"]
+        );
+    }
+
     #[test]
     fn the_root_product_is_never_lost_and_test_or_example_dirs_are_not_units() {
         let paths = |files: &[(&str, &str)]| -> Vec<String> {

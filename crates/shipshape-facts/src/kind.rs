@@ -246,7 +246,10 @@ pub fn classify(path: &str) -> FileKind {
         }
         "go.mod" => return FileKind::Manifest(Ecosystem::Go),
         "pom.xml" => return FileKind::Manifest(Ecosystem::Maven),
-        "build.gradle" | "build.gradle.kts" => return FileKind::Manifest(Ecosystem::Gradle),
+        // `settings.gradle` lists a multi-project build's subprojects (unit discovery).
+        "build.gradle" | "build.gradle.kts" | "settings.gradle" | "settings.gradle.kts" => {
+            return FileKind::Manifest(Ecosystem::Gradle);
+        }
         "gemfile" => return FileKind::Manifest(Ecosystem::Ruby),
         "composer.json" => return FileKind::Manifest(Ecosystem::Composer),
         "cargo.lock" => return FileKind::Lockfile(Ecosystem::Cargo),

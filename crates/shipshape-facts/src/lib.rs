@@ -187,7 +187,11 @@ impl Facts {
             if kind == FileKind::Yaml {
                 kind = kind::refine_yaml(path, content);
             }
-            let role = role::role_of(path).0;
+            let mut role = role::role_of(path).0;
+            if role == role::Role::Production {
+                let head = &content.as_bytes()[..content.len().min(8192)];
+                role = role::content_role(path, head).map_or(role, |(r, _)| r);
+            }
             let in_test = role == role::Role::Test;
             if kind.carries_signals() && !in_test {
                 signals::scan_code(path, content.as_bytes(), &mut sigs);

@@ -160,6 +160,82 @@ fn is_example_name(name: &str) -> bool {
         .any(|m| lower.ends_with(m) || lower.contains(&format!("{m}.")))
 }
 
+/// Configuration of a development or test environment, by the frameworks' own naming:
+/// Mix's `config/dev.exs`, `config/test.exs` (and any other `config/<env>.exs` but prod,
+/// runtime, releases and staging: grafana/loki's neighbour hexpm/hexpm keeps a `hex.exs`
+/// environment for its client tests), Rails' `config/environments/development.rb`,
+/// Django's `settings/dev.py`, `appsettings.Development.json`, Spring's
+/// `application-dev.yml`, `config.dev.json`, `docker-compose.dev.yml`. Values in them are written for a laptop or
+/// a CI run.
+fn is_dev_environment_config(dirs: &str, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let parent = dirs.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
+    let stem = lower.split('.').next().unwrap_or("");
+    // Not `local`: a developer's local overrides (`settings/local.py`) hold their own
+    // real credentials as often as samples.
+    let dev = |s: &str| matches!(s, "dev" | "development" | "test" | "testing");
+    if dev(stem) && matches!(parent.as_str(), "config" | "environments" | "settings") {
+        return true;
+    }
+    // Mix: every `config/<env>.exs` but the production ones is another environment's.
+    if parent == "config"
+        && let Some(env) = lower.strip_suffix(".exs")
+        && !matches!(
+            env,
+            "config" | "prod" | "production" | "runtime" | "releases" | "staging" | "stage"
+        )
+    {
+        return true;
+    }
+    // `appsettings.Development.json`, `config.dev.json`, `docker-compose.dev.yml`.
+    if [".development.", ".dev."].iter().any(|m| lower.contains(m)) && !lower.contains("dockerfile")
+    {
+        return true;
+    }
+    // Spring profiles: `application-dev.yml`, `application-test.properties`.
+    if let Some(profile) = lower
+        .strip_prefix("application-")
+        .or_else(|| lower.strip_prefix("bootstrap-"))
+        .and_then(|r| r.split('.').next())
+    {
+        return dev(profile);
+    }
+    false
+}
+
+/// Database seed data: sample rows for a development database (`priv/repo/seeds.exs`,
+/// `db/seeds.rb`, Laravel's `database/seeders/`).
+fn is_seed_data(dirs: &str, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("seeds.") || dir_named(dirs, &["seeders", "seeds"]).is_some()
+}
+
+/// A key or certificate for `localhost` (`caddy.localhost.key`, `localhost-key.pem`): no
+/// certificate authority issues one, so it can only serve a local test or dev setup.
+fn is_localhost_key_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("localhost")
+        && [".key", ".pem", ".crt", ".cert", ".der", ".p12", ".pfx"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+}
+
+/// A role that a file's first bytes decide against its path: a test-data factory kept
+/// beside production code (hexpm/hexpm's `lib/hexpm/factory.ex` is an ExMachina
+/// factory with fixed TOTP secrets; Ruby's FactoryBot definitions). Only asked of files
+/// whose path role is production.
+pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
+    let lower = path.to_ascii_lowercase();
+    let find = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
+    if (lower.ends_with(".ex") || lower.ends_with(".exs")) && find(b"use ExMachina") {
+        return Some((Role::Test, "test-data factory (`use ExMachina`)"));
+    }
+    if lower.ends_with(".rb") && find(b"FactoryBot.define") {
+        return Some((Role::Test, "test-data factory (`FactoryBot.define`)"));
+    }
+    None
+}
+
 /// File-name endings of templates.
 const TEMPLATE_ENDINGS: &[&str] = &[".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".mustache"];
 /// File-name endings of documentation prose.
@@ -207,6 +283,9 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
     if compound_test_dir(dirs) {
         return (Role::Test, "test directory (`*-test`, `test_*`)");
     }
+    if dir_named(dirs, &["scenarios"]).is_some() {
+        return (Role::Test, "test scenarios directory");
+    }
     if TEMPLATE_ENDINGS.iter().any(|e| ends_with_ci(name, e)) {
         return (Role::Template, "template file extension");
     }
@@ -224,6 +303,21 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
             Role::DevTooling,
             "Dockerfile named for development, tests or CI",
         );
+    }
+    if is_localhost_key_name(name) {
+        return (
+            Role::Test,
+            "key or certificate for localhost (a local test fixture)",
+        );
+    }
+    if is_dev_environment_config(dirs, name) {
+        return (
+            Role::DevTooling,
+            "configuration of a development or test environment",
+        );
+    }
+    if is_seed_data(dirs, name) {
+        return (Role::DevTooling, "database seed data for development");
     }
     if dir_named(dirs, EXAMPLE_DIRS).is_some() {
         return (Role::Example, "examples/samples directory");
@@ -367,6 +461,65 @@ mod tests {
         assert_eq!(classify("e2e/Dockerfile", &none).0, Role::DevTooling);
         let bad = RoleOverrides::new(vec![(Role::Test, "a/[".into())]).unwrap_err();
         assert!(bad.contains("a/[") && bad.contains("test"), "{bad}");
+    }
+
+    /// hexpm/hexpm: EC private keys and `secret_key_base` in `config/dev.exs`,
+    /// `config/test.exs` and `config/hex.exs` (the Mix environment its client tests run
+    /// in), TOTP secrets in the ExMachina factory `lib/hexpm/factory.ex` and API keys in
+    /// `priv/repo/seeds.exs` failed the critical secrets check; caddyserver/caddy's
+    /// `caddytest/caddy.localhost.key` failed the private-key check; grafana/loki's chart
+    /// test values in `scenarios/` failed the secrets check.
+    #[test]
+    fn dev_environments_seeds_factories_localhost_keys_and_scenarios_are_not_production() {
+        for p in [
+            "config/dev.exs",
+            "config/test.exs",
+            "config/hex.exs",
+            "apps/web/config/dev.exs",
+            "config/environments/development.rb",
+            "app/settings/dev.py",
+            "src/Api/appsettings.Development.json",
+            "src/main/resources/application-dev.yml",
+            "src/main/resources/application-test.properties",
+            "deploy/docker-compose.dev.yml",
+            "priv/repo/seeds.exs",
+            "db/seeds.rb",
+            "database/seeders/UserSeeder.php",
+        ] {
+            assert_eq!(role_of(p).0, Role::DevTooling, "{p}");
+        }
+        for p in [
+            "config/prod.exs",
+            "config/runtime.exs",
+            "config/config.exs",
+            "config/releases.exs",
+            "config/staging.exs",
+            "config/environments/production.rb",
+            "app/settings/local.py",
+            "src/main/resources/application.yml",
+            "src/main/resources/application-prod.yml",
+            "src/Api/appsettings.json",
+            "Dockerfile.dev.j2",
+        ] {
+            assert_ne!(role_of(p).0, Role::DevTooling, "{p}");
+        }
+        assert_eq!(role_of("caddytest/caddy.localhost.key").0, Role::Test);
+        assert_eq!(role_of("certs/localhost-key.pem").0, Role::Test);
+        assert_eq!(role_of("certs/server.key").0, Role::Production);
+        assert_eq!(
+            role_of("production/helm/loki/scenarios/simple-thanos-values.yaml").0,
+            Role::Test
+        );
+        let factory = b"defmodule Hexpm.Factory do\n  use ExMachina.Ecto, repo: Hexpm.Repo\n";
+        assert_eq!(
+            content_role("lib/hexpm/factory.ex", factory).map(|r| r.0),
+            Some(Role::Test)
+        );
+        assert_eq!(
+            content_role("spec/factories.rb", b"FactoryBot.define do\n").map(|r| r.0),
+            Some(Role::Test)
+        );
+        assert_eq!(content_role("lib/app/repo.ex", b"use Ecto.Repo\n"), None);
     }
 
     #[test]

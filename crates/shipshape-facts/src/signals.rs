@@ -27,6 +27,10 @@ pub enum SignalKind {
     StructuredLog,
     /// A server socket bound in code (Rust `TcpListener::bind(`, Go `net.Listen(`).
     Listener,
+    /// A JVM or .NET program's entry point: `public static void main(String[] …)`,
+    /// Kotlin's top-level `fun main(`, `static void Main(` / `static async Task Main(`,
+    /// `@SpringBootApplication`, `@QuarkusMain`. Which build module is an application.
+    ProgramEntry,
 }
 
 /// One signal with its evidence.
@@ -73,6 +77,10 @@ const PATTERNS: &[(SignalKind, &str)] = &[
     (
         SignalKind::Listener,
         r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(",
+    ),
+    (
+        SignalKind::ProgramEntry,
+        r"@SpringBootApplication|@QuarkusMain|\bpublic\s+static\s+void\s+main\s*\(\s*(?:final\s+)?String|(?m:^)fun\s+main\s*\(|\bstatic\s+(?:async\s+)?(?:void|int|Task(?:<int>)?)\s+Main\s*\(",
     ),
 ];
 
@@ -151,6 +159,12 @@ const KEYWORDS: &[&str] = &[
     "log/slog",
     "TcpListener",
     "net.Listen",
+    // program entry points (JVM, .NET)
+    "SpringBootApplication",
+    "QuarkusMain",
+    "void main",
+    "fun main",
+    " Main(",
 ];
 
 fn keywords() -> &'static aho_corasick::AhoCorasick {
@@ -550,6 +564,47 @@ mod tests {
         }
         assert!(kinds(r#"app.get("/healthy-food", h)"#).is_empty());
         assert!(kinds(r#"app.get("/health/check/deep/", h)"#).is_empty());
+    }
+
+    /// spring-petclinic/spring-petclinic-microservices: which Maven module is an
+    /// application is said by its entry point (the Spring Boot plugin sat in the parent's
+    /// profile), so entry points are signals.
+    #[test]
+    fn program_entry_points_of_jvm_and_dotnet_programs() {
+        let entry = |path: &str, src: &str| {
+            let mut out = vec![];
+            scan(path, src.as_bytes(), &mut out);
+            out.iter().any(|h| h.kind == SignalKind::ProgramEntry)
+        };
+        assert!(entry(
+            "A.java",
+            "@SpringBootApplication\npublic class A {}\n"
+        ));
+        assert!(entry(
+            "Main.java",
+            "class Main {\n  public static void main(String[] args) {}\n}\n"
+        ));
+        assert!(entry(
+            "Main.kt",
+            "package x\n\nfun main(args: Array<String>) {}\n"
+        ));
+        assert!(entry(
+            "Program.cs",
+            "static async Task Main(string[] args) {}\n"
+        ));
+        assert!(entry(
+            "Program.cs",
+            "public static int Main(string[] args) => 0;\n"
+        ));
+        assert!(!entry(
+            "A.java",
+            "// public static void main(String[] args)\n"
+        ));
+        assert!(!entry("A.kt", "    private fun mainly() {}\n"));
+        assert!(!entry(
+            "src/test/java/T.java",
+            "public static void main(String[] a) {}\n"
+        ));
     }
 
     #[test]

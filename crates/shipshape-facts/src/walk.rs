@@ -468,6 +468,13 @@ fn process_file(
         acc.files.push(entry);
         return;
     }
+    if entry.role == crate::role::Role::Production
+        && opts.roles.get(&entry.path).is_none()
+        && let Some((role, _)) = crate::role::content_role(&entry.path, head)
+    {
+        entry.role = role;
+        entry.in_test = role == crate::role::Role::Test;
+    }
     if kind == FileKind::Yaml {
         let head_text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
         kind = kind::refine_yaml(&entry.path, &head_text);

@@ -64,10 +64,17 @@ pub fn run(a: PathsArgs) -> anyhow::Result<u8> {
         .iter()
         .map(|f| {
             let (role, reason) = classify(&f.path, &overrides);
+            // The walk may have decided from the file's first bytes (a test-data factory
+            // kept beside production code): say so.
+            let reason = if f.role != role {
+                content_reason(&a.path, &f.path).unwrap_or_else(|| reason.into_owned())
+            } else {
+                reason.into_owned()
+            };
             Entry {
                 path: &f.path,
-                role,
-                reason: reason.into_owned(),
+                role: f.role,
+                reason,
             }
         })
         .filter(|e| a.role.is_empty() || a.role.contains(&e.role))
@@ -110,4 +117,16 @@ pub fn run(a: PathsArgs) -> anyhow::Result<u8> {
         .collect();
     writeln!(out, "{} files: {}", entries.len(), parts.join(", "))?;
     Ok(EXIT_OK)
+}
+
+/// Why the walk gave `path` a role from its content ([`shipshape_facts::role::content_role`]).
+fn content_reason(root: &std::path::Path, path: &str) -> Option<String> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(8192);
+    std::fs::File::open(root.join(path))
+        .ok()?
+        .take(8192)
+        .read_to_end(&mut head)
+        .ok()?;
+    shipshape_facts::role::content_role(path, &head).map(|(_, why)| why.to_string())
 }

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
-        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code and fixtures, examples (`examples/`, `samples/`), documentation files (.md, .rst, .adoc, .txt), development tooling (`hack/`, dev containers, e2e harnesses, REST-client `.http` files), package builds, templates; see `shipshape paths`) or development/test environment configuration (`config/dev.exs`, `config/test.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
+        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
         remediation: "Revoke and rotate the credential first (it is compromised), then remove it from the code and load it from the environment or a secret manager. Remove it from history too (git filter-repo) if the repository is shared.",
         references: &[
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
@@ -22,22 +22,6 @@ pub static CHECK: CheckDef = CheckDef {
     },
     run,
 };
-
-/// Configuration for the development or test environment only: `config/dev.exs`,
-/// `config/test.exs` (Phoenix), `config/environments/development.rb` (Rails),
-/// `settings/dev.py`, `appsettings.Development.json` (.NET). Frameworks generate these
-/// with throwaway keys and read production's from the environment.
-fn is_dev_config_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let mut segs = lower.rsplit('/');
-    let name = segs.next().unwrap_or("");
-    let parent = segs.next().unwrap_or("");
-    let stem = name.split('.').next().unwrap_or("");
-    let dev_stem = matches!(stem, "dev" | "development" | "test" | "testing");
-    (dev_stem && matches!(parent, "config" | "environments" | "settings"))
-        || name.contains(".development.")
-        || name.contains(".dev.")
-}
 
 /// A sample rather than a credential in use: a generic assignment, key block or URI
 /// password (not a provider's own token format) in test code and fixtures, examples or
@@ -48,14 +32,14 @@ fn is_dev_config_path(path: &str) -> bool {
 pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> bool {
     // The file's role decides (tests, examples, docs, development tooling such as
     // `hack/` add-ons and REST-client `.http` files, package builds, templates:
-    // [`shipshape_facts::role`]); dev/test environment config is a sample by name too.
+    // [`shipshape_facts::role`]); dev/test environment config (`config/dev.exs`) is development tooling by role.
     // A history finding's line belongs to an old version of the file: the current
     // file's unit-test boundary says nothing about it, so only the path's role counts.
     let role = match s.commit {
         Some(_) => facts.role(&s.path),
         None => facts.role_at(&s.path, s.line),
     };
-    !s.provider_format && (!role.is_production() || is_dev_config_path(&s.path))
+    !s.provider_format && (!role.is_production())
 }
 
 /// The verdict on secret evidence (shared with the history check): fail on anything in

@@ -279,11 +279,14 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Pass, "{:?}", v.findings);
         let v = run_on_files(
             &CHECK,
-            &[("config/dev.env", "LOG_LEVEL=debug\nPORT=3000\n")],
+            &[("config/app.env", "LOG_LEVEL=debug\nPORT=3000\n")],
         );
         assert_eq!(v.outcome, Outcome::Warn);
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(1));
         let v = run_on_files(&CHECK, &[("tests/.env", "PASSWORD=x1\n")]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        // A development environment's own file is development tooling (its role).
+        let v = run_on_files(&CHECK, &[("config/dev.env", "LOG_LEVEL=debug\n")]);
         assert_eq!(v.outcome, Outcome::Pass);
     }
 }
