@@ -24,6 +24,9 @@ pub enum Category {
     Datastore,
     /// Frameworks and libraries that generate an API description from code.
     ApiSpecFromCode,
+    /// Message-queue and stream clients: a program with one consumes or produces
+    /// messages, a long-running worker rather than a command that exits.
+    MessageQueue,
 }
 
 use Ecosystem::*;
@@ -401,6 +404,41 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Nuget, "Aspire.Microsoft.Data.SqlClient"),
             (Nuget, "Aspire.MongoDB.Driver*"),
         ],
+        Category::MessageQueue => &[
+            (Maven, "org.apache.kafka:kafka-clients"),
+            (Maven, "org.apache.kafka:kafka-streams"),
+            (Maven, "org.springframework.kafka:*"),
+            (Maven, "org.springframework.amqp:*"),
+            (Maven, "com.rabbitmq:amqp-client"),
+            (Maven, "io.nats:*"),
+            (Maven, "software.amazon.awssdk:sqs"),
+            (Nuget, "Confluent.Kafka"),
+            (Nuget, "RabbitMQ.Client"),
+            (Nuget, "MassTransit*"),
+            (Nuget, "NATS.*"),
+            (Nuget, "Azure.Messaging.ServiceBus"),
+            (Go, "github.com/segmentio/kafka-go"),
+            (Go, "github.com/IBM/sarama"),
+            (Go, "github.com/Shopify/sarama"),
+            (Go, "github.com/confluentinc/confluent-kafka-go*"),
+            (Go, "github.com/nats-io/nats.go"),
+            (Go, "github.com/rabbitmq/amqp091-go"),
+            (Python, "kafka-python"),
+            (Python, "confluent-kafka"),
+            (Python, "aiokafka"),
+            (Python, "pika"),
+            (Python, "celery"),
+            (Python, "nats-py"),
+            (Npm, "kafkajs"),
+            (Npm, "amqplib"),
+            (Npm, "bullmq"),
+            (Npm, "nats"),
+            (Cargo, "rdkafka"),
+            (Cargo, "lapin"),
+            (Cargo, "async-nats"),
+            (Ruby, "sidekiq"),
+            (Ruby, "karafka"),
+        ],
         Category::ApiSpecFromCode => &[
             (Python, "fastapi"),
             (Python, "drf-spectacular"),
@@ -451,6 +489,11 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Maven, "info.picocli:picocli"),
             (Ruby, "thor"),
             (Nuget, "System.CommandLine"),
+            (Nuget, "CommandDotNet"),
+            (Nuget, "Spectre.Console.Cli"),
+            (Nuget, "McMaster.Extensions.CommandLineUtils"),
+            (Nuget, "CommandLineParser"),
+            (Nuget, "Cocona"),
         ],
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Order of evidence: a server framework dependency, a workload manifest, a
 //! health route or a program entry point binding a server socket make a service;
-//! a CLI framework or a binary target make a CLI; infrastructure-as-code without
+//! a CLI framework, a binary target or a `main` with no server or host make a CLI; infrastructure-as-code without
 //! application source makes infrastructure; anything else with source code is a
 //! library. The config always wins.
 
@@ -71,6 +71,30 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
             format!(
                 "command-line framework `{}` in {}:{}",
                 d.name, d.manifest, d.line
+            ),
+        );
+    }
+    // A `main` method with no server evidence above, no host that keeps it running (the
+    // .NET generic host) and no message-queue client it would consume from (a Kafka
+    // worker: opentelemetry-demo's fraud-detection) is a program that runs and
+    // exits: bitwarden/server's `util/Setup` installer, shipped as an image, was a service
+    // because of its Dockerfile.
+    if let Some(s) = facts.signals.iter().find(|s| {
+        s.kind == SignalKind::ProgramEntry
+            && in_unit(&s.path)
+            && (s.text.contains("main") || s.text.contains("Main"))
+            && !s.text.starts_with('@')
+    }) && libraries::find(deps.iter().copied(), Category::GracefulServer).is_none()
+        && libraries::find(deps.iter().copied(), Category::MessageQueue).is_none()
+        && !facts.signals.iter().any(|o| {
+            o.kind == SignalKind::ProgramEntry && in_unit(&o.path) && o.text.starts_with('@')
+        })
+    {
+        return (
+            UnitKind::Cli,
+            format!(
+                "program entry point with no server or host in {}:{}",
+                s.path, s.line
             ),
         );
     }
@@ -148,6 +172,48 @@ fn is_program_entry(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// bitwarden/server's `util/Setup` (an installer that runs and exits, shipped as an
+    /// image) was a service because of its Dockerfile; a Kafka worker with a `main`
+    /// (opentelemetry-demo's fraud-detection) is still one.
+    #[test]
+    fn a_main_without_server_host_or_queue_is_a_cli_even_in_an_image() {
+        let setup = Facts::from_memory(&[
+            (
+                "Setup.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\">\n<PackageReference Include=\"YamlDotNet\" />\n</Project>\n",
+            ),
+            (
+                "Program.cs",
+                "class Program {\n    public static void Main(string[] args) {}\n}\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM mcr.microsoft.com/dotnet/runtime:8.0\nENTRYPOINT [\"dotnet\", \"Setup.dll\"]\n",
+            ),
+        ]);
+        assert_eq!(detect_kind(&setup, ".").0, UnitKind::Cli);
+        let worker = Facts::from_memory(&[
+            (
+                "build.gradle.kts",
+                "dependencies {\n    implementation(\"org.apache.kafka:kafka-clients:3.7.0\")\n}\n",
+            ),
+            (
+                "src/main/kotlin/Main.kt",
+                "fun main() {\n    while (true) {}\n}\n",
+            ),
+            ("Dockerfile", "FROM eclipse-temurin:21\n"),
+        ]);
+        assert_eq!(detect_kind(&worker, ".").0, UnitKind::Service);
+        let host = Facts::from_memory(&[
+            (
+                "Worker.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Worker\">\n</Project>\n",
+            ),
+            ("Program.cs", "static async Task Main(string[] args) {}\n"),
+        ]);
+        assert_ne!(detect_kind(&host, ".").0, UnitKind::Cli);
+    }
 
     #[test]
     fn detects_each_kind() {

@@ -342,6 +342,43 @@ pub fn extract(eco: Ecosystem, path: &str, text: &str) -> Result<Vec<Dependency>
     Ok(out)
 }
 
+/// The direct dependencies a NuGet lock file (`packages.lock.json`) records: its
+/// `"type": "Direct"` entries, which include the packages an MSBuild SDK adds to the
+/// project (bitwarden/server's `<Sdk Name="Bitwarden.Server.Sdk" />` brings
+/// OpenTelemetry and LaunchDarkly, named in no `PackageReference`). Project references
+/// and transitive packages are not the project's own.
+pub fn extract_nuget_lock(path: &str, text: &str) -> Result<Vec<Dependency>, String> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut out: Vec<Dependency> = Vec::new();
+    let Some(frameworks) = doc.get("dependencies").and_then(|d| d.as_object()) else {
+        return Ok(out);
+    };
+    for packages in frameworks.values().filter_map(|v| v.as_object()) {
+        for (name, entry) in packages {
+            let line = line_of(text, &format!("\"{name}\": {{"));
+            // Project references (`"type": "Project"`) are in-repository code whose packages
+            // their own manifests declare; transitive packages are not this project's.
+            let names: Vec<&String> = match entry.get("type").and_then(|t| t.as_str()) {
+                Some("Direct") => vec![name],
+                _ => vec![],
+            };
+            for n in names {
+                if out.iter().any(|d| &d.name == n) {
+                    continue;
+                }
+                out.push(Dependency {
+                    ecosystem: Ecosystem::Nuget,
+                    name: n.clone(),
+                    manifest: path.to_string(),
+                    line,
+                    dev: false,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
 }
@@ -404,6 +441,40 @@ pub fn pep508_name(spec: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// bitwarden/server: OpenTelemetry comes from the `Bitwarden.Server.Sdk` MSBuild SDK,
+    /// named in no `PackageReference`; the lock file records it as a direct dependency.
+    /// Metrics and tracing failed for eleven instrumented services.
+    #[test]
+    fn nuget_lock_direct_entries_are_direct_dependencies() {
+        let lock = r#"{
+  "version": 1,
+  "dependencies": {
+    "net10.0": {
+      "OpenTelemetry.Extensions.Hosting": {
+        "type": "Direct",
+        "requested": "[1.15.1, )",
+        "resolved": "1.15.1"
+      },
+      "Azure.Core": {
+        "type": "Transitive",
+        "resolved": "1.44.1"
+      },
+      "core": {
+        "type": "Project",
+        "dependencies": { "Microsoft.Data.SqlClient": "[7.0.0, 7.0.0]" }
+      }
+    },
+    "net9.0": {
+      "OpenTelemetry.Extensions.Hosting": { "type": "Direct", "resolved": "1.15.1" }
+    }
+  }
+}"#;
+        let d = extract_nuget_lock("src/Api/packages.lock.json", lock).unwrap();
+        let names: Vec<(&str, u32)> = d.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(names, [("OpenTelemetry.Extensions.Hosting", 5)]);
+        assert!(extract_nuget_lock("x/packages.lock.json", "{").is_err());
+    }
 
     fn names(eco: Ecosystem, path: &str, text: &str) -> Vec<(String, u32)> {
         extract(eco, path, text)

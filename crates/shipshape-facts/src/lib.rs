@@ -322,6 +322,14 @@ impl Facts {
                         Ok(d) => out.items.extend(d),
                         Err(e) => out.errors.push((f.path.clone(), e)),
                     }
+                } else if f.kind == FileKind::Lockfile(Ecosystem::Nuget)
+                    && f.path.ends_with("packages.lock.json")
+                    && let Some(text) = self.text(&f.path)
+                {
+                    // A lock file that does not parse is the vulnerability check's to report.
+                    if let Ok(d) = deps::extract_nuget_lock(&f.path, text) {
+                        out.items.extend(d);
+                    }
                 }
             }
             out

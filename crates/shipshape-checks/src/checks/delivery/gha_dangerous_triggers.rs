@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
-        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*`. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
         references: &[
             "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
@@ -88,6 +88,38 @@ fn checks_out_head(step: &GhaStep) -> Option<String> {
         return Some("a `run:` that checks out the pull request".to_string());
     }
     None
+}
+
+/// Every step that checks out the pull request's head in the local reusable workflow
+/// `called` (`./.github/workflows/x.yml`) and in the local workflows it calls in turn;
+/// `seen` stops cycles.
+fn called_head_checkouts<'a>(
+    wfs: &[&'a Workflow],
+    called: &str,
+    seen: &mut Vec<String>,
+    found: &mut dyn FnMut(&'a Workflow, &'a shipshape_facts::ci::GhaJob, &'a GhaStep, String),
+) {
+    let Some(path) = called.strip_prefix("./") else {
+        return; // another repository's workflow: not in this tree
+    };
+    let path = path.split('@').next().unwrap_or(path);
+    if seen.iter().any(|p| p == path) {
+        return;
+    }
+    seen.push(path.to_string());
+    let Some(cw) = wfs.iter().copied().find(|w| w.path == path) else {
+        return;
+    };
+    for cj in &cw.jobs {
+        for s in &cj.steps {
+            if let Some(why) = checks_out_head(s) {
+                found(cw, cj, s, why);
+            }
+        }
+        if let Some((next, _)) = &cj.uses {
+            called_head_checkouts(wfs, next, seen, found);
+        }
+    }
 }
 
 /// Line of the first occurrence of `needle` at or after `from` (1-based) in `text`.
@@ -190,6 +222,29 @@ fn run(ctx: &Ctx) -> Verdict {
                         );
                     }
                 }
+                // A job that calls a workflow of this repository runs that workflow's
+                // steps in the caller's privileged context (bitwarden/server's
+                // `build_target.yml` on `pull_request_target` calls `build.yml`, which
+                // checks out the pull request's head).
+                if let Some((called, _)) = &j.uses {
+                    let mut seen = vec![w.path.clone()];
+                    called_head_checkouts(&wfs, called, &mut seen, &mut |cw, cj, s, why| {
+                        findings.push(
+                            Finding::at(
+                                Location::line(&cw.path, s.line),
+                                format!(
+                                    "job `{}` of `{}`, called by job `{}` of a `{}` workflow ({}), runs {why}: the pull request's code runs with the caller's secrets and token",
+                                    cj.id,
+                                    cw.path,
+                                    j.id,
+                                    privileged.join("`/`"),
+                                    w.path
+                                ),
+                            )
+                            .with_key(format!("{}:{}:{}:checkout-head", j.id, cw.path, cj.id)),
+                        );
+                    });
+                }
             }
         }
         injections(ctx, w, &mut findings);
@@ -246,6 +301,51 @@ mod tests {
         assert_eq!(check(bot).outcome, Outcome::Pass);
         let gh = "on:\n  workflow_run:\n    workflows: [ci]\njobs:\n  a:\n    steps:\n      - run: gh pr checkout ${{ github.event.workflow_run.pull_requests[0].number }}\n";
         assert_eq!(check(gh).outcome, Outcome::Fail);
+    }
+
+    /// bitwarden/server: `build_target.yml` (`pull_request_target`) calls the local
+    /// `build.yml` with `secrets: inherit`, and `build.yml` checks out the pull request's
+    /// head; the check looked only at the caller's own steps and passed.
+    #[test]
+    fn a_privileged_caller_of_a_local_workflow_that_checks_out_the_head_fails() {
+        let caller = "on:\n  pull_request_target:\njobs:\n  run:\n    uses: ./.github/workflows/build.yml\n    secrets: inherit\n";
+        let build = "on:\n  workflow_call:\n  pull_request:\njobs:\n  build:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/target.yml", caller),
+                (".github/workflows/build.yml", build),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{:?}", v.findings);
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/build.yml", 8))
+        );
+        assert!(v.findings[0].message.contains("target.yml"));
+        // Called from an unprivileged workflow only, the same checkout is fine.
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (
+                    ".github/workflows/ci.yml",
+                    &caller.replace("pull_request_target", "pull_request"),
+                ),
+                (".github/workflows/build.yml", build),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
+        // A cycle of local calls ends.
+        let a = "on: pull_request_target\njobs:\n  a:\n    uses: ./.github/workflows/b.yml\n";
+        let b = "on: workflow_call\njobs:\n  b:\n    uses: ./.github/workflows/a.yml\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/a.yml", a),
+                (".github/workflows/b.yml", b),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass);
     }
 
     #[test]
