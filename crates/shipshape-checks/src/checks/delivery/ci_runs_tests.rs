@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A pipeline that only builds proves the code compiles, not that it works. Tests in CI are what make a green build mean something.",
-        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify, gradle test/check/build, rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
+        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
         remediation: "Add a CI step that runs the test suite, e.g. `run: cargo test --all` or `run: npm test`, and make it required for merging.",
         references: &[],
     },
@@ -33,7 +33,7 @@ fn test_command() -> &'static Regex {
             | \bpytest\b | \btox\b | \bnox\b | \bpython[0-9.]*\s+-m\s+(?:pytest|unittest)\b | \bmanage\.py\s+test\b
             | \b(?:npm|pnpm|bun)\s+(?:run\s+)?test\b | \byarn\s+(?:run\s+)?test\b | \bnpx\s+(?:jest|vitest|mocha)\b | \bplaywright\s+test\b
             | \b(?:jest|vitest|mocha|ava|karma)\b
-            | \b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|install)\b
+            | \b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|package|install|deploy)\b
             | \b(?:gradle|gradlew|\./gradlew)\b[^\n]*\b(?:test|check|build)\b
             | \brspec\b | \brails\s+test\b | \brake\s+(?:test|spec)\b
             | \bdotnet\s+test\b | \bphpunit\b | \bpest\b | \bmix\s+test\b | \bctest\b | \bswift\s+test\b
@@ -44,6 +44,15 @@ fn test_command() -> &'static Regex {
         )
         .expect("constant regex")
     })
+}
+
+/// A Maven or Gradle command told not to run the tests (`-DskipTests`,
+/// `-Dmaven.test.skip=true`, Gradle's `-x test`).
+fn skips_tests(code: &str) -> bool {
+    code.contains("-DskipTests")
+        || code.contains("-Dmaven.test.skip")
+        || code.contains("-x test")
+        || code.contains("--exclude-task test")
 }
 
 /// Commands that test charts and deployment files (`helm test`, chart-testing's
@@ -62,7 +71,10 @@ fn chart_test_command() -> &'static Regex {
 pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
     let re = test_command();
     let infra = ctx.unit.kind == UnitKind::Infrastructure;
-    let is_test = |code: &str| re.is_match(code) || (infra && chart_test_command().is_match(code));
+    // Maven's `package`/`install`/`deploy` run the test phase first, unless told to skip it.
+    let is_test = |code: &str| {
+        (re.is_match(code) && !skips_tests(code)) || (infra && chart_test_command().is_match(code))
+    };
     let lines = |f: &'_ str| -> Vec<(u32, String)> {
         let Some(text) = ctx.text(f) else {
             return Vec::new();
@@ -148,6 +160,8 @@ mod tests {
             "yarn test:unit",
             "./gradlew check",
             "mvn -B verify",
+            // spring-petclinic-microservices: the lifecycle runs `test` before `package`.
+            "mvn -B package --file pom.xml",
             "bundle exec rspec",
             "dotnet test",
             "make test",
@@ -163,6 +177,16 @@ mod tests {
 
     /// Test runs the CI line does not spell out: BurntSushi/ripgrep's `${{ env.CARGO }}
     /// test` (with `CARGO: cargo`), psf/requests' `make ci` whose recipe runs pytest,
+    /// `mvn package -DskipTests` builds without the test phase: not a test run.
+    #[test]
+    fn a_build_that_skips_tests_is_not_a_test_run() {
+        for cmd in ["mvn -B package -DskipTests", "./gradlew build -x test"] {
+            let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
+            let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);
+            assert_eq!(v.outcome, Outcome::Fail, "{cmd}");
+        }
+    }
+
     /// an npm script, and chart tests for an infrastructure unit (prometheus-community
     /// helm-charts: `ct install`).
     #[test]

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with source code or package manifests",
         rationale: "When the compiler or runtime version is implicit, builds differ between laptops, CI and production images, and an upgrade happens by accident rather than on purpose.",
-        evaluation: "Passes when the unit or the repository root has a toolchain file (rust-toolchain(.toml), .nvmrc, .node-version, .python-version, .ruby-version, .java-version, .go-version, .tool-versions, .sdkmanrc, mise.toml/.mise.toml, global.json), or a manifest declares the version: Cargo `rust-version`, package.json `engines`, pyproject `requires-python`, go.mod `go`/`toolchain` directive, pom.xml `maven.compiler.release`/`java.version`, Gradle `JavaLanguageVersion.of`/`jvmToolchain`, Gemfile `ruby`. Fails when none is found; `n/a` when the unit has no source or manifest.",
+        evaluation: "Passes when the unit or the repository root has a toolchain file (rust-toolchain(.toml), .nvmrc, .node-version, .python-version, .ruby-version, .java-version, .go-version, .tool-versions, .sdkmanrc, mise.toml/.mise.toml, global.json), or a manifest declares the version: Cargo `rust-version`, package.json `engines`, pyproject `requires-python`, go.mod `go`/`toolchain` directive, pom.xml `maven.compiler.release`/`java.version`, Gradle `JavaLanguageVersion.of`/`jvmToolchain`, Gemfile `ruby`. A unit inside a workspace or a multi-module build also inherits what a manifest in a directory above it declares (a parent pom's `java.version`, a root build.gradle's `sourceCompatibility`, the workspace root's `engines`), when it is a manifest of the unit's own build system. Fails when none is found; `n/a` when the unit has no source or manifest.",
         remediation: "Commit the version you build with: `rust-toolchain.toml` (`[toolchain] channel = \"1.95\"`), `.nvmrc`, `.python-version`, the go.mod `toolchain` line, or a `.tool-versions` file for asdf/mise.",
         references: &[
             "https://rust-lang.github.io/rustup/overrides.html#the-toolchain-file",
@@ -83,7 +83,42 @@ fn run(ctx: &Ctx) -> Verdict {
         );
     }
     let mut searched = Vec::new();
-    for f in ctx.files().filter(|f| !f.in_test) {
+    // The unit's own manifests first, then those of the directories above it: a
+    // workspace member or a build module inherits the version its parent declares (a
+    // parent pom's `<java.version>`, a root build.gradle's `allprojects {
+    // sourceCompatibility = … }`, the workspace root package.json's `engines`).
+    let unit_dir = ctx.unit.path.trim_matches('/');
+    let ancestors: Vec<&str> = if unit_dir.is_empty() || unit_dir == "." {
+        vec![]
+    } else {
+        let mut v = vec![""];
+        let mut at = 0;
+        while let Some(i) = unit_dir[at..].find('/') {
+            v.push(&unit_dir[..at + i]);
+            at += i + 1;
+        }
+        v
+    };
+    // Only a parent of the unit's own build system: a Ruby plugin under a Go module's
+    // root inherits nothing from its go.mod.
+    let family = |e: Ecosystem| match e {
+        Ecosystem::Gradle => Ecosystem::Maven,
+        e => e,
+    };
+    let own: Vec<Ecosystem> = ctx
+        .files()
+        .filter_map(|f| match f.kind {
+            FileKind::Manifest(e) => Some(family(e)),
+            _ => None,
+        })
+        .collect();
+    let parent_manifests = ctx.facts.files.iter().filter(|f| {
+        matches!(f.kind, FileKind::Manifest(e) if own.contains(&family(e)))
+            && ancestors
+                .iter()
+                .any(|a| f.path.rsplit_once('/').map_or("", |(d, _)| d) == *a)
+    });
+    for f in ctx.files().filter(|f| !f.in_test).chain(parent_manifests) {
         let FileKind::Manifest(eco) = f.kind else {
             continue;
         };
@@ -128,6 +163,41 @@ mod tests {
     use super::*;
     use crate::testing::run_on_files;
     use shipshape_model::Outcome;
+
+    /// spring-petclinic-microservices' modules inherit `<java.version>` from the parent
+    /// pom; kestra's subprojects `sourceCompatibility` from the root build.gradle;
+    /// excalidraw's packages `engines` from the workspace root package.json.
+    #[test]
+    fn members_inherit_the_version_their_parent_build_declares() {
+        let units = vec!["vets".to_string(), "other".to_string()];
+        let v = crate::testing::run_in_monorepo(
+            &CHECK,
+            &[
+                (
+                    "pom.xml",
+                    "<project><properties><java.version>17</java.version></properties></project>",
+                ),
+                ("vets/pom.xml", "<project><parent/></project>"),
+                ("vets/src/main/java/A.java", "class A {}"),
+            ],
+            ("vets", "vets"),
+            &units,
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{:?}", v);
+        assert_eq!(v.findings[0].location, Some(Location::line("pom.xml", 1)));
+        // A sibling's pin is not inherited.
+        let v = crate::testing::run_in_monorepo(
+            &CHECK,
+            &[
+                ("other/package.json", "{\"engines\": {\"node\": \">=20\"}}"),
+                ("vets/pom.xml", "<project/>"),
+                ("vets/src/main/java/A.java", "class A {}"),
+            ],
+            ("vets", "vets"),
+            &units,
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+    }
 
     #[test]
     fn files_and_manifest_fields_pass() {
