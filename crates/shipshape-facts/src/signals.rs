@@ -60,9 +60,12 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         r#"\b(?:re_)?path\(\s*r?["']\^?((?:api/)?(?:health|healthz|healthcheck|health-check|health_check|livez|readyz|ready|ping)/?\$?)["']"#,
     ),
     (
+        // .NET's `AddHealthChecks()` only registers services; `MapHealthChecks`/`UseHealthChecks`
+        // serve the endpoint (jasontaylordev/CleanArchitecture registers, and maps only in
+        // development).
         SignalKind::HealthRoute,
         Rule::NotComment,
-        r"rails/health\#show|grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
+        r"rails/health\#show|grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
     ),
     (
         SignalKind::Shutdown,
@@ -824,7 +827,6 @@ mod tests {
         "s := health.NewServer()",
         "use tonic_health;",
         "HealthCheckService",
-        "services.AddHealthChecks(",
         "app.MapHealthChecks(",
         "syscall.SIGTERM",
         "signal.NotifyContext(ctx, os.Interrupt)",

@@ -16,6 +16,8 @@
 //!   WHATWG `fetch` counts only as a call of the global `fetch` from server code. Browser
 //!   code is, simply, a `.tsx`, `.jsx`, `.vue` or `.svelte` file: the browser's requests
 //!   are not a server's outbound dependencies;
+//! - a health route registered only under a development-environment condition
+//!   (`if (app.Environment.IsDevelopment())`) is not served in production;
 //! - disabled TLS verification is a literal in code ([`tls`]); under a condition on a
 //!   configuration name (`if opt.Insecure`, `case "tls_insecure_skip_verify":`) it is the
 //!   operator's opt-in, and the hit carries that condition.
@@ -221,6 +223,11 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
     if in_comment(node) {
         return Judgement::Drop;
     }
+    // jasontaylordev/CleanArchitecture maps /health only under
+    // `if (app.Environment.IsDevelopment())`: production serves no health route.
+    if c.kind == SignalKind::HealthRoute && only_in_development(src, node) {
+        return Judgement::Drop;
+    }
     let keep_if = |b: bool| if b { Judgement::Keep } else { Judgement::Drop };
     match c.rule {
         Rule::Unjudged | Rule::NotComment => Judgement::Keep,
@@ -229,6 +236,31 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
         Rule::GlobalFetch => keep_if(calls::is_global_fetch(src, node)),
         Rule::TlsLiteral => tls::judge(src, root, node, c),
     }
+}
+
+/// True when `node` sits in the branch of an `if` taken only in a development
+/// environment: a condition naming `development` (`app.Environment.IsDevelopment()`,
+/// `process.env.NODE_ENV === "development"`, `Rails.env.development?`) without a
+/// negation, and `node` in its consequence (its `else` is production).
+fn only_in_development(src: &Src, node: Node) -> bool {
+    ancestors(node).skip(1).any(|a| {
+        if !matches!(a.kind(), "if_statement" | "if_expression" | "if") {
+            return false;
+        }
+        let (Some(cond), Some(then)) = (
+            a.child_by_field_name("condition"),
+            a.child_by_field_name("consequence")
+                .or_else(|| a.child_by_field_name("body")),
+        ) else {
+            return false;
+        };
+        let t = String::from_utf8_lossy(src.text(cond)).to_ascii_lowercase();
+        t.contains("development")
+            && !t.contains('!')
+            && !t.contains("not ")
+            && then.start_byte() <= node.start_byte()
+            && node.end_byte() <= then.end_byte()
+    })
 }
 
 /// A node and its ancestors, innermost first.

@@ -12,6 +12,8 @@
 //!   a receiver that is not a client, followed by a handler (any argument that is not
 //!   an options object, a keyword argument or a string), a Ruby block or `to:`, or
 //!   chained to one (`router.get("/health").handler(h)`);
+//! - an argument after the application of a call named like a health middleware
+//!   (`health_check(application, "/health/")`);
 //! - a request path compared with it (`if r.URL.Path == "/healthz"`, `case "/healthz":`
 //!   in a `switch req.url`).
 //!
@@ -168,6 +170,18 @@ fn registered(src: &Src, lit: Node, depth: u8) -> bool {
             || handler_after(src, list, n)
             || ruby_block(call)
             || chained_to_handler(src, call);
+    }
+    // A health middleware given the application and its path (saleor/asgi/__init__.py:
+    // `application = health_check(application, "/health/")`).
+    if name.contains("health")
+        && !concatenated
+        && !recv.is_some_and(client_like)
+        && !first_positional(list, n)
+        && list
+            .named_child(0)
+            .is_some_and(|a| !client_like(src.text(a)))
+    {
+        return true;
     }
     // A wrapper around the path (`s.prefixedPath("/healthz")`) handed to a registration.
     depth == 0

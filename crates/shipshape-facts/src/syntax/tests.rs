@@ -125,6 +125,14 @@ class Handler(BaseHTTPRequestHandler):
     );
 }
 
+/// saleor/asgi/__init__.py serves `/health/` from an ASGI middleware wrapping the
+/// application; a helper that waits for a client's health is no route.
+#[test]
+fn health_middleware_wrapping_the_application_is_a_health_route() {
+    let py = "application = get_asgi_application()\napplication = health_check(application, \"/health/\")\nwait_for_health(client, \"/health\")\n";
+    assert_eq!(routes("saleor/asgi/__init__.py", py), vec![2]);
+}
+
 /// A Python client requesting a health path, a test client, and a docstring that shows a
 /// route: none is a route of this code.
 #[test]
@@ -231,6 +239,29 @@ public class StatusController : ControllerBase
 "#;
     // Line 3 is also the `MapHealthChecks(` service name.
     assert_eq!(routes("src/Api/Program.cs", cs), vec![2, 3, 3, 4, 8]);
+}
+
+/// jasontaylordev/CleanArchitecture src/ServiceDefaults/Extensions.cs maps its health
+/// endpoints only in development (the Aspire template's default): production has none.
+/// Under the negated condition, or in the `else` branch, they are production routes.
+#[test]
+fn health_routes_mapped_only_in_development_are_not_production_routes() {
+    let cs = r#"public static WebApplication MapDefaultEndpoints(this WebApplication app)
+{
+    if (app.Environment.IsDevelopment())
+    {
+        app.MapHealthChecks("/health");
+    }
+    if (!app.Environment.IsDevelopment())
+    {
+        app.MapGet("/ready", () => "ok");
+    }
+    return app;
+}
+"#;
+    assert_eq!(routes("src/ServiceDefaults/Extensions.cs", cs), vec![9]);
+    let js = "if (process.env.NODE_ENV === 'development') {\n  app.get('/health', ok);\n} else {\n  app.get('/healthz', ok);\n}\n";
+    assert_eq!(routes("server.js", js), vec![4]);
 }
 
 #[test]
