@@ -388,6 +388,20 @@ func (h *HTTPTransport) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
     );
 }
 
+/// grafana/loki clients/cmd/fluent-bit/config.go switches on the plugin's
+/// `insecure_skip_verify` setting; the `"true"` case is the operator's choice.
+#[test]
+fn switch_on_an_insecure_setting_is_an_operator_opt_in() {
+    let go = "package main\n\nfunc parse(cfg C) {\n\tinsecureSkipVerify := cfg.Get(\"insecure_skip_verify\")\n\tswitch insecureSkipVerify {\n\tcase \"false\", \"\":\n\t\tc.InsecureSkipVerify = false\n\tcase \"true\":\n\t\tc.InsecureSkipVerify = true\n\t}\n\tswitch mode {\n\tcase \"x\":\n\t\tc.InsecureSkipVerify = true\n\t}\n}\n";
+    assert_eq!(
+        tls("clients/cmd/fluent-bit/config.go", go),
+        vec![
+            (9, Some("switch insecureSkipVerify \"true\"".to_string())),
+            (13, None)
+        ]
+    );
+}
+
 /// grafana/loki operator/internal/sizes/predict.go sets `InsecureSkipVerify: true`
 /// unconditionally: that stays a plain hit, as does a check on something else.
 #[test]

@@ -7,7 +7,8 @@
 //! is the operator's opt-in — an `if`/`unless`/ternary whose condition names
 //! `insecure`, `verify`, `unsafe`, `trust` or `danger` (`if opt.Insecure`,
 //! `if !cfg.VerifyCerts`, `... if args.insecure else ...`), or a `case` of a switch whose
-//! label does (a configuration directive: caddy's `case "tls_insecure_skip_verify":`).
+//! label does (a configuration directive: caddy's `case "tls_insecure_skip_verify":`) or
+//! whose subject does (`switch insecureSkipVerify { case "true": ... }`).
 
 use super::{Candidate, Judgement, Src, ancestors, in_string};
 use tree_sitter::Node;
@@ -93,8 +94,32 @@ pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgeme
                         },
                         |v| src.text(v),
                     );
-                if !contains_label(a, literal, label.len()) && config_like(label) {
+                if contains_label(a, literal, label.len()) {
+                    continue;
+                }
+                if config_like(label) {
                     return Judgement::OptIn(format!("case {}", short(label)));
+                }
+                // grafana/loki clients/cmd/fluent-bit/config.go: `switch insecureSkipVerify
+                // { case "true": ... = true }` on the value read from the plugin's config.
+                let subject = ancestors(a).skip(1).take(3).find_map(|s| {
+                    ["value", "condition", "subject"]
+                        .iter()
+                        .find_map(|f| s.child_by_field_name(f))
+                        .filter(|_| {
+                            s.kind().contains("switch")
+                                || s.kind().contains("match")
+                                || s.kind() == "case"
+                        })
+                });
+                if let Some(subject) = subject
+                    && config_like(src.text(subject))
+                {
+                    return Judgement::OptIn(format!(
+                        "switch {} {}",
+                        short(src.text(subject)),
+                        short(label)
+                    ));
                 }
             }
             _ => {}
