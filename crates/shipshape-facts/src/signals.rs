@@ -28,6 +28,9 @@ pub enum SignalKind {
     StructuredLog,
     /// A server socket bound in code (Rust `TcpListener::bind(`, Go `net.Listen(`).
     Listener,
+    /// A Go list of forward-only migrations: a slice or array literal of
+    /// `func(tx *sql.Tx) error` (miniflux's `var migrations = [...]func(tx *sql.Tx) error{...}`).
+    MigrationList,
 }
 
 /// One signal with its evidence.
@@ -107,6 +110,11 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         Rule::Unjudged,
         r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(",
     ),
+    (
+        SignalKind::MigrationList,
+        Rule::FuncListLiteral,
+        r"\[(?:\.\.\.)?\]func\(\s*[A-Za-z_][A-Za-z0-9_]*\s+\*sql\.Tx\b",
+    ),
 ];
 
 /// Literals (case-sensitive) of which every match of [`PATTERNS`] contains at least
@@ -184,6 +192,8 @@ const KEYWORDS: &[&str] = &[
     "log/slog",
     "TcpListener",
     "net.Listen",
+    // Go migration lists
+    "*sql.Tx",
 ];
 
 fn keywords() -> &'static aho_corasick::AhoCorasick {
@@ -902,6 +912,7 @@ mod tests {
         "TcpListener::bind(addr)",
         "net.Listen(\"tcp\", a)",
         "net.ListenTCP(\"tcp\", a)",
+        "var migrations = [...]func(tx *sql.Tx) error{",
     ];
 
     #[test]

@@ -22,6 +22,9 @@
 //!   configuration name (`if opt.Insecure`, `case "tls_insecure_skip_verify":`) it is the
 //!   operator's opt-in, and the hit carries that condition.
 //!
+//! - a Go migration list is the type of a non-empty slice or array literal
+//!   (`var migrations = [...]func(tx *sql.Tx) error{...}`), not a parameter's type.
+//!
 //! Other matches (shutdown, timeouts, listeners, the slog import) are not judged.
 //!
 //! Grammars: Go, Python, JavaScript (with JSX), TypeScript and TSX, Java, C#, Rust,
@@ -63,6 +66,9 @@ pub(crate) enum Rule {
     /// TLS verification switched off by a literal: code, not a comment or string; an
     /// operator opt-in when a configuration condition guards it.
     TlsLiteral,
+    /// The element type of a slice or array literal (`[]func(tx *sql.Tx) error{...}`), not
+    /// a parameter's or a type declaration's type.
+    FuncListLiteral,
 }
 
 /// One regex match handed to [`judge`].
@@ -235,6 +241,7 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
         Rule::Call => keep_if(calls::is_call(src, node)),
         Rule::GlobalFetch => keep_if(calls::is_global_fetch(src, node)),
         Rule::TlsLiteral => tls::judge(src, root, node, c),
+        Rule::FuncListLiteral => keep_if(is_list_literal(node)),
     }
 }
 
@@ -260,6 +267,18 @@ fn only_in_development(src: &Src, node: Node) -> bool {
             && !t.contains("not ")
             && then.start_byte() <= node.start_byte()
             && node.end_byte() <= then.end_byte()
+    })
+}
+
+/// True when `node` (the `[` of `[]func(...)`) opens the type of a composite literal
+/// that has elements: a list of values, not a type in a signature or declaration.
+fn is_list_literal(node: Node) -> bool {
+    ancestors(node).take(4).any(|a| {
+        a.kind() == "composite_literal"
+            && a.child_by_field_name("type")
+                .is_some_and(|t| t.start_byte() == node.start_byte())
+            && a.child_by_field_name("body")
+                .is_some_and(|b| b.named_child_count() > 0)
     })
 }
 

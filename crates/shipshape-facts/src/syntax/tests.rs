@@ -435,6 +435,24 @@ fn javascript_reject_unauthorized_under_an_insecure_option_is_an_opt_in() {
     );
 }
 
+// ---- migration lists ---------------------------------------------------------------
+
+/// miniflux/v2 internal/database/migrations.go keeps 133 forward-only migrations as
+/// `var migrations = [...]func(tx *sql.Tx) error{...}`, and was judged "no migrations".
+/// A function taking such a list, or an empty one, is no migration list.
+#[test]
+fn go_migrations_in_a_func_slice_are_a_migration_list() {
+    let go = "package database\n\nvar migrations = [...]func(tx *sql.Tx) error{\n\tfunc(tx *sql.Tx) (err error) {\n\t\t_, err = tx.Exec(`CREATE TABLE x (id int)`)\n\t\treturn err\n\t},\n}\n\nfunc run(steps []func(tx *sql.Tx) error) {}\n\nvar none = []func(tx *sql.Tx) error{}\n";
+    assert_eq!(
+        lines(
+            "internal/database/migrations.go",
+            go,
+            SignalKind::MigrationList
+        ),
+        vec![3]
+    );
+}
+
 // ---- languages without a grammar, and the properties ---------------------------------
 
 /// Kotlin has no grammar here: the regex verdict stands.
@@ -462,6 +480,7 @@ const SNIPPETS: &[&str] = &[
     "[HttpGet(\"/ping\")]",
     "signal.Notify(c, syscall.SIGTERM)",
     "{ rejectUnauthorized: false }",
+    "var m = []func(tx *sql.Tx) error{",
     "`${fetch(u)}`",
     "'/health'",
     "{",
@@ -516,7 +535,7 @@ proptest::proptest! {
         offsets in proptest::collection::vec((0usize..260, 0usize..40), 1..6),
         path in proptest::sample::select(PATHS),
     ) {
-        let rules = [Rule::RoutePath, Rule::Call, Rule::GlobalFetch, Rule::TlsLiteral, Rule::NotComment];
+        let rules = [Rule::RoutePath, Rule::Call, Rule::GlobalFetch, Rule::TlsLiteral, Rule::NotComment, Rule::FuncListLiteral];
         let cands: Vec<Candidate> = offsets
             .iter()
             .enumerate()
