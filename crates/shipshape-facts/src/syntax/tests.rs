@@ -402,6 +402,17 @@ fn switch_on_an_insecure_setting_is_an_operator_opt_in() {
     );
 }
 
+/// miniflux/v2 internal/reader/fetcher/request_builder.go skips verification only for a
+/// feed whose user ticked "ignore TLS errors".
+#[test]
+fn ignore_tls_errors_setting_is_an_opt_in() {
+    let go = "package fetcher\n\nfunc (r *B) transport() {\n\tif r.ignoreTLSErrors {\n\t\tt.TLSClientConfig = &tls.Config{\n\t\t\tInsecureSkipVerify: true,\n\t\t}\n\t}\n}\n";
+    assert_eq!(
+        tls("internal/reader/fetcher/request_builder.go", go),
+        vec![(6, Some("r.ignoreTLSErrors".to_string()))]
+    );
+}
+
 /// grafana/loki operator/internal/sizes/predict.go sets `InsecureSkipVerify: true`
 /// unconditionally: that stays a plain hit, as does a check on something else.
 #[test]

@@ -5,7 +5,8 @@
 //! (`InsecureSkipVerify: cfg.Insecure`) never matches. What syntax adds: a match in a
 //! string or comment is no code, and a match under a condition on a configuration name
 //! is the operator's opt-in — an `if`/`unless`/ternary whose condition names
-//! `insecure`, `verify`, `unsafe`, `trust` or `danger` (`if opt.Insecure`,
+//! `insecure`, `verify`, `unsafe`, `trust` or `danger`, or one of `ignore`/`skip`/`allow`/
+//! `disable` together with `tls`/`ssl`/`cert` (`if opt.Insecure`, `if r.ignoreTLSErrors`,
 //! `if !cfg.VerifyCerts`, `... if args.insecure else ...`), or a `case` of a switch whose
 //! label does (a configuration directive: caddy's `case "tls_insecure_skip_verify":`) or
 //! whose subject does (`switch insecureSkipVerify { case "true": ... }`).
@@ -18,7 +19,11 @@ const CONFIG_WORDS: &[&str] = &["insecure", "verify", "unsafe", "trust", "danger
 
 fn config_like(text: &[u8]) -> bool {
     let t = String::from_utf8_lossy(text).to_ascii_lowercase();
-    CONFIG_WORDS.iter().any(|w| t.contains(w))
+    let has = |ws: &[&str]| ws.iter().any(|w| t.contains(w));
+    // ... or a switch to ignore, skip, allow or disable TLS/certificate errors
+    // (miniflux's per-feed `if r.ignoreTLSErrors {`).
+    has(CONFIG_WORDS)
+        || (has(&["ignore", "skip", "allow", "disable"]) && has(&["tls", "ssl", "cert"]))
 }
 
 fn contains(outer: Node, inner: Node) -> bool {
