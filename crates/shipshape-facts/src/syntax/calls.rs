@@ -17,6 +17,30 @@ fn is_import(kind: &str) -> bool {
     )
 }
 
+/// True when a call match at `start` cannot be inside a string literal, judged from
+/// the bytes alone: no quote before it on its line, and an even number of the
+/// language's multi-line string delimiters before it (Go and JavaScript backticks,
+/// Python triple quotes). Conservative: `false` sends the file to the parser. Only for
+/// Go, Python and JavaScript/TypeScript, whose ordinary strings cannot span lines.
+pub(super) fn surely_code(grammar: Grammar, bytes: &[u8], start: usize) -> bool {
+    let Some(head) = bytes.get(..start) else {
+        return false;
+    };
+    let line_start = memchr::memrchr(b'\n', head).map_or(0, |i| i + 1);
+    if head[line_start..]
+        .iter()
+        .any(|b| matches!(b, b'"' | b'\'' | b'`'))
+    {
+        return false;
+    }
+    let even = |needle: &[u8]| memchr::memmem::find_iter(head, needle).count() % 2 == 0;
+    match grammar {
+        Grammar::Go | Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx => even(b"`"),
+        Grammar::Python => even(b"\"\"\"") && even(b"'''"),
+        _ => false,
+    }
+}
+
 /// True when the match at `node` is code: not inside a string literal (a docstring, a
 /// help text) and not part of an import.
 pub(super) fn is_call(_src: &Src, node: Node) -> bool {

@@ -12,7 +12,9 @@
 //!   request path compared with it (`if r.URL.Path == "/healthz"`). A client that
 //!   requests the path (`c.request.Get(ctx, "/healthcheck")`, `http.Get(base +
 //!   "/health")`, `fetch("/health")`) is not a route, nor is a comment or a docstring;
-//! - an outbound HTTP call is code, not a comment, string or import ([`calls`]); the
+//! - an outbound HTTP call is code, not a comment, string or import ([`calls`]; in Go,
+//!   Python and JavaScript/TypeScript a call that lexically cannot sit in a string is
+//!   kept without a parse — comments the regex pass already excluded); the
 //!   WHATWG `fetch` counts only as a call of the global `fetch` from server code. Browser
 //!   code is, simply, a `.tsx`, `.jsx`, `.vue` or `.svelte` file: the browser's requests
 //!   are not a server's outbound dependencies;
@@ -178,20 +180,34 @@ pub(crate) fn judge(path_lower: &str, bytes: &[u8], candidates: &[Candidate]) ->
             }
         })
         .collect();
-    let needs = |c: &Candidate, j: &Judgement| c.rule != Rule::Unjudged && *j == Judgement::Keep;
-    if !candidates.iter().zip(&out).any(|(c, j)| needs(c, j)) || bytes.len() > MAX_PARSE_BYTES {
-        return out;
-    }
     let Some(grammar) = Grammar::of(path_lower) else {
         return out;
     };
+    // A client call that cannot be inside a string needs no parse: half of the bytes
+    // parsed on grafana/loki were files whose only judged hits were such calls.
+    let surely_code: Vec<bool> = candidates
+        .iter()
+        .map(|c| c.rule == Rule::Call && calls::surely_code(grammar, bytes, c.start))
+        .collect();
+    let needs = |i: usize, c: &Candidate, j: &Judgement| {
+        c.rule != Rule::Unjudged && *j == Judgement::Keep && !surely_code[i]
+    };
+    if !candidates
+        .iter()
+        .zip(&out)
+        .enumerate()
+        .any(|(i, (c, j))| needs(i, c, j))
+        || bytes.len() > MAX_PARSE_BYTES
+    {
+        return out;
+    }
     let Some(tree) = parse(grammar, bytes) else {
         return out;
     };
     let src = Src { bytes, grammar };
-    for (c, j) in candidates.iter().zip(out.iter_mut()) {
-        if needs(c, j) {
-            *j = decide(&src, tree.root_node(), c);
+    for (i, c) in candidates.iter().enumerate() {
+        if needs(i, c, &out[i]) {
+            out[i] = decide(&src, tree.root_node(), c);
         }
     }
     out

@@ -343,6 +343,18 @@ fn fetch_counts_only_as_the_global_fetch_called() {
     assert_eq!(clients("server/a.js", js), vec![1, 4]);
 }
 
+/// The lexical shortcut never keeps a call inside a multi-line string: a Go raw string,
+/// a JavaScript template, a Python docstring whose call sits on its own line.
+#[test]
+fn calls_inside_multi_line_strings_are_not_calls_without_a_parse() {
+    let go = "package x\n\nconst usage = `\n  http.Get(url)\n`\n\nvar tag = struct{ A int `json:\"a\"` }{}\n\nfunc f() { http.Get(u) }\n";
+    assert_eq!(clients("x.go", go), vec![9]);
+    let py = "def f():\n    \"\"\"\n    requests.get(u)\n    \"\"\"\n    return requests.get(u, timeout=1)\n";
+    assert_eq!(clients("x.py", py), vec![5]);
+    let js = "const doc = `\naxios.get(u)\n`;\naxios.get(v);\n";
+    assert_eq!(clients("server/x.js", js), vec![4]);
+}
+
 /// A docstring or help text that shows a client call is not one.
 #[test]
 fn http_calls_in_docstrings_and_strings_are_not_calls() {
