@@ -20,6 +20,7 @@ pub mod k8s;
 pub mod kind;
 pub mod role;
 pub mod signals;
+mod syntax;
 mod walk;
 mod yaml;
 

@@ -5,6 +5,7 @@
 //! things checks ask about — health routes, shutdown handling, disabled TLS
 //! verification, outbound HTTP calls and timeouts, bound server sockets — with their line.
 
+use crate::syntax::{self, Judgement, Rule};
 use regex_automata::meta::Regex;
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -31,6 +32,9 @@ pub enum SignalKind {
     /// Kotlin's top-level `fun main(`, `static void Main(` / `static async Task Main(`,
     /// `@SpringBootApplication`, `@QuarkusMain`. Which build module is an application.
     ProgramEntry,
+    /// A Go list of forward-only migrations: a slice or array literal of
+    /// `func(tx *sql.Tx) error` (miniflux's `var migrations = [...]func(tx *sql.Tx) error{...}`).
+    MigrationList,
 }
 
 /// One signal with its evidence.
@@ -41,46 +45,84 @@ pub struct SignalHit {
     pub line: u32,
     /// The matched text (at most 120 bytes).
     pub text: String,
+    /// Set when the hit applies only on the operator's request: the configuration
+    /// condition guarding it (`if opt.InsecureSkipVerify`, `case "tls_insecure_skip_verify":`),
+    /// at most 120 bytes. Decided by [`crate::syntax`]; only TLS hits carry it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opt_in: Option<String>,
 }
 
-const PATTERNS: &[(SignalKind, &str)] = &[
+/// The regexes, each with the kind of signal it shows and the syntactic role
+/// ([`Rule`]) in which [`crate::syntax`] confirms a match.
+const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HealthRoute,
+        Rule::RoutePath,
         r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
         SignalKind::HealthRoute,
+        Rule::RoutePath,
         r#"\b(?:re_)?path\(\s*r?["']\^?((?:api/)?(?:health|healthz|healthcheck|health-check|health_check|livez|readyz|ready|ping)/?\$?)["']"#,
     ),
     (
+        // .NET's `AddHealthChecks()` only registers services; `MapHealthChecks`/`UseHealthChecks`
+        // serve the endpoint (jasontaylordev/CleanArchitecture registers, and maps only in
+        // development).
         SignalKind::HealthRoute,
-        r"rails/health\#show|grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|AddHealthChecks\(|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
+        Rule::NotComment,
+        r"rails/health\#show|grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
     ),
     (
         SignalKind::Shutdown,
+        Rule::Unjudged,
         r#"SIGTERM|signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
     ),
     (
+        // A literal switching verification off: a keyed field, an assignment, a keyword
+        // argument, a builder call.
         SignalKind::TlsVerifyDisabled,
-        r#"verify\s*=\s*False|InsecureSkipVerify\s*:\s*true|rejectUnauthorized\s*:\s*false|danger_accept_invalid_certs\(\s*true|danger_accept_invalid_hostnames\(\s*true|NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*['"]?0|_create_unverified_context|ssl\.CERT_NONE|check_hostname\s*=\s*False|SSL_VERIFY_NONE|VERIFY_NONE|TrustAllCerts|NoopHostnameVerifier|ServerCertificateCustomValidationCallback\s*=\s*\(?[^;\n]*=>\s*true|\bcurl\b[^\n|;&]*\s(?:-k|--insecure)\b|\bwget\b[^\n|;&]*--no-check-certificate"#,
+        Rule::TlsLiteral,
+        r#"verify\s*=\s*False|InsecureSkipVerify\s*[:=]\s*true|rejectUnauthorized\s*[:=]\s*false|danger_accept_invalid_certs\(\s*true|danger_accept_invalid_hostnames\(\s*true|NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*['"]?0|_create_unverified_context|ssl\.CERT_NONE|check_hostname\s*=\s*False|SSL_VERIFY_NONE|VERIFY_NONE|TrustAllCerts|NoopHostnameVerifier|ServerCertificateCustomValidationCallback\s*=\s*\(?[^;\n]*=>\s*true"#,
+    ),
+    (
+        // A command line (a script, a string handed to a shell): only comments are excluded.
+        SignalKind::TlsVerifyDisabled,
+        Rule::NotComment,
+        r#"\bcurl\b[^\n|;&]*\s(?:-k|--insecure)\b|\bwget\b[^\n|;&]*--no-check-certificate"#,
     ),
     (
         SignalKind::HttpClient,
-        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post|Head|PostForm)\(|http\.DefaultClient\.(?:Do|Get|Post|Head)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(|\bfetch\(|RestTemplate\(|WebClient\.(?:create|builder)\(|Faraday\.new|Net::HTTP\.",
+        Rule::Call,
+        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post|Head|PostForm)\(|http\.DefaultClient\.(?:Do|Get|Post|Head)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(",
+    ),
+    (SignalKind::HttpClient, Rule::GlobalFetch, r"\bfetch\("),
+    (
+        SignalKind::HttpClient,
+        Rule::Call,
+        r"RestTemplate\(|WebClient\.(?:create|builder)\(|Faraday\.new|Net::HTTP\.",
     ),
     (
         SignalKind::HttpTimeout,
+        Rule::Unjudged,
         r"(?i)timeout\s*[=:]|\.timeout\(|Timeout:\s|setConnectTimeout|setReadTimeout|connect_timeout|read_timeout|AbortSignal\.timeout|signal:\s*AbortSignal|WithTimeout\(|responseTimeout|callTimeout",
     ),
-    (SignalKind::StructuredLog, r#""log/slog""#),
+    (SignalKind::StructuredLog, Rule::Unjudged, r#""log/slog""#),
     (
         SignalKind::Listener,
+        Rule::Unjudged,
         r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(",
     ),
     (
         SignalKind::ProgramEntry,
+        Rule::Unjudged,
         r"@SpringBootApplication|@QuarkusMain|\bpublic\s+static\s+void\s+main\s*\(\s*(?:final\s+)?String|(?m:^)fun\s+main\s*\(|\bstatic\s+(?:async\s+)?(?:void|int|Task(?:<int>)?)\s+Main\s*\(",
+    ),
+    (
+        SignalKind::MigrationList,
+        Rule::FuncListLiteral,
+        r"\[(?:\.\.\.)?\]func\(\s*[A-Za-z_][A-Za-z0-9_]*\s+\*sql\.Tx\b",
     ),
 ];
 
@@ -165,6 +207,8 @@ const KEYWORDS: &[&str] = &[
     "void main",
     "fun main",
     " Main(",
+    // Go migration lists
+    "*sql.Tx",
 ];
 
 fn keywords() -> &'static aho_corasick::AhoCorasick {
@@ -212,7 +256,7 @@ fn windows(bytes: &[u8]) -> Vec<(usize, usize)> {
 fn regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let pats: Vec<&str> = PATTERNS.iter().map(|(_, p)| *p).collect();
+        let pats: Vec<&str> = PATTERNS.iter().map(|(_, _, p)| *p).collect();
         // Byte-oriented, ASCII classes: the patterns are ASCII, and Unicode word
         // boundaries and classes (`\b`, `\s`, `[^\n|;&]`) would make the lazy DFA give up
         // on non-ASCII text and grow far more states, handing windows to slower engines.
@@ -285,6 +329,13 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
 /// [`scan`] for a file the caller already knows is not on a test path (the walk decides
 /// that once per file, for its [`crate::FileEntry::in_test`]).
 pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
+    scan_with(path, bytes, true, out);
+}
+
+/// The regex pass, then (with `confirm`) the syntax layer's verdict on each match.
+/// Without `confirm` it is the regex pass alone: the reference the syntax layer may only
+/// take hits from, never add to.
+pub(crate) fn scan_with(path: &str, bytes: &[u8], confirm: bool, out: &mut Vec<SignalHit>) {
     let lower = path.to_ascii_lowercase();
     let bytes = if lower.ends_with(".rs") {
         &bytes[..rust_tests_from(bytes).unwrap_or(bytes.len())]
@@ -317,8 +368,10 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     let matches = windows
         .into_iter()
         .flat_map(|(start, end)| re.find_iter(regex_automata::Input::new(bytes).span(start..end)));
+    let mut candidates: Vec<syntax::Candidate> = Vec::new();
+    let mut lines: Vec<u32> = Vec::new();
     for m in matches {
-        let kind = PATTERNS[m.pattern().as_usize()].0;
+        let (kind, rule, _) = PATTERNS[m.pattern().as_usize()];
         line += memchr::memchr_iter(b'\n', &bytes[counted_to..m.start()]).count() as u32;
         counted_to = m.start();
         if kind == SignalKind::TlsVerifyDisabled && is_mention(bytes, m.start(), backtick_is_prose)
@@ -346,12 +399,35 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
         {
             continue;
         }
-        let end = m.end().min(m.start() + 120);
-        out.push(SignalHit {
+        candidates.push(syntax::Candidate {
             kind,
+            rule,
+            start: m.start(),
+            end: m.end(),
+        });
+        lines.push(line);
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let judgements = if confirm {
+        syntax::judge(&lower, bytes, &candidates)
+    } else {
+        vec![Judgement::Keep; candidates.len()]
+    };
+    for ((c, line), j) in candidates.iter().zip(lines).zip(judgements) {
+        let opt_in = match j {
+            Judgement::Drop => continue,
+            Judgement::Keep => None,
+            Judgement::OptIn(guard) => Some(guard),
+        };
+        let end = c.end.min(c.start + 120);
+        out.push(SignalHit {
+            kind: c.kind,
             path: path.to_string(),
             line,
-            text: String::from_utf8_lossy(&bytes[m.start()..end]).into_owned(),
+            text: String::from_utf8_lossy(&bytes[c.start..end]).into_owned(),
+            opt_in,
         });
     }
 }
@@ -817,7 +893,6 @@ mod tests {
         "s := health.NewServer()",
         "use tonic_health;",
         "HealthCheckService",
-        "services.AddHealthChecks(",
         "app.MapHealthChecks(",
         "syscall.SIGTERM",
         "signal.NotifyContext(ctx, os.Interrupt)",
@@ -893,6 +968,7 @@ mod tests {
         "TcpListener::bind(addr)",
         "net.Listen(\"tcp\", a)",
         "net.ListenTCP(\"tcp\", a)",
+        "var migrations = [...]func(tx *sql.Tx) error{",
     ];
 
     #[test]

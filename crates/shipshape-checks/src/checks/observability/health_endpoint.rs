@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Orchestrators, load balancers and on-call engineers need a cheap, reliable way to ask \"are you alive and ready?\". Without one, a hung process keeps receiving traffic.",
-        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /up, /actuator/health, with an optional /api prefix; Rails' `rails/health#show`) in any framework, or registers a gRPC health service; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
+        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /up, /actuator/health, with an optional /api prefix; Rails' `rails/health#show`) in any framework, or registers a gRPC health service; in Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the path must be *registered* as a route (a decorator, annotation or attribute, a route call such as `HandleFunc`/`app.get(path, handler)`/`path()`/`MapGet`, or a request path compared with it), not requested by a client, held in a constant or shown in a comment, and a route mapped only under a development-environment condition does not count; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default) or Dropwizard (which serves /healthcheck on its admin port); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
         remediation: "Add a cheap liveness route (e.g. GET /healthz returning 200) and a readiness route that checks dependencies (GET /readyz), and point your orchestrator's probes at them.",
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
@@ -34,21 +34,32 @@ fn run(ctx: &Ctx) -> Verdict {
             ],
         );
     }
-    // Spring Boot Actuator serves /actuator/health over HTTP by default.
-    if let Some(d) = ctx
-        .deps()
-        .find(|d| !d.dev && d.name.ends_with(":spring-boot-starter-actuator"))
-    {
-        return Verdict::pass_with(
-            format!(
-                "Spring Boot Actuator (`{}` in {}:{}) serves /actuator/health",
-                d.name, d.manifest, d.line
-            ),
-            vec![Finding::at(
-                Location::line(&d.manifest, d.line),
-                "Spring Boot Actuator: /actuator/health",
-            )],
-        );
+    // Spring Boot Actuator serves /actuator/health over HTTP by default; a Dropwizard
+    // application serves /healthcheck on its admin connector (signalapp/Signal-Server).
+    for (suffix, what, path) in [
+        (
+            ":spring-boot-starter-actuator",
+            "Spring Boot Actuator",
+            "/actuator/health",
+        ),
+        (
+            ":dropwizard-core",
+            "Dropwizard",
+            "/healthcheck on the admin port",
+        ),
+    ] {
+        if let Some(d) = ctx.deps().find(|d| !d.dev && d.name.ends_with(suffix)) {
+            return Verdict::pass_with(
+                format!(
+                    "{what} (`{}` in {}:{}) serves {path}",
+                    d.name, d.manifest, d.line
+                ),
+                vec![Finding::at(
+                    Location::line(&d.manifest, d.line),
+                    format!("{what}: {path}"),
+                )],
+            );
+        }
     }
     // An HTTP probe says the service answers a health path; an exec or TCP probe (often
     // a database's `pg_isready` beside it) says less, so it is cited only when no
@@ -175,6 +186,24 @@ mod tests {
             v.findings[0].location,
             Some(Location::line("build.gradle", 4))
         );
+    }
+
+    /// signalapp/Signal-Server passed on `"/health-check"` in a set of metrics
+    /// exclusions; it is a Dropwizard application, whose admin port serves /healthcheck.
+    /// miniflux's API client requesting `/healthcheck` is no route of its own.
+    #[test]
+    fn dropwizard_serves_a_health_check_and_a_client_request_is_no_route() {
+        let pom = "<project>\n  <dependencies>\n    <dependency>\n      <groupId>io.dropwizard</groupId>\n      <artifactId>dropwizard-core</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n";
+        let java = "class S {\n  void run() {\n    MetricsHttpEventHandler.configure(env, Set.of(ws, \"/health-check\"));\n  }\n}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[SVC, ("pom.xml", pom), ("src/main/java/S.java", java)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert!(v.summary.contains("Dropwizard"), "{}", v.summary);
+        let go = "package client\n\nfunc (c *Client) Healthcheck() error {\n\t_, err := c.request.Get(ctx, \"/healthcheck\")\n\treturn err\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("client/client.go", go)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@ use crate::checks::delivery::gha::is_production_path;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
 use shipshape_facts::FileKind;
+use shipshape_facts::signals::SignalKind;
 use shipshape_model::{Area, Finding, Location, Severity};
 use std::sync::OnceLock;
 
@@ -17,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -293,11 +294,24 @@ fn run(ctx: &Ctx) -> Verdict {
         .files()
         .filter(|f| f.kind == FileKind::Migration && is_production_path(&f.path))
         .collect();
-    if migrations.is_empty() {
+    // Go code applying a list of up-only functions (miniflux's `[...]func(tx *sql.Tx)
+    // error{...}`): one migration list, no way back.
+    let lists: Vec<_> = ctx.signals(SignalKind::MigrationList).collect();
+    if migrations.is_empty() && lists.is_empty() {
         return Verdict::not_applicable("no database migrations in the unit");
     }
-    let mut findings = Vec::new();
-    let mut judged = 0usize;
+    let mut findings: Vec<Finding> = lists
+        .iter()
+        .map(|s| {
+            Finding::at(
+                Location::line(&s.path, s.line),
+                "migrations are a Go list of up functions (`func(tx *sql.Tx)`) with no down migrations",
+            )
+            .with_snippet(s.text.clone())
+            .with_key("go-migration-list")
+        })
+        .collect();
+    let mut judged = lists.len();
     let mut prisma = Vec::new();
     for f in &migrations {
         let lower = f.path.to_ascii_lowercase();
@@ -328,7 +342,7 @@ fn run(ctx: &Ctx) -> Verdict {
     if !findings.is_empty() {
         return Verdict::fail(
             format!(
-                "{} of {judged} migration file(s) cannot be rolled back",
+                "{} of {judged} migration file(s) or list(s) cannot be rolled back",
                 findings.len()
             ),
             findings,
@@ -419,6 +433,24 @@ mod tests {
         assert_eq!(
             outcome(&[("migrations/20240101_init.sql", "CREATE TABLE a (id int);\n")]),
             Outcome::Fail
+        );
+    }
+
+    /// miniflux/v2 keeps 133 forward-only migrations in
+    /// `var migrations = [...]func(tx *sql.Tx) error{...}` and was judged `n/a`.
+    #[test]
+    fn go_migration_list_without_downs_fails() {
+        let go = "package database\n\nvar migrations = [...]func(tx *sql.Tx) error{\n\tfunc(tx *sql.Tx) (err error) {\n\t\t_, err = tx.Exec(`CREATE TABLE x (id int)`)\n\t\treturn err\n\t},\n}\n";
+        let v = run_on_files(&CHECK, &[("internal/database/migrations.go", go)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("internal/database/migrations.go", 3))
+        );
+        let param = "package database\n\nfunc run(steps []func(tx *sql.Tx) error) {}\n";
+        assert_eq!(
+            outcome(&[("internal/database/run.go", param)]),
+            Outcome::NotApplicable
         );
     }
 

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with code, CI definitions, Dockerfiles or build scripts",
         rationale: "Turning off certificate verification makes TLS worthless: anyone on the path can impersonate the server and read or change the traffic. It is usually added \"temporarily\" to get past a self-signed certificate and never removed.",
-        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`. In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted. Fails with one finding per occurrence (file:line and the matched text); passes when none is found; `n/a` when the unit has no code or scripts.",
+        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`. In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted. In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
         remediation: "Remove the override and trust the right CA instead: add the internal CA to the trust store (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, a custom RootCAs pool, `add_root_certificate`), or use a certificate the client already trusts.",
         references: &[
             "https://cwe.mitre.org/data/definitions/295.html",
@@ -48,7 +48,7 @@ fn run(ctx: &Ctx) -> Verdict {
         return Verdict::not_applicable("no code, CI definitions or build scripts in the unit");
     }
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut findings = Vec::new();
+    let (mut findings, mut opt_ins) = (Vec::new(), Vec::new());
     for s in ctx.signals(SignalKind::TlsVerifyDisabled) {
         if let Some(text) = ctx.text(&s.path) {
             let line = text
@@ -61,25 +61,51 @@ fn run(ctx: &Ctx) -> Verdict {
         }
         let n = seen.entry((s.path.as_str(), s.text.as_str())).or_insert(0);
         *n += 1;
-        findings.push(
-            Finding::at(
-                Location::line(&s.path, s.line),
-                "certificate verification disabled",
-            )
-            .with_snippet(s.text.clone())
-            .with_key(format!("{}#{}", s.text, n)),
+        let (list, message) = match &s.opt_in {
+            // The operator asked for it (a flag, a configuration directive): their call.
+            Some(cond) => (
+                &mut opt_ins,
+                format!(
+                    "certificate verification disabled only on the operator's request (`{cond}`)"
+                ),
+            ),
+            None => (
+                &mut findings,
+                "certificate verification disabled".to_string(),
+            ),
+        };
+        list.push(
+            Finding::at(Location::line(&s.path, s.line), message)
+                .with_snippet(s.text.clone())
+                .with_key(format!("{}#{}", s.text, n)),
         );
     }
-    if findings.is_empty() {
-        Verdict::pass("no disabled certificate verification found outside tests")
-    } else {
+    if !findings.is_empty() {
+        let also = if opt_ins.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", and in {} more only on the operator's request",
+                opt_ins.len()
+            )
+        };
         Verdict::fail(
             format!(
-                "certificate verification disabled in {} place(s)",
+                "certificate verification disabled in {} place(s){also}",
                 findings.len()
             ),
             findings,
         )
+    } else if !opt_ins.is_empty() {
+        Verdict::pass_with(
+            format!(
+                "certificate verification is disabled only when the operator opts in ({} place(s))",
+                opt_ins.len()
+            ),
+            opt_ins,
+        )
+    } else {
+        Verdict::pass("no disabled certificate verification found outside tests")
     }
 }
 
@@ -126,6 +152,33 @@ mod tests {
         assert_eq!(
             run_on_files(&CHECK, &[("README.md", "x")]).outcome,
             Outcome::NotApplicable
+        );
+    }
+
+    /// caddyserver/caddy sets `InsecureSkipVerify` only for the operator's
+    /// `tls_insecure_skip_verify` directive and `--insecure` flag; a hand review labels
+    /// the check pass. An unconditional literal beside them still fails.
+    #[test]
+    fn operator_opt_in_passes_and_unconditional_literals_fail() {
+        let caddy = "package reverseproxy\n\nfunc (h *T) Unmarshal(d *D) error {\n\tswitch d.Val() {\n\tcase \"tls_insecure_skip_verify\":\n\t\th.TLS.InsecureSkipVerify = true\n\t}\n\tif insecure {\n\t\tht.TLS.InsecureSkipVerify = true\n\t}\n\treturn nil\n}\n";
+        let v = run_on_files(&CHECK, &[("modules/reverseproxy/caddyfile.go", caddy)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings.len(), 2);
+        assert!(v.findings[0].message.contains("tls_insecure_skip_verify"));
+        let always = "package sizes\n\nvar c = &tls.Config{InsecureSkipVerify: true}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                ("modules/reverseproxy/caddyfile.go", caddy),
+                ("internal/sizes/predict.go", always),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 1);
+        assert!(
+            v.summary.contains("2 more only on the operator's request"),
+            "{}",
+            v.summary
         );
     }
 }

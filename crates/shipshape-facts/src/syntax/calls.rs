@@ -1,0 +1,80 @@
+//! Outbound HTTP calls: a client call or construction in code, and the global `fetch`.
+
+use super::{Grammar, Src, ancestors, in_string};
+use tree_sitter::Node;
+
+/// Statement kinds that import names rather than call anything.
+fn is_import(kind: &str) -> bool {
+    matches!(
+        kind,
+        "import_statement"
+            | "import_from_statement"
+            | "import_declaration"
+            | "import_spec"
+            | "use_declaration"
+            | "using_directive"
+            | "namespace_use_declaration"
+    )
+}
+
+/// True when a call match at `start` cannot be inside a string literal, judged from
+/// the bytes alone: no quote before it on its line, and an even number of the
+/// language's multi-line string delimiters before it (Go and JavaScript backticks,
+/// Python triple quotes). Conservative: `false` sends the file to the parser. Only for
+/// Go, Python and JavaScript/TypeScript, whose ordinary strings cannot span lines.
+pub(super) fn surely_code(grammar: Grammar, bytes: &[u8], start: usize) -> bool {
+    let Some(head) = bytes.get(..start) else {
+        return false;
+    };
+    let line_start = memchr::memrchr(b'\n', head).map_or(0, |i| i + 1);
+    if head[line_start..]
+        .iter()
+        .any(|b| matches!(b, b'"' | b'\'' | b'`'))
+    {
+        return false;
+    }
+    let even = |needle: &[u8]| memchr::memmem::find_iter(head, needle).count() % 2 == 0;
+    match grammar {
+        Grammar::Go | Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx => even(b"`"),
+        Grammar::Python => even(b"\"\"\"") && even(b"'''"),
+        _ => false,
+    }
+}
+
+/// True when the match at `node` is code: not inside a string literal (a docstring, a
+/// help text) and not part of an import.
+pub(super) fn is_call(_src: &Src, node: Node) -> bool {
+    !in_string(node) && !ancestors(node).any(|a| is_import(a.kind()))
+}
+
+/// True when the `fetch` at `node` is called as the global WHATWG fetch: `fetch(u)`,
+/// `window.fetch(u)`, `globalThis.fetch(u)`, `self.fetch(u)` — not `cache.fetch(k)`, not a
+/// mention in a string.
+pub(super) fn is_global_fetch(src: &Src, node: Node) -> bool {
+    if !matches!(
+        src.grammar,
+        Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx
+    ) {
+        // The regex pass already limits `fetch(` to JavaScript-family files.
+        return true;
+    }
+    if in_string(node) || src.text(node) != b"fetch" {
+        return false;
+    }
+    let mut callee = node;
+    if let Some(p) = node.parent()
+        && p.kind() == "member_expression"
+    {
+        let object = p.child_by_field_name("object").map(|o| src.text(o));
+        if !matches!(object, Some(b"window" | b"globalThis" | b"self")) {
+            return false;
+        }
+        callee = p;
+    }
+    callee.parent().is_some_and(|call| {
+        call.kind() == "call_expression"
+            && call
+                .child_by_field_name("function")
+                .is_some_and(|f| f.id() == callee.id())
+    })
+}

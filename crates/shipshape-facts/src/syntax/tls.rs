@@ -1,0 +1,141 @@
+//! Disabled TLS verification: a literal in code, and whether the operator opted in.
+//!
+//! The regex already requires a literal (`InsecureSkipVerify: true`, `verify=False`,
+//! `rejectUnauthorized: false`); a value read from configuration
+//! (`InsecureSkipVerify: cfg.Insecure`) never matches. What syntax adds: a match in a
+//! string or comment is no code, and a match under a condition on a configuration name
+//! is the operator's opt-in — an `if`/`unless`/ternary whose condition names
+//! `insecure`, `verify`, `unsafe`, `trust` or `danger`, or one of `ignore`/`skip`/`allow`/
+//! `disable` together with `tls`/`ssl`/`cert` (`if opt.Insecure`, `if r.ignoreTLSErrors`,
+//! `if !cfg.VerifyCerts`, `... if args.insecure else ...`), or a `case` of a switch whose
+//! label does (a configuration directive: caddy's `case "tls_insecure_skip_verify":`) or
+//! whose subject does (`switch insecureSkipVerify { case "true": ... }`).
+
+use super::{Candidate, Judgement, Src, ancestors, in_string};
+use tree_sitter::Node;
+
+/// Words that make a condition a configuration switch about verification.
+const CONFIG_WORDS: &[&str] = &["insecure", "verify", "unsafe", "trust", "danger"];
+
+fn config_like(text: &[u8]) -> bool {
+    let t = String::from_utf8_lossy(text).to_ascii_lowercase();
+    let has = |ws: &[&str]| ws.iter().any(|w| t.contains(w));
+    // ... or a switch to ignore, skip, allow or disable TLS/certificate errors
+    // (miniflux's per-feed `if r.ignoreTLSErrors {`).
+    has(CONFIG_WORDS)
+        || (has(&["ignore", "skip", "allow", "disable"]) && has(&["tls", "ssl", "cert"]))
+}
+
+fn contains(outer: Node, inner: Node) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
+fn short(text: &[u8]) -> String {
+    let t = String::from_utf8_lossy(text);
+    let t = t.lines().next().unwrap_or("").trim();
+    let mut end = t.len().min(120);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    t[..end].to_string()
+}
+
+/// `node` is where the match starts; the guard is looked for above the literal it ends
+/// with (in `verify=False if args.insecure else True` only `False` is under the condition).
+pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgement {
+    if in_string(node) {
+        return Judgement::Drop;
+    }
+    let literal = root
+        .descendant_for_byte_range(c.end - 1, c.end)
+        .unwrap_or(node);
+    for a in ancestors(literal).skip(1) {
+        match a.kind() {
+            "if_statement"
+            | "if_expression"
+            | "if"
+            | "unless"
+            | "if_modifier"
+            | "unless_modifier"
+            | "elif_clause"
+            | "conditional_expression"
+            | "ternary_expression" => {
+                // Python's conditional expression (`a if c else b`) names no fields.
+                let cond = a.child_by_field_name("condition").or_else(|| {
+                    (a.kind() == "conditional_expression")
+                        .then(|| a.named_child(1))
+                        .flatten()
+                });
+                let Some(cond) = cond else { continue };
+                if contains(cond, literal) {
+                    continue;
+                }
+                let t = src.text(cond);
+                if config_like(t) {
+                    return Judgement::OptIn(short(t));
+                }
+            }
+            "expression_case"
+            | "switch_case"
+            | "case_clause"
+            | "switch_section"
+            | "switch_block_statement_group"
+            | "switch_rule"
+            | "when"
+            | "case_statement"
+            | "match_arm" => {
+                let label = ["value", "pattern"]
+                    .iter()
+                    .find_map(|f| a.child_by_field_name(f))
+                    .map_or_else(
+                        || {
+                            // The label is the case's first line (`case "x":`).
+                            let t = src.text(a);
+                            let end = t
+                                .iter()
+                                .position(|b| matches!(b, b':' | b'\n'))
+                                .unwrap_or(t.len());
+                            &t[..end]
+                        },
+                        |v| src.text(v),
+                    );
+                if contains_label(a, literal, label.len()) {
+                    continue;
+                }
+                if config_like(label) {
+                    return Judgement::OptIn(format!("case {}", short(label)));
+                }
+                // grafana/loki clients/cmd/fluent-bit/config.go: `switch insecureSkipVerify
+                // { case "true": ... = true }` on the value read from the plugin's config.
+                let subject = ancestors(a).skip(1).take(3).find_map(|s| {
+                    ["value", "condition", "subject"]
+                        .iter()
+                        .find_map(|f| s.child_by_field_name(f))
+                        .filter(|_| {
+                            s.kind().contains("switch")
+                                || s.kind().contains("match")
+                                || s.kind() == "case"
+                        })
+                });
+                if let Some(subject) = subject
+                    && config_like(src.text(subject))
+                {
+                    return Judgement::OptIn(format!(
+                        "switch {} {}",
+                        short(src.text(subject)),
+                        short(label)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Judgement::Keep
+}
+
+/// True when `node` sits in the case's label itself (then the case guards nothing).
+fn contains_label(case: Node, node: Node, label_len: usize) -> bool {
+    node.start_byte() < case.start_byte() + label_len + 8
+        && node.start_byte() >= case.start_byte()
+        && node.end_byte() <= case.start_byte() + label_len + 8
+}
