@@ -4,13 +4,13 @@
 //! async workers (`spawn_blocking`).
 
 use crate::error::Error;
-use crate::store::{NewCheck, NewReport, NewUnitReport, NewWaiver};
+use crate::store::{CheckInfoRow, NewCheck, NewReport, NewUnitReport, NewWaiver};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::DeflateEncoder;
 use sha2::{Digest, Sha256};
 use shipshape_model::{Report, SCHEMA_VERSION};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 
 /// Longest accepted repository name, commit, ref or URL.
@@ -122,6 +122,7 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
     }
     let mut paths = HashSet::new();
     let mut units = Vec::with_capacity(report.units.len());
+    let mut catalog: BTreeMap<&str, CheckInfoRow> = BTreeMap::new();
     for u in &report.units {
         if !paths.insert(u.unit.path.as_str()) {
             return Err(Error::Unprocessable(format!(
@@ -138,6 +139,14 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
                     c.id, u.unit.path
                 )));
             }
+            catalog
+                .entry(c.id.as_str())
+                .or_insert_with(|| CheckInfoRow {
+                    check_id: c.id.clone(),
+                    title: c.title.clone(),
+                    area: c.area.as_str().to_string(),
+                    severity: c.severity.as_str().to_string(),
+                });
             checks.push(NewCheck {
                 check_id: c.id.clone(),
                 outcome: c.outcome.as_str().to_string(),
@@ -205,6 +214,7 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
         token_id: meta.token_id,
         actor: meta.actor,
         units,
+        catalog: catalog.into_values().collect(),
     })
 }
 

@@ -100,6 +100,76 @@ pub struct NewReport {
     pub token_id: Option<i64>,
     pub actor: String,
     pub units: Vec<NewUnitReport>,
+    /// The checks the report describes (one entry per id, sorted by id): upserted
+    /// into the check catalog that the check and team views read titles from.
+    pub catalog: Vec<CheckInfoRow>,
+}
+
+/// A check as reports describe it: the catalog row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInfoRow {
+    pub check_id: String,
+    pub title: String,
+    pub area: String,
+    pub severity: String,
+}
+
+/// What a campaign asks of which units (validated by `campaigns::Spec`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignSpec {
+    pub name: String,
+    pub description: String,
+    /// `bronze`, `silver` or `gold`; exactly one of this and `target_checks` is set.
+    pub target_level: Option<String>,
+    /// Check ids, sorted and unique.
+    pub target_checks: Option<Vec<String>>,
+    pub filter_tier: Option<i64>,
+    pub filter_team: Option<String>,
+    pub filter_area: Option<String>,
+    /// A glob over repository names (`acme/*`).
+    pub filter_repository: Option<String>,
+    /// As given (a date or an RFC 3339 time).
+    pub deadline: Option<String>,
+    pub deadline_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub spec: CampaignSpec,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One day of a campaign's progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRow {
+    pub campaign_id: i64,
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub taken_at: i64,
+    pub in_scope: i64,
+    pub meeting: i64,
+}
+
+/// A check result of a unit's latest report that satisfies no level (`fail` or `error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsatisfied {
+    pub unit_id: i64,
+    pub check_id: String,
+    pub outcome: String,
+    pub severity: String,
+}
+
+/// A unit whose latest report fails (or errors on) one check, and since when:
+/// the first report of the unbroken run of failing reports that ends in the latest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckFailure {
+    pub unit_id: i64,
+    pub outcome: String,
+    pub since: i64,
+    pub since_report: i64,
 }
 
 /// The result of an upload: the report's id, and whether this call stored it
@@ -301,6 +371,52 @@ pub trait Store: Send + Sync + 'static {
     fn count_repositories(&self) -> StoreFuture<'_, i64>;
     /// `(table, column)` of every application table, sorted: the two backends' must agree.
     fn schema(&self) -> StoreFuture<'_, Vec<(String, String)>>;
+
+    // ---- campaigns, teams, checks -------------------------------------------------
+    fn create_campaign(
+        &self,
+        spec: CampaignSpec,
+        created_by: String,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreFuture<'_, i64>;
+    /// False when there is no such campaign.
+    fn update_campaign(
+        &self,
+        id: i64,
+        spec: CampaignSpec,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreFuture<'_, bool>;
+    /// False when there is no such campaign; its snapshots go with it.
+    fn delete_campaign(&self, id: i64, audit: AuditEntry) -> StoreFuture<'_, bool>;
+    fn campaigns(&self) -> StoreFuture<'_, Vec<CampaignRow>>;
+    fn campaign(&self, id: i64) -> StoreFuture<'_, Option<CampaignRow>>;
+    /// A campaign's daily snapshots, oldest first.
+    fn campaign_snapshots(&self, id: i64) -> StoreFuture<'_, Vec<SnapshotRow>>;
+    /// Writes (or replaces) the snapshots of one day, with one audit entry, in one
+    /// transaction. Snapshots of campaigns deleted meanwhile are skipped.
+    fn put_snapshots(&self, rows: Vec<SnapshotRow>, audit: AuditEntry) -> StoreFuture<'_, ()>;
+    /// Takes (or renews) the lease `name` for `holder` until `now + ttl`: true when
+    /// `holder` has it now, false while another holder's lease runs. Atomic on both
+    /// backends, so one replica at a time does the leased work.
+    fn acquire_lease(
+        &self,
+        name: String,
+        holder: String,
+        now: i64,
+        ttl: i64,
+    ) -> StoreFuture<'_, bool>;
+    /// The `fail`/`error` results of the latest report of every unit that matches
+    /// `filter` (owner, tier, repository; level is ignored), by unit id then check id.
+    fn unsatisfied_checks(&self, filter: UnitFilter) -> StoreFuture<'_, Vec<Unsatisfied>>;
+    fn check_info(&self, check_id: String) -> StoreFuture<'_, Option<CheckInfoRow>>;
+    /// Every check any report described, by id.
+    fn check_catalog(&self) -> StoreFuture<'_, Vec<CheckInfoRow>>;
+    /// How many units' latest reports have each outcome of a check.
+    fn check_outcome_counts(&self, check_id: String) -> StoreFuture<'_, Vec<(String, i64)>>;
+    /// Units whose latest report fails (or errors on) a check, with since when.
+    fn check_failures(&self, check_id: String) -> StoreFuture<'_, Vec<CheckFailure>>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://…` (`postgresql://`).

@@ -26,6 +26,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0003_waivers.up.sql"),
             include_str!("../../migrations/postgres/0003_waivers.down.sql"),
         ),
+        (
+            4,
+            "campaigns",
+            include_str!("../../migrations/postgres/0004_campaigns.up.sql"),
+            include_str!("../../migrations/postgres/0004_campaigns.down.sql"),
+        ),
     ])
 });
 

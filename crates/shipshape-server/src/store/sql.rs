@@ -155,6 +155,43 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                     }
+                    // The catalog changes rarely: read it (no row locks) and write only
+                    // what differs, so concurrent uploads do not queue on its rows.
+                    let known: Vec<(String, String, String, String)> =
+                        sqlx::query_as::<$db, (String, String, String, String)>(
+                            "SELECT check_id, title, area, severity FROM checks",
+                        )
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let known: std::collections::HashMap<String, (String, String, String)> = known
+                        .into_iter()
+                        .map(|(id, t, a, s)| (id, (t, a, s)))
+                        .collect();
+                    let changed: Vec<&$crate::store::CheckInfoRow> = new
+                        .catalog
+                        .iter()
+                        .filter(|c| {
+                            known.get(&c.check_id).is_none_or(|(t, a, s)| {
+                                *t != c.title || *a != c.area || *s != c.severity
+                            })
+                        })
+                        .collect();
+                    for chunk in changed.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO checks (check_id, title, area, severity) ",
+                        );
+                        qb.push_values(chunk, |mut row, c| {
+                            row.push_bind(c.check_id.clone())
+                                .push_bind(c.title.clone())
+                                .push_bind(c.area.clone())
+                                .push_bind(c.severity.clone());
+                        });
+                        qb.push(
+                            " ON CONFLICT (check_id) DO UPDATE SET title = excluded.title, \
+                             area = excluded.area, severity = excluded.severity",
+                        );
+                        qb.build().execute(&mut *tx).await?;
+                    }
                     sqlx::query::<$db>(
                         "INSERT INTO audit_log (at, token_id, actor, action, subject, detail) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -615,11 +652,350 @@ macro_rules! impl_store {
 
             fn schema(&self) -> $crate::store::StoreFuture<'_, Vec<(String, String)>> {
                 Box::pin(async move {
-                    Ok(sqlx::query_as::<$db, (String, String)>($schema)
+                    let mut columns = sqlx::query_as::<$db, (String, String)>($schema)
                         .fetch_all(self.reader())
-                        .await?)
+                        .await?;
+                    // In Rust, not by the database's collation (which may ignore `_`).
+                    columns.sort();
+                    Ok(columns)
                 })
             }
+
+            fn create_campaign(
+                &self,
+                spec: $crate::store::CampaignSpec,
+                created_by: String,
+                now: i64,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, i64> {
+                Box::pin(async move {
+                    let checks = $crate::store::sql::checks_json(&spec)?;
+                    let mut tx = self.writer().begin().await?;
+                    let (id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                        "INSERT INTO campaigns (name, description, target_level, target_checks, \
+                         filter_tier, filter_team, filter_area, filter_repository, deadline, deadline_at, \
+                         created_by, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                    )
+                    .bind(&spec.name)
+                    .bind(&spec.description)
+                    .bind(&spec.target_level)
+                    .bind(&checks)
+                    .bind(spec.filter_tier)
+                    .bind(&spec.filter_team)
+                    .bind(&spec.filter_area)
+                    .bind(&spec.filter_repository)
+                    .bind(&spec.deadline)
+                    .bind(spec.deadline_at)
+                    .bind(&created_by)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("campaign:{id}"));
+                    tx.commit().await?;
+                    Ok(id)
+                })
+            }
+
+            fn update_campaign(
+                &self,
+                id: i64,
+                spec: $crate::store::CampaignSpec,
+                now: i64,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, bool> {
+                Box::pin(async move {
+                    let checks = $crate::store::sql::checks_json(&spec)?;
+                    let mut tx = self.writer().begin().await?;
+                    let done = sqlx::query::<$db>(
+                        "UPDATE campaigns SET name = $1, description = $2, target_level = $3, \
+                         target_checks = $4, filter_tier = $5, filter_team = $6, filter_area = $7, \
+                         filter_repository = $8, deadline = $9, deadline_at = $10, updated_at = $11 \
+                         WHERE id = $12",
+                    )
+                    .bind(&spec.name)
+                    .bind(&spec.description)
+                    .bind(&spec.target_level)
+                    .bind(&checks)
+                    .bind(spec.filter_tier)
+                    .bind(&spec.filter_team)
+                    .bind(&spec.filter_area)
+                    .bind(&spec.filter_repository)
+                    .bind(&spec.deadline)
+                    .bind(spec.deadline_at)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        > 0;
+                    if done {
+                        $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("campaign:{id}"));
+                    }
+                    tx.commit().await?;
+                    Ok(done)
+                })
+            }
+
+            fn delete_campaign(
+                &self,
+                id: i64,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, bool> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    // Explicitly, not only by cascade: SQLite enforces foreign keys per connection.
+                    sqlx::query::<$db>("DELETE FROM campaign_snapshots WHERE campaign_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let done = sqlx::query::<$db>("DELETE FROM campaigns WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                        > 0;
+                    if done {
+                        $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("campaign:{id}"));
+                    }
+                    tx.commit().await?;
+                    Ok(done)
+                })
+            }
+
+            fn campaigns(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::CampaignRow>> {
+                Box::pin(async move {
+                    let rows = sqlx::query_as::<$db, $crate::store::sql::CampaignTuple>(
+                        $crate::store::sql::CAMPAIGN_SELECT,
+                    )
+                    .fetch_all(self.reader())
+                    .await?;
+                    rows.into_iter().map($crate::store::sql::campaign_row).collect()
+                })
+            }
+
+            fn campaign(
+                &self,
+                id: i64,
+            ) -> $crate::store::StoreFuture<'_, Option<$crate::store::CampaignRow>> {
+                Box::pin(async move {
+                    let row = sqlx::query_as::<$db, $crate::store::sql::CampaignTuple>(
+                        $crate::store::sql::CAMPAIGN_SELECT_ONE,
+                    )
+                    .bind(id)
+                    .fetch_optional(self.reader())
+                    .await?;
+                    row.map($crate::store::sql::campaign_row).transpose()
+                })
+            }
+
+            fn campaign_snapshots(
+                &self,
+                id: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::SnapshotRow>> {
+                Box::pin(async move {
+                    let rows: Vec<(i64, String, i64, i64, i64)> =
+                        sqlx::query_as::<$db, (i64, String, i64, i64, i64)>(
+                            "SELECT campaign_id, day, taken_at, in_scope, meeting \
+                             FROM campaign_snapshots WHERE campaign_id = $1 ORDER BY day",
+                        )
+                        .bind(id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::SnapshotRow {
+                            campaign_id: r.0,
+                            day: r.1,
+                            taken_at: r.2,
+                            in_scope: r.3,
+                            meeting: r.4,
+                        })
+                        .collect())
+                })
+            }
+
+            fn put_snapshots(
+                &self,
+                rows: Vec<$crate::store::SnapshotRow>,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, ()> {
+                Box::pin(async move {
+                    let mut tx = self.writer().begin().await?;
+                    for r in &rows {
+                        sqlx::query::<$db>(
+                            "INSERT INTO campaign_snapshots (campaign_id, day, taken_at, in_scope, meeting) \
+                             SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = $1) \
+                             ON CONFLICT (campaign_id, day) DO UPDATE SET taken_at = excluded.taken_at, \
+                             in_scope = excluded.in_scope, meeting = excluded.meeting",
+                        )
+                        .bind(r.campaign_id)
+                        .bind(&r.day)
+                        .bind(r.taken_at)
+                        .bind(r.in_scope)
+                        .bind(r.meeting)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    $crate::store::sql::insert_audit!($db, &mut *tx, audit, audit.subject.clone());
+                    tx.commit().await?;
+                    Ok(())
+                })
+            }
+
+            fn acquire_lease(
+                &self,
+                name: String,
+                holder: String,
+                now: i64,
+                ttl: i64,
+            ) -> $crate::store::StoreFuture<'_, bool> {
+                Box::pin(async move {
+                    let row: Option<(String,)> = sqlx::query_as::<$db, (String,)>(
+                        "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, \
+                         expires_at = excluded.expires_at \
+                         WHERE leases.expires_at <= $4 OR leases.holder = excluded.holder \
+                         RETURNING holder",
+                    )
+                    .bind(&name)
+                    .bind(&holder)
+                    .bind(now.saturating_add(ttl))
+                    .bind(now)
+                    .fetch_optional(self.writer())
+                    .await?;
+                    Ok(row.is_some_and(|(h,)| h == holder))
+                })
+            }
+
+            fn unsatisfied_checks(
+                &self,
+                filter: $crate::store::UnitFilter,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::Unsatisfied>> {
+                Box::pin(async move {
+                    let rows: Vec<(i64, String, String, String)> =
+                        sqlx::query_as::<$db, (i64, String, String, String)>(
+                            "SELECT cr.unit_id, cr.check_id, cr.outcome, cr.severity FROM units u \
+                             JOIN repositories p ON p.id = u.repository_id \
+                             JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
+                             WHERE cr.outcome IN ('fail', 'error') AND ($1 IS NULL OR p.name = $1) \
+                             AND ($2 IS NULL OR u.owner = $2) AND ($3 IS NULL OR u.tier = $3) \
+                             ORDER BY cr.unit_id, cr.check_id",
+                        )
+                        .bind(&filter.repository)
+                        .bind(&filter.owner)
+                        .bind(filter.tier)
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::Unsatisfied {
+                            unit_id: r.0,
+                            check_id: r.1,
+                            outcome: r.2,
+                            severity: r.3,
+                        })
+                        .collect())
+                })
+            }
+
+            fn check_info(
+                &self,
+                check_id: String,
+            ) -> $crate::store::StoreFuture<'_, Option<$crate::store::CheckInfoRow>> {
+                Box::pin(async move {
+                    let row: Option<(String, String, String, String)> =
+                        sqlx::query_as::<$db, (String, String, String, String)>(
+                            "SELECT check_id, title, area, severity FROM checks WHERE check_id = $1",
+                        )
+                        .bind(&check_id)
+                        .fetch_optional(self.reader())
+                        .await?;
+                    Ok(row.map(|r| $crate::store::CheckInfoRow {
+                        check_id: r.0,
+                        title: r.1,
+                        area: r.2,
+                        severity: r.3,
+                    }))
+                })
+            }
+
+            fn check_catalog(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::CheckInfoRow>> {
+                Box::pin(async move {
+                    let rows: Vec<(String, String, String, String)> =
+                        sqlx::query_as::<$db, (String, String, String, String)>(
+                            "SELECT check_id, title, area, severity FROM checks ORDER BY check_id",
+                        )
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::CheckInfoRow {
+                            check_id: r.0,
+                            title: r.1,
+                            area: r.2,
+                            severity: r.3,
+                        })
+                        .collect())
+                })
+            }
+
+            fn check_outcome_counts(
+                &self,
+                check_id: String,
+            ) -> $crate::store::StoreFuture<'_, Vec<(String, i64)>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_as::<$db, (String, i64)>(
+                        "SELECT cr.outcome, COUNT(*) FROM units u \
+                         JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
+                         WHERE cr.check_id = $1 GROUP BY cr.outcome ORDER BY cr.outcome",
+                    )
+                    .bind(&check_id)
+                    .fetch_all(self.reader())
+                    .await?)
+                })
+            }
+
+            fn check_failures(
+                &self,
+                check_id: String,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::CheckFailure>> {
+                Box::pin(async move {
+                    let rows: Vec<(i64, String, i64, i64)> =
+                        sqlx::query_as::<$db, (i64, String, i64, i64)>(
+                            "SELECT x.unit_id, x.outcome, x.since_report, r.received_at FROM (\
+                               SELECT cr.unit_id, cr.outcome, \
+                               (SELECT MIN(f.report_id) FROM check_results f \
+                                WHERE f.check_id = $1 AND f.unit_id = cr.unit_id \
+                                AND f.outcome IN ('fail', 'error') \
+                                AND f.report_id > COALESCE((SELECT MAX(ok.report_id) FROM check_results ok \
+                                  WHERE ok.check_id = $1 AND ok.unit_id = cr.unit_id \
+                                  AND ok.outcome NOT IN ('fail', 'error')), 0)) AS since_report \
+                               FROM units u \
+                               JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
+                               WHERE cr.check_id = $1 AND cr.outcome IN ('fail', 'error')) x \
+                             JOIN reports r ON r.id = x.since_report \
+                             ORDER BY r.received_at, x.unit_id",
+                        )
+                        .bind(&check_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::CheckFailure {
+                            unit_id: r.0,
+                            outcome: r.1,
+                            since_report: r.2,
+                            since: r.3,
+                        })
+                        .collect())
+                })
+            }
+
         }
     };
 }
@@ -697,4 +1073,64 @@ pub(super) fn unit_row(r: UnitTuple) -> super::UnitRow {
         score: r.8,
         latest_report_id: r.9,
     }
+}
+
+pub(super) const CAMPAIGN_SELECT_ONE: &str = "SELECT id, name, description, target_level, target_checks, \
+     filter_tier, filter_team, filter_area, filter_repository, deadline, deadline_at, created_by, \
+     created_at, updated_at FROM campaigns WHERE id = $1";
+pub(super) const CAMPAIGN_SELECT: &str = "SELECT id, name, description, target_level, target_checks, \
+     filter_tier, filter_team, filter_area, filter_repository, deadline, deadline_at, created_by, \
+     created_at, updated_at FROM campaigns ORDER BY id";
+
+pub(super) type CampaignTuple = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    i64,
+    i64,
+);
+
+/// A campaign's check ids as stored: a JSON array of strings.
+pub(super) fn checks_json(spec: &super::CampaignSpec) -> super::StoreResult<Option<String>> {
+    spec.target_checks
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| super::StoreError::Config(format!("campaign checks: {e}")))
+}
+
+pub(super) fn campaign_row(r: CampaignTuple) -> super::StoreResult<super::CampaignRow> {
+    let target_checks = r
+        .4
+        .as_deref()
+        .map(serde_json::from_str::<Vec<String>>)
+        .transpose()
+        .map_err(|e| super::StoreError::Config(format!("campaign {}: stored checks: {e}", r.0)))?;
+    Ok(super::CampaignRow {
+        id: r.0,
+        spec: super::CampaignSpec {
+            name: r.1,
+            description: r.2,
+            target_level: r.3,
+            target_checks,
+            filter_tier: r.5,
+            filter_team: r.6,
+            filter_area: r.7,
+            filter_repository: r.8,
+            deadline: r.9,
+            deadline_at: r.10,
+        },
+        created_by: r.11,
+        created_at: r.12,
+        updated_at: r.13,
+    })
 }

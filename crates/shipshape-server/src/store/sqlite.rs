@@ -29,6 +29,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0003_waivers.up.sql"),
             include_str!("../../migrations/sqlite/0003_waivers.down.sql"),
         ),
+        (
+            4,
+            "campaigns",
+            include_str!("../../migrations/sqlite/0004_campaigns.up.sql"),
+            include_str!("../../migrations/sqlite/0004_campaigns.down.sql"),
+        ),
     ])
 });
 
