@@ -6,9 +6,12 @@
 //! drift apart; only pool setup, migrations and schema introspection differ.
 //! Every write that belongs together happens in one transaction.
 
+mod copy;
 mod postgres;
 mod sql;
 mod sqlite;
+
+pub use copy::{Copied, migrate_db, redact};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
