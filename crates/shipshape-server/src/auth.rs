@@ -204,6 +204,21 @@ impl Auth {
         }
     }
 
+    /// Changes to the server's own data (campaigns) need an admin token; `--public-read`
+    /// never opens them.
+    pub fn require_admin(&self, what: &str) -> Result<&Principal, Error> {
+        match &self.0 {
+            Some(p) if p.scope == Scope::Admin => Ok(p),
+            Some(p) => Err(Error::Forbidden(format!(
+                "token {:?} has scope {}; {what} needs a token with scope admin",
+                p.name, p.scope
+            ))),
+            None => Err(Error::Unauthorized(format!(
+                "{what} needs a token with scope admin (Authorization: Bearer shs_…)"
+            ))),
+        }
+    }
+
     /// Uploads for `repository` need an admin token or an upload token whose glob matches.
     pub fn require_upload(&self, repository: &str) -> Result<&Principal, Error> {
         match &self.0 {

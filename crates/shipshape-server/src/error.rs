@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// The methods some route of this server answers.
-pub const ALLOW: &str = "GET, HEAD, POST";
+pub const ALLOW: &str = "GET, HEAD, POST, PUT, DELETE";
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 //! binds it with graceful shutdown.
 
 pub mod auth;
+pub mod campaigns;
 pub mod client;
 pub mod diff;
 pub mod error;
@@ -26,6 +27,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use routes::campaigns::BODY_LIMIT as CAMPAIGN_BODY_LIMIT;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/units"),
     ("get", "/api/v1/units.csv"),
     ("get", "/api/v1/units/{id}/reports"),
+    ("get", "/api/v1/campaigns"),
+    ("post", "/api/v1/campaigns"),
+    ("get", "/api/v1/campaigns/{id}"),
+    ("put", "/api/v1/campaigns/{id}"),
+    ("delete", "/api/v1/campaigns/{id}"),
+    ("get", "/api/v1/teams"),
+    ("get", "/api/v1/teams/{name}"),
+    ("get", "/api/v1/checks/{area}/{name}"),
     ("get", "/"),
     ("get", "/healthz"),
     ("get", "/readyz"),
@@ -49,7 +59,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/openapi.json"),
 ];
 
-/// The whole HTTP API over one state.
+/// The whole HTTP API over one state. The OpenAPI document describes
+/// `/api/v1/teams/{*name}` as `/api/v1/teams/{name}` (a name may hold `/`).
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/reports", post(routes::reports::upload))
@@ -63,6 +74,23 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/units", get(routes::units::list))
         .route("/api/v1/units.csv", get(routes::units::csv))
         .route("/api/v1/units/{id}/reports", get(routes::units::reports))
+        .route(
+            "/api/v1/campaigns",
+            get(routes::campaigns::list)
+                .post(routes::campaigns::create)
+                .layer(DefaultBodyLimit::max(CAMPAIGN_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/campaigns/{id}",
+            get(routes::campaigns::get)
+                .put(routes::campaigns::update)
+                .delete(routes::campaigns::delete)
+                .layer(DefaultBodyLimit::max(CAMPAIGN_BODY_LIMIT)),
+        )
+        .route("/api/v1/teams", get(routes::teams::list))
+        // A catch-all: team names are owners such as `@acme/payments`, slash included.
+        .route("/api/v1/teams/{*name}", get(routes::teams::get))
+        .route("/api/v1/checks/{area}/{name}", get(routes::checks::get))
         .route("/", get(routes::ops::index))
         .route("/healthz", get(routes::ops::healthz))
         .route("/readyz", get(routes::ops::readyz))
@@ -168,11 +196,17 @@ pub async fn serve(
             RETENTION_EVERY,
         ))
     });
+    let snapshots = tokio::spawn(campaigns::run_forever(
+        store.clone(),
+        campaigns::holder_id(),
+        campaigns::SNAPSHOT_EVERY,
+    ));
     let app = app(AppState::new(store, opts.config));
     let served = serve_http(listener, app, shutdown).await;
     if let Some(task) = background {
         task.abort();
     }
+    snapshots.abort();
     served?;
     tracing::info!("shipshape serve stopped");
     Ok(())

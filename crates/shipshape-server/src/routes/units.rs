@@ -25,7 +25,7 @@ pub struct UnitsQuery {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct UnitJson {
     pub id: i64,
     pub repository: String,

@@ -6,9 +6,12 @@
 //! drift apart; only pool setup, migrations and schema introspection differ.
 //! Every write that belongs together happens in one transaction.
 
+mod copy;
 mod postgres;
 mod sql;
 mod sqlite;
+
+pub use copy::{Copied, migrate_db, redact};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -31,13 +34,41 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
 
-/// One check result as stored for diffs and filters.
+/// One check result as stored: a fragment (its canonical JSON, stored once
+/// however many reports carry it) and the columns diffs and filters read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCheck {
     pub check_id: String,
     pub outcome: String,
     pub severity: String,
+    /// SHA-256 (hex) of the result's canonical JSON: the fragment's key.
+    pub digest: String,
+    /// The canonical JSON, deflate-compressed.
+    pub body: Vec<u8>,
+    pub findings: Vec<NewFinding>,
 }
+
+/// One finding of a check result, as a row (stored once per fragment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFinding {
+    pub path: Option<String>,
+    pub line: Option<i64>,
+    pub message: String,
+}
+
+/// A finding of a unit's latest report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingRow {
+    pub unit_id: i64,
+    pub path: Option<String>,
+    pub line: Option<i64>,
+    pub message: String,
+}
+
+/// How a report's body is stored.
+pub const BODY_WHOLE: i64 = 1;
+/// The body without its check results, each replaced by its fragment id.
+pub const BODY_FRAGMENTS: i64 = 2;
 
 /// A waiver as a report carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,13 +124,84 @@ pub struct NewReport {
     pub generated_at: String,
     pub level: Option<String>,
     pub score: Option<f64>,
-    /// The canonical JSON, deflate-compressed.
-    pub body: Vec<u8>,
+    /// The canonical JSON with each unit's `checks` replaced by the digests of
+    /// their fragments; the store swaps in fragment ids and compresses it.
+    pub skeleton: serde_json::Value,
     /// Size of the canonical JSON before compression.
     pub body_size: i64,
     pub token_id: Option<i64>,
     pub actor: String,
     pub units: Vec<NewUnitReport>,
+    /// The checks the report describes (one entry per id, sorted by id): upserted
+    /// into the check catalog that the check and team views read titles from.
+    pub catalog: Vec<CheckInfoRow>,
+}
+
+/// A check as reports describe it: the catalog row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInfoRow {
+    pub check_id: String,
+    pub title: String,
+    pub area: String,
+    pub severity: String,
+}
+
+/// What a campaign asks of which units (validated by `campaigns::Spec`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignSpec {
+    pub name: String,
+    pub description: String,
+    /// `bronze`, `silver` or `gold`; exactly one of this and `target_checks` is set.
+    pub target_level: Option<String>,
+    /// Check ids, sorted and unique.
+    pub target_checks: Option<Vec<String>>,
+    pub filter_tier: Option<i64>,
+    pub filter_team: Option<String>,
+    pub filter_area: Option<String>,
+    /// A glob over repository names (`acme/*`).
+    pub filter_repository: Option<String>,
+    /// As given (a date or an RFC 3339 time).
+    pub deadline: Option<String>,
+    pub deadline_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub spec: CampaignSpec,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One day of a campaign's progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotRow {
+    pub campaign_id: i64,
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub taken_at: i64,
+    pub in_scope: i64,
+    pub meeting: i64,
+}
+
+/// A check result of a unit's latest report that satisfies no level (`fail` or `error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsatisfied {
+    pub unit_id: i64,
+    pub check_id: String,
+    pub outcome: String,
+    pub severity: String,
+}
+
+/// A unit whose latest report fails (or errors on) one check, and since when:
+/// the first report of the unbroken run of failing reports that ends in the latest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckFailure {
+    pub unit_id: i64,
+    pub outcome: String,
+    pub since: i64,
+    pub since_report: i64,
 }
 
 /// The result of an upload: the report's id, and whether this call stored it
@@ -125,6 +227,8 @@ pub struct StoredReport {
     pub score: Option<f64>,
     pub body: Vec<u8>,
     pub body_size: i64,
+    /// [`BODY_WHOLE`] or [`BODY_FRAGMENTS`].
+    pub body_format: i64,
 }
 
 /// A unit with its latest level and score.
@@ -301,6 +405,62 @@ pub trait Store: Send + Sync + 'static {
     fn count_repositories(&self) -> StoreFuture<'_, i64>;
     /// `(table, column)` of every application table, sorted: the two backends' must agree.
     fn schema(&self) -> StoreFuture<'_, Vec<(String, String)>>;
+
+    // ---- campaigns, teams, checks -------------------------------------------------
+    fn create_campaign(
+        &self,
+        spec: CampaignSpec,
+        created_by: String,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreFuture<'_, i64>;
+    /// False when there is no such campaign.
+    fn update_campaign(
+        &self,
+        id: i64,
+        spec: CampaignSpec,
+        now: i64,
+        audit: AuditEntry,
+    ) -> StoreFuture<'_, bool>;
+    /// False when there is no such campaign; its snapshots go with it.
+    fn delete_campaign(&self, id: i64, audit: AuditEntry) -> StoreFuture<'_, bool>;
+    fn campaigns(&self) -> StoreFuture<'_, Vec<CampaignRow>>;
+    fn campaign(&self, id: i64) -> StoreFuture<'_, Option<CampaignRow>>;
+    /// A campaign's daily snapshots, oldest first.
+    fn campaign_snapshots(&self, id: i64) -> StoreFuture<'_, Vec<SnapshotRow>>;
+    /// Writes (or replaces) the snapshots of one day, with one audit entry, in one
+    /// transaction. Snapshots of campaigns deleted meanwhile are skipped.
+    fn put_snapshots(&self, rows: Vec<SnapshotRow>, audit: AuditEntry) -> StoreFuture<'_, ()>;
+    /// Takes (or renews) the lease `name` for `holder` until `now + ttl`: true when
+    /// `holder` has it now, false while another holder's lease runs. Atomic on both
+    /// backends, so one replica at a time does the leased work.
+    fn acquire_lease(
+        &self,
+        name: String,
+        holder: String,
+        now: i64,
+        ttl: i64,
+    ) -> StoreFuture<'_, bool>;
+    /// The `fail`/`error` results of the latest report of every unit that matches
+    /// `filter` (owner, tier, repository; level is ignored), by unit id then check id.
+    fn unsatisfied_checks(&self, filter: UnitFilter) -> StoreFuture<'_, Vec<Unsatisfied>>;
+    fn check_info(&self, check_id: String) -> StoreFuture<'_, Option<CheckInfoRow>>;
+    /// Every check any report described, by id.
+    fn check_catalog(&self) -> StoreFuture<'_, Vec<CheckInfoRow>>;
+    /// How many units' latest reports have each outcome of a check.
+    fn check_outcome_counts(&self, check_id: String) -> StoreFuture<'_, Vec<(String, i64)>>;
+    /// Units whose latest report fails (or errors on) a check, with since when.
+    fn check_failures(&self, check_id: String) -> StoreFuture<'_, Vec<CheckFailure>>;
+    /// The findings of a check in the latest reports of `units`, by unit, at most
+    /// `per_unit` each.
+    fn latest_findings(
+        &self,
+        check_id: String,
+        units: Vec<i64>,
+        per_unit: i64,
+    ) -> StoreFuture<'_, Vec<FindingRow>>;
+    /// The compressed bodies of fragments (`None` for legacy, body-less ones).
+    fn fragment_bodies(&self, ids: Vec<i64>) -> StoreFuture<'_, Vec<(i64, Option<Vec<u8>>)>>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://…` (`postgresql://`).

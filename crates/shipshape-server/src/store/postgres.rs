@@ -26,6 +26,18 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0003_waivers.up.sql"),
             include_str!("../../migrations/postgres/0003_waivers.down.sql"),
         ),
+        (
+            4,
+            "campaigns",
+            include_str!("../../migrations/postgres/0004_campaigns.up.sql"),
+            include_str!("../../migrations/postgres/0004_campaigns.down.sql"),
+        ),
+        (
+            5,
+            "fragments",
+            include_str!("../../migrations/postgres/0005_fragments.up.sql"),
+            include_str!("../../migrations/postgres/0005_fragments.down.sql"),
+        ),
     ])
 });
 
@@ -45,11 +57,11 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
-    fn writer(&self) -> &PgPool {
+    pub(crate) fn writer(&self) -> &PgPool {
         &self.pool
     }
 
-    fn reader(&self) -> &PgPool {
+    pub(crate) fn reader(&self) -> &PgPool {
         &self.pool
     }
 
@@ -67,6 +79,12 @@ impl PgStore {
         MIGRATOR.undo(self.writer(), 0).await?;
         Ok(())
     }
+
+    /// Undoes the migrations above `version` (for tests of a migration's data conversion).
+    pub async fn undo_to(&self, version: i64) -> StoreResult<()> {
+        MIGRATOR.undo(self.writer(), version).await?;
+        Ok(())
+    }
 }
 
 super::sql::impl_store!(
@@ -76,5 +94,6 @@ super::sql::impl_store!(
     schema = "SELECT table_name::text, column_name::text FROM information_schema.columns \
               WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
               ORDER BY 1, 2",
-    lock = "SELECT pg_try_advisory_xact_lock(7315018)"
+    lock = "SELECT pg_try_advisory_xact_lock(7315018)",
+    share = " FOR SHARE"
 );

@@ -29,6 +29,18 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0003_waivers.up.sql"),
             include_str!("../../migrations/sqlite/0003_waivers.down.sql"),
         ),
+        (
+            4,
+            "campaigns",
+            include_str!("../../migrations/sqlite/0004_campaigns.up.sql"),
+            include_str!("../../migrations/sqlite/0004_campaigns.down.sql"),
+        ),
+        (
+            5,
+            "fragments",
+            include_str!("../../migrations/sqlite/0005_fragments.up.sql"),
+            include_str!("../../migrations/sqlite/0005_fragments.down.sql"),
+        ),
     ])
 });
 
@@ -73,11 +85,11 @@ impl SqliteStore {
         Ok(SqliteStore { writer, reader })
     }
 
-    fn writer(&self) -> &SqlitePool {
+    pub(crate) fn writer(&self) -> &SqlitePool {
         &self.writer
     }
 
-    fn reader(&self) -> &SqlitePool {
+    pub(crate) fn reader(&self) -> &SqlitePool {
         &self.reader
     }
 
@@ -114,6 +126,12 @@ impl SqliteStore {
         MIGRATOR.undo(self.writer(), 0).await?;
         Ok(())
     }
+
+    /// Undoes the migrations above `version` (for tests of a migration's data conversion).
+    pub async fn undo_to(&self, version: i64) -> StoreResult<()> {
+        MIGRATOR.undo(self.writer(), version).await?;
+        Ok(())
+    }
 }
 
 super::sql::impl_store!(
@@ -123,5 +141,6 @@ super::sql::impl_store!(
     schema = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
               WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
               ORDER BY 1, 2",
-    lock = "SELECT 1 = 1"
+    lock = "SELECT 1 = 1",
+    share = ""
 );
