@@ -6,9 +6,12 @@
 //! drift apart; only pool setup, migrations and schema introspection differ.
 //! Every write that belongs together happens in one transaction.
 
+mod dashboard;
 mod postgres;
 mod sql;
 mod sqlite;
+
+pub use dashboard::{DashboardStore, FleetFilter, FleetRow, HistoryPoint, SessionRow};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -77,6 +80,8 @@ pub struct NewUnitReport {
     pub score: Option<f64>,
     pub checks: Vec<NewCheck>,
     pub waivers: Vec<NewWaiver>,
+    /// `(area, score)` as the report states them (`None`: nothing scored in it).
+    pub areas: Vec<(String, Option<f64>)>,
 }
 
 /// A validated upload, ready to be written in one transaction.
@@ -318,7 +323,8 @@ pub struct Page {
 
 /// The storage layer. Implementations keep no state a second replica could
 /// contradict: everything lives in the database.
-pub trait Store: Send + Sync + 'static {
+/// The dashboard's queries ([`DashboardStore`]) come with every store.
+pub trait Store: DashboardStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

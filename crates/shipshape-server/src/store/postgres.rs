@@ -32,6 +32,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0004_campaigns.up.sql"),
             include_str!("../../migrations/postgres/0004_campaigns.down.sql"),
         ),
+        (
+            5,
+            "dashboard",
+            include_str!("../../migrations/postgres/0005_dashboard.up.sql"),
+            include_str!("../../migrations/postgres/0005_dashboard.down.sql"),
+        ),
     ])
 });
 
@@ -84,3 +90,5 @@ super::sql::impl_store!(
               ORDER BY 1, 2",
     lock = "SELECT pg_try_advisory_xact_lock(7315018)"
 );
+
+super::dashboard::impl_dashboard_store!(PgStore, sqlx::Postgres);

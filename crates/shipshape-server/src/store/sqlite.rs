@@ -35,6 +35,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0004_campaigns.up.sql"),
             include_str!("../../migrations/sqlite/0004_campaigns.down.sql"),
         ),
+        (
+            5,
+            "dashboard",
+            include_str!("../../migrations/sqlite/0005_dashboard.up.sql"),
+            include_str!("../../migrations/sqlite/0005_dashboard.down.sql"),
+        ),
     ])
 });
 
@@ -131,3 +137,5 @@ super::sql::impl_store!(
               ORDER BY 1, 2",
     lock = "SELECT 1 = 1"
 );
+
+super::dashboard::impl_dashboard_store!(SqliteStore, sqlx::Sqlite);
