@@ -12,7 +12,7 @@ const W: f64 = 640.0;
 const H: f64 = 220.0;
 const LEFT: f64 = 40.0;
 const RIGHT: f64 = 12.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 22.0;
 const BOTTOM: f64 = 28.0;
 
 /// Text for SVG content and attributes.
@@ -38,6 +38,23 @@ pub struct Series {
     /// A CSS class (`s0`…`s8`) giving colour and dash pattern.
     pub class: String,
     pub points: Vec<(i64, Option<f64>)>,
+}
+
+/// A legend for `series`: each name beside a sample of its line (the samples are
+/// decoration, hidden from assistive technology; the names are the text).
+pub fn legend(series: &[Series]) -> String {
+    let mut out = String::from("<ul class=\"legend\">");
+    for s in series {
+        let _ = write!(
+            out,
+            "<li><svg class=\"key\" width=\"28\" height=\"10\" aria-hidden=\"true\" focusable=\"false\">\
+             <g class=\"series {c}\"><polyline points=\"1,5 27,5\"/></g></svg>{n}</li>",
+            c = esc(&s.class),
+            n = esc(&s.name),
+        );
+    }
+    out.push_str("</ul>");
+    out
 }
 
 /// A labelled vertical marker (a level change) at time `x`.
@@ -82,7 +99,7 @@ fn axes(out: &mut String, x0: i64, x1: i64, y_max: f64, y_label: &str) {
         out,
         "<text class=\"tick\" x=\"{LEFT}\" y=\"{y}\">{a}</text>\
          <text class=\"tick\" x=\"{x}\" y=\"{y}\" text-anchor=\"end\">{b}</text>\
-         <text class=\"tick\" x=\"4\" y=\"{TOP}\">{l}</text>",
+         <text class=\"tick\" x=\"4\" y=\"12\">{l}</text>",
         y = H - 8.0,
         x = W - RIGHT,
         a = day(x0),
@@ -123,14 +140,19 @@ pub fn line_chart(
     axes(&mut out, x0, x1, 100.0, "score");
     for m in markers {
         let x = scale_x(m.x, x0, x1);
+        // Labels near the right edge go to the left of their line.
+        let (tx, anchor) = if x > W * 0.7 {
+            (x - 3.0, "end")
+        } else {
+            (x + 3.0, "start")
+        };
         let _ = write!(
             out,
             "<g class=\"marker\"><title>{l}</title><line x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{b}\"/>\
-             <text x=\"{tx:.1}\" y=\"{ty}\">{l}</text></g>",
+             <text x=\"{tx:.1}\" y=\"{ty}\" text-anchor=\"{anchor}\">{l}</text></g>",
             l = esc(&m.label),
             b = H - BOTTOM,
-            tx = x + 3.0,
-            ty = TOP + 10.0,
+            ty = TOP - 4.0,
         );
     }
     for s in series {
@@ -350,7 +372,7 @@ mod tests {
         assert!(svg.contains("<title id=\"history-t\">Score &lt;per&gt; area</title>"));
         assert!(svg.contains("<desc id=\"history-d\">desc &amp; more</desc>"));
         assert!(
-            svg.contains("<polyline points=\"40.0,174.0 334.0,30.0\"/>"),
+            svg.contains("<polyline points=\"40.0,175.0 334.0,39.0\"/>"),
             "{svg}"
         );
         assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>"));

@@ -951,7 +951,8 @@ pub async fn unit_view(state: &AppState, id: i64, against: Option<i64>) -> Resul
     })
 }
 
-fn history_chart(v: &UnitView) -> String {
+/// The unit's chart and its legend.
+fn history_chart(v: &UnitView) -> (String, String) {
     let time = |e: &HistoryEntry| {
         e.received_at
             .parse::<jiff::Timestamp>()
@@ -984,13 +985,14 @@ fn history_chart(v: &UnitView) -> String {
             label: format!("{} → {}", c.from, c.to),
         })
         .collect();
-    charts::line_chart(
+    let chart = charts::line_chart(
         "history",
         &format!("Score per area of {} over time", v.name),
         "One line per area and one for the overall score, 0 to 100, oldest report on the left; vertical lines mark level changes. The table below lists every report.",
         &series,
         &markers,
-    )
+    );
+    (chart, charts::legend(&series))
 }
 
 #[derive(Serialize)]
@@ -998,6 +1000,7 @@ struct UnitPage<'a> {
     chrome: Chrome,
     view: &'a UnitView,
     chart_svg: String,
+    legend: String,
     areas: Vec<AreaRef>,
     history_rows: Vec<HistoryRow>,
 }
@@ -1045,9 +1048,11 @@ pub async fn unit(
             areas: cells(Some(&e.areas)),
         })
         .collect();
+    let (chart_svg, legend) = history_chart(&view);
     let ctx = UnitPage {
         chrome: viewer.chrome(),
-        chart_svg: history_chart(&view),
+        chart_svg,
+        legend,
         view: &view,
         areas: areas(),
         history_rows,
