@@ -60,6 +60,37 @@ pub struct ScanArgs {
     /// No progress output.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// After the scan, upload the JSON report to this shipshape server (token from
+    /// SHIPSHAPE_TOKEN; repository, commit, ref and run URL from the CI environment
+    /// unless given below). The gate's exit code still applies; a failed upload is exit 2.
+    #[arg(long, value_name = "URL", help_heading = "Upload")]
+    pub upload: Option<String>,
+    /// Repository name for --upload (default: from the CI environment).
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "upload",
+        help_heading = "Upload"
+    )]
+    pub repo: Option<String>,
+    /// Commit SHA for --upload (default: from the CI environment).
+    #[arg(long, value_name = "SHA", requires = "upload", help_heading = "Upload")]
+    pub commit: Option<String>,
+    /// Branch or tag for --upload (default: from the CI environment).
+    #[arg(
+        long = "ref",
+        value_name = "REF",
+        requires = "upload",
+        help_heading = "Upload"
+    )]
+    pub git_ref: Option<String>,
+    /// Link to the CI run for --upload (default: from the CI environment).
+    #[arg(long, value_name = "URL", requires = "upload", help_heading = "Upload")]
+    pub ci_run_url: Option<String>,
+    /// Give up on the upload after this long (e.g. 60s).
+    #[arg(long, value_name = "DURATION", default_value = "60s", requires = "upload",
+          value_parser = shipshape_probe::parse_duration, help_heading = "Upload")]
+    pub upload_timeout: std::time::Duration,
 }
 
 pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
@@ -70,6 +101,20 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         );
     }
     let plan = plan(&a.format, &a.output)?;
+    // Checked before scanning, so a missing token or identity costs no scan.
+    let upload = match &a.upload {
+        Some(server) => Some((
+            server.clone(),
+            crate::cmd_serve::token_from_env()?,
+            crate::cmd_serve::identity(
+                a.repo.clone(),
+                a.commit.clone(),
+                a.git_ref.clone(),
+                a.ci_run_url.clone(),
+            )?,
+        )),
+        None => None,
+    };
     let opts = ScanOptions {
         root: a.path.clone(),
         config: a.config.clone(),
@@ -100,9 +145,27 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
     };
     spinner.finish();
     emit(&out.report, &out.catalog, &plan)?;
-    Ok(if out.report.gate.passed {
+    let code = if out.report.gate.passed {
         EXIT_OK
     } else {
         EXIT_GATE
-    })
+    };
+    if let Some((server, token, id)) = upload {
+        // The same bytes `--format json` writes.
+        let json = shipshape_report::render(Format::Json, &out.report, &out.catalog)
+            .context("rendering the JSON report for the upload")?;
+        let answer =
+            crate::cmd_serve::send_report(&server, &token, &id, json.as_bytes(), a.upload_timeout)
+                .with_context(|| {
+                    format!(
+                        "the scan finished (gate {}) but its report was not uploaded",
+                        if code == EXIT_OK { "passed" } else { "failed" }
+                    )
+                })?;
+        if !a.quiet {
+            // Standard error: standard output may be carrying the report.
+            crate::cmd_serve::print_answer(&answer, &mut std::io::stderr().lock())?;
+        }
+    }
+    Ok(code)
 }

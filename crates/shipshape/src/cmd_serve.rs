@@ -83,6 +83,25 @@ pub enum ServeCommand {
     Token(TokenCommand),
     /// Write a consistent copy of the SQLite database (safe while serve runs).
     Backup(BackupArgs),
+    /// Copy every table (reports, tokens, audit log, campaigns…) from one database
+    /// into another, SQLite and PostgreSQL either way, verified by row counts.
+    #[command(
+        after_help = "Examples:\n  shipshape serve migrate-db --from sqlite://shipshape-data/shipshape.db --to postgres://shipshape@db/shipshape\n  shipshape serve migrate-db --from postgres://shipshape@db/shipshape --to sqlite://copy.db"
+    )]
+    MigrateDb(MigrateDbArgs),
+}
+
+#[derive(Args)]
+pub struct MigrateDbArgs {
+    /// The database to copy: sqlite://PATH or postgres://… (read in one snapshot; serve may keep running).
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The database to fill: sqlite://PATH or postgres://… (migrated first; must be empty).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Replace what the target database holds instead of refusing.
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Args)]
@@ -187,6 +206,25 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Some(ServeCommand::Token(t)) => token(t),
+        Some(ServeCommand::MigrateDb(m)) => {
+            let copied =
+                shipshape_server::block_on(store::migrate_db(&m.from, &m.to, m.overwrite))?
+                    .with_context(|| {
+                        format!(
+                            "copying {} into {}",
+                            store::redact(&m.from),
+                            store::redact(&m.to)
+                        )
+                    })?;
+            for (table, n) in &copied.tables {
+                eprintln!("{n:>10}  {table}");
+            }
+            eprintln!(
+                "copied into {}; row counts verified against the source",
+                store::redact(&m.to)
+            );
+            Ok(EXIT_OK)
+        }
         Some(ServeCommand::Backup(b)) => {
             let url = b.data.url();
             shipshape_server::block_on(shipshape_server::backup(&url, &b.to))?
@@ -317,11 +355,52 @@ pub struct UploadArgs {
     pub timeout: Duration,
 }
 
-pub fn upload(a: UploadArgs) -> anyhow::Result<u8> {
-    let token = std::env::var("SHIPSHAPE_TOKEN")
+/// `SHIPSHAPE_TOKEN`, or a clear error saying how to get one.
+pub fn token_from_env() -> anyhow::Result<String> {
+    std::env::var("SHIPSHAPE_TOKEN")
         .ok()
-        .filter(|t| !t.trim().is_empty())
-        .context("SHIPSHAPE_TOKEN is not set: create one with `shipshape serve token create --scope upload`")?;
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .context("SHIPSHAPE_TOKEN is not set: create one with `shipshape serve token create --scope upload`")
+}
+
+/// The identity of an upload: flags first, then the CI environment.
+pub fn identity(
+    repo: Option<String>,
+    commit: Option<String>,
+    git_ref: Option<String>,
+    ci_run_url: Option<String>,
+) -> anyhow::Result<Identity> {
+    let ci = client::ci_identity(|k| std::env::var(k).ok());
+    let id = Identity {
+        repository: repo.or(ci.repository),
+        commit: commit.or(ci.commit),
+        git_ref: git_ref.or(ci.git_ref),
+        ci_run_url: ci_run_url.or(ci.ci_run_url),
+    };
+    if id.repository.is_none() {
+        bail!(
+            "no repository name: pass --repo NAME (no GitHub Actions, GitLab CI, Buildkite or Jenkins environment found to take it from)"
+        );
+    }
+    Ok(id)
+}
+
+/// Sends `json` to `server` and returns its answer; a refusal or a transport
+/// failure is an error naming the server and what it said.
+pub fn send_report(
+    server: &str,
+    token: &str,
+    id: &Identity,
+    json: &[u8],
+    timeout: Duration,
+) -> anyhow::Result<client::Uploaded> {
+    shipshape_server::block_on(client::upload(server, token, id, json, timeout))?
+        .with_context(|| format!("uploading the report to {server}"))
+}
+
+pub fn upload(a: UploadArgs) -> anyhow::Result<u8> {
+    let token = token_from_env()?;
     let json = if a.report.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
@@ -330,34 +409,30 @@ pub fn upload(a: UploadArgs) -> anyhow::Result<u8> {
     } else {
         std::fs::read(&a.report).with_context(|| format!("reading {}", a.report.display()))?
     };
-    let ci = client::ci_identity(|k| std::env::var(k).ok());
-    let id = Identity {
-        repository: a.repo.or(ci.repository),
-        commit: a.commit.or(ci.commit),
-        git_ref: a.git_ref.or(ci.git_ref),
-        ci_run_url: a.ci_run_url.or(ci.ci_run_url),
-    };
-    if id.repository.is_none() {
-        bail!("no repository name: pass --repo NAME (no CI environment found to take it from)");
-    }
-    let answer = shipshape_server::block_on(client::upload(
-        &a.server,
-        token.trim(),
-        &id,
-        &json,
-        a.timeout,
-    ))??;
+    let id = identity(a.repo, a.commit, a.git_ref, a.ci_run_url)?;
+    let answer = send_report(&a.server, &token, &id, &json, a.timeout)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&answer.body)?);
         return Ok(EXIT_OK);
     }
+    print_answer(&answer, &mut std::io::stdout().lock())?;
+    Ok(EXIT_OK)
+}
+
+/// The server's answer in a few lines: the stored report, each unit's level and
+/// what changed since its previous report.
+pub fn print_answer(
+    answer: &client::Uploaded,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let b = &answer.body;
     let stored = if b["created"] == true {
         "stored"
     } else {
         "already stored"
     };
-    println!(
+    writeln!(
+        out,
         "report {} {stored} for {}{}",
         b["id"],
         b["repository"].as_str().unwrap_or("?"),
@@ -366,7 +441,7 @@ pub fn upload(a: UploadArgs) -> anyhow::Result<u8> {
             .filter(|r| !r.is_empty())
             .map(|r| format!(" on {r}"))
             .unwrap_or_default()
-    );
+    )?;
     for u in b["diff"]["units"].as_array().into_iter().flatten() {
         let level = |v: &serde_json::Value| v.as_str().unwrap_or("none").to_string();
         let mut line = format!(
@@ -397,9 +472,9 @@ pub fn upload(a: UploadArgs) -> anyhow::Result<u8> {
         if !fixed.is_empty() {
             line.push_str(&format!("; fixed: {fixed}"));
         }
-        println!("{line}");
+        writeln!(out, "{line}")?;
     }
-    Ok(EXIT_OK)
+    Ok(())
 }
 
 #[cfg(test)]

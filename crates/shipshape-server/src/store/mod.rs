@@ -6,11 +6,13 @@
 //! drift apart; only pool setup, migrations and schema introspection differ.
 //! Every write that belongs together happens in one transaction.
 
+mod copy;
 mod dashboard;
 mod postgres;
 mod sql;
 mod sqlite;
 
+pub use copy::{Copied, migrate_db, redact};
 pub use dashboard::{DashboardStore, FleetFilter, FleetRow, HistoryPoint, SessionRow};
 
 pub use postgres::PgStore;
