@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use tower::ServiceExt;
 
 mod seed;
+mod support;
 use seed::{INJECTED_MESSAGE, INJECTED_NAME, INJECTED_REASON};
 
 struct Page {
@@ -867,5 +868,38 @@ async fn sessions_end_with_their_token() {
         form.body.contains("name=\"next\" value=\"&#x2f;\""),
         "{}",
         form.body
+    );
+}
+
+/// The same pages on PostgreSQL (the dashboard's queries are written once for both).
+#[tokio::test]
+async fn every_page_renders_on_postgres() {
+    let Some(url) = support::fresh_postgres().await else {
+        return;
+    };
+    let fleet = seed::fleet_on(Some(url)).await;
+    with_campaign(&fleet).await;
+    let app = fleet.app(false);
+    for path in PAGES.iter().chain(&[
+        "/?stale=30",
+        "/?area=security&sort=security",
+        "/api/v1/fleet",
+        "/api/v1/units/2?against=2",
+    ]) {
+        let p = get(&app, path, Who::Bearer(&fleet.read)).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}: {}", p.body);
+    }
+    let v: serde_json::Value = serde_json::from_str(
+        &get(&app, "/api/v1/fleet?stale=30", Who::Bearer(&fleet.read))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(v["matching"], 1);
+    assert!(v["trend"].as_array().unwrap().len() > 1, "{v}");
+    let cookie = sign_in(&app, &fleet.read).await;
+    assert_eq!(
+        get(&app, "/", Who::Cookie(&cookie)).await.status,
+        StatusCode::OK
     );
 }

@@ -161,10 +161,14 @@ pub async fn token(store: &dyn Store, name: &str, scope: Scope) -> String {
 /// 3 acme/shop · worker (platform, tier 2, below bronze, injected name),
 /// 4 acme/infra (platform, tier 3, bronze, 40 days stale), 5 other/tool (platform, tier 3, gold).
 pub async fn fleet() -> Fleet {
+    fleet_on(None).await
+}
+
+/// The same fleet on the database `url` names (SQLite in a temporary directory by default).
+pub async fn fleet_on(url: Option<String>) -> Fleet {
     let dir = tempfile::tempdir().unwrap();
-    let store = store::open(&format!("sqlite://{}", dir.path().join("s.db").display()))
-        .await
-        .unwrap();
+    let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("s.db").display()));
+    let store = store::open(&url).await.unwrap();
     let now = jiff::Timestamp::now().as_second();
     let s = store.as_ref();
     let pay = "@acme/payments";
