@@ -4,7 +4,7 @@
 //! async workers (`spawn_blocking`).
 
 use crate::error::Error;
-use crate::store::{CheckInfoRow, NewCheck, NewReport, NewUnitReport, NewWaiver};
+use crate::store::{CheckInfoRow, NewCheck, NewFinding, NewReport, NewUnitReport, NewWaiver};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::DeflateEncoder;
@@ -151,6 +151,17 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
                 check_id: c.id.clone(),
                 outcome: c.outcome.as_str().to_string(),
                 severity: c.severity.as_str().to_string(),
+                digest: String::new(),
+                body: Vec::new(),
+                findings: c
+                    .findings
+                    .iter()
+                    .map(|f| NewFinding {
+                        path: f.location.as_ref().map(|l| l.path.clone()),
+                        line: f.location.as_ref().and_then(|l| l.line).map(i64::from),
+                        message: f.message.clone(),
+                    })
+                    .collect(),
             });
         }
         let waivers = u
@@ -198,12 +209,27 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
     let canonical = serde_json::to_vec(&value)
         .map_err(|e| Error::Internal(format!("re-serialising the report: {e}")))?;
     let digest = hex(&Sha256::digest(&canonical));
-    let mut enc = DeflateEncoder::new(Vec::with_capacity(canonical.len() / 8), Compression::new(6));
-    enc.write_all(&canonical)
-        .map_err(|e| Error::Internal(format!("compressing the report: {e}")))?;
-    let body = enc
-        .finish()
-        .map_err(|e| Error::Internal(format!("compressing the report: {e}")))?;
+    // Each check result becomes a fragment (canonical JSON, its digest, compressed);
+    // the skeleton keeps the rest, with the fragments' digests in place of the results.
+    let mut skeleton = value;
+    let report_units = skeleton
+        .get_mut("units")
+        .and_then(|u| u.as_array_mut())
+        .ok_or_else(|| Error::Internal("the validated report has no units array".into()))?;
+    for (unit, stored) in report_units.iter_mut().zip(units.iter_mut()) {
+        let Some(results) = unit.get_mut("checks").and_then(|c| c.as_array_mut()) else {
+            return Err(Error::Internal(
+                "a validated unit has no checks array".into(),
+            ));
+        };
+        for (result, check) in results.iter_mut().zip(stored.checks.iter_mut()) {
+            let bytes = serde_json::to_vec(result)
+                .map_err(|e| Error::Internal(format!("re-serialising a check result: {e}")))?;
+            check.digest = hex(&Sha256::digest(&bytes));
+            check.body = deflate(&bytes)?;
+            *result = serde_json::Value::String(check.digest.clone());
+        }
+    }
     Ok(NewReport {
         repository: meta.repository,
         commit: meta.commit,
@@ -216,12 +242,54 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
         level: level.map(|l| l.as_str().to_string()),
         score,
         body_size: canonical.len() as i64,
-        body,
+        skeleton,
         token_id: meta.token_id,
         actor: meta.actor,
         units,
         catalog: catalog.into_values().collect(),
     })
+}
+
+/// Deflate at the level uploads use.
+pub fn deflate(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut enc = DeflateEncoder::new(
+        Vec::with_capacity(bytes.len() / 4 + 16),
+        Compression::new(6),
+    );
+    enc.write_all(bytes)
+        .map_err(|e| Error::Internal(format!("compressing: {e}")))?;
+    enc.finish()
+        .map_err(|e| Error::Internal(format!("compressing: {e}")))
+}
+
+/// The fragment ids a skeleton body refers to, in order.
+pub fn fragment_ids(skeleton: &serde_json::Value) -> Vec<i64> {
+    skeleton["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|u| u["checks"].as_array().into_iter().flatten())
+        .filter_map(|c| c.as_i64())
+        .collect()
+}
+
+/// A skeleton body with its fragments put back: the canonical report as uploaded.
+pub fn restore(
+    mut skeleton: serde_json::Value,
+    fragments: &std::collections::HashMap<i64, Vec<u8>>,
+) -> Result<serde_json::Value, Error> {
+    for unit in skeleton["units"].as_array_mut().into_iter().flatten() {
+        for c in unit["checks"].as_array_mut().into_iter().flatten() {
+            let id = c.as_i64().ok_or_else(|| {
+                Error::Internal("stored report: a check is not a fragment id".into())
+            })?;
+            let body = fragments.get(&id).ok_or_else(|| {
+                Error::Internal(format!("stored report: fragment {id} is missing"))
+            })?;
+            *c = inflate(body)?;
+        }
+    }
+    Ok(skeleton)
 }
 
 /// The stored body back as JSON.

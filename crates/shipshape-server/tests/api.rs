@@ -688,12 +688,22 @@ fn columns_of(sql: &str) -> Vec<(String, String)> {
     for line in sql.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
             let words: Vec<&str> = rest.split_whitespace().collect();
-            if let [t, "ADD", "COLUMN", c, ..] = words.as_slice() {
-                out.push((t.to_string(), c.to_string()));
+            match words.as_slice() {
+                [t, "ADD", "COLUMN", c, ..] => out.push((t.to_string(), c.to_string())),
+                [t, "RENAME", "TO", to] => {
+                    let to = to.trim_end_matches(';');
+                    for (table, _) in out.iter_mut().filter(|(table, _)| table == t) {
+                        *table = to.to_string();
+                    }
+                }
+                _ => {}
             }
+        } else if let Some(rest) = line.strip_prefix("DROP TABLE ") {
+            let t = rest.trim_end_matches(';').trim();
+            out.retain(|(table, _)| table != t);
         } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
             table = rest.split_whitespace().next().map(str::to_string);
-        } else if line.starts_with(");") {
+        } else if line.starts_with(')') {
             table = None;
         } else if let Some(t) = &table {
             let first = line.split_whitespace().next().unwrap_or("");
@@ -716,7 +726,8 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/sqlite/0002_unit_owner_tier.up.sql"),
         include_str!("../migrations/sqlite/0003_waivers.up.sql"),
         include_str!("../migrations/sqlite/0004_campaigns.up.sql"),
-        include_str!("../migrations/sqlite/0005_dashboard.up.sql"),
+        include_str!("../migrations/sqlite/0005_fragments.up.sql"),
+        include_str!("../migrations/sqlite/0006_dashboard.up.sql"),
     ]
     .concat();
     let pg_sql = [
@@ -724,7 +735,8 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/postgres/0002_unit_owner_tier.up.sql"),
         include_str!("../migrations/postgres/0003_waivers.up.sql"),
         include_str!("../migrations/postgres/0004_campaigns.up.sql"),
-        include_str!("../migrations/postgres/0005_dashboard.up.sql"),
+        include_str!("../migrations/postgres/0005_fragments.up.sql"),
+        include_str!("../migrations/postgres/0006_dashboard.up.sql"),
     ]
     .concat();
     let expected = columns_of(&sqlite_sql);
@@ -815,7 +827,7 @@ async fn readiness_reports_missing_migrations() {
         .unwrap();
     let r = store.readiness().await.unwrap();
     assert!(r.current(), "{r:?}");
-    assert_eq!(r.applied, Some(5));
+    assert_eq!(r.applied, Some(6));
     let bad = store::open("mysql://x").await;
     assert!(bad.is_err());
 }

@@ -29,7 +29,21 @@ fn check(id: &str, severity: Severity, outcome: Outcome) -> CheckResult {
         severity,
         outcome,
         summary: String::new(),
-        findings: vec![],
+        findings: if outcome == Outcome::Fail {
+            vec![shipshape_model::Finding {
+                message: format!("{id} failed here"),
+                location: Some(shipshape_model::Location {
+                    path: "src/main.rs".into(),
+                    line: Some(7),
+                    column: None,
+                }),
+                snippet: None,
+                key: None,
+                fingerprint: "f".into(),
+            }]
+        } else {
+            vec![]
+        },
         remediation: "fix it".into(),
         waiver: None,
         baselined: false,
@@ -450,6 +464,23 @@ async fn suite(store: Arc<dyn Store>) {
     assert_eq!(
         v["failing"][0]["since_report"], first,
         "failing since the first report, not {second}"
+    );
+    assert_eq!(
+        v["failing"][0]["findings"],
+        json!([{ "file": "src/main.rs", "line": 7, "message": format!("{HEALTH} failed here") }])
+    );
+    let (s, r) = send(
+        &app,
+        "GET",
+        &format!("/api/v1/reports/{second}"),
+        Some(&reader),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        r["report"]["units"][0]["checks"][1]["findings"][0]["location"]["line"], 7,
+        "restored from its fragment: {r}"
     );
     upload(
         &app,

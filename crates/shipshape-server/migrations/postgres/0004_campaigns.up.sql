@@ -30,7 +30,8 @@ CREATE TABLE campaign_snapshots (
 );
 
 CREATE TABLE checks (
-    check_id  TEXT PRIMARY KEY,
+    id        BIGSERIAL PRIMARY KEY,
+    check_id  TEXT NOT NULL UNIQUE,
     title     TEXT NOT NULL,
     area      TEXT NOT NULL,
     severity  TEXT NOT NULL
@@ -42,6 +43,4 @@ CREATE TABLE leases (
     expires_at  BIGINT NOT NULL
 );
 
--- One check across the fleet, and "since when" a unit fails it.
-CREATE INDEX check_results_by_check_unit ON check_results (check_id, unit_id, report_id);
 CREATE INDEX units_by_tier ON units (tier);

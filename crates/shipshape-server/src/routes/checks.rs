@@ -31,7 +31,19 @@ pub struct FailingUnit {
     /// The first report of the unbroken run of failing reports that ends in the latest.
     pub since: String,
     pub since_report: i64,
+    /// The first findings of the latest report's result (file, line, message).
+    pub findings: Vec<FindingJson>,
 }
+
+#[derive(Debug, Serialize)]
+pub struct FindingJson {
+    pub file: Option<String>,
+    pub line: Option<i64>,
+    pub message: String,
+}
+
+/// Findings shown per failing unit.
+const FINDINGS_PER_UNIT: i64 = 20;
 
 #[derive(Debug, Serialize)]
 pub struct CheckJson {
@@ -71,6 +83,22 @@ pub async fn get(
     let failures = state.store.check_failures(id.clone()).await?;
     let mut failing = Vec::with_capacity(failures.len());
     if !failures.is_empty() {
+        let mut findings: HashMap<i64, Vec<FindingJson>> = HashMap::new();
+        for f in state
+            .store
+            .latest_findings(
+                id.clone(),
+                failures.iter().map(|f| f.unit_id).collect(),
+                FINDINGS_PER_UNIT,
+            )
+            .await?
+        {
+            findings.entry(f.unit_id).or_default().push(FindingJson {
+                file: f.path,
+                line: f.line,
+                message: f.message,
+            });
+        }
         let units: HashMap<i64, _> = all_units(state.store.as_ref(), UnitFilter::default())
             .await?
             .into_iter()
@@ -83,6 +111,7 @@ pub async fn get(
                     outcome: f.outcome,
                     since: crate::time::rfc3339(f.since),
                     since_report: f.since_report,
+                    findings: findings.remove(&f.unit_id).unwrap_or_default(),
                 });
             }
         }

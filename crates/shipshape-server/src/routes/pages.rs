@@ -825,7 +825,7 @@ pub async fn unit_view(state: &AppState, id: i64, against: Option<i64>) -> Resul
     if let Some(report_id) = unit.latest_report_id
         && let Some(stored) = state.store.report(report_id).await?
     {
-        let body = crate::ingest::inflate(&stored.body)?;
+        let body = super::reports::restore(state, &stored).await?;
         let report: Option<shipshape_model::Report> = serde_json::from_value(body).ok();
         let unit_report = report
             .as_ref()

@@ -219,7 +219,7 @@ pub async fn get(
         .ok_or_else(|| Error::NotFound(format!("no report {id}")))?;
     let units = diff::of_report(state.store.as_ref(), id).await?;
     let stored_size = stored.body.len();
-    let report = ingest::inflate(&stored.body)?;
+    let report = restore(&state, &stored).await?;
     Ok(Json(ReportJson {
         id: stored.id,
         repository: stored.repository,
@@ -236,4 +236,20 @@ pub async fn get(
         diff: DiffJson { units },
         report,
     }))
+}
+
+/// A stored report's canonical JSON: the body itself, or its skeleton with the
+/// fragments put back.
+pub async fn restore(state: &AppState, stored: &StoredReport) -> Result<serde_json::Value, Error> {
+    let body = ingest::inflate(&stored.body)?;
+    if stored.body_format != crate::store::BODY_FRAGMENTS {
+        return Ok(body);
+    }
+    let ids = ingest::fragment_ids(&body);
+    let mut fragments = std::collections::HashMap::with_capacity(ids.len());
+    for (id, b) in state.store.fragment_bodies(ids).await? {
+        let b = b.ok_or_else(|| Error::Internal(format!("fragment {id} has no body")))?;
+        fragments.insert(id, b);
+    }
+    ingest::restore(body, &fragments)
 }

@@ -89,6 +89,7 @@ pub(crate) const TABLES: &[Table] = &[
             ("body", Bytes),
             ("body_size", Int),
             ("token_id", Int),
+            ("body_format", Int),
         ],
     },
     Table {
@@ -102,15 +103,43 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
-        name: "check_results",
-        key: &["report_id", "unit_id", "check_id"],
+        name: "checks",
+        key: &["id"],
         columns: &[
-            ("report_id", Int),
-            ("unit_id", Int),
+            ("id", Int),
             ("check_id", Text),
-            ("outcome", Text),
+            ("title", Text),
+            ("area", Text),
             ("severity", Text),
         ],
+    },
+    Table {
+        name: "fragments",
+        key: &["id"],
+        columns: &[
+            ("id", Int),
+            ("digest", Text),
+            ("check_ref", Int),
+            ("outcome", Text),
+            ("severity", Text),
+            ("body", Bytes),
+        ],
+    },
+    Table {
+        name: "findings",
+        key: &["fragment_id", "seq"],
+        columns: &[
+            ("fragment_id", Int),
+            ("seq", Int),
+            ("path", Text),
+            ("line", Int),
+            ("message", Text),
+        ],
+    },
+    Table {
+        name: "check_results",
+        key: &["report_id", "unit_id", "fragment_id"],
+        columns: &[("report_id", Int), ("unit_id", Int), ("fragment_id", Int)],
     },
     Table {
         name: "waivers",
@@ -146,16 +175,6 @@ pub(crate) const TABLES: &[Table] = &[
             ("action", Text),
             ("subject", Text),
             ("detail", Text),
-        ],
-    },
-    Table {
-        name: "checks",
-        key: &["check_id"],
-        columns: &[
-            ("check_id", Text),
-            ("title", Text),
-            ("area", Text),
-            ("severity", Text),
         ],
     },
     Table {
@@ -587,11 +606,10 @@ mod tests {
 
     #[test]
     fn keyset_pages() {
-        let t = &TABLES[5];
-        assert_eq!(t.name, "check_results");
+        let t = TABLES.iter().find(|t| t.name == "waivers").unwrap();
         assert_eq!(
             select_sql(t, true),
-            "SELECT report_id, unit_id, check_id, outcome, severity FROM check_results \
+            "SELECT report_id, unit_id, check_id, reason, owner, expires, expires_at FROM waivers \
              WHERE (report_id, unit_id, check_id) > ($1, $2, $3) \
              ORDER BY report_id, unit_id, check_id LIMIT 500"
         );

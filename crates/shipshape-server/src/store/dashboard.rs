@@ -114,7 +114,6 @@ macro_rules! impl_dashboard_store {
                         i64, String, String, String, String, Option<String>, Option<i64>,
                         Option<String>, Option<f64>, Option<i64>, Option<i64>,
                     );
-                    let area_like = filter.failing_area.as_ref().map(|a| format!("{a}/%"));
                     let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
                         "SELECT u.id, p.name, u.path, u.name, u.kind, u.owner, u.tier, u.level, u.score, \
                          u.latest_report_id, r.received_at \
@@ -124,8 +123,10 @@ macro_rules! impl_dashboard_store {
                          AND ($3 IS NULL OR u.tier = $3) \
                          AND ($4 IS NULL OR COALESCE(u.level, 'none') = $4) \
                          AND ($5 IS NULL OR EXISTS (SELECT 1 FROM check_results cr \
+                              JOIN fragments f ON f.id = cr.fragment_id \
+                              JOIN checks c ON c.id = f.check_ref \
                               WHERE cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
-                              AND cr.check_id LIKE $5 AND cr.outcome IN ('fail', 'error'))) \
+                              AND c.area = $5 AND f.outcome IN ('fail', 'error'))) \
                          AND ($6 IS NULL OR r.received_at < $6) \
                          ORDER BY u.id",
                     )
@@ -133,7 +134,7 @@ macro_rules! impl_dashboard_store {
                     .bind(&filter.owner)
                     .bind(filter.tier)
                     .bind(&filter.level)
-                    .bind(&area_like)
+                    .bind(&filter.failing_area)
                     .bind(filter.reported_before)
                     .fetch_all(self.reader())
                     .await?;

@@ -36,13 +36,41 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send + 'a>>;
 
-/// One check result as stored for diffs and filters.
+/// One check result as stored: a fragment (its canonical JSON, stored once
+/// however many reports carry it) and the columns diffs and filters read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCheck {
     pub check_id: String,
     pub outcome: String,
     pub severity: String,
+    /// SHA-256 (hex) of the result's canonical JSON: the fragment's key.
+    pub digest: String,
+    /// The canonical JSON, deflate-compressed.
+    pub body: Vec<u8>,
+    pub findings: Vec<NewFinding>,
 }
+
+/// One finding of a check result, as a row (stored once per fragment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFinding {
+    pub path: Option<String>,
+    pub line: Option<i64>,
+    pub message: String,
+}
+
+/// A finding of a unit's latest report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingRow {
+    pub unit_id: i64,
+    pub path: Option<String>,
+    pub line: Option<i64>,
+    pub message: String,
+}
+
+/// How a report's body is stored.
+pub const BODY_WHOLE: i64 = 1;
+/// The body without its check results, each replaced by its fragment id.
+pub const BODY_FRAGMENTS: i64 = 2;
 
 /// A waiver as a report carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,8 +128,9 @@ pub struct NewReport {
     pub generated_at: String,
     pub level: Option<String>,
     pub score: Option<f64>,
-    /// The canonical JSON, deflate-compressed.
-    pub body: Vec<u8>,
+    /// The canonical JSON with each unit's `checks` replaced by the digests of
+    /// their fragments; the store swaps in fragment ids and compresses it.
+    pub skeleton: serde_json::Value,
     /// Size of the canonical JSON before compression.
     pub body_size: i64,
     pub token_id: Option<i64>,
@@ -202,6 +231,8 @@ pub struct StoredReport {
     pub score: Option<f64>,
     pub body: Vec<u8>,
     pub body_size: i64,
+    /// [`BODY_WHOLE`] or [`BODY_FRAGMENTS`].
+    pub body_format: i64,
 }
 
 /// A unit with its latest level and score.
@@ -425,6 +456,16 @@ pub trait Store: DashboardStore + Send + Sync + 'static {
     fn check_outcome_counts(&self, check_id: String) -> StoreFuture<'_, Vec<(String, i64)>>;
     /// Units whose latest report fails (or errors on) a check, with since when.
     fn check_failures(&self, check_id: String) -> StoreFuture<'_, Vec<CheckFailure>>;
+    /// The findings of a check in the latest reports of `units`, by unit, at most
+    /// `per_unit` each.
+    fn latest_findings(
+        &self,
+        check_id: String,
+        units: Vec<i64>,
+        per_unit: i64,
+    ) -> StoreFuture<'_, Vec<FindingRow>>;
+    /// The compressed bodies of fragments (`None` for legacy, body-less ones).
+    fn fragment_bodies(&self, ids: Vec<i64>) -> StoreFuture<'_, Vec<(i64, Option<Vec<u8>>)>>;
 }
 
 /// Opens the store a URL names: `sqlite://PATH` or `postgres://…` (`postgresql://`).

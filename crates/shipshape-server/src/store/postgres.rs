@@ -34,9 +34,15 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
         ),
         (
             5,
+            "fragments",
+            include_str!("../../migrations/postgres/0005_fragments.up.sql"),
+            include_str!("../../migrations/postgres/0005_fragments.down.sql"),
+        ),
+        (
+            6,
             "dashboard",
-            include_str!("../../migrations/postgres/0005_dashboard.up.sql"),
-            include_str!("../../migrations/postgres/0005_dashboard.down.sql"),
+            include_str!("../../migrations/postgres/0006_dashboard.up.sql"),
+            include_str!("../../migrations/postgres/0006_dashboard.down.sql"),
         ),
     ])
 });
@@ -79,6 +85,12 @@ impl PgStore {
         MIGRATOR.undo(self.writer(), 0).await?;
         Ok(())
     }
+
+    /// Undoes the migrations above `version` (for tests of a migration's data conversion).
+    pub async fn undo_to(&self, version: i64) -> StoreResult<()> {
+        MIGRATOR.undo(self.writer(), version).await?;
+        Ok(())
+    }
 }
 
 super::sql::impl_store!(
@@ -88,7 +100,8 @@ super::sql::impl_store!(
     schema = "SELECT table_name::text, column_name::text FROM information_schema.columns \
               WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
               ORDER BY 1, 2",
-    lock = "SELECT pg_try_advisory_xact_lock(7315018)"
+    lock = "SELECT pg_try_advisory_xact_lock(7315018)",
+    share = " FOR SHARE"
 );
 
 super::dashboard::impl_dashboard_store!(PgStore, sqlx::Postgres);

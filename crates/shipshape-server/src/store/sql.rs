@@ -10,7 +10,7 @@
 pub(super) const CHECK_ROWS_PER_INSERT: usize = 400;
 
 macro_rules! impl_store {
-    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal) => {
+    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal, share = $share:literal) => {
         impl $crate::store::Store for $store {
             fn backend(&self) -> &'static str {
                 $backend
@@ -57,8 +57,9 @@ macro_rules! impl_store {
                     .await?;
                     let inserted: Option<(i64,)> = sqlx::query_as::<$db, (i64,)>(
                         "INSERT INTO reports (repository_id, digest, commit_sha, git_ref, ci_run_url, \
-                         received_at, command, generated_at, level, score, body, body_size, token_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                         received_at, command, generated_at, level, score, body, body_size, token_id, \
+                         body_format) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                          ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id",
                     )
                     .bind(repo_id)
@@ -71,9 +72,11 @@ macro_rules! impl_store {
                     .bind(&new.generated_at)
                     .bind(&new.level)
                     .bind(new.score)
-                    .bind(&new.body)
+                    // Written below, once the fragments have ids.
+                    .bind(Vec::<u8>::new())
                     .bind(new.body_size)
                     .bind(new.token_id)
+                    .bind($crate::store::BODY_FRAGMENTS)
                     .fetch_optional(&mut *tx)
                     .await?;
                     let Some((report_id,)) = inserted else {
@@ -90,6 +93,135 @@ macro_rules! impl_store {
                             created: false,
                         });
                     };
+                    // The catalog changes rarely: read it (no row locks) and write only
+                    // what differs, so concurrent uploads do not queue on its rows.
+                    let known: Vec<(i64, String, String, String, String)> =
+                        sqlx::query_as::<$db, (i64, String, String, String, String)>(
+                            "SELECT id, check_id, title, area, severity FROM checks",
+                        )
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let mut check_refs: std::collections::HashMap<String, i64> =
+                        known.iter().map(|k| (k.1.clone(), k.0)).collect();
+                    let known: std::collections::HashMap<String, (String, String, String)> = known
+                        .into_iter()
+                        .map(|(_, id, t, a, s)| (id, (t, a, s)))
+                        .collect();
+                    let changed: Vec<&$crate::store::CheckInfoRow> = new
+                        .catalog
+                        .iter()
+                        .filter(|c| {
+                            known.get(&c.check_id).is_none_or(|(t, a, s)| {
+                                *t != c.title || *a != c.area || *s != c.severity
+                            })
+                        })
+                        .collect();
+                    for chunk in changed.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO checks (check_id, title, area, severity) ",
+                        );
+                        qb.push_values(chunk, |mut row, c| {
+                            row.push_bind(c.check_id.clone())
+                                .push_bind(c.title.clone())
+                                .push_bind(c.area.clone())
+                                .push_bind(c.severity.clone());
+                        });
+                        qb.push(
+                            " ON CONFLICT (check_id) DO UPDATE SET title = excluded.title, \
+                             area = excluded.area, severity = excluded.severity RETURNING id, check_id",
+                        );
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                        check_refs.extend(rows.into_iter().map(|(id, c)| (c, id)));
+                    }
+                    // Fragments: each distinct check result once. Existing ones are found
+                    // by digest (locked against retention's clean-up on PostgreSQL), the
+                    // others inserted with their findings, in digest order.
+                    let mut wanted: std::collections::BTreeMap<&str, &$crate::store::NewCheck> =
+                        std::collections::BTreeMap::new();
+                    for c in new.units.iter().flat_map(|u| u.checks.iter()) {
+                        wanted.entry(c.digest.as_str()).or_insert(c);
+                    }
+                    let mut fragment_ids: std::collections::HashMap<String, i64> =
+                        std::collections::HashMap::with_capacity(wanted.len());
+                    let digests: Vec<&str> = wanted.keys().copied().collect();
+                    for chunk in digests.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "SELECT id, digest FROM fragments WHERE digest IN (",
+                        );
+                        let mut sep = qb.separated(", ");
+                        for d in chunk {
+                            sep.push_bind(d.to_string());
+                        }
+                        qb.push(")");
+                        qb.push($share);
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                        fragment_ids.extend(rows.into_iter().map(|(id, d)| (d, id)));
+                    }
+                    let missing: Vec<&$crate::store::NewCheck> = wanted
+                        .values()
+                        .filter(|c| !fragment_ids.contains_key(&c.digest))
+                        .copied()
+                        .collect();
+                    for chunk in missing.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "INSERT INTO fragments (digest, check_ref, outcome, severity, body) ",
+                        );
+                        let mut refs = Vec::with_capacity(chunk.len());
+                        for c in chunk {
+                            refs.push(*check_refs.get(&c.check_id).ok_or_else(|| {
+                                $crate::store::StoreError::Config(format!(
+                                    "check {} is not in the catalog",
+                                    c.check_id
+                                ))
+                            })?);
+                        }
+                        qb.push_values(chunk.iter().zip(refs), |mut row, (c, r)| {
+                            row.push_bind(c.digest.clone())
+                                .push_bind(r)
+                                .push_bind(c.outcome.clone())
+                                .push_bind(c.severity.clone())
+                                .push_bind(c.body.clone());
+                        });
+                        qb.push(" ON CONFLICT (digest) DO NOTHING RETURNING id, digest");
+                        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                        let mut findings = Vec::new();
+                        for (id, d) in rows {
+                            if let Some(c) = wanted.get(d.as_str()) {
+                                for (seq, f) in c.findings.iter().enumerate() {
+                                    findings.push((id, seq as i64, f));
+                                }
+                            }
+                            fragment_ids.insert(d, id);
+                        }
+                        for fchunk in findings.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                            let mut qb = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO findings (fragment_id, seq, path, line, message) ",
+                            );
+                            qb.push_values(fchunk, |mut row, (id, seq, f)| {
+                                row.push_bind(*id)
+                                    .push_bind(*seq)
+                                    .push_bind(f.path.clone())
+                                    .push_bind(f.line)
+                                    .push_bind(f.message.clone());
+                            });
+                            qb.build().execute(&mut *tx).await?;
+                        }
+                    }
+                    // Inserted meanwhile by a concurrent upload (PostgreSQL): now committed.
+                    let late: Vec<&$crate::store::NewCheck> = missing
+                        .iter()
+                        .filter(|c| !fragment_ids.contains_key(&c.digest))
+                        .copied()
+                        .collect();
+                    for c in late {
+                        let (id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                            "SELECT id FROM fragments WHERE digest = $1",
+                        )
+                        .bind(&c.digest)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        fragment_ids.insert(c.digest.clone(), id);
+                    }
                     for unit in &new.units {
                         let (unit_id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
                             "INSERT INTO units (repository_id, path, name, kind) VALUES ($1, $2, $3, $4) \
@@ -114,14 +246,12 @@ macro_rules! impl_store {
                         .await?;
                         for chunk in unit.checks.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
                             let mut qb = sqlx::QueryBuilder::<$db>::new(
-                                "INSERT INTO check_results (report_id, unit_id, check_id, outcome, severity) ",
+                                "INSERT INTO check_results (report_id, unit_id, fragment_id) ",
                             );
                             qb.push_values(chunk, |mut row, c| {
                                 row.push_bind(report_id)
                                     .push_bind(unit_id)
-                                    .push_bind(c.check_id.clone())
-                                    .push_bind(c.outcome.clone())
-                                    .push_bind(c.severity.clone());
+                                    .push_bind(fragment_ids.get(&c.digest).copied().unwrap_or(0));
                             });
                             qb.build().execute(&mut *tx).await?;
                         }
@@ -167,43 +297,22 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                     }
-                    // The catalog changes rarely: read it (no row locks) and write only
-                    // what differs, so concurrent uploads do not queue on its rows.
-                    let known: Vec<(String, String, String, String)> =
-                        sqlx::query_as::<$db, (String, String, String, String)>(
-                            "SELECT check_id, title, area, severity FROM checks",
-                        )
-                        .fetch_all(&mut *tx)
-                        .await?;
-                    let known: std::collections::HashMap<String, (String, String, String)> = known
-                        .into_iter()
-                        .map(|(id, t, a, s)| (id, (t, a, s)))
-                        .collect();
-                    let changed: Vec<&$crate::store::CheckInfoRow> = new
-                        .catalog
-                        .iter()
-                        .filter(|c| {
-                            known.get(&c.check_id).is_none_or(|(t, a, s)| {
-                                *t != c.title || *a != c.area || *s != c.severity
-                            })
-                        })
-                        .collect();
-                    for chunk in changed.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
-                        let mut qb = sqlx::QueryBuilder::<$db>::new(
-                            "INSERT INTO checks (check_id, title, area, severity) ",
-                        );
-                        qb.push_values(chunk, |mut row, c| {
-                            row.push_bind(c.check_id.clone())
-                                .push_bind(c.title.clone())
-                                .push_bind(c.area.clone())
-                                .push_bind(c.severity.clone());
-                        });
-                        qb.push(
-                            " ON CONFLICT (check_id) DO UPDATE SET title = excluded.title, \
-                             area = excluded.area, severity = excluded.severity",
-                        );
-                        qb.build().execute(&mut *tx).await?;
+                    // The body: the skeleton with fragment ids in place of the digests.
+                    let mut skeleton = new.skeleton.clone();
+                    for unit in skeleton["units"].as_array_mut().into_iter().flatten() {
+                        for c in unit["checks"].as_array_mut().into_iter().flatten() {
+                            let id = c.as_str().and_then(|d| fragment_ids.get(d)).copied();
+                            *c = serde_json::Value::from(id.ok_or_else(|| {
+                                $crate::store::StoreError::Config("a check result without its fragment".into())
+                            })?);
+                        }
                     }
+                    let body = $crate::store::sql::deflate_json(&skeleton)?;
+                    sqlx::query::<$db>("UPDATE reports SET body = $1 WHERE id = $2")
+                        .bind(&body)
+                        .bind(report_id)
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query::<$db>(
                         "INSERT INTO audit_log (at, token_id, actor, action, subject, detail) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -238,11 +347,11 @@ macro_rules! impl_store {
                 Box::pin(async move {
                     type Row = (
                         i64, String, String, String, Option<String>, i64, String, String,
-                        String, Option<String>, Option<f64>, Vec<u8>, i64,
+                        String, Option<String>, Option<f64>, Vec<u8>, i64, i64,
                     );
                     let row: Option<Row> = sqlx::query_as::<$db, Row>(
                         "SELECT r.id, p.name, r.commit_sha, r.git_ref, r.ci_run_url, r.received_at, \
-                         r.digest, r.command, r.generated_at, r.level, r.score, r.body, r.body_size \
+                         r.digest, r.command, r.generated_at, r.level, r.score, r.body, r.body_size, r.body_format \
                          FROM reports r JOIN repositories p ON p.id = r.repository_id WHERE r.id = $1",
                     )
                     .bind(id)
@@ -262,6 +371,7 @@ macro_rules! impl_store {
                         score: r.10,
                         body: r.11,
                         body_size: r.12,
+                        body_format: r.13,
                     }))
                 })
             }
@@ -328,8 +438,9 @@ macro_rules! impl_store {
             ) -> $crate::store::StoreFuture<'_, Vec<(String, String)>> {
                 Box::pin(async move {
                     Ok(sqlx::query_as::<$db, (String, String)>(
-                        "SELECT check_id, outcome FROM check_results \
-                         WHERE report_id = $1 AND unit_id = $2 ORDER BY check_id",
+                        "SELECT c.check_id, f.outcome FROM check_results cr \
+                         JOIN fragments f ON f.id = cr.fragment_id JOIN checks c ON c.id = f.check_ref \
+                         WHERE cr.report_id = $1 AND cr.unit_id = $2 ORDER BY c.check_id",
                     )
                     .bind(report_id)
                     .bind(unit_id)
@@ -651,6 +762,18 @@ macro_rules! impl_store {
                         .rows_affected();
                     }
                     if deleted > 0 {
+                        // Fragments no remaining report uses (their findings go with them).
+                        let dropped = sqlx::query::<$db>(
+                            "DELETE FROM fragments WHERE body IS NOT NULL AND NOT EXISTS \
+                             (SELECT 1 FROM check_results cr WHERE cr.fragment_id = fragments.id)",
+                        )
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        let audit = $crate::store::AuditEntry {
+                            detail: format!("{} fragments_deleted={dropped}", audit.detail),
+                            ..audit
+                        };
                         let audit = $crate::store::AuditEntry {
                             detail: format!("{} deleted={deleted}", audit.detail),
                             ..audit
@@ -889,12 +1012,13 @@ macro_rules! impl_store {
                 Box::pin(async move {
                     let rows: Vec<(i64, String, String, String)> =
                         sqlx::query_as::<$db, (i64, String, String, String)>(
-                            "SELECT cr.unit_id, cr.check_id, cr.outcome, cr.severity FROM units u \
+                            "SELECT cr.unit_id, c.check_id, f.outcome, f.severity FROM units u \
                              JOIN repositories p ON p.id = u.repository_id \
                              JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
-                             WHERE cr.outcome IN ('fail', 'error') AND ($1 IS NULL OR p.name = $1) \
+                             JOIN fragments f ON f.id = cr.fragment_id JOIN checks c ON c.id = f.check_ref \
+                             WHERE f.outcome IN ('fail', 'error') AND ($1 IS NULL OR p.name = $1) \
                              AND ($2 IS NULL OR u.owner = $2) AND ($3 IS NULL OR u.tier = $3) \
-                             ORDER BY cr.unit_id, cr.check_id",
+                             ORDER BY cr.unit_id, c.check_id",
                         )
                         .bind(&filter.repository)
                         .bind(&filter.owner)
@@ -934,6 +1058,67 @@ macro_rules! impl_store {
                 })
             }
 
+            fn latest_findings(
+                &self,
+                check_id: String,
+                units: Vec<i64>,
+                per_unit: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::FindingRow>> {
+                Box::pin(async move {
+                    let mut out = Vec::new();
+                    for chunk in units.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "SELECT u.id, fi.path, fi.line, fi.message FROM units u \
+                             JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
+                             JOIN fragments f ON f.id = cr.fragment_id \
+                             JOIN findings fi ON fi.fragment_id = f.id \
+                             WHERE f.check_ref = (SELECT id FROM checks WHERE check_id = ",
+                        );
+                        qb.push_bind(check_id.clone());
+                        qb.push(") AND fi.seq < ");
+                        qb.push_bind(per_unit);
+                        qb.push(" AND u.id IN (");
+                        let mut sep = qb.separated(", ");
+                        for id in chunk {
+                            sep.push_bind(*id);
+                        }
+                        qb.push(") ORDER BY u.id, fi.seq");
+                        let rows: Vec<(i64, Option<String>, Option<i64>, String)> =
+                            qb.build_query_as().fetch_all(self.reader()).await?;
+                        out.extend(rows.into_iter().map(|r| $crate::store::FindingRow {
+                            unit_id: r.0,
+                            path: r.1,
+                            line: r.2,
+                            message: r.3,
+                        }));
+                    }
+                    Ok(out)
+                })
+            }
+
+            fn fragment_bodies(
+                &self,
+                ids: Vec<i64>,
+            ) -> $crate::store::StoreFuture<'_, Vec<(i64, Option<Vec<u8>>)>> {
+                Box::pin(async move {
+                    let mut out = Vec::with_capacity(ids.len());
+                    for chunk in ids.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new(
+                            "SELECT id, body FROM fragments WHERE id IN (",
+                        );
+                        let mut sep = qb.separated(", ");
+                        for id in chunk {
+                            sep.push_bind(*id);
+                        }
+                        qb.push(")");
+                        let rows: Vec<(i64, Option<Vec<u8>>)> =
+                            qb.build_query_as().fetch_all(self.reader()).await?;
+                        out.extend(rows);
+                    }
+                    Ok(out)
+                })
+            }
+
             fn check_catalog(
                 &self,
             ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::CheckInfoRow>> {
@@ -962,9 +1147,11 @@ macro_rules! impl_store {
             ) -> $crate::store::StoreFuture<'_, Vec<(String, i64)>> {
                 Box::pin(async move {
                     Ok(sqlx::query_as::<$db, (String, i64)>(
-                        "SELECT cr.outcome, COUNT(*) FROM units u \
-                         JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
-                         WHERE cr.check_id = $1 GROUP BY cr.outcome ORDER BY cr.outcome",
+                        "SELECT f.outcome, COUNT(*) FROM fragments f \
+                         JOIN check_results cr ON cr.fragment_id = f.id \
+                         JOIN units u ON u.latest_report_id = cr.report_id AND u.id = cr.unit_id \
+                         WHERE f.check_ref = (SELECT id FROM checks WHERE check_id = $1) \
+                         GROUP BY f.outcome ORDER BY f.outcome",
                     )
                     .bind(&check_id)
                     .fetch_all(self.reader())
@@ -980,16 +1167,20 @@ macro_rules! impl_store {
                     let rows: Vec<(i64, String, i64, i64)> =
                         sqlx::query_as::<$db, (i64, String, i64, i64)>(
                             "SELECT x.unit_id, x.outcome, x.since_report, r.received_at FROM (\
-                               SELECT cr.unit_id, cr.outcome, \
-                               (SELECT MIN(f.report_id) FROM check_results f \
-                                WHERE f.check_id = $1 AND f.unit_id = cr.unit_id \
-                                AND f.outcome IN ('fail', 'error') \
-                                AND f.report_id > COALESCE((SELECT MAX(ok.report_id) FROM check_results ok \
-                                  WHERE ok.check_id = $1 AND ok.unit_id = cr.unit_id \
-                                  AND ok.outcome NOT IN ('fail', 'error')), 0)) AS since_report \
+                               SELECT cr.unit_id, f.outcome, \
+                               (SELECT MIN(h.report_id) FROM check_results h \
+                                JOIN fragments hf ON hf.id = h.fragment_id \
+                                WHERE hf.check_ref = f.check_ref AND h.unit_id = cr.unit_id \
+                                AND hf.outcome IN ('fail', 'error') \
+                                AND h.report_id > COALESCE((SELECT MAX(ok.report_id) FROM check_results ok \
+                                  JOIN fragments okf ON okf.id = ok.fragment_id \
+                                  WHERE okf.check_ref = f.check_ref AND ok.unit_id = cr.unit_id \
+                                  AND okf.outcome NOT IN ('fail', 'error')), 0)) AS since_report \
                                FROM units u \
                                JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
-                               WHERE cr.check_id = $1 AND cr.outcome IN ('fail', 'error')) x \
+                               JOIN fragments f ON f.id = cr.fragment_id \
+                               WHERE f.check_ref = (SELECT id FROM checks WHERE check_id = $1) \
+                               AND f.outcome IN ('fail', 'error')) x \
                              JOIN reports r ON r.id = x.since_report \
                              ORDER BY r.received_at, x.unit_id",
                         )
@@ -1145,4 +1336,11 @@ pub(super) fn campaign_row(r: CampaignTuple) -> super::StoreResult<super::Campai
         created_at: r.12,
         updated_at: r.13,
     })
+}
+
+/// A JSON value, deflate-compressed.
+pub(super) fn deflate_json(v: &serde_json::Value) -> super::StoreResult<Vec<u8>> {
+    let bytes = serde_json::to_vec(v)
+        .map_err(|e| super::StoreError::Config(format!("serialising a report body: {e}")))?;
+    crate::ingest::deflate(&bytes).map_err(|e| super::StoreError::Config(e.to_string()))
 }

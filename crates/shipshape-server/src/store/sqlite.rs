@@ -37,9 +37,15 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
         ),
         (
             5,
+            "fragments",
+            include_str!("../../migrations/sqlite/0005_fragments.up.sql"),
+            include_str!("../../migrations/sqlite/0005_fragments.down.sql"),
+        ),
+        (
+            6,
             "dashboard",
-            include_str!("../../migrations/sqlite/0005_dashboard.up.sql"),
-            include_str!("../../migrations/sqlite/0005_dashboard.down.sql"),
+            include_str!("../../migrations/sqlite/0006_dashboard.up.sql"),
+            include_str!("../../migrations/sqlite/0006_dashboard.down.sql"),
         ),
     ])
 });
@@ -126,6 +132,12 @@ impl SqliteStore {
         MIGRATOR.undo(self.writer(), 0).await?;
         Ok(())
     }
+
+    /// Undoes the migrations above `version` (for tests of a migration's data conversion).
+    pub async fn undo_to(&self, version: i64) -> StoreResult<()> {
+        MIGRATOR.undo(self.writer(), version).await?;
+        Ok(())
+    }
 }
 
 super::sql::impl_store!(
@@ -135,7 +147,8 @@ super::sql::impl_store!(
     schema = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
               WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
               ORDER BY 1, 2",
-    lock = "SELECT 1 = 1"
+    lock = "SELECT 1 = 1",
+    share = ""
 );
 
 super::dashboard::impl_dashboard_store!(SqliteStore, sqlx::Sqlite);

@@ -1,4 +1,4 @@
--- shipshape serve, schema 5 undone: sessions and area scores go.
+-- shipshape serve, schema 6 undone: sessions and area scores go.
 DROP INDEX IF EXISTS sessions_by_expiry;
 DROP TABLE IF EXISTS sessions;
 DROP INDEX IF EXISTS reports_by_time;

@@ -1,4 +1,4 @@
--- shipshape serve, schema 5 (the dashboard): each unit's score per area in each
+-- shipshape serve, schema 6 (the dashboard): each unit's score per area in each
 -- report, as the report states it (heat map, charts over time); an index for
 -- the level distribution over time; and people's sign-in sessions
 -- (only the SHA-256 of a session id is stored, with its CSRF token).
