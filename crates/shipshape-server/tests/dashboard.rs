@@ -587,6 +587,8 @@ async fn every_form_post_needs_the_csrf_token() {
     )
     .await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let log = fleet.store.audit_log(50).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "session.close"), "{log:?}");
     assert_eq!(
         get(&app, "/", Who::Cookie(&admin)).await.status,
         StatusCode::SEE_OTHER
@@ -811,6 +813,13 @@ async fn sessions_end_with_their_token() {
     let cookie = sign_in(&app, &fleet.read).await;
     let p = get(&app, "/", Who::Cookie(&cookie)).await;
     assert!(p.body.contains("Signed in as reader"));
+    // Opening a session is a write: audited.
+    let log = fleet.store.audit_log(50).await.unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "session.open" && e.actor.contains("reader")),
+        "{log:?}"
+    );
     // The JSON twins accept the session for reads.
     assert_eq!(
         get(&app, "/api/v1/fleet", Who::Cookie(&cookie))

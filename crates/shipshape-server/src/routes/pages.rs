@@ -612,15 +612,7 @@ pub async fn fleet(
     let (teams, repositories) = if partial {
         (Vec::new(), Vec::new())
     } else {
-        let all = state.store.fleet_units(FleetFilter::default()).await?;
-        let mut teams: Vec<String> = all.iter().filter_map(|u| u.owner.clone()).collect();
-        teams.sort();
-        teams.dedup();
-        let mut repos: Vec<String> = all.into_iter().map(|u| u.repository).collect();
-        repos.dedup();
-        repos.sort();
-        repos.dedup();
-        (teams, repos)
+        state.store.fleet_choices().await?
     };
     let ctx = FleetPage {
         chrome: viewer.chrome(),

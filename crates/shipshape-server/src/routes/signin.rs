@@ -4,6 +4,7 @@ use crate::auth;
 use crate::error::Error;
 use crate::session::{self, LOGIN_COOKIE, SESSION_COOKIE, SESSION_TTL, Viewer};
 use crate::state::AppState;
+use crate::store::AuditEntry;
 use crate::web::{self, PageError};
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
@@ -137,10 +138,16 @@ pub async fn login(
         .store
         .create_session(
             auth::hash(&id).to_vec(),
-            principal.token_id,
             csrf,
-            now,
             now + SESSION_TTL,
+            AuditEntry {
+                at: now,
+                token_id: Some(principal.token_id),
+                actor: principal.actor(),
+                action: "session.open".into(),
+                subject: String::new(),
+                detail: format!("expires={}", crate::time::rfc3339(now + SESSION_TTL)),
+            },
         )
         .await?;
     tracing::info!(token = principal.token_id, "session opened");
@@ -177,7 +184,19 @@ pub async fn logout(
     }
     viewer.check_csrf(f.csrf.as_deref())?;
     if let Some(id) = session::cookie(&headers, SESSION_COOKIE) {
-        state.store.delete_session(auth::hash(id).to_vec()).await?;
+        let p = viewer.principal.as_ref();
+        let audit = AuditEntry {
+            at: crate::time::now(),
+            token_id: p.map(|p| p.token_id),
+            actor: p.map_or_else(|| "session".to_string(), |p| p.actor()),
+            action: "session.close".into(),
+            subject: String::new(),
+            detail: String::new(),
+        };
+        state
+            .store
+            .delete_session(auth::hash(id).to_vec(), audit)
+            .await?;
     }
     let mut res = Redirect::to("/login").into_response();
     let c = session::set_cookie(

@@ -85,18 +85,20 @@ pub trait DashboardStore: Send + Sync {
     fn first_report_at(&self) -> StoreFuture<'_, Option<i64>>;
     /// The unit of `repository` at `path`.
     fn unit_at(&self, repository: String, path: String) -> StoreFuture<'_, Option<FleetRow>>;
-    /// Opens a session; expired sessions are removed on the way.
+    /// The owners and the repositories of the fleet, sorted: the fleet page's choices.
+    fn fleet_choices(&self) -> StoreFuture<'_, (Vec<String>, Vec<String>)>;
+    /// Opens a session, with an audit entry; expired sessions are removed on the way.
     fn create_session(
         &self,
         hash: Vec<u8>,
-        token_id: i64,
         csrf: String,
-        now: i64,
         expires_at: i64,
+        audit: super::AuditEntry,
     ) -> StoreFuture<'_, i64>;
     /// The live session with this hash (not expired at `now`).
     fn session_by_hash(&self, hash: Vec<u8>, now: i64) -> StoreFuture<'_, Option<SessionRow>>;
-    fn delete_session(&self, hash: Vec<u8>) -> StoreFuture<'_, ()>;
+    /// Ends a session, with an audit entry when there was one.
+    fn delete_session(&self, hash: Vec<u8>, audit: super::AuditEntry) -> StoreFuture<'_, ()>;
 }
 
 /// Unit ids are bound in chunks (SQLite allows 32766 parameters per statement).
@@ -294,18 +296,38 @@ macro_rules! impl_dashboard_store {
                 })
             }
 
+            fn fleet_choices(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, (Vec<String>, Vec<String>)> {
+                Box::pin(async move {
+                    let owners: Vec<(String,)> = sqlx::query_as::<$db, (String,)>(
+                        "SELECT DISTINCT owner FROM units WHERE owner IS NOT NULL ORDER BY owner",
+                    )
+                    .fetch_all(self.reader())
+                    .await?;
+                    let repos: Vec<(String,)> = sqlx::query_as::<$db, (String,)>(
+                        "SELECT name FROM repositories ORDER BY name",
+                    )
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok((
+                        owners.into_iter().map(|r| r.0).collect(),
+                        repos.into_iter().map(|r| r.0).collect(),
+                    ))
+                })
+            }
+
             fn create_session(
                 &self,
                 hash: Vec<u8>,
-                token_id: i64,
                 csrf: String,
-                now: i64,
                 expires_at: i64,
+                audit: $crate::store::AuditEntry,
             ) -> $crate::store::StoreFuture<'_, i64> {
                 Box::pin(async move {
                     let mut tx = self.writer().begin().await?;
                     sqlx::query::<$db>("DELETE FROM sessions WHERE expires_at <= $1")
-                        .bind(now)
+                        .bind(audit.at)
                         .execute(&mut *tx)
                         .await?;
                     let (id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
@@ -313,12 +335,13 @@ macro_rules! impl_dashboard_store {
                          VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     )
                     .bind(&hash)
-                    .bind(token_id)
+                    .bind(audit.token_id)
                     .bind(&csrf)
-                    .bind(now)
+                    .bind(audit.at)
                     .bind(expires_at)
                     .fetch_one(&mut *tx)
                     .await?;
+                    $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("session:{id}"));
                     tx.commit().await?;
                     Ok(id)
                 })
@@ -357,12 +380,23 @@ macro_rules! impl_dashboard_store {
                 })
             }
 
-            fn delete_session(&self, hash: Vec<u8>) -> $crate::store::StoreFuture<'_, ()> {
+            fn delete_session(
+                &self,
+                hash: Vec<u8>,
+                audit: $crate::store::AuditEntry,
+            ) -> $crate::store::StoreFuture<'_, ()> {
                 Box::pin(async move {
-                    sqlx::query::<$db>("DELETE FROM sessions WHERE hash = $1")
-                        .bind(&hash)
-                        .execute(self.writer())
-                        .await?;
+                    let mut tx = self.writer().begin().await?;
+                    let gone: Option<(i64,)> = sqlx::query_as::<$db, (i64,)>(
+                        "DELETE FROM sessions WHERE hash = $1 RETURNING id",
+                    )
+                    .bind(&hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some((id,)) = gone {
+                        $crate::store::sql::insert_audit!($db, &mut *tx, audit, format!("session:{id}"));
+                    }
+                    tx.commit().await?;
                     Ok(())
                 })
             }
