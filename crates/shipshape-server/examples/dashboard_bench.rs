@@ -237,6 +237,12 @@ async fn measure(db: &str, runs: usize) {
             "fleet /?tier=1&sort=score",
             "/?tier=1&sort=score".to_string(),
         ),
+        (
+            "fleet /?per_page=2000 (every unit)",
+            "/?per_page=2000".to_string(),
+        ),
+        ("fleet JSON, 1 unit", "/api/v1/fleet?per_page=1".to_string()),
+        ("fleet JSON", "/api/v1/fleet".to_string()),
         ("unit /units/{id}", format!("/units/{unit}")),
         ("campaign /campaigns/{id}", format!("/campaigns/{campaign}")),
     ] {
@@ -248,7 +254,7 @@ async fn measure(db: &str, runs: usize) {
         }
         times.sort_by(f64::total_cmp);
         println!(
-            "{name:32} p50 {:7.1} ms  p99 {:7.1} ms  ({runs} runs, {size} bytes gzip)",
+            "{name:36} p50 {:7.1} ms  p99 {:7.1} ms  ({runs} runs, {size} bytes gzip)",
             pct(&times, 0.5),
             pct(&times, 0.99)
         );

@@ -278,6 +278,39 @@ pub async fn static_file(
         .into_response()
 }
 
+/// Past points of the fleet's level distribution, by `(time, last report by then)`.
+/// A past point only changes when retention drops reports, so an entry lives an
+/// hour (retention runs hourly); the key's report id makes a late-arriving report
+/// a new entry. Derived data: a replica with another cache shows the same numbers
+/// within that hour, and nothing is written from it.
+#[derive(Debug, Default)]
+pub struct TrendCache {
+    entries: std::sync::Mutex<std::collections::HashMap<(i64, i64), (i64, LevelCounts)>>,
+}
+
+/// Units per level (`None`: below bronze).
+pub type LevelCounts = Vec<(Option<String>, i64)>;
+
+/// How long a cached trend point is used (seconds).
+pub const TREND_TTL: i64 = 3600;
+
+impl TrendCache {
+    pub fn get(&self, t: i64, last: i64, now: i64) -> Option<LevelCounts> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(&(t, last))
+            .filter(|(at, _)| now - at < TREND_TTL)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, t: i64, last: i64, now: i64, counts: LevelCounts) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (at, _)| now - *at < TREND_TTL);
+            entries.insert((t, last), (now, counts));
+        }
+    }
+}
+
 /// A score for people: one decimal, or `n/a`.
 pub fn fmt_score(score: Option<f64>) -> String {
     match score {

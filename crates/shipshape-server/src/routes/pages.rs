@@ -335,30 +335,61 @@ fn query_string(q: &FleetQuery, changes: &[(&str, Option<String>)]) -> String {
     }
 }
 
+/// The fleet's level distribution at day boundaries from its first report to
+/// yesterday (at most [`TREND_POINTS`] of them), and now. Past points come from
+/// [`TrendCache`](crate::web::TrendCache) when they can.
 async fn level_trend(state: &AppState, now: i64) -> Result<Vec<TrendPoint>, Error> {
     let Some(first) = state.store.first_report_at().await? else {
         return Ok(Vec::new());
     };
-    let span = (now - first).max(DAY);
-    let step = (span / (TREND_POINTS - 1)).max(1);
-    let times: Vec<i64> = (0..TREND_POINTS).map(|k| first + step * k).collect();
-    let mut by_time: BTreeMap<i64, TrendPoint> = BTreeMap::new();
-    for (t, level, n) in state.store.level_counts_at(times).await? {
-        let p = by_time.entry(t).or_insert_with(|| TrendPoint {
+    let end_of = |t: i64| t.div_euclid(DAY) * DAY + DAY - 1;
+    let (first_day, yesterday) = (end_of(first), end_of(now) - DAY);
+    let step = ((yesterday - first_day) / DAY / (TREND_POINTS - 1)).max(1) * DAY;
+    let mut times: Vec<i64> = (0..TREND_POINTS - 1)
+        .map(|k| yesterday - k * step)
+        .filter(|t| *t >= first_day)
+        .collect();
+    times.reverse();
+    let mut out = Vec::with_capacity(times.len() + 1);
+    let point = |t: i64, rows: &[(Option<String>, i64)]| {
+        let mut p = TrendPoint {
             date: date(t),
             gold: 0,
             silver: 0,
             bronze: 0,
             none: 0,
-        });
-        match level.as_deref() {
-            Some("gold") => p.gold += n,
-            Some("silver") => p.silver += n,
-            Some("bronze") => p.bronze += n,
-            _ => p.none += n,
+        };
+        for (level, n) in rows {
+            match level.as_deref() {
+                Some("gold") => p.gold += n,
+                Some("silver") => p.silver += n,
+                Some("bronze") => p.bronze += n,
+                _ => p.none += n,
+            }
         }
+        p
+    };
+    for t in times {
+        let Some(last) = state.store.last_report_by(t).await? else {
+            continue;
+        };
+        let rows = match state.trend.get(t, last, now) {
+            Some(rows) => rows,
+            None => {
+                let rows = state.store.level_counts_by_report(last).await?;
+                state.trend.put(t, last, now, rows.clone());
+                rows
+            }
+        };
+        out.push(point(t, &rows));
     }
-    Ok(by_time.into_values().collect())
+    // Now: the units' latest levels.
+    let rows = state
+        .store
+        .unit_counts(crate::store::Grouping::Level)
+        .await?;
+    out.push(point(now, &rows));
+    Ok(out)
 }
 
 fn cells(scores: Option<&BTreeMap<String, Option<f64>>>) -> Vec<AreaCell> {
@@ -404,7 +435,9 @@ pub async fn fleet_view(state: &AppState, q: FleetQuery) -> Result<FleetView, Er
                 .await?,
         );
     }
-    let key_name = |r: &FleetRow| (r.repository.clone(), r.path.clone());
+    fn key_name(r: &FleetRow) -> (&str, &str) {
+        (r.repository.as_str(), r.path.as_str())
+    }
     rows.sort_by(|a, b| {
         use std::cmp::Ordering;
         let f = |x: Option<f64>| x.filter(|v| v.is_finite()).unwrap_or(-1.0);

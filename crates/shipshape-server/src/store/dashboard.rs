@@ -78,9 +78,11 @@ pub trait DashboardStore: Send + Sync {
         unit_id: i64,
         from_report: i64,
     ) -> StoreFuture<'_, Vec<(i64, String, Option<f64>)>>;
-    /// For each time in `at`: how many units had each level in their last report by
-    /// then (`None`: below bronze); units without a report by then are left out.
-    fn level_counts_at(&self, at: Vec<i64>) -> StoreFuture<'_, Vec<(i64, Option<String>, i64)>>;
+    /// The last report received at or before `t` (report ids follow arrival).
+    fn last_report_by(&self, t: i64) -> StoreFuture<'_, Option<i64>>;
+    /// How many units had each level (`None`: below bronze) in their last report
+    /// with an id at most `last`; units without one are left out.
+    fn level_counts_by_report(&self, last: i64) -> StoreFuture<'_, Vec<(Option<String>, i64)>>;
     /// When the first stored report arrived (`None`: no report yet).
     fn first_report_at(&self) -> StoreFuture<'_, Option<i64>>;
     /// The unit of `repository` at `path`.
@@ -235,35 +237,39 @@ macro_rules! impl_dashboard_store {
                 })
             }
 
-            fn level_counts_at(
-                &self,
-                at: Vec<i64>,
-            ) -> $crate::store::StoreFuture<'_, Vec<(i64, Option<String>, i64)>> {
+            fn last_report_by(&self, t: i64) -> $crate::store::StoreFuture<'_, Option<i64>> {
                 Box::pin(async move {
-                    let mut out = Vec::new();
-                    for t in at {
-                        // Report ids follow arrival (received_at is the upload's time), so
-                        // "the last report by t" is the highest id at most the last id by t.
-                        let (last,): (Option<i64>,) = sqlx::query_as::<$db, (Option<i64>,)>(
-                            "SELECT MAX(id) FROM reports WHERE received_at <= $1",
-                        )
-                        .bind(t)
-                        .fetch_one(self.reader())
-                        .await?;
-                        let Some(last) = last else { continue };
-                        let rows: Vec<(Option<String>, i64)> =
-                            sqlx::query_as::<$db, (Option<String>, i64)>(
-                                "SELECT ur.level, COUNT(*) FROM units u JOIN unit_reports ur \
-                                 ON ur.unit_id = u.id AND ur.report_id = (SELECT MAX(x.report_id) \
-                                   FROM unit_reports x WHERE x.unit_id = u.id AND x.report_id <= $1) \
-                                 GROUP BY ur.level ORDER BY ur.level",
-                            )
-                            .bind(last)
-                            .fetch_all(self.reader())
-                            .await?;
-                        out.extend(rows.into_iter().map(|(l, n)| (t, l, n)));
-                    }
-                    Ok(out)
+                    let (last,): (Option<i64>,) = sqlx::query_as::<$db, (Option<i64>,)>(
+                        "SELECT MAX(id) FROM reports WHERE received_at <= $1",
+                    )
+                    .bind(t)
+                    .fetch_one(self.reader())
+                    .await?;
+                    Ok(last)
+                })
+            }
+
+            fn level_counts_by_report(
+                &self,
+                last: i64,
+            ) -> $crate::store::StoreFuture<'_, Vec<(Option<String>, i64)>> {
+                Box::pin(async move {
+                    Ok(sqlx::query_as::<$db, (Option<String>, i64)>(
+                        // Each unit's last report by then first (one index seek per unit),
+                        // then its level: joined the other way round, the planner would
+                        // evaluate the subquery once per stored unit result.
+                        "WITH last AS MATERIALIZED (SELECT u.id AS unit_id, \
+                           (SELECT MAX(x.report_id) FROM unit_reports x \
+                            WHERE x.unit_id = u.id AND x.report_id <= $1) AS report_id \
+                           FROM units u) \
+                         SELECT ur.level, COUNT(*) FROM last \
+                         JOIN unit_reports ur ON ur.report_id = last.report_id \
+                           AND ur.unit_id = last.unit_id \
+                         GROUP BY ur.level ORDER BY ur.level",
+                    )
+                    .bind(last)
+                    .fetch_all(self.reader())
+                    .await?)
                 })
             }
 
