@@ -18,7 +18,7 @@ fn body(seq: i64) -> Vec<u8> {
         "units": [{"unit": {"name": "api", "path": ".", "kind": "service", "kind_source": "t"},
                    "scores": {"overall": seq as f64, "areas": {}}, "level": null,
                    "checks": [{"id": "observability/x", "title": "t", "area": "observability",
-                               "severity": "high", "outcome": "fail", "summary": "s", "remediation": "r"}]}],
+                               "severity": "high", "outcome": "fail", "summary": format!("s{seq}"), "remediation": "r"}]}],
         "gate": {"passed": true},
         "stats": {"files_seen": seq, "bytes_read": 0, "files_skipped": 0, "duration_ms": 0}
     }))
@@ -121,6 +121,20 @@ async fn suite(store: Arc<dyn Store>) {
     let runs: Vec<_> = audit.iter().filter(|a| a.action == "retention").collect();
     assert_eq!(runs.len(), 1);
     assert!(runs[0].detail.contains("deleted=3"), "{}", runs[0].detail);
+    // Each report had a result of its own: the three dropped ones' fragments went too,
+    // and the kept reports still come back whole.
+    assert!(
+        runs[0].detail.contains("fragments_deleted=3"),
+        "{}",
+        runs[0].detail
+    );
+    let kept = store.report(recent_b).await.unwrap().unwrap();
+    let skeleton = shipshape_server::ingest::inflate(&kept.body).unwrap();
+    let ids = shipshape_server::ingest::fragment_ids(&skeleton);
+    assert_eq!(
+        store.fragment_bodies(ids.clone()).await.unwrap().len(),
+        ids.len()
+    );
 
     // Ten years on, the unit's latest report is still there.
     let later = now + 3650 * DAY;
