@@ -35,8 +35,12 @@ struct View {
     stats_line: String,
 }
 
-#[derive(Serialize)]
-struct UnitView {
+/// One unit as the HTML report shows it: checks grouped by area with their
+/// findings, evidence, remediation and waiver wording as the CLI words them. Other
+/// HTML pages (the server's dashboard) render it with their own templates; its
+/// fields are the `view.units[]` entries documented in `docs/output-formats.md`.
+#[derive(Debug, Serialize)]
+pub struct UnitView {
     name: String,
     description: String,
     score: String,
@@ -49,14 +53,14 @@ struct UnitView {
     areas: Vec<AreaView>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct CountView {
     outcome: &'static str,
     class: &'static str,
     n: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct AreaView {
     title: &'static str,
     score: String,
@@ -66,7 +70,7 @@ struct AreaView {
     checks: Vec<CheckView>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct CheckView {
     id: String,
     title: String,
@@ -83,7 +87,7 @@ struct CheckView {
     rationale: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Debug, Serialize)]
 struct FindingView {
     location: Option<String>,
     message: String,
@@ -180,7 +184,7 @@ fn check_view(check: &CheckResult, catalog: &BTreeMap<&str, &CheckInfo>) -> Chec
     }
 }
 
-fn unit_view(unit: &UnitReport, catalog: &BTreeMap<&str, &CheckInfo>) -> UnitView {
+fn unit_view_indexed(unit: &UnitReport, catalog: &BTreeMap<&str, &CheckInfo>) -> UnitView {
     let areas = Area::ALL
         .into_iter()
         .filter_map(|area| {
@@ -228,6 +232,12 @@ fn unit_view(unit: &UnitReport, catalog: &BTreeMap<&str, &CheckInfo>) -> UnitVie
     }
 }
 
+/// The view of one unit of a report, for pages other than the HTML report.
+pub fn unit_view(unit: &UnitReport, catalog: &[CheckInfo]) -> UnitView {
+    let index: BTreeMap<&str, &CheckInfo> = catalog_index(catalog).into_iter().collect();
+    unit_view_indexed(unit, &index)
+}
+
 fn build_view(report: &Report, catalog: &[CheckInfo]) -> View {
     let index: BTreeMap<&str, &CheckInfo> = catalog_index(catalog).into_iter().collect();
     let is_probe = crate::common::is_probe(report);
@@ -248,7 +258,11 @@ fn build_view(report: &Report, catalog: &[CheckInfo]) -> View {
         is_probe,
         gate_passed: report.gate.passed,
         gate_reasons: report.gate.reasons.clone(),
-        units: report.units.iter().map(|u| unit_view(u, &index)).collect(),
+        units: report
+            .units
+            .iter()
+            .map(|u| unit_view_indexed(u, &index))
+            .collect(),
         rollup: report.rollup.as_ref().map(|r| {
             format!(
                 "{} units · mean score {}/100 · lowest level {}",

@@ -21,7 +21,9 @@ use shipshape_model::{CheckInfo, Report};
 use std::fmt;
 use std::str::FromStr;
 
-pub use html::{DEFAULT_HTML_TEMPLATE, render_html, render_html_with_template};
+pub use html::{
+    DEFAULT_HTML_TEMPLATE, UnitView, render_html, render_html_with_template, unit_view,
+};
 pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::{GITHUB_COMMENT_LIMIT, render_markdown};

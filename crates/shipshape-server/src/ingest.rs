@@ -190,6 +190,12 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
             score: u.scores.overall,
             checks,
             waivers,
+            areas: u
+                .scores
+                .areas
+                .iter()
+                .map(|(area, s)| (area.as_str().to_string(), s.score))
+                .collect(),
         });
     }
     let (level, score) = match (&report.rollup, report.units.as_slice()) {

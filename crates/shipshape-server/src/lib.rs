@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod charts;
 pub mod client;
 pub mod diff;
 pub mod error;
@@ -16,10 +17,12 @@ pub mod metrics;
 pub mod process;
 pub mod retention;
 pub mod routes;
+pub mod session;
 pub mod state;
 pub mod store;
 pub mod time;
 pub mod tokens;
+pub mod web;
 
 pub use state::{AppState, Config};
 
@@ -52,17 +55,66 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/teams"),
     ("get", "/api/v1/teams/{name}"),
     ("get", "/api/v1/checks/{area}/{name}"),
-    ("get", "/"),
+    ("get", "/api/v1/units/{id}"),
+    ("get", "/api/v1/fleet"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
     ("get", "/api/openapi.json"),
 ];
 
-/// The whole HTTP API over one state. The OpenAPI document describes
+/// The dashboard's HTML pages (not in the OpenAPI document, which describes the
+/// JSON API; each page's JSON twin is in [`ROUTES`]).
+pub const PAGES: &[(&str, &str)] = &[
+    ("get", "/"),
+    ("get", "/units/{id}"),
+    ("get", "/checks/{area}/{name}"),
+    ("get", "/teams/{*name}"),
+    ("get", "/waivers"),
+    ("get", "/campaigns"),
+    ("post", "/campaigns"),
+    ("get", "/campaigns/new"),
+    ("get", "/campaigns/{id}"),
+    ("post", "/campaigns/{id}"),
+    ("get", "/campaigns/{id}/edit"),
+    ("get", "/badge/{*path}"),
+    ("get", "/login"),
+    ("post", "/login"),
+    ("post", "/logout"),
+    ("get", "/static/{file}"),
+];
+
+/// The dashboard: server-rendered pages with strict security headers, compressed.
+fn pages() -> Router<AppState> {
+    use routes::{campaign_pages as campaigns, pages, signin};
+    Router::new()
+        .route("/", get(pages::fleet))
+        .route("/units/{id}", get(pages::unit))
+        .route("/checks/{area}/{name}", get(pages::check))
+        .route("/teams/{*name}", get(pages::team))
+        .route("/waivers", get(pages::waivers))
+        .route("/campaigns", get(campaigns::list).post(campaigns::create))
+        .route("/campaigns/new", get(campaigns::new_form))
+        .route(
+            "/campaigns/{id}",
+            get(campaigns::detail).post(campaigns::update),
+        )
+        .route("/campaigns/{id}/edit", get(campaigns::edit_form))
+        .route("/badge/{*path}", get(pages::badge))
+        .route("/login", get(signin::form).post(signin::login))
+        .route("/logout", post(signin::logout))
+        .route("/static/{file}", get(web::static_file))
+        // Sign-in and campaign forms are small.
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn(web::security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// The whole HTTP API and the dashboard over one state. The OpenAPI document describes
 /// `/api/v1/teams/{*name}` as `/api/v1/teams/{name}` (a name may hold `/`).
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(pages())
         .route("/api/v1/reports", post(routes::reports::upload))
         .route("/api/v1/reports/{id}", get(routes::reports::get))
         .route(
@@ -91,14 +143,15 @@ pub fn app(state: AppState) -> Router {
         // A catch-all: team names are owners such as `@acme/payments`, slash included.
         .route("/api/v1/teams/{*name}", get(routes::teams::get))
         .route("/api/v1/checks/{area}/{name}", get(routes::checks::get))
-        .route("/", get(routes::ops::index))
+        .route("/api/v1/units/{id}", get(routes::pages::unit_api))
+        .route("/api/v1/fleet", get(routes::pages::fleet_api))
         .route("/healthz", get(routes::ops::healthz))
         .route("/readyz", get(routes::ops::readyz))
         .route("/metrics", get(routes::ops::metrics))
         .route("/api/openapi.json", get(routes::ops::openapi))
         .fallback(routes::ops::not_found)
         // The upload handler applies `Config::body_limit` itself (before and after
-        // decompression); no other route takes a body.
+        // decompression); the dashboard's forms are small.
         .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

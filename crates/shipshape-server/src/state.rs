@@ -36,6 +36,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    /// The dashboard's cache of past level distributions (derived, never authoritative).
+    pub trend: Arc<crate::web::TrendCache>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             store,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
+            trend: Arc::default(),
         }
     }
 }

@@ -1,11 +1,14 @@
 //! HTTP handlers, one module per resource. Handlers are thin: parse, authorise,
 //! call the store, render; every failure is an [`Error`](crate::error::Error).
 
+pub mod campaign_pages;
 pub mod campaigns;
 pub mod checks;
 pub mod fleet;
 pub mod ops;
+pub mod pages;
 pub mod reports;
+pub mod signin;
 pub mod teams;
 pub mod units;
 pub mod waivers;

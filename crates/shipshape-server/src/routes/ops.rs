@@ -1,4 +1,4 @@
-//! Operations endpoints: `/healthz` (the process answers), `/readyz` (database
+//! Operations endpoints (the dashboard now answers `/`): `/healthz` (the process answers), `/readyz` (database
 //! reachable and migrations current), `/metrics` (Prometheus), `/api/openapi.json`.
 
 use crate::error::Error;
@@ -8,19 +8,6 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-
-/// `GET /`: what this server is and where its API is described (the dashboard of
-/// a later release will live here).
-pub async fn index() -> Json<serde_json::Value> {
-    Json(json!({
-        "name": "shipshape serve",
-        "version": env!("CARGO_PKG_VERSION"),
-        "openapi": "/api/openapi.json",
-        "health": "/healthz",
-        "readiness": "/readyz",
-        "metrics": "/metrics",
-    }))
-}
 
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))

@@ -155,6 +155,16 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "area_scores",
+        key: &["report_id", "unit_id", "area"],
+        columns: &[
+            ("report_id", Int),
+            ("unit_id", Int),
+            ("area", Text),
+            ("score", Real),
+        ],
+    },
+    Table {
         name: "audit_log",
         key: &["id"],
         columns: &[
@@ -200,8 +210,9 @@ pub(crate) const TABLES: &[Table] = &[
     },
 ];
 
-/// Tables of the schema that are deliberately not copied.
-pub(crate) const NOT_COPIED: &[&str] = &["leases"];
+/// Tables of the schema that are deliberately not copied: a lease belongs to a
+/// process of the old deployment, and people sign in again after a move.
+pub(crate) const NOT_COPIED: &[&str] = &["leases", "sessions"];
 
 /// Rows per page read and per statement written (at most 14 columns: 7,000
 /// parameters, under both databases' limits).

@@ -7,11 +7,13 @@
 //! Every write that belongs together happens in one transaction.
 
 mod copy;
+mod dashboard;
 mod postgres;
 mod sql;
 mod sqlite;
 
 pub use copy::{Copied, migrate_db, redact};
+pub use dashboard::{DashboardStore, FleetFilter, FleetRow, HistoryPoint, SessionRow};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -108,6 +110,8 @@ pub struct NewUnitReport {
     pub score: Option<f64>,
     pub checks: Vec<NewCheck>,
     pub waivers: Vec<NewWaiver>,
+    /// `(area, score)` as the report states them (`None`: nothing scored in it).
+    pub areas: Vec<(String, Option<f64>)>,
 }
 
 /// A validated upload, ready to be written in one transaction.
@@ -352,7 +356,8 @@ pub struct Page {
 
 /// The storage layer. Implementations keep no state a second replica could
 /// contradict: everything lives in the database.
-pub trait Store: Send + Sync + 'static {
+/// The dashboard's queries ([`DashboardStore`]) come with every store.
+pub trait Store: DashboardStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

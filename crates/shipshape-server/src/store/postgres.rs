@@ -38,6 +38,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0005_fragments.up.sql"),
             include_str!("../../migrations/postgres/0005_fragments.down.sql"),
         ),
+        (
+            6,
+            "dashboard",
+            include_str!("../../migrations/postgres/0006_dashboard.up.sql"),
+            include_str!("../../migrations/postgres/0006_dashboard.down.sql"),
+        ),
     ])
 });
 
@@ -97,3 +103,5 @@ super::sql::impl_store!(
     lock = "SELECT pg_try_advisory_xact_lock(7315018)",
     share = " FOR SHARE"
 );
+
+super::dashboard::impl_dashboard_store!(PgStore, sqlx::Postgres);

@@ -270,6 +270,18 @@ macro_rules! impl_store {
                             .execute(&mut *tx)
                             .await?;
                         }
+                        if !unit.areas.is_empty() {
+                            let mut qb = sqlx::QueryBuilder::<$db>::new(
+                                "INSERT INTO area_scores (report_id, unit_id, area, score) ",
+                            );
+                            qb.push_values(&unit.areas, |mut row, (area, score)| {
+                                row.push_bind(report_id)
+                                    .push_bind(unit_id)
+                                    .push_bind(area.clone())
+                                    .push_bind(*score);
+                            });
+                            qb.build().execute(&mut *tx).await?;
+                        }
                         // Monotonic: a report that commits late never hides a newer one.
                         sqlx::query::<$db>(
                             "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \

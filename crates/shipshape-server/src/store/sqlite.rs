@@ -41,6 +41,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0005_fragments.up.sql"),
             include_str!("../../migrations/sqlite/0005_fragments.down.sql"),
         ),
+        (
+            6,
+            "dashboard",
+            include_str!("../../migrations/sqlite/0006_dashboard.up.sql"),
+            include_str!("../../migrations/sqlite/0006_dashboard.down.sql"),
+        ),
     ])
 });
 
@@ -144,3 +150,5 @@ super::sql::impl_store!(
     lock = "SELECT 1 = 1",
     share = ""
 );
+
+super::dashboard::impl_dashboard_store!(SqliteStore, sqlx::Sqlite);
