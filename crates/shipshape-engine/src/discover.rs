@@ -253,7 +253,7 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
     // A Maven root that builds an artifact of its own (not `pom` packaging) with code
     // outside the modules; a Gradle root with an entry point or code of its own.
     if let Some(t) = facts.text("pom.xml")
-        && !strip_xml_comments(t).contains("<packaging>pom</packaging>")
+        && read_pom(t).is_none_or(|p| !p.aggregator)
         && (own_code(".java") || own_code(".kt"))
     {
         return Some("pom.xml".into());
@@ -261,7 +261,7 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
     if let Some(t) = facts
         .text("build.gradle")
         .or_else(|| facts.text("build.gradle.kts"))
-        && (gradle_is_application(t) || own_code(".java") || own_code(".kt"))
+        && (read_gradle(t).application || own_code(".java") || own_code(".kt"))
     {
         return Some("build.gradle".into());
     }
@@ -291,29 +291,29 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
 /// product's code, not a unit.
 fn jvm_modules(facts: &Facts) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    // Maven, breadth-first from the root aggregator.
-    let mut queue: Vec<String> = vec![String::new()];
+    // Maven: from the root aggregator through nested ones, each pom read once.
+    let mut queue: Vec<(String, Pom)> = facts
+        .text("pom.xml")
+        .and_then(read_pom)
+        .map(|p| (String::new(), p))
+        .into_iter()
+        .collect();
     let mut seen = std::collections::BTreeSet::new();
-    while let Some(dir) = queue.pop() {
-        let pom_path = if dir.is_empty() {
-            "pom.xml".to_string()
-        } else {
-            format!("{dir}/pom.xml")
-        };
-        let Some(pom) = facts.text(&pom_path) else {
-            continue;
-        };
-        for m in xml_elements(pom, "module") {
+    while let Some((dir, pom)) = queue.pop() {
+        for m in &pom.modules {
             let child = join_dir(&dir, m);
             if child.is_empty() || !seen.insert(child.clone()) {
                 continue;
             }
-            let child_pom = format!("{child}/pom.xml");
-            if let Some(text) = facts.text(&child_pom) {
-                if maven_is_application(text) || has_entry_point(facts, &child) {
-                    out.push((child.clone(), "pom.xml module (application)".to_string()));
-                }
-                queue.push(child);
+            let Some(text) = facts.text(&format!("{child}/pom.xml")) else {
+                continue;
+            };
+            let child_pom = read_pom(text);
+            if child_pom.as_ref().is_some_and(|p| p.application) || has_entry_point(facts, &child) {
+                out.push((child.clone(), "pom.xml module (application)".to_string()));
+            }
+            if let Some(p) = child_pom {
+                queue.push((child, p));
             }
         }
     }
@@ -322,45 +322,45 @@ fn jvm_modules(facts: &Facts) -> Vec<(String, String)> {
         .text("settings.gradle")
         .or_else(|| facts.text("settings.gradle.kts"));
     if let Some(settings) = settings {
-        let root_build = facts
-            .text("build.gradle")
-            .or_else(|| facts.text("build.gradle.kts"))
-            .unwrap_or("");
-        let root_publishes = publishes_all_subprojects(root_build);
-        let root_main = gradle_main_class(root_build);
-        let includes = gradle_includes(settings);
-        let build_of = |dir: &str| {
+        let root = read_gradle(
             facts
-                .text(&format!("{dir}/build.gradle"))
-                .or_else(|| facts.text(&format!("{dir}/build.gradle.kts")))
-        };
+                .text("build.gradle")
+                .or_else(|| facts.text("build.gradle.kts"))
+                .unwrap_or(""),
+        );
+        // Each subproject's build, read once.
+        let builds: BTreeMap<String, GradleBuild> = gradle_includes(settings)
+            .into_iter()
+            .filter_map(|dir| {
+                let text = facts
+                    .text(&format!("{dir}/build.gradle"))
+                    .or_else(|| facts.text(&format!("{dir}/build.gradle.kts")))?;
+                Some((dir, read_gradle(text)))
+            })
+            .collect();
         // What the root product links, directly or through other subprojects.
         let mut linked = std::collections::BTreeSet::new();
-        let mut todo = project_refs(root_build);
+        let mut todo = root.project_refs.clone();
         while let Some(d) = todo.pop() {
             if linked.insert(d.clone())
-                && let Some(b) = build_of(&d)
+                && let Some(b) = builds.get(&d)
             {
-                todo.extend(project_refs(b));
+                todo.extend(b.project_refs.iter().cloned());
             }
         }
-        let root_is_product = gradle_is_application(root_build);
-        for dir in includes {
-            let Some(build) = build_of(&dir) else {
-                continue;
-            };
-            if let Some(main) = &root_main
+        for (dir, build) in builds {
+            if let Some(main) = &root.main_class
                 && holds_class(facts, &dir, main)
             {
                 continue;
             }
-            if gradle_publishes(build, root_publishes) {
+            if (build.publishes || root.publishes_subprojects) && !build.publishing_off {
                 out.push((
                     dir,
                     "settings.gradle subproject (published library)".to_string(),
                 ));
-            } else if (gradle_is_application(build) || has_entry_point(facts, &dir))
-                && !(root_is_product && linked.contains(&dir))
+            } else if (build.application || has_entry_point(facts, &dir))
+                && !(root.application && linked.contains(&dir))
             {
                 out.push((dir, "settings.gradle subproject (application)".to_string()));
             }
@@ -395,66 +395,53 @@ fn join_dir(parent: &str, child: &str) -> String {
     parts.join("/")
 }
 
-/// The text of every `<name>…</name>` element outside XML comments.
-fn xml_elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(&open) {
-        // Skip elements inside a comment: an unclosed `<!--` before this one.
-        let before = &rest[..i];
-        if let Some(c) = before.rfind("<!--")
-            && !before[c..].contains("-->")
-        {
-            rest = &rest[c + 4..];
-            match rest.find("-->") {
-                Some(e) => rest = &rest[e + 3..],
-                None => break,
-            }
-            continue;
-        }
-        let after = &rest[i + open.len()..];
-        let Some(j) = after.find(&close) else { break };
-        out.push(after[..j].trim());
-        rest = &after[j + close.len()..];
-    }
-    out
+/// What unit discovery reads of a `pom.xml` (parsed with roxmltree; comments are not
+/// elements).
+struct Pom {
+    /// `<module>` entries, in profiles too.
+    modules: Vec<String>,
+    /// `pom` packaging: an aggregator or parent with no artifact of its own.
+    aggregator: bool,
+    /// An entry point of its own: `war` packaging, or an application plugin (Spring
+    /// Boot, Micronaut, Quarkus, Jib) that the module does not skip
+    /// (signalapp/Signal-Server's `api-doc` declares Jib with `<skip>true</skip>`).
+    application: bool,
 }
 
-/// A Maven module with an entry point of its own: `war` packaging, or an application
-/// plugin (Spring Boot, Micronaut, Quarkus, Jib) that the module does not skip
-/// (signalapp/Signal-Server's `api-doc` declares Jib with `<skip>true</skip>`).
-fn maven_is_application(pom: &str) -> bool {
-    let pom = strip_xml_comments(pom);
-    if pom.contains("<packaging>war</packaging>") {
-        return true;
-    }
-    xml_elements(&pom, "plugin").iter().any(|plugin| {
-        [
-            "spring-boot-maven-plugin",
-            "micronaut-maven-plugin",
-            "quarkus-maven-plugin",
-            "jib-maven-plugin",
-        ]
-        .iter()
-        .any(|m| plugin.contains(&format!("<artifactId>{m}</artifactId>")))
-            && !plugin.contains("<skip>true</skip>")
+/// `None` when the text is not well-formed XML.
+fn read_pom(text: &str) -> Option<Pom> {
+    const APP_PLUGINS: &[&str] = &[
+        "spring-boot-maven-plugin",
+        "micronaut-maven-plugin",
+        "quarkus-maven-plugin",
+        "jib-maven-plugin",
+    ];
+    let doc = roxmltree::Document::parse(text).ok()?;
+    let named = |name: &'static str| {
+        doc.descendants()
+            .filter(move |n| n.is_element() && n.tag_name().name() == name)
+    };
+    let text_of = |n: roxmltree::Node| n.text().unwrap_or("").trim().to_string();
+    let child_text = |n: roxmltree::Node, name: &str| {
+        n.children()
+            .find(|c| c.is_element() && c.tag_name().name() == name)
+            .map(text_of)
+    };
+    let packaging: Vec<String> = named("packaging").map(text_of).collect();
+    let plugin_app = named("plugin").any(|p| {
+        child_text(p, "artifactId").is_some_and(|a| APP_PLUGINS.contains(&a.as_str()))
+            && !p
+                .descendants()
+                .any(|d| d.is_element() && d.tag_name().name() == "skip" && text_of(d) == "true")
+    });
+    Some(Pom {
+        modules: named("module")
+            .map(text_of)
+            .filter(|m| !m.is_empty())
+            .collect(),
+        aggregator: packaging.iter().any(|p| p == "pom"),
+        application: plugin_app || packaging.iter().any(|p| p == "war"),
     })
-}
-
-fn strip_xml_comments(xml: &str) -> String {
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(i) = rest.find("<!--") {
-        out.push_str(&rest[..i]);
-        match rest[i..].find("-->") {
-            Some(e) => rest = &rest[i + e + 3..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Groovy/Kotlin build text without `//` line comments and `/* */` blocks.
@@ -549,9 +536,46 @@ fn quoted_strings(s: &str) -> Vec<&str> {
     out
 }
 
-/// A Gradle subproject with an entry point of its own.
-fn gradle_is_application(build: &str) -> bool {
-    let text = strip_gradle_comments(build);
+/// What unit discovery reads of a Gradle build file (its comments stripped once).
+struct GradleBuild {
+    /// An entry point of its own: the Spring Boot, Micronaut application, Quarkus, Jib
+    /// or `application` plugin.
+    application: bool,
+    /// `maven-publish` (or another publishing plugin) applied by the file itself.
+    publishes: bool,
+    /// Publishing switched off (`publish…enabled = false`).
+    publishing_off: bool,
+    /// `maven-publish` applied to every subproject (`subprojects {}`/`allprojects {}`).
+    publishes_subprojects: bool,
+    /// `mainClass = "…"`, `mainClassName = '…'` (also through a variable).
+    main_class: Option<String>,
+    /// The subprojects it depends on (`project(':a:b')` is `a/b`).
+    project_refs: Vec<String>,
+}
+
+fn read_gradle(text: &str) -> GradleBuild {
+    let text = strip_gradle_comments(text);
+    GradleBuild {
+        application: gradle_is_application(&text),
+        publishes: [
+            "maven-publish",
+            "java-platform",
+            "com.vanniktech.maven.publish",
+        ]
+        .iter()
+        .any(|p| text.contains(p)),
+        publishing_off: text.lines().any(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("publish") && l.contains("enabled") && l.contains("false")
+        }),
+        publishes_subprojects: publishes_all_subprojects(&text),
+        main_class: gradle_main_class(&text),
+        project_refs: project_refs(&text),
+    }
+}
+
+/// Build text (comments stripped) that applies an application plugin.
+fn gradle_is_application(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim();
         [
@@ -571,26 +595,8 @@ fn gradle_is_application(build: &str) -> bool {
     })
 }
 
-/// The subprojects a Gradle build file depends on (`project(':a:b')` is `a/b`).
-fn project_refs(build: &str) -> Vec<String> {
-    let text = strip_gradle_comments(build);
-    let mut out = Vec::new();
-    let mut rest = text.as_str();
-    while let Some(i) = rest.find("project(") {
-        rest = &rest[i + "project(".len()..];
-        let end = rest.find(')').unwrap_or(rest.len());
-        if let Some(q) = quoted_strings(&rest[..end]).first()
-            && q.starts_with(':')
-        {
-            out.push(q.trim_start_matches(':').replace(':', "/"));
-        }
-    }
-    out
-}
-
-/// True when the root build applies `maven-publish` to every subproject.
-fn publishes_all_subprojects(root_build: &str) -> bool {
-    let text = strip_gradle_comments(root_build);
+/// Root build text (comments stripped) that applies `maven-publish` to every subproject.
+fn publishes_all_subprojects(text: &str) -> bool {
     let mut depth_block: Option<i32> = None;
     let mut depth = 0i32;
     for line in text.lines() {
@@ -609,27 +615,8 @@ fn publishes_all_subprojects(root_build: &str) -> bool {
     false
 }
 
-/// A Gradle subproject that publishes its artifact (and has not switched publishing off).
-fn gradle_publishes(build: &str, root_publishes: bool) -> bool {
-    let text = strip_gradle_comments(build);
-    let off = text.lines().any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.contains("publish") && l.contains("enabled") && l.contains("false")
-    });
-    let own = [
-        "maven-publish",
-        "java-platform",
-        "com.vanniktech.maven.publish",
-    ]
-    .iter()
-    .any(|p| text.contains(p));
-    (own || root_publishes) && !off
-}
-
-/// The root build's main class (`mainClass = "…"`, `mainClassName = '…'`, also through a
-/// `final mainClassName = "…"` variable).
-fn gradle_main_class(build: &str) -> Option<String> {
-    let text = strip_gradle_comments(build);
+/// The main class build text (comments stripped) names.
+fn gradle_main_class(text: &str) -> Option<String> {
     text.lines().find_map(|l| {
         let l = l.trim();
         (l.contains("mainClass") && l.contains('='))
@@ -639,14 +626,31 @@ fn gradle_main_class(build: &str) -> Option<String> {
     })
 }
 
+/// The subprojects build text (comments stripped) depends on.
+fn project_refs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("project(") {
+        rest = &rest[i + "project(".len()..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        if let Some(q) = quoted_strings(&rest[..end]).first()
+            && q.starts_with(':')
+        {
+            out.push(q.trim_start_matches(':').replace(':', "/"));
+        }
+    }
+    out
+}
+
 /// True when a source file of `dir` defines the class `fqcn` (`a.b.App` is
 /// `…/a/b/App.java` or `.kt`).
 fn holds_class(facts: &Facts, dir: &str, fqcn: &str) -> bool {
     let rel = fqcn.replace('.', "/");
-    facts.files.iter().any(|f| {
-        is_under(&f.path, dir)
-            && (f.path.ends_with(&format!("{rel}.java")) || f.path.ends_with(&format!("{rel}.kt")))
-    })
+    let (java, kt) = (format!("{rel}.java"), format!("{rel}.kt"));
+    facts
+        .files_with_prefix(&format!("{dir}/"))
+        .iter()
+        .any(|f| f.path.ends_with(&java) || f.path.ends_with(&kt))
 }
 
 /// Workspace member directories with the file that declared them.
@@ -976,13 +980,15 @@ mod tests {
     /// signalapp/Signal-Server's `api-doc` module declares the Jib plugin only to skip it.
     #[test]
     fn a_skipped_application_plugin_is_no_entry_point() {
-        assert!(!maven_is_application(
+        let app = |pom: &str| read_pom(pom).unwrap().application;
+        assert!(!app(
             "<plugins><plugin><artifactId>jib-maven-plugin</artifactId><configuration><skip>true</skip></configuration></plugin></plugins>"
         ));
-        assert!(maven_is_application(
+        assert!(app(
             "<plugins><plugin><artifactId>jib-maven-plugin</artifactId></plugin></plugins>"
         ));
-        assert!(maven_is_application("<packaging>war</packaging>"));
+        assert!(app("<project><packaging>war</packaging></project>"));
+        assert!(read_pom("<project><modules>").is_none());
     }
 
     /// kestra-io/kestra: a Gradle root that is the product (the `application` plugin,

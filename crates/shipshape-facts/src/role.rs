@@ -168,37 +168,49 @@ fn is_example_name(name: &str) -> bool {
 /// `application-dev.yml`, `config.dev.json`, `docker-compose.dev.yml`. Values in them are written for a laptop or
 /// a CI run.
 fn is_dev_environment_config(dirs: &str, name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let parent = dirs.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
-    let stem = lower.split('.').next().unwrap_or("");
+    // Case-insensitive without allocating: asked of every file.
+    let parent = dirs.rsplit('/').next().unwrap_or("");
+    let parent_is = |p: &str| parent.eq_ignore_ascii_case(p);
+    let stem = name.split('.').next().unwrap_or("");
     // Not `local`: a developer's local overrides (`settings/local.py`) hold their own
     // real credentials as often as samples.
-    let dev = |s: &str| matches!(s, "dev" | "development" | "test" | "testing");
-    if dev(stem) && matches!(parent.as_str(), "config" | "environments" | "settings") {
+    let dev = |s: &str| {
+        ["dev", "development", "test", "testing"]
+            .iter()
+            .any(|d| s.eq_ignore_ascii_case(d))
+    };
+    if dev(stem) && (parent_is("config") || parent_is("environments") || parent_is("settings")) {
         return true;
     }
     // Mix: every `config/<env>.exs` but the production ones is another environment's.
-    if parent == "config"
-        && let Some(env) = lower.strip_suffix(".exs")
-        && !matches!(
-            env,
-            "config" | "prod" | "production" | "runtime" | "releases" | "staging" | "stage"
-        )
-    {
-        return true;
+    if parent_is("config") && ends_with_ci(name, ".exs") {
+        let env = &name[..name.len() - ".exs".len()];
+        if ![
+            "config",
+            "prod",
+            "production",
+            "runtime",
+            "releases",
+            "staging",
+            "stage",
+        ]
+        .iter()
+        .any(|e| env.eq_ignore_ascii_case(e))
+        {
+            return true;
+        }
     }
     // `appsettings.Development.json`, `config.dev.json`, `docker-compose.dev.yml`.
-    if [".development.", ".dev."].iter().any(|m| lower.contains(m)) && !lower.contains("dockerfile")
+    if (contains_ci(name, ".development.") || contains_ci(name, ".dev."))
+        && !contains_ci(name, "dockerfile")
     {
         return true;
     }
     // Spring profiles: `application-dev.yml`, `application-test.properties`.
-    if let Some(profile) = lower
-        .strip_prefix("application-")
-        .or_else(|| lower.strip_prefix("bootstrap-"))
-        .and_then(|r| r.split('.').next())
+    if let Some(rest) =
+        strip_prefix_ci(name, "application-").or_else(|| strip_prefix_ci(name, "bootstrap-"))
     {
-        return dev(profile);
+        return dev(rest.split('.').next().unwrap_or(""));
     }
     false
 }
@@ -206,34 +218,45 @@ fn is_dev_environment_config(dirs: &str, name: &str) -> bool {
 /// Database seed data: sample rows for a development database (`priv/repo/seeds.exs`,
 /// `db/seeds.rb`, Laravel's `database/seeders/`).
 fn is_seed_data(dirs: &str, name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.starts_with("seeds.") || dir_named(dirs, &["seeders", "seeds"]).is_some()
+    strip_prefix_ci(name, "seeds.").is_some() || dir_named(dirs, &["seeders", "seeds"]).is_some()
 }
 
 /// A key or certificate for `localhost` (`caddy.localhost.key`, `localhost-key.pem`): no
 /// certificate authority issues one, so it can only serve a local test or dev setup.
 fn is_localhost_key_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("localhost")
+    contains_ci(name, "localhost")
         && [".key", ".pem", ".crt", ".cert", ".der", ".p12", ".pfx"]
             .iter()
-            .any(|e| lower.ends_with(e))
+            .any(|e| ends_with_ci(name, e))
 }
 
 /// A role that a file's first bytes decide against its path: a test-data factory kept
 /// beside production code (hexpm/hexpm's `lib/hexpm/factory.ex` is an ExMachina
 /// factory with fixed TOTP secrets; Ruby's FactoryBot definitions). Only asked of files
-/// whose path role is production.
+/// whose path role is production, by the walk for every one of them: no allocation.
 pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
-    let lower = path.to_ascii_lowercase();
     let find = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
-    if (lower.ends_with(".ex") || lower.ends_with(".exs")) && find(b"use ExMachina") {
+    if (ends_with_ci(path, ".ex") || ends_with_ci(path, ".exs")) && find(b"use ExMachina") {
         return Some((Role::Test, "test-data factory (`use ExMachina`)"));
     }
-    if lower.ends_with(".rb") && find(b"FactoryBot.define") {
+    if ends_with_ci(path, ".rb") && find(b"FactoryBot.define") {
         return Some((Role::Test, "test-data factory (`FactoryBot.define`)"));
     }
     None
+}
+
+/// `s` contains `needle`, ASCII case-insensitively.
+fn contains_ci(s: &str, needle: &str) -> bool {
+    s.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// `s` without the ASCII case-insensitive `prefix`.
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    (s.len() >= prefix.len()
+        && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()))
+    .then(|| &s[prefix.len()..])
 }
 
 /// File-name endings of templates.
