@@ -119,16 +119,53 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     };
     let mut image_only: Vec<String> = Vec::new();
 
-    // Dockerfiles next to an application (not test or development images).
+    // Images the repository's CI builds (matrix expressions expanded).
+    let ci_built: Vec<shipshape_facts::ci::ImageBuild> = facts
+        .ci_files()
+        .iter()
+        .filter_map(|c| c.workflow.as_ref())
+        .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
+        .collect();
+    // An image of its own: CI builds it, and its final stage takes from the build
+    // context only what sits in the Dockerfile's directory (bitwarden/server's
+    // `util/Nginx` copies `util/Nginx/nginx.conf`); one that copies the product's code
+    // from elsewhere (mealie's `docker/Dockerfile` copies `./mealie`) is that product's
+    // image.
+    let own_image = |path: &str, dir: &str| {
+        let Some(build) = ci_built.iter().find(|b| b.dockerfile == path) else {
+            return false;
+        };
+        let Some(stage) = facts
+            .dockerfiles()
+            .iter()
+            .find(|d| d.path == path)
+            .and_then(|d| d.final_stage())
+        else {
+            return false;
+        };
+        stage.context_sources().iter().all(|src| {
+            shipshape_facts::ci::normalise_path(&format!("{}/{src}", build.context))
+                .is_some_and(|p| p != "." && is_under(&p, dir))
+        })
+    };
+
+    // Dockerfiles next to an application (not test or development images), and images
+    // of their own that CI builds (bitwarden/server's `util/Nginx`: a Dockerfile with its
+    // configuration, no code, built and pushed by the release matrix).
     for f in facts
         .files_of(|k| k == FileKind::Dockerfile)
         .filter(|f| !shipshape_facts::docker::is_dev_dockerfile(&f.path))
     {
         let dir = dir_of(&f.path);
-        if dir != "." && has_app(dir) {
+        if dir == "." {
+            continue;
+        }
+        if has_app(dir) {
             if !has_manifest(dir) {
                 image_only.push(dir.to_string());
             }
+            add(dir, &f.path, &|_| {});
+        } else if own_image(&f.path, dir) {
             add(dir, &f.path, &|_| {});
         }
     }
@@ -1133,6 +1170,52 @@ mod tests {
             ]),
             ["packages/a", "packages/b"]
         );
+    }
+
+    /// Regression (bitwarden/server): `util/Nginx` (a Dockerfile with its configuration,
+    /// no code) is an image of its own that the release matrix builds and pushes, so it is
+    /// a unit; mealie's `docker/Dockerfile`, built from the root and copying the root
+    /// product's code, is the root product's image, not a unit.
+    #[test]
+    fn ci_built_images_of_their_own_are_units() {
+        let wf = concat!(
+            "on: push\njobs:\n  build:\n    strategy:\n      matrix:\n        include:\n",
+            "          - name: Nginx\n          - name: Api\n",
+            "    steps:\n      - uses: docker/build-push-action@v6\n        with:\n",
+            "          file: ./util/${{ matrix.name }}/Dockerfile\n",
+            "      - run: docker build -f docker/Dockerfile .\n",
+        );
+        let facts = Facts::from_memory(&[
+            (".github/workflows/build.yml", wf),
+            (
+                "util/Nginx/Dockerfile",
+                "FROM nginx:1.27\nCOPY util/Nginx/nginx.conf /etc/nginx/\nCOPY --from=x /a /b\n",
+            ),
+            ("util/Nginx/nginx.conf", "events {}\n"),
+            (
+                "util/Api/Dockerfile",
+                "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY . /app\n",
+            ),
+            (
+                "util/Api/Api.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>\n",
+            ),
+            (
+                "util/Api/Program.cs",
+                "var app = WebApplication.Create();\n",
+            ),
+            (
+                "util/Unbuilt/Dockerfile",
+                "FROM nginx:1.27\nCOPY util/Unbuilt/a.conf /etc/nginx/\n",
+            ),
+            (
+                "docker/Dockerfile",
+                "FROM python:3.12\nCOPY ./app /app\nCOPY ./docker/entry.sh /\n",
+            ),
+            ("docker/entry.sh", "exec app\n"),
+        ]);
+        let dirs: Vec<String> = discover(&facts).into_iter().map(|c| c.path).collect();
+        assert_eq!(dirs, ["util/Api", "util/Nginx"]);
     }
 
     #[test]

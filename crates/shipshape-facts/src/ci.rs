@@ -26,6 +26,319 @@ pub struct GhaJob {
     /// Reusable workflow call (`jobs.x.uses`).
     pub uses: Option<(String, u32)>,
     pub steps: Vec<GhaStep>,
+    /// The combinations of `strategy.matrix` (axes multiplied out, `include` entries
+    /// merged or added as GitHub does; `exclude` and computed matrices ignored), each
+    /// as `(key, scalar value)` pairs. Empty without a matrix.
+    pub matrix: Vec<Vec<(String, String)>>,
+}
+
+/// Most combinations a matrix expands to here (GitHub's own limit is 256 jobs).
+const MAX_MATRIX: usize = 256;
+
+/// The combinations of a job's `strategy.matrix`.
+fn matrix_combinations(matrix: Option<&Yaml>) -> Vec<Vec<(String, String)>> {
+    let Some(matrix) = matrix else {
+        return vec![];
+    };
+    let mut combos: Vec<Vec<(String, String)>> = vec![vec![]];
+    let mut axes = false;
+    for (key, value) in matrix.entries() {
+        if key == "include" || key == "exclude" {
+            continue;
+        }
+        let values: Vec<String> = value.items().iter().filter_map(Yaml::scalar_text).collect();
+        if values.is_empty() {
+            continue;
+        }
+        axes = true;
+        let mut next = Vec::new();
+        for combo in &combos {
+            for v in &values {
+                if next.len() >= MAX_MATRIX {
+                    break;
+                }
+                let mut c = combo.clone();
+                c.push((key.to_string(), v.clone()));
+                next.push(c);
+            }
+        }
+        combos = next;
+    }
+    if !axes {
+        combos.clear();
+    }
+    let base = combos.len();
+    for inc in matrix.idx("include").items() {
+        let pairs: Vec<(String, String)> = inc
+            .entries()
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v.scalar_text()?)))
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        // An include entry extends every original combination its axis values match
+        // without overwriting; otherwise it is a combination of its own.
+        let mut matched = false;
+        for combo in combos.iter_mut().take(base) {
+            let fits = pairs.iter().all(|(k, v)| {
+                combo
+                    .iter()
+                    .find(|(ck, _)| ck == k)
+                    .is_none_or(|(_, cv)| cv == v)
+            });
+            let overlaps = pairs
+                .iter()
+                .any(|(k, _)| combo.iter().any(|(ck, _)| ck == k));
+            if fits && overlaps {
+                matched = true;
+                for (k, v) in &pairs {
+                    if !combo.iter().any(|(ck, _)| ck == k) {
+                        combo.push((k.clone(), v.clone()));
+                    }
+                }
+            }
+        }
+        if !matched && combos.len() < MAX_MATRIX {
+            combos.push(pairs);
+        }
+    }
+    combos
+}
+
+/// `text` with every `${{ matrix.KEY }}` replaced by the combination's value; `None`
+/// when an expression is left that the combination cannot resolve.
+pub fn expand_matrix(text: &str, combo: &[(String, String)]) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 3..];
+        let end = after.find("}}")?;
+        let expr = after[..end].trim();
+        let key = expr.strip_prefix("matrix.")?;
+        let (_, value) = combo.iter().find(|(k, _)| k == key)?;
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A container image a workflow builds: its Dockerfile, repository-relative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageBuild {
+    pub dockerfile: String,
+    /// The build context, repository-relative (`.` for the root).
+    pub context: String,
+    /// The step's line.
+    pub line: u32,
+}
+
+/// A path as written in a workflow (`./util/Nginx/`, `util//Nginx`), normalised to a
+/// repository-relative one; `None` when it leaves the repository or is absolute.
+pub fn normalise_path(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    if path.starts_with('/') {
+        return None;
+    }
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
+}
+
+fn dockerfile_in(context: &str, file: Option<&str>) -> Option<String> {
+    match file {
+        Some(f) => normalise_path(f),
+        None => {
+            let ctx = normalise_path(context)?;
+            Some(if ctx == "." {
+                "Dockerfile".to_string()
+            } else {
+                format!("{ctx}/Dockerfile")
+            })
+        }
+    }
+}
+
+/// Options of `docker build` that take a value (the context is the first argument
+/// that is neither an option nor an option's value).
+const BUILD_VALUE_OPTIONS: &[&str] = &[
+    "-t",
+    "--tag",
+    "--build-arg",
+    "--platform",
+    "--target",
+    "--label",
+    "--cache-from",
+    "--cache-to",
+    "--secret",
+    "--ssh",
+    "-o",
+    "--output",
+    "--progress",
+    "--network",
+    "--iidfile",
+    "--metadata-file",
+    "--build-context",
+    "--builder",
+    "--annotation",
+    "--attest",
+    "--provenance",
+    "--sbom",
+    "--shm-size",
+    "--ulimit",
+    "--add-host",
+];
+
+/// The Dockerfiles a `docker build` / `docker buildx build` / `podman build` command
+/// line builds (`-f FILE`, or `CONTEXT/Dockerfile`).
+fn run_builds(script: &str) -> Vec<(String, Option<String>)> {
+    // `${{ matrix.x }}` holds spaces: close them up so that an expression stays one word.
+    let mut joined = String::with_capacity(script.len());
+    let mut rest = script;
+    while let Some(start) = rest.find("${{") {
+        joined.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find("}}") else {
+            rest = &rest[start..];
+            break;
+        };
+        joined.extend(
+            rest[start..start + end + 2]
+                .chars()
+                .filter(|c| !c.is_whitespace()),
+        );
+        rest = &rest[start + end + 2..];
+    }
+    joined.push_str(rest);
+    let joined = joined.replace("\\\n", " ");
+    let mut out = Vec::new();
+    for line in joined.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let mut i = 0;
+        while i < words.len() {
+            let start = match (words.get(i), words.get(i + 1), words.get(i + 2)) {
+                (Some(&("docker" | "podman")), Some(&"build"), _) => Some(i + 2),
+                (Some(&"docker"), Some(&"buildx"), Some(&"build")) => Some(i + 3),
+                (Some(&"docker"), Some(&"image"), Some(&"build")) => Some(i + 3),
+                _ => None,
+            };
+            let Some(mut j) = start else {
+                i += 1;
+                continue;
+            };
+            let (mut file, mut context) = (None, None);
+            while j < words.len() {
+                let w = words[j].trim_matches(|c| c == '"' || c == '\'');
+                if matches!(w, "&&" | "||" | ";" | "|") {
+                    break;
+                }
+                if let Some(f) = w.strip_prefix("--file=") {
+                    file = Some(f.to_string());
+                } else if w == "-f" || w == "--file" {
+                    file = words
+                        .get(j + 1)
+                        .map(|f| f.trim_matches(|c| c == '"' || c == '\'').to_string());
+                    j += 1;
+                } else if BUILD_VALUE_OPTIONS.contains(&w) {
+                    j += 1;
+                } else if !w.starts_with('-') && context.is_none() {
+                    context = Some(w.to_string());
+                }
+                j += 1;
+            }
+            if let Some(ctx) = context {
+                out.push((ctx, file));
+            }
+            i = j;
+        }
+    }
+    out
+}
+
+impl GhaJob {
+    /// The images this job builds, with matrix expressions expanded: `docker/build-push-action`
+    /// steps (`with.file`, `with.context`) and `docker build` command lines.
+    pub fn image_builds(&self) -> Vec<ImageBuild> {
+        let no_matrix = [vec![]];
+        let combos: &[Vec<(String, String)>] = if self.matrix.is_empty() {
+            &no_matrix
+        } else {
+            &self.matrix
+        };
+        let mut out: Vec<ImageBuild> = Vec::new();
+        let mut push = |context: &str, dockerfile: Option<String>, line: u32| {
+            if let (Some(dockerfile), Some(context)) = (dockerfile, normalise_path(context))
+                && !out.iter().any(|b| b.dockerfile == dockerfile)
+            {
+                out.push(ImageBuild {
+                    dockerfile,
+                    context,
+                    line,
+                });
+            }
+        };
+        for step in &self.steps {
+            let action = step.uses.as_ref().is_some_and(|(u, _)| {
+                u.starts_with("docker/build-push-action@")
+                    || u.starts_with("redhat-actions/buildah-build@")
+            });
+            if action {
+                let with = step.with.as_ref();
+                let file = with
+                    .and_then(|w| w.get("file").or_else(|| w.get("containerfiles")))
+                    .and_then(Yaml::scalar_text);
+                let context = with
+                    .and_then(|w| w.get("context"))
+                    .and_then(Yaml::scalar_text)
+                    .unwrap_or_else(|| ".".to_string());
+                for combo in combos {
+                    let Some(ctx) = expand_matrix(&context, combo) else {
+                        continue;
+                    };
+                    let file = match &file {
+                        Some(f) => match expand_matrix(f, combo) {
+                            Some(f) => Some(f),
+                            None => continue,
+                        },
+                        None => None,
+                    };
+                    push(&ctx, dockerfile_in(&ctx, file.as_deref()), step.line);
+                }
+            }
+            if let Some((run, line)) = &step.run {
+                for (ctx, file) in run_builds(run) {
+                    for combo in combos {
+                        let (Some(ctx), file) = (
+                            expand_matrix(&ctx, combo),
+                            file.as_deref().map(|f| expand_matrix(f, combo)),
+                        ) else {
+                            continue;
+                        };
+                        if file.as_ref().is_some_and(Option::is_none) {
+                            continue;
+                        }
+                        if ctx.contains('$') {
+                            continue;
+                        }
+                        push(&ctx, dockerfile_in(&ctx, file.flatten().as_deref()), *line);
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A parsed GitHub Actions workflow.
@@ -84,6 +397,7 @@ impl Workflow {
                         line: s.line,
                     })
                     .collect(),
+                matrix: matrix_combinations(job.at(&["strategy", "matrix"])),
             })
             .collect();
         Workflow {
@@ -148,5 +462,64 @@ mod tests {
             Workflow::from_yaml("w.yml", &y).triggers,
             [("pull_request".to_string(), 2), ("push".to_string(), 4)]
         );
+    }
+
+    /// Regression (bitwarden/server): the release matrix builds
+    /// `${{ matrix.base_path }}/${{ matrix.project_name }}/Dockerfile` for every entry of
+    /// `include`, so `util/Nginx`'s image was unknown to discovery.
+    #[test]
+    fn image_builds_expand_the_matrix() {
+        let y = parse_document(concat!(
+            "on: push\njobs:\n  build:\n    strategy:\n      matrix:\n        include:\n",
+            "          - project_name: Nginx\n            base_path: ./util\n",
+            "          - project_name: Api\n            base_path: ./src\n",
+            "    steps:\n      - uses: docker/build-push-action@v6\n        with:\n",
+            "          context: .\n",
+            "          file: ${{ matrix.base_path }}/${{ matrix.project_name }}/Dockerfile\n",
+            "      - run: docker build -t x:1 --build-arg A=b -f deploy/${{ matrix.project_name }}.Dockerfile ./ctx && echo ok\n",
+            "      - run: docker buildx build --platform linux/amd64 services/web\n",
+            "      - run: docker build -f ${{ env.FILE }} .\n",
+        ))
+        .unwrap();
+        let w = Workflow::from_yaml("w.yml", &y);
+        let builds: Vec<(String, String)> = w.jobs[0]
+            .image_builds()
+            .into_iter()
+            .map(|b| (b.dockerfile, b.context))
+            .collect();
+        let want = [
+            ("util/Nginx/Dockerfile", "."),
+            ("src/Api/Dockerfile", "."),
+            ("deploy/Nginx.Dockerfile", "ctx"),
+            ("deploy/Api.Dockerfile", "ctx"),
+            ("services/web/Dockerfile", "services/web"),
+        ];
+        assert_eq!(
+            builds,
+            want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+        );
+    }
+
+    #[test]
+    fn matrix_axes_multiply_and_include_extends() {
+        let y = parse_document(
+            "matrix:\n  os: [linux, mac]\n  app: [a]\n  include:\n    - os: linux\n      extra: x\n    - app: b\n      os: win\n",
+        )
+        .unwrap();
+        let combos = matrix_combinations(y.get("matrix"));
+        assert_eq!(combos.len(), 3);
+        assert!(combos[0].contains(&("extra".into(), "x".into())));
+        assert!(!combos[1].iter().any(|(k, _)| k == "extra"));
+        assert_eq!(
+            combos[2],
+            vec![("app".into(), "b".into()), ("os".into(), "win".into())]
+        );
+        assert_eq!(
+            expand_matrix("${{ matrix.os }}/x", &combos[0]).as_deref(),
+            Some("linux/x")
+        );
+        assert_eq!(expand_matrix("${{ matrix.nope }}", &combos[0]), None);
+        assert_eq!(normalise_path("./a//b/../c/"), Some("a/c".into()));
+        assert_eq!(normalise_path("../out"), None);
     }
 }

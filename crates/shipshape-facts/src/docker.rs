@@ -37,6 +37,31 @@ impl Stage {
             .map(|i| (i.args.trim(), i.line))
     }
 
+    /// What the stage's `COPY`/`ADD` instructions take from the build context (not
+    /// from another stage or image with `--from`, nor URLs), as written.
+    pub fn context_sources(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for i in &self.instructions {
+            if i.keyword != "COPY" && i.keyword != "ADD" {
+                continue;
+            }
+            let words: Vec<&str> = i.args.split_whitespace().collect();
+            if words.iter().any(|w| w.starts_with("--from")) || words.first() == Some(&"[") {
+                continue;
+            }
+            let args: Vec<&str> = words.into_iter().filter(|w| !w.starts_with("--")).collect();
+            if let Some((_, sources)) = args.split_last() {
+                out.extend(
+                    sources
+                        .iter()
+                        .copied()
+                        .filter(|s| !s.contains("://") && !s.starts_with("<<")),
+                );
+            }
+        }
+        out
+    }
+
     /// The `HEALTHCHECK` instruction, if any.
     pub fn healthcheck(&self) -> Option<&Instruction> {
         self.instructions
