@@ -469,3 +469,127 @@ fn text_output_carries_no_escape_from_evidence() {
     );
     assert!(!plain.contains('\u{0}') && !plain.contains('\u{7}'));
 }
+
+// ---------- github ----------
+
+/// Undo the runner's escapes (the test's own decoder, written from GitHub's rules).
+fn unescape_workflow(s: &str) -> String {
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+/// Parse one workflow command the way the runner does: `::name k=v,k=v::message`.
+fn parse_command(line: &str) -> (String, Vec<(String, String)>, String) {
+    let rest = line.strip_prefix("::").expect("a command starts with ::");
+    let (head, message) = rest.split_once("::").expect("a command has a second ::");
+    let (name, props) = head.split_once(' ').unwrap_or((head, ""));
+    let props = props
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("a property is key=value");
+            (k.to_string(), unescape_workflow(v))
+        })
+        .collect();
+    (name.to_string(), props, unescape_workflow(message))
+}
+
+#[test]
+fn github_commands_are_one_per_line_and_round_trip_through_the_runners_parser() {
+    let mut report = support::scan_report();
+    let check = &mut report.units[0].checks[1];
+    check.findings = vec![Finding::at(
+        Location::line("odd, dir:x/50%\nfile.yml", 7),
+        "line one\r\nline two: 100% sure, really\n::error::injected",
+    )];
+    let out = render_ok(Format::Github, &report);
+    let mut files = Vec::new();
+    for line in out.lines() {
+        let (name, props, message) = parse_command(line);
+        assert!(
+            ["error", "warning", "notice"].contains(&name.as_str()),
+            "{line}"
+        );
+        for (k, v) in &props {
+            assert!(
+                ["file", "line", "col", "title"].contains(&k.as_str()),
+                "{k}"
+            );
+            if k == "file" {
+                files.push(v.clone());
+            }
+        }
+        if message.starts_with("[api] line one") {
+            assert_eq!(
+                message.lines().next().unwrap(),
+                "[api] line one",
+                "the message's own line breaks survive"
+            );
+            assert!(message.contains("line two: 100% sure, really\n::error::injected"));
+            assert!(message.contains("\nFix: "));
+        }
+    }
+    assert!(
+        files.contains(&"odd, dir:x/50%\nfile.yml".to_string()),
+        "{files:?}"
+    );
+    assert!(!out.contains("\n::error::injected"), "no command injected");
+}
+
+#[test]
+fn github_levels_order_and_gate() {
+    let out = render_ok(Format::Github, &support::scan_report());
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("::error title=shipshape scan::the gate does not hold"),
+        "{}",
+        lines[0]
+    );
+    let levels: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l[2..].split([' ', ':']).next().unwrap())
+        .collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by_key(|l| ["error", "warning", "notice"].iter().position(|x| x == l));
+    assert_eq!(levels, sorted, "errors, then warnings, then notices");
+    // Located findings carry file and line; a secret is an error at its line.
+    assert!(
+        out.contains("::error file=services/api/config/prod.env,line=3,title="),
+        "{out}"
+    );
+    // The baselined finding is a notice, the waived check is absent.
+    assert!(out.contains("::notice file=services/api/k8s/deploy.yaml,line=22,col=9,"));
+    assert!(!out.contains("container-non-root"));
+    let passing = Report {
+        gate: shipshape_model::GateOutcome {
+            passed: true,
+            reasons: vec![],
+            ..support::scan_report().gate
+        },
+        ..support::scan_report()
+    };
+    assert!(
+        render_ok(Format::Github, &passing)
+            .starts_with("::notice title=shipshape scan::the gate holds")
+    );
+}
+
+#[test]
+fn github_paths_are_relative_to_where_the_scan_started() {
+    let mut report = support::scan_report();
+    report.target = "./monorepo/".to_string();
+    let out = render_ok(Format::Github, &report);
+    assert!(
+        out.contains("file=monorepo/services/api/config/prod.env,line=3"),
+        "{out}"
+    );
+    report.target = "/abs/repo".to_string();
+    let out = render_ok(Format::Github, &report);
+    assert!(
+        out.contains("file=services/api/config/prod.env,line=3"),
+        "{out}"
+    );
+}

@@ -49,3 +49,8 @@ fn html() {
 fn junit() {
     snapshot(Format::Junit);
 }
+
+#[test]
+fn github() {
+    snapshot(Format::Github);
+}
