@@ -1,5 +1,5 @@
 //! shipshape's reporters: turn a finished [`Report`] into text, JSON, SARIF,
-//! Markdown, HTML, JUnit XML or GitHub Actions annotations.
+//! Markdown, HTML, JUnit XML, GitHub Actions annotations or a GitLab Code Quality report.
 //!
 //! Reporters decide nothing. Filtering, waivers, severity overrides, scores,
 //! levels and the gate verdict are all settled before a report reaches this
@@ -11,6 +11,7 @@
 
 mod common;
 mod github;
+mod gitlab;
 mod html;
 mod json;
 mod junit;
@@ -23,6 +24,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use github::{escape_data, escape_property, render_github};
+pub use gitlab::render_gitlab;
 pub use html::{
     DEFAULT_HTML_TEMPLATE, UnitView, render_html, render_html_with_template, unit_view,
 };
@@ -49,11 +51,13 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands: inline annotations without code scanning.
     Github,
+    /// GitLab Code Quality JSON (the Code Climate subset GitLab reads).
+    Gitlab,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
@@ -61,6 +65,7 @@ impl Format {
         Format::Html,
         Format::Junit,
         Format::Github,
+        Format::Gitlab,
     ];
 
     /// The name accepted on the command line.
@@ -73,6 +78,7 @@ impl Format {
             Format::Html => "html",
             Format::Junit => "junit",
             Format::Github => "github",
+            Format::Gitlab => "gitlab",
         }
     }
 
@@ -86,6 +92,7 @@ impl Format {
             Format::Html => "html",
             Format::Junit => "xml",
             Format::Github => "txt",
+            Format::Gitlab => "json",
         }
     }
 }
@@ -99,7 +106,7 @@ impl fmt::Display for Format {
 /// An unknown format name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown output format `{input}` (expected one of: text, json, sarif, markdown (or md), html, junit, github)"
+    "unknown output format `{input}` (expected one of: text, json, sarif, markdown (or md), html, junit, github, gitlab)"
 )]
 pub struct ParseFormatError {
     /// The rejected input.
@@ -159,6 +166,7 @@ pub fn render(
         Format::Html => render_html(report, catalog),
         Format::Junit => render_junit(report),
         Format::Github => Ok(render_github(report, catalog)),
+        Format::Gitlab => render_gitlab(report, catalog),
     }
 }
 

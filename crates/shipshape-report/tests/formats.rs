@@ -593,3 +593,116 @@ fn github_paths_are_relative_to_where_the_scan_started() {
         "{out}"
     );
 }
+
+// ---------- gitlab ----------
+
+fn gitlab_schema() -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/gitlab-code-quality.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("the Code Quality schema is a valid JSON Schema")
+}
+
+fn gitlab_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn gitlab_output_validates_against_the_code_quality_schema() {
+    let validator = gitlab_schema();
+    let mut reports = support::all_reports();
+    reports.push(("odd", odd_report()));
+    for (name, report) in reports {
+        let json: Value = serde_json::from_str(&render_ok(Format::Gitlab, &report)).unwrap();
+        let errors = gitlab_errors(&validator, &json);
+        assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));
+        let entries = json.as_array().unwrap();
+        assert!(!entries.is_empty(), "{name}: has entries");
+        // GitLab keys entries by fingerprint: a repeated one would hide a finding.
+        let mut fingerprints: Vec<&str> = entries
+            .iter()
+            .map(|e| e["fingerprint"].as_str().unwrap())
+            .collect();
+        let n = fingerprints.len();
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        assert_eq!(fingerprints.len(), n, "{name}: fingerprints are unique");
+    }
+}
+
+#[test]
+fn the_code_quality_schema_rejects_what_gitlab_would() {
+    let validator = gitlab_schema();
+    let good: Value =
+        serde_json::from_str(&render_ok(Format::Gitlab, &support::scan_report())).unwrap();
+    for (what, edit) in [
+        (
+            "a severity off the scale",
+            ("/0/severity", Value::from("high")),
+        ),
+        ("a ./ path", ("/0/location/path", Value::from("./a.rs"))),
+        (
+            "a line as text",
+            ("/0/location/lines/begin", Value::from("3")),
+        ),
+        ("no fingerprint", ("/0/fingerprint", Value::Null)),
+    ] {
+        let mut bad = good.clone();
+        *bad.pointer_mut(edit.0).unwrap() = edit.1;
+        assert!(
+            !gitlab_errors(&validator, &bad).is_empty(),
+            "{what} must not validate"
+        );
+    }
+}
+
+#[test]
+fn gitlab_fingerprints_ignore_lines_and_entries_keep_their_place() {
+    let report = support::scan_report();
+    let before: Value = serde_json::from_str(&render_ok(Format::Gitlab, &report)).unwrap();
+    let mut moved = report.clone();
+    for unit in &mut moved.units {
+        for check in &mut unit.checks {
+            for f in &mut check.findings {
+                if let Some(l) = &mut f.location {
+                    l.line = l.line.map(|n| n + 40);
+                }
+            }
+        }
+    }
+    let after: Value = serde_json::from_str(&render_ok(Format::Gitlab, &moved)).unwrap();
+    let prints = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        prints(&before),
+        prints(&after),
+        "a line shift keeps every fingerprint"
+    );
+    let secret = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["location"]["path"] == "services/api/config/prod.env")
+        .expect("the committed secret is listed");
+    assert_eq!(secret["check_name"], "security/no-committed-secrets");
+    assert_eq!(secret["severity"], "blocker");
+    assert_eq!(secret["location"]["lines"]["begin"], 3);
+    // An absence points at its unit's directory, line 1.
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["location"]["path"] == "services/api"
+                && e["check_name"] == "delivery/ci-runs-tests"
+                && e["location"]["lines"]["begin"] == 1)
+    );
+}

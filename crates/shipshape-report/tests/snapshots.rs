@@ -54,3 +54,8 @@ fn junit() {
 fn github() {
     snapshot(Format::Github);
 }
+
+#[test]
+fn gitlab() {
+    snapshot(Format::Gitlab);
+}
