@@ -3,9 +3,9 @@
 //! Nothing here changes a verdict; it only orders and words what is there.
 
 use shipshape_model::{
-    CheckInfo, CheckResult, Level, Outcome, Report, Scope, UnitReport, WaiverNote,
+    CheckInfo, CheckResult, Finding, Level, Outcome, Report, Scope, UnitReport, WaiverNote,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How many findings a human-facing format lists under one check before "and N more".
 pub(crate) const MAX_FINDINGS: usize = 5;
@@ -181,6 +181,91 @@ pub(crate) fn outcome_counts(unit: &UnitReport) -> [(Outcome, usize); 6] {
         Outcome::NotApplicable,
     ];
     order.map(|o| (o, unit.checks.iter().filter(|c| c.outcome == o).count()))
+}
+
+/// One finding to annotate: a failing, warning or undecided check of a unit and one
+/// of its findings (`None` for a check that failed without any), as the
+/// annotation-style formats (`github`, `gitlab`) list them.
+pub(crate) struct Issue<'a> {
+    pub unit: &'a UnitReport,
+    pub check: &'a CheckResult,
+    pub finding: Option<&'a Finding>,
+}
+
+/// Every finding of every failing, warning or erroring check, in report order; a
+/// repository-scope check once (the first unit that carries it). Passing, n/a and
+/// waived checks are left out: a waiver is an accepted answer, not something to fix.
+pub(crate) fn issues(report: &Report) -> Vec<Issue<'_>> {
+    let mut out = Vec::new();
+    let mut repository_done: HashSet<&str> = HashSet::new();
+    for unit in &report.units {
+        for check in &unit.checks {
+            if !matches!(
+                check.outcome,
+                Outcome::Fail | Outcome::Warn | Outcome::Error
+            ) {
+                continue;
+            }
+            if check.scope == Scope::Repository && !repository_done.insert(check.id.as_str()) {
+                continue;
+            }
+            if check.findings.is_empty() || check.outcome == Outcome::Error {
+                out.push(Issue {
+                    unit,
+                    check,
+                    finding: None,
+                });
+            } else {
+                out.extend(check.findings.iter().map(|f| Issue {
+                    unit,
+                    check,
+                    finding: Some(f),
+                }));
+            }
+        }
+    }
+    out
+}
+
+/// A finding's path as seen from where the scan was started: the report's paths are
+/// relative to the scanned directory, and an annotation needs one relative to the
+/// repository's root, which is where CI starts a scan. So a relative target other
+/// than `.` is put in front (`services/api` + `Dockerfile`); an absolute target is
+/// left out, since nothing says where the repository starts.
+pub(crate) fn path_from_start(report: &Report, path: &str) -> String {
+    let target = report.target.replace('\\', "/");
+    let target = target.trim_start_matches("./").trim_end_matches('/');
+    let path = path.trim_start_matches("./");
+    let absolute = target.starts_with('/') || target.get(1..3) == Some(":/");
+    if target.is_empty() || target == "." || absolute || is_probe(report) {
+        return path.to_string();
+    }
+    if path.is_empty() || path == "." {
+        return target.to_string();
+    }
+    format!("{target}/{path}")
+}
+
+/// The fingerprint of an issue: the finding's own (check id + path + key, never the
+/// line), or for a finding without a location the check's summary's; the unit's path
+/// is added for units other than the repository root, so that the same absence in two
+/// units stays two issues.
+pub(crate) fn issue_fingerprint(
+    check: &CheckResult,
+    unit: &UnitReport,
+    finding: Option<&Finding>,
+) -> String {
+    let base = match finding {
+        Some(f) if !f.fingerprint.is_empty() => f.fingerprint.clone(),
+        Some(f) => f.compute_fingerprint(&check.id),
+        None => Finding::new(check.summary.clone()).compute_fingerprint(&check.id),
+    };
+    let located = finding.is_some_and(|f| f.location.is_some());
+    if located || unit.unit.path == "." {
+        base
+    } else {
+        format!("{base}:{}", unit.unit.path)
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! shipshape's reporters: turn a finished [`Report`] into text, JSON, SARIF,
-//! Markdown, HTML or JUnit XML.
+//! Markdown, HTML, JUnit XML, GitHub Actions annotations or a GitLab Code Quality report.
 //!
 //! Reporters decide nothing. Filtering, waivers, severity overrides, scores,
 //! levels and the gate verdict are all settled before a report reaches this
@@ -10,6 +10,8 @@
 //! `NO_COLOR`, pipes and files.
 
 mod common;
+mod github;
+mod gitlab;
 mod html;
 mod json;
 mod junit;
@@ -21,6 +23,8 @@ use shipshape_model::{CheckInfo, Report};
 use std::fmt;
 use std::str::FromStr;
 
+pub use github::{escape_data, escape_property, render_github};
+pub use gitlab::render_gitlab;
 pub use html::{
     DEFAULT_HTML_TEMPLATE, UnitView, render_html, render_html_with_template, unit_view,
 };
@@ -45,17 +49,23 @@ pub enum Format {
     Html,
     /// JUnit XML for CI test-report views.
     Junit,
+    /// GitHub Actions workflow commands: inline annotations without code scanning.
+    Github,
+    /// GitLab Code Quality JSON (the Code Climate subset GitLab reads).
+    Gitlab,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Text,
         Format::Json,
         Format::Sarif,
         Format::Markdown,
         Format::Html,
         Format::Junit,
+        Format::Github,
+        Format::Gitlab,
     ];
 
     /// The name accepted on the command line.
@@ -67,6 +77,8 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
         }
     }
 
@@ -79,6 +91,8 @@ impl Format {
             Format::Markdown => "md",
             Format::Html => "html",
             Format::Junit => "xml",
+            Format::Github => "txt",
+            Format::Gitlab => "json",
         }
     }
 }
@@ -92,7 +106,7 @@ impl fmt::Display for Format {
 /// An unknown format name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown output format `{input}` (expected one of: text, json, sarif, markdown (or md), html, junit)"
+    "unknown output format `{input}` (expected one of: text, json, sarif, markdown (or md), html, junit, github, gitlab)"
 )]
 pub struct ParseFormatError {
     /// The rejected input.
@@ -151,6 +165,8 @@ pub fn render(
         Format::Markdown => Ok(render_markdown(report, catalog)),
         Format::Html => render_html(report, catalog),
         Format::Junit => render_junit(report),
+        Format::Github => Ok(render_github(report, catalog)),
+        Format::Gitlab => render_gitlab(report, catalog),
     }
 }
 

@@ -431,22 +431,11 @@ fn location_for(report: &Report, unit: &UnitReport, finding: Option<&Finding>) -
     }
 }
 
-/// Fingerprint of a finding for `partialFingerprints`. A finding without a
-/// location has the same fingerprint in every unit (its path is empty), so the
-/// unit's path is added for units other than the repository root; otherwise
-/// GitHub would merge the alerts of different units into one.
+/// Fingerprint of a finding for `partialFingerprints` (see
+/// [`crate::common::issue_fingerprint`]): without the unit's path GitHub would merge
+/// the alerts of different units into one.
 fn fingerprint(check: &CheckResult, unit: &UnitReport, finding: Option<&Finding>) -> String {
-    let base = match finding {
-        Some(f) if !f.fingerprint.is_empty() => f.fingerprint.clone(),
-        Some(f) => f.compute_fingerprint(&check.id),
-        None => Finding::new(check.summary.clone()).compute_fingerprint(&check.id),
-    };
-    let located = finding.is_some_and(|f| f.location.is_some());
-    if located || unit.unit.path == "." {
-        base
-    } else {
-        format!("{base}:{}", unit.unit.path)
-    }
+    crate::common::issue_fingerprint(check, unit, finding)
 }
 
 /// Render the report as SARIF 2.1.0 (pretty JSON with a trailing newline).

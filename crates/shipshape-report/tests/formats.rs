@@ -469,3 +469,240 @@ fn text_output_carries_no_escape_from_evidence() {
     );
     assert!(!plain.contains('\u{0}') && !plain.contains('\u{7}'));
 }
+
+// ---------- github ----------
+
+/// Undo the runner's escapes (the test's own decoder, written from GitHub's rules).
+fn unescape_workflow(s: &str) -> String {
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+}
+
+/// Parse one workflow command the way the runner does: `::name k=v,k=v::message`.
+fn parse_command(line: &str) -> (String, Vec<(String, String)>, String) {
+    let rest = line.strip_prefix("::").expect("a command starts with ::");
+    let (head, message) = rest.split_once("::").expect("a command has a second ::");
+    let (name, props) = head.split_once(' ').unwrap_or((head, ""));
+    let props = props
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("a property is key=value");
+            (k.to_string(), unescape_workflow(v))
+        })
+        .collect();
+    (name.to_string(), props, unescape_workflow(message))
+}
+
+#[test]
+fn github_commands_are_one_per_line_and_round_trip_through_the_runners_parser() {
+    let mut report = support::scan_report();
+    let check = &mut report.units[0].checks[1];
+    check.findings = vec![Finding::at(
+        Location::line("odd, dir:x/50%\nfile.yml", 7),
+        "line one\r\nline two: 100% sure, really\n::error::injected",
+    )];
+    let out = render_ok(Format::Github, &report);
+    let mut files = Vec::new();
+    for line in out.lines() {
+        let (name, props, message) = parse_command(line);
+        assert!(
+            ["error", "warning", "notice"].contains(&name.as_str()),
+            "{line}"
+        );
+        for (k, v) in &props {
+            assert!(
+                ["file", "line", "col", "title"].contains(&k.as_str()),
+                "{k}"
+            );
+            if k == "file" {
+                files.push(v.clone());
+            }
+        }
+        if message.starts_with("[api] line one") {
+            assert_eq!(
+                message.lines().next().unwrap(),
+                "[api] line one",
+                "the message's own line breaks survive"
+            );
+            assert!(message.contains("line two: 100% sure, really\n::error::injected"));
+            assert!(message.contains("\nFix: "));
+        }
+    }
+    assert!(
+        files.contains(&"odd, dir:x/50%\nfile.yml".to_string()),
+        "{files:?}"
+    );
+    assert!(!out.contains("\n::error::injected"), "no command injected");
+}
+
+#[test]
+fn github_levels_order_and_gate() {
+    let out = render_ok(Format::Github, &support::scan_report());
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("::error title=shipshape scan::the gate does not hold"),
+        "{}",
+        lines[0]
+    );
+    let levels: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l[2..].split([' ', ':']).next().unwrap())
+        .collect();
+    let mut sorted = levels.clone();
+    sorted.sort_by_key(|l| ["error", "warning", "notice"].iter().position(|x| x == l));
+    assert_eq!(levels, sorted, "errors, then warnings, then notices");
+    // Located findings carry file and line; a secret is an error at its line.
+    assert!(
+        out.contains("::error file=services/api/config/prod.env,line=3,title="),
+        "{out}"
+    );
+    // The baselined finding is a notice, the waived check is absent.
+    assert!(out.contains("::notice file=services/api/k8s/deploy.yaml,line=22,col=9,"));
+    assert!(!out.contains("container-non-root"));
+    let passing = Report {
+        gate: shipshape_model::GateOutcome {
+            passed: true,
+            reasons: vec![],
+            ..support::scan_report().gate
+        },
+        ..support::scan_report()
+    };
+    assert!(
+        render_ok(Format::Github, &passing)
+            .starts_with("::notice title=shipshape scan::the gate holds")
+    );
+}
+
+#[test]
+fn github_paths_are_relative_to_where_the_scan_started() {
+    let mut report = support::scan_report();
+    report.target = "./monorepo/".to_string();
+    let out = render_ok(Format::Github, &report);
+    assert!(
+        out.contains("file=monorepo/services/api/config/prod.env,line=3"),
+        "{out}"
+    );
+    report.target = "/abs/repo".to_string();
+    let out = render_ok(Format::Github, &report);
+    assert!(
+        out.contains("file=services/api/config/prod.env,line=3"),
+        "{out}"
+    );
+}
+
+// ---------- gitlab ----------
+
+fn gitlab_schema() -> jsonschema::Validator {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/gitlab-code-quality.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("the Code Quality schema is a valid JSON Schema")
+}
+
+fn gitlab_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn gitlab_output_validates_against_the_code_quality_schema() {
+    let validator = gitlab_schema();
+    let mut reports = support::all_reports();
+    reports.push(("odd", odd_report()));
+    for (name, report) in reports {
+        let json: Value = serde_json::from_str(&render_ok(Format::Gitlab, &report)).unwrap();
+        let errors = gitlab_errors(&validator, &json);
+        assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));
+        let entries = json.as_array().unwrap();
+        assert!(!entries.is_empty(), "{name}: has entries");
+        // GitLab keys entries by fingerprint: a repeated one would hide a finding.
+        let mut fingerprints: Vec<&str> = entries
+            .iter()
+            .map(|e| e["fingerprint"].as_str().unwrap())
+            .collect();
+        let n = fingerprints.len();
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        assert_eq!(fingerprints.len(), n, "{name}: fingerprints are unique");
+    }
+}
+
+#[test]
+fn the_code_quality_schema_rejects_what_gitlab_would() {
+    let validator = gitlab_schema();
+    let good: Value =
+        serde_json::from_str(&render_ok(Format::Gitlab, &support::scan_report())).unwrap();
+    for (what, edit) in [
+        (
+            "a severity off the scale",
+            ("/0/severity", Value::from("high")),
+        ),
+        ("a ./ path", ("/0/location/path", Value::from("./a.rs"))),
+        (
+            "a line as text",
+            ("/0/location/lines/begin", Value::from("3")),
+        ),
+        ("no fingerprint", ("/0/fingerprint", Value::Null)),
+    ] {
+        let mut bad = good.clone();
+        *bad.pointer_mut(edit.0).unwrap() = edit.1;
+        assert!(
+            !gitlab_errors(&validator, &bad).is_empty(),
+            "{what} must not validate"
+        );
+    }
+}
+
+#[test]
+fn gitlab_fingerprints_ignore_lines_and_entries_keep_their_place() {
+    let report = support::scan_report();
+    let before: Value = serde_json::from_str(&render_ok(Format::Gitlab, &report)).unwrap();
+    let mut moved = report.clone();
+    for unit in &mut moved.units {
+        for check in &mut unit.checks {
+            for f in &mut check.findings {
+                if let Some(l) = &mut f.location {
+                    l.line = l.line.map(|n| n + 40);
+                }
+            }
+        }
+    }
+    let after: Value = serde_json::from_str(&render_ok(Format::Gitlab, &moved)).unwrap();
+    let prints = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["fingerprint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        prints(&before),
+        prints(&after),
+        "a line shift keeps every fingerprint"
+    );
+    let secret = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["location"]["path"] == "services/api/config/prod.env")
+        .expect("the committed secret is listed");
+    assert_eq!(secret["check_name"], "security/no-committed-secrets");
+    assert_eq!(secret["severity"], "blocker");
+    assert_eq!(secret["location"]["lines"]["begin"], 3);
+    // An absence points at its unit's directory, line 1.
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["location"]["path"] == "services/api"
+                && e["check_name"] == "delivery/ci-runs-tests"
+                && e["location"]["lines"]["begin"] == 1)
+    );
+}

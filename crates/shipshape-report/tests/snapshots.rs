@@ -49,3 +49,13 @@ fn html() {
 fn junit() {
     snapshot(Format::Junit);
 }
+
+#[test]
+fn github() {
+    snapshot(Format::Github);
+}
+
+#[test]
+fn gitlab() {
+    snapshot(Format::Gitlab);
+}

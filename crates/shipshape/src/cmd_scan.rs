@@ -18,7 +18,7 @@ pub struct ScanArgs {
     /// Config file (default: PATH/shipshape.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Output format: text, json, sarif, markdown, html, junit. Repeatable; pairs with --output in order.
+    /// Output format: text, json, sarif, markdown, html, junit, github, gitlab. Repeatable; pairs with --output in order.
     #[arg(long, short = 'f', value_parser = parse_format, value_name = "FORMAT")]
     pub format: Vec<Format>,
     /// Write the report to FILE instead of standard output. Repeatable.

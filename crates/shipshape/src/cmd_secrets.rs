@@ -20,7 +20,7 @@ pub struct SecretsArgs {
     /// Also scan every blob reachable in git history.
     #[arg(long)]
     pub history: bool,
-    /// Output format: text, json, sarif (also markdown, html, junit).
+    /// Output format: text, json, sarif (also markdown, html, junit, github, gitlab).
     #[arg(long, short = 'f', value_parser = parse_format)]
     pub format: Vec<Format>,
     /// Write the report to FILE instead of standard output. Repeatable.

@@ -12,6 +12,7 @@ mod cmd_probe;
 mod cmd_scan;
 mod cmd_secrets;
 mod cmd_serve;
+mod cmd_shell;
 mod cmd_vuln;
 mod output;
 mod progress;
@@ -72,6 +73,10 @@ enum Command {
     Serve(cmd_serve::ServeArgs),
     /// Send a JSON report to a `shipshape serve` (token from SHIPSHAPE_TOKEN).
     Upload(cmd_serve::UploadArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(cmd_shell::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(cmd_shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +94,8 @@ fn main() -> ExitCode {
         Command::Probe(a) => cmd_probe::run(a),
         Command::Serve(a) => cmd_serve::serve(a),
         Command::Upload(a) => cmd_serve::upload(a),
+        Command::Completions(a) => cmd_shell::completions(a),
+        Command::Man(a) => cmd_shell::man(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
