@@ -134,6 +134,20 @@ pub fn scan_with_profile(
     profile: Option<&str>,
     progress: &dyn Progress,
 ) -> Result<ScanOutput, EngineError> {
+    let (out, facts) = scan_keeping_facts(opts, profile, progress)?;
+    // Freeing the parsed facts (millions of small nodes in a large monorepo) is a
+    // noticeable share of a scan: another thread does it while the report renders.
+    std::thread::spawn(move || drop(facts));
+    Ok(out)
+}
+
+/// [`scan_with_profile`], also handing back the facts the checks saw: `shipshape fix`
+/// builds its changes from the same facts that decided the verdicts, with no second walk.
+pub fn scan_keeping_facts(
+    opts: &ScanOptions,
+    profile: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<(ScanOutput, Facts), EngineError> {
     let started = Instant::now();
     let config = load_config(opts)?;
     let profile = resolve_profile(profile.or(config.scan.profile.as_deref()))?;
@@ -376,9 +390,6 @@ pub fn scan_with_profile(
             duration_ms: 0,
         },
     };
-    // Freeing the parsed facts (millions of small nodes in a large monorepo) is a
-    // noticeable share of a scan: another thread does it while the report renders.
-    std::thread::spawn(move || drop(facts));
     let baseline = match &opts.baseline {
         Some(p) => Some(load_baseline(p).map_err(EngineError::Usage)?),
         None => None,
@@ -391,7 +402,7 @@ pub fn scan_with_profile(
         baseline.as_ref(),
     );
     report.stats.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(ScanOutput { report, catalog })
+    Ok((ScanOutput { report, catalog }, facts))
 }
 
 fn note(code: &str, message: &str) -> Diagnostic {

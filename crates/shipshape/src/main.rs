@@ -6,6 +6,7 @@
 //! standard output is closed early).
 
 mod cmd_catalog;
+mod cmd_fix;
 mod cmd_init;
 mod cmd_paths;
 mod cmd_probe;
@@ -55,6 +56,8 @@ enum Command {
     Explain(cmd_catalog::ExplainArgs),
     /// Write a commented starter shipshape.toml for the detected unit.
     Init(cmd_init::InitArgs),
+    /// Show (or with --write, apply) the changes that fix failing checks, built from the repository's facts.
+    Fix(cmd_fix::FixArgs),
     /// Find committed secrets in the tree (and optionally git history).
     Secrets(cmd_secrets::SecretsArgs),
     /// List every file's role (production, test, example, documentation, dev tooling,
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Checks(a) => cmd_catalog::checks(a),
         Command::Explain(a) => cmd_catalog::explain(a),
         Command::Init(a) => cmd_init::run(a),
+        Command::Fix(a) => cmd_fix::run(a),
         Command::Secrets(a) => cmd_secrets::run(a),
         Command::Paths(a) => cmd_paths::run(a),
         Command::Deps(a) => cmd_vuln::deps(a),

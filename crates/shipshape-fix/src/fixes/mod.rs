@@ -1,0 +1,30 @@
+//! The fix registry: one file per fix, each a documented pure function of [`FixCtx`].
+//!
+//! Adding a fix: write `fixes/<name>.rs` with a `pub static FIX: FixDef`, its docs in
+//! the module comment (what it creates or edits, where each value comes from, its
+//! applicability), unit tests, and fixtures under `fixtures/<name>/fail/` (a tree the
+//! check fails on, which passes after the fix) and `fixtures/<name>/pass/` (a tree the
+//! fix leaves alone); then list it in [`registry`].
+
+use crate::{Fix, FixCtx};
+
+pub mod codeowners;
+pub mod security_policy;
+
+/// One fix: the check it answers and the function that builds its changes.
+pub struct FixDef {
+    /// The check whose failing or warning verdict this fix changes.
+    pub check_id: &'static str,
+    /// Short name (the fixture folder).
+    pub name: &'static str,
+    /// One line saying what it does.
+    pub title: &'static str,
+    /// The fixes for one unit's verdict; empty when the facts give nothing to propose.
+    pub generate: fn(&FixCtx) -> Vec<Fix>,
+}
+
+/// Every fix, in catalog order of their checks.
+pub fn registry() -> &'static [&'static FixDef] {
+    static ALL: &[&FixDef] = &[&codeowners::FIX, &security_policy::FIX];
+    ALL
+}

@@ -1,0 +1,155 @@
+//! The fixture harness: for every fix, `fixtures/<name>/fail/` is a tree its check
+//! fails (or warns) on and that the check passes once the fix is written to disk;
+//! `fixtures/<name>/pass/` is a tree the fix leaves alone. Each tree is copied into a
+//! fresh git repository (one commit by a known author) so that history-based fixes
+//! have history, and the fix goes through [`crate::apply`] like `shipshape fix --write`.
+
+use crate::testing::check;
+use crate::{FixCtx, Inputs, registry};
+use shipshape_facts::{Facts, WalkOptions};
+use shipshape_model::{CheckResult, Outcome};
+use std::path::Path;
+use std::process::Command;
+
+fn copy(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ann Dev")
+        .env("GIT_AUTHOR_EMAIL", "ann@rocket-dev.io")
+        .env("GIT_COMMITTER_NAME", "Ann Dev")
+        .env("GIT_COMMITTER_EMAIL", "ann@rocket-dev.io")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A git repository holding a copy of `fixture`, committed.
+fn repo(fixture: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy(fixture, dir.path());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "fixture"]);
+    dir
+}
+
+fn verdict(id: &str, facts: &Facts) -> CheckResult {
+    let c = check(id);
+    let unit = shipshape_checks::testing::unit_for(facts);
+    let ctx = shipshape_checks::Ctx::basic(facts, &unit);
+    let v = (c.run)(&ctx);
+    CheckResult {
+        id: id.to_string(),
+        scope: c.meta.scope,
+        title: c.meta.title.to_string(),
+        area: c.meta.area,
+        severity: c.meta.severity,
+        outcome: v.outcome,
+        summary: v.summary,
+        findings: v.findings,
+        remediation: String::new(),
+        waiver: None,
+        baselined: false,
+    }
+}
+
+fn walk(dir: &Path) -> Facts {
+    shipshape_facts::walk(dir, &WalkOptions::default()).unwrap()
+}
+
+fn fixes(def: &crate::FixDef, dir: &Path) -> (Outcome, Vec<crate::Fix>) {
+    let facts = walk(dir);
+    let result = verdict(def.check_id, &facts);
+    let unit = shipshape_checks::testing::unit_for(&facts);
+    let inputs = Inputs {
+        authorship: Some(shipshape_facts::git::authorship(dir, 0)),
+    };
+    let ctx = FixCtx {
+        facts: &facts,
+        unit: &unit,
+        result: &result,
+        inputs: &inputs,
+        now: shipshape_checks::testing::FIXTURE_NOW,
+        notes: Default::default(),
+    };
+    let out = if matches!(result.outcome, Outcome::Fail | Outcome::Warn) {
+        (def.generate)(&ctx)
+    } else {
+        Vec::new()
+    };
+    (result.outcome, out)
+}
+
+#[test]
+fn every_fix_turns_its_fail_fixture_into_a_pass() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed: fixture repositories need it");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for def in registry() {
+        let fail = root.join(def.name).join("fail");
+        let pass = root.join(def.name).join("pass");
+        assert!(
+            fail.is_dir() && pass.is_dir(),
+            "{}: fixtures/{}/{{pass,fail}} missing",
+            def.check_id,
+            def.name
+        );
+
+        let dir = repo(&fail);
+        let (before, found) = fixes(def, dir.path());
+        assert!(
+            matches!(before, Outcome::Fail | Outcome::Warn),
+            "{}: fail fixture is {before:?}",
+            def.name
+        );
+        assert!(
+            !found.is_empty(),
+            "{}: no fix for the fail fixture",
+            def.name
+        );
+        let chosen: Vec<&crate::Fix> = found.iter().collect();
+        let done = crate::apply(dir.path(), &chosen, false).unwrap();
+        assert!(done.skipped.is_empty(), "{}: {:?}", def.name, done.skipped);
+        let after = verdict(def.check_id, &walk(dir.path()));
+        assert_eq!(
+            after.outcome,
+            Outcome::Pass,
+            "{}: after the fix: {}",
+            def.name,
+            after.summary
+        );
+        // A second run proposes nothing more.
+        let (_, again) = fixes(def, dir.path());
+        assert!(again.is_empty(), "{}: fixes again: {again:?}", def.name);
+
+        let dir = repo(&pass);
+        let (_, found) = fixes(def, dir.path());
+        assert!(
+            found.is_empty(),
+            "{}: pass fixture got fixes {found:?}",
+            def.name
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! End-to-end tests of `shipshape fix`: a dry run prints diffs and changes nothing,
+//! `--write` writes the safe fixes, and a following `scan` passes the fixed checks.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let p = root.join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, content).unwrap();
+    }
+}
+
+fn shipshape() -> Command {
+    let mut c = Command::cargo_bin("shipshape").unwrap();
+    c.env("NO_COLOR", "1")
+        .env("SHIPSHAPE_DB", "/nonexistent-shipshape-db");
+    c
+}
+
+fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ann Dev")
+        .env("GIT_AUTHOR_EMAIL", "4242+ann-dev@users.noreply.github.com")
+        .env("GIT_COMMITTER_NAME", "Ann Dev")
+        .env(
+            "GIT_COMMITTER_EMAIL",
+            "4242+ann-dev@users.noreply.github.com",
+        )
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A small service repository, committed; `None` when git is not installed.
+fn repo() -> Option<tempfile::TempDir> {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "README.md",
+                "# rocket\n\nA small service.\n\n## Security\n\nReport security issues to security@rocket-dev.io, never in public issues.\n",
+            ),
+            (
+                "Cargo.toml",
+                "[package]\nname = \"rocket\"\nversion = \"0.1.0\"\n",
+            ),
+            ("src/main.rs", "fn main() {}\n"),
+            (
+                ".github/workflows/ci.yml",
+                "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: cargo test\n",
+            ),
+        ],
+    );
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "start"],
+    ] {
+        if !git(dir.path(), args) {
+            eprintln!("git is not available: skipping");
+            return None;
+        }
+    }
+    Some(dir)
+}
+
+fn outcome(dir: &Path, id: &str) -> String {
+    let out = shipshape()
+        .args([
+            "scan",
+            "--quiet",
+            "--no-secrets",
+            "--format",
+            "json",
+            "--check",
+            id,
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["units"][0]["checks"][0]["outcome"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn dry_run_then_write_then_scan_passes() {
+    let Some(dir) = repo() else { return };
+    let root = dir.path();
+    assert_eq!(outcome(root, "security/policy-present"), "fail");
+    assert_eq!(outcome(root, "ownership/codeowners"), "fail");
+
+    let out = shipshape()
+        .args(["fix", "--quiet"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("security/policy-present [safe]"), "{text}");
+    assert!(text.contains("why: fail: no security policy"), "{text}");
+    assert!(text.contains("+++ b/SECURITY.md"), "{text}");
+    assert!(
+        text.contains("+Please report it privately by e-mail to **security@rocket-dev.io**")
+            || text.contains("security@rocket-dev.io"),
+        "{text}"
+    );
+    assert!(text.contains("+++ b/.github/CODEOWNERS"), "{text}");
+    assert!(
+        text.contains("+* @ann-dev"),
+        "the noreply address gives the handle: {text}"
+    );
+    assert!(text.contains("dry run: nothing written"), "{text}");
+    assert!(
+        !root.join("SECURITY.md").exists(),
+        "a dry run writes nothing"
+    );
+    assert!(!root.join(".github/CODEOWNERS").exists());
+
+    let out = shipshape()
+        .args([
+            "fix",
+            "--quiet",
+            "--format",
+            "json",
+            "--check",
+            "security/policy-present",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fixes = v["fixes"].as_array().unwrap();
+    assert_eq!(fixes.len(), 1, "{v}");
+    assert_eq!(fixes[0]["check_id"], "security/policy-present");
+    assert_eq!(fixes[0]["applicability"], "safe");
+    assert_eq!(fixes[0]["edits"][0]["kind"], "create");
+    assert!(
+        fixes[0]["diff"]
+            .as_str()
+            .unwrap()
+            .starts_with("diff --git a/SECURITY.md")
+    );
+
+    let out = shipshape()
+        .args(["fix", "--quiet", "--write"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("wrote SECURITY.md"), "{text}");
+    assert!(text.contains("wrote .github/CODEOWNERS"), "{text}");
+    assert!(text.contains("rescan: security/policy-present"), "{text}");
+    assert!(text.contains("fail → pass"), "{text}");
+    assert_eq!(outcome(root, "security/policy-present"), "pass");
+    assert_eq!(outcome(root, "ownership/codeowners"), "pass");
+
+    // Nothing left to do for these checks.
+    let out = shipshape()
+        .args(["fix", "--quiet", "--check", "security/policy-present"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing to fix"));
+}
+
+#[test]
+fn unknown_check_and_unit_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shipshape()
+        .args(["fix", "--quiet", "--check", "security/nope"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no fix exists for check `security/nope`"),
+        "{err}"
+    );
+    assert!(err.contains("security/policy-present"), "{err}");
+    let out = shipshape()
+        .args(["fix", "--quiet", "--unit", "ghost"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no unit named `ghost`"));
+    // --unsafe means nothing without --write.
+    let out = shipshape()
+        .args(["fix", "--unsafe"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
