@@ -22,9 +22,13 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::{Instant, sleep_until, timeout_at};
 
-const LIVENESS_PATHS: &[&str] = &[
+/// Liveness candidates, most specific first: Kubernetes components, Prometheus and
+/// Alertmanager (`/-/healthy`), MicroProfile/Quarkus, Spring Boot, then generic paths
+/// and Consul's leader status.
+pub const LIVENESS_PATHS: &[&str] = &[
     "/livez",
     "/healthz",
+    "/-/healthy",
     "/health/live",
     "/health/liveness",
     "/actuator/health/liveness",
@@ -32,9 +36,13 @@ const LIVENESS_PATHS: &[&str] = &[
     "/actuator/health",
     "/status",
     "/ping",
+    "/v1/status/leader",
 ];
-const READINESS_PATHS: &[&str] = &[
+/// Readiness candidates: Kubernetes, Prometheus (`/-/ready`), Envoy admin (`/ready`),
+/// MicroProfile/Quarkus, Spring Boot.
+pub const READINESS_PATHS: &[&str] = &[
     "/readyz",
+    "/-/ready",
     "/ready",
     "/health/ready",
     "/health/readiness",
@@ -159,6 +167,8 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                 sent_headers: vec![],
                 result: Err(e),
                 elapsed: Duration::ZERO,
+                started_at: crate::http::unix_now(),
+                body_sent: None,
             };
             return Ok((empty_observations(target, root, authenticated), notes));
         }
@@ -367,13 +377,7 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
         let _ = client
             .send(Req::get(format!("{card_prefix}/{}", rand_hex(12))))
             .await;
-        let (m, tried) = discover_metrics(
-            &client,
-            &target,
-            opts.metrics_path.as_deref(),
-            authenticated,
-        )
-        .await;
+        let (m, tried) = discover_metrics(&client, &target, opts, authenticated).await;
         obs.metrics_tried = tried;
         if let Some(mut m) = m {
             for _ in 0..TRUTH_REQUESTS {
@@ -381,7 +385,7 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             }
             m.truth_sent = TRUTH_REQUESTS;
             m.truth_path = root_path.clone();
-            m.after_truth = Some(scrape(&client, &m.path).await);
+            m.after_truth = Some(scrape(&client, &m.path, m.cap).await);
             (plan.progress)("checking metric cardinality");
             for _ in 0..CARDINALITY_REQUESTS {
                 if client.remaining() < Duration::from_secs(2) {
@@ -392,7 +396,7 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                     .await;
                 m.cardinality_sent += 1;
             }
-            m.after_cardinality = Some(scrape(&client, &m.path).await);
+            m.after_cardinality = Some(scrape(&client, &m.path, m.cap).await);
             obs.metrics = Some(m);
         }
     }
@@ -519,7 +523,7 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             .await,
     );
     if let Some(m) = obs.metrics.as_mut() {
-        m.last = Some(scrape(&client, &m.path).await);
+        m.last = Some(scrape(&client, &m.path, m.cap).await);
     }
 
     if let Some(tasks) = slow_task {
@@ -597,9 +601,14 @@ async fn discover(
             })
             .await;
         tried.push(ex.clone());
+        // Evidence, not status: a 2xx counts only when its body answers like a health
+        // endpoint (not the metrics page, an HTML index or a binary body).
         let found = ex.response().is_some_and(|r| {
-            (r.is_success() || r.status >= 500 || r.status == 401 || r.status == 403)
-                && !is_soft(r, soft)
+            let status_fits = (r.is_success() && crate::classify::health_body_problem(r).is_none())
+                || r.status >= 500
+                || r.status == 401
+                || r.status == 403;
+            status_fits && !is_soft(r, soft)
         });
         if found {
             return (
@@ -623,16 +632,31 @@ fn parse_scrape(ex: &Exchange) -> Option<metrics_text::Exposition> {
     if !r.is_success() || r.is_html() || r.body_truncated && r.body.is_empty() {
         return None;
     }
-    let text = std::str::from_utf8(&r.body).ok()?;
+    // A cut body is parsed up to its last complete line: the cut is reported as a cut
+    // (by metrics-parse), never as a syntax error of the service.
+    let body = if r.body_truncated {
+        let end = r
+            .body
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        &r.body[..end]
+    } else {
+        &r.body[..]
+    };
+    let text = std::str::from_utf8(body).ok()?;
     let om = r
         .media_type()
         .is_some_and(|m| m == "application/openmetrics-text");
     Some(metrics_text::parse(text, om))
 }
 
-async fn scrape(client: &Client, path: &str) -> Scrape {
+async fn scrape(client: &Client, path: &str, cap: usize) -> Scrape {
     let exchange = client
-        .send(Req::get(path.to_string()).header("Accept", METRICS_ACCEPT))
+        .send(Req {
+            body_cap: Some(cap),
+            ..Req::get(path.to_string()).header("Accept", METRICS_ACCEPT)
+        })
         .await;
     let exposition = parse_scrape(&exchange);
     Scrape {
@@ -644,26 +668,36 @@ async fn scrape(client: &Client, path: &str) -> Scrape {
 async fn discover_metrics(
     client: &Client,
     target: &Target,
-    given: Option<&str>,
+    opts: &ProbeOptions,
     authenticated: bool,
 ) -> (Option<MetricsObservation>, Vec<Exchange>) {
+    let given = opts.metrics_path.as_deref();
+    let cap = opts.max_metrics_bytes;
     let candidates: Vec<String> = match given {
         Some(p) => vec![target.join(p)],
         None => METRICS_PATHS.iter().map(|p| target.join(p)).collect(),
     };
     let mut tried = Vec::new();
     for path in candidates {
-        let s = scrape(client, &path).await;
-        tried.push(s.exchange.clone());
+        let s = scrape(client, &path, cap).await;
+        // Only the exchange's head and a short body prefix are kept for the list of
+        // tried paths; the whole page lives in the observation.
+        let mut kept = s.exchange.clone();
+        if let Ok(r) = &mut kept.result {
+            r.body.truncate(4096);
+        }
+        tried.push(kept);
+        // Evidence: samples, and a metrics content type (not octet-stream, not JSON).
+        let samples = s.exposition.as_ref().map_or(0, |e| e.sample_count());
         let looks_like_metrics = s
-            .exposition
-            .as_ref()
-            .is_some_and(|e| e.sample_count() > 0 || !e.errors.is_empty())
-            && s.exchange.response().is_some_and(|r| !r.is_json_type());
+            .exchange
+            .response()
+            .is_some_and(|r| crate::classify::metrics_body_problem(r, samples).is_none());
         if looks_like_metrics {
             let anonymous_status = if authenticated {
                 let req = Req {
                     anonymous: true,
+                    body_cap: Some(4096),
                     ..Req::get(path.clone()).header("Accept", METRICS_ACCEPT)
                 };
                 client.send(req).await.status()
@@ -682,6 +716,8 @@ async fn discover_metrics(
                     after_cardinality: None,
                     cardinality_sent: 0,
                     last: None,
+                    cap,
+                    requests_metric: opts.metric_requests.clone(),
                 }),
                 tried,
             );

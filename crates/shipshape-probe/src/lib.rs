@@ -7,6 +7,7 @@
 //! `shipshape_model::CheckResult`s. Credentials never reach the report: see `redact`.
 
 mod checks;
+mod classify;
 mod error;
 mod gather;
 mod http;
@@ -21,8 +22,8 @@ mod tls;
 
 pub use error::ProbeError;
 pub use options::{
-    LoadOptions, MAX_LOAD_CONNECTIONS, MAX_LOAD_DURATION, MAX_LOAD_RATE, MAX_PROBE_DURATION,
-    ProbeOptions, parse_duration, split_header,
+    DEFAULT_MAX_METRICS_BYTES, LoadOptions, MAX_LOAD_CONNECTIONS, MAX_LOAD_DURATION, MAX_LOAD_RATE,
+    MAX_METRICS_BYTES, MAX_PROBE_DURATION, ProbeOptions, parse_duration, parse_size, split_header,
 };
 
 use checks::{Phase, REGISTRY};
@@ -86,6 +87,26 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
         return Err(invalid(
             "max-duration",
             "must be at least 1s (default 120s)",
+        ));
+    }
+    if !(1024..=MAX_METRICS_BYTES).contains(&opts.max_metrics_bytes) {
+        return Err(invalid(
+            "max-metrics-bytes",
+            format!(
+                "{} is out of range: give 1024 to {MAX_METRICS_BYTES} bytes (default {DEFAULT_MAX_METRICS_BYTES}, 16 MiB)",
+                opts.max_metrics_bytes
+            ),
+        ));
+    }
+    if let Some(name) = &opts.metric_requests
+        && (name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':'))
+    {
+        return Err(invalid(
+            "metric-requests",
+            format!("`{name}` is not a metric name (letters, digits, `_` and `:`)"),
         ));
     }
     for (option, p) in [

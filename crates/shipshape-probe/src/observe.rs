@@ -112,6 +112,11 @@ pub enum NetError {
     ClosedEarly,
     /// The server answered something that is not HTTP/1.x.
     Protocol(String),
+    /// The probe's own time budget (`--max-duration`) ran out during `phase`: the run's
+    /// limit, never the service's fault.
+    Budget {
+        phase: String,
+    },
     Io(String),
 }
 
@@ -125,6 +130,10 @@ impl fmt::Display for NetError {
             NetError::Reset => f.write_str("connection reset"),
             NetError::ClosedEarly => f.write_str("connection closed without a response"),
             NetError::Protocol(e) => write!(f, "not a valid HTTP response: {e}"),
+            NetError::Budget { phase } => write!(
+                f,
+                "not finished: the probe's time budget (--max-duration) ran out during {phase}"
+            ),
             NetError::Io(e) => write!(f, "I/O error: {e}"),
         }
     }
@@ -141,6 +150,10 @@ pub struct Exchange {
     pub result: Result<Response, NetError>,
     /// Wall time of the whole exchange.
     pub elapsed: Duration,
+    /// Local Unix time (seconds) when the request was started.
+    pub started_at: f64,
+    /// For raw requests with a body: body bytes written before the answer came.
+    pub body_sent: Option<u64>,
 }
 
 impl Exchange {
@@ -150,6 +163,12 @@ impl Exchange {
 
     pub fn status(&self) -> Option<u16> {
         self.response().map(|r| r.status)
+    }
+
+    /// True when the probe's own budget cut this exchange short.
+    #[allow(dead_code)]
+    pub fn budget_cut(&self) -> bool {
+        matches!(self.result, Err(NetError::Budget { .. }))
     }
 
     /// `200` or the error, for messages.
@@ -317,6 +336,10 @@ pub struct MetricsObservation {
     pub cardinality_sent: u64,
     /// Scrape at the end of the probe (for `survived`).
     pub last: Option<Scrape>,
+    /// Most bytes read of one scrape (`--max-metrics-bytes`).
+    pub cap: usize,
+    /// The request counter named by the user (`--metric-requests`), if any.
+    pub requests_metric: Option<String>,
 }
 
 /// Everything the probe saw. Built once by `gather`, read by every check.
