@@ -233,10 +233,19 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
     let results: Vec<CheckResult> = selected
         .iter()
         .map(|c| {
-            let out = if reachable || c.id == "probe/reachable" {
-                (c.evaluate)(&obs)
-            } else {
+            // The run's own state is never the service's fault: a check whose phases ran
+            // while the target was away, or were cut by the probe's budget, is not
+            // evaluated (survived judges the downtime itself).
+            let blocked = match c.id {
+                "probe/reachable" | "probe/survived" => None,
+                _ => obs.not_evaluated(c.needs),
+            };
+            let out = if !reachable && c.id != "probe/reachable" {
                 checks::CheckOutcome::error(format!("not evaluated: {} did not answer", target.url))
+            } else if let Some(why) = blocked {
+                checks::CheckOutcome::error(why)
+            } else {
+                (c.evaluate)(&obs)
             };
             let mut findings = out.findings;
             for f in &mut findings {

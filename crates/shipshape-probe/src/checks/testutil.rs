@@ -77,5 +77,8 @@ pub fn obs() -> Observations {
         slow: vec![],
         load: None,
         skipped: vec![],
+        windows: vec![],
+        budget_cut: vec![],
+        down: vec![],
     }
 }
