@@ -152,6 +152,9 @@ fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Ob
     }
 }
 
+/// How long a slow-client connection is held at most.
+pub const SLOW_CLIENT_LIMIT: Duration = Duration::from_secs(65);
+
 /// How often the liveness watcher connects.
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -324,7 +327,7 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
     // Slow clients run in the background for the rest of the probe.
     let slow_task = if wants(&plan, Phase::SlowClients) {
         let limit =
-            Duration::from_secs(61).min(client.remaining().saturating_sub(Duration::from_secs(1)));
+            SLOW_CLIENT_LIMIT.min(client.remaining().saturating_sub(Duration::from_secs(1)));
         let host = target.host_header();
         let heads = [
             (

@@ -85,6 +85,12 @@ impl Response {
         self.status >= 500
     }
 
+    /// A refusal of the request: 4xx, or 501 (the method is not implemented here) —
+    /// not a server error, as `probe/methods` already holds.
+    pub fn is_refusal(&self) -> bool {
+        self.is_client_error() || self.status == 501
+    }
+
     pub fn is_html(&self) -> bool {
         self.media_type()
             .is_some_and(|m| m == "text/html" || m == "application/xhtml+xml")
