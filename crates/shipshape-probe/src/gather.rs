@@ -22,9 +22,13 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::{Instant, sleep_until, timeout_at};
 
-const LIVENESS_PATHS: &[&str] = &[
+/// Liveness candidates, most specific first: Kubernetes components, Prometheus and
+/// Alertmanager (`/-/healthy`), MicroProfile/Quarkus, Spring Boot, then generic paths
+/// and Consul's leader status.
+pub const LIVENESS_PATHS: &[&str] = &[
     "/livez",
     "/healthz",
+    "/-/healthy",
     "/health/live",
     "/health/liveness",
     "/actuator/health/liveness",
@@ -32,9 +36,13 @@ const LIVENESS_PATHS: &[&str] = &[
     "/actuator/health",
     "/status",
     "/ping",
+    "/v1/status/leader",
 ];
-const READINESS_PATHS: &[&str] = &[
+/// Readiness candidates: Kubernetes, Prometheus (`/-/ready`), Envoy admin (`/ready`),
+/// MicroProfile/Quarkus, Spring Boot.
+pub const READINESS_PATHS: &[&str] = &[
     "/readyz",
+    "/-/ready",
     "/ready",
     "/health/ready",
     "/health/readiness",
@@ -138,6 +146,125 @@ fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Ob
         slow: vec![],
         load: None,
         skipped: vec![],
+        windows: vec![],
+        budget_cut: vec![],
+        down: vec![],
+    }
+}
+
+/// How long a slow-client connection is held at most.
+pub const SLOW_CLIENT_LIMIT: Duration = Duration::from_secs(65);
+
+/// How often the liveness watcher connects.
+pub const WATCH_INTERVAL: Duration = Duration::from_millis(500);
+
+/// The liveness watcher: a TCP connect every [`WATCH_INTERVAL`] until `stop` says so.
+/// Only refused or reset connections count as down (a timeout under load is ambiguous);
+/// no HTTP request is sent, so the service's request counters are not disturbed.
+async fn watch(
+    addrs: Vec<SocketAddr>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<Downtime> {
+    let mut spans = Vec::new();
+    let mut last_up = crate::http::unix_now();
+    let mut current: Option<(f64, f64, String)> = None;
+    let mut tick = tokio::time::interval(WATCH_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => break,
+        }
+        let t = crate::http::unix_now();
+        let mut outcome: Option<Result<(), String>> = None;
+        for a in &addrs {
+            match tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(a))
+                .await
+            {
+                Ok(Ok(_)) => {
+                    outcome = Some(Ok(()));
+                    break;
+                }
+                Ok(Err(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset
+                    ) =>
+                {
+                    outcome = Some(Err(e.kind().to_string()))
+                }
+                _ => {}
+            }
+        }
+        match (outcome, current.take()) {
+            (Some(Ok(())), Some((up, from, detail))) => {
+                spans.push(Downtime {
+                    last_up: up,
+                    from,
+                    to: Some(t),
+                    detail,
+                });
+                last_up = t;
+            }
+            (Some(Ok(())), None) => last_up = t,
+            (Some(Err(e)), None) => current = Some((last_up, t, e)),
+            (_, c) => current = c,
+        }
+    }
+    if let Some((up, from, detail)) = current {
+        spans.push(Downtime {
+            last_up: up,
+            from,
+            to: None,
+            detail,
+        });
+    }
+    spans
+}
+
+/// Spans in which the probe's own requests were refused (nothing listened), from the
+/// first refusal to the next answer.
+fn refusal_spans(obs: &Observations) -> Vec<Downtime> {
+    let mut exs = obs.all_exchanges();
+    exs.sort_by(|a, b| a.started_at.total_cmp(&b.started_at));
+    let mut spans = Vec::new();
+    let mut last_up = obs.root.started_at;
+    let mut current: Option<Downtime> = None;
+    for ex in exs {
+        match &ex.result {
+            Ok(_) => {
+                if let Some(mut d) = current.take() {
+                    d.to = Some(ex.started_at);
+                    spans.push(d);
+                }
+                last_up = ex.started_at + ex.elapsed.as_secs_f64();
+            }
+            Err(NetError::Refused) if current.is_none() => {
+                current = Some(Downtime {
+                    last_up,
+                    from: ex.started_at,
+                    to: None,
+                    detail: format!("connection refused to {}", ex.request),
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    spans.extend(current);
+    spans
+}
+
+/// Record when `phase` ran, and whether the budget cut any of its exchanges.
+fn close_phase<'a>(
+    obs: &mut Observations,
+    phase: Phase,
+    start: f64,
+    exchanges: impl IntoIterator<Item = &'a Exchange>,
+) {
+    let cut = exchanges.into_iter().any(Exchange::budget_cut);
+    obs.windows.push((phase, start, crate::http::unix_now()));
+    if cut && !obs.budget_cut.contains(&phase) {
+        obs.budget_cut.push(phase);
     }
 }
 
@@ -159,6 +286,8 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                 sent_headers: vec![],
                 result: Err(e),
                 elapsed: Duration::ZERO,
+                started_at: crate::http::unix_now(),
+                body_sent: None,
             };
             return Ok((empty_observations(target, root, authenticated), notes));
         }
@@ -191,11 +320,14 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
     if !obs.reachable() {
         return Ok((obs, notes));
     }
+    let (stop_watch, stop_rx) = tokio::sync::watch::channel(false);
+    let watcher = tokio::spawn(watch(addrs.clone(), stop_rx));
+    let probe_start = crate::http::unix_now();
 
     // Slow clients run in the background for the rest of the probe.
     let slow_task = if wants(&plan, Phase::SlowClients) {
         let limit =
-            Duration::from_secs(61).min(client.remaining().saturating_sub(Duration::from_secs(1)));
+            SLOW_CLIENT_LIMIT.min(client.remaining().saturating_sub(Duration::from_secs(1)));
         let host = target.host_header();
         let heads = [
             (
@@ -233,70 +365,104 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
         && wants(&plan, Phase::Tls)
     {
         (plan.progress)("inspecting TLS");
+        let t0 = crate::http::unix_now();
         obs.tls = Some(inspect_tls(setup, &addrs, &target, &client).await);
+        close_phase(&mut obs, Phase::Tls, t0, []);
     }
 
-    // Unknown path and methods.
-    let unknown = target.join(&format!("/shipshape-probe-{}-does-not-exist", rand_hex(12)));
-    obs.unknown_path = Some(
-        client
-            .send(Req::get(unknown).header("Accept", "application/json"))
-            .await,
-    );
-    obs.methods = vec![
-        client.send(Req::new("TRACE", root_path.clone())).await,
-        client.send(Req::new("XYZZY", root_path.clone())).await,
-    ];
-
-    // Health endpoints, requested without credentials as an orchestrator would.
-    (plan.progress)("looking for health endpoints");
-    let soft = obs
+    // Unknown path (also the reference for health discovery) and methods.
+    let t0 = crate::http::unix_now();
+    let health_wanted = wants(&plan, Phase::Health)
+        || wants(&plan, Phase::HealthSeries)
+        || wants(&plan, Phase::Survival)
+        || wants(&plan, Phase::Load);
+    if wants(&plan, Phase::Basics) || health_wanted {
+        let unknown = target.join(&format!("/shipshape-probe-{}-does-not-exist", rand_hex(12)));
+        obs.unknown_path = Some(
+            client
+                .send(Req::get(unknown).header("Accept", "application/json"))
+                .await,
+        );
+    }
+    if wants(&plan, Phase::Basics) {
+        obs.methods = vec![
+            client.send(Req::new("TRACE", root_path.clone())).await,
+            client.send(Req::new("XYZZY", root_path.clone())).await,
+        ];
+    }
+    let basics: Vec<Exchange> = obs
         .unknown_path
-        .as_ref()
-        .and_then(|e| e.response())
-        .cloned();
-    let (live, tried) = discover(
-        &client,
-        &target,
-        opts.health_path.as_deref(),
-        LIVENESS_PATHS,
-        soft.as_ref(),
-        &[],
-    )
-    .await;
-    obs.liveness = live;
-    obs.liveness_tried = tried;
-    let skip: Vec<String> = obs.liveness.iter().map(|e| e.path.clone()).collect();
-    let (ready, tried) = discover(
-        &client,
-        &target,
-        opts.readiness_path.as_deref(),
-        READINESS_PATHS,
-        soft.as_ref(),
-        &skip,
-    )
-    .await;
-    obs.readiness = ready;
-    obs.readiness_tried = tried;
-    if let Some(l) = &obs.liveness {
-        for _ in 0..20 {
-            if client.remaining() < Duration::from_secs(1) {
-                break;
+        .iter()
+        .chain(&obs.methods)
+        .cloned()
+        .collect();
+    close_phase(&mut obs, Phase::Basics, t0, &basics);
+
+    if health_wanted {
+        // Health endpoints, requested without credentials as an orchestrator would.
+        let t0 = crate::http::unix_now();
+        (plan.progress)("looking for health endpoints");
+        let soft = obs
+            .unknown_path
+            .as_ref()
+            .and_then(|e| e.response())
+            .cloned();
+        let (live, tried) = discover(
+            &client,
+            &target,
+            opts.health_path.as_deref(),
+            LIVENESS_PATHS,
+            soft.as_ref(),
+            &[],
+        )
+        .await;
+        obs.liveness = live;
+        obs.liveness_tried = tried;
+        let skip: Vec<String> = obs.liveness.iter().map(|e| e.path.clone()).collect();
+        let (ready, tried) = discover(
+            &client,
+            &target,
+            opts.readiness_path.as_deref(),
+            READINESS_PATHS,
+            soft.as_ref(),
+            &skip,
+        )
+        .await;
+        obs.readiness = ready;
+        obs.readiness_tried = tried;
+        if let Some(l) = obs
+            .liveness
+            .as_ref()
+            .filter(|_| wants(&plan, Phase::HealthSeries))
+        {
+            for _ in 0..20 {
+                if client.remaining() < Duration::from_secs(1) {
+                    break;
+                }
+                let req = Req {
+                    anonymous: true,
+                    ..Req::get(l.path.clone())
+                };
+                obs.health_series.push(
+                    client
+                        .send_with_timeout(req, opts.timeout.min(Duration::from_secs(5)))
+                        .await,
+                );
             }
-            let req = Req {
-                anonymous: true,
-                ..Req::get(l.path.clone())
-            };
-            obs.health_series.push(
-                client
-                    .send_with_timeout(req, opts.timeout.min(Duration::from_secs(5)))
-                    .await,
-            );
         }
+        let health: Vec<Exchange> = obs
+            .liveness_tried
+            .iter()
+            .chain(&obs.readiness_tried)
+            .chain(&obs.health_series)
+            .cloned()
+            .collect();
+        close_phase(&mut obs, Phase::Health, t0, &health);
     }
 
     if wants(&plan, Phase::Management) {
         (plan.progress)("checking management endpoints");
+        let t0 = crate::http::unix_now();
         for p in management_paths() {
             let req = Req {
                 anonymous: true,
@@ -304,9 +470,12 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             };
             obs.management.push(client.send(req).await);
         }
+        let m = obs.management.clone();
+        close_phase(&mut obs, Phase::Management, t0, &m);
     }
 
     if wants(&plan, Phase::Tracing) {
+        let t0 = crate::http::unix_now();
         let id = rand_hex(32);
         let tp = format!("00-{id}-{}-01", rand_hex(16));
         obs.trace = Some((
@@ -333,9 +502,18 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                 .await;
             obs.trace_malformed.push((v, ex));
         }
+        let t: Vec<Exchange> = obs
+            .trace
+            .iter()
+            .map(|(_, e)| e)
+            .chain(obs.trace_malformed.iter().map(|(_, e)| e))
+            .cloned()
+            .collect();
+        close_phase(&mut obs, Phase::Tracing, t0, &t);
     }
 
     if wants(&plan, Phase::Cors) {
+        let t0 = crate::http::unix_now();
         obs.cors.push(
             client
                 .send(Req::get(root_path.clone()).header("Origin", CORS_ORIGIN))
@@ -358,47 +536,56 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                     .await,
             );
         }
+        let c = obs.cors.clone();
+        close_phase(&mut obs, Phase::Cors, t0, &c);
     }
 
     let card_prefix = target.join("/shipshape-probe/items");
     if wants(&plan, Phase::Metrics) {
         (plan.progress)("scraping metrics");
+        let t0 = crate::http::unix_now();
+        let mut side = Vec::new();
         // Warm up the "unknown route" series before the first scrape.
         let _ = client
             .send(Req::get(format!("{card_prefix}/{}", rand_hex(12))))
             .await;
-        let (m, tried) = discover_metrics(
-            &client,
-            &target,
-            opts.metrics_path.as_deref(),
-            authenticated,
-        )
-        .await;
+        let (m, tried) = discover_metrics(&client, &target, opts, authenticated).await;
         obs.metrics_tried = tried;
         if let Some(mut m) = m {
             for _ in 0..TRUTH_REQUESTS {
-                let _ = client.send(Req::get(root_path.clone())).await;
+                side.push(client.send(Req::get(root_path.clone())).await);
             }
             m.truth_sent = TRUTH_REQUESTS;
             m.truth_path = root_path.clone();
-            m.after_truth = Some(scrape(&client, &m.path).await);
+            m.after_truth = Some(scrape(&client, &m.path, m.cap).await);
             (plan.progress)("checking metric cardinality");
             for _ in 0..CARDINALITY_REQUESTS {
                 if client.remaining() < Duration::from_secs(2) {
                     break;
                 }
-                let _ = client
-                    .send(Req::get(format!("{card_prefix}/{}", rand_hex(16))))
-                    .await;
+                side.push(
+                    client
+                        .send(Req::get(format!("{card_prefix}/{}", rand_hex(16))))
+                        .await,
+                );
                 m.cardinality_sent += 1;
             }
-            m.after_cardinality = Some(scrape(&client, &m.path).await);
+            if m.cardinality_sent < CARDINALITY_REQUESTS {
+                obs.budget_cut.push(Phase::Metrics);
+            }
+            m.after_cardinality = Some(scrape(&client, &m.path, m.cap).await);
+            side.push(m.first.exchange.clone());
+            side.extend(m.after_truth.iter().map(|s| s.exchange.clone()));
+            side.extend(m.after_cardinality.iter().map(|s| s.exchange.clone()));
             obs.metrics = Some(m);
         }
+        side.extend(obs.metrics_tried.iter().cloned());
+        close_phase(&mut obs, Phase::Metrics, t0, &side);
     }
 
     if wants(&plan, Phase::Malformed) {
         (plan.progress)("sending malformed bodies");
+        let t0 = crate::http::unix_now();
         let json = "application/json";
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let cases: Vec<(&str, Option<&str>, Vec<u8>)> = vec![
@@ -431,10 +618,13 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             ex.request = format!("POST {root_path} ({label})");
             obs.malformed.push(ex);
         }
+        let m = obs.malformed.clone();
+        close_phase(&mut obs, Phase::Malformed, t0, &m);
     }
 
     if wants(&plan, Phase::Hostile) {
         (plan.progress)("sending hostile requests");
+        let t0 = crate::http::unix_now();
         let host = target.host_header();
         let wait = opts.timeout.min(Duration::from_secs(5));
         let base = &target.base_path;
@@ -457,10 +647,13 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             obs.hostile
                 .push(client.send_raw(&label, bytes, 0, wait).await);
         }
+        let h = obs.hostile.clone();
+        close_phase(&mut obs, Phase::Hostile, t0, &h);
     }
 
     if wants(&plan, Phase::Oversized) {
         (plan.progress)("sending oversized bodies");
+        let t0 = crate::http::unix_now();
         let host = target.host_header();
         let head = |len: u64| {
             format!("POST {root_path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n", crate::http::USER_AGENT)
@@ -488,11 +681,14 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                 )
                 .await,
         );
+        let o = obs.oversized.clone();
+        close_phase(&mut obs, Phase::Oversized, t0, &o);
     }
 
     if let Some(load) = plan.load.clone()
         && wants(&plan, Phase::Load)
     {
+        let t0 = crate::http::unix_now();
         obs.load = Some(
             run_load(
                 &plan,
@@ -503,23 +699,39 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             )
             .await,
         );
+        let cut = obs
+            .load
+            .as_ref()
+            .is_some_and(|l| l.main.budget_cut || l.spike.as_ref().is_some_and(|s| s.budget_cut));
+        let checks: Vec<Exchange> = obs
+            .load
+            .iter()
+            .flat_map(|l| l.recovery_checks.iter().cloned())
+            .collect();
+        close_phase(&mut obs, Phase::Load, t0, &checks);
+        if cut && !obs.budget_cut.contains(&Phase::Load) {
+            obs.budget_cut.push(Phase::Load);
+        }
     }
 
     // Survival: liveness (or root) again, and a last scrape.
-    let again = obs
-        .liveness
-        .as_ref()
-        .map_or(root_path.clone(), |l| l.path.clone());
-    obs.survived = Some(
-        client
+    if wants(&plan, Phase::Survival) {
+        let t0 = crate::http::unix_now();
+        let again = obs
+            .liveness
+            .as_ref()
+            .map_or(root_path.clone(), |l| l.path.clone());
+        let ex = client
             .send(Req {
                 anonymous: obs.liveness.is_some(),
                 ..Req::get(again)
             })
-            .await,
-    );
-    if let Some(m) = obs.metrics.as_mut() {
-        m.last = Some(scrape(&client, &m.path).await);
+            .await;
+        obs.survived = Some(ex.clone());
+        if let Some(m) = obs.metrics.as_mut() {
+            m.last = Some(scrape(&client, &m.path, m.cap).await);
+        }
+        close_phase(&mut obs, Phase::Survival, t0, [&ex]);
     }
 
     if let Some(tasks) = slow_task {
@@ -531,8 +743,31 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             }
         }
     }
+    let _ = stop_watch.send(true);
+    match watcher.await {
+        Ok(spans) => obs.down = spans,
+        Err(e) => notes.push(format!("the liveness watcher failed: {e}")),
+    }
+    // The probe's own requests are evidence too: a refused connection means nothing
+    // listened, even between two ticks of the watcher.
+    for span in refusal_spans(&obs) {
+        if !obs
+            .down
+            .iter()
+            .any(|d| d.overlaps(span.last_up, span.to.unwrap_or(f64::MAX)))
+        {
+            obs.down.push(span);
+        }
+    }
+    obs.down.sort_by(|a, b| a.from.total_cmp(&b.from));
+    // Slow clients run through the whole probe.
+    obs.windows
+        .push((Phase::SlowClients, probe_start, crate::http::unix_now()));
     for p in [
         Phase::Tls,
+        Phase::Basics,
+        Phase::Health,
+        Phase::Survival,
         Phase::Management,
         Phase::Tracing,
         Phase::Cors,
@@ -597,9 +832,14 @@ async fn discover(
             })
             .await;
         tried.push(ex.clone());
+        // Evidence, not status: a 2xx counts only when its body answers like a health
+        // endpoint (not the metrics page, an HTML index or a binary body).
         let found = ex.response().is_some_and(|r| {
-            (r.is_success() || r.status >= 500 || r.status == 401 || r.status == 403)
-                && !is_soft(r, soft)
+            let status_fits = (r.is_success() && crate::classify::health_body_problem(r).is_none())
+                || r.status >= 500
+                || r.status == 401
+                || r.status == 403;
+            status_fits && !is_soft(r, soft)
         });
         if found {
             return (
@@ -623,16 +863,31 @@ fn parse_scrape(ex: &Exchange) -> Option<metrics_text::Exposition> {
     if !r.is_success() || r.is_html() || r.body_truncated && r.body.is_empty() {
         return None;
     }
-    let text = std::str::from_utf8(&r.body).ok()?;
+    // A cut body is parsed up to its last complete line: the cut is reported as a cut
+    // (by metrics-parse), never as a syntax error of the service.
+    let body = if r.body_truncated {
+        let end = r
+            .body
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        &r.body[..end]
+    } else {
+        &r.body[..]
+    };
+    let text = std::str::from_utf8(body).ok()?;
     let om = r
         .media_type()
         .is_some_and(|m| m == "application/openmetrics-text");
     Some(metrics_text::parse(text, om))
 }
 
-async fn scrape(client: &Client, path: &str) -> Scrape {
+async fn scrape(client: &Client, path: &str, cap: usize) -> Scrape {
     let exchange = client
-        .send(Req::get(path.to_string()).header("Accept", METRICS_ACCEPT))
+        .send(Req {
+            body_cap: Some(cap),
+            ..Req::get(path.to_string()).header("Accept", METRICS_ACCEPT)
+        })
         .await;
     let exposition = parse_scrape(&exchange);
     Scrape {
@@ -644,26 +899,36 @@ async fn scrape(client: &Client, path: &str) -> Scrape {
 async fn discover_metrics(
     client: &Client,
     target: &Target,
-    given: Option<&str>,
+    opts: &ProbeOptions,
     authenticated: bool,
 ) -> (Option<MetricsObservation>, Vec<Exchange>) {
+    let given = opts.metrics_path.as_deref();
+    let cap = opts.max_metrics_bytes;
     let candidates: Vec<String> = match given {
         Some(p) => vec![target.join(p)],
         None => METRICS_PATHS.iter().map(|p| target.join(p)).collect(),
     };
     let mut tried = Vec::new();
     for path in candidates {
-        let s = scrape(client, &path).await;
-        tried.push(s.exchange.clone());
+        let s = scrape(client, &path, cap).await;
+        // Only the exchange's head and a short body prefix are kept for the list of
+        // tried paths; the whole page lives in the observation.
+        let mut kept = s.exchange.clone();
+        if let Ok(r) = &mut kept.result {
+            r.body.truncate(4096);
+        }
+        tried.push(kept);
+        // Evidence: samples, and a metrics content type (not octet-stream, not JSON).
+        let samples = s.exposition.as_ref().map_or(0, |e| e.sample_count());
         let looks_like_metrics = s
-            .exposition
-            .as_ref()
-            .is_some_and(|e| e.sample_count() > 0 || !e.errors.is_empty())
-            && s.exchange.response().is_some_and(|r| !r.is_json_type());
+            .exchange
+            .response()
+            .is_some_and(|r| crate::classify::metrics_body_problem(r, samples).is_none());
         if looks_like_metrics {
             let anonymous_status = if authenticated {
                 let req = Req {
                     anonymous: true,
+                    body_cap: Some(4096),
                     ..Req::get(path.clone()).header("Accept", METRICS_ACCEPT)
                 };
                 client.send(req).await.status()
@@ -682,6 +947,8 @@ async fn discover_metrics(
                     after_cardinality: None,
                     cardinality_sent: 0,
                     last: None,
+                    cap,
+                    requests_metric: opts.metric_requests.clone(),
                 }),
                 tried,
             );

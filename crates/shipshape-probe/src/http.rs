@@ -106,6 +106,8 @@ pub struct Req {
     pub body: Vec<u8>,
     /// Leave out the user's headers (e.g. to test unauthenticated access).
     pub anonymous: bool,
+    /// Most body bytes to keep (`None`: [`BODY_CAP`]); the rest is not read.
+    pub body_cap: Option<usize>,
 }
 
 impl Req {
@@ -231,6 +233,19 @@ pub async fn read_response<R: AsyncRead + Unpin>(
     deadline: Instant,
     started: Instant,
 ) -> Result<(Response, bool), NetError> {
+    read_response_capped(io, buf, head_request, deadline, started, BODY_CAP).await
+}
+
+/// [`read_response`] keeping at most `cap` body bytes (the response is marked truncated
+/// and the connection dropped when the body is longer).
+pub async fn read_response_capped<R: AsyncRead + Unpin>(
+    io: &mut R,
+    buf: &mut Vec<u8>,
+    head_request: bool,
+    deadline: Instant,
+    started: Instant,
+    cap: usize,
+) -> Result<(Response, bool), NetError> {
     let mut first_byte = (!buf.is_empty()).then(|| started.elapsed());
     let head = loop {
         if let Some((head, len)) = parse_head(buf)? {
@@ -306,7 +321,7 @@ pub async fn read_response<R: AsyncRead + Unpin>(
                 break;
             }
             while buf.len() < size + 2 {
-                if body.len() + buf.len() > BODY_CAP + size {
+                if body.len() + buf.len() > cap + size {
                     break;
                 }
                 if read_some(io, buf, deadline, "response body").await? == 0 {
@@ -317,17 +332,17 @@ pub async fn read_response<R: AsyncRead + Unpin>(
             }
             if buf.len() < size + 2 {
                 // Chunk larger than what we keep: stop here and drop the connection.
-                let take = buf.len().min(BODY_CAP.saturating_sub(body.len()));
+                let take = buf.len().min(cap.saturating_sub(body.len()));
                 body.extend_from_slice(&buf[..take]);
                 buf.clear();
                 truncated = true;
                 keep_alive = false;
                 break;
             }
-            let take = size.min(BODY_CAP.saturating_sub(body.len()));
+            let take = size.min(cap.saturating_sub(body.len()));
             body.extend_from_slice(&buf[..take]);
             buf.drain(..size + 2);
-            if body.len() >= BODY_CAP {
+            if body.len() >= cap {
                 truncated = true;
                 keep_alive = false;
                 break;
@@ -338,7 +353,7 @@ pub async fn read_response<R: AsyncRead + Unpin>(
             .trim()
             .parse()
             .map_err(|_| NetError::Protocol(format!("bad Content-Length `{cl}`")))?;
-        let want = len.min(BODY_CAP);
+        let want = len.min(cap);
         while buf.len() < want {
             if read_some(io, buf, deadline, "response body").await? == 0 {
                 return Err(NetError::Protocol(format!(
@@ -357,7 +372,7 @@ pub async fn read_response<R: AsyncRead + Unpin>(
     } else {
         keep_alive = false;
         loop {
-            if buf.len() >= BODY_CAP {
+            if buf.len() >= cap {
                 truncated = true;
                 break;
             }
@@ -365,7 +380,7 @@ pub async fn read_response<R: AsyncRead + Unpin>(
                 break;
             }
         }
-        let take = buf.len().min(BODY_CAP);
+        let take = buf.len().min(cap);
         body.extend_from_slice(&buf[..take]);
         buf.clear();
     }
@@ -443,29 +458,38 @@ impl Client {
         let sent_headers = req.headers.clone();
         let bytes = encode(&req, &self.host_header, &self.user_headers);
         let head_request = req.method == "HEAD";
+        let cap = req.body_cap.unwrap_or(BODY_CAP);
         let start = Instant::now();
+        let started_at = unix_now();
+        let budget_bound = start + timeout > self.deadline;
         let deadline = self.request_deadline(timeout);
         let reused = self.idle.lock().await.take();
         let result = match reused {
             Some((io, buf)) => {
                 match self
-                    .exchange_on(io, buf, &bytes, head_request, deadline, None)
+                    .exchange_on(io, buf, &bytes, head_request, deadline, None, cap)
                     .await
                 {
                     Err(NetError::ClosedEarly | NetError::Reset) => {
                         // The server closed the idle connection: retry once on a fresh one.
-                        self.fresh_exchange(&bytes, head_request, deadline).await
+                        self.fresh_exchange(&bytes, head_request, deadline, cap)
+                            .await
                     }
                     other => other,
                 }
             }
-            None => self.fresh_exchange(&bytes, head_request, deadline).await,
+            None => {
+                self.fresh_exchange(&bytes, head_request, deadline, cap)
+                    .await
+            }
         };
         Exchange {
             request: summary,
             sent_headers,
-            result,
+            result: budget_cut(result, budget_bound),
             elapsed: start.elapsed(),
+            started_at,
+            body_sent: None,
         }
     }
 
@@ -474,6 +498,7 @@ impl Client {
         bytes: &[u8],
         head_request: bool,
         deadline: Instant,
+        cap: usize,
     ) -> Result<Response, NetError> {
         let c = self.connector.connect(deadline).await?;
         self.exchange_on(
@@ -483,10 +508,12 @@ impl Client {
             head_request,
             deadline,
             Some((c.connect, c.tls)),
+            cap,
         )
         .await
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn exchange_on(
         &self,
         mut io: BoxIo,
@@ -495,6 +522,7 @@ impl Client {
         head_request: bool,
         deadline: Instant,
         phases: Option<(Duration, Option<Duration>)>,
+        cap: usize,
     ) -> Result<Response, NetError> {
         let started = Instant::now();
         match timeout_at(deadline, io.write_all(bytes)).await {
@@ -507,7 +535,7 @@ impl Client {
             }
         }
         let (mut resp, keep) =
-            read_response(&mut io, &mut buf, head_request, deadline, started).await?;
+            read_response_capped(&mut io, &mut buf, head_request, deadline, started, cap).await?;
         if let Some((connect, tls)) = phases {
             resp.timing.connect = Some(connect);
             resp.timing.tls = tls;
@@ -520,7 +548,8 @@ impl Client {
 
     /// Send raw bytes on a fresh connection: `head` first, then `body_len` filler bytes
     /// while the response is read concurrently (a server may answer and close before
-    /// the body is sent). `wait` bounds the whole exchange.
+    /// the body is sent). `wait` bounds the whole exchange. The exchange records how
+    /// many body bytes had been written when the answer came.
     pub async fn send_raw(
         &self,
         summary: &str,
@@ -529,7 +558,10 @@ impl Client {
         wait: Duration,
     ) -> Exchange {
         let start = Instant::now();
+        let started_at = unix_now();
+        let budget_bound = start + wait > self.deadline;
         let deadline = self.request_deadline(wait);
+        let written = std::sync::atomic::AtomicU64::new(0);
         let result = async {
             let c = self.connector.connect(deadline).await?;
             let (mut rd, mut wr) = tokio::io::split(c.io);
@@ -541,6 +573,7 @@ impl Client {
                 while left > 0 {
                     let n = left.min(chunk.len());
                     wr.write_all(&chunk[..n]).await?;
+                    written.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
                     left -= n;
                 }
                 wr.flush().await
@@ -566,9 +599,23 @@ impl Client {
         Exchange {
             request: summary.to_string(),
             sent_headers: Vec::new(),
-            result,
+            result: budget_cut(result, budget_bound),
             elapsed: start.elapsed(),
+            started_at,
+            body_sent: (body_len > 0).then(|| written.load(std::sync::atomic::Ordering::Relaxed)),
         }
+    }
+}
+
+/// A timeout of a request whose deadline was the probe's overall deadline (not its own
+/// timeout) is the run's budget running out, not the service being slow.
+fn budget_cut(
+    result: Result<Response, NetError>,
+    budget_bound: bool,
+) -> Result<Response, NetError> {
+    match result {
+        Err(NetError::Timeout { phase }) if budget_bound => Err(NetError::Budget { phase }),
+        other => other,
     }
 }
 

@@ -7,6 +7,7 @@
 //! `shipshape_model::CheckResult`s. Credentials never reach the report: see `redact`.
 
 mod checks;
+mod classify;
 mod error;
 mod gather;
 mod http;
@@ -21,9 +22,10 @@ mod tls;
 
 pub use error::ProbeError;
 pub use options::{
-    LoadOptions, MAX_LOAD_CONNECTIONS, MAX_LOAD_DURATION, MAX_LOAD_RATE, MAX_PROBE_DURATION,
-    ProbeOptions, parse_duration, split_header,
+    DEFAULT_MAX_METRICS_BYTES, LoadOptions, MAX_LOAD_CONNECTIONS, MAX_LOAD_DURATION, MAX_LOAD_RATE,
+    MAX_METRICS_BYTES, MAX_PROBE_DURATION, ProbeOptions, parse_duration, parse_size, split_header,
 };
+pub use target::redact_userinfo;
 
 use checks::{Phase, REGISTRY};
 use shipshape_model::{
@@ -79,6 +81,30 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
             ));
         }
     }
+    if let Some(l) = &opts.load {
+        if l.rate == 0 {
+            return Err(invalid(
+                "rate",
+                format!("0 requests per second: give 1 to {MAX_LOAD_RATE}"),
+            ));
+        }
+        if l.connections == 0 {
+            return Err(invalid(
+                "connections",
+                format!("0 connections: give 1 to {MAX_LOAD_CONNECTIONS}"),
+            ));
+        }
+        if l.duration < Duration::from_secs(1) {
+            return Err(invalid(
+                "duration",
+                format!(
+                    "{:?} is too short: give 1s to {}s",
+                    l.duration,
+                    MAX_LOAD_DURATION.as_secs()
+                ),
+            ));
+        }
+    }
     if opts.timeout.is_zero() {
         return Err(invalid("timeout", "must be greater than zero (e.g. `5s`)"));
     }
@@ -86,6 +112,26 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
         return Err(invalid(
             "max-duration",
             "must be at least 1s (default 120s)",
+        ));
+    }
+    if !(1024..=MAX_METRICS_BYTES).contains(&opts.max_metrics_bytes) {
+        return Err(invalid(
+            "max-metrics-bytes",
+            format!(
+                "{} is out of range: give 1024 to {MAX_METRICS_BYTES} bytes (default {DEFAULT_MAX_METRICS_BYTES}, 16 MiB)",
+                opts.max_metrics_bytes
+            ),
+        ));
+    }
+    if let Some(name) = &opts.metric_requests
+        && (name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':'))
+    {
+        return Err(invalid(
+            "metric-requests",
+            format!("`{name}` is not a metric name (letters, digits, `_` and `:`)"),
         ));
     }
     for (option, p) in [
@@ -108,6 +154,40 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
         .filter(|c| opts.checks.is_empty() || opts.checks.iter().any(|id| id == c.id))
         .filter(|c| !opts.skip.iter().any(|id| id == c.id))
         .collect())
+}
+
+/// How long a probe with these options may take at most, and why: the slow-client
+/// connections are held up to 65 s against a server that does not cut them off, and a
+/// load run adds its duration, a 3 s spike and up to 10 s of recovery. `None` when the
+/// options are invalid (`run` reports why).
+pub fn expected_duration(opts: &ProbeOptions) -> Option<(Duration, String)> {
+    let selected = select(opts).ok()?;
+    let phases: HashSet<Phase> = selected
+        .iter()
+        .flat_map(|c| c.needs.iter().copied())
+        .collect();
+    let mut total = Duration::from_secs(10);
+    let mut why = "the requests themselves".to_string();
+    if phases.contains(&Phase::SlowClients) {
+        total = gather::SLOW_CLIENT_LIMIT;
+        why = format!(
+            "the slow-client check holds connections up to {} s unless the server cuts them off (--skip probe/slow-clients for a quick run)",
+            gather::SLOW_CLIENT_LIMIT.as_secs()
+        );
+    }
+    if let Some(l) = &opts.load
+        && phases.contains(&Phase::Load)
+    {
+        let load = l.duration.min(MAX_LOAD_DURATION) + Duration::from_secs(20);
+        total = total.max(Duration::from_secs(10) + load);
+        why = format!("{why}; the load run takes its duration plus a spike and recovery");
+    }
+    let cap = opts.max_duration.min(MAX_PROBE_DURATION);
+    if total > cap {
+        total = cap;
+        why = format!("{why}; capped by --max-duration");
+    }
+    Some((total, why))
 }
 
 fn note(code: &str, message: impl Into<String>) -> Diagnostic {
@@ -212,10 +292,19 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
     let results: Vec<CheckResult> = selected
         .iter()
         .map(|c| {
-            let out = if reachable || c.id == "probe/reachable" {
-                (c.evaluate)(&obs)
-            } else {
+            // The run's own state is never the service's fault: a check whose phases ran
+            // while the target was away, or were cut by the probe's budget, is not
+            // evaluated (survived judges the downtime itself).
+            let blocked = match c.id {
+                "probe/reachable" | "probe/survived" => None,
+                _ => obs.not_evaluated(c.needs),
+            };
+            let out = if !reachable && c.id != "probe/reachable" {
                 checks::CheckOutcome::error(format!("not evaluated: {} did not answer", target.url))
+            } else if let Some(why) = blocked {
+                checks::CheckOutcome::error(why)
+            } else {
+                (c.evaluate)(&obs)
             };
             let mut findings = out.findings;
             for f in &mut findings {

@@ -163,7 +163,8 @@ pub async fn run_phase(
     let total = (spec.rate * spec.duration.as_secs_f64()).round().max(1.0) as u64;
     let start = Instant::now() + Duration::from_millis(20);
     // Stop claiming new requests once a full timeout past the scheduled end.
-    let cutoff = (start + spec.duration + spec.timeout).min(hard_deadline);
+    let planned_end = start + spec.duration + spec.timeout;
+    let cutoff = planned_end.min(hard_deadline);
     let next = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for _ in 0..spec.connections {
@@ -220,6 +221,7 @@ pub async fn run_phase(
         unsent,
         latency: hist.as_ref().and_then(latency_stats),
         error_samples: agg.errors,
+        budget_cut: hard_deadline < planned_end && (unsent > 0 || agg.net_errors > 0),
     }
 }
 

@@ -85,6 +85,12 @@ impl Response {
         self.status >= 500
     }
 
+    /// A refusal of the request: 4xx, or 501 (the method is not implemented here) —
+    /// not a server error, as `probe/methods` already holds.
+    pub fn is_refusal(&self) -> bool {
+        self.is_client_error() || self.status == 501
+    }
+
     pub fn is_html(&self) -> bool {
         self.media_type()
             .is_some_and(|m| m == "text/html" || m == "application/xhtml+xml")
@@ -112,6 +118,11 @@ pub enum NetError {
     ClosedEarly,
     /// The server answered something that is not HTTP/1.x.
     Protocol(String),
+    /// The probe's own time budget (`--max-duration`) ran out during `phase`: the run's
+    /// limit, never the service's fault.
+    Budget {
+        phase: String,
+    },
     Io(String),
 }
 
@@ -125,6 +136,10 @@ impl fmt::Display for NetError {
             NetError::Reset => f.write_str("connection reset"),
             NetError::ClosedEarly => f.write_str("connection closed without a response"),
             NetError::Protocol(e) => write!(f, "not a valid HTTP response: {e}"),
+            NetError::Budget { phase } => write!(
+                f,
+                "not finished: the probe's time budget (--max-duration) ran out during {phase}"
+            ),
             NetError::Io(e) => write!(f, "I/O error: {e}"),
         }
     }
@@ -141,6 +156,10 @@ pub struct Exchange {
     pub result: Result<Response, NetError>,
     /// Wall time of the whole exchange.
     pub elapsed: Duration,
+    /// Local Unix time (seconds) when the request was started.
+    pub started_at: f64,
+    /// For raw requests with a body: body bytes written before the answer came.
+    pub body_sent: Option<u64>,
 }
 
 impl Exchange {
@@ -150,6 +169,11 @@ impl Exchange {
 
     pub fn status(&self) -> Option<u16> {
         self.response().map(|r| r.status)
+    }
+
+    /// True when the probe's own budget cut this exchange short.
+    pub fn budget_cut(&self) -> bool {
+        matches!(self.result, Err(NetError::Budget { .. }))
     }
 
     /// `200` or the error, for messages.
@@ -253,6 +277,31 @@ pub struct LatencyStats {
     pub max_ms: f64,
 }
 
+impl Observations {
+    /// Why a check needing `needs` cannot be judged from these observations: the target
+    /// was unavailable, or the probe's own budget ran out, while a needed phase ran.
+    pub fn not_evaluated(&self, needs: &[crate::checks::Phase]) -> Option<String> {
+        for &(phase, start, end) in &self.windows {
+            if !needs.contains(&phase) {
+                continue;
+            }
+            if let Some(d) = self.down.iter().find(|d| d.overlaps(start, end)) {
+                return Some(format!(
+                    "not evaluated: target unavailable {} while {} ran",
+                    d.describe(),
+                    phase.name()
+                ));
+            }
+        }
+        needs.iter().find(|p| self.budget_cut.contains(p)).map(|p| {
+            format!(
+                "not evaluated: the probe's time budget (--max-duration) ran out during {}; raise --max-duration",
+                p.name()
+            )
+        })
+    }
+}
+
 /// The result of one fixed-rate load phase.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadPhase {
@@ -277,6 +326,9 @@ pub struct LoadPhase {
     pub latency: Option<LatencyStats>,
     /// A few sample errors, for evidence.
     pub error_samples: Vec<String>,
+    /// True when the probe's overall deadline ended the phase before its planned end
+    /// (plus one timeout) and requests were left unsent or cut: the run's limit.
+    pub budget_cut: bool,
 }
 
 /// The load run: the main phase, the spike, and how the service recovered.
@@ -317,6 +369,65 @@ pub struct MetricsObservation {
     pub cardinality_sent: u64,
     /// Scrape at the end of the probe (for `survived`).
     pub last: Option<Scrape>,
+    /// Most bytes read of one scrape (`--max-metrics-bytes`).
+    pub cap: usize,
+    /// The request counter named by the user (`--metric-requests`), if any.
+    pub requests_metric: Option<String>,
+}
+
+/// A span during which the liveness watcher could not connect to the target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Downtime {
+    /// Unix time of the last connection that worked before the span (the target may
+    /// have gone away any time after it).
+    pub last_up: f64,
+    /// Unix time of the first failed connection.
+    pub from: f64,
+    /// Unix time of the first connection that worked again (`None`: still down at the end).
+    pub to: Option<f64>,
+    /// The first failure (`connection refused`).
+    pub detail: String,
+}
+
+/// `12:00:01.5` (UTC) of a Unix time.
+pub fn clock_time(t: f64) -> String {
+    jiff::Timestamp::from_millisecond((t * 1000.0) as i64)
+        .map(|ts| {
+            let dt = jiff::tz::Offset::UTC.to_datetime(ts);
+            format!(
+                "{:02}:{:02}:{:02}.{}",
+                dt.hour(),
+                dt.minute(),
+                dt.second(),
+                dt.subsec_nanosecond() / 100_000_000
+            )
+        })
+        .unwrap_or_else(|_| format!("{t:.1}"))
+}
+
+impl Downtime {
+    /// `from 12:00:01.5 to 12:00:04.0 UTC (2.5 s, connection refused)`.
+    pub fn describe(&self) -> String {
+        match self.to {
+            Some(to) => format!(
+                "from {} to {} UTC ({:.1} s, {})",
+                clock_time(self.from),
+                clock_time(to),
+                to - self.from,
+                self.detail
+            ),
+            None => format!(
+                "from {} UTC until the end of the probe ({})",
+                clock_time(self.from),
+                self.detail
+            ),
+        }
+    }
+
+    /// True when this span may overlap `[start, end]` (Unix times).
+    pub fn overlaps(&self, start: f64, end: f64) -> bool {
+        self.last_up <= end && self.to.is_none_or(|to| to >= start)
+    }
 }
 
 /// Everything the probe saw. Built once by `gather`, read by every check.
@@ -353,6 +464,12 @@ pub struct Observations {
     pub load: Option<LoadObservation>,
     /// Phases not run (the overall deadline came first, or the check was not selected).
     pub skipped: Vec<String>,
+    /// When each phase ran (Unix times), for matching against `down`.
+    pub windows: Vec<(crate::checks::Phase, f64, f64)>,
+    /// Phases the probe's own time budget cut short.
+    pub budget_cut: Vec<crate::checks::Phase>,
+    /// Spans when the liveness watcher could not connect.
+    pub down: Vec<Downtime>,
 }
 
 impl Observations {

@@ -48,7 +48,18 @@ pub struct ProbeOptions {
     pub ca_file: Option<PathBuf>,
     /// Allow `load` against a target that is not a loopback address.
     pub allow_load_non_loopback: bool,
+    /// Most bytes read of one metrics scrape; a longer page is reported as cut.
+    #[serde(deserialize_with = "size_from_toml")]
+    pub max_metrics_bytes: usize,
+    /// The request counter to use for metrics-truth and metrics-red, instead of the
+    /// one chosen by name, labels and HELP.
+    pub metric_requests: Option<String>,
 }
+
+/// Default of [`ProbeOptions::max_metrics_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_METRICS_BYTES: usize = 16 * 1024 * 1024;
+/// Highest accepted [`ProbeOptions::max_metrics_bytes`]: 256 MiB.
+pub const MAX_METRICS_BYTES: usize = 256 * 1024 * 1024;
 
 impl Default for ProbeOptions {
     fn default() -> Self {
@@ -65,6 +76,8 @@ impl Default for ProbeOptions {
             skip: Vec::new(),
             ca_file: None,
             allow_load_non_loopback: false,
+            max_metrics_bytes: DEFAULT_MAX_METRICS_BYTES,
+            metric_requests: None,
         }
     }
 }
@@ -160,6 +173,47 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// Parse a size in bytes: `1048576`, `512KiB`, `16MiB`, `1MB`, `2G` (K/M/G are 1024-based
+/// with `i`, 1000-based without).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = (&t[..split], t[split..].trim());
+    let n: u64 = num.parse().map_err(|_| {
+        format!("`{text}` is not a size (write e.g. `16MiB`, `512KiB` or `1000000`)")
+    })?;
+    let mult: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1000,
+        "kib" => 1024,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1024 * 1024,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1024 * 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "`{text}` has an unknown unit `{unit}` (use B, KiB, MiB, GiB, KB, MB or GB)"
+            ));
+        }
+    };
+    n.checked_mul(mult)
+        .and_then(|v| usize::try_from(v).ok())
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+fn size_from_toml<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bytes(u64),
+        Text(String),
+    }
+    match Raw::deserialize(d)? {
+        Raw::Bytes(b) => usize::try_from(b).map_err(serde::de::Error::custom),
+        Raw::Text(t) => parse_size(&t).map_err(serde::de::Error::custom),
+    }
+}
+
 fn duration_from_toml<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -240,6 +294,19 @@ mod tests {
         assert_eq!(c.duration, MAX_LOAD_DURATION);
         assert_eq!(c.connections, 1);
         assert_eq!(notes.len(), 3);
+    }
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_size("16MiB").unwrap(), 16 * 1024 * 1024);
+        assert_eq!(parse_size("1MB").unwrap(), 1_000_000);
+        assert_eq!(parse_size("4096").unwrap(), 4096);
+        assert!(parse_size("lots").unwrap_err().contains("not a size"));
+        assert!(
+            parse_size("3 parsecs")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ impl Target {
     /// Parse and validate a probe URL.
     pub fn parse(url: &str) -> Result<Target, ProbeError> {
         let bad = |reason: &str| ProbeError::InvalidUrl {
-            url: url.to_string(),
+            url: redact_userinfo(url),
             reason: reason.to_string(),
         };
         let trimmed = url.trim();
@@ -42,7 +42,7 @@ impl Target {
         };
         if authority.contains('@') {
             return Err(bad(
-                "credentials in the URL are not accepted; pass them with --header instead",
+                "credentials in the URL are not accepted; send them as a header with --header-env or --header-file (or `headers` in [probe])",
             ));
         }
         if path.contains(['?', '#']) {
@@ -142,6 +142,19 @@ impl Target {
     }
 }
 
+/// `url` with any `user:password@` replaced by `<redacted>@`, for messages.
+pub fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => (&url[..i + 3], &url[i + 3..]),
+        None => ("", url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}{}{}", crate::redact::REDACTED, &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix))
         .then(|| &s[prefix.len()..])
@@ -180,5 +193,19 @@ mod tests {
             let e = Target::parse(u).unwrap_err().to_string();
             assert!(e.contains(why), "{u}: {e}");
         }
+    }
+
+    #[test]
+    fn credentials_in_the_url_are_redacted_from_the_error() {
+        let e = Target::parse("https://admin:hunter2@api.example.com/v1")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("hunter2") && !e.contains("admin"), "{e}");
+        assert!(e.contains("<redacted>@api.example.com/v1"), "{e}");
+        // Names flags that exist.
+        assert!(
+            e.contains("--header-env") && !e.contains("--header "),
+            "{e}"
+        );
     }
 }

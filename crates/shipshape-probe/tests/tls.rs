@@ -142,3 +142,50 @@ fn unreadable_ca_file_is_a_clear_error() {
         .to_string();
     assert!(err.contains("empty.pem") && err.contains("PEM"), "{err}");
 }
+
+/// A leaf valid from `from_hours` to `to_hours` around now (hour precision).
+fn leaf_hours(
+    from_hours: i64,
+    to_hours: i64,
+    issuer: &Issuer<'static, KeyPair>,
+) -> Arc<rustls::ServerConfig> {
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "127.0.0.1");
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now + time::Duration::hours(from_hours);
+    params.not_after = now + time::Duration::hours(to_hours);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, issuer).unwrap();
+    let der: CertificateDer<'static> = cert.der().clone();
+    let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![der], key_der)
+            .unwrap(),
+    )
+}
+
+#[test]
+fn twelve_hour_auto_renewed_certificate_passes_expiry() {
+    // Caddy's internal CA and short-lived ACME profiles issue 12-hour certificates.
+    let pki = pki();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let server = serve(good_app().0, Some(leaf_hours(-1, 11, &pki.ca)));
+    let report = probe(&tls_opts(&server.https_url(), Some(&ca)));
+    expect(&report, "probe/cert-expiry", Pass);
+    let s = &result(&report, "probe/cert-expiry").summary;
+    assert!(s.contains("hours"), "{s}");
+    // The same certificate with 30 minutes left is about to lapse.
+    let server = serve(good_app().0, Some(leaf_hours(-12, 0, &pki.ca)));
+    let report = probe(&tls_opts(&server.https_url(), Some(&ca)));
+    let c = result(&report, "probe/cert-expiry");
+    assert_ne!(c.outcome, Pass, "{}", c.summary);
+}

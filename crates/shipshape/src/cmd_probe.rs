@@ -6,7 +6,7 @@ use crate::{EXIT_GATE, EXIT_OK};
 use anyhow::{Context, bail};
 use clap::Args;
 use shipshape_model::{Level, Severity};
-use shipshape_probe::{LoadOptions, ProbeOptions, parse_duration, split_header};
+use shipshape_probe::{LoadOptions, ProbeOptions, parse_duration, parse_size, split_header};
 use shipshape_report::Format;
 use std::path::PathBuf;
 
@@ -23,6 +23,12 @@ pub struct ProbeArgs {
     /// Metrics path (default /metrics).
     #[arg(long)]
     pub metrics_path: Option<String>,
+    /// Most bytes read of one metrics scrape (e.g. 16MiB, the default); a longer page is reported as cut.
+    #[arg(long, value_name = "SIZE")]
+    pub max_metrics_bytes: Option<String>,
+    /// The request counter for metrics-truth and metrics-red (e.g. http_requests_total), instead of the one chosen by name, labels and HELP.
+    #[arg(long, value_name = "NAME")]
+    pub metric_requests: Option<String>,
     /// Extra header `Name: value` read from an environment variable NAME (never echoed).
     #[arg(long = "header-env", value_name = "ENV")]
     pub header_env: Vec<String>,
@@ -32,13 +38,13 @@ pub struct ProbeArgs {
     /// Run a short fixed-rate load test (refused for non-loopback targets unless --allow-load-remote).
     #[arg(long)]
     pub load: bool,
-    /// Load rate in requests per second.
+    /// Load rate in requests per second (1 to 2000).
     #[arg(long, default_value_t = 100)]
     pub rate: u32,
-    /// Load duration (e.g. 10s).
+    /// Load duration (1s to 60s, e.g. 10s).
     #[arg(long, default_value = "10s")]
     pub duration: String,
-    /// Load connections.
+    /// Load connections (1 to 256).
     #[arg(long, default_value_t = 16)]
     pub connections: u32,
     /// Allow --load against a non-loopback target.
@@ -47,7 +53,8 @@ pub struct ProbeArgs {
     /// Per-request timeout (e.g. 5s).
     #[arg(long)]
     pub timeout: Option<String>,
-    /// Upper bound for the whole probe (e.g. 2m).
+    /// Upper bound for the whole probe (e.g. 2m; default 120s). A default probe takes about
+    /// a minute against a server that holds slow clients for more than 30 s.
     #[arg(long)]
     pub max_duration: Option<String>,
     /// Run only these checks (repeatable).
@@ -78,6 +85,18 @@ pub struct ProbeArgs {
 
 pub fn run(a: ProbeArgs) -> anyhow::Result<u8> {
     let plan = plan(&a.format, &a.output)?;
+    // Refuse a missing output directory before probing for a minute, and never create it.
+    for path in &a.output {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            bail!(
+                "--output {}: the directory {} does not exist (create it first)",
+                path.display(),
+                dir.display()
+            );
+        }
+    }
     let cfg = match &a.config {
         Some(p) => Some(shipshape_engine::Config::load(p).map_err(|e| anyhow::anyhow!("{e}"))?),
         None if std::path::Path::new("shipshape.toml").is_file() => Some(
@@ -101,6 +120,13 @@ pub fn run(a: ProbeArgs) -> anyhow::Result<u8> {
     }
     if a.metrics_path.is_some() {
         opts.metrics_path = a.metrics_path.clone();
+    }
+    if let Some(size) = &a.max_metrics_bytes {
+        opts.max_metrics_bytes =
+            parse_size(size).map_err(|e| anyhow::anyhow!("--max-metrics-bytes: {e}"))?;
+    }
+    if a.metric_requests.is_some() {
+        opts.metric_requests = a.metric_requests.clone();
     }
     for var in &a.header_env {
         let value = std::env::var(var)
@@ -151,6 +177,16 @@ pub fn run(a: ProbeArgs) -> anyhow::Result<u8> {
         && !(0.0..=100.0).contains(&f)
     {
         bail!("--fail-under {f} must be between 0 and 100");
+    }
+    if !a.quiet
+        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && let Some((took, why)) = shipshape_probe::expected_duration(&opts)
+    {
+        eprintln!(
+            "probing {}: this may take up to {} s ({why})",
+            shipshape_probe::redact_userinfo(&opts.url),
+            took.as_secs()
+        );
     }
     let spinner = Spinner::new(a.quiet);
     let progress = |m: &str| spinner.message(m);

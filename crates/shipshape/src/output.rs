@@ -67,9 +67,16 @@ pub fn emit(
                 } else {
                     text
                 };
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("creating {}", dir.display()))?;
+                // Never create directories: a typo (or `/nonexistent` as root) must not
+                // leave new folders behind.
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                    && !dir.is_dir()
+                {
+                    anyhow::bail!(
+                        "cannot write {}: the directory {} does not exist (create it first)",
+                        path.display(),
+                        dir.display()
+                    );
                 }
                 std::fs::write(path, text)
                     .with_context(|| format!("writing {}", path.display()))?;

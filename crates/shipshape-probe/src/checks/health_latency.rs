@@ -16,7 +16,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     references: &[
         "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
     ],
-    needs: &[Phase::Health],
+    needs: &[Phase::Health, Phase::HealthSeries],
     evaluate,
 };
 

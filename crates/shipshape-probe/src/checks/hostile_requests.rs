@@ -11,7 +11,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::High,
     applies_to: HTTP_SERVICE,
     rationale: "Parsers that crash, hang or disagree about framing on hostile input are denial-of-service and request-smuggling vectors.",
-    evaluation: "Raw requests: 16 KB URL, 64 KB header, bad percent-encoding, NUL and invalid UTF-8 in the path, path traversal, conflicting Content-Length and Transfer-Encoding, and two Content-Length headers. Pass: all 4xx. Warn: accepted (2xx/3xx) or closed without an answer. Fail: a 5xx, a reset, a hang, or /etc/passwd served.",
+    evaluation: "Raw requests: 16 KB URL, 64 KB header, bad percent-encoding, NUL and invalid UTF-8 in the path, path traversal, conflicting Content-Length and Transfer-Encoding, and two Content-Length headers. Pass: all 4xx (or 501). Warn: accepted (2xx/3xx) or closed without an answer. Fail: a 5xx, a reset, a hang, or /etc/passwd served.",
     remediation: "Put a conforming proxy or server in front (limits on URL and header size, strict framing); reject ambiguous framing with 400.",
     references: &[
         "https://www.rfc-editor.org/rfc/rfc9112#name-message-body-length",
@@ -35,6 +35,7 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             Ok(r) if r.body_text().contains("root:x:0:0") => {
                 fails.push(at(ex, "path traversal served /etc/passwd", &[]))
             }
+            Ok(r) if r.is_refusal() => {}
             Ok(r) if r.is_server_error() => fails.push(at(
                 ex,
                 format!("server error {}", r.status),

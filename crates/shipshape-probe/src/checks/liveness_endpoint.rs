@@ -12,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: HTTP_SERVICE,
     rationale: "Orchestrators and load balancers restart or route around an instance only if it can say whether it is alive; without an endpoint a hung process keeps receiving traffic.",
-    evaluation: "The given --health-path, else the first of /livez, /healthz, /health/live, /health/liveness, /actuator/health/liveness, /health, /actuator/health, /status, /ping that answers (requested without credentials, as a kubelet would). Pass: 2xx within 1 s at a liveness path. Warn: only a generic /health (or /status, /ping), or 2xx slower than 1 s. Fail: none found, or it answers non-2xx.",
+    evaluation: "The given --health-path, else the first of /livez, /healthz, /-/healthy (Prometheus, Alertmanager), /health/live, /health/liveness, /actuator/health/liveness, /health, /actuator/health, /status, /ping, /v1/status/leader (Consul) that answers like a health endpoint (requested without credentials, as a kubelet would). The body is evidence: a 2xx counts only when it is small and health-like (empty, JSON or application/health+json, or a short plain-text line) — never the metrics page, an HTML index or a binary body, and never the answer every unknown path gets. Pass: 2xx within 1 s at a liveness path. Warn: only a generic /health (or /status, /ping, Consul's leader status), 2xx slower than 1 s, or a given path whose body is not a health answer. Fail: none found, or it answers non-2xx.",
     remediation: "Expose a cheap, dependency-free liveness endpoint (e.g. GET /livez → 200 {\"status\":\"pass\"}) and point the orchestrator's liveness probe at it.",
     references: &[
         "https://kubernetes.io/docs/reference/using-api/health-checks/",
@@ -23,17 +23,36 @@ pub const CHECK: ProbeCheck = ProbeCheck {
 };
 
 /// Paths considered generic rather than liveness-specific.
-const GENERIC: &[&str] = &["/health", "/actuator/health", "/status", "/ping"];
+const GENERIC: &[&str] = &[
+    "/health",
+    "/actuator/health",
+    "/status",
+    "/ping",
+    "/v1/status/leader",
+];
+
+/// `GET /x → 200 (the body is the metrics page …)` for the list of tried paths.
+pub(crate) fn tried_line(e: &crate::observe::Exchange) -> String {
+    match e.response() {
+        Some(r) if r.is_success() => match crate::classify::health_body_problem(r) {
+            Some(why) => format!("{} → {} but {why}", e.request, r.status),
+            None => format!(
+                "{} → {} (same answer as an unknown path)",
+                e.request, r.status
+            ),
+        },
+        _ => format!("{} → {}", e.request, e.status_text()),
+    }
+}
 
 fn evaluate(o: &Observations) -> CheckOutcome {
     let Some(ep) = &o.liveness else {
-        let tried: Vec<String> = o
-            .liveness_tried
-            .iter()
-            .map(|e| format!("{} → {}", e.request, e.status_text()))
-            .collect();
-        return CheckOutcome::fail("no liveness endpoint found")
-            .with(Finding::new(format!("tried: {}", tried.join(", "))).with_key("tried"));
+        let tried: Vec<String> = o.liveness_tried.iter().map(tried_line).collect();
+        return CheckOutcome::fail(format!(
+            "no liveness endpoint found ({} paths tried)",
+            tried.len()
+        ))
+        .with(Finding::new(format!("tried: {}", tried.join("; "))).with_key("tried"));
     };
     let ex = &ep.exchange;
     let hdrs = &["content-type"];
@@ -56,6 +75,10 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             ex.elapsed.as_millis()
         ))
         .with(at(ex, "liveness slower than 1 s", hdrs));
+    }
+    if let Some(why) = crate::classify::health_body_problem(r) {
+        return CheckOutcome::warn(format!("{} answered {} but {why}", ex.request, r.status))
+            .with(at(ex, "the body is not a health answer", hdrs));
     }
     let generic = GENERIC.iter().any(|g| ep.path.ends_with(g));
     if generic && !ep.given {
@@ -102,5 +125,29 @@ mod tests {
             exchange: ex("GET /livez", resp(503, &[], "down")),
         });
         assert_eq!(evaluate(&o).outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn given_path_answering_the_metrics_page_warns() {
+        let mut o = obs();
+        o.liveness = Some(Endpoint {
+            path: "/healthz".into(),
+            given: true,
+            exchange: ex(
+                "GET /healthz",
+                resp(
+                    200,
+                    &[("content-type", "text/plain; version=0.0.4")],
+                    "# TYPE up gauge\nup 1\nx_total 2\n",
+                ),
+            ),
+        });
+        let out = evaluate(&o);
+        assert_eq!(out.outcome, Outcome::Warn);
+        assert!(
+            out.summary.contains("metrics exposition"),
+            "{}",
+            out.summary
+        );
     }
 }

@@ -11,7 +11,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: HTTP_SERVICE,
     rationale: "A 5xx for bad input means unvalidated input reaches code that crashes: it pages on-call for client mistakes and is often a denial-of-service or injection lead.",
-    evaluation: "POSTs to the base URL: invalid JSON, JSON with a text/plain type, no content type, an empty body, JSON of the wrong types, deeply nested JSON. Pass: all 4xx. Warn: some accepted with 2xx/3xx. Fail: any 5xx or no answer.",
+    evaluation: "POSTs to the base URL: invalid JSON, JSON with a text/plain type, no content type, an empty body, JSON of the wrong types, deeply nested JSON. Pass: all 4xx (or 501: POST not implemented). Warn: some accepted with 2xx/3xx. Fail: any 5xx or no answer.",
     remediation: "Validate and deserialise input at the edge and map parse/validation errors to 400/415/422 with a problem+json body.",
     references: &[
         "https://www.rfc-editor.org/rfc/rfc9110#name-400-bad-request",
@@ -29,6 +29,7 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     for ex in &o.malformed {
         match ex.response() {
             None => fails.push(at(ex, format!("no answer: {}", ex.status_text()), &[])),
+            Some(r) if r.is_refusal() => {}
             Some(r) if r.is_server_error() => fails.push(at(
                 ex,
                 format!("{} for a malformed body", r.status),
@@ -56,6 +57,27 @@ fn evaluate(o: &Observations) -> CheckOutcome {
         ))
         .with_all(warns)
     } else {
-        CheckOutcome::pass(format!("all {n} malformed bodies were refused with 4xx"))
+        CheckOutcome::pass(format!(
+            "all {n} malformed bodies were refused with 4xx or 501"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn not_implemented_post_is_not_a_server_error() {
+        let mut o = obs();
+        o.malformed = vec![ex(
+            "POST / (invalid JSON)",
+            resp(501, &[], "Unsupported method ('POST')"),
+        )];
+        assert_eq!(evaluate(&o).outcome, Outcome::Pass);
+        o.malformed = vec![ex("POST / (invalid JSON)", resp(500, &[], "boom"))];
+        assert_eq!(evaluate(&o).outcome, Outcome::Fail);
     }
 }

@@ -1,6 +1,7 @@
 //! `probe/management-exposure` ★: no management, debug or secret file is served publicly.
 
 use super::{CheckOutcome, HTTP_SERVICE, Phase, ProbeCheck, at};
+use crate::classify;
 use crate::observe::{Observations, Response};
 use shipshape_model::{Area, Severity};
 
@@ -11,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: HTTP_SERVICE,
     rationale: "Actuator env/heapdump, pprof, server-status, .env and .git leak credentials, memory contents and source code; they are among the first paths every scanner requests.",
-    evaluation: "Requests without credentials to well-known management paths. A path counts only when it answers 2xx with content that looks like the real thing (e.g. `[core]` in .git/config, propertySources in /actuator/env). Fail: any such exposure. Pass: none.",
+    evaluation: "Requests without credentials to well-known management paths. A path counts only when it answers 2xx with content that is the real thing (e.g. `[core]` in .git/config, propertySources in /actuator/env, heap-dump magic bytes — HPROF `JAVA PROFILE 1.0.x`, gzip-compressed HPROF or OpenJ9 PHD — at /actuator/heapdump, a gzip-compressed protobuf profile at /debug/pprof/heap, the pprof index page, expvar JSON with memstats at /debug/vars); a content type alone is never evidence. Fail: any such exposure. Pass: none.",
     remediation: "Remove the endpoint from the public listener (separate management port, network policy) or require authentication; never deploy .env or .git with the web root.",
     references: &[
         "https://docs.spring.io/spring-boot/reference/actuator/endpoints.html#actuator.endpoints.security",
@@ -28,6 +29,7 @@ pub const PATHS: &[&str] = &[
     "/actuator/threaddump",
     "/actuator/configprops",
     "/debug/pprof/",
+    "/debug/pprof/heap",
     "/debug/vars",
     "/.env",
     "/.git/config",
@@ -42,16 +44,19 @@ fn looks_real(path: &str, r: &Response) -> bool {
     let t = r.body_text();
     match path {
         "/actuator/env" => t.contains("propertySources") || t.contains("activeProfiles"),
-        // An HPROF dump starts with "JAVA PROFILE"; Spring serves it as octet-stream.
-        "/actuator/heapdump" => {
-            r.body.starts_with(b"JAVA PROFILE")
-                || r.body.starts_with(&[0x1f, 0x8b])
-                || r.media_type().as_deref() == Some("application/octet-stream")
-        }
+        // Evidence is the format, not the content type: HPROF starts with
+        // "JAVA PROFILE 1.0.", Spring Boot 1.x gzips it, OpenJ9 writes PHD.
+        "/actuator/heapdump" => classify::heap_dump_format(&r.body).is_some(),
         "/actuator/threaddump" => t.contains("threadName") || t.contains("\"threads\""),
         "/actuator/configprops" => t.contains("\"contexts\"") || t.contains("prefix"),
-        "/debug/pprof/" => t.contains("goroutine") || t.contains("pprof"),
-        "/debug/vars" => t.contains("memstats") || t.contains("cmdline"),
+        "/debug/pprof/" => classify::is_pprof_index(&t),
+        // A heap profile is gzip-compressed protobuf.
+        "/debug/pprof/heap" => classify::is_pprof_profile(&r.body),
+        // Go's expvar: a JSON object with the runtime's memstats and cmdline.
+        "/debug/vars" => r.json().is_some_and(|v| {
+            v.get("memstats").is_some_and(|m| m.is_object())
+                || v.get("cmdline").is_some_and(|c| c.is_array())
+        }),
         "/.env" => t.lines().any(|l| {
             let l = l.trim();
             l.split_once('=').is_some_and(|(k, _)| {
@@ -137,6 +142,40 @@ mod tests {
         o.management = vec![ex(
             "GET /actuator/heapdump",
             resp(200, &[("content-type", "text/plain")], "OK"),
+        )];
+        assert_eq!(evaluate(&o).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn octet_stream_without_heap_dump_magic_is_not_a_heap_dump() {
+        let mut o = obs();
+        o.management = vec![ex(
+            "GET /actuator/heapdump",
+            resp(
+                200,
+                &[("content-type", "application/octet-stream")],
+                "38 bytes of something that is no dump",
+            ),
+        )];
+        assert_eq!(evaluate(&o).outcome, Outcome::Pass);
+        o.management = vec![ex(
+            "GET /actuator/heapdump",
+            resp(
+                200,
+                &[("content-type", "application/octet-stream")],
+                "JAVA PROFILE 1.0.2\u{0}\u{0}\u{0}\u{4}",
+            ),
+        )];
+        let out = evaluate(&o);
+        assert_eq!(out.outcome, Outcome::Fail);
+        // A page that merely mentions pprof is not the pprof index.
+        o.management = vec![ex(
+            "GET /debug/pprof/",
+            resp(
+                200,
+                &[("content-type", "text/html")],
+                "<p>see /debug/pprof/ docs</p>",
+            ),
         )];
         assert_eq!(evaluate(&o).outcome, Outcome::Pass);
     }

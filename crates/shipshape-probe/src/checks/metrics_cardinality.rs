@@ -32,6 +32,16 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             "the scrapes around the random-id requests did not happen or did not parse",
         );
     };
+    let cut = [m.after_truth.as_ref(), m.after_cardinality.as_ref()]
+        .into_iter()
+        .flatten()
+        .any(|s| s.exchange.response().is_some_and(|r| r.body_truncated));
+    if cut {
+        return CheckOutcome::error(format!(
+            "not evaluated: a scrape was cut at {} bytes (--max-metrics-bytes), so series cannot be compared",
+            m.cap
+        ));
+    }
     let old = before.series();
     let mut new: Vec<String> = after.series().difference(&old).cloned().collect();
     new.sort();

@@ -101,7 +101,8 @@ pub struct ProbeCheck {
     pub evaluation: &'static str,
     pub remediation: &'static str,
     pub references: &'static [&'static str],
-    /// The phases of the gathering this check needs (see `gather`).
+    /// The phases of the gathering this check needs (see `gather`); a check is not
+    /// evaluated when the target was unavailable, or the probe's budget ran out, during one.
     pub needs: &'static [Phase],
     pub evaluate: fn(&Observations) -> CheckOutcome,
 }
@@ -125,9 +126,14 @@ impl ProbeCheck {
 /// Gathering phases a check may need; a phase runs only when a selected check needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
+    /// The first request to the base URL; always sent.
+    Root,
     Tls,
     Basics,
+    /// Discovery of the liveness and readiness endpoints.
     Health,
+    /// Twenty calls of the liveness endpoint (for health-latency).
+    HealthSeries,
     Management,
     Metrics,
     Tracing,
@@ -137,6 +143,31 @@ pub enum Phase {
     Oversized,
     SlowClients,
     Load,
+    /// The final liveness request and scrape (for `probe/survived`).
+    Survival,
+}
+
+impl Phase {
+    /// A short name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Root => "the first request",
+            Phase::Tls => "the TLS inspection",
+            Phase::Basics => "the basic requests",
+            Phase::Health => "the health requests",
+            Phase::HealthSeries => "the repeated liveness calls",
+            Phase::Management => "the management-path requests",
+            Phase::Metrics => "the metrics scrapes",
+            Phase::Tracing => "the tracing requests",
+            Phase::Cors => "the CORS requests",
+            Phase::Malformed => "the malformed bodies",
+            Phase::Hostile => "the hostile requests",
+            Phase::Oversized => "the oversized bodies",
+            Phase::SlowClients => "the slow-client connections",
+            Phase::Load => "the load run",
+            Phase::Survival => "the final liveness request",
+        }
+    }
 }
 
 /// Every check, in report order.

@@ -17,7 +17,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     references: &[
         "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
     ],
-    needs: &[Phase::Basics],
+    needs: &[Phase::Root],
     evaluate,
 };
 

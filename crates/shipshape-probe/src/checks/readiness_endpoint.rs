@@ -11,7 +11,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::High,
     applies_to: HTTP_SERVICE,
     rationale: "Readiness (can I take traffic now?) and liveness (should I be restarted?) answer different questions; using one endpoint for both restarts instances whose dependency is briefly down.",
-    evaluation: "The given --readiness-path, else the first of /readyz, /ready, /health/ready, /health/readiness, /actuator/health/readiness that answers. Pass: found at a path other than the liveness path. Warn: readiness is the liveness endpoint, or only liveness exists. Fail: neither exists.",
+    evaluation: "The given --readiness-path, else the first of /readyz, /-/ready (Prometheus), /ready (Envoy), /health/ready, /health/readiness, /actuator/health/readiness that answers like a health endpoint (judged by its body, as for liveness). Pass: found at a path other than the liveness path. Warn: readiness is the liveness endpoint, or only liveness exists. Fail: neither exists.",
     remediation: "Expose a readiness endpoint (e.g. /readyz) that checks the dependencies the instance needs to serve, and keep liveness cheap.",
     references: &["https://kubernetes.io/docs/reference/using-api/health-checks/"],
     needs: &[Phase::Health],
@@ -27,6 +27,26 @@ fn evaluate(o: &Observations) -> CheckOutcome {
                 &["content-type"],
             ))
         }
+        (Some(r), _)
+            if r.exchange
+                .response()
+                .and_then(|resp| {
+                    resp.is_success()
+                        .then(|| crate::classify::health_body_problem(resp))
+                })
+                .flatten()
+                .is_some() =>
+        {
+            CheckOutcome::warn(format!(
+                "{} answers, but its body is not a health answer",
+                r.path
+            ))
+            .with(at(
+                &r.exchange,
+                "the body is not a health answer",
+                &["content-type"],
+            ))
+        }
         (Some(r), _) => CheckOutcome::pass(format!(
             "readiness endpoint {} answered {}",
             r.path,
@@ -36,7 +56,17 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             "no separate readiness endpoint; only liveness at {}",
             l.path
         )),
-        (None, None) => CheckOutcome::fail("no readiness (or liveness) endpoint found"),
+        (None, None) => {
+            let tried: Vec<String> = o
+                .readiness_tried
+                .iter()
+                .map(super::liveness_endpoint::tried_line)
+                .collect();
+            CheckOutcome::fail("no readiness (or liveness) endpoint found").with(
+                shipshape_model::Finding::new(format!("tried: {}", tried.join("; ")))
+                    .with_key("tried"),
+            )
+        }
     }
 }
 

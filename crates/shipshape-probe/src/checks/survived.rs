@@ -11,12 +11,19 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: HTTP_SERVICE,
     rationale: "If a few dozen malformed requests (or a short load run) kill or restart a service, any client can take it down.",
-    evaluation: "At the end, the liveness endpoint (or the base URL) is requested again and process_start_time_seconds compared with the first scrape. Pass: same answer class as at the start and the start time unchanged. Fail: no answer, now failing, or restarted.",
+    evaluation: "A watcher connects to the target every 500 ms through the whole probe. At the end, the liveness endpoint (or the base URL) is requested again and process_start_time_seconds compared with the first scrape. Pass: same answer class as at the start and the start time unchanged. Fail: the watcher saw the target refuse connections at any time (the finding says from when to when), no answer at the end, now failing, or restarted.",
     remediation: "Find the request that crashed the process (see the other failures) and handle it; add panic/exception recovery middleware.",
     references: &[
         "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts",
     ],
-    needs: &[Phase::Malformed, Phase::Hostile, Phase::Oversized],
+    needs: &[
+        Phase::Health,
+        Phase::Metrics,
+        Phase::Malformed,
+        Phase::Hostile,
+        Phase::Oversized,
+        Phase::Survival,
+    ],
     evaluate,
 };
 
@@ -31,9 +38,23 @@ fn start_time(o: &Observations, last: bool) -> Option<f64> {
 }
 
 fn evaluate(o: &Observations) -> CheckOutcome {
+    if !o.down.is_empty() {
+        let spans: Vec<String> = o.down.iter().map(|d| d.describe()).collect();
+        return CheckOutcome::fail(format!(
+            "the target was unavailable during the probe: {}",
+            spans.join("; ")
+        ))
+        .with_all(o.down.iter().map(|d| {
+            shipshape_model::Finding::new(format!("target unavailable {}", d.describe()))
+                .with_key(format!("down {}", d.from as i64))
+        }));
+    }
     let Some(ex) = &o.survived else {
         return CheckOutcome::error("the final liveness request was not sent");
     };
+    if ex.budget_cut() {
+        return CheckOutcome::error(format!("not evaluated: {}", ex.status_text()));
+    }
     let before = o.liveness.as_ref().map_or(&o.root, |l| &l.exchange);
     let Some(r) = ex.response() else {
         return CheckOutcome::fail(format!(

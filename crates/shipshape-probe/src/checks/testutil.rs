@@ -30,6 +30,8 @@ pub fn ex(request: &str, r: Response) -> Exchange {
         sent_headers: Vec::new(),
         result: Ok(r),
         elapsed: Duration::from_millis(5),
+        started_at: 1_700_000_000.0,
+        body_sent: None,
     }
 }
 
@@ -39,6 +41,8 @@ pub fn failed(request: &str, e: NetError) -> Exchange {
         sent_headers: Vec::new(),
         result: Err(e),
         elapsed: Duration::from_millis(5),
+        started_at: 1_700_000_000.0,
+        body_sent: None,
     }
 }
 
@@ -73,5 +77,8 @@ pub fn obs() -> Observations {
         slow: vec![],
         load: None,
         skipped: vec![],
+        windows: vec![],
+        budget_cut: vec![],
+        down: vec![],
     }
 }

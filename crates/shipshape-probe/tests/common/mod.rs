@@ -421,3 +421,81 @@ pub fn expect(r: &Report, id: &str, want: Outcome) {
     let c = result(r, id);
     assert_eq!(c.outcome, want, "{id}: {} {:#?}", c.summary, c.findings);
 }
+
+/// A service that crashes on its first POST (every connection dropped, the port closed),
+/// stays down for `down_for`, and comes back on the same port with a new
+/// process_start_time_seconds — a crash-and-restart under a supervisor.
+pub fn crash_restart_server(down_for: Duration) -> Server {
+    use std::sync::atomic::AtomicBool;
+    let rt = runtime();
+    let addr = rt.block_on(async move {
+        let bind = |addr: SocketAddr| {
+            let sock = tokio::net::TcpSocket::new_v4().expect("socket");
+            sock.set_reuseaddr(true).expect("reuseaddr");
+            sock.bind(addr).expect("bind");
+            sock.listen(128).expect("listen")
+        };
+        let listener = bind("127.0.0.1:0".parse().unwrap());
+        let addr = listener.local_addr().expect("addr");
+        let crashed = Arc::new(AtomicBool::new(false));
+        tokio::spawn(async move {
+            let mut listener = Some(listener);
+            for generation in 0u64.. {
+                let crash = Arc::new(tokio::sync::Notify::new());
+                let start = 1_700_000_000 + generation;
+                let (c1, c2) = (crash.clone(), crashed.clone());
+                let app = Router::new()
+                    .route(
+                        "/",
+                        get(|| async { axum::Json(serde_json::json!({"ok": true})) }).post(
+                            move || {
+                                let (crash, crashed) = (c1.clone(), c2.clone());
+                                async move {
+                                    if !crashed.swap(true, Ordering::SeqCst) {
+                                        crash.notify_one();
+                                        std::future::pending::<()>().await;
+                                    }
+                                    problem(StatusCode::BAD_REQUEST, "Invalid JSON")
+                                }
+                            },
+                        ),
+                    )
+                    .route("/livez", get(|| async { health_json("pass") }))
+                    .route(
+                        "/metrics",
+                        get(move || async move {
+                            (
+                                [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                                format!("# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds {start}\n"),
+                            )
+                        }),
+                    )
+                    .fallback(|| async { problem(StatusCode::NOT_FOUND, "Not found") });
+                let l = listener.take().expect("listener");
+                let mut conns = tokio::task::JoinSet::new();
+                loop {
+                    tokio::select! {
+                        acc = l.accept() => {
+                            let Ok((stream, _)) = acc else { break };
+                            let svc = TowerToHyperService::new(app.clone());
+                            conns.spawn(async move {
+                                let _ = hyper::server::conn::http1::Builder::new()
+                                    .serve_connection(TokioIo::new(stream), svc)
+                                    .await;
+                            });
+                        }
+                        _ = crash.notified() => break,
+                    }
+                }
+                // The crash: the port closes and every connection drops.
+                drop(l);
+                conns.abort_all();
+                while conns.join_next().await.is_some() {}
+                tokio::time::sleep(down_for).await;
+                listener = Some(bind(addr));
+            }
+        });
+        addr
+    });
+    Server { addr, _rt: rt }
+}
