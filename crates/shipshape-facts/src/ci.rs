@@ -277,18 +277,8 @@ impl GhaJob {
         } else {
             &self.matrix
         };
-        let mut out: Vec<ImageBuild> = Vec::new();
-        let mut push = |context: &str, dockerfile: Option<String>, line: u32| {
-            if let (Some(dockerfile), Some(context)) = (dockerfile, normalise_path(context))
-                && !out.iter().any(|b| b.dockerfile == dockerfile)
-            {
-                out.push(ImageBuild {
-                    dockerfile,
-                    context,
-                    line,
-                });
-            }
-        };
+        // (context, Dockerfile as written, step line, from a shell line) before expansion.
+        let mut written: Vec<(String, Option<String>, u32, bool)> = Vec::new();
         for step in &self.steps {
             let action = step.uses.as_ref().is_some_and(|(u, _)| {
                 u.starts_with("docker/build-push-action@")
@@ -303,37 +293,42 @@ impl GhaJob {
                     .and_then(|w| w.get("context"))
                     .and_then(Yaml::scalar_text)
                     .unwrap_or_else(|| ".".to_string());
-                for combo in combos {
-                    let Some(ctx) = expand_matrix(&context, combo) else {
-                        continue;
-                    };
-                    let file = match &file {
-                        Some(f) => match expand_matrix(f, combo) {
-                            Some(f) => Some(f),
-                            None => continue,
-                        },
-                        None => None,
-                    };
-                    push(&ctx, dockerfile_in(&ctx, file.as_deref()), step.line);
-                }
+                written.push((context, file, step.line, false));
             }
             if let Some((run, line)) = &step.run {
-                for (ctx, file) in run_builds(run) {
-                    for combo in combos {
-                        let (Some(ctx), file) = (
-                            expand_matrix(&ctx, combo),
-                            file.as_deref().map(|f| expand_matrix(f, combo)),
-                        ) else {
-                            continue;
-                        };
-                        if file.as_ref().is_some_and(Option::is_none) {
-                            continue;
-                        }
-                        if ctx.contains('$') {
-                            continue;
-                        }
-                        push(&ctx, dockerfile_in(&ctx, file.flatten().as_deref()), *line);
-                    }
+                written.extend(
+                    run_builds(run)
+                        .into_iter()
+                        .map(|(c, f)| (c, f, *line, true)),
+                );
+            }
+        }
+        let mut out: Vec<ImageBuild> = Vec::new();
+        for (context, file, line, shell) in &written {
+            for combo in combos {
+                let Some(ctx) = expand_matrix(context, combo) else {
+                    continue;
+                };
+                // A shell variable left in the context cannot be resolved here.
+                if *shell && ctx.contains('$') {
+                    continue;
+                }
+                let file = match file {
+                    Some(f) => match expand_matrix(f, combo) {
+                        Some(f) => Some(f),
+                        None => continue,
+                    },
+                    None => None,
+                };
+                if let (Some(dockerfile), Some(context)) =
+                    (dockerfile_in(&ctx, file.as_deref()), normalise_path(&ctx))
+                    && !out.iter().any(|b| b.dockerfile == dockerfile)
+                {
+                    out.push(ImageBuild {
+                        dockerfile,
+                        context,
+                        line: *line,
+                    });
                 }
             }
         }
