@@ -124,12 +124,7 @@ pub fn render_gitlab(report: &Report, _catalog: &[CheckInfo]) -> Result<String, 
             e
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&entries).map_err(|source| RenderError::Json {
-        format: Format::Gitlab,
-        source,
-    })?;
-    out.push('\n');
-    Ok(out)
+    crate::json::pretty(&entries, Format::Gitlab)
 }
 
 #[cfg(test)]

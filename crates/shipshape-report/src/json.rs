@@ -7,10 +7,14 @@ use shipshape_model::Report;
 
 /// Render the report as pretty JSON, with a trailing newline.
 pub fn render_json(report: &Report) -> Result<String, RenderError> {
-    let mut out = serde_json::to_string_pretty(report).map_err(|source| RenderError::Json {
-        format: Format::Json,
-        source,
-    })?;
+    pretty(report, Format::Json)
+}
+
+/// Any serialisable value as pretty JSON with a trailing newline (the JSON, SARIF and
+/// GitLab reporters).
+pub(crate) fn pretty(value: &impl serde::Serialize, format: Format) -> Result<String, RenderError> {
+    let mut out = serde_json::to_string_pretty(value)
+        .map_err(|source| RenderError::Json { format, source })?;
     out.push('\n');
     Ok(out)
 }

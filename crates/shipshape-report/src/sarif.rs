@@ -608,12 +608,7 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
             },
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log).map_err(|source| RenderError::Json {
-        format: Format::Sarif,
-        source,
-    })?;
-    out.push('\n');
-    Ok(out)
+    crate::json::pretty(&log, Format::Sarif)
 }
 
 #[cfg(test)]
