@@ -143,10 +143,16 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         else {
             return false;
         };
-        stage.context_sources().iter().all(|src| {
-            shipshape_facts::ci::normalise_path(&format!("{}/{src}", build.context))
-                .is_some_and(|p| p != "." && is_under(&p, dir))
-        })
+        // Something of its own, and nothing from elsewhere. A final stage that takes
+        // nothing from the context only packages what another stage built
+        // (usememos/memos's `scripts/Dockerfile` copies the root product's binary from
+        // its build stage): that is the product's image, not a unit.
+        let sources = stage.context_sources();
+        !sources.is_empty()
+            && sources.iter().all(|src| {
+                shipshape_facts::ci::normalise_path(&format!("{}/{src}", build.context))
+                    .is_some_and(|p| p != "." && is_under(&p, dir))
+            })
     };
 
     // Dockerfiles next to an application (not test or development images), and images
@@ -1184,6 +1190,7 @@ mod tests {
             "    steps:\n      - uses: docker/build-push-action@v6\n        with:\n",
             "          file: ./util/${{ matrix.name }}/Dockerfile\n",
             "      - run: docker build -f docker/Dockerfile .\n",
+            "      - run: docker build -f scripts/Dockerfile .\n",
         );
         let facts = Facts::from_memory(&[
             (".github/workflows/build.yml", wf),
@@ -1213,6 +1220,13 @@ mod tests {
                 "FROM python:3.12\nCOPY ./app /app\nCOPY ./docker/entry.sh /\n",
             ),
             ("docker/entry.sh", "exec app\n"),
+            // usememos/memos (#13): the final stage copies only from a build stage (which
+            // copies the whole repository); nothing of its own.
+            (
+                "scripts/Dockerfile",
+                "FROM golang:1.25 AS backend\nCOPY . .\nFROM alpine:3.22\nCOPY --from=backend /b/memos /usr/local/memos\n",
+            ),
+            ("scripts/entrypoint.sh", "exec memos\n"),
         ]);
         let dirs: Vec<String> = discover(&facts).into_iter().map(|c| c.path).collect();
         assert_eq!(dirs, ["util/Api", "util/Nginx"]);

@@ -353,6 +353,12 @@ pub fn classify(path: &str) -> FileKind {
     {
         return FileKind::Migration;
     }
+    // `store/migration/postgres/0.21/00__user_description.sql` (usememos/memos): SQL under
+    // a `migration/` directory of any depth. Only SQL: code in such a directory is as
+    // often the migration tool as a migration.
+    if ext == "sql" && (dir.starts_with("migration/") || dir.contains("/migration/")) {
+        return FileKind::Migration;
+    }
     let stem = name.split('.').next().unwrap_or(name);
     let is_doc_ext =
         matches!(ext, "md" | "markdown" | "rst" | "adoc" | "txt" | "org") || !name.contains('.');
@@ -438,11 +444,105 @@ pub fn refine_yaml(path: &str, head: &str) -> FileKind {
     {
         return FileKind::Ci(CiSystem::AzurePipelines);
     }
+    if head.lines().any(yaml_api_version_line) {
+        return FileKind::ApiSpec;
+    }
     let lower = path.to_ascii_lowercase();
     if lower.contains("kustomization.") {
         return FileKind::Kubernetes;
     }
     FileKind::Yaml
+}
+
+/// The top-level keys that open an API description, each followed by the version of its
+/// specification: `openapi: 3.0.0`, `swagger: "2.0"`, `asyncapi: 2.6.0`.
+const API_SPEC_KEYS: [&str; 3] = ["openapi", "swagger", "asyncapi"];
+
+/// A YAML line that opens an API description: one of [`API_SPEC_KEYS`] at column 0 (a
+/// top-level key, not `swagger:` nested in a chart's values) whose value is a version
+/// number (not `swagger: {enabled: true}`).
+fn yaml_api_version_line(line: &str) -> bool {
+    API_SPEC_KEYS.iter().any(|key| {
+        line.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|value| starts_with_version(value.trim_start()))
+    })
+}
+
+/// `3.1.0`, `"2.0"`, `'3.0'`: a specification version, quoted or not.
+fn starts_with_version(value: &str) -> bool {
+    let value = value.trim_start_matches(['"', '\'']);
+    let mut chars = value.chars();
+    chars.next().is_some_and(|c| c.is_ascii_digit()) && chars.next().is_some_and(|c| c == '.')
+}
+
+/// Refine a file the name alone left as [`FileKind::Other`] by its content (called with the
+/// first few KiB): a JSON document whose top-level object opens with an API description's
+/// version key (`{"swagger": "2.0", …}`, `{"openapi": "3.1.0", …}`) is an API spec whatever
+/// its name (gotify's `docs/spec.json`).
+pub fn refine_other(path: &str, head: &[u8]) -> FileKind {
+    let is_json = path
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("json"));
+    if is_json && json_api_spec(&String::from_utf8_lossy(head)) {
+        return FileKind::ApiSpec;
+    }
+    FileKind::Other
+}
+
+/// Whether a JSON text's top-level object has one of [`API_SPEC_KEYS`] with a version string.
+/// Only keys at depth 1 count (a `"swagger"` inside `"paths"` or a package's `"scripts"`
+/// does not), and only the text seen so far is read: a document cut in the middle is judged
+/// on its first keys, which is where these keys are written.
+fn json_api_spec(head: &str) -> bool {
+    let bytes = head.trim_start_matches('\u{feff}').trim_start().as_bytes();
+    if bytes.first() != Some(&b'{') {
+        return false;
+    }
+    let mut depth = 0usize;
+    let mut i = 0;
+    // The last string seen at depth 1 in key position, waiting for its `:`.
+    let mut key: Option<&[u8]> = None;
+    let mut expect_key = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && bytes[i] == b'{';
+                key = None;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return false;
+                }
+            }
+            b',' => expect_key = depth == 1,
+            b':' if depth == 1 => {
+                if let Some(k) = key.take()
+                    && API_SPEC_KEYS.iter().any(|want| want.as_bytes() == k)
+                {
+                    let rest = &head[head.len() - bytes.len() + i + 1..];
+                    let value = rest.trim_start();
+                    return value.starts_with('"') && starts_with_version(value);
+                }
+                expect_key = false;
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 1 && expect_key {
+                    key = bytes.get(start..i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 #[cfg(test)]
@@ -495,6 +595,11 @@ mod tests {
             ("deploy/app.yaml", FileKind::Yaml),
             ("chart/templates/deploy.yaml", FileKind::HelmTemplate),
             ("db/migrations/001_init.sql", FileKind::Migration),
+            (
+                "store/migration/postgres/0.21/00__user_description.sql",
+                FileKind::Migration,
+            ),
+            ("tools/migration/main.go", FileKind::Source(Lang::Go)),
             ("api/openapi.yaml", FileKind::ApiSpec),
             ("docs/SECURITY.md", FileKind::SecurityPolicy),
             ("rust-toolchain.toml", FileKind::Toolchain),
@@ -515,5 +620,79 @@ mod tests {
             FileKind::PrometheusRules
         );
         assert_eq!(refine_yaml("x.yaml", "foo: bar\n"), FileKind::Yaml);
+    }
+
+    /// #13: listmonk's `docs/swagger/collections.yaml` and gotify's `docs/spec.json` are API
+    /// descriptions under names the classifier did not know; the content decides.
+    #[test]
+    fn api_descriptions_are_known_by_their_version_key() {
+        assert_eq!(
+            refine_yaml(
+                "docs/swagger/collections.yaml",
+                "openapi: 3.0.0\ninfo:\n  title: x\n"
+            ),
+            FileKind::ApiSpec
+        );
+        assert_eq!(
+            refine_yaml("api.yml", "# generated\nswagger: \"2.0\"\npaths: {}\n"),
+            FileKind::ApiSpec
+        );
+        assert_eq!(
+            refine_yaml("events.yaml", "asyncapi: '2.6.0'\n"),
+            FileKind::ApiSpec
+        );
+        // A chart's values that switch a Swagger UI on, a nested key, a key in a sentence.
+        assert_eq!(
+            refine_yaml("values.yaml", "swagger:\n  enabled: true\n"),
+            FileKind::Yaml
+        );
+        assert_eq!(
+            refine_yaml("values.yaml", "api:\n  openapi: 3.0.0\n"),
+            FileKind::Yaml
+        );
+        assert_eq!(refine_yaml("c.yaml", "swagger: true\n"), FileKind::Yaml);
+
+        let gotify = "{\n    \"consumes\": [\n        \"application/json\"\n    ],\n    \"swagger\": \"2.0\",\n    \"info\": {";
+        assert_eq!(
+            refine_other("docs/spec.json", gotify.as_bytes()),
+            FileKind::ApiSpec
+        );
+        assert_eq!(
+            refine_other(
+                "openapi.gen.json",
+                "\u{feff}{\"openapi\":\"3.1.0\"}".as_bytes()
+            ),
+            FileKind::ApiSpec
+        );
+        // Nested, in a string, in an array, with a non-version value, not JSON.
+        let nested = "{\"scripts\": {\"swagger\": \"2.0\"}, \"name\": \"x\"}";
+        assert_eq!(
+            refine_other("package.json", nested.as_bytes()),
+            FileKind::Other
+        );
+        let in_string = "{\"description\": \"\\\"openapi\\\": \\\"3.0\\\"\", \"x\": 1}";
+        assert_eq!(
+            refine_other("a.json", in_string.as_bytes()),
+            FileKind::Other
+        );
+        assert_eq!(
+            refine_other("a.json", "[{\"openapi\": \"3.0.0\"}]".as_bytes()),
+            FileKind::Other
+        );
+        assert_eq!(
+            refine_other("a.json", "{\"openapi\": true}".as_bytes()),
+            FileKind::Other
+        );
+        assert_eq!(
+            refine_other(
+                "a.json",
+                "{\"value\": \"openapi\", \"swagger\": 1}".as_bytes()
+            ),
+            FileKind::Other
+        );
+        assert_eq!(
+            refine_other("a.txt", "{\"openapi\": \"3.0.0\"}".as_bytes()),
+            FileKind::Other
+        );
     }
 }

@@ -187,6 +187,8 @@ impl Facts {
             let mut kind = classify(path);
             if kind == FileKind::Yaml {
                 kind = kind::refine_yaml(path, content);
+            } else if kind == FileKind::Other {
+                kind = kind::refine_other(path, content.as_bytes());
             }
             let mut role = role::role_of(path).0;
             if role == role::Role::Production {

@@ -153,11 +153,40 @@ fn is_dev_dockerfile_name(name: &str) -> bool {
 
 /// `compose.example.yml`, `.env.example`, `config.sample.toml`, `settings.py.sample`: a
 /// file offered to copy and fill in, not the one in use.
+///
+/// A configuration file whose name starts with the word (`sample.yml`,
+/// `sample-secrets-bundle.yml`, `example-config.toml`: signalapp/Signal-Server's
+/// `service/config/`) is one too; source files are not (`SampleController.java`,
+/// `examples.rs` are code that runs).
 fn is_example_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".example", ".sample", "-example", "_example"]
-        .iter()
-        .any(|m| lower.ends_with(m) || lower.contains(&format!("{m}.")))
+    if [
+        ".example", ".sample", "-example", "_example", "-sample", "_sample",
+    ]
+    .iter()
+    .any(|m| lower.ends_with(m) || lower.contains(&format!("{m}.")))
+    {
+        return true;
+    }
+    let (stem, ext) = lower.rsplit_once('.').unwrap_or((lower.as_str(), ""));
+    let config_ext = [
+        "yml",
+        "yaml",
+        "json",
+        "toml",
+        "ini",
+        "conf",
+        "cfg",
+        "env",
+        "properties",
+        "xml",
+    ]
+    .contains(&ext);
+    config_ext
+        && ["sample", "example"].iter().any(|w| {
+            stem.strip_prefix(w)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_', '.']))
+        })
 }
 
 /// Configuration of a development or test environment, by the frameworks' own naming:
@@ -610,10 +639,20 @@ mod tests {
             ".env.example",
             "config/settings.py.sample",
             "app.sample.toml",
+            // signalapp/Signal-Server's sample configuration (#13: 27 false critical secrets).
+            "service/config/sample.yml",
+            "service/config/sample-secrets-bundle.yml",
+            "conf/example_settings.ini",
+            "config/secrets-sample.json",
         ] {
             assert_eq!(role_of(p).0, Role::Example, "{p}");
         }
         assert_eq!(role_of("src/examples.rs").0, Role::Production);
+        assert_eq!(
+            role_of("src/main/java/SampleController.java").0,
+            Role::Production
+        );
+        assert_eq!(role_of("config/samplerate.yaml").0, Role::Production);
         assert_eq!(role_of("docs/guide/setup.yaml").0, Role::Documentation);
         assert_eq!(role_of("README.md").0, Role::Documentation);
         // Case does not matter; a name that only contains a word does.

@@ -479,6 +479,9 @@ fn process_file(
         let head_text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
         kind = kind::refine_yaml(&entry.path, &head_text);
         entry.kind = kind;
+    } else if kind == FileKind::Other {
+        kind = kind::refine_other(&entry.path, &bytes[..bytes.len().min(4096)]);
+        entry.kind = kind;
     }
     if kind.carries_signals() && !entry.in_test {
         signals::scan_code(&entry.path, bytes, &mut acc.signals);

@@ -461,15 +461,26 @@ impl Engine {
             *found += 1;
             let secret = &bytes[start..end];
             let key_at = rule.key_group.and_then(|g| locs.get(g));
-            let key = key_at.map(|(s, e)| &bytes[s..e]);
+            // A connection URI's "key" is its user (`scheme://user:password@host`).
+            let key = match rule.class {
+                RuleClass::UriPassword => uri_user(bytes, start),
+                _ => key_at.map(|(s, e)| &bytes[s..e]),
+            };
             let before_key = key_at.and_then(|(s, _)| s.checked_sub(1)).map(|i| bytes[i]);
             let keep = rule
                 .entropy
                 .is_none_or(|floor| shannon_entropy(secret) >= floor)
                 && decoy_reason(rule.class, secret, key, bytes.get(end).copied()).is_none()
                 && !allow_comment(bytes, start, end)
-                && public_by_context(rule.class, key, before_key, context(bytes, start, end))
-                    .is_none()
+                && public_by_context(
+                    rule.class,
+                    key,
+                    before_key,
+                    key_at.map(|(s, e)| whole_identifier(bytes, s, e)),
+                    context(bytes, start, end),
+                    line_of(bytes, start),
+                )
+                .is_none()
                 && code_context_reason(rule.class, bytes, key_at.map(|(s, _)| s), start, end)
                     .is_none();
             out.push(Candidate {
@@ -624,6 +635,37 @@ fn validate_custom(c: &CustomRule) -> Result<(), Error> {
 }
 
 /// Up to 400 bytes either side of a match: the few lines a configuration block spans.
+/// The user of the connection URI whose password starts at `start`: the text between
+/// `://` and the `:` before the password.
+fn uri_user(bytes: &[u8], start: usize) -> Option<&[u8]> {
+    let colon = start.checked_sub(1).filter(|&i| bytes[i] == b':')?;
+    let from = memchr::memmem::rfind(&bytes[colon.saturating_sub(72)..colon], b"://")
+        .map(|i| colon.saturating_sub(72) + i + 3)?;
+    Some(&bytes[from..colon])
+}
+
+/// The whole identifier a rule's key is part of: `SEGMENT_API_KEY` around the `API_KEY`
+/// the rule matched.
+fn whole_identifier(bytes: &[u8], start: usize, end: usize) -> &[u8] {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let from = bytes[..start]
+        .iter()
+        .rposition(|b| !ident(b))
+        .map_or(0, |i| i + 1);
+    let to = bytes[end..]
+        .iter()
+        .position(|b| !ident(b))
+        .map_or(bytes.len(), |i| end + i);
+    &bytes[from..to]
+}
+
+/// The line that holds `at`.
+fn line_of(bytes: &[u8], at: usize) -> &[u8] {
+    let from = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let to = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    &bytes[from..to]
+}
+
 fn context(bytes: &[u8], start: usize, end: usize) -> &[u8] {
     &bytes[start.saturating_sub(400)..(end + 400).min(bytes.len())]
 }

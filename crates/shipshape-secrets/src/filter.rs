@@ -154,7 +154,74 @@ const NON_SECRET_KEY_PARTS: &[&str] = &[
     "_input",
     "_column",
     "selector",
+    "_subject",
+    "_message",
+    "_msg",
+    "_text",
+    "_caption",
+    "_prompt",
+    "_error",
+    "_procedure",
+    "_claim",
+    "_route",
+    "_algorithm",
+    "_algo",
+    "_alg",
+    "_cipher",
+    "_scheme",
 ];
+
+/// A key name in snake case, lower-cased: `defaultSecretHeader` → `default_secret_header`,
+/// `SecretHeader` → `secret_header`, `API_KEY` → `api_key`, so that the suffixes of
+/// [`NON_SECRET_KEY_PARTS`] read camel-case names as they read snake-case ones (listmonk's
+/// `defaultSecretHeader = "X-Listmonk-Webhook-Secret"` names a header, not a secret).
+fn snake_key(key: &[u8]) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for (i, &b) in key.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| key[j]);
+        if b.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        out.push(char::from(b.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// Words that stand-in passwords are made of (`mypassword`, `supersecret`,
+/// `secretpassword123`, `testpass`): a value built only of these, digits and punctuation
+/// was written to be replaced.
+const STAND_IN_WORDS: &[&str] = &[
+    "my", "your", "super", "secret", "secrets", "password", "passwd", "pass", "pwd", "admin",
+    "root", "test", "user", "username", "default", "change", "me", "it", "dev", "local", "demo",
+    "db", "app", "example", "sample", "dummy", "foo", "bar", "baz", "qwerty", "letmein", "hello",
+    "world", "the", "key", "token", "api", "postgres", "mysql", "redis", "mongo", "guest", "new",
+    "strong", "very", "long", "top",
+];
+
+/// True when the letters of `lower` (digits and punctuation skipped) split entirely into
+/// [`STAND_IN_WORDS`]: `mypassword`, `supersecretpassword`, `Password123!`.
+fn is_stand_in(lower: &str) -> bool {
+    let letters: Vec<u8> = lower.bytes().filter(u8::is_ascii_lowercase).collect();
+    if letters.is_empty() || letters.len() > 40 {
+        return false;
+    }
+    // reach[i]: the first i letters split into words.
+    let mut reach = vec![false; letters.len() + 1];
+    reach[0] = true;
+    for i in 0..letters.len() {
+        if !reach[i] {
+            continue;
+        }
+        for w in STAND_IN_WORDS {
+            if letters[i..].starts_with(w.as_bytes()) {
+                reach[i + w.len()] = true;
+            }
+        }
+    }
+    reach[letters.len()]
+}
 
 /// Shannon entropy of `bytes` in bits per byte.
 pub fn shannon_entropy(bytes: &[u8]) -> f64 {
@@ -197,7 +264,19 @@ pub fn decoy_reason(
             None
         }
         RuleClass::UriPassword => {
+            // `postgres://saleor:saleor@…`, `mysql://bookstack-test:bookstack-test@db/…`:
+            // the password repeats the user, as in the default of a bundled database.
+            // `saleor_read_only:saleor`: or one of the user's words.
+            if key.is_some_and(|user| {
+                user.eq_ignore_ascii_case(secret)
+                    || user
+                        .split(|b| matches!(b, b'_' | b'-' | b'.'))
+                        .any(|w| w.len() >= 3 && w.eq_ignore_ascii_case(secret))
+            }) {
+                return Some("default password (the user's name)");
+            }
             if DEFAULT_PASSWORDS.contains(&lower.as_str())
+                || is_stand_in(&lower)
                 || is_placeholder(&lower)
                 || lower.starts_with('$')
                 || lower.starts_with("%(")
@@ -218,8 +297,11 @@ pub fn decoy_reason(
             if is_placeholder(&lower) || is_repetitive(secret) || has_sequence(secret) {
                 return Some("placeholder");
             }
+            if is_stand_in(&lower) {
+                return Some("stand-in password made of words");
+            }
             if let Some(key) = key {
-                let key = String::from_utf8_lossy(key).to_ascii_lowercase();
+                let key = snake_key(key);
                 if NON_SECRET_KEY_PARTS.iter().any(|p| key.ends_with(p))
                     || [
                         "hash",
@@ -251,16 +333,42 @@ pub fn decoy_reason(
 /// `apiKey` next to an `indexName`: that key is the search-only key Algolia issues for
 /// embedding in public web pages, so documentation sites commit it on purpose. The
 /// admin key is never configured that way.
+///
+/// Analytics products give each client a write key meant to ship inside it (Segment's
+/// write key, Mixpanel's project token, Amplitude's and PostHog's API keys): meilisearch
+/// embeds `SEGMENT_API_KEY` on purpose. `identifier` is the whole name the key is part of.
+///
+/// A value on a line that also opens a Markdown code fence is an example inside
+/// documentation text (meilisearch's OpenAPI description: "```js … apiKey: '6436…'").
 pub fn public_by_context(
     class: RuleClass,
     key: Option<&[u8]>,
     before_key: Option<u8>,
+    identifier: Option<&[u8]>,
     around: &[u8],
+    line: &[u8],
 ) -> Option<&'static str> {
     // `quay.io/observatorium/token-refresher:master-2024…`: the "key" is a segment of a
     // path, URL or image name, not a name something is assigned to.
     if class == RuleClass::Generic && before_key == Some(b'/') {
         return Some("part of a path, URL or image name");
+    }
+    if class == RuleClass::Generic && memchr::memmem::find(line, b"```").is_some() {
+        return Some("example in documentation text");
+    }
+    if class == RuleClass::Generic
+        && let Some(name) = identifier
+    {
+        let name = snake_key(name);
+        let analytics = ["segment", "mixpanel", "amplitude", "posthog", "rudderstack"]
+            .iter()
+            .any(|p| name.split('_').any(|w| w == *p));
+        let client_key = ["write_key", "api_key", "token", "project_key"]
+            .iter()
+            .any(|k| name.ends_with(k));
+        if analytics && client_key {
+            return Some("analytics write key, public by design");
+        }
     }
     if class != RuleClass::Generic
         || before_key.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
@@ -314,6 +422,24 @@ pub fn code_context_reason(
         }
     }
     let quoted = start > 0 && matches!(bytes[start - 1], b'"' | b'\'' | b'`');
+    // `SUBJECT = "You’re invited to join Saleor"`: the value stops at a space and the
+    // string goes on with words — a sentence. (A connection string's `password=… host=…`
+    // goes on with more `key=value` pairs, and stays a candidate.)
+    if quoted && bytes.get(end) == Some(&b' ') {
+        let quote = bytes[start - 1];
+        let rest = &bytes[end..];
+        let rest = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        if let Some(close) = memchr::memchr(quote, rest) {
+            let tail = &rest[..close];
+            let words = tail
+                .split(|b| *b == b' ')
+                .filter(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_alphabetic))
+                .count();
+            if words >= 1 && !tail.iter().any(|b| matches!(b, b'=' | b':' | b';')) {
+                return Some("text of a sentence");
+            }
+        }
+    }
     // `ClientSecret: secret.OIDCSecret.ClientSecret,` (grafana/loki's operator),
     // `fooToken = cfg.FooToken`: an unquoted chain of names reads a field or variable;
     // a literal would be quoted.
@@ -433,6 +559,40 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     }
     let lower = value.to_ascii_lowercase();
     let bytes = value.as_bytes();
+    // `token=%s&email=%s` (a format string listmonk fills in), `key={}`, `{0}`. A value
+    // that only contains `%s` somewhere may be a password with symbols; one that starts
+    // with a verb followed by punctuation (`%s&`, `%s/`) is the verb.
+    let verb_first = ["%s", "%v", "%d", "%q"].iter().any(|p| {
+        lower.strip_prefix(p).is_some_and(|rest| {
+            rest.bytes()
+                .next()
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+        })
+    });
+    if verb_first || ["{}", "{0}"].iter().any(|p| lower.contains(p)) {
+        return Some("format string");
+    }
+    // `secret://tlsKeyStore.password` (signalapp/Signal-Server's reference to its secret
+    // store): the "assignment" was a URI scheme.
+    if lower.starts_with("//") {
+        return Some("URI, not an assignment");
+    }
+    // `"/memos.api.v1.AuthService/RefreshToken"`: a route or RPC path of names.
+    if value.starts_with('/')
+        && value[1..]
+            .split(['/', '.', '-'])
+            .filter(|s| !s.is_empty())
+            .all(|s| is_code_identifier(s.as_bytes()))
+    {
+        return Some("route or path");
+    }
+    // `!showPassword` (a Vue binding in mealie): a negated variable.
+    if let Some(rest) = value.strip_prefix('!')
+        && rest.bytes().all(|b| b.is_ascii_alphabetic())
+        && is_camel_or_words(rest.as_bytes())
+    {
+        return Some("negated variable");
+    }
     if ["$", "%(", "%{", "#{", "@{", "&", ":"]
         .iter()
         .any(|p| lower.starts_with(p))
@@ -671,6 +831,8 @@ fn is_camel_or_words(bytes: &[u8]) -> bool {
 }
 
 /// `my-app-db-creds-v2`, `prod_api_key_2024`: every segment is a word or short.
+/// Capitalised words count (`X-Listmonk-Webhook-Secret`, `Group-Send-Token`,
+/// `Jellyfin-Token`: header and claim names).
 fn is_word_like(value: &str) -> bool {
     let segments: Vec<&str> = value
         .split(['-', '_', '.', '/', ':', ' '])
@@ -682,6 +844,7 @@ fn is_word_like(value: &str) -> bool {
                 || s.bytes().all(|b| b.is_ascii_lowercase())
                 || s.bytes().all(|b| b.is_ascii_uppercase())
                 || s.bytes().all(|b| b.is_ascii_digit()) && s.len() <= 8
+                || is_camel_or_words(s.as_bytes()) && s.bytes().all(|b| b.is_ascii_alphabetic())
         })
 }
 

@@ -1318,6 +1318,16 @@ pub const RULES: &[Rule] = &[
         near_miss: "db_password: \"${DB_PASSWORD}\"",
     },
     Rule {
+        id: "secret-env-default",
+        description: "A literal fallback for a secret read from the environment (env('APP_KEY', '…'))",
+        regex: r#"(?i)\b(?:env|getenv|os\.getenv|environ\.get|env\.fetch|system\.getenv|env\.get)\(\s*["'](?P<key>[a-z0-9_]*(?:secret|token|passw(?:or)?d|pwd|api_?key|app_?key|master_?key|private_?key|signing_?key|encryption_?key|access_?key)[a-z0-9_]*)["']\s*,\s*["'](?P<secret>[^\s"'\\]{8,200})["']"#,
+        keywords: &["env(", "environ.get", "env.fetch", "env.get"],
+        entropy: Some(3.0),
+        class: RuleClass::Generic,
+        example: "'key' => env('APP_KEY', '«{an:32}»'),",
+        near_miss: "'key' => env('APP_KEY'),",
+    },
+    Rule {
         id: "generic-secret-xml-element",
         description: "A secret-sounding XML element with a value (<password>…</password>)",
         regex: r"(?i)(?P<key>(?:secret|token|password|passwd|apikey|api-key|api_key)[a-z0-9_.-]{0,20})>(?P<secret>[^\s<>]{8,})</",

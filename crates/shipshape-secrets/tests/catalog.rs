@@ -62,8 +62,8 @@ fn every_true_example_matches_exactly_its_secret() {
                     .map(|m| format!("{} {}..{}", m.rule_id, m.start, m.end))
                     .collect();
                 failures.push(format!(
-                    "{} (seed {seed}): expected {}..{}, got {got:?}",
-                    r.id, span.start, span.end
+                    "{} (seed {seed}): expected {}..{}, got {got:?} in {:?}",
+                    r.id, span.start, span.end, e.text
                 ));
                 break;
             }

@@ -348,3 +348,127 @@ fn values_inside_string_literals_of_program_source_are_literals() {
     let js = "const s = \"a \\\" password=q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\";\n";
     assert_eq!(engine().scan("src/db.js", js.as_bytes()).len(), 1);
 }
+
+/// #13, held-out repositories scanned for the first time: each of these was a false
+/// *critical* failure of `security/no-committed-secrets` (listmonk, mealie, umami, saleor,
+/// signalapp/Signal-Server, jellyfin, memos, meilisearch, BookStack). The shapes are
+/// written here the way those files write them; the real secret beside each decoy is
+/// still found.
+#[test]
+fn names_formats_routes_and_default_passwords_are_not_secrets() {
+    let decoys = [
+        // A format string filled in later; a header name under a camel-case name.
+        (
+            "cmd/auth.go",
+            "\turl := fmt.Sprintf(\"%s/admin/reset?token=%s&email=%s\", root, t, e)",
+        ),
+        (
+            "bounce/azure.go",
+            "\t\tdefaultSecretHeader = \"X-Acme-Webhook-Secret\"",
+        ),
+        // Header and claim names, an RPC route, a negated binding, a sentence.
+        (
+            "util/HeaderUtils.java",
+            "  public static final String GROUP_SEND_TOKEN = \"Group-Send-Token\";",
+        ),
+        (
+            "Api/Constants/ClaimTypes.cs",
+            "    public const string Token = \"Acme-Token\";",
+        ),
+        (
+            "gen/auth.connect.go",
+            "\tAuthServiceRefreshTokenProcedure = \"/acme.api.v1.AuthService/RefreshToken\"",
+        ),
+        (
+            "pages/profile/edit.vue",
+            "  @click:append=\"showPassword = !showPassword\"",
+        ),
+        (
+            "plugins/email/constants.py",
+            "SET_STAFF_PASSWORD_DEFAULT_SUBJECT = \"You are invited to join Acme\"",
+        ),
+        // A reference to a secret store, written as a URI.
+        (
+            "service/config/app.yml",
+            "tlsKeyStore:\n  password: secret://tlsKeyStore.password",
+        ),
+        // Bundled databases' defaults: the password repeats the user, or is made of words.
+        (
+            "docker-compose.yml",
+            "      DATABASE_URL: postgresql://acme:acme@db:5432/acme",
+        ),
+        (
+            "settings.py",
+            "    default=\"postgres://shop:shop@localhost:5432/shop\",",
+        ),
+        (
+            "docker-compose.yml",
+            "      TEST_DATABASE_URL: mysql://books-test:books-test@db/books-test",
+        ),
+        (
+            "README.md",
+            "postgresql://username:mypassword@localhost:5432/mydb",
+        ),
+        ("values.yaml", "  rootPassword: supersecretpassword"),
+        (
+            "settings.py",
+            "# default=\"postgres://shop_read_only:shop@localhost:5432/shop\",",
+        ),
+        (
+            "storage/AccountsManager.java",
+            "  static final String LINK_DEVICE_TOKEN_ALGORITHM = \"HmacSHA256\";",
+        ),
+        // An analytics write key, shipped in the client on purpose.
+        (
+            "analytics/segment.rs",
+            "const SEGMENT_API_KEY: &str = \"Q4FWhhEsJiEDCuEHpmcN9DHcK4hVfBvb\";",
+        ),
+        // An example inside documentation text kept in a string.
+        (
+            "routes/openapi.rs",
+            "\"Include the key:\\n```js\\nconst client = new Client({ apiKey: '7436fc5237b0d6e0d64253fbaac21d135012ecf1' });\\n```\"",
+        ),
+    ];
+    for (path, text) in decoys {
+        let found = engine().scan(path, text.as_bytes());
+        assert!(found.is_empty(), "{path}: {text}\n{found:#?}");
+    }
+    let real = [
+        (
+            "config/prod.go",
+            "\twebhookSecret = \"q8Zr2Lx9Vm4Tn7Kp3Wd6Hs1Jf5Gb0Yc\"",
+        ),
+        (
+            "config/db.env",
+            "DATABASE_URL=postgres://shop:Tq9vLx2mWr7Kz4Pn@db.internal:5432/shop",
+        ),
+        (
+            "analytics/billing.rs",
+            "const STRIPE_API_KEY: &str = \"Q4FWhhEsJiEDCuEHpmcN9DHcK4hVfBvb\";",
+        ),
+        // BookStack's `app/Config/app.php`: a literal fallback when APP_KEY is unset.
+        (
+            "app/Config/app.php",
+            "    'key' => env('APP_KEY', 'Rb7ZchsQy4uBTU33RubBzLKw203yqSqr'),",
+        ),
+        (
+            "settings.py",
+            "SECRET_KEY = os.environ.get(\"DJANGO_SECRET_KEY\", \"k2#9vLq7Wm4Tz8Rn5Xp1Hs6Jd3Gb0Yc\")",
+        ),
+    ];
+    for (path, text) in real {
+        let found = engine().scan(path, text.as_bytes());
+        assert_eq!(found.len(), 1, "{path}: {text}\n{found:#?}");
+    }
+    // A fallback that is a placeholder, or no fallback, is not a secret.
+    for text in [
+        "'key' => env('APP_KEY', 'SomeRandomString'),",
+        "'key' => env('APP_KEY'),",
+        "password = os.getenv('DB_PASSWORD', 'changeme123')",
+    ] {
+        assert!(
+            engine().scan("app.php", text.as_bytes()).is_empty(),
+            "{text}"
+        );
+    }
+}

@@ -39,7 +39,19 @@ pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> b
         Some(_) => facts.role(&s.path),
         None => facts.role_at(&s.path, s.line),
     };
-    !s.provider_format && (!role.is_production())
+    !role.is_production() && (!s.provider_format || is_saved_web_page(&s.path, role))
+}
+
+/// A web page saved as test data (`tests/data/html/*.html`: mealie's recipe scraper
+/// fixtures). Its tokens are the third-party site's — an Amazon affiliate link's
+/// `SubscriptionId=AKIA…`, a CDN's signed media URL — published on that site, not this
+/// team's credentials; they warn like any other sample instead of failing.
+fn is_saved_web_page(path: &str, role: shipshape_facts::role::Role) -> bool {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    role == shipshape_facts::role::Role::Test
+        && ["html", "htm", "xhtml", "mhtml"]
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 /// The verdict on secret evidence (shared with the history check): fail on anything in
@@ -219,6 +231,19 @@ mod tests {
         };
         assert_eq!(judge_at(5), Outcome::Warn);
         assert_eq!(judge_at(1), Outcome::Fail);
+    }
+
+    /// #13, mealie-recipes/mealie: recipe pages saved under `tests/data/html/` carry an
+    /// affiliate link's `SubscriptionId=AKIA…` and a CDN's signed URL; the critical check
+    /// failed on the third-party site's tokens. A provider token in test code still fails.
+    #[test]
+    fn provider_tokens_in_saved_web_pages_under_tests_warn() {
+        let page = judge(&[evidence("tests/data/html/pizza-recipe.html", true)]);
+        assert_eq!(page.outcome, Outcome::Warn, "{page:?}");
+        for path in ["tests/test_scraper.py", "src/pages/index.html"] {
+            let v = judge(&[evidence(path, true)]);
+            assert_eq!(v.outcome, Outcome::Fail, "{path}: {v:?}");
+        }
     }
 
     #[test]
