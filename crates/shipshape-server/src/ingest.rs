@@ -230,6 +230,7 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
             *result = serde_json::Value::String(check.digest.clone());
         }
     }
+    let meta_ref = meta.git_ref.clone();
     Ok(NewReport {
         repository: meta.repository,
         commit: meta.commit,
@@ -247,6 +248,10 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
         actor: meta.actor,
         units,
         catalog: catalog.into_values().collect(),
+        default_branch: crate::webhooks::is_default_branch(
+            &meta_ref,
+            crate::state::DEFAULT_BRANCHES,
+        ),
     })
 }
 

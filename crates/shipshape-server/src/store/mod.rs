@@ -11,12 +11,17 @@ mod dashboard;
 mod postgres;
 mod sql;
 mod sqlite;
+mod webhooks;
 
 pub use copy::{Copied, migrate_db, redact};
 pub use dashboard::{DashboardStore, FleetFilter, FleetRow, HistoryPoint, SessionRow};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use webhooks::{
+    AttemptOutcome, AttemptRow, DeliveryRow, DueDelivery, NewEvent, NewWebhook, WebhookRow,
+    WebhookStore,
+};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -139,6 +144,9 @@ pub struct NewReport {
     /// The checks the report describes (one entry per id, sorted by id): upserted
     /// into the check catalog that the check and team views read titles from.
     pub catalog: Vec<CheckInfoRow>,
+    /// The ref is a default branch (`Config::default_branches`): only then does
+    /// an upload raise webhook events (level drops, new critical failures).
+    pub default_branch: bool,
 }
 
 /// A check as reports describe it: the catalog row.
@@ -356,8 +364,9 @@ pub struct Page {
 
 /// The storage layer. Implementations keep no state a second replica could
 /// contradict: everything lives in the database.
-/// The dashboard's queries ([`DashboardStore`]) come with every store.
-pub trait Store: DashboardStore + Send + Sync + 'static {
+/// The dashboard's queries ([`DashboardStore`]) and the webhook outbox
+/// ([`WebhookStore`]) come with every store.
+pub trait Store: DashboardStore + WebhookStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.

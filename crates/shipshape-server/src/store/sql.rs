@@ -222,6 +222,17 @@ macro_rules! impl_store {
                         .await?;
                         fragment_ids.insert(c.digest.clone(), id);
                     }
+                    // Webhook events: only on a default branch, and only the kinds some
+                    // webhook subscribes to (no extra query per unit otherwise).
+                    let kinds = if new.default_branch {
+                        let rows: Vec<(String,)> =
+                            sqlx::query_as::<$db, (String,)>("SELECT events FROM webhooks")
+                                .fetch_all(&mut *tx)
+                                .await?;
+                        $crate::webhooks::Kinds::of(rows.iter().map(|r| r.0.as_str()))
+                    } else {
+                        $crate::webhooks::Kinds::default()
+                    };
                     for unit in &new.units {
                         let (unit_id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
                             "INSERT INTO units (repository_id, path, name, kind) VALUES ($1, $2, $3, $4) \
@@ -281,6 +292,58 @@ macro_rules! impl_store {
                                     .push_bind(*score);
                             });
                             qb.build().execute(&mut *tx).await?;
+                        }
+                        if kinds.on_upload() {
+                            let previous: Option<(i64, Option<String>)> =
+                                sqlx::query_as::<$db, (i64, Option<String>)>(
+                                    "SELECT ur.report_id, ur.level FROM unit_reports ur \
+                                     JOIN reports r ON r.id = ur.report_id \
+                                     WHERE ur.unit_id = $1 AND r.git_ref = $2 AND ur.report_id < $3 \
+                                     ORDER BY ur.report_id DESC LIMIT 1",
+                                )
+                                .bind(unit_id)
+                                .bind(&new.git_ref)
+                                .bind(report_id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            let before: Vec<(String, String)> = match &previous {
+                                Some((prev, _)) if kinds.new_critical => {
+                                    sqlx::query_as::<$db, (String, String)>(
+                                        "SELECT c.check_id, f.outcome FROM check_results cr \
+                                         JOIN fragments f ON f.id = cr.fragment_id \
+                                         JOIN checks c ON c.id = f.check_ref \
+                                         WHERE cr.report_id = $1 AND cr.unit_id = $2",
+                                    )
+                                    .bind(*prev)
+                                    .bind(unit_id)
+                                    .fetch_all(&mut *tx)
+                                    .await?
+                                }
+                                _ => Vec::new(),
+                            };
+                            let events = $crate::webhooks::upload_events(
+                                &kinds,
+                                &$crate::webhooks::UploadSubject {
+                                    repository: &new.repository,
+                                    commit: &new.commit,
+                                    git_ref: &new.git_ref,
+                                    ci_run_url: new.ci_run_url.as_deref(),
+                                    report_id,
+                                    unit_id,
+                                    received_at: new.received_at,
+                                },
+                                unit,
+                                previous.as_ref().map(|p| (p.0, p.1.as_deref())),
+                                &before,
+                            );
+                            for event in &events {
+                                $crate::store::webhooks::enqueue_in_tx!(
+                                    $db,
+                                    tx,
+                                    event,
+                                    new.received_at.saturating_mul(1000)
+                                );
+                            }
                         }
                         // Monotonic: a report that commits late never hides a newer one.
                         sqlx::query::<$db>(

@@ -47,6 +47,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0006_dashboard.up.sql"),
             include_str!("../../migrations/sqlite/0006_dashboard.down.sql"),
         ),
+        (
+            7,
+            "webhooks",
+            include_str!("../../migrations/sqlite/0007_webhooks.up.sql"),
+            include_str!("../../migrations/sqlite/0007_webhooks.down.sql"),
+        ),
     ])
 });
 
@@ -152,3 +158,5 @@ super::sql::impl_store!(
 );
 
 super::dashboard::impl_dashboard_store!(SqliteStore, sqlx::Sqlite);
+
+super::webhooks::impl_webhook_store!(SqliteStore, sqlx::Sqlite, skip_locked = "");
