@@ -206,6 +206,27 @@ pub struct Unsatisfied {
     pub severity: String,
 }
 
+/// Units of one owner, tier and level (their latest reports'), counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelGroup {
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
+    pub level: Option<String>,
+    pub units: i64,
+}
+
+/// The units of one owner and tier whose latest report fails (or errors on)
+/// one check at one severity: how many, and the smallest unit id among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockGroup {
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
+    pub check_id: String,
+    pub severity: String,
+    pub units: i64,
+    pub first_unit: i64,
+}
+
 /// A unit whose latest report fails (or errors on) one check, and since when:
 /// the first report of the unbroken run of failing reports that ends in the latest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -458,6 +479,11 @@ pub trait Store: DashboardStore + WebhookStore + Send + Sync + 'static {
     /// The `fail`/`error` results of the latest report of every unit that matches
     /// `filter` (owner, tier, repository; level is ignored), by unit id then check id.
     fn unsatisfied_checks(&self, filter: UnitFilter) -> StoreFuture<'_, Vec<Unsatisfied>>;
+    /// Every unit counted by owner, tier and level: one row per group.
+    fn level_groups(&self) -> StoreFuture<'_, Vec<LevelGroup>>;
+    /// The `fail`/`error` results of every unit's latest report, counted by
+    /// owner, tier, check and severity: one row per group (the teams roll-up).
+    fn block_groups(&self) -> StoreFuture<'_, Vec<BlockGroup>>;
     fn check_info(&self, check_id: String) -> StoreFuture<'_, Option<CheckInfoRow>>;
     /// Every check any report described, by id.
     fn check_catalog(&self) -> StoreFuture<'_, Vec<CheckInfoRow>>;

@@ -1100,6 +1100,57 @@ macro_rules! impl_store {
                 })
             }
 
+            fn level_groups(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::LevelGroup>> {
+                Box::pin(async move {
+                    let rows: Vec<(Option<String>, Option<i64>, Option<String>, i64)> =
+                        sqlx::query_as::<$db, (Option<String>, Option<i64>, Option<String>, i64)>(
+                            "SELECT owner, tier, level, COUNT(*) FROM units \
+                             GROUP BY owner, tier, level ORDER BY owner, tier, level",
+                        )
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::LevelGroup {
+                            owner: r.0,
+                            tier: r.1,
+                            level: r.2,
+                            units: r.3,
+                        })
+                        .collect())
+                })
+            }
+
+            fn block_groups(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::BlockGroup>> {
+                Box::pin(async move {
+                    type Row = (Option<String>, Option<i64>, String, String, i64, i64);
+                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
+                        "SELECT u.owner, u.tier, c.check_id, f.severity, COUNT(*), MIN(u.id) FROM units u \
+                         JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
+                         JOIN fragments f ON f.id = cr.fragment_id JOIN checks c ON c.id = f.check_ref \
+                         WHERE f.outcome IN ('fail', 'error') \
+                         GROUP BY u.owner, u.tier, c.check_id, f.severity",
+                    )
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::BlockGroup {
+                            owner: r.0,
+                            tier: r.1,
+                            check_id: r.2,
+                            severity: r.3,
+                            units: r.4,
+                            first_unit: r.5,
+                        })
+                        .collect())
+                })
+            }
+
             fn check_info(
                 &self,
                 check_id: String,
