@@ -598,7 +598,7 @@ mod tests {
                     outcome: outcome.to_string(),
                     severity: severity.to_string(),
                     digest: String::new(),
-                    body: Vec::new(),
+                    json: Vec::new(),
                     findings: Vec::new(),
                 })
                 .collect(),

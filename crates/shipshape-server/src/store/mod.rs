@@ -50,8 +50,9 @@ pub struct NewCheck {
     pub severity: String,
     /// SHA-256 (hex) of the result's canonical JSON: the fragment's key.
     pub digest: String,
-    /// The canonical JSON, deflate-compressed.
-    pub body: Vec<u8>,
+    /// The canonical JSON (uncompressed: the store deflates it only when the
+    /// fragment is not stored yet, which most uploads' results are).
+    pub json: Vec<u8>,
     pub findings: Vec<NewFinding>,
 }
 

@@ -167,7 +167,12 @@ macro_rules! impl_store {
                             "INSERT INTO fragments (digest, check_ref, outcome, severity, body) ",
                         );
                         let mut refs = Vec::with_capacity(chunk.len());
+                        // Compressed here, for the fragments not stored yet only.
+                        let mut bodies = Vec::with_capacity(chunk.len());
                         for c in chunk {
+                            bodies.push($crate::ingest::deflate(&c.json).map_err(|e| {
+                                $crate::store::StoreError::Config(e.to_string())
+                            })?);
                             refs.push(*check_refs.get(&c.check_id).ok_or_else(|| {
                                 $crate::store::StoreError::Config(format!(
                                     "check {} is not in the catalog",
@@ -175,12 +180,12 @@ macro_rules! impl_store {
                                 ))
                             })?);
                         }
-                        qb.push_values(chunk.iter().zip(refs), |mut row, (c, r)| {
+                        qb.push_values(chunk.iter().zip(refs).zip(bodies), |mut row, ((c, r), body)| {
                             row.push_bind(c.digest.clone())
                                 .push_bind(r)
                                 .push_bind(c.outcome.clone())
                                 .push_bind(c.severity.clone())
-                                .push_bind(c.body.clone());
+                                .push_bind(body);
                         });
                         qb.push(" ON CONFLICT (digest) DO NOTHING RETURNING id, digest");
                         let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
