@@ -729,6 +729,7 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/sqlite/0005_fragments.up.sql"),
         include_str!("../migrations/sqlite/0006_dashboard.up.sql"),
         include_str!("../migrations/sqlite/0007_webhooks.up.sql"),
+        include_str!("../migrations/sqlite/0008_latest_failures.up.sql"),
     ]
     .concat();
     let pg_sql = [
@@ -739,6 +740,7 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/postgres/0005_fragments.up.sql"),
         include_str!("../migrations/postgres/0006_dashboard.up.sql"),
         include_str!("../migrations/postgres/0007_webhooks.up.sql"),
+        include_str!("../migrations/postgres/0008_latest_failures.up.sql"),
     ]
     .concat();
     let expected = columns_of(&sqlite_sql);
@@ -829,7 +831,7 @@ async fn readiness_reports_missing_migrations() {
         .unwrap();
     let r = store.readiness().await.unwrap();
     assert!(r.current(), "{r:?}");
-    assert_eq!(r.applied, Some(7));
+    assert_eq!(r.applied, Some(8));
     let bad = store::open("mysql://x").await;
     assert!(bad.is_err());
 }

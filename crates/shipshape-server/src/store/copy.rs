@@ -209,6 +209,16 @@ pub(crate) const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "latest_failures",
+        key: &["unit_id", "check_ref"],
+        columns: &[
+            ("unit_id", Int),
+            ("check_ref", Int),
+            ("severity", Text),
+            ("outcome", Text),
+        ],
+    },
+    Table {
         name: "webhooks",
         key: &["id"],
         columns: &[

@@ -50,6 +50,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0007_webhooks.up.sql"),
             include_str!("../../migrations/postgres/0007_webhooks.down.sql"),
         ),
+        (
+            8,
+            "latest failures",
+            include_str!("../../migrations/postgres/0008_latest_failures.up.sql"),
+            include_str!("../../migrations/postgres/0008_latest_failures.down.sql"),
+        ),
     ])
 });
 

@@ -351,7 +351,7 @@ macro_rules! impl_store {
                             }
                         }
                         // Monotonic: a report that commits late never hides a newer one.
-                        sqlx::query::<$db>(
+                        let became_latest = sqlx::query::<$db>(
                             "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \
                              owner = $5, tier = $6 \
                              WHERE id = $4 AND (latest_report_id IS NULL OR latest_report_id < $1)",
@@ -363,7 +363,38 @@ macro_rules! impl_store {
                         .bind(&unit.owner)
                         .bind(unit.tier)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected()
+                            > 0;
+                        // The latest report's failures, for the teams roll-up.
+                        if became_latest {
+                            sqlx::query::<$db>("DELETE FROM latest_failures WHERE unit_id = $1")
+                                .bind(unit_id)
+                                .execute(&mut *tx)
+                                .await?;
+                            let mut failing: Vec<(i64, &$crate::store::NewCheck)> = Vec::new();
+                            for c in unit.checks.iter().filter(|c| c.outcome == "fail" || c.outcome == "error") {
+                                let r = *check_refs.get(&c.check_id).ok_or_else(|| {
+                                    $crate::store::StoreError::Config(format!(
+                                        "check {} is not in the catalog",
+                                        c.check_id
+                                    ))
+                                })?;
+                                failing.push((r, c));
+                            }
+                            for chunk in failing.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                                    "INSERT INTO latest_failures (unit_id, check_ref, severity, outcome) ",
+                                );
+                                qb.push_values(chunk, |mut row, (r, c)| {
+                                    row.push_bind(unit_id)
+                                        .push_bind(*r)
+                                        .push_bind(c.severity.clone())
+                                        .push_bind(c.outcome.clone());
+                                });
+                                qb.build().execute(&mut *tx).await?;
+                            }
+                        }
                     }
                     // The body: the skeleton with fragment ids in place of the digests.
                     let mut skeleton = new.skeleton.clone();
@@ -1134,11 +1165,14 @@ macro_rules! impl_store {
                 Box::pin(async move {
                     type Row = (Option<String>, Option<i64>, String, String, i64, i64);
                     let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
-                        "SELECT u.owner, u.tier, c.check_id, f.severity, COUNT(*), MIN(u.id) FROM units u \
-                         JOIN check_results cr ON cr.report_id = u.latest_report_id AND cr.unit_id = u.id \
-                         JOIN fragments f ON f.id = cr.fragment_id JOIN checks c ON c.id = f.check_ref \
-                         WHERE f.outcome IN ('fail', 'error') \
-                         GROUP BY u.owner, u.tier, c.check_id, f.severity",
+                        // From the latest failures the uploads keep (a few rows a unit),
+                        // grouped before the check ids are joined in.
+                        "SELECT g.owner, g.tier, c.check_id, g.severity, g.n, g.first_unit FROM (\
+                         SELECT u.owner AS owner, u.tier AS tier, lf.check_ref AS check_ref, \
+                         lf.severity AS severity, COUNT(*) AS n, MIN(u.id) AS first_unit \
+                         FROM units u JOIN latest_failures lf ON lf.unit_id = u.id \
+                         GROUP BY u.owner, u.tier, lf.check_ref, lf.severity) g \
+                         JOIN checks c ON c.id = g.check_ref",
                     )
                     .fetch_all(self.reader())
                     .await?;

@@ -53,6 +53,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0007_webhooks.up.sql"),
             include_str!("../../migrations/sqlite/0007_webhooks.down.sql"),
         ),
+        (
+            8,
+            "latest failures",
+            include_str!("../../migrations/sqlite/0008_latest_failures.up.sql"),
+            include_str!("../../migrations/sqlite/0008_latest_failures.down.sql"),
+        ),
     ])
 });
 
@@ -82,7 +88,10 @@ impl SqliteStore {
             // (only, at worst, the last ones on a power loss).
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // 32 MiB of page cache a connection (SQLite's default is 2 MiB): the
+            // latest reports' rows that uploads and roll-ups touch stay in memory.
+            .pragma("cache_size", "-32768");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
