@@ -199,46 +199,7 @@ async fn upload_inner(
         )
         .body(Full::new(Bytes::from(body)))
         .map_err(|e| ClientError::Http(e.to_string()))?;
-    let addr = format!(
-        "{}:{port}",
-        host.trim_start_matches('[').trim_end_matches(']')
-    );
-    let tcp = TcpStream::connect(&addr)
-        .await
-        .map_err(|source| ClientError::Connect {
-            addr: addr.clone(),
-            source,
-        })?;
-    let (status, bytes) = if https {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ClientError::Tls {
-            host: host.clone(),
-            reason: e.to_string(),
-        })?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let name = rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| {
-            ClientError::Tls {
-                host: host.clone(),
-                reason: e.to_string(),
-            }
-        })?;
-        let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-            .connect(name, tcp)
-            .await
-            .map_err(|e| ClientError::Tls {
-                host: host.clone(),
-                reason: e.to_string(),
-            })?;
-        send(TokioIo::new(tls), req).await?
-    } else {
-        send(TokioIo::new(tcp), req).await?
-    };
+    let (status, bytes) = exchange(&host, port, https, req).await?;
     let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
         serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
     });
@@ -258,6 +219,124 @@ async fn upload_inner(
             detail,
         })
     }
+}
+
+/// Sends one request to `host:port` on a new connection (TLS with the webpki
+/// roots when `https`) and reads the whole answer.
+async fn exchange(
+    host: &str,
+    port: u16,
+    https: bool,
+    req: Request<Full<Bytes>>,
+) -> Result<(StatusCode, Bytes), ClientError> {
+    let addr = format!(
+        "{}:{port}",
+        host.trim_start_matches('[').trim_end_matches(']')
+    );
+    let tcp = TcpStream::connect(&addr)
+        .await
+        .map_err(|source| ClientError::Connect {
+            addr: addr.clone(),
+            source,
+        })?;
+    if !https {
+        return send(TokioIo::new(tcp), req).await;
+    }
+    let host = host.to_string();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| ClientError::Tls {
+        host: host.clone(),
+        reason: e.to_string(),
+    })?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name =
+        rustls::pki_types::ServerName::try_from(host.clone()).map_err(|e| ClientError::Tls {
+            host: host.clone(),
+            reason: e.to_string(),
+        })?;
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .map_err(|e| ClientError::Tls {
+            host: host.clone(),
+            reason: e.to_string(),
+        })?;
+    send(TokioIo::new(tls), req).await
+}
+
+/// `scheme://host[:port]/…`: a URL without its path, query or user info, which
+/// may hold a secret (a Slack webhook's path is its credential). For logs and lists.
+pub fn redact_url(url: &str) -> String {
+    match url.parse::<Uri>() {
+        Ok(u) if u.host().is_some() => {
+            let host = u.host().unwrap_or_default();
+            let port = u.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+            let scheme = u.scheme_str().unwrap_or("?");
+            let rest = if u.path_and_query().is_some_and(|p| p.as_str() != "/") {
+                "/…"
+            } else {
+                ""
+            };
+            format!("{scheme}://{host}{port}{rest}")
+        }
+        _ => "(unreadable URL)".into(),
+    }
+}
+
+/// Where a webhook URL points, checked once: `http(s)://host[:port]/path`.
+pub fn webhook_target(url: &str) -> Result<(Uri, String, u16, bool), ClientError> {
+    let bad = || ClientError::Url(redact_url(url));
+    let uri: Uri = url.parse().map_err(|_| bad())?;
+    let https = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => return Err(bad()),
+    };
+    let host = uri
+        .host()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(bad)?
+        .to_string();
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(bad());
+    }
+    let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+    Ok((uri, host, port, https))
+}
+
+/// POSTs a JSON body to a webhook URL within `timeout`: the HTTP status it
+/// answered. Errors never carry the URL beyond its host ([`redact_url`]).
+pub async fn post_json(url: &str, json: Vec<u8>, timeout: Duration) -> Result<u16, ClientError> {
+    let (uri, host, port, https) = webhook_target(url)?;
+    let authority = uri
+        .authority()
+        .map(|a| a.as_str().to_string())
+        .unwrap_or_else(|| host.clone());
+    let path = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::HOST, authority)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(
+            header::USER_AGENT,
+            concat!("shipshape/", env!("CARGO_PKG_VERSION")),
+        )
+        .body(Full::new(Bytes::from(json)))
+        .map_err(|_| ClientError::Url(redact_url(url)))?;
+    let (status, _) = tokio::time::timeout(timeout, exchange(&host, port, https, req))
+        .await
+        .map_err(|_| ClientError::Timeout(timeout))??;
+    Ok(status.as_u16())
 }
 
 async fn send<IO>(io: IO, req: Request<Full<Bytes>>) -> Result<(StatusCode, Bytes), ClientError>

@@ -114,7 +114,8 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
             )));
         }
     }
-    let report: Report = serde_json::from_slice(json).map_err(|e| {
+    // From the parsed value, not the text again: no second tokenising.
+    let report: Report = serde::Deserialize::deserialize(&value).map_err(|e| {
         Error::Unprocessable(format!("the body is not a valid shipshape report: {e}"))
     })?;
     if report.units.is_empty() {
@@ -152,7 +153,7 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
                 outcome: c.outcome.as_str().to_string(),
                 severity: c.severity.as_str().to_string(),
                 digest: String::new(),
-                body: Vec::new(),
+                json: Vec::new(),
                 findings: c
                     .findings
                     .iter()
@@ -226,10 +227,11 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
             let bytes = serde_json::to_vec(result)
                 .map_err(|e| Error::Internal(format!("re-serialising a check result: {e}")))?;
             check.digest = hex(&Sha256::digest(&bytes));
-            check.body = deflate(&bytes)?;
+            check.json = bytes;
             *result = serde_json::Value::String(check.digest.clone());
         }
     }
+    let meta_ref = meta.git_ref.clone();
     Ok(NewReport {
         repository: meta.repository,
         commit: meta.commit,
@@ -247,6 +249,10 @@ pub fn prepare(json: &[u8], meta: UploadMeta) -> Result<NewReport, Error> {
         actor: meta.actor,
         units,
         catalog: catalog.into_values().collect(),
+        default_branch: crate::webhooks::is_default_branch(
+            &meta_ref,
+            crate::state::DEFAULT_BRANCHES,
+        ),
     })
 }
 

@@ -23,6 +23,7 @@ pub mod store;
 pub mod time;
 pub mod tokens;
 pub mod web;
+pub mod webhooks;
 
 pub use state::{AppState, Config};
 
@@ -254,12 +255,19 @@ pub async fn serve(
         campaigns::holder_id(),
         campaigns::SNAPSHOT_EVERY,
     ));
+    // Webhook deliveries (and waiver / campaign events): off the request path.
+    let deliveries = tokio::spawn(webhooks::run_forever(
+        store.clone(),
+        campaigns::holder_id(),
+        webhooks::Policy::default(),
+    ));
     let app = app(AppState::new(store, opts.config));
     let served = serve_http(listener, app, shutdown).await;
     if let Some(task) = background {
         task.abort();
     }
     snapshots.abort();
+    deliveries.abort();
     served?;
     tracing::info!("shipshape serve stopped");
     Ok(())

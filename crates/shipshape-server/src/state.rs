@@ -19,7 +19,12 @@ pub struct Config {
     /// Largest accepted upload, before and after decompression.
     pub body_limit: usize,
     pub request_timeout: Duration,
+    /// Refs whose uploads raise webhook events (level drops, new critical failures).
+    pub default_branches: Vec<String>,
 }
+
+/// Default branches unless configured: `main` and `master`.
+pub const DEFAULT_BRANCHES: &[&str] = &["main", "master"];
 
 impl Default for Config {
     fn default() -> Self {
@@ -27,6 +32,7 @@ impl Default for Config {
             public_read: false,
             body_limit: DEFAULT_BODY_LIMIT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            default_branches: DEFAULT_BRANCHES.iter().map(|b| b.to_string()).collect(),
         }
     }
 }

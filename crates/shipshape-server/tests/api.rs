@@ -728,6 +728,8 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/sqlite/0004_campaigns.up.sql"),
         include_str!("../migrations/sqlite/0005_fragments.up.sql"),
         include_str!("../migrations/sqlite/0006_dashboard.up.sql"),
+        include_str!("../migrations/sqlite/0007_webhooks.up.sql"),
+        include_str!("../migrations/sqlite/0008_latest_failures.up.sql"),
     ]
     .concat();
     let pg_sql = [
@@ -737,6 +739,8 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/postgres/0004_campaigns.up.sql"),
         include_str!("../migrations/postgres/0005_fragments.up.sql"),
         include_str!("../migrations/postgres/0006_dashboard.up.sql"),
+        include_str!("../migrations/postgres/0007_webhooks.up.sql"),
+        include_str!("../migrations/postgres/0008_latest_failures.up.sql"),
     ]
     .concat();
     let expected = columns_of(&sqlite_sql);
@@ -827,7 +831,7 @@ async fn readiness_reports_missing_migrations() {
         .unwrap();
     let r = store.readiness().await.unwrap();
     assert!(r.current(), "{r:?}");
-    assert_eq!(r.applied, Some(6));
+    assert_eq!(r.applied, Some(8));
     let bad = store::open("mysql://x").await;
     assert!(bad.is_err());
 }

@@ -74,6 +74,10 @@ pub struct RunArgs {
     /// Keep every report forever.
     #[arg(long, conflicts_with_all = ["keep_all_days", "daily_until_days"])]
     pub no_retention: bool,
+    /// A default branch: uploads for it raise webhook events (level drops, new
+    /// critical failures). Repeat for several; default main and master.
+    #[arg(long = "default-branch", value_name = "NAME")]
+    pub default_branches: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -81,6 +85,9 @@ pub enum ServeCommand {
     /// Manage API tokens (shown once at creation, stored hashed).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage webhooks (Slack-compatible notifications; URLs listed redacted).
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Write a consistent copy of the SQLite database (safe while serve runs).
     Backup(BackupArgs),
     /// Copy every table (reports, tokens, audit log, campaigns…) from one database
@@ -155,6 +162,42 @@ pub struct RevokeArgs {
     pub id: i64,
 }
 
+#[derive(Subcommand)]
+pub enum WebhookCommand {
+    /// Register a webhook that receives events as Slack-compatible JSON.
+    #[command(
+        after_help = "Events: level-drop, new-critical (uploads on a default branch), waiver-expired, campaign-deadline.\n\nExample:\n  SHIPSHAPE_WEBHOOK_URL=https://hooks.slack.com/services/… shipshape serve webhook add --data /var/lib/shipshape --name platform --events level-drop,new-critical"
+    )]
+    Add(WebhookAddArgs),
+    /// List webhooks (URLs redacted: only scheme and host are shown).
+    List(ListArgs),
+    /// Remove a webhook by id, with its pending deliveries.
+    Remove(WebhookRemoveArgs),
+}
+
+#[derive(Args)]
+pub struct WebhookRemoveArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The webhook's id (see `webhook list`).
+    pub id: i64,
+}
+
+#[derive(Args)]
+pub struct WebhookAddArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// A name saying where the events go (e.g. slack-platform).
+    #[arg(long)]
+    pub name: String,
+    /// The URL events are POSTed to (it may hold a secret: prefer the variable).
+    #[arg(long, env = "SHIPSHAPE_WEBHOOK_URL", hide_env_values = true)]
+    pub url: String,
+    /// Comma-separated event kinds, or all (the default).
+    #[arg(long, value_name = "LIST")]
+    pub events: Option<String>,
+}
+
 fn parse_scope(s: &str) -> Result<Scope, String> {
     s.parse()
 }
@@ -197,6 +240,14 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<u8> {
                     public_read: r.public_read,
                     body_limit: r.body_limit,
                     request_timeout: r.request_timeout,
+                    default_branches: if r.default_branches.is_empty() {
+                        shipshape_server::state::DEFAULT_BRANCHES
+                            .iter()
+                            .map(|b| b.to_string())
+                            .collect()
+                    } else {
+                        r.default_branches.clone()
+                    },
                 },
                 retention: (!r.no_retention).then_some(shipshape_server::retention::Policy {
                     keep_all_days: r.keep_all_days,
@@ -206,6 +257,7 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Some(ServeCommand::Token(t)) => token(t),
+        Some(ServeCommand::Webhook(w)) => webhook(w),
         Some(ServeCommand::MigrateDb(m)) => {
             let copied =
                 shipshape_server::block_on(store::migrate_db(&m.from, &m.to, m.overwrite))?
@@ -315,6 +367,61 @@ fn token(cmd: TokenCommand) -> anyhow::Result<u8> {
                     bail!("no token {} to revoke (unknown, or already revoked)", r.id);
                 }
                 eprintln!("token {} revoked", r.id);
+                Ok(EXIT_OK)
+            }
+        }
+    })?
+}
+
+fn webhook(cmd: WebhookCommand) -> anyhow::Result<u8> {
+    use shipshape_server::webhooks;
+    let now = crate::now()?;
+    shipshape_server::block_on(async move {
+        match cmd {
+            WebhookCommand::Add(a) => {
+                let store = open(&a.data).await?;
+                let id = webhooks::add(
+                    store.as_ref(),
+                    &a.name,
+                    &a.url,
+                    a.events.as_deref(),
+                    &actor(),
+                    now,
+                )
+                .await?;
+                println!("{id}");
+                eprintln!(
+                    "webhook {id} ({}) added for {}",
+                    a.name,
+                    shipshape_server::client::redact_url(&a.url)
+                );
+                Ok(EXIT_OK)
+            }
+            WebhookCommand::List(l) => {
+                let store = open(&l.data).await?;
+                println!("id\tname\turl\tevents\tcreated\tcreated by");
+                for h in webhooks::list(store.as_ref()).await? {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        h.id,
+                        h.name,
+                        h.url,
+                        h.events.join(","),
+                        shipshape_server::time::rfc3339(h.created_at),
+                        h.created_by
+                    );
+                }
+                Ok(EXIT_OK)
+            }
+            WebhookCommand::Remove(r) => {
+                let store = open(&r.data).await?;
+                if !webhooks::remove(store.as_ref(), r.id, &actor(), now).await? {
+                    bail!(
+                        "no webhook {} to remove (see `shipshape serve webhook list`)",
+                        r.id
+                    );
+                }
+                eprintln!("webhook {} removed", r.id);
                 Ok(EXIT_OK)
             }
         }

@@ -118,6 +118,9 @@ async fn upload_inner(
     })
     .await
     .map_err(|e| Error::Internal(format!("upload worker: {e}")))??;
+    let mut new = new;
+    new.default_branch =
+        crate::webhooks::is_default_branch(&new.git_ref, &state.config.default_branches);
     let ingested = state.store.ingest(new).await?;
     let stored = state
         .store

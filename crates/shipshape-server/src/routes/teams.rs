@@ -36,11 +36,15 @@ pub struct LevelCounts {
 
 impl LevelCounts {
     fn add(&mut self, level: Option<Level>) {
+        self.add_n(level, 1);
+    }
+
+    fn add_n(&mut self, level: Option<Level>, n: i64) {
         match level {
-            Some(Level::Gold) => self.gold += 1,
-            Some(Level::Silver) => self.silver += 1,
-            Some(Level::Bronze) => self.bronze += 1,
-            None => self.none += 1,
+            Some(Level::Gold) => self.gold += n,
+            Some(Level::Silver) => self.silver += n,
+            Some(Level::Bronze) => self.bronze += n,
+            None => self.none += n,
         }
     }
 }
@@ -211,20 +215,125 @@ async fn inputs(
     Ok((units, unsatisfied, titles))
 }
 
-pub async fn list(State(state): State<AppState>, auth: Auth) -> Result<Json<TeamsJson>, Error> {
-    auth.require_read(&state)?;
-    let (units, unsatisfied, titles) = inputs(&state, UnitFilter::default()).await?;
+/// Named teams first (by name), the unowned units last.
+fn sort_teams(teams: &mut [TeamJson]) {
+    teams.sort_by(|a, b| (a.team.is_none(), &a.team).cmp(&(b.team.is_none(), &b.team)));
+}
+
+/// Every team rolled up from every unit and every unsatisfied result: the
+/// straightforward computation, which reads rows in proportion to the fleet.
+/// [`all_teams`] gives the same answer from grouped counts; a test compares them.
+pub async fn all_teams_unit_by_unit(state: &AppState) -> Result<Vec<TeamJson>, Error> {
+    let (units, unsatisfied, titles) = inputs(state, UnitFilter::default()).await?;
     let mut by_team: BTreeMap<Option<String>, Vec<UnitRow>> = BTreeMap::new();
     for u in units {
         by_team.entry(u.owner.clone()).or_default().push(u);
     }
-    // Named teams first (by name), the unowned units last.
     let mut teams: Vec<TeamJson> = by_team
         .into_iter()
         .map(|(team, units)| rollup(team, units, &unsatisfied, &titles, false))
         .collect();
-    teams.sort_by(|a, b| (a.team.is_none(), &a.team).cmp(&(b.team.is_none(), &b.team)));
-    Ok(Json(TeamsJson { teams }))
+    sort_teams(&mut teams);
+    Ok(teams)
+}
+
+/// Every team rolled up from counts the database groups by owner, tier and
+/// level, and by owner, tier, check and severity: the rows read grow with
+/// teams × tiers × failing checks, not with units or results.
+pub async fn all_teams(state: &AppState) -> Result<Vec<TeamJson>, Error> {
+    #[derive(Default)]
+    struct Acc {
+        units: i64,
+        meeting: i64,
+        by_level: LevelCounts,
+        tiers: BTreeMap<Option<i64>, TierRollup>,
+        // check → (units, (first unit, its severity))
+        held: BTreeMap<String, (i64, (i64, String))>,
+    }
+    let mut teams: BTreeMap<Option<String>, Acc> = BTreeMap::new();
+    for g in state.store.level_groups().await? {
+        let level = g.level.as_deref().and_then(|l| Level::from_str(l).ok());
+        let required = required_level(g.tier);
+        let meets = if level.is_some_and(|l| l >= required) {
+            g.units
+        } else {
+            0
+        };
+        let acc = teams.entry(g.owner).or_default();
+        acc.units += g.units;
+        acc.meeting += meets;
+        acc.by_level.add_n(level, g.units);
+        let t = acc.tiers.entry(g.tier).or_insert_with(|| TierRollup {
+            tier: g.tier,
+            required_level: required.as_str(),
+            units: 0,
+            meeting: 0,
+            by_level: LevelCounts::default(),
+        });
+        t.units += g.units;
+        t.meeting += meets;
+        t.by_level.add_n(level, g.units);
+    }
+    for g in state.store.block_groups().await? {
+        let required = required_level(g.tier);
+        if !Severity::from_str(&g.severity).is_ok_and(|s| s.at_least(required.requires())) {
+            continue;
+        }
+        let Some(acc) = teams.get_mut(&g.owner) else {
+            continue;
+        };
+        let e = acc
+            .held
+            .entry(g.check_id)
+            .or_insert((0, (i64::MAX, String::new())));
+        e.0 += g.units;
+        // The severity the team's first blocked unit reported, as unit by unit.
+        if g.first_unit < e.1.0 {
+            e.1 = (g.first_unit, g.severity);
+        }
+    }
+    let titles: HashMap<String, String> = state
+        .store
+        .check_catalog()
+        .await?
+        .into_iter()
+        .map(|c| (c.check_id, c.title))
+        .collect();
+    let mut out: Vec<TeamJson> = teams
+        .into_iter()
+        .map(|(team, acc)| {
+            let mut holding_back: Vec<HoldingBack> = acc
+                .held
+                .into_iter()
+                .map(|(check, (n, (_, severity)))| HoldingBack {
+                    title: titles.get(&check).cloned(),
+                    check,
+                    severity,
+                    units: n,
+                })
+                .collect();
+            holding_back.sort_by(|a, b| b.units.cmp(&a.units).then_with(|| a.check.cmp(&b.check)));
+            holding_back.truncate(TOP_CHECKS);
+            TeamJson {
+                team,
+                units: acc.units,
+                meeting: acc.meeting,
+                by_level: acc.by_level,
+                by_tier: acc.tiers.into_values().collect(),
+                holding_back,
+                unit_list: None,
+            }
+        })
+        .collect();
+    sort_teams(&mut out);
+    Ok(out)
+}
+
+pub async fn list(State(state): State<AppState>, auth: Auth) -> Result<Json<TeamsJson>, Error> {
+    auth.require_read(&state)?;
+    Ok(Json(TeamsJson {
+        teams: all_teams(&state).await?,
+    }))
 }
 
 pub async fn get(

@@ -208,6 +208,66 @@ pub(crate) const TABLES: &[Table] = &[
             ("meeting", Int),
         ],
     },
+    Table {
+        name: "latest_failures",
+        key: &["unit_id", "check_ref"],
+        columns: &[
+            ("unit_id", Int),
+            ("check_ref", Int),
+            ("severity", Text),
+            ("outcome", Text),
+        ],
+    },
+    Table {
+        name: "webhooks",
+        key: &["id"],
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("url", Text),
+            ("events", Text),
+            ("created_by", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
+        name: "webhook_events",
+        key: &["id"],
+        columns: &[
+            ("id", Int),
+            ("kind", Text),
+            ("dedup_key", Text),
+            ("payload", Text),
+            ("created_at", Int),
+        ],
+    },
+    Table {
+        name: "webhook_deliveries",
+        key: &["id"],
+        columns: &[
+            ("id", Int),
+            ("event_id", Int),
+            ("webhook_id", Int),
+            ("state", Text),
+            ("attempts", Int),
+            ("next_attempt_ms", Int),
+            ("claimed_by", Text),
+            ("claimed_until_ms", Int),
+            ("delivered_at_ms", Int),
+        ],
+    },
+    Table {
+        name: "webhook_attempts",
+        key: &["delivery_id", "seq"],
+        columns: &[
+            ("delivery_id", Int),
+            ("seq", Int),
+            ("at_ms", Int),
+            ("holder", Text),
+            ("status", Int),
+            ("error", Text),
+        ],
+    },
 ];
 
 /// Tables of the schema that are deliberately not copied: a lease belongs to a

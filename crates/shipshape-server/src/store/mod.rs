@@ -11,12 +11,17 @@ mod dashboard;
 mod postgres;
 mod sql;
 mod sqlite;
+mod webhooks;
 
 pub use copy::{Copied, migrate_db, redact};
 pub use dashboard::{DashboardStore, FleetFilter, FleetRow, HistoryPoint, SessionRow};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use webhooks::{
+    AttemptOutcome, AttemptRow, DeliveryRow, DueDelivery, NewEvent, NewWebhook, WebhookRow,
+    WebhookStore,
+};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -45,8 +50,9 @@ pub struct NewCheck {
     pub severity: String,
     /// SHA-256 (hex) of the result's canonical JSON: the fragment's key.
     pub digest: String,
-    /// The canonical JSON, deflate-compressed.
-    pub body: Vec<u8>,
+    /// The canonical JSON (uncompressed: the store deflates it only when the
+    /// fragment is not stored yet, which most uploads' results are).
+    pub json: Vec<u8>,
     pub findings: Vec<NewFinding>,
 }
 
@@ -139,6 +145,9 @@ pub struct NewReport {
     /// The checks the report describes (one entry per id, sorted by id): upserted
     /// into the check catalog that the check and team views read titles from.
     pub catalog: Vec<CheckInfoRow>,
+    /// The ref is a default branch (`Config::default_branches`): only then does
+    /// an upload raise webhook events (level drops, new critical failures).
+    pub default_branch: bool,
 }
 
 /// A check as reports describe it: the catalog row.
@@ -196,6 +205,27 @@ pub struct Unsatisfied {
     pub check_id: String,
     pub outcome: String,
     pub severity: String,
+}
+
+/// Units of one owner, tier and level (their latest reports'), counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelGroup {
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
+    pub level: Option<String>,
+    pub units: i64,
+}
+
+/// The units of one owner and tier whose latest report fails (or errors on)
+/// one check at one severity: how many, and the smallest unit id among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockGroup {
+    pub owner: Option<String>,
+    pub tier: Option<i64>,
+    pub check_id: String,
+    pub severity: String,
+    pub units: i64,
+    pub first_unit: i64,
 }
 
 /// A unit whose latest report fails (or errors on) one check, and since when:
@@ -356,8 +386,9 @@ pub struct Page {
 
 /// The storage layer. Implementations keep no state a second replica could
 /// contradict: everything lives in the database.
-/// The dashboard's queries ([`DashboardStore`]) come with every store.
-pub trait Store: DashboardStore + Send + Sync + 'static {
+/// The dashboard's queries ([`DashboardStore`]) and the webhook outbox
+/// ([`WebhookStore`]) come with every store.
+pub trait Store: DashboardStore + WebhookStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations.
@@ -449,6 +480,11 @@ pub trait Store: DashboardStore + Send + Sync + 'static {
     /// The `fail`/`error` results of the latest report of every unit that matches
     /// `filter` (owner, tier, repository; level is ignored), by unit id then check id.
     fn unsatisfied_checks(&self, filter: UnitFilter) -> StoreFuture<'_, Vec<Unsatisfied>>;
+    /// Every unit counted by owner, tier and level: one row per group.
+    fn level_groups(&self) -> StoreFuture<'_, Vec<LevelGroup>>;
+    /// The `fail`/`error` results of every unit's latest report, counted by
+    /// owner, tier, check and severity: one row per group (the teams roll-up).
+    fn block_groups(&self) -> StoreFuture<'_, Vec<BlockGroup>>;
     fn check_info(&self, check_id: String) -> StoreFuture<'_, Option<CheckInfoRow>>;
     /// Every check any report described, by id.
     fn check_catalog(&self) -> StoreFuture<'_, Vec<CheckInfoRow>>;

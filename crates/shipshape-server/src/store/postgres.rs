@@ -44,6 +44,18 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0006_dashboard.up.sql"),
             include_str!("../../migrations/postgres/0006_dashboard.down.sql"),
         ),
+        (
+            7,
+            "webhooks",
+            include_str!("../../migrations/postgres/0007_webhooks.up.sql"),
+            include_str!("../../migrations/postgres/0007_webhooks.down.sql"),
+        ),
+        (
+            8,
+            "latest failures",
+            include_str!("../../migrations/postgres/0008_latest_failures.up.sql"),
+            include_str!("../../migrations/postgres/0008_latest_failures.down.sql"),
+        ),
     ])
 });
 
@@ -105,3 +117,9 @@ super::sql::impl_store!(
 );
 
 super::dashboard::impl_dashboard_store!(PgStore, sqlx::Postgres);
+
+super::webhooks::impl_webhook_store!(
+    PgStore,
+    sqlx::Postgres,
+    skip_locked = " FOR UPDATE SKIP LOCKED"
+);

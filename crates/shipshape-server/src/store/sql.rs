@@ -167,7 +167,12 @@ macro_rules! impl_store {
                             "INSERT INTO fragments (digest, check_ref, outcome, severity, body) ",
                         );
                         let mut refs = Vec::with_capacity(chunk.len());
+                        // Compressed here, for the fragments not stored yet only.
+                        let mut bodies = Vec::with_capacity(chunk.len());
                         for c in chunk {
+                            bodies.push($crate::ingest::deflate(&c.json).map_err(|e| {
+                                $crate::store::StoreError::Config(e.to_string())
+                            })?);
                             refs.push(*check_refs.get(&c.check_id).ok_or_else(|| {
                                 $crate::store::StoreError::Config(format!(
                                     "check {} is not in the catalog",
@@ -175,12 +180,12 @@ macro_rules! impl_store {
                                 ))
                             })?);
                         }
-                        qb.push_values(chunk.iter().zip(refs), |mut row, (c, r)| {
+                        qb.push_values(chunk.iter().zip(refs).zip(bodies), |mut row, ((c, r), body)| {
                             row.push_bind(c.digest.clone())
                                 .push_bind(r)
                                 .push_bind(c.outcome.clone())
                                 .push_bind(c.severity.clone())
-                                .push_bind(c.body.clone());
+                                .push_bind(body);
                         });
                         qb.push(" ON CONFLICT (digest) DO NOTHING RETURNING id, digest");
                         let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
@@ -222,6 +227,17 @@ macro_rules! impl_store {
                         .await?;
                         fragment_ids.insert(c.digest.clone(), id);
                     }
+                    // Webhook events: only on a default branch, and only the kinds some
+                    // webhook subscribes to (no extra query per unit otherwise).
+                    let kinds = if new.default_branch {
+                        let rows: Vec<(String,)> =
+                            sqlx::query_as::<$db, (String,)>("SELECT events FROM webhooks")
+                                .fetch_all(&mut *tx)
+                                .await?;
+                        $crate::webhooks::Kinds::of(rows.iter().map(|r| r.0.as_str()))
+                    } else {
+                        $crate::webhooks::Kinds::default()
+                    };
                     for unit in &new.units {
                         let (unit_id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
                             "INSERT INTO units (repository_id, path, name, kind) VALUES ($1, $2, $3, $4) \
@@ -282,8 +298,60 @@ macro_rules! impl_store {
                             });
                             qb.build().execute(&mut *tx).await?;
                         }
+                        if kinds.on_upload() {
+                            let previous: Option<(i64, Option<String>)> =
+                                sqlx::query_as::<$db, (i64, Option<String>)>(
+                                    "SELECT ur.report_id, ur.level FROM unit_reports ur \
+                                     JOIN reports r ON r.id = ur.report_id \
+                                     WHERE ur.unit_id = $1 AND r.git_ref = $2 AND ur.report_id < $3 \
+                                     ORDER BY ur.report_id DESC LIMIT 1",
+                                )
+                                .bind(unit_id)
+                                .bind(&new.git_ref)
+                                .bind(report_id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            let before: Vec<(String, String)> = match &previous {
+                                Some((prev, _)) if kinds.new_critical => {
+                                    sqlx::query_as::<$db, (String, String)>(
+                                        "SELECT c.check_id, f.outcome FROM check_results cr \
+                                         JOIN fragments f ON f.id = cr.fragment_id \
+                                         JOIN checks c ON c.id = f.check_ref \
+                                         WHERE cr.report_id = $1 AND cr.unit_id = $2",
+                                    )
+                                    .bind(*prev)
+                                    .bind(unit_id)
+                                    .fetch_all(&mut *tx)
+                                    .await?
+                                }
+                                _ => Vec::new(),
+                            };
+                            let events = $crate::webhooks::upload_events(
+                                &kinds,
+                                &$crate::webhooks::UploadSubject {
+                                    repository: &new.repository,
+                                    commit: &new.commit,
+                                    git_ref: &new.git_ref,
+                                    ci_run_url: new.ci_run_url.as_deref(),
+                                    report_id,
+                                    unit_id,
+                                    received_at: new.received_at,
+                                },
+                                unit,
+                                previous.as_ref().map(|p| (p.0, p.1.as_deref())),
+                                &before,
+                            );
+                            for event in &events {
+                                $crate::store::webhooks::enqueue_in_tx!(
+                                    $db,
+                                    tx,
+                                    event,
+                                    new.received_at.saturating_mul(1000)
+                                );
+                            }
+                        }
                         // Monotonic: a report that commits late never hides a newer one.
-                        sqlx::query::<$db>(
+                        let became_latest = sqlx::query::<$db>(
                             "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \
                              owner = $5, tier = $6 \
                              WHERE id = $4 AND (latest_report_id IS NULL OR latest_report_id < $1)",
@@ -295,7 +363,38 @@ macro_rules! impl_store {
                         .bind(&unit.owner)
                         .bind(unit.tier)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected()
+                            > 0;
+                        // The latest report's failures, for the teams roll-up.
+                        if became_latest {
+                            sqlx::query::<$db>("DELETE FROM latest_failures WHERE unit_id = $1")
+                                .bind(unit_id)
+                                .execute(&mut *tx)
+                                .await?;
+                            let mut failing: Vec<(i64, &$crate::store::NewCheck)> = Vec::new();
+                            for c in unit.checks.iter().filter(|c| c.outcome == "fail" || c.outcome == "error") {
+                                let r = *check_refs.get(&c.check_id).ok_or_else(|| {
+                                    $crate::store::StoreError::Config(format!(
+                                        "check {} is not in the catalog",
+                                        c.check_id
+                                    ))
+                                })?;
+                                failing.push((r, c));
+                            }
+                            for chunk in failing.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                                    "INSERT INTO latest_failures (unit_id, check_ref, severity, outcome) ",
+                                );
+                                qb.push_values(chunk, |mut row, (r, c)| {
+                                    row.push_bind(unit_id)
+                                        .push_bind(*r)
+                                        .push_bind(c.severity.clone())
+                                        .push_bind(c.outcome.clone());
+                                });
+                                qb.build().execute(&mut *tx).await?;
+                            }
+                        }
                     }
                     // The body: the skeleton with fragment ids in place of the digests.
                     let mut skeleton = new.skeleton.clone();
@@ -1032,6 +1131,60 @@ macro_rules! impl_store {
                             check_id: r.1,
                             outcome: r.2,
                             severity: r.3,
+                        })
+                        .collect())
+                })
+            }
+
+            fn level_groups(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::LevelGroup>> {
+                Box::pin(async move {
+                    let rows: Vec<(Option<String>, Option<i64>, Option<String>, i64)> =
+                        sqlx::query_as::<$db, (Option<String>, Option<i64>, Option<String>, i64)>(
+                            "SELECT owner, tier, level, COUNT(*) FROM units \
+                             GROUP BY owner, tier, level ORDER BY owner, tier, level",
+                        )
+                        .fetch_all(self.reader())
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::LevelGroup {
+                            owner: r.0,
+                            tier: r.1,
+                            level: r.2,
+                            units: r.3,
+                        })
+                        .collect())
+                })
+            }
+
+            fn block_groups(
+                &self,
+            ) -> $crate::store::StoreFuture<'_, Vec<$crate::store::BlockGroup>> {
+                Box::pin(async move {
+                    type Row = (Option<String>, Option<i64>, String, String, i64, i64);
+                    let rows: Vec<Row> = sqlx::query_as::<$db, Row>(
+                        // From the latest failures the uploads keep (a few rows a unit),
+                        // grouped before the check ids are joined in.
+                        "SELECT g.owner, g.tier, c.check_id, g.severity, g.n, g.first_unit FROM (\
+                         SELECT u.owner AS owner, u.tier AS tier, lf.check_ref AS check_ref, \
+                         lf.severity AS severity, COUNT(*) AS n, MIN(u.id) AS first_unit \
+                         FROM units u JOIN latest_failures lf ON lf.unit_id = u.id \
+                         GROUP BY u.owner, u.tier, lf.check_ref, lf.severity) g \
+                         JOIN checks c ON c.id = g.check_ref",
+                    )
+                    .fetch_all(self.reader())
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| $crate::store::BlockGroup {
+                            owner: r.0,
+                            tier: r.1,
+                            check_id: r.2,
+                            severity: r.3,
+                            units: r.4,
+                            first_unit: r.5,
                         })
                         .collect())
                 })

@@ -47,6 +47,18 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0006_dashboard.up.sql"),
             include_str!("../../migrations/sqlite/0006_dashboard.down.sql"),
         ),
+        (
+            7,
+            "webhooks",
+            include_str!("../../migrations/sqlite/0007_webhooks.up.sql"),
+            include_str!("../../migrations/sqlite/0007_webhooks.down.sql"),
+        ),
+        (
+            8,
+            "latest failures",
+            include_str!("../../migrations/sqlite/0008_latest_failures.up.sql"),
+            include_str!("../../migrations/sqlite/0008_latest_failures.down.sql"),
+        ),
     ])
 });
 
@@ -76,7 +88,10 @@ impl SqliteStore {
             // (only, at worst, the last ones on a power loss).
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // 32 MiB of page cache a connection (SQLite's default is 2 MiB): the
+            // latest reports' rows that uploads and roll-ups touch stay in memory.
+            .pragma("cache_size", "-32768");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
@@ -152,3 +167,5 @@ super::sql::impl_store!(
 );
 
 super::dashboard::impl_dashboard_store!(SqliteStore, sqlx::Sqlite);
+
+super::webhooks::impl_webhook_store!(SqliteStore, sqlx::Sqlite, skip_locked = "");
