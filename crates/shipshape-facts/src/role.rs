@@ -271,7 +271,50 @@ pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
     if ends_with_ci(path, ".rb") && find(b"FactoryBot.define") {
         return Some((Role::Test, "test-data factory (`FactoryBot.define`)"));
     }
+    if declares_development_only(head) {
+        return Some((
+            Role::DevTooling,
+            "its opening comment says it is for development only",
+        ));
+    }
     None
+}
+
+/// The file's opening comment block says the file is for development only:
+/// BookStack's `docker-compose.yml` ("intended for development purposes only"),
+/// kestra's `Makefile` ("This file is intended for development purposes only"). Only
+/// the comment lines before the first line of content count, so a sentence further
+/// down (a string, a log message) never changes a file's role.
+fn declares_development_only(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let mut comment = String::new();
+    for line in text.lines().take(40) {
+        let t = line.trim_start();
+        if t.is_empty() {
+            continue;
+        }
+        let Some(body) = ["#", "//", "--", ";", "/*", "*", "<!--"]
+            .iter()
+            .find_map(|m| t.strip_prefix(m))
+        else {
+            break;
+        };
+        comment.push(' ');
+        comment.push_str(body.trim());
+    }
+    let comment = comment.to_ascii_lowercase();
+    [
+        "for development purposes only",
+        "for development only",
+        "for local development only",
+        "development use only",
+        "not for production",
+        "not intended for production",
+        "do not use in production",
+        "do not use this in production",
+    ]
+    .iter()
+    .any(|p| comment.contains(p))
 }
 
 /// `s` contains `needle`, ASCII case-insensitively.
@@ -626,6 +669,28 @@ mod tests {
         ] {
             assert_eq!(role_of(p).0, Role::Production, "{p}");
         }
+    }
+
+    /// #13: BookStack's root `docker-compose.yml` and kestra's `Makefile` open with a
+    /// comment saying they are for development only; their sample passwords failed
+    /// `secrets-not-in-manifests` and `no-committed-secrets` as production.
+    #[test]
+    fn files_that_say_they_are_for_development_only_are_dev_tooling() {
+        let compose = b"# This is a Docker Compose configuration\n# intended for development purposes only\n\nservices:\n  db: {}\n";
+        assert_eq!(
+            content_role("docker-compose.yml", compose).map(|r| r.0),
+            Some(Role::DevTooling)
+        );
+        let make = b"#\n# Makefile used to build Acme locally.\n#\n# NOTE: This file is intended for development purposes only.\n\nall:\n";
+        assert_eq!(
+            content_role("Makefile", make).map(|r| r.0),
+            Some(Role::DevTooling)
+        );
+        // The words after the opening comment, or in the file's code, do not count.
+        let later = b"services:\n  app:\n    # for development only: remove the debug port\n";
+        assert_eq!(content_role("docker-compose.yml", later), None);
+        let code = b"package main\n// Run serves.\nconst banner = \"not for production\"\n";
+        assert_eq!(content_role("main.go", code), None);
     }
 
     #[test]
