@@ -124,6 +124,16 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Ruby, "semantic_logger"),
             (Ruby, "ougai"),
             (Composer, "monolog/monolog"),
+            // Frameworks that log through one of these by default, as ASP.NET Core does
+            // below: Spring Boot's starters bring Logback and SLF4J
+            // (spring-boot-starter-logging), Laravel logs through Monolog. A unit that
+            // declares only the framework still logs with levels (#13: spring-petclinic's
+            // services, spring-boot-realworld, BookStack).
+            (Maven, "org.springframework.boot:spring-boot-starter*"),
+            (Maven, "org.springframework.cloud:spring-cloud-starter*"),
+            (Gradle, "org.springframework.boot:spring-boot-starter*"),
+            (Gradle, "org.springframework.cloud:spring-cloud-starter*"),
+            (Composer, "laravel/framework"),
             (Nuget, "Serilog*"),
             (Nuget, "NLog*"),
             // ASP.NET Core's ILogger (message templates, scopes) comes with the web SDK.

@@ -58,6 +58,25 @@ mod tests {
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
 
+    /// #13: Spring Boot services and Laravel apps declare the framework, not its logger
+    /// (Logback through spring-boot-starter-logging, Monolog); they failed as unlogged.
+    #[test]
+    fn frameworks_that_bring_a_levelled_logger_pass() {
+        let pom = "<project>\n  <dependencies>\n    <dependency>\n      <groupId>org.springframework.boot</groupId>\n      <artifactId>spring-boot-starter-web</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n";
+        let v = run_on_files(&CHECK, &[SVC, ("pom.xml", pom)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let composer = "{\n  \"require\": {\n    \"laravel/framework\": \"^11.0\"\n  }\n}\n";
+        let v = run_on_files(&CHECK, &[SVC, ("composer.json", composer)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // Another Spring library is not a starter.
+        let pom = pom.replace(
+            "spring-boot-starter-web",
+            "spring-boot-configuration-processor",
+        );
+        let v = run_on_files(&CHECK, &[SVC, ("pom.xml", &pom)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
+
     #[test]
     fn library_or_slog_passes() {
         let v = run_on_files(
