@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Every deploy, scale-in and node drain sends SIGTERM. A process that dies on it drops in-flight requests and half-done jobs, so each routine rollout becomes a small outage.",
-        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application on Spring Boot 3.4 or later (Gradle plugin version or Maven parent), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
+        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application (a web starter, or a Spring Cloud gateway, config, Eureka or Spring Boot Admin server) on Spring Boot 3.4 or later (Gradle plugin version or Maven parent, followed up the modules' parent POMs), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
         remediation: "Catch SIGTERM, stop accepting new connections, finish in-flight requests within a deadline, then exit: e.g. axum `with_graceful_shutdown(shutdown_signal())`, Go `srv.Shutdown(ctx)` after `signal.NotifyContext(ctx, syscall.SIGTERM)`, Node `process.on('SIGTERM', () => server.close())`. Add a short `preStop` sleep so endpoints are removed before the process stops.",
         references: &[
             "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -42,28 +42,52 @@ const DRAINING_SERVERS: &[&str] = &[
 /// web server stops taking requests on SIGTERM and lets in-flight ones finish.
 /// `(manifest, line, version)`.
 fn spring_boot_graceful(ctx: &Ctx) -> Option<(String, u32, String)> {
+    // An embedded web server: the web starters, and the Spring Cloud servers built on
+    // them (gateway, config server, Eureka server, Spring Boot Admin).
     let web = ctx.deps().any(|d| {
         !d.dev
             && [
                 ":spring-boot-starter-web",
-                ":spring-boot-starter-webmvc",
-                ":spring-boot-starter-webflux",
+                ":spring-cloud-starter-gateway",
+                ":spring-cloud-config-server",
+                ":spring-cloud-starter-netflix-eureka-server",
+                ":spring-boot-admin-starter-server",
             ]
             .iter()
-            .any(|a| d.name.ends_with(a))
+            .any(|a| d.name.contains(a))
     });
     if !web {
         return None;
     }
-    for f in ctx.files_of(|k| {
-        matches!(
-            k,
-            FileKind::Manifest(Ecosystem::Gradle) | FileKind::Manifest(Ecosystem::Maven)
-        )
-    }) {
-        let Some(text) = ctx.text(&f.path) else {
+    let mut manifests: Vec<String> = ctx
+        .files_of(|k| {
+            matches!(
+                k,
+                FileKind::Manifest(Ecosystem::Gradle) | FileKind::Manifest(Ecosystem::Maven)
+            )
+        })
+        .map(|f| f.path.clone())
+        .collect();
+    // A Maven module inherits the version from its parent POM
+    // (spring-petclinic-microservices' services: the root `pom.xml` holds
+    // spring-boot-starter-parent); followed up to three levels.
+    let mut i = 0;
+    while i < manifests.len() && i < 8 {
+        let pom = &manifests[i];
+        if pom.ends_with("pom.xml")
+            && let Some(parent) = ctx.facts.text(pom).and_then(|t| maven_parent_path(pom, t))
+            && ctx.facts.text(&parent).is_some()
+            && !manifests.contains(&parent)
+        {
+            manifests.push(parent);
+        }
+        i += 1;
+    }
+    for path in &manifests {
+        let Some(text) = ctx.facts.text(path) else {
             continue;
         };
+        let f = path;
         let lines: Vec<&str> = text.lines().collect();
         for (i, l) in lines.iter().enumerate() {
             // Gradle: `id 'org.springframework.boot' version '3.4.1'` (Groovy or Kotlin DSL).
@@ -94,11 +118,44 @@ fn spring_boot_graceful(ctx: &Ctx) -> Option<(String, u32, String)> {
             if let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next())
                 && (major, minor) >= (3, 4)
             {
-                return Some((f.path.clone(), at as u32 + 1, v.to_string()));
+                return Some((f.clone(), at as u32 + 1, v.to_string()));
             }
         }
     }
     None
+}
+
+/// The parent POM a Maven POM inherits from: its `<parent>`'s `<relativePath>`
+/// (default `../pom.xml`), resolved against the POM's directory. `None` without a
+/// `<parent>`, or with an empty `<relativePath/>` (the parent comes from a repository).
+fn maven_parent_path(pom: &str, text: &str) -> Option<String> {
+    let start = text.find("<parent>")?;
+    let end = start + text[start..].find("</parent>")?;
+    let block = &text[start..end];
+    let relative = match block.find("<relativePath") {
+        Some(at) => {
+            let rest = &block[at..];
+            if rest.starts_with("<relativePath/>") || rest.starts_with("<relativePath />") {
+                return None;
+            }
+            let open = rest.find('>')? + 1;
+            let close = rest.find("</relativePath>")?;
+            rest.get(open..close)?.trim().to_string()
+        }
+        None => "../pom.xml".to_string(),
+    };
+    let relative = if relative.ends_with(".xml") {
+        relative
+    } else {
+        format!("{}/pom.xml", relative.trim_end_matches('/'))
+    };
+    let dir = pom.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = if dir.is_empty() {
+        relative
+    } else {
+        format!("{dir}/{relative}")
+    };
+    shipshape_facts::ci::normalise_path(&joined).filter(|p| p != "." && !p.starts_with(".."))
 }
 
 fn run(ctx: &Ctx) -> Verdict {
@@ -203,6 +260,33 @@ mod tests {
     use shipshape_model::Outcome;
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    #[test]
+    fn spring_boot_version_is_inherited_from_the_parent_pom() {
+        // #13, spring-petclinic-microservices: the root POM holds
+        // spring-boot-starter-parent 4.0.1; the Eureka server module declares only its
+        // starter and `<parent>` (relativePath defaults to ../pom.xml).
+        let root = "<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>4.0.1</version>\n    <relativePath/>\n  </parent>\n  <modules><module>discovery</module></modules>\n</project>\n";
+        let module = "<project>\n  <parent>\n    <groupId>org.example</groupId>\n    <artifactId>root</artifactId>\n    <version>1</version>\n  </parent>\n  <dependencies>\n    <dependency>\n      <groupId>org.springframework.cloud</groupId>\n      <artifactId>spring-cloud-starter-netflix-eureka-server</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n";
+        assert_eq!(
+            maven_parent_path("discovery/pom.xml", module).as_deref(),
+            Some("pom.xml")
+        );
+        assert_eq!(maven_parent_path("pom.xml", root), None);
+        let facts = shipshape_facts::Facts::from_memory(&[
+            ("pom.xml", root),
+            ("discovery/pom.xml", module),
+            ("discovery/src/main/java/App.java", "class App {}\n"),
+        ]);
+        let unit = shipshape_model::Unit {
+            path: "discovery".into(),
+            ..crate::testing::unit_for(&facts)
+        };
+        let ctx = Ctx::basic(&facts, &unit);
+        let v = run(&ctx);
+        assert_eq!(v.outcome, shipshape_model::Outcome::Pass, "{v:?}");
+        assert!(v.summary.contains("4.0.1"), "{}", v.summary);
+    }
 
     #[test]
     fn spring_boot_from_3_4_drains_by_default() {
