@@ -169,6 +169,9 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Npm, "elastic-apm-node"),
             (Maven, "io.opentelemetry*"),
             (Maven, "io.micrometer:micrometer-tracing*"),
+            // Spring Boot's Zipkin starter is Micrometer Tracing with a Zipkin reporter.
+            (Maven, "org.springframework.boot:spring-boot-starter-zipkin"),
+            (Maven, "io.zipkin.reporter2:*"),
             (
                 Maven,
                 "org.springframework.cloud:spring-cloud-starter-sleuth",
@@ -176,6 +179,11 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Maven, "com.datadoghq:dd-trace-api"),
             (Gradle, "io.opentelemetry*"),
             (Gradle, "io.micrometer:micrometer-tracing*"),
+            (
+                Gradle,
+                "org.springframework.boot:spring-boot-starter-zipkin",
+            ),
+            (Gradle, "io.zipkin.reporter2:*"),
             (Ruby, "opentelemetry-*"),
             (Ruby, "ddtrace"),
             (Ruby, "datadog"),

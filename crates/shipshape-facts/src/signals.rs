@@ -58,7 +58,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HealthRoute,
         Rule::RoutePath,
-        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
@@ -143,6 +143,7 @@ const KEYWORDS: &[&str] = &[
     "ready/",
     "readyz/",
     "ping/",
+    "/heartbeat",
     // Rails' `/up` (rails/health#show). `/status` is not a health path: it is as often
     // a status page for people (louislam/uptime-kuma's public status page).
     "/up\"",
@@ -330,6 +331,69 @@ pub fn scan(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
 /// that once per file, for its [`crate::FileEntry::in_test`]).
 pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     scan_with(path, bytes, true, out);
+    file_route_health(path, bytes, out);
+}
+
+/// Health routes that a file's *path* declares: Next.js's App Router serves
+/// `app/api/heartbeat/route.ts` at `/api/heartbeat` (umami) and the Pages Router
+/// `pages/api/health.ts` at `/api/health`; no path string appears in the code. The route
+/// counts when the file exports a `GET` handler (App Router) or a default handler
+/// (Pages Router); the hit is that export's line.
+fn file_route_health(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
+    const HEALTH: &[&str] = &[
+        "health",
+        "healthz",
+        "healthcheck",
+        "heartbeat",
+        "ping",
+        "livez",
+        "readyz",
+        "ready",
+        "liveness",
+        "readiness",
+    ];
+    let lower = path.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.split('/').collect();
+    let Some((name, dirs)) = segments.split_last() else {
+        return;
+    };
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return;
+    };
+    if !["ts", "js", "mjs", "tsx", "jsx"].contains(&ext) {
+        return;
+    }
+    let app_router =
+        stem == "route" && dirs.contains(&"app") && dirs.last().is_some_and(|d| HEALTH.contains(d));
+    let pages_router =
+        HEALTH.contains(&stem) && dirs.windows(2).any(|w| w[0] == "pages" && w[1] == "api");
+    if !(app_router || pages_router) {
+        return;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let export = text.lines().enumerate().find(|(_, l)| {
+        let l = l.trim_start();
+        if app_router {
+            [
+                "export async function GET",
+                "export function GET",
+                "export const GET",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
+        } else {
+            l.starts_with("export default")
+        }
+    });
+    if let Some((i, l)) = export {
+        out.push(SignalHit {
+            kind: SignalKind::HealthRoute,
+            path: path.to_string(),
+            line: i as u32 + 1,
+            text: l.trim().chars().take(120).collect(),
+            opt_in: None,
+        });
+    }
 }
 
 /// The regex pass, then (with `confirm`) the syntax layer's verdict on each match.
@@ -617,6 +681,45 @@ mod tests {
         out.into_iter().map(|h| (h.kind, h.line)).collect()
     }
 
+    /// #13, umami-software/umami: `src/app/api/heartbeat/route.ts` is its liveness route
+    /// (the compose healthchecks call `/api/heartbeat`); Next.js routes by file path.
+    #[test]
+    fn next_js_file_routes_are_health_routes() {
+        let hits = |path: &str, src: &str| {
+            let mut out = vec![];
+            scan_code(path, src.as_bytes(), &mut out);
+            out.into_iter()
+                .filter(|h| h.kind == SignalKind::HealthRoute)
+                .map(|h| h.line)
+                .collect::<Vec<_>>()
+        };
+        let route = "import { ok } from '@/lib/response';\n\nexport async function GET() {\n  return ok();\n}\n";
+        assert_eq!(hits("src/app/api/heartbeat/route.ts", route), [3]);
+        assert_eq!(
+            hits(
+                "pages/api/health.js",
+                "export default function handler(req, res) {}\n"
+            ),
+            [1]
+        );
+        // Another route, a POST-only health route, a component named health.
+        assert!(hits("src/app/api/users/route.ts", route).is_empty());
+        assert!(
+            hits(
+                "src/app/api/health/route.ts",
+                "export async function POST() {}\n"
+            )
+            .is_empty()
+        );
+        assert!(
+            hits(
+                "src/components/health.tsx",
+                "export default function H() {}\n"
+            )
+            .is_empty()
+        );
+    }
+
     #[test]
     fn finds_health_routes_in_many_frameworks() {
         for src in [
@@ -631,6 +734,8 @@ mod tests {
             r#"@router.get("/health-check/")"#,
             r#"path("healthz/", views.health)"#,
             r#"re_path(r"^ready/$", views.ready)"#,
+            // #13: umami's liveness route `/api/heartbeat`.
+            r#"app.get("/api/heartbeat", beat)"#,
         ] {
             assert_eq!(
                 kinds(src).first().map(|k| k.0),
