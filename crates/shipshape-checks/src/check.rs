@@ -182,8 +182,14 @@ pub struct Ctx<'a> {
     pub slo: Option<&'a str>,
     /// Secrets found in the tree; `None` when secret scanning is off.
     pub secrets: Option<&'a [SecretEvidence]>,
+    /// True when `secrets` were read from the blobs staged in the git index
+    /// (`secrets --staged`) rather than from the work tree.
+    pub secrets_staged: bool,
     /// Secrets found in history; `None` unless `--history` (or config) asked for it.
     pub history_secrets: Option<&'a [SecretEvidence]>,
+    /// `Some(REV)` when `history_secrets` cover only the commits in `REV..HEAD`
+    /// (`secrets --since REV`).
+    pub history_since: Option<&'a str>,
     pub vulns: VulnInput<'a>,
     /// End-of-life release data (`shipshape db import-eol`); `None` when none is imported.
     pub eol: Option<&'a EolData>,
@@ -279,7 +285,9 @@ impl<'a> Ctx<'a> {
             runbook: None,
             slo: None,
             secrets: None,
+            secrets_staged: false,
             history_secrets: None,
+            history_since: None,
             vulns: VulnInput::NoDatabase,
             eol: None,
             now: 0,

@@ -57,6 +57,11 @@ pub struct ScanOptions {
     pub secrets: Option<bool>,
     /// Scan git history for secrets (default: config, off).
     pub history: Option<bool>,
+    /// Read the secret scan's files from the git index (the staged blobs that differ
+    /// from HEAD) instead of the work tree: a pre-commit hook's view.
+    pub staged: bool,
+    /// Restrict the history scan to the commits in `REV..HEAD` (turns it on).
+    pub history_since: Option<String>,
     /// Advisory database directory (default: config, then the user's cache dir).
     pub db_dir: Option<PathBuf>,
     /// Force vulnerability matching off (`Some(false)`); default: on when a database exists.
@@ -195,8 +200,10 @@ pub fn scan_keeping_facts(
         include_vendored: config.scan.include_vendored,
         threads: opts.threads,
         progress: Some(&on_files),
+        // Staged blobs are read from the index below, not from the work tree.
         hook: engine
             .as_ref()
+            .filter(|_| !opts.staged)
             .map(|_| &hook as &(dyn Fn(&str, &[u8]) + Sync)),
         // go.work for unit discovery; the files custom rules read.
         keep_text: std::iter::once("go.work".to_string())
@@ -212,8 +219,14 @@ pub fn scan_keeping_facts(
     diagnostics.extend(facts.diagnostics.iter().cloned());
 
     let tree_secrets = match &engine {
-        Some(_) => {
-            let mut matches = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        Some(e) => {
+            let mut matches = if opts.staged {
+                progress.phase("scanning staged changes");
+                shipshape_secrets::scan_staged(&opts.root, e)
+                    .map_err(|e| EngineError::Usage(e.to_string()))?
+            } else {
+                found.into_inner().unwrap_or_else(|p| p.into_inner())
+            };
             scanners::apply_secret_baseline(&config, &opts.root, &mut matches, &mut diagnostics);
             matches.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             Some(
@@ -225,8 +238,15 @@ pub fn scan_keeping_facts(
         }
         None => None,
     };
-    let history_on = opts.history.unwrap_or(config.secrets.history);
+    let history_on = opts.history_since.is_some() || opts.history.unwrap_or(config.secrets.history);
     let history_secrets = match (&engine, history_on, &facts.git) {
+        (Some(e), true, _) if opts.history_since.is_some() => {
+            let since = opts.history_since.as_deref().unwrap_or_default();
+            progress.phase("scanning new commits");
+            let found = shipshape_secrets::scan_since(&opts.root, since, e, &|_, _| {})
+                .map_err(|e| EngineError::Usage(e.to_string()))?;
+            Some(found.iter().map(scanners::history_evidence).collect())
+        }
         (Some(e), true, Some(_)) => {
             progress.phase("scanning git history");
             Some(scanners::history(e, &opts.root, &mut diagnostics))
@@ -293,7 +313,9 @@ pub fn scan_keeping_facts(
             runbook: ucfg.runbook.as_deref(),
             slo: ucfg.slo.as_deref(),
             secrets: tree_secrets.as_deref(),
+            secrets_staged: opts.staged,
             history_secrets: history_secrets.as_deref(),
+            history_since: opts.history_since.as_deref(),
             vulns: match &vulns {
                 Some((findings, age, lockfiles)) => VulnInput::Matched {
                     findings,

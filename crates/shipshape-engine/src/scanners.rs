@@ -73,6 +73,15 @@ pub(crate) fn apply_secret_baseline(
     }
 }
 
+/// A history match as evidence: the match, and the commit and date it first appeared in.
+pub(crate) fn history_evidence(h: &shipshape_secrets::HistoryMatch) -> SecretEvidence {
+    SecretEvidence {
+        commit: Some(h.commit.clone()),
+        date: Some(h.author_date.clone()),
+        ..secret_evidence(&h.secret)
+    }
+}
+
 /// Scan history; errors become a diagnostic and an empty result is not claimed.
 pub(crate) fn history(
     engine: &Engine,
@@ -80,14 +89,7 @@ pub(crate) fn history(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<SecretEvidence> {
     match shipshape_secrets::scan_history(root, engine, &|_, _| {}) {
-        Ok(found) => found
-            .iter()
-            .map(|h| SecretEvidence {
-                commit: Some(h.commit.clone()),
-                date: Some(h.author_date.clone()),
-                ..secret_evidence(&h.secret)
-            })
-            .collect(),
+        Ok(found) => found.iter().map(history_evidence).collect(),
         Err(e) => {
             diagnostics.push(Diagnostic {
                 level: DiagnosticLevel::Warning,

@@ -51,26 +51,113 @@ pub fn scan_history(
     engine: &Engine,
     progress: &dyn Fn(u64, u64),
 ) -> Result<Vec<HistoryMatch>, Error> {
-    let git = |message: String| Error::Git {
+    let git = git_error(repo);
+    let r = open(repo)?;
+    let commits = collect_commits(&r).map_err(git)?;
+    scan_commits(repo, r, engine, commits, &[], progress)
+}
+
+/// Scan the blobs that the commits in `since..HEAD` introduced (a pull request's
+/// commits when `since` is its base): commits reachable from HEAD and not from
+/// `since`, each blob reported at the earliest of them that holds it. Blobs already in
+/// the trees those commits start from (their parents outside the range) are not
+/// scanned: they were there before. `since` is any revision git understands
+/// (`origin/main`, `v1.2.0`, `HEAD~3`, a commit id); one that does not resolve is an
+/// error naming it.
+pub fn scan_since(
+    repo: &Path,
+    since: &str,
+    engine: &Engine,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Vec<HistoryMatch>, Error> {
+    let git = git_error(repo);
+    let r = open(repo)?;
+    let base = resolve_commit(&r, since).map_err(&git)?;
+    let head = r
+        .head_id()
+        .map_err(|e| git(format!("HEAD does not point at a commit ({e})")))?
+        .detach();
+    let walk = r
+        .rev_walk([head])
+        .with_hidden([base])
+        .all()
+        .map_err(|e| git(format!("cannot walk {since}..HEAD: {e}")))?;
+    let mut commits = Vec::new();
+    for info in walk {
+        let info = info.map_err(|e| git(format!("cannot walk {since}..HEAD: {e}")))?;
+        let commit = r
+            .find_commit(info.id)
+            .map_err(|e| git(format!("cannot read commit {}: {e}", info.id)))?;
+        commits.push(commit_info(&commit).map_err(&git)?);
+    }
+    let inside: HashSet<ObjectId> = commits.iter().map(|c| c.id).collect();
+    let mut before: Vec<ObjectId> = Vec::new();
+    for c in &commits {
+        for p in c.parents.iter().filter(|p| !inside.contains(*p)) {
+            if let Ok(parent) = r.find_commit(*p)
+                && let Ok(tree) = parent.tree_id()
+            {
+                before.push(tree.detach());
+            }
+        }
+    }
+    scan_commits(repo, r, engine, commits, &before, progress)
+}
+
+/// The commit a revision names (tags and other refs peeled).
+pub(crate) fn resolve_commit(r: &gix::Repository, rev: &str) -> Result<ObjectId, String> {
+    let id = r
+        .rev_parse_single(rev)
+        .map_err(|e| format!("`{rev}` is not a revision of this repository ({e}): pass a branch, tag or commit id (fetch it first in a shallow CI clone: `fetch-depth: 0`)"))?;
+    let object = id
+        .object()
+        .map_err(|e| format!("cannot read `{rev}`: {e}"))?;
+    object
+        .peel_to_commit()
+        .map(|c| c.id)
+        .map_err(|e| format!("`{rev}` does not name a commit ({e})"))
+}
+
+fn git_error(repo: &Path) -> impl Fn(String) -> Error + '_ {
+    move |message| Error::Git {
         path: repo.to_path_buf(),
         message,
-    };
+    }
+}
+
+fn open(repo: &Path) -> Result<gix::Repository, Error> {
     let mut r = gix::discover(repo).map_err(|e| {
-        git(format!(
+        git_error(repo)(format!(
             "not a git repository ({e}); run from a clone or pass the repository root"
         ))
     })?;
     r.object_cache_size_if_unset(64 * 1024 * 1024);
+    Ok(r)
+}
 
-    let commits = collect_commits(&r).map_err(git)?;
+/// Walk the trees of `commits` in order and scan each blob once, at the first commit
+/// and path that has it. Trees in `before` (and everything in them) count as seen.
+fn scan_commits(
+    repo: &Path,
+    r: gix::Repository,
+    engine: &Engine,
+    commits: Vec<CommitInfo>,
+    before: &[ObjectId],
+    progress: &dyn Fn(u64, u64),
+) -> Result<Vec<HistoryMatch>, Error> {
+    let git = git_error(repo);
     let order = topological_order(&commits);
 
     // Walk trees in commit order, attributing each blob to its first commit and path.
     let mut seen_trees: HashSet<ObjectId> = HashSet::new();
     let mut seen_blobs: HashSet<ObjectId> = HashSet::new();
     let mut blobs: Vec<(ObjectId, usize, String)> = Vec::new();
-    for (rank, &ci) in order.iter().enumerate() {
-        let mut stack = vec![(commits[ci].tree, String::new())];
+    let mut walk = |root: ObjectId,
+                    rank: Option<usize>,
+                    seen_trees: &mut HashSet<ObjectId>,
+                    seen_blobs: &mut HashSet<ObjectId>|
+     -> Result<(), Error> {
+        let mut stack = vec![(root, String::new())];
         while let Some((tree_id, prefix)) = stack.pop() {
             if !seen_trees.insert(tree_id) {
                 continue;
@@ -91,11 +178,26 @@ pub fn scan_history(
                 let oid = entry.oid.to_owned();
                 if entry.mode.is_tree() {
                     stack.push((oid, path));
-                } else if entry.mode.is_blob() && seen_blobs.insert(oid) {
+                } else if entry.mode.is_blob()
+                    && seen_blobs.insert(oid)
+                    && let Some(rank) = rank
+                {
                     blobs.push((oid, rank, path));
                 }
             }
         }
+        Ok(())
+    };
+    for &tree in before {
+        walk(tree, None, &mut seen_trees, &mut seen_blobs)?;
+    }
+    for (rank, &ci) in order.iter().enumerate() {
+        walk(
+            commits[ci].tree,
+            Some(rank),
+            &mut seen_trees,
+            &mut seen_blobs,
+        )?;
     }
 
     // Scan unique blobs on one worker per core. Each worker owns a repository handle
@@ -194,7 +296,7 @@ pub fn scan_history(
 }
 
 /// Read one blob (unless larger than [`MAX_BLOB_BYTES`]) and scan it.
-fn scan_blob(
+pub(crate) fn scan_blob(
     repo: &gix::Repository,
     engine: &Engine,
     oid: ObjectId,
@@ -244,28 +346,34 @@ fn collect_commits(r: &gix::Repository) -> Result<Vec<CommitInfo>, String> {
         let Ok(commit) = r.find_commit(id) else {
             continue;
         };
-        let tree = commit
-            .tree_id()
-            .map_err(|e| format!("commit {id} has no readable tree: {e}"))?
-            .detach();
-        let time = commit.time().map(|t| t.seconds).unwrap_or(0);
-        let author_date = commit
-            .author()
-            .ok()
-            .and_then(|a| a.time().ok())
-            .and_then(|t| t.format(gix::date::time::format::ISO8601_STRICT).ok())
-            .unwrap_or_default();
-        let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
-        stack.extend(parents.iter().copied());
-        commits.push(CommitInfo {
-            id,
-            tree,
-            time,
-            author_date,
-            parents,
-        });
+        let info = commit_info(&commit)?;
+        stack.extend(info.parents.iter().copied());
+        commits.push(info);
     }
     Ok(commits)
+}
+
+fn commit_info(commit: &gix::Commit<'_>) -> Result<CommitInfo, String> {
+    let id = commit.id;
+    let tree = commit
+        .tree_id()
+        .map_err(|e| format!("commit {id} has no readable tree: {e}"))?
+        .detach();
+    let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+    let author_date = commit
+        .author()
+        .ok()
+        .and_then(|a| a.time().ok())
+        .and_then(|t| t.format(gix::date::time::format::ISO8601_STRICT).ok())
+        .unwrap_or_default();
+    let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+    Ok(CommitInfo {
+        id,
+        tree,
+        time,
+        author_date,
+        parents,
+    })
 }
 
 /// Indexes of `commits`, parents before children, earliest commit time first among the

@@ -3,11 +3,12 @@
 //! [`Engine`] holds the compiled rule catalog ([`rules::RULES`] plus [`CustomRule`]s) and
 //! scans one file's bytes at a time ([`Engine::scan`]), from inside shipshape's single
 //! parallel walk. [`history::scan_history`] scans every blob reachable from any ref of a git
-//! repository once. [`Baseline`] records accepted matches by fingerprint.
+//! repository once, [`history::scan_since`] the blobs a range of commits introduced, and
+//! [`staged::scan_staged`] the blobs staged in the index. [`Baseline`] records accepted matches by fingerprint.
 //!
 //! Nothing here prints, stores or returns a raw secret: matches carry a redaction
 //! (`ghp_…(40 chars)`), a redacted snippet, byte offsets and a one-way fingerprint.
-//! This crate reads no files itself except the git object database in `history`.
+//! This crate reads no files itself except the git object database and index in `history` and `staged`.
 
 mod baseline;
 mod engine;
@@ -15,13 +16,15 @@ pub mod filter;
 pub mod history;
 mod redact;
 pub mod rules;
+pub mod staged;
 pub mod synth;
 
 pub use baseline::{BASELINE_VERSION, Baseline, BaselineEntry};
 pub use engine::{ALLOW_MARKER, BINARY_PROBE_BYTES, CustomRule, Engine, RuleInfo, SecretMatch};
-pub use history::{HistoryMatch, scan_history};
+pub use history::{HistoryMatch, scan_history, scan_since};
 pub use redact::redact;
 pub use rules::RuleClass;
+pub use staged::scan_staged;
 
 use std::path::PathBuf;
 

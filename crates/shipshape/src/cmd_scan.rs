@@ -124,6 +124,8 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         baseline: a.baseline.clone(),
         secrets: a.no_secrets.then_some(false),
         history: a.history.then_some(true),
+        staged: false,
+        history_since: None,
         db_dir: a.db.clone(),
         vulns: None,
         exclude: a.exclude.clone(),

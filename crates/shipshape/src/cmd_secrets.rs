@@ -1,4 +1,5 @@
-//! `shipshape secrets [PATH]` and `shipshape secrets baseline`.
+//! `shipshape secrets [PATH]` (the work tree, or `--staged`, `--since REV`, `--history`)
+//! and `shipshape secrets baseline`.
 
 use crate::EXIT_OK;
 use crate::output::parse_format;
@@ -20,6 +21,15 @@ pub struct SecretsArgs {
     /// Also scan every blob reachable in git history.
     #[arg(long)]
     pub history: bool,
+    /// Scan the blobs staged in the git index (what the next commit will hold) instead
+    /// of the work tree: only those that differ from HEAD, at their staged path and line.
+    /// For pre-commit hooks; unstaged edits are not read.
+    #[arg(long)]
+    pub staged: bool,
+    /// Scan only the blobs that the commits in REV..HEAD introduced (a pull request's
+    /// commits: `--since origin/main`), instead of the work tree.
+    #[arg(long, value_name = "REV", conflicts_with = "history")]
+    pub since: Option<String>,
     /// Output format: text, json, sarif (also markdown, html, junit, github, gitlab).
     #[arg(long, short = 'f', value_parser = parse_format)]
     pub format: Vec<Format>,
@@ -61,15 +71,21 @@ pub fn run(a: SecretsArgs) -> anyhow::Result<u8> {
     {
         return baseline(path, output, config);
     }
-    let mut only = vec!["security/no-committed-secrets".to_string()];
-    if a.history {
-        only.push("security/no-secrets-in-history".to_string());
-    }
+    let tree = "security/no-committed-secrets".to_string();
+    let history = "security/no-secrets-in-history".to_string();
+    let only = match (a.staged, a.since.is_some() || a.history) {
+        // `--since` alone judges the new commits only; with `--staged`, the index too.
+        (false, true) if a.since.is_some() => vec![history],
+        (_, true) => vec![tree, history],
+        (_, false) => vec![tree],
+    };
     let opts = ScanOptions {
         root: a.path.clone(),
         config: a.config.clone(),
         secrets: Some(true),
         history: a.history.then_some(true),
+        staged: a.staged,
+        history_since: a.since.clone(),
         only,
         now: crate::now()?,
         vulns: Some(false),

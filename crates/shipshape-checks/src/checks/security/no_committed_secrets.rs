@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
-        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. `n/a` when secret scanning is switched off.",
+        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. With `shipshape secrets --staged` (a pre-commit hook) the files are the blobs staged in the git index that differ from HEAD, at their staged path and line, instead of the work tree. `n/a` when secret scanning is switched off.",
         remediation: "Revoke and rotate the credential first (it is compromised), then remove it from the code and load it from the environment or a secret manager. Remove it from history too (git filter-repo) if the repository is shared.",
         references: &[
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
@@ -126,6 +126,11 @@ fn run(ctx: &Ctx) -> Verdict {
     let Some(secrets) = ctx.secrets else {
         return Verdict::not_applicable("secret scanning is off");
     };
+    if ctx.secrets_staged {
+        return verdict(ctx, CHECK.meta.id, secrets, "secret(s) in staged changes").unwrap_or_else(
+            || Verdict::pass("the secret scanner found no credentials in the staged changes"),
+        );
+    }
     verdict(ctx, CHECK.meta.id, secrets, "committed secret(s)")
         .unwrap_or_else(|| Verdict::pass("the secret scanner found no credentials"))
 }
