@@ -400,6 +400,71 @@ impl<'a> Ctx<'a> {
             .filter(|d| self.in_unit(&d.manifest))
     }
 
+    /// The libraries the unit's code runs with: its own dependencies ([`Ctx::deps`]),
+    /// then those of the repository's projects it builds in through non-development
+    /// links, followed to the end ([`shipshape_facts::links`]: bitwarden/server's
+    /// `src/Api` links `src/Core`, whose SQL client is the service's datastore), then
+    /// the packages its direct dependencies bring as a NuGet lock file records them
+    /// ([`shipshape_facts::Facts::brought_dependencies`]). For the checks that ask
+    /// whether a unit runs with a library of some category; not for deciding what a unit
+    /// is (a CLI that links a server library is still a CLI).
+    pub fn runtime_deps(&self) -> Vec<&'a Dependency> {
+        let facts = self.facts;
+        let mut out: Vec<&'a Dependency> = self.deps().collect();
+        let links = facts.links();
+        let mut seen: Vec<&str> = Vec::new();
+        let mut queue: Vec<&str> = facts
+            .files
+            .iter()
+            .filter(|f| {
+                matches!(f.kind, shipshape_facts::FileKind::Manifest(_))
+                    && !f.in_test
+                    && self.in_unit(&f.path)
+            })
+            .map(|f| f.path.as_str())
+            .collect();
+        while let Some(m) = queue.pop() {
+            for l in links.iter().filter(|l| l.from == m && !l.dev) {
+                if self.in_unit(&l.to) || seen.contains(&l.to.as_str()) {
+                    continue;
+                }
+                seen.push(&l.to);
+                queue.push(&l.to);
+            }
+        }
+        seen.sort_unstable();
+        for m in &seen {
+            out.extend(facts.dependencies_of(m));
+        }
+        let lock_dirs: Vec<&str> = seen
+            .iter()
+            .map(|m| m.rsplit_once('/').map_or("", |(d, _)| d))
+            .collect();
+        out.extend(facts.brought_dependencies().iter().filter(|d| {
+            self.in_unit(&d.manifest)
+                || lock_dirs
+                    .iter()
+                    .any(|dir| d.manifest.rsplit_once('/').map_or("", |(d, _)| d) == *dir)
+        }));
+        out
+    }
+
+    /// How a dependency from [`Ctx::runtime_deps`] reaches the unit, for evidence:
+    /// "declared in M" for its own, "declared in M, which the unit builds in" otherwise.
+    pub fn declared_where(&self, d: &Dependency) -> String {
+        if self.in_unit(&d.manifest) {
+            if d.manifest.ends_with("packages.lock.json")
+                && !self.deps().any(|o| std::ptr::eq(o, d))
+            {
+                format!("brought by a direct dependency ({})", d.manifest)
+            } else {
+                format!("declared in {}", d.manifest)
+            }
+        } else {
+            format!("declared in {}, which the unit builds in", d.manifest)
+        }
+    }
+
     /// Signals of a kind in the unit (test code is not searched for signals).
     pub fn signals(&self, kind: SignalKind) -> impl Iterator<Item = &'a SignalHit> + '_ {
         self.facts

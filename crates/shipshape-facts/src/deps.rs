@@ -412,6 +412,45 @@ fn cargo_lines(text: &str) -> std::collections::HashMap<&str, u32> {
 }
 
 /// The reference for [`cargo_lines`]: the first line naming `key`.
+/// The packages a NuGet lock file records as dependencies of the project's direct
+/// dependencies, one step down (`"type": "Transitive"` entries named in a `Direct`
+/// entry's `dependencies`), each once, at its own entry's line.
+pub fn extract_nuget_lock_brought(path: &str, text: &str) -> Result<Vec<Dependency>, String> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut out: Vec<Dependency> = Vec::new();
+    let Some(frameworks) = doc.get("dependencies").and_then(|d| d.as_object()) else {
+        return Ok(out);
+    };
+    for packages in frameworks.values().filter_map(|v| v.as_object()) {
+        let direct = packages
+            .values()
+            .filter(|e| e.get("type").and_then(|t| t.as_str()) == Some("Direct"));
+        for entry in direct {
+            let Some(children) = entry.get("dependencies").and_then(|d| d.as_object()) else {
+                continue;
+            };
+            for child in children.keys() {
+                let transitive = packages
+                    .get(child)
+                    .and_then(|e| e.get("type"))
+                    .and_then(|t| t.as_str())
+                    .is_some_and(|t| t == "Transitive" || t == "CentralTransitive");
+                if !transitive || out.iter().any(|d| &d.name == child) {
+                    continue;
+                }
+                out.push(Dependency {
+                    ecosystem: Ecosystem::Nuget,
+                    name: child.clone(),
+                    manifest: path.to_string(),
+                    line: line_of(text, &format!("\"{child}\": {{")),
+                    dev: false,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 fn cargo_line(text: &str, key: &str) -> u32 {
     for (i, raw) in text.lines().enumerate() {
@@ -474,6 +513,37 @@ mod tests {
         let names: Vec<(&str, u32)> = d.iter().map(|d| (d.name.as_str(), d.line)).collect();
         assert_eq!(names, [("OpenTelemetry.Extensions.Hosting", 5)]);
         assert!(extract_nuget_lock("x/packages.lock.json", "{").is_err());
+    }
+
+    /// bitwarden/server: LaunchDarkly comes in through the SDK package
+    /// `Bitwarden.Server.Sdk.Features`, a direct dependency; a project reference's
+    /// packages and packages further down are not brought by a direct dependency.
+    #[test]
+    fn nuget_lock_packages_brought_by_direct_dependencies() {
+        let lock = r#"{
+  "version": 1,
+  "dependencies": {
+    "net10.0": {
+      "Bitwarden.Server.Sdk.Features": {
+        "type": "Direct",
+        "dependencies": { "LaunchDarkly.ServerSdk": "8.10.0" }
+      },
+      "LaunchDarkly.ServerSdk": {
+        "type": "Transitive",
+        "dependencies": { "LaunchDarkly.Cache": "1.0.2" }
+      },
+      "LaunchDarkly.Cache": { "type": "Transitive" },
+      "core": {
+        "type": "Project",
+        "dependencies": { "Microsoft.Data.SqlClient": "[7.0.0, 7.0.0]" }
+      },
+      "Microsoft.Data.SqlClient": { "type": "CentralTransitive" }
+    }
+  }
+}"#;
+        let d = extract_nuget_lock_brought("src/Api/packages.lock.json", lock).unwrap();
+        let names: Vec<(&str, u32)> = d.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(names, [("LaunchDarkly.ServerSdk", 9)]);
     }
 
     fn names(eco: Ecosystem, path: &str, text: &str) -> Vec<(String, u32)> {

@@ -18,6 +18,7 @@ pub mod git;
 pub mod gitlab;
 pub mod k8s;
 pub mod kind;
+pub mod links;
 pub mod role;
 pub mod signals;
 mod syntax;
@@ -111,6 +112,8 @@ pub struct Facts {
 #[derive(Debug, Default)]
 struct Lazy {
     deps: OnceLock<Parsed<deps::Dependency>>,
+    brought: OnceLock<Vec<deps::Dependency>>,
+    links: OnceLock<Vec<links::Link>>,
     ci: OnceLock<Vec<ci::CiFile>>,
     dockerfiles: OnceLock<Vec<docker::Dockerfile>>,
     k8s: OnceLock<Parsed<k8s::K8sObject>>,
@@ -336,6 +339,40 @@ impl Facts {
                 }
             }
             out
+        })
+    }
+
+    /// Packages a NuGet lock file (`packages.lock.json`) records as brought in by one of
+    /// the project's direct dependencies: bitwarden/server's `Bitwarden.Server.Sdk.Features`
+    /// brings `LaunchDarkly.ServerSdk`. Not the project's own dependencies (they are not
+    /// in [`Facts::dependencies`]); the libraries the project runs with.
+    pub fn brought_dependencies(&self) -> &[deps::Dependency] {
+        self.lazy.brought.get_or_init(|| {
+            let mut out = Vec::new();
+            for f in &self.files {
+                if f.kind == FileKind::Lockfile(Ecosystem::Nuget)
+                    && f.path.ends_with("packages.lock.json")
+                    && let Some(text) = self.text(&f.path)
+                    && let Ok(d) = deps::extract_nuget_lock_brought(&f.path, text)
+                {
+                    out.extend(d);
+                }
+            }
+            out
+        })
+    }
+
+    /// Links between the repository's manifests ([`links`]): code a project builds in
+    /// from another directory of the repository.
+    pub fn links(&self) -> &[links::Link] {
+        self.lazy.links.get_or_init(|| {
+            let manifests: Vec<(&FileEntry, &str)> = self
+                .files
+                .iter()
+                .filter(|f| matches!(f.kind, FileKind::Manifest(_)))
+                .filter_map(|f| self.text(&f.path).map(|t| (f, t)))
+                .collect();
+            links::extract(&manifests)
         })
     }
 

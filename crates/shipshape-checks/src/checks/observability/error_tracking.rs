@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "An error tracker groups exceptions, counts how many users they hit and links them to the release that introduced them: the fastest way from \"something is wrong\" to the line of code.",
-        evaluation: "Passes when a non-development dependency of the unit is an error-tracking SDK from the library table (Sentry, Rollbar, Bugsnag, Honeybadger, Airbrake, Datadog RUM...). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found.",
+        evaluation: "Passes when a non-development dependency of the unit is an error-tracking SDK from the library table (Sentry, Rollbar, Bugsnag, Honeybadger, Airbrake, Datadog RUM...). Fails otherwise; `error` when a manifest cannot be parsed and nothing was found. The unit's dependencies include those of the repository's projects it builds in (a .NET `ProjectReference`, a Cargo `path` or workspace dependency, an npm workspace package, a Maven reactor module, a Gradle `project(...)`, a Go module replaced by a directory) and the packages its direct dependencies bring as a NuGet `packages.lock.json` records them; evidence names the manifest.",
         remediation: "Add an error-tracking SDK (e.g. `sentry` for Rust, `sentry-sdk` for Python, `@sentry/node` for Node, `sentry-go`), initialise it at start-up with the release version and environment, and route its alerts to the owning team.",
         references: &["https://docs.sentry.io/platforms/"],
     },

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Metrics are how you learn a service is slow or failing before users tell you. Without a metrics client there is nothing to alert or build dashboards on.",
-        evaluation: "Passes when any manifest of the unit (Cargo.toml, package.json, pyproject/requirements, go.mod, pom.xml, build.gradle, Gemfile, composer.json, *.csproj) declares a metrics client: Prometheus clients, OpenTelemetry metrics SDKs, Micrometer/Spring Actuator, StatsD/Datadog, the `metrics` crate and others in the library table (`crates/shipshape-checks/src/libraries.rs`). Development-only dependencies do not count. Fails otherwise; errors when a manifest cannot be parsed and nothing was found.",
+        evaluation: "Passes when any manifest of the unit (Cargo.toml, package.json, pyproject/requirements, go.mod, pom.xml, build.gradle, Gemfile, composer.json, *.csproj) declares a metrics client: Prometheus clients, OpenTelemetry metrics SDKs, Micrometer/Spring Actuator, StatsD/Datadog, the `metrics` crate and others in the library table (`crates/shipshape-checks/src/libraries.rs`). Development-only dependencies do not count. Fails otherwise; errors when a manifest cannot be parsed and nothing was found. The unit's dependencies include those of the repository's projects it builds in (a .NET `ProjectReference`, a Cargo `path` or workspace dependency, an npm workspace package, a Maven reactor module, a Gradle `project(...)`, a Go module replaced by a directory) and the packages its direct dependencies bring as a NuGet `packages.lock.json` records them; evidence names the manifest.",
         remediation: "Add a metrics client and expose a /metrics endpoint (e.g. `prometheus-client` for Rust, `prom-client` for Node, `prometheus_client` for Python, `client_golang` for Go, Micrometer for the JVM) with request rate, errors and duration.",
         references: &[
             "https://prometheus.io/docs/practices/instrumentation/",
@@ -31,9 +31,9 @@ fn run(ctx: &Ctx) -> Verdict {
 /// Shared by the "library present" checks: pass with the dependency's evidence,
 /// error when a manifest failed to parse and nothing was found, fail otherwise.
 pub(crate) fn dependency_verdict(ctx: &Ctx, cat: Category, what: &str) -> Verdict {
-    if let Some(d) = libraries::find(ctx.deps().filter(|d| !d.dev), cat) {
+    if let Some(d) = libraries::find(ctx.runtime_deps().into_iter().filter(|d| !d.dev), cat) {
         return Verdict::pass_with(
-            format!("{what} `{}` declared in {}", d.name, d.manifest),
+            format!("{what} `{}` {}", d.name, ctx.declared_where(d)),
             vec![Finding::at(
                 Location::line(&d.manifest, d.line),
                 format!("`{}`", d.name),

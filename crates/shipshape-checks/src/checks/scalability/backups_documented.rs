@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services with a datastore (a database/ORM/cache client dependency, or a database StatefulSet/compose service)",
         rationale: "Data loss is the one outage you cannot roll back. A backup nobody has restored is a hope; the procedure has to exist and be findable during the incident.",
-        evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero, or a CronJob named for backups that runs a backup script (`/scripts/backup.sh`); Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery. Fails otherwise.",
+        evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero, or a CronJob named for backups that runs a backup script (`/scripts/backup.sh`); Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery. Fails otherwise. The unit's dependencies include those of the repository's projects it builds in (a .NET `ProjectReference`, a Cargo `path` or workspace dependency, an npm workspace package, a Maven reactor module, a Gradle `project(...)`, a Go module replaced by a directory) and the packages its direct dependencies bring as a NuGet `packages.lock.json` records them; evidence names the manifest.",
         remediation: "Configure automated backups (managed-database retention with point-in-time recovery, Velero schedules, a pgBackRest/WAL-G CronJob) and write docs/backup-restore.md with the restore steps, the RPO/RTO and the date of the last restore test.",
         references: &[
             "https://velero.io/docs/",
@@ -57,8 +57,11 @@ fn uses_db_image(image: &str) -> bool {
 }
 
 fn datastore(ctx: &Ctx) -> Option<String> {
-    if let Some(d) = libraries::find(ctx.deps().filter(|d| !d.dev), Category::Datastore) {
-        return Some(format!("`{}` in {}", d.name, d.manifest));
+    if let Some(d) = libraries::find(
+        ctx.runtime_deps().into_iter().filter(|d| !d.dev),
+        Category::Datastore,
+    ) {
+        return Some(format!("`{}` {}", d.name, ctx.declared_where(d)));
     }
     for o in ctx.workloads() {
         if let Some(c) = o
@@ -205,6 +208,40 @@ mod tests {
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
     const PG: (&str, &str) = ("requirements.txt", "fastapi\npsycopg[binary]==3.2\n");
+
+    /// bitwarden/server: `src/Api` has no database client of its own; it builds in
+    /// `src/Core` (a ProjectReference), whose SQL client is the service's datastore.
+    /// Was `n/a` ("no datastore").
+    #[test]
+    fn datastore_of_a_linked_project_counts() {
+        let files = [
+            (
+                "src/Api/Api.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <ProjectReference Include=\"..\\Core\\Core.csproj\" />\n  </ItemGroup>\n</Project>\n",
+            ),
+            (
+                "src/Core/Core.csproj",
+                "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"Microsoft.Data.SqlClient\" Version=\"7.0.0\" />\n  </ItemGroup>\n</Project>\n",
+            ),
+        ];
+        let units = vec!["src/Api".to_string()];
+        let v = crate::testing::run_in_monorepo(&CHECK, &files, ("api", "src/Api"), &units);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        assert!(
+            v.summary
+                .contains("src/Core/Core.csproj, which the unit builds in"),
+            "{}",
+            v.summary
+        );
+        // Without the reference the unit has no datastore.
+        let alone = [files[0].0, files[1].0];
+        let files = [
+            (alone[0], "<Project Sdk=\"Microsoft.NET.Sdk.Web\" />\n"),
+            files[1],
+        ];
+        let v = crate::testing::run_in_monorepo(&CHECK, &files, ("api", "src/Api"), &units);
+        assert_eq!(v.outcome, Outcome::NotApplicable, "{v:?}");
+    }
 
     #[test]
     fn docs_cronjobs_terraform_and_absence() {
