@@ -4,7 +4,10 @@
 //! Backstage `catalog-info.yaml` components, directories holding a Dockerfile
 //! next to application code, Helm charts, and workspace members (Cargo
 //! `[workspace] members`, npm/yarn `workspaces`, `pnpm-workspace.yaml`,
-//! `go.work` `use`). Directories whose role is not production (tests, examples,
+//! `go.work` `use`; a private npm package with no image of its own is an internal
+//! module, not a unit), .NET projects that ship on their own (a NuGet package, a Web/
+//! Worker-SDK or `Exe` application; not tests or an Aspire AppHost). Directories whose
+//! role is not production (tests, examples,
 //! development tooling, package builds: [`shipshape_facts::role`]) are never
 //! units. A candidate nested in another belongs to it (a chart in a service's
 //! directory is that service's chart); several sources for one directory merge,
@@ -13,7 +16,8 @@
 //! The root product is never lost: when the repository root declares a package of
 //! its own (Cargo `[package]`, a `package.json` that is not only a workspace shell,
 //! a Go module with code outside the other candidates, `[project]` in
-//! pyproject.toml, `go.work` listing `.`), the root is a unit beside the others and
+//! pyproject.toml, `go.work` listing `.`, a JavaScript workspace whose root image is
+//! built from the whole repository), the root is a unit beside the others and
 //! owns every file outside them. A Dockerfile directory without a manifest of its
 //! own inside that root product (`cmd/loki/Dockerfile` in the root Go module) is an
 //! image of the root product, not a unit.
@@ -187,9 +191,38 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         });
     }
 
-    // Workspace members.
+    // Workspace members. A private npm package (`"private": true`: never published)
+    // with no image of its own is an internal module of the product that builds it in
+    // (linkwarden's `packages/*`, and its `apps/web` and `apps/worker`, which the root
+    // image runs together); a mobile app is shipped to the stores on its own.
+    let own_dockerfile = |dir: &str| {
+        facts
+            .files_of(|k| k == FileKind::Dockerfile)
+            .any(|f| dir_of(&f.path) == dir && !shipshape_facts::docker::is_dev_dockerfile(&f.path))
+    };
     for (dir, source) in workspace_members(facts) {
+        if source.starts_with("package.json") || source.starts_with("pnpm-workspace") {
+            let manifest = format!("{dir}/package.json");
+            let private = facts
+                .text(&manifest)
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                .is_some_and(|v| v["private"].as_bool() == Some(true));
+            if private && !own_dockerfile(&dir) && !is_mobile_app(facts, &dir) {
+                continue;
+            }
+        }
         add(&dir, &source, &|_| {});
+    }
+    // .NET projects that ship on their own: a NuGet package (`PackageId`, or
+    // `IsPackable` set) and an application (the Web or Worker SDK, `OutputType` Exe).
+    // Class libraries linked into an application belong to it; test projects and an
+    // Aspire AppHost (it runs the others on a developer's machine) are not units.
+    for (dir, source, package) in dotnet_projects(facts) {
+        add(&dir, &source, &|c| {
+            if package && c.kind.is_none() {
+                c.kind = Some(UnitKind::Library);
+            }
+        });
     }
     // Maven modules and Gradle subprojects that run or ship on their own.
     for (dir, source) in jvm_modules(facts) {
@@ -274,6 +307,36 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
         })
     {
         return Some("go.work use .".into());
+    }
+    // A JavaScript workspace whose root image is built from the whole repository
+    // (linkwarden's `Dockerfile` copies `.` and runs `apps/web` and `apps/worker`
+    // together): the root is the product. (An image a Cargo or Go workspace builds from
+    // its root compiles one member, which is the product: meilisearch's.)
+    let js_workspace = facts.files.iter().any(|f| {
+        matches!(
+            f.path.as_str(),
+            "pnpm-workspace.yaml" | "pnpm-workspace.yml"
+        )
+    }) || facts
+        .text("package.json")
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .is_some_and(|v| !v["workspaces"].is_null());
+    if js_workspace
+        && let Some(d) = facts.dockerfiles().iter().find(|d| {
+            dir_of(&d.path) == "."
+                && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
+                && facts
+                    .files
+                    .iter()
+                    .any(|f| f.path == d.path && f.role.is_production())
+        })
+        && d.stages.iter().any(|s| {
+            s.context_sources()
+                .iter()
+                .any(|src| matches!(*src, "." | "./"))
+        })
+    {
+        return Some(format!("{} (builds the whole repository)", d.path));
     }
     if facts.text("go.mod").is_some() && own_code(".go") {
         return Some("go.mod".into());
@@ -795,6 +858,62 @@ fn name_static(name: &str) -> &'static str {
     }
 }
 
+/// An Expo or React Native app (`eas.json`, or an `app.json` with an `expo` key).
+fn is_mobile_app(facts: &Facts, dir: &str) -> bool {
+    facts
+        .files
+        .iter()
+        .any(|f| f.path == format!("{dir}/eas.json"))
+        || facts
+            .text(&format!("{dir}/app.json"))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .is_some_and(|v| v.get("expo").is_some())
+}
+
+/// `(directory, source, is a package)` for each .NET project that ships on its own.
+fn dotnet_projects(facts: &Facts) -> Vec<(String, String, bool)> {
+    let tag = |text: &str, name: &str| -> Option<String> {
+        let open = format!("<{name}>");
+        let at = text.find(&open)? + open.len();
+        let end = text[at..].find('<')?;
+        Some(text[at..at + end].trim().to_string())
+    };
+    let mut out = Vec::new();
+    for f in &facts.files {
+        let FileKind::Manifest(Ecosystem::Nuget) = f.kind else {
+            continue;
+        };
+        if !(f.path.ends_with(".csproj") || f.path.ends_with(".fsproj")) || !f.role.is_production()
+        {
+            continue;
+        }
+        let Some(text) = facts.text(&f.path) else {
+            continue;
+        };
+        let yes = |name: &str| tag(text, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let no = |name: &str| tag(text, name).is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        if yes("IsTestProject")
+            || yes("IsAspireHost")
+            || text.contains("Aspire.AppHost.Sdk")
+            || text.contains("\"Microsoft.NET.Test.Sdk\"")
+        {
+            continue;
+        }
+        let package = (tag(text, "PackageId").is_some() || yes("IsPackable")) && !no("IsPackable");
+        let app = text.contains("Sdk=\"Microsoft.NET.Sdk.Web\"")
+            || text.contains("Sdk=\"Microsoft.NET.Sdk.Worker\"")
+            || tag(text, "OutputType")
+                .is_some_and(|t| t.eq_ignore_ascii_case("exe") || t.eq_ignore_ascii_case("winexe"));
+        let dir = dir_of(&f.path).to_string();
+        if package {
+            out.push((dir, format!("{} (NuGet package)", f.path), !app));
+        } else if app {
+            out.push((dir, format!("{} (application)", f.path), false));
+        }
+    }
+    out
+}
+
 /// The directories of `use` directives in a `go.work` file.
 fn go_work_uses(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -939,6 +1058,97 @@ mod tests {
         ]);
         let found: Vec<String> = discover(&f).into_iter().map(|u| u.path).collect();
         assert_eq!(found, vec!["api".to_string(), "worker".to_string()]);
+    }
+
+    /// jellyfin/jellyfin: a .NET solution with no Dockerfile was one root unit; its
+    /// NuGet packages (`PackageId`) are libraries and its Web-SDK server an application,
+    /// while class libraries linked into the server, test projects, fuzz harnesses and
+    /// an Aspire AppHost are not units.
+    #[test]
+    fn dotnet_packages_and_applications_are_units() {
+        let f = Facts::from_memory(&[
+            ("Jellyfin.sln", "\n"),
+            (
+                "Jellyfin.Server/Jellyfin.Server.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <PropertyGroup><OutputType>Exe</OutputType></PropertyGroup>\n  <ItemGroup><ProjectReference Include=\"..\\Jellyfin.Api\\Jellyfin.Api.csproj\" /></ItemGroup>\n</Project>\n",
+            ),
+            ("Jellyfin.Server/Program.cs", "class Program {}\n"),
+            (
+                "Jellyfin.Api/Jellyfin.Api.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\" />\n",
+            ),
+            (
+                "MediaBrowser.Common/MediaBrowser.Common.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup><PackageId>Jellyfin.Common</PackageId></PropertyGroup>\n</Project>\n",
+            ),
+            (
+                "src/Analyzers/Analyzers.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup><PackageId>X</PackageId><IsPackable>false</IsPackable></PropertyGroup>\n</Project>\n",
+            ),
+            (
+                "fuzz/Api.Fuzz/Api.Fuzz.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><PropertyGroup><OutputType>Exe</OutputType></PropertyGroup></Project>\n",
+            ),
+            (
+                "src/AppHost/AppHost.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <Sdk Name=\"Aspire.AppHost.Sdk\" Version=\"9.0.0\" />\n  <PropertyGroup><OutputType>Exe</OutputType></PropertyGroup>\n</Project>\n",
+            ),
+            (
+                "tests/Api.Tests/Api.Tests.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Microsoft.NET.Test.Sdk\" /></ItemGroup></Project>\n",
+            ),
+        ]);
+        let got: Vec<(String, Option<UnitKind>)> =
+            discover(&f).into_iter().map(|c| (c.path, c.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Jellyfin.Server".to_string(), None),
+                ("MediaBrowser.Common".to_string(), Some(UnitKind::Library)),
+            ]
+        );
+    }
+
+    /// linkwarden/linkwarden: private workspace packages with no image of their own are
+    /// the product's internal modules (they were eight units); the root image built from
+    /// the whole repository makes the root the product; an Expo app ships on its own.
+    #[test]
+    fn private_workspace_packages_fold_into_the_root_product() {
+        let f = Facts::from_memory(&[
+            (
+                "package.json",
+                "{\"name\": \"linkwarden\", \"private\": true, \"workspaces\": [\"apps/*\", \"packages/*\"]}\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM node:22 AS build\nCOPY . .\nRUN yarn build\nFROM node:22\nCOPY --from=build /data/apps/web ./apps/web\nCMD [\"node\"]\n",
+            ),
+            (
+                "apps/web/package.json",
+                "{\"name\": \"@linkwarden/web\", \"private\": true}\n",
+            ),
+            ("apps/web/index.ts", "export {}\n"),
+            (
+                "apps/worker/package.json",
+                "{\"name\": \"@linkwarden/worker\", \"private\": true}\n",
+            ),
+            ("apps/worker/worker.ts", "export {}\n"),
+            (
+                "apps/mobile/package.json",
+                "{\"name\": \"mobile\", \"private\": true}\n",
+            ),
+            ("apps/mobile/eas.json", "{}\n"),
+            (
+                "packages/lib/package.json",
+                "{\"name\": \"@linkwarden/lib\", \"private\": true}\n",
+            ),
+            (
+                "packages/sdk/package.json",
+                "{\"name\": \"@linkwarden/sdk\"}\n",
+            ),
+        ]);
+        let paths: Vec<String> = discover(&f).into_iter().map(|c| c.path).collect();
+        assert_eq!(paths, [".", "apps/mobile", "packages/sdk"]);
     }
 
     #[test]

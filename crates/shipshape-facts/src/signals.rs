@@ -286,6 +286,8 @@ pub fn is_test_path(path: &str) -> bool {
         "__tests__",
         "spec",
         "fixtures",
+        // Fuzz harnesses (cargo-fuzz's `fuzz/`, jellyfin/jellyfin's `fuzz/*.Fuzz`).
+        "fuzz",
     ];
     let (dirs, name) = match path.rfind('/') {
         Some(i) => (&path[..i], &path.as_bytes()[i + 1..]),
@@ -650,6 +652,8 @@ mod tests {
             || lower.contains("/spec/")
             || lower.contains("/fixtures/")
             || lower.starts_with("fixtures/")
+            || lower.contains("/fuzz/")
+            || lower.starts_with("fuzz/")
             || name.ends_with("_test.go")
             || name.starts_with("test_")
             || name.ends_with("_test.py")
