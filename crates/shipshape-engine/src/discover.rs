@@ -237,6 +237,16 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         });
     }
 
+    // Library modules of their own outside any workspace (navidrome's
+    // `plugins/pdk/go`, imported by plugin authors).
+    for (dir, source) in standalone_libraries(facts) {
+        add(&dir, &source, &|c| {
+            if c.kind.is_none() {
+                c.kind = Some(UnitKind::Library);
+            }
+        });
+    }
+
     // The root product, and the images of it that sit in subdirectories.
     let root = root_product(facts, &by_dir);
     if let Some(source) = &root {
@@ -858,6 +868,96 @@ fn name_static(name: &str) -> &'static str {
     }
 }
 
+/// Go modules and Cargo crates below the root, outside the root's workspace, that
+/// build a library and nothing else (Go code with no `main` package, beyond a
+/// `tools.go`; no Cargo binary, not
+/// `publish = false`) and that no production manifest of the repository builds in: a
+/// module the root product links (grafana/loki's `pkg/push`, `replace`d into the root
+/// module) or that another crate links by path (navidrome's `nd-pdk-types` in
+/// `nd-pdk`) is part of that product. Links from examples and tests do not count.
+fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
+    let linked = |manifest: &str| {
+        facts.links().iter().any(|l| {
+            l.to == manifest
+                && !l.dev
+                && facts
+                    .files
+                    .iter()
+                    .any(|f| f.path == l.from && f.role.is_production())
+        })
+    };
+    let members: Vec<String> = workspace_members(facts)
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    let mut modules: Vec<&str> = facts
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("/go.mod"))
+        .map(|f| dir_of(&f.path))
+        .collect();
+    modules.sort_unstable();
+    let cargo_workspace = facts
+        .text("Cargo.toml")
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|d| d.contains_key("workspace"));
+    let mut out = Vec::new();
+    for f in &facts.files {
+        let dir = dir_of(&f.path);
+        if dir == "." || !f.role.is_production() || members.iter().any(|m| m == dir) {
+            continue;
+        }
+        let name = f.path.rsplit('/').next().unwrap_or("");
+        let library = match name {
+            "go.mod" => {
+                // A `main` package in this module (not in a module nested inside it).
+                let main = facts.signals.iter().any(|s| {
+                    s.kind == shipshape_facts::signals::SignalKind::GoMainPackage
+                        && s.path.ends_with(".go")
+                        && is_under(&s.path, dir)
+                        && !modules
+                            .iter()
+                            .any(|m| *m != dir && is_under(m, dir) && is_under(&s.path, m))
+                });
+                // Go code of its own, not only the `tools.go` that pins build tools
+                // (opentelemetry-demo's `internal/tools`; thanos's `.bingo` has none).
+                let code = facts.files.iter().any(|g| {
+                    g.path.ends_with(".go")
+                        && !g.path.ends_with("/tools.go")
+                        && g.role.is_production()
+                        && is_under(&g.path, dir)
+                });
+                code && !main
+            }
+            // Below a Cargo workspace, a crate that is not a member was left out of it
+            // on purpose (`exclude`).
+            "Cargo.toml" if !cargo_workspace => {
+                let Some(doc) = facts
+                    .text(&f.path)
+                    .and_then(|t| t.parse::<toml::Table>().ok())
+                else {
+                    continue;
+                };
+                let Some(package) = doc.get("package").and_then(|p| p.as_table()) else {
+                    continue;
+                };
+                let unpublished = package.get("publish").and_then(|p| p.as_bool()) == Some(false);
+                let binary = doc.contains_key("bin")
+                    || facts.files.iter().any(|g| {
+                        g.path == format!("{dir}/src/main.rs")
+                            || g.path.starts_with(&format!("{dir}/src/bin/"))
+                    });
+                !unpublished && !binary
+            }
+            _ => continue,
+        };
+        if library && !linked(&f.path) {
+            out.push((dir.to_string(), format!("{} (library of its own)", f.path)));
+        }
+    }
+    out
+}
+
 /// An Expo or React Native app (`eas.json`, or an `app.json` with an `expo` key).
 fn is_mobile_app(facts: &Facts, dir: &str) -> bool {
     facts
@@ -1149,6 +1249,65 @@ mod tests {
         ]);
         let paths: Vec<String> = discover(&f).into_iter().map(|c| c.path).collect();
         assert_eq!(paths, [".", "apps/mobile", "packages/sdk"]);
+    }
+
+    /// navidrome/navidrome: the plugin kits (a Go module and a Rust crate outside any
+    /// workspace) were no units. A module the root `replace`s into itself, a crate
+    /// another crate links by path, a program, a tools module and examples are not units.
+    #[test]
+    fn library_modules_of_their_own_are_units() {
+        let f = Facts::from_memory(&[
+            (
+                "go.mod",
+                "module example.com/nd\n\nreplace example.com/nd/pkg/push => ./pkg/push\n",
+            ),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+            (
+                "plugins/pdk/go/go.mod",
+                "module example.com/nd/plugins/pdk/go\n",
+            ),
+            ("plugins/pdk/go/pdk.go", "package pdk\n"),
+            ("pkg/push/go.mod", "module example.com/nd/pkg/push\n"),
+            ("pkg/push/push.go", "package push\n"),
+            (
+                "plugins/cmd/gen/go.mod",
+                "module example.com/nd/plugins/cmd/gen\n",
+            ),
+            ("plugins/cmd/gen/main.go", "package main\n"),
+            ("internal/tools/go.mod", "module tools\n"),
+            (
+                "internal/tools/tools.go",
+                "//go:build tools\npackage tools\n",
+            ),
+            (
+                "plugins/examples/minimal/go.mod",
+                "module minimal\nreplace example.com/nd/plugins/pdk/go => ../../pdk/go\n",
+            ),
+            ("plugins/examples/minimal/main.go", "package main\n"),
+            (
+                "plugins/pdk/rust/nd-pdk/Cargo.toml",
+                "[package]\nname = \"nd-pdk\"\n[dependencies]\nnd-pdk-types = { path = \"../nd-pdk-types\" }\n",
+            ),
+            ("plugins/pdk/rust/nd-pdk/src/lib.rs", "\n"),
+            (
+                "plugins/pdk/rust/nd-pdk-types/Cargo.toml",
+                "[package]\nname = \"nd-pdk-types\"\n",
+            ),
+            ("plugins/pdk/rust/nd-pdk-types/src/lib.rs", "\n"),
+        ]);
+        let got: Vec<(String, Option<UnitKind>)> =
+            discover(&f).into_iter().map(|c| (c.path, c.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (".".to_string(), None),
+                ("plugins/pdk/go".to_string(), Some(UnitKind::Library)),
+                (
+                    "plugins/pdk/rust/nd-pdk".to_string(),
+                    Some(UnitKind::Library)
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum SignalKind {
     /// Kotlin's top-level `fun main(`, `static void Main(` / `static async Task Main(`,
     /// `@SpringBootApplication`, `@QuarkusMain`. Which build module is an application.
     ProgramEntry,
+    /// A Go file of the `main` package (`package main` at the start of a line): the
+    /// module builds a program. Which Go module is a library.
+    GoMainPackage,
     /// A Go list of forward-only migrations: a slice or array literal of
     /// `func(tx *sql.Tx) error` (miniflux's `var migrations = [...]func(tx *sql.Tx) error{...}`).
     MigrationList,
@@ -120,6 +123,11 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         r"@SpringBootApplication|@QuarkusMain|\bpublic\s+static\s+void\s+main\s*\(\s*(?:final\s+)?String|(?m:^)fun\s+main\s*\(|\bstatic\s+(?:async\s+)?(?:void|int|Task(?:<int>)?)\s+Main\s*\(",
     ),
     (
+        SignalKind::GoMainPackage,
+        Rule::Unjudged,
+        r"(?m:^)package\s+main\b",
+    ),
+    (
         SignalKind::MigrationList,
         Rule::FuncListLiteral,
         r"\[(?:\.\.\.)?\]func\(\s*[A-Za-z_][A-Za-z0-9_]*\s+\*sql\.Tx\b",
@@ -133,6 +141,8 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
 /// case-insensitive or longer list falls off the vectorised path and costs 2-3x.
 /// `keywords_cover_every_pattern` keeps it honest.
 const KEYWORDS: &[&str] = &[
+    // Go's main package
+    "package main",
     // health routes, gRPC/.NET health services, Django routes (no leading slash)
     "health",
     "Health",
