@@ -388,8 +388,12 @@ pub fn changed_since<'a>(
             .strip_prefix('/')
             .map(str::to_string)
     };
-    // Untracked: walked (so not ignored) but not in the index.
-    for p in walked {
+    // Untracked: walked (so not ignored) but not in the index. A `.git` file is the
+    // pointer of a linked worktree or a submodule to its repository, never a change.
+    for p in walked
+        .into_iter()
+        .filter(|p| *p != ".git" && !p.ends_with("/.git"))
+    {
         let in_repo = if prefix.is_empty() {
             p.to_string()
         } else {

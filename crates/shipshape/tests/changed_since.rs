@@ -219,3 +219,38 @@ fn changed_since_refuses_upload() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--upload"), "{err}");
 }
+
+/// Regression: in a linked worktree (`git worktree add`) the work tree's `.git` is a
+/// file, which the walk lists; it was counted as an untracked root file, so every
+/// scan of a worktree judged every unit.
+#[test]
+fn a_linked_worktree_is_judged_like_a_clone() {
+    let Some(dir) = repo() else { return };
+    let wt = tempfile::tempdir().unwrap();
+    let wt_path = wt.path().join("wt");
+    git(
+        dir.path(),
+        &[
+            "worktree",
+            "add",
+            "-q",
+            "-b",
+            "feature",
+            wt_path.to_str().unwrap(),
+        ],
+    );
+    assert!(wt_path.join(".git").is_file());
+    write(
+        &wt_path,
+        "svc-b/app.py",
+        "from fastapi import FastAPI\napp = FastAPI()  # b\n",
+    );
+    git(&wt_path, &["commit", "-qam", "svc-b: comment"]);
+    let report = json(&wt_path, "base");
+    assert_eq!(names(&report["units"]), ["svc-b"], "{report:#}");
+    assert!(
+        report["changes"].get("repository_wide").is_none(),
+        "{report:#}"
+    );
+    assert_eq!(report["changes"]["uncommitted_files"], 0);
+}
