@@ -13,7 +13,9 @@ pub mod profiles;
 pub mod testing;
 pub mod unit;
 
-pub use check::{CheckDef, CheckMeta, Ctx, SecretEvidence, Verdict, VulnEvidence, VulnInput};
+pub use check::{
+    CheckDef, CheckMeta, Ctx, SecretEvidence, Verdict, VulnEvidence, VulnInput, is_shared,
+};
 pub use checks::registry;
 
 /// Look up a check by id.

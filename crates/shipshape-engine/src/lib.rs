@@ -7,6 +7,7 @@
 //! ```
 //! Reporters render the report; nothing after this layer decides anything.
 
+mod changes;
 pub mod config;
 mod decide;
 pub mod discover;
@@ -62,6 +63,9 @@ pub struct ScanOptions {
     pub staged: bool,
     /// Restrict the history scan to the commits in `REV..HEAD` (turns it on).
     pub history_since: Option<String>,
+    /// `scan --changed-since REF`: judge only the units that the change from the merge
+    /// base of REF and HEAD to the work tree touches (see `changes.rs`).
+    pub changed_since: Option<String>,
     /// Advisory database directory (default: config, then the user's cache dir).
     pub db_dir: Option<PathBuf>,
     /// Force vulnerability matching off (`Some(false)`); default: on when a database exists.
@@ -296,10 +300,24 @@ pub fn scan_keeping_facts(
     }
     let units = resolve_units(&facts, &config);
     let unit_paths: Vec<String> = units.iter().map(|(u, _)| u.path.clone()).collect();
+    let selection = match &opts.changed_since {
+        Some(since) => {
+            progress.phase("finding the units the change touches");
+            let plain: Vec<Unit> = units.iter().map(|(u, _)| u.clone()).collect();
+            Some(
+                changes::select(&opts.root, since, &facts, &plain, &unit_paths)
+                    .map_err(EngineError::Usage)?,
+            )
+        }
+        None => None,
+    };
     let policy = config.policy();
     let mut unit_reports = Vec::new();
     let shared = decide::SharedVerdicts::default();
-    for (unit, ucfg) in &units {
+    for (index, (unit, ucfg)) in units.iter().enumerate() {
+        if selection.as_ref().is_some_and(|s| !s.judge[index]) {
+            continue;
+        }
         let waived_paths = decide::waived_paths(&config.waivers, unit, opts.now);
         let waived = |check: &str, path: &str| {
             waived_paths
@@ -359,7 +377,10 @@ pub fn scan_keeping_facts(
             checks: results,
         });
     }
-    decide::unused_waivers(&config.waivers, &unit_reports, &mut diagnostics);
+    // A waiver for a unit this change did not judge is not unused.
+    if selection.is_none() {
+        decide::unused_waivers(&config.waivers, &unit_reports, &mut diagnostics);
+    }
     let no_errors = Vec::new();
     let dep_errors = facts
         .dependencies_if_parsed()
@@ -411,6 +432,7 @@ pub fn scan_keeping_facts(
             files_skipped: facts.stats.skipped,
             duration_ms: 0,
         },
+        changes: selection.map(|s| s.scope),
     };
     let baseline = match &opts.baseline {
         Some(p) => Some(load_baseline(p).map_err(EngineError::Usage)?),

@@ -235,3 +235,250 @@ pub fn uncommitted(root: &Path, paths: &[String]) -> Result<Vec<String>, String>
     }
     Ok(out)
 }
+
+/// The paths a change touches: `scan --changed-since REV`'s view of the repository.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedPaths {
+    /// The commit the diff starts from: the merge base of the revision and HEAD (what
+    /// `git diff REV...HEAD` compares against), so a branch behind its base is not
+    /// charged with the base's own changes.
+    pub base: String,
+    /// HEAD's commit.
+    pub head: String,
+    /// Every changed path relative to the scanned root, `/`-separated, sorted: added,
+    /// modified, deleted and type-changed between `base` and HEAD, then staged, unstaged
+    /// and untracked changes in the work tree. Paths outside the root are left out.
+    pub paths: Vec<String>,
+    /// How many of `paths` changed only in the work tree or the index (not committed).
+    pub uncommitted: usize,
+}
+
+/// The paths changed since `rev` in the repository containing `root` ([`ChangedPaths`]).
+/// `walked` are the files the walk saw (relative to `root`): those the index does not
+/// track are untracked changes, found without a second walk (and, like the walk,
+/// ignoring what `.gitignore` ignores). `rev` is any revision git understands
+/// (`origin/main`, `v1.2.0`, `HEAD~3`, a commit id); one that does not resolve, or
+/// that shares no history with HEAD, is an error naming it and saying how to fix it.
+pub fn changed_since<'a>(
+    root: &Path,
+    rev: &str,
+    walked: impl IntoIterator<Item = &'a str>,
+) -> Result<ChangedPaths, String> {
+    use gix::bstr::ByteSlice;
+    use std::collections::{BTreeSet, HashMap};
+    let mut repo = gix::discover(root).map_err(|e| {
+        format!("not a git repository ({e}); --changed-since compares git revisions: run it inside a clone")
+    })?;
+    repo.object_cache_size_if_unset(16 * 1024 * 1024);
+    let fix = "fetch it first (a CI checkout is often shallow: `fetch-depth: 0` in actions/checkout, `GIT_DEPTH: 0` in GitLab CI), or pass a branch, tag or commit id this clone has";
+    let since = repo
+        .rev_parse_single(rev)
+        .map_err(|e| {
+            format!("--changed-since `{rev}` is not a revision of this repository ({e}): {fix}")
+        })?
+        .object()
+        .map_err(|e| format!("cannot read `{rev}`: {e}"))?
+        .peel_to_commit()
+        .map_err(|e| format!("--changed-since `{rev}` does not name a commit ({e})"))?
+        .id;
+    let head = repo
+        .head_id()
+        .map_err(|e| format!("HEAD does not point at a commit ({e}): commit something first"))?
+        .detach();
+    let base = repo
+        .merge_base(since, head)
+        .map_err(|e| {
+            format!("cannot find where HEAD left `{rev}` ({e}): the history between them may be cut short by a shallow clone; {fix}")
+        })?
+        .map(|id| id.detach())
+        .ok_or_else(|| {
+            format!("`{rev}` and HEAD share no history (no merge base): a shallow clone cuts it; {fix}")
+        })?;
+    let tree_of = |commit: gix::ObjectId| -> Result<gix::Tree<'_>, String> {
+        repo.find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(|e| format!("cannot read the tree of commit {commit}: {e}"))
+    };
+    let (old, new) = (tree_of(base)?, tree_of(head)?);
+    let mut recorder = gix::diff::tree::Recorder::default();
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(&old.data, repo.object_hash()),
+        gix::objs::TreeRefIter::from_bytes(&new.data, repo.object_hash()),
+        gix::diff::tree::State::default(),
+        &repo.objects,
+        &mut recorder,
+    )
+    .map_err(|e| format!("cannot compare {base} with HEAD: {e}"))?;
+    let mut committed: BTreeSet<String> = BTreeSet::new();
+    for change in recorder.records {
+        use gix::diff::tree::recorder::Change;
+        let (path, mode) = match change {
+            Change::Addition {
+                path, entry_mode, ..
+            }
+            | Change::Deletion {
+                path, entry_mode, ..
+            }
+            | Change::Modification {
+                path, entry_mode, ..
+            } => (path, entry_mode),
+        };
+        // A tree's own entry changes with every file in it; the files are listed too.
+        if !mode.is_tree() {
+            committed.insert(path.to_str_lossy().into_owned());
+        }
+    }
+
+    // The work tree: staged (index ≠ HEAD), unstaged (file ≠ index) and untracked files.
+    let mut uncommitted: BTreeSet<String> = BTreeSet::new();
+    let head_blobs = tree_blobs(&repo, new.id)?;
+    let workdir = repo.workdir().map(Path::to_path_buf);
+    let index = repo
+        .try_index()
+        .map_err(|e| format!("cannot read the git index: {e}"))?;
+    let mut tracked: HashMap<String, ()> = HashMap::new();
+    if let (Some(index), Some(workdir)) = (index, workdir) {
+        let racy_from = index.timestamp();
+        let options = gix::index::entry::stat::Options::default();
+        for e in index.entries() {
+            if e.mode.is_submodule() || e.mode.is_sparse() {
+                continue;
+            }
+            let path = e.path(&index).to_str_lossy().into_owned();
+            if e.stage_raw() != 0 {
+                // A conflicted entry (a merge in progress) is a change by definition.
+                uncommitted.insert(path.clone());
+                tracked.insert(path, ());
+                continue;
+            }
+            // Staged (the index differs from HEAD), or unstaged (the file from the index).
+            let staged = head_blobs.get(&path) != Some(&e.id);
+            if staged
+                || worktree_differs(
+                    &workdir.join(&path),
+                    e,
+                    e.stat.is_racy(racy_from, options),
+                    options,
+                    &repo,
+                )
+            {
+                uncommitted.insert(path.clone());
+            }
+            tracked.insert(path, ());
+        }
+        // Deleted from the index (`git rm`) but present at HEAD.
+        uncommitted.extend(
+            head_blobs
+                .keys()
+                .filter(|p| !tracked.contains_key(*p))
+                .cloned(),
+        );
+    }
+    let prefix = subtree_prefix(&repo, root);
+    let prefix: String = prefix
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    let relative = |p: &str| -> Option<String> {
+        if prefix.is_empty() {
+            return Some(p.to_string());
+        }
+        p.strip_prefix(prefix.as_str())?
+            .strip_prefix('/')
+            .map(str::to_string)
+    };
+    // Untracked: walked (so not ignored) but not in the index. A `.git` file is the
+    // pointer of a linked worktree or a submodule to its repository, never a change.
+    for p in walked
+        .into_iter()
+        .filter(|p| *p != ".git" && !p.ends_with("/.git"))
+    {
+        let in_repo = if prefix.is_empty() {
+            p.to_string()
+        } else {
+            format!("{prefix}/{p}")
+        };
+        if !tracked.contains_key(&in_repo) {
+            uncommitted.insert(in_repo);
+        }
+    }
+    let committed: BTreeSet<String> = committed.iter().filter_map(|p| relative(p)).collect();
+    let uncommitted: BTreeSet<String> = uncommitted
+        .iter()
+        .filter_map(|p| relative(p))
+        .filter(|p| !committed.contains(p))
+        .collect();
+    let count = uncommitted.len();
+    let mut paths: Vec<String> = committed.into_iter().chain(uncommitted).collect();
+    paths.sort();
+    Ok(ChangedPaths {
+        base: base.to_string(),
+        head: head.to_string(),
+        paths,
+        uncommitted: count,
+    })
+}
+
+/// True when the work-tree file differs from its index entry: gone, or its stat data
+/// moved (or is too recent to trust, git's "racy" case) and its content hashes to
+/// another blob. Clean and smudge filters (CRLF conversion, LFS) are not applied, so a
+/// filtered file whose stat changed counts as changed: a unit judged too many, never one
+/// missed.
+fn worktree_differs(
+    file: &Path,
+    entry: &gix::index::Entry,
+    racy: bool,
+    options: gix::index::entry::stat::Options,
+    repo: &gix::Repository,
+) -> bool {
+    let Ok(meta) = gix::index::fs::Metadata::from_path_no_follow(file) else {
+        return true;
+    };
+    let same_stat = gix::index::entry::Stat::from_fs(&meta)
+        .is_ok_and(|s| s.matches(&entry.stat, options))
+        && !racy;
+    if same_stat {
+        return false;
+    }
+    let data = if meta.is_symlink() {
+        std::fs::read_link(file)
+            .map(|t| t.to_string_lossy().into_owned().into_bytes())
+            .ok()
+    } else {
+        std::fs::read(file).ok()
+    };
+    data.and_then(|d| gix::objs::compute_hash(repo.object_hash(), gix::objs::Kind::Blob, &d).ok())
+        != Some(entry.id)
+}
+
+/// Every blob of a tree by path.
+fn tree_blobs(
+    repo: &gix::Repository,
+    tree: gix::ObjectId,
+) -> Result<std::collections::HashMap<String, gix::ObjectId>, String> {
+    let mut out = std::collections::HashMap::new();
+    let mut stack = vec![(tree, String::new())];
+    while let Some((id, prefix)) = stack.pop() {
+        let tree = repo
+            .find_tree(id)
+            .map_err(|e| format!("cannot read tree {id}: {e}"))?;
+        let decoded = tree
+            .decode()
+            .map_err(|e| format!("cannot decode tree {id}: {e}"))?;
+        for entry in &decoded.entries {
+            let name = String::from_utf8_lossy(entry.filename);
+            let path = if prefix.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.mode.is_tree() {
+                stack.push((entry.oid.to_owned(), path));
+            } else if !entry.mode.is_commit() {
+                out.insert(path, entry.oid.to_owned());
+            }
+        }
+    }
+    Ok(out)
+}

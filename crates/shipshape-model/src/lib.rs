@@ -14,8 +14,8 @@ mod taxonomy;
 pub use eol::{Eol, EolCycle, EolData, EolProduct};
 pub use finding::{CheckInfo, CheckResult, Finding, Location, Outcome, Scope, WaiverNote};
 pub use report::{
-    Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, Rollup, SCHEMA_VERSION,
-    ToolInfo, Unit, UnitKind, UnitReport,
+    ChangeScope, Diagnostic, DiagnosticLevel, GateOutcome, Report, ReportStats, Rollup,
+    SCHEMA_VERSION, ToolInfo, Unit, UnitChange, UnitKind, UnitReport,
 };
 pub use score::{AreaScore, Level, Scores, level_for_tier, score_unit};
 pub use taxonomy::{Area, ParseError, Severity};

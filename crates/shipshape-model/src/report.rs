@@ -166,6 +166,45 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub gate: GateOutcome,
     pub stats: ReportStats,
+    /// `scan --changed-since REF`: the change judged, and which units it left out and
+    /// why. Absent for a whole-repository scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangeScope>,
+}
+
+/// What `scan --changed-since REF` judged: the units a change touches. `units` of the
+/// report holds only those; the rest are listed in `skipped` with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeScope {
+    /// The revision as given (`origin/main`).
+    pub since: String,
+    /// The commit the diff starts from: the merge base of `since` and HEAD.
+    pub base: String,
+    /// HEAD's commit.
+    pub head: String,
+    /// Changed files under the scanned path: committed since `base`, staged, unstaged
+    /// and untracked.
+    pub changed_files: u64,
+    /// How many of `changed_files` are not committed yet (index or work tree).
+    pub uncommitted_files: u64,
+    /// Set when a repository-level file changed (CI, CODEOWNERS, a root file) or a file
+    /// that belongs to no unit: every unit was judged, and this says which file and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_wide: Option<String>,
+    /// The units judged, each with the change that touched it.
+    pub judged: Vec<UnitChange>,
+    /// The units left out, each with why.
+    pub skipped: Vec<UnitChange>,
+}
+
+/// One unit's part in a [`ChangeScope`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitChange {
+    pub name: String,
+    pub path: String,
+    /// Why it was judged (`3 changed files, e.g. svc-a/src/main.rs`) or skipped
+    /// (`no changed file belongs to it`).
+    pub reason: String,
 }
 
 /// A multi-unit report summed up: every unit counts the same, and the

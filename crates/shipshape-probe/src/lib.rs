@@ -375,6 +375,7 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
             files_skipped: 0,
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         },
+        changes: None,
     };
     redactor.redact_report(&mut report);
     Ok(report)

@@ -114,6 +114,7 @@ fn report(catalog: &[CheckInfo]) -> Report {
             baseline: false,
         },
         stats: ReportStats::default(),
+        changes: None,
     }
 }
 

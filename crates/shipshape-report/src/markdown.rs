@@ -309,6 +309,35 @@ pub(crate) fn render_markdown_limited(
         g.push('\n');
         b.push(&g);
     }
+    if let Some(c) = &report.changes {
+        let mut t = format!(
+            "**Changes since {}**: {} file{} (merge base {}); judged {} unit{}, skipped {}.\n\n",
+            code_span(&c.since, false),
+            c.changed_files,
+            if c.changed_files == 1 { "" } else { "s" },
+            code_span(&c.base.chars().take(12).collect::<String>(), false),
+            c.judged.len(),
+            if c.judged.len() == 1 { "" } else { "s" },
+            c.skipped.len()
+        );
+        if let Some(why) = &c.repository_wide {
+            let _ = writeln!(t, "Every unit judged: {}\n", escape_message(why));
+        }
+        if !c.skipped.is_empty() {
+            t.push_str("<details><summary>Skipped units</summary>\n\n");
+            for u in &c.skipped {
+                let _ = writeln!(
+                    t,
+                    "- {} ({}): {}",
+                    escape_text(&u.name),
+                    code_span(&u.path, false),
+                    escape_message(&u.reason)
+                );
+            }
+            t.push_str("\n</details>\n\n");
+        }
+        b.push(&t);
+    }
     if report.units.len() > 1 {
         let mut t =
             String::from("| Unit | Kind | Score | Level | Required |\n|---|---|---:|---|---|\n");

@@ -12,7 +12,8 @@ use crate::common::{
 };
 use anstyle::{AnsiColor, Style};
 use shipshape_model::{
-    Area, CheckInfo, CheckResult, DiagnosticLevel, Finding, Outcome, Report, UnitReport,
+    Area, ChangeScope, CheckInfo, CheckResult, DiagnosticLevel, Finding, Outcome, Report,
+    UnitReport,
 };
 use std::fmt::Write as _;
 
@@ -122,6 +123,15 @@ fn cleaned(report: &Report) -> Report {
         clean(&mut d.message);
         d.path.iter_mut().for_each(clean);
     }
+    if let Some(c) = &mut r.changes {
+        clean(&mut c.since);
+        c.repository_wide.iter_mut().for_each(clean);
+        for u in c.judged.iter_mut().chain(c.skipped.iter_mut()) {
+            clean(&mut u.name);
+            clean(&mut u.path);
+            clean(&mut u.reason);
+        }
+    }
     for u in &mut r.units {
         clean(&mut u.unit.name);
         clean(&mut u.unit.path);
@@ -176,8 +186,19 @@ pub fn render_text(report: &Report, catalog: &[CheckInfo]) -> String {
         )
     );
 
+    if let Some(c) = &report.changes {
+        render_changes(&mut out, c);
+    }
     if report.units.is_empty() {
-        let _ = writeln!(out, "\nNo unit was found to judge.");
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if report.changes.is_some() {
+                "The change touches no unit: nothing to judge."
+            } else {
+                "No unit was found to judge."
+            }
+        );
     }
     if let Some(r) = &report.rollup {
         let _ = writeln!(
@@ -218,6 +239,64 @@ pub fn render_text(report: &Report, catalog: &[CheckInfo]) -> String {
     render_gate(&mut out, report);
     render_stats(&mut out, report);
     out
+}
+
+/// `scan --changed-since`: what changed, which units that judged and which it left out.
+fn render_changes(out: &mut String, c: &ChangeScope) {
+    let short = |id: &str| id.chars().take(12).collect::<String>();
+    let files = |n: u64| format!("{n} changed file{}", if n == 1 { "" } else { "s" });
+    let mut head = format!(
+        "{} since {} (merge base {}, HEAD {})",
+        files(c.changed_files),
+        c.since,
+        short(&c.base),
+        short(&c.head)
+    );
+    if c.uncommitted_files > 0 {
+        let _ = write!(head, ", {} not committed", c.uncommitted_files);
+    }
+    out.push('\n');
+    for (i, line) in wrap(&format!("Changes: {head}"), "", "  ")
+        .into_iter()
+        .enumerate()
+    {
+        match line.strip_prefix("Changes:").filter(|_| i == 0) {
+            Some(rest) => {
+                let _ = writeln!(out, "{}{rest}", paint(BOLD, "Changes:"));
+            }
+            None => {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    if let Some(why) = &c.repository_wide {
+        push_wrapped(
+            out,
+            &format!("every unit judged: {why}"),
+            "  ",
+            "    ",
+            Style::new(),
+        );
+    }
+    for (word, list, style) in [
+        ("judged", &c.judged, fg(AnsiColor::Green)),
+        ("skipped", &c.skipped, DIM),
+    ] {
+        for u in list {
+            let text = format!("{word} {} ({}): {}", u.name, u.path, u.reason);
+            let lines = wrap(&text, "  ", "      ");
+            for (i, line) in lines.into_iter().enumerate() {
+                match line.trim_start().strip_prefix(word).filter(|_| i == 0) {
+                    Some(rest) => {
+                        let _ = writeln!(out, "  {}{rest}", paint(style, word));
+                    }
+                    None => {
+                        let _ = writeln!(out, "{line}");
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn render_unit(out: &mut String, unit: &UnitReport) {

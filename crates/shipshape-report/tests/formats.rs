@@ -706,3 +706,67 @@ fn gitlab_fingerprints_ignore_lines_and_entries_keep_their_place() {
                 && e["location"]["lines"]["begin"] == 1)
     );
 }
+
+// ---------- scan --changed-since ----------
+
+fn changed_report() -> Report {
+    let unit = |name: &str, reason: &str| shipshape_model::UnitChange {
+        name: name.into(),
+        path: format!("services/{name}"),
+        reason: reason.into(),
+    };
+    Report {
+        changes: Some(shipshape_model::ChangeScope {
+            since: "origin/main".into(),
+            base: "0123456789abcdef0123".into(),
+            head: "fedcba9876543210fedc".into(),
+            changed_files: 3,
+            uncommitted_files: 1,
+            repository_wide: None,
+            judged: vec![unit(
+                "orders",
+                "3 changed files, e.g. services/orders/app.py",
+            )],
+            skipped: vec![unit(
+                "billing",
+                "no changed file belongs to it (nothing under services/billing changed since origin/main)",
+            )],
+        }),
+        ..support::scan_report()
+    }
+}
+
+#[test]
+fn text_and_markdown_say_which_units_a_change_skipped_and_why() {
+    let report = changed_report();
+    let text = support::strip_ansi(&render_ok(Format::Text, &report));
+    // Wrapped to 80 columns: compare with the line breaks folded away.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Changes: 3 changed files since origin/main (merge base 0123456789ab, HEAD fedcba987654), 1 not committed",
+        "judged orders (services/orders): 3 changed files, e.g. services/orders/app.py",
+        "skipped billing (services/billing): no changed file belongs to it (nothing under services/billing changed since origin/main)",
+    ] {
+        assert!(flat.contains(expected), "{expected}\n{text}");
+    }
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "wider than 80 columns: {line:?}"
+        );
+    }
+    let md = render_ok(Format::Markdown, &report);
+    assert!(
+        md.contains("**Changes since `origin/main`**: 3 files"),
+        "{md}"
+    );
+    assert!(md.contains("judged 1 unit, skipped 1"), "{md}");
+    assert!(
+        md.contains("- billing (`services/billing`): no changed file belongs to it"),
+        "{md}"
+    );
+    // JSON carries it whole, and reads back.
+    let json = render_ok(Format::Json, &report);
+    let back: Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.changes, report.changes);
+}

@@ -36,6 +36,21 @@ fn maximal_report() -> shipshape_model::Report {
     r.gate.min_level = Some(Level::Silver);
     r.gate.baseline = true;
     r.units[0].checks[0].scope = shipshape_model::Scope::Repository;
+    let unit = |name: &str, reason: &str| shipshape_model::UnitChange {
+        name: name.into(),
+        path: name.into(),
+        reason: reason.into(),
+    };
+    r.changes = Some(shipshape_model::ChangeScope {
+        since: "origin/main".into(),
+        base: "1a2b3c4d5e6f".into(),
+        head: "6f5e4d3c2b1a".into(),
+        changed_files: 2,
+        uncommitted_files: 1,
+        repository_wide: Some("README.md changed".into()),
+        judged: vec![unit("svc-a", "1 changed file: svc-a/main.go")],
+        skipped: vec![unit("svc-b", "no changed file belongs to it")],
+    });
     r
 }
 

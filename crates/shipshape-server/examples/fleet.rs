@@ -255,6 +255,7 @@ impl UnitState {
                 files_skipped: self.rng.below(20),
                 duration_ms: 800 + self.rng.below(700),
             },
+            changes: None,
         }
     }
 }

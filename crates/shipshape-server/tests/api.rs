@@ -79,6 +79,7 @@ fn report(path: &str, level: Option<Level>, score: f64, checks: &[(&str, Outcome
             baseline: false,
         },
         stats: ReportStats::default(),
+        changes: None,
     }
 }
 

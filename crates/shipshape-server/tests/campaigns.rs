@@ -104,6 +104,7 @@ fn report(
             baseline: false,
         },
         stats: ReportStats::default(),
+        changes: None,
     };
     serde_json::to_string(&r).unwrap()
 }

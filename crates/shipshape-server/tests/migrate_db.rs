@@ -73,6 +73,7 @@ fn report(path: &str, n: usize) -> String {
             baseline: false,
         },
         stats: ReportStats::default(),
+        changes: None,
     })
     .unwrap()
 }

@@ -135,6 +135,7 @@ fn report(level: Option<Level>, checks: Vec<CheckResult>, stamp: &str) -> Report
             baseline: false,
         },
         stats: ReportStats::default(),
+        changes: None,
     }
 }
 

@@ -16,9 +16,21 @@ pub struct InitArgs {
     /// Print the file instead of writing it.
     #[arg(long)]
     pub stdout: bool,
+    /// Print the JSON Schema of shipshape.toml instead (for an editor without network
+    /// access: save it and point the file's `#:schema` line at the copy).
+    #[arg(long, conflicts_with_all = ["force", "stdout"])]
+    pub schema: bool,
 }
 
 pub fn run(a: InitArgs) -> anyhow::Result<u8> {
+    if a.schema {
+        let text = crate::config_schema::schema_text().map_err(|e| anyhow::anyhow!(e))?;
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        return Ok(EXIT_OK);
+    }
     let target = a.path.join("shipshape.toml");
     if target.exists() && !a.force && !a.stdout {
         bail!(
@@ -52,9 +64,12 @@ pub fn template(name: &str, kind: &str, why: &str) -> String {
     } else {
         ""
     };
+    let schema = crate::config_schema::SCHEMA_URL;
     format!(
-        r#"# shipshape.toml — production-readiness policy for this repository.
-# Docs: `shipshape checks`, `shipshape explain ID`.
+        r#"#:schema {schema}
+# shipshape.toml — production-readiness policy for this repository.
+# Docs: `shipshape checks`, `shipshape explain ID`. The line above lets editors
+# (taplo, Even Better TOML) complete and check keys.
 
 [service]
 name = "{name}"
@@ -109,5 +124,19 @@ mod tests {
             shipshape_engine::Config::parse("shipshape.toml", &t)
                 .unwrap_or_else(|e| panic!("{kind}: {e}"));
         }
+    }
+
+    #[test]
+    fn template_points_editors_at_the_schema_on_its_first_line() {
+        let t = super::template("x", "service", "because");
+        let first = t.lines().next().unwrap();
+        // taplo's directive: `#:schema` then the URL, on the first line.
+        assert_eq!(
+            first,
+            format!("#:schema {}", crate::config_schema::SCHEMA_URL)
+        );
+        assert!(
+            crate::config_schema::SCHEMA_URL.ends_with(crate::config_schema::tests::SCHEMA_PATH)
+        );
     }
 }

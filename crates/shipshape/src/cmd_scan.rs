@@ -36,6 +36,14 @@ pub struct ScanArgs {
     /// Only fail on findings that are new relative to a previous JSON report.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Judge only the units a change touches: the diff from the merge base of REF and
+    /// HEAD (a branch, tag or commit id) plus uncommitted work. A change to a
+    /// repository-level file (CI, CODEOWNERS, a root file) judges every unit; the report
+    /// lists the units left out and why. For a monorepo's pull-request job (the clone
+    /// needs REF's history: `fetch-depth: 0`). Not with --upload: a partial report is no
+    /// snapshot of the repository.
+    #[arg(long, value_name = "REF", conflicts_with = "upload")]
+    pub changed_since: Option<String>,
     /// Also scan every blob of the git history for secrets.
     #[arg(long)]
     pub history: bool,
@@ -126,6 +134,7 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         history: a.history.then_some(true),
         staged: false,
         history_since: None,
+        changed_since: a.changed_since.clone(),
         db_dir: a.db.clone(),
         vulns: None,
         exclude: a.exclude.clone(),

@@ -15,6 +15,7 @@ mod cmd_secrets;
 mod cmd_serve;
 mod cmd_shell;
 mod cmd_vuln;
+mod config_schema;
 mod output;
 mod progress;
 

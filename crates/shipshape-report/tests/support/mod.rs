@@ -408,6 +408,7 @@ pub fn scan_report() -> Report {
             files_skipped: 1,
             duration_ms: 842,
         },
+        changes: None,
     }
 }
 
@@ -488,6 +489,7 @@ pub fn probe_report() -> Report {
             files_skipped: 0,
             duration_ms: 1530,
         },
+        changes: None,
     }
 }
 
