@@ -194,7 +194,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     // Workspace members. A private npm package (`"private": true`: never published)
     // with no image of its own is an internal module of the product that builds it in
     // (linkwarden's `packages/*`, and its `apps/web` and `apps/worker`, which the root
-    // image runs together); a mobile app is shipped to the stores on its own.
+    // image runs together); a mobile or desktop app is shipped on its own.
     let own_dockerfile = |dir: &str| {
         facts
             .files_of(|k| k == FileKind::Dockerfile)
@@ -207,7 +207,16 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
                 .text(&manifest)
                 .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
                 .is_some_and(|v| v["private"].as_bool() == Some(true));
-            if private && !own_dockerfile(&dir) && !is_mobile_app(facts, &dir) {
+            let client = is_client_app(facts, &dir);
+            if private && !own_dockerfile(&dir) && !client {
+                continue;
+            }
+            if client {
+                // A person runs it on their device; nobody operates it as a server,
+                // whatever local server it embeds (hoppscotch's agent relays on loopback).
+                add(&dir, &source, &|c| {
+                    c.kind = c.kind.or(Some(UnitKind::Cli));
+                });
                 continue;
             }
         }
@@ -215,8 +224,9 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     }
     // .NET projects that ship on their own: a NuGet package (`PackageId`, or
     // `IsPackable` set) and an application (the Web or Worker SDK, `OutputType` Exe).
-    // Class libraries linked into an application belong to it; test projects and an
-    // Aspire AppHost (it runs the others on a developer's machine) are not units.
+    // Class libraries linked into an application belong to it; test projects,
+    // benchmarks and an Aspire AppHost (it runs the others on a developer's machine)
+    // are not units.
     for (dir, source, package) in dotnet_projects(facts) {
         add(&dir, &source, &|c| {
             if package && c.kind.is_none() {
@@ -958,16 +968,18 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
     out
 }
 
-/// An Expo or React Native app (`eas.json`, or an `app.json` with an `expo` key).
-fn is_mobile_app(facts: &Facts, dir: &str) -> bool {
-    facts
-        .files
-        .iter()
-        .any(|f| f.path == format!("{dir}/eas.json"))
-        || facts
-            .text(&format!("{dir}/app.json"))
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-            .is_some_and(|v| v.get("expo").is_some())
+/// An app shipped to people's devices on its own: an Expo or React Native app
+/// (`eas.json`, or an `app.json` with an `expo` key), a Tauri desktop app
+/// (`src-tauri/tauri.conf.json`: hoppscotch's desktop app and agent).
+fn is_client_app(facts: &Facts, dir: &str) -> bool {
+    facts.files.iter().any(|f| {
+        f.path == format!("{dir}/eas.json")
+            || f.path == format!("{dir}/src-tauri/tauri.conf.json")
+            || f.path == format!("{dir}/src-tauri/tauri.conf.json5")
+    }) || facts
+        .text(&format!("{dir}/app.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .is_some_and(|v| v.get("expo").is_some())
 }
 
 /// `(directory, source, is a package)` for each .NET project that ships on its own.
@@ -992,8 +1004,10 @@ fn dotnet_projects(facts: &Facts) -> Vec<(String, String, bool)> {
         };
         let yes = |name: &str| tag(text, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
         let no = |name: &str| tag(text, name).is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        // Benchmarks (BenchmarkDotNet programs: Kavita's `API.Benchmark`) are not shipped.
         if yes("IsTestProject")
             || yes("IsAspireHost")
+            || text.contains("\"BenchmarkDotNet\"")
             || text.contains("Aspire.AppHost.Sdk")
             || text.contains("\"Microsoft.NET.Test.Sdk\"")
         {
@@ -1193,6 +1207,11 @@ mod tests {
                 "src/AppHost/AppHost.csproj",
                 "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <Sdk Name=\"Aspire.AppHost.Sdk\" Version=\"9.0.0\" />\n  <PropertyGroup><OutputType>Exe</OutputType></PropertyGroup>\n</Project>\n",
             ),
+            // Kavita's `API.Benchmark` took the root product's place.
+            (
+                "API.Benchmark/API.Benchmark.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup><OutputType>Exe</OutputType></PropertyGroup>\n  <ItemGroup><PackageReference Include=\"BenchmarkDotNet\" Version=\"0.14.0\" /></ItemGroup>\n</Project>\n",
+            ),
             (
                 "tests/Api.Tests/Api.Tests.csproj",
                 "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Microsoft.NET.Test.Sdk\" /></ItemGroup></Project>\n",
@@ -1238,6 +1257,12 @@ mod tests {
                 "{\"name\": \"mobile\", \"private\": true}\n",
             ),
             ("apps/mobile/eas.json", "{}\n"),
+            // hoppscotch's desktop app: a Tauri app, shipped on its own.
+            (
+                "apps/desktop/package.json",
+                "{\"name\": \"desktop\", \"private\": true}\n",
+            ),
+            ("apps/desktop/src-tauri/tauri.conf.json", "{}\n"),
             (
                 "packages/lib/package.json",
                 "{\"name\": \"@linkwarden/lib\", \"private\": true}\n",
@@ -1247,8 +1272,17 @@ mod tests {
                 "{\"name\": \"@linkwarden/sdk\"}\n",
             ),
         ]);
-        let paths: Vec<String> = discover(&f).into_iter().map(|c| c.path).collect();
-        assert_eq!(paths, [".", "apps/mobile", "packages/sdk"]);
+        let got: Vec<(String, Option<UnitKind>)> =
+            discover(&f).into_iter().map(|c| (c.path, c.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (".".to_string(), None),
+                ("apps/desktop".to_string(), Some(UnitKind::Cli)),
+                ("apps/mobile".to_string(), Some(UnitKind::Cli)),
+                ("packages/sdk".to_string(), None),
+            ]
+        );
     }
 
     /// navidrome/navidrome: the plugin kits (a Go module and a Rust crate outside any
