@@ -29,7 +29,7 @@ pub(crate) fn secret_evidence(m: &SecretMatch) -> SecretEvidence {
         fingerprint: m.fingerprint.clone(),
         commit: None,
         date: None,
-        provider_format: m.class == shipshape_secrets::RuleClass::Token,
+        provider_format: shipshape_secrets::rules::provider_issued(&m.rule_id, m.class),
     }
 }
 

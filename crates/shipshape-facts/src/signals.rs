@@ -306,7 +306,7 @@ pub fn is_test_path(path: &str) -> bool {
     if !dirs.is_empty()
         && dirs
             .split('/')
-            .any(|seg| DIRS.iter().any(|d| seg.eq_ignore_ascii_case(d)))
+            .any(|seg| DIRS.iter().any(|d| seg.eq_ignore_ascii_case(d)) || test_named_dir(seg))
     {
         return true;
     }
@@ -327,6 +327,21 @@ pub fn is_test_path(path: &str) -> bool {
         || ends("tests.rs")
         || ends("test.java")
         || ends("tests.cs")
+}
+
+/// A directory named for tests with a qualifier: `test_resources`, `test-data`,
+/// `integration-tests`, `api_test` (authelia's `internal/configuration/test_resources`).
+fn test_named_dir(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    let starts = |p: &str| b.len() > p.len() && b[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    let ends =
+        |p: &str| b.len() > p.len() && b[b.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes());
+    ["test_", "test-", "tests_", "tests-"]
+        .iter()
+        .any(|p| starts(p))
+        || ["_test", "-test", "_tests", "-tests"]
+            .iter()
+            .any(|p| ends(p))
 }
 
 /// Scan one source file's bytes for signals, appending hits. Test code is never
@@ -664,6 +679,16 @@ mod tests {
             || lower.starts_with("fixtures/")
             || lower.contains("/fuzz/")
             || lower.starts_with("fuzz/")
+            || lower.rsplit_once('/').is_some_and(|(dirs, _)| {
+                dirs.split('/').any(|d| {
+                    ["test_", "test-", "tests_", "tests-"]
+                        .iter()
+                        .any(|p| d.len() > p.len() && d.starts_with(p))
+                        || ["_test", "-test", "_tests", "-tests"]
+                            .iter()
+                            .any(|p| d.len() > p.len() && d.ends_with(p))
+                })
+            })
             || name.ends_with("_test.go")
             || name.starts_with("test_")
             || name.ends_with("_test.py")
@@ -674,11 +699,33 @@ mod tests {
             || name.ends_with("tests.cs")
     }
 
+    /// authelia/authelia's `internal/configuration/test_resources/*.pem` keys failed the
+    /// critical checks as production files.
+    #[test]
+    fn directories_named_for_tests_with_a_qualifier_are_tests() {
+        for p in [
+            "internal/configuration/test_resources/crypto/rsa.pem",
+            "e2e-tests/run.ts",
+            "src/api_test/x.go",
+            "test-data/a.json",
+        ] {
+            assert!(super::is_test_path(p), "{p}");
+        }
+        for p in [
+            "contest/a.go",
+            "latest/a.go",
+            "test_/a.go",
+            "src/test-runner.ts",
+        ] {
+            assert!(!super::is_test_path(p), "{p}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn test_paths_match_the_reference(
             segs in proptest::collection::vec(
-                "(test|Tests|TESTDATA|testutil|__tests__|spec|fixtures|src|a|x_test.go|Test_a.py|a.Test.ts|b.spec.js|mytests.rs|FooTest.java|Ztests.cs|é|test-x|contest|)",
+                "(test|Tests|TESTDATA|testutil|__tests__|spec|fixtures|src|a|x_test.go|Test_a.py|a.Test.ts|b.spec.js|mytests.rs|FooTest.java|Ztests.cs|é|test-x|contest|test_resources|e2e-tests|Api_Test|test_|)",
                 1..5,
             )
         ) {

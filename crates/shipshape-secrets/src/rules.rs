@@ -27,6 +27,16 @@ pub enum RuleClass {
     Generic,
 }
 
+/// Whether a match is in a format only its issuer mints (`ghp_…`, `AKIA…`, `xoxb-…`):
+/// a credential in use wherever it is found, test code included. A JSON Web Token is
+/// not: anyone signs one with any key, and those in tests and API examples are made
+/// for the purpose (authelia/authelia's OIDC tests and `api/openapi.yml`), so they are
+/// judged by where they are, like a generic assignment.
+pub fn provider_issued(rule_id: &str, class: RuleClass) -> bool {
+    const SELF_MINTED: &[&str] = &["jwt"];
+    class == RuleClass::Token && !SELF_MINTED.contains(&rule_id)
+}
+
 /// One built-in rule.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -1349,6 +1359,21 @@ pub const RULES: &[Rule] = &[
 
 #[cfg(test)]
 mod tests {
+    /// authelia/authelia's OIDC test tokens failed the critical check as if a provider
+    /// had issued them: a JSON Web Token is judged by where it is.
+    #[test]
+    fn json_web_tokens_are_not_provider_issued() {
+        assert!(!super::provider_issued("jwt", super::RuleClass::Token));
+        assert!(super::provider_issued(
+            "github-pat",
+            super::RuleClass::Token
+        ));
+        assert!(!super::provider_issued(
+            "generic-secret-assignment",
+            super::RuleClass::Generic
+        ));
+    }
+
     use crate::Engine;
 
     // Bug (node-express-realworld-example-app README.md:30): an empty `JWT_SECRET=` followed

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
-        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`) warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. With `shipshape secrets --staged` (a pre-commit hook) the files are the blobs staged in the git index that differ from HEAD, at their staged path and line, instead of the work tree. `n/a` when secret scanning is switched off.",
+        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`), or in an OpenAPI/AsyncAPI description (its values are examples), warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`; not a JSON Web Token, which anyone can sign) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. With `shipshape secrets --staged` (a pre-commit hook) the files are the blobs staged in the git index that differ from HEAD, at their staged path and line, instead of the work tree. `n/a` when secret scanning is switched off.",
         remediation: "Revoke and rotate the credential first (it is compromised), then remove it from the code and load it from the environment or a secret manager. Remove it from history too (git filter-repo) if the repository is shared.",
         references: &[
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
@@ -39,7 +39,16 @@ pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> b
         Some(_) => facts.role(&s.path),
         None => facts.role_at(&s.path, s.line),
     };
-    !role.is_production() && (!s.provider_format || is_saved_web_page(&s.path, role))
+    if s.provider_format {
+        return !role.is_production() && is_saved_web_page(&s.path, role);
+    }
+    // An API description's values are examples of requests and responses (authelia's
+    // `api/openapi.yml` bearer tokens), whatever the file's role.
+    !role.is_production()
+        || (s.commit.is_none()
+            && facts
+                .file(&s.path)
+                .is_some_and(|f| f.kind == shipshape_facts::FileKind::ApiSpec))
 }
 
 /// A web page saved as test data (`tests/data/html/*.html`: mealie's recipe scraper
@@ -241,6 +250,24 @@ mod tests {
     /// #13, mealie-recipes/mealie: recipe pages saved under `tests/data/html/` carry an
     /// affiliate link's `SubscriptionId=AKIA…` and a CDN's signed URL; the critical check
     /// failed on the third-party site's tokens. A provider token in test code still fails.
+    /// authelia/authelia: bearer-token examples in `api/openapi.yml` failed the critical
+    /// check; an API description's values are examples.
+    #[test]
+    fn values_in_an_api_description_are_samples() {
+        let facts = Facts::from_memory(&[
+            ("api/openapi.yml", "openapi: 3.1.0\ninfo:\n  title: x\n"),
+            ("src/config.yml", "name: x\n"),
+        ]);
+        let unit = crate::testing::unit_for(&facts);
+        let mut ctx = Ctx::basic(&facts, &unit);
+        let spec = [evidence("api/openapi.yml", false)];
+        ctx.secrets = Some(&spec);
+        assert_eq!(run(&ctx).outcome, Outcome::Warn);
+        let config = [evidence("src/config.yml", false)];
+        ctx.secrets = Some(&config);
+        assert_eq!(run(&ctx).outcome, Outcome::Fail);
+    }
+
     #[test]
     fn provider_tokens_in_saved_web_pages_under_tests_warn() {
         let page = judge(&[evidence("tests/data/html/pizza-recipe.html", true)]);
