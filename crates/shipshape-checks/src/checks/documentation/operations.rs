@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Whoever deploys, configures or restarts the service at a bad moment needs the procedure and the configuration reference written down, not in the head of the one engineer who set it up.",
-        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook* or admin*, or a file under a directory with one of those names (docs/ops/, docs/deployment/...), or a README section titled Deploy/Deployment/Configuration/Operations/Running in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
+        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook*, admin*, hosting*, self-host* or upgrading*, or a file under a directory with one of those names or `installation` (docs/ops/, docs/deployment/, docs/hosting/, a docs site's installation/...), or a README section whose title mentions deploying, configuring, (self-)hosting, operations or running in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
         remediation: "Add docs/operations.md (or DEPLOY.md) covering how to deploy and roll back, every configuration variable with its default, the service's dependencies, and routine operations (scaling, restarts, data fixes).",
         references: &["https://12factor.net/config"],
     },
@@ -31,6 +31,39 @@ const NAMES: &[&str] = &[
     "production",
     "runbook",
     "admin",
+    // Self-hosted products document their deployment as hosting guides
+    // (maybe-finance's `docs/hosting/docker.md`).
+    "hosting",
+    "self-hosting",
+    "selfhosting",
+    "self-host",
+    "selfhost",
+    "upgrading",
+];
+
+/// Directories of such documents: [`NAMES`], and a documentation site's installation
+/// section (mealie's `docs/…/getting-started/installation/backend-config.md`). A file
+/// named INSTALL is not enough: it is as often how to build from source or a
+/// four-line unzip-and-run note (Kavita's `INSTALL.txt`).
+const DIRS: &[&str] = &[
+    "deploy",
+    "deployment",
+    "operations",
+    "operating",
+    "ops",
+    "configuration",
+    "config",
+    "production",
+    "runbook",
+    "runbooks",
+    "admin",
+    "hosting",
+    "self-hosting",
+    "selfhosting",
+    "self-host",
+    "selfhost",
+    "upgrading",
+    "installation",
 ];
 
 /// Commands that deploy to a real environment (not a local `docker compose up`).
@@ -70,7 +103,7 @@ fn readme_deploy_command(ctx: &Ctx) -> Option<(String, u32, &'static str)> {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    if let Some(p) = doc_matching(ctx, NAMES, NAMES) {
+    if let Some(p) = doc_matching(ctx, NAMES, DIRS) {
         return Verdict::pass_with(
             format!("operations documented in {p}"),
             vec![Finding::at(
@@ -83,8 +116,12 @@ fn run(ctx: &Ctx) -> Verdict {
         ctx,
         &[
             "deploy",
-            "configuration",
-            "configuring",
+            // Not "install": a README's Install section is as often how to build from
+            // source or install a template (caddy, saleor, CleanArchitecture).
+            "configur",
+            "self-host",
+            "selfhost",
+            "hosting",
             "operations",
             "operating",
             "production",
@@ -128,6 +165,43 @@ mod tests {
     use shipshape_model::Outcome;
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    /// maybe-finance's `docs/hosting/docker.md`, mealie's docs-site installation pages and
+    /// umami's "### Configure Umami" were fails; a README "Install" heading (caddy,
+    /// saleor) and an INSTALL file (Kavita's four-line unzip note) stay fails.
+    #[test]
+    fn hosting_guides_and_configure_sections_count_install_headings_do_not() {
+        for files in [
+            &[
+                SVC,
+                ("docs/hosting/docker.md", "# Self-hosting with Docker\n"),
+            ][..],
+            &[
+                SVC,
+                (
+                    "docs/docs/getting-started/installation/backend-config.md",
+                    "# Backend configuration\n",
+                ),
+            ][..],
+            &[SVC, ("README.md", "# Umami\n\n### Configure Umami\n")][..],
+        ] {
+            assert_eq!(
+                run_on_files(&CHECK, files).outcome,
+                Outcome::Pass,
+                "{files:?}"
+            );
+        }
+        for files in [
+            &[SVC, ("README.md", "# Caddy\n\n## Install\n\nbuild it\n")][..],
+            &[SVC, ("INSTALL.txt", "unzip and run\n")][..],
+        ] {
+            assert_eq!(
+                run_on_files(&CHECK, files).outcome,
+                Outcome::Fail,
+                "{files:?}"
+            );
+        }
+    }
 
     #[test]
     fn documents_sections_and_absence() {
