@@ -413,14 +413,9 @@ impl<'a> Ctx<'a> {
         let mut out: Vec<&'a Dependency> = self.deps().collect();
         let links = facts.links();
         let mut seen: Vec<&str> = Vec::new();
-        let mut queue: Vec<&str> = facts
-            .files
-            .iter()
-            .filter(|f| {
-                matches!(f.kind, shipshape_facts::FileKind::Manifest(_))
-                    && !f.in_test
-                    && self.in_unit(&f.path)
-            })
+        let mut queue: Vec<&str> = self
+            .files()
+            .filter(|f| matches!(f.kind, shipshape_facts::FileKind::Manifest(_)) && !f.in_test)
             .map(|f| f.path.as_str())
             .collect();
         while let Some(m) = queue.pop() {
@@ -436,16 +431,14 @@ impl<'a> Ctx<'a> {
         for m in &seen {
             out.extend(facts.dependencies_of(m));
         }
-        let lock_dirs: Vec<&str> = seen
-            .iter()
-            .map(|m| m.rsplit_once('/').map_or("", |(d, _)| d))
-            .collect();
-        out.extend(facts.brought_dependencies().iter().filter(|d| {
-            self.in_unit(&d.manifest)
-                || lock_dirs
-                    .iter()
-                    .any(|dir| d.manifest.rsplit_once('/').map_or("", |(d, _)| d) == *dir)
-        }));
+        let dir_of = |p: &'a str| p.rsplit_once('/').map_or("", |(d, _)| d);
+        let lock_dirs: Vec<&str> = seen.iter().map(|m| dir_of(m)).collect();
+        out.extend(
+            facts
+                .brought_dependencies()
+                .iter()
+                .filter(|d| self.in_unit(&d.manifest) || lock_dirs.contains(&dir_of(&d.manifest))),
+        );
         out
     }
 

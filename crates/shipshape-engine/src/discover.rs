@@ -332,23 +332,17 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
     // (linkwarden's `Dockerfile` copies `.` and runs `apps/web` and `apps/worker`
     // together): the root is the product. (An image a Cargo or Go workspace builds from
     // its root compiles one member, which is the product: meilisearch's.)
-    let js_workspace = facts.files.iter().any(|f| {
-        matches!(
-            f.path.as_str(),
-            "pnpm-workspace.yaml" | "pnpm-workspace.yml"
-        )
-    }) || facts
-        .text("package.json")
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .is_some_and(|v| !v["workspaces"].is_null());
+    let js_workspace = facts.exists("pnpm-workspace.yaml")
+        || facts.exists("pnpm-workspace.yml")
+        || facts
+            .text("package.json")
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .is_some_and(|v| !v["workspaces"].is_null());
     if js_workspace
         && let Some(d) = facts.dockerfiles().iter().find(|d| {
             dir_of(&d.path) == "."
                 && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
-                && facts
-                    .files
-                    .iter()
-                    .any(|f| f.path == d.path && f.role.is_production())
+                && facts.file(&d.path).is_some_and(|f| f.role.is_production())
         })
         && d.stages.iter().any(|s| {
             s.context_sources()
@@ -890,10 +884,7 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
         facts.links().iter().any(|l| {
             l.to == manifest
                 && !l.dev
-                && facts
-                    .files
-                    .iter()
-                    .any(|f| f.path == l.from && f.role.is_production())
+                && facts.file(&l.from).is_some_and(|f| f.role.is_production())
         })
     };
     let members: Vec<String> = workspace_members(facts)
@@ -952,11 +943,10 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
                     continue;
                 };
                 let unpublished = package.get("publish").and_then(|p| p.as_bool()) == Some(false);
+                let bin_dir = format!("{dir}/src/bin/");
                 let binary = doc.contains_key("bin")
-                    || facts.files.iter().any(|g| {
-                        g.path == format!("{dir}/src/main.rs")
-                            || g.path.starts_with(&format!("{dir}/src/bin/"))
-                    });
+                    || facts.exists(&format!("{dir}/src/main.rs"))
+                    || facts.files.iter().any(|g| g.path.starts_with(&bin_dir));
                 !unpublished && !binary
             }
             _ => continue,
@@ -972,14 +962,17 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
 /// (`eas.json`, or an `app.json` with an `expo` key), a Tauri desktop app
 /// (`src-tauri/tauri.conf.json`: hoppscotch's desktop app and agent).
 fn is_client_app(facts: &Facts, dir: &str) -> bool {
-    facts.files.iter().any(|f| {
-        f.path == format!("{dir}/eas.json")
-            || f.path == format!("{dir}/src-tauri/tauri.conf.json")
-            || f.path == format!("{dir}/src-tauri/tauri.conf.json5")
-    }) || facts
-        .text(&format!("{dir}/app.json"))
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .is_some_and(|v| v.get("expo").is_some())
+    [
+        "eas.json",
+        "src-tauri/tauri.conf.json",
+        "src-tauri/tauri.conf.json5",
+    ]
+    .iter()
+    .any(|f| facts.exists(&format!("{dir}/{f}")))
+        || facts
+            .text(&format!("{dir}/app.json"))
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .is_some_and(|v| v.get("expo").is_some())
 }
 
 /// `(directory, source, is a package)` for each .NET project that ships on its own.

@@ -40,19 +40,16 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// `base/rel` with `.` and `..` resolved; `None` when it climbs out of the repository.
+/// `base/rel` with `.` and `..` resolved (`\` read as `/`, as MSBuild writes paths);
+/// `None` when it climbs out of the repository, `""` for the root.
 fn join(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split(['/', '\\']) {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    let rel = rel.replace('\\', "/");
+    let joined = if base.is_empty() {
+        rel.trim_start_matches('/').to_string()
+    } else {
+        format!("{base}/{rel}")
+    };
+    crate::ci::normalise_path(&joined).map(|p| if p == "." { String::new() } else { p })
 }
 
 /// What the links are resolved against: the repository's manifests by path and by the
@@ -97,6 +94,16 @@ impl<'a> Index<'a> {
     fn manifest(&self, path: &str, eco: Ecosystem) -> Option<String> {
         (self.manifests.get(path) == Some(&eco)).then(|| path.to_string())
     }
+
+    /// The manifest `file` in the directory `dir` (`""`: the root), if the repository
+    /// has it.
+    fn manifest_in(&self, dir: &str, file: &str, eco: Ecosystem) -> Option<String> {
+        if dir.is_empty() {
+            self.manifest(file, eco)
+        } else {
+            self.manifest(&format!("{dir}/{file}"), eco)
+        }
+    }
 }
 
 /// The project's own artifactId: the first `<artifactId>` outside `<parent>`,
@@ -117,6 +124,11 @@ fn maven_own_artifact(text: &str) -> Option<String> {
 /// Every link between the repository's manifests, in manifest path order.
 pub fn extract(manifests: &[(&FileEntry, &str)]) -> Vec<Link> {
     let ix = Index::build(manifests);
+    // The root workspace's `[workspace.dependencies]`, for `{ workspace = true }` members.
+    let root_ws = manifests
+        .iter()
+        .find(|(m, _)| m.path == "Cargo.toml")
+        .and_then(|(_, t)| t.parse::<toml::Table>().ok());
     let mut out = Vec::new();
     for (f, text) in manifests {
         let FileKind::Manifest(eco) = f.kind else {
@@ -152,10 +164,6 @@ pub fn extract(manifests: &[(&FileEntry, &str)]) -> Vec<Link> {
                 let Ok(doc) = text.parse::<toml::Table>() else {
                     continue;
                 };
-                let root_ws = manifests
-                    .iter()
-                    .find(|(m, _)| m.path == "Cargo.toml")
-                    .and_then(|(_, t)| t.parse::<toml::Table>().ok());
                 let mut tables: Vec<(&toml::Table, bool)> = Vec::new();
                 for (key, dev) in [
                     ("dependencies", false),
@@ -193,14 +201,8 @@ pub fn extract(manifests: &[(&FileEntry, &str)]) -> Vec<Link> {
                             }
                             None => None,
                         };
-                        let to = path.and_then(|p| {
-                            let m = if p.is_empty() {
-                                "Cargo.toml".to_string()
-                            } else {
-                                format!("{p}/Cargo.toml")
-                            };
-                            ix.manifest(&m, Ecosystem::Cargo)
-                        });
+                        let to =
+                            path.and_then(|p| ix.manifest_in(&p, "Cargo.toml", Ecosystem::Cargo));
                         let line = crate::deps::line_of(text, &format!("\n{name} "))
                             .max(crate::deps::line_of(text, &format!("\n{name}=")));
                         push(to, line + u32::from(line > 0), dev);
@@ -226,14 +228,8 @@ pub fn extract(manifests: &[(&FileEntry, &str)]) -> Vec<Link> {
                             .strip_prefix("file:")
                             .or_else(|| spec.strip_prefix("link:"))
                         {
-                            join(dir, rel).and_then(|p| {
-                                let m = if p.is_empty() {
-                                    "package.json".to_string()
-                                } else {
-                                    format!("{p}/package.json")
-                                };
-                                ix.manifest(&m, Ecosystem::Npm)
-                            })
+                            join(dir, rel)
+                                .and_then(|p| ix.manifest_in(&p, "package.json", Ecosystem::Npm))
                         } else {
                             // `workspace:*`, or a plain range that a workspace package of
                             // that name satisfies (npm and Yarn link it).
@@ -292,14 +288,8 @@ pub fn extract(manifests: &[(&FileEntry, &str)]) -> Vec<Link> {
                 );
                 for c in r.captures_iter(text) {
                     let at = c.get(0).map_or(0, |m| m.start());
-                    let to = join(dir, &c[1]).and_then(|p| {
-                        let m = if p.is_empty() {
-                            "go.mod".to_string()
-                        } else {
-                            format!("{p}/go.mod")
-                        };
-                        ix.manifest(&m, Ecosystem::Go)
-                    });
+                    let to =
+                        join(dir, &c[1]).and_then(|p| ix.manifest_in(&p, "go.mod", Ecosystem::Go));
                     push(to, line_at(text, at), false);
                 }
             }

@@ -41,30 +41,12 @@ const NAMES: &[&str] = &[
     "upgrading",
 ];
 
-/// Directories of such documents: [`NAMES`], and a documentation site's installation
-/// section (mealie's `docs/…/getting-started/installation/backend-config.md`). A file
-/// named INSTALL is not enough: it is as often how to build from source or a
-/// four-line unzip-and-run note (Kavita's `INSTALL.txt`).
-const DIRS: &[&str] = &[
-    "deploy",
-    "deployment",
-    "operations",
-    "operating",
-    "ops",
-    "configuration",
-    "config",
-    "production",
-    "runbook",
-    "runbooks",
-    "admin",
-    "hosting",
-    "self-hosting",
-    "selfhosting",
-    "self-host",
-    "selfhost",
-    "upgrading",
-    "installation",
-];
+/// Directory names that hold such documents beyond [`NAMES`]: the plural and long
+/// forms, and a documentation site's installation section (mealie's
+/// `docs/…/getting-started/installation/backend-config.md`). A file named INSTALL is
+/// not enough: it is as often how to build from source or a four-line unzip-and-run
+/// note (Kavita's `INSTALL.txt`).
+const MORE_DIRS: &[&str] = &["deployment", "runbooks", "installation"];
 
 /// Commands that deploy to a real environment (not a local `docker compose up`).
 const DEPLOY_COMMANDS: &[&str] = &[
@@ -103,7 +85,8 @@ fn readme_deploy_command(ctx: &Ctx) -> Option<(String, u32, &'static str)> {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    if let Some(p) = doc_matching(ctx, NAMES, DIRS) {
+    let dirs: Vec<&str> = NAMES.iter().chain(MORE_DIRS).copied().collect();
+    if let Some(p) = doc_matching(ctx, NAMES, &dirs) {
         return Verdict::pass_with(
             format!("operations documented in {p}"),
             vec![Finding::at(
