@@ -204,6 +204,9 @@ pub struct Ctx<'a> {
     /// The Kubernetes objects outside every unit that belong to this one (see
     /// [`Ctx::k8s`]), as positions in `facts.k8s_objects().items`, found once per unit.
     pub linked_k8s: std::sync::OnceLock<Vec<usize>>,
+    /// The Dockerfiles outside every unit that build this one (see
+    /// [`Ctx::dockerfiles`]), as positions in `facts.dockerfiles()`, found once per unit.
+    pub linked_dockerfiles: std::sync::OnceLock<Vec<usize>>,
     /// The other units inside this one's directory (only the root product has any), as
     /// positions in `unit_paths`, found once per unit: [`Ctx::in_unit`] is asked of every
     /// file by many checks.
@@ -220,6 +223,23 @@ pub(crate) fn image_repository(image: &str) -> &str {
     let image = image.split('@').next().unwrap_or(image);
     let last = image.rsplit('/').next().unwrap_or(image);
     last.split(':').next().unwrap_or(last)
+}
+
+/// A compose file that defines some of a unit's services ([`Ctx::compose_files`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeFile<'a> {
+    pub path: &'a str,
+    /// The services that belong to the unit; `None` when all do (the unit's own file).
+    pub only: Option<Vec<String>>,
+}
+
+impl ComposeFile<'_> {
+    /// True when service `name` of this file belongs to the unit.
+    pub fn includes(&self, name: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|o| o.iter().any(|s| s == name))
+    }
 }
 
 /// True when `o` (a Service, PodDisruptionBudget, network policy or autoscaler) selects
@@ -294,6 +314,7 @@ impl<'a> Ctx<'a> {
             unit_paths: &[],
             shared_naming: std::sync::OnceLock::new(),
             linked_k8s: std::sync::OnceLock::new(),
+            linked_dockerfiles: std::sync::OnceLock::new(),
             nested_units: std::sync::OnceLock::new(),
             waived: &no_waivers,
         }
@@ -489,12 +510,136 @@ impl<'a> Ctx<'a> {
         self.facts.role(path).is_production()
     }
 
-    /// The unit's Dockerfiles that build what is deployed ([`Ctx::is_deployed`]).
+    /// The unit's Dockerfiles that build what is deployed ([`Ctx::is_deployed`]): those in
+    /// its subtree, then those outside every unit that build it ([`Ctx::linked_dockerfiles`]).
     pub fn dockerfiles(&self) -> impl Iterator<Item = &'a Dockerfile> + '_ {
-        self.facts
-            .dockerfiles()
-            .iter()
+        let all: &'a [Dockerfile] = self.facts.dockerfiles();
+        all.iter()
             .filter(|d| self.in_unit(&d.path) && self.is_deployed(&d.path))
+            .chain(self.linked_dockerfiles().iter().map(move |&i| &all[i]))
+    }
+
+    /// Production Dockerfiles that belong to no unit and build this one, decided from
+    /// syntax in one place:
+    /// - what their `RUN` steps compile ([`Dockerfile::builds`]) names this unit (its Cargo
+    ///   package or directory name, or a path inside it); when they build several of the
+    ///   repository's projects, the one the image runs ([`Dockerfile::entry_program`]) —
+    ///   or, when it runs a script, the first one built — is what it ships (meilisearch's
+    ///   root Dockerfile builds `meilisearch` and `meilitool` and runs `meilisearch`);
+    /// - or one of the unit's own manifests names the Dockerfile or its directory by a
+    ///   relative path (spring-petclinic-microservices: every module's `pom.xml` sets
+    ///   `docker.image.dockerfile.dir` to `${basedir}/../docker`, the shared image its
+    ///   build profile runs `docker build` on).
+    ///
+    /// Empty for a single unit (it holds every file).
+    fn linked_dockerfiles(&self) -> &[usize] {
+        self.linked_dockerfiles.get_or_init(|| {
+            let all = self.facts.dockerfiles();
+            let outside = |d: &Dockerfile| {
+                !self
+                    .unit_paths
+                    .iter()
+                    .any(|u| shipshape_facts::is_under(&d.path, u))
+                    && self.is_deployed(&d.path)
+                    && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
+            };
+            let candidates: Vec<usize> = if self.unit_paths.len() < 2 {
+                Vec::new()
+            } else {
+                (0..all.len()).filter(|&i| outside(&all[i])).collect()
+            };
+            if candidates.is_empty() {
+                return candidates;
+            }
+            let dir = self.unit.path.trim_end_matches('/');
+            let package = self
+                .text(&format!("{dir}/Cargo.toml"))
+                .and_then(|t| t.parse::<toml::Table>().ok())
+                .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string));
+            let manifests: Vec<(&str, &str)> = self
+                .files()
+                .filter(|f| matches!(f.kind, FileKind::Manifest(_)) && !f.in_test)
+                .filter_map(|f| Some((f.path.as_str(), self.text(&f.path)?)))
+                .collect();
+            candidates
+                .into_iter()
+                .filter(|&i| {
+                    let d = &all[i];
+                    builds_unit(d, dir, &self.unit.name, package.as_deref())
+                        || manifests
+                            .iter()
+                            .any(|(m, text)| names_path(text, parent_dir(m), &d.path))
+                })
+                .collect()
+        })
+    }
+
+    /// The compose files that define the unit's services: its own (every service in them,
+    /// whatever their role: each check decides which roles it judges), then, in a
+    /// monorepo, those outside every unit that describe what is deployed
+    /// ([`Ctx::is_deployed`]) with the services that belong to it — they run the
+    /// unit's image (named after the unit, as for Kubernetes workloads:
+    /// spring-petclinic-microservices' root `docker-compose.yml` runs
+    /// `springcommunity/spring-petclinic-config-server`) or build it (a `build` context
+    /// inside the unit).
+    pub fn compose_files(&self) -> Vec<ComposeFile<'a>> {
+        let facts: &'a Facts = self.facts;
+        let mut out: Vec<ComposeFile<'a>> = self
+            .files()
+            .filter(|f| f.kind == FileKind::Compose)
+            .map(|f| ComposeFile {
+                path: f.path.as_str(),
+                only: None,
+            })
+            .collect();
+        let name = self.unit.name.as_str();
+        let dir = self.unit.path.trim_end_matches('/');
+        if self.unit_paths.len() < 2 || dir.is_empty() || dir == "." {
+            return out;
+        }
+        for f in facts.files.iter().filter(|f| {
+            f.kind == FileKind::Compose
+                && !self.unit_paths.iter().any(|u| is_under(&f.path, u))
+                && self.is_deployed(&f.path)
+        }) {
+            let Some(Ok(docs)) = facts.yaml(&f.path) else {
+                continue;
+            };
+            let base = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let mut services = Vec::new();
+            for d in docs.iter() {
+                for (svc, def) in d.idx("services").entries() {
+                    let image = def
+                        .idx("image")
+                        .scalar_text()
+                        .is_some_and(|i| !name.is_empty() && image_repository(&i) == name);
+                    let build = def.get("build").and_then(|b| {
+                        b.as_str()
+                            .map(str::to_string)
+                            .or_else(|| b.idx("context").as_str().map(str::to_string))
+                    });
+                    let builds_here = build.is_some_and(|c| {
+                        let joined = if base.is_empty() {
+                            c
+                        } else {
+                            format!("{base}/{c}")
+                        };
+                        shipshape_facts::ci::normalise_path(&joined)
+                            .is_some_and(|p| p != "." && is_under(&p, dir))
+                    });
+                    if image || builds_here {
+                        services.push(svc.to_string());
+                    }
+                }
+            }
+            if !services.is_empty() {
+                out.push(ComposeFile {
+                    path: f.path.as_str(),
+                    only: Some(services),
+                });
+            }
+        }
+        out
     }
 
     /// The unit's Kubernetes objects: those in its subtree, then, in a monorepo, those in
@@ -580,6 +725,83 @@ impl<'a> Ctx<'a> {
     }
 }
 
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// True when what `d`'s `RUN` steps build names the unit at `dir` (see
+/// [`Ctx::linked_dockerfiles`]).
+fn builds_unit(d: &Dockerfile, dir: &str, name: &str, package: Option<&str>) -> bool {
+    use shipshape_facts::docker::Built;
+    let built = d.builds();
+    let base = parent_dir(&d.path);
+    let resolve = |p: &str| {
+        shipshape_facts::ci::normalise_path(&if base.is_empty() {
+            p.to_string()
+        } else {
+            format!("{base}/{p}")
+        })
+    };
+    let is_me = |b: &Built| match b {
+        Built::Package(n) => Some(n.as_str()) == package || n == name,
+        Built::Path(p) => {
+            !dir.is_empty()
+                && dir != "."
+                && resolve(p).is_some_and(|p| shipshape_facts::is_under(&p, dir))
+        }
+    };
+    let program_of = |b: &Built| -> String {
+        match b {
+            Built::Package(n) => n.clone(),
+            Built::Path(p) => {
+                let last = p.rsplit('/').next().unwrap_or(p);
+                last.rsplit_once('.')
+                    .map_or(last, |(stem, _)| stem)
+                    .to_string()
+            }
+        }
+    };
+    let Some(first) = built.first() else {
+        return false;
+    };
+    match d.entry_program() {
+        Some(entry) if built.iter().any(|b| program_of(b) == entry) => {
+            built.iter().any(|b| program_of(b) == entry && is_me(b))
+        }
+        _ => is_me(first),
+    }
+}
+
+/// True when `text` (a manifest in directory `from`) names `target` (a Dockerfile) or its
+/// directory by a relative path, as a whole path (`../docker` in
+/// `${basedir}/../docker`, not in `../dockerfiles`).
+fn names_path(text: &str, from: &str, target: &str) -> bool {
+    let relative = |to: &str| -> String {
+        let from_parts: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+        let to_parts: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+        let common = from_parts
+            .iter()
+            .zip(&to_parts)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out: Vec<&str> = vec![".."; from_parts.len() - common];
+        out.extend(&to_parts[common..]);
+        out.join("/")
+    };
+    [relative(parent_dir(target)), relative(target)]
+        .iter()
+        .filter(|r| r.starts_with("../"))
+        .any(|r| {
+            text.match_indices(r.as_str()).any(|(at, _)| {
+                let end = at + r.len();
+                text[end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            })
+        })
+}
+
 /// `path:line` list of paths for absence messages.
 pub(crate) fn looked_in(paths: &[&str]) -> String {
     format!("looked for: {}", paths.join(", "))
@@ -619,6 +841,94 @@ mod tests {
             unit.path = path.into();
             assert_eq!(paths(&unit).len(), 6, "unit path {path:?}");
         }
+    }
+
+    /// Regression (meilisearch, lldap, spring-petclinic-microservices, #13): a
+    /// Dockerfile outside every unit belonged to none, so the services it ships had no
+    /// image (container-build failed, container-non-root was n/a). What its `RUN` steps
+    /// build and what it runs decide; so does a unit's manifest naming its directory.
+    #[test]
+    fn dockerfiles_outside_every_unit_belong_to_the_unit_they_build() {
+        let facts = Facts::from_memory(&[
+            (
+                "Dockerfile",
+                "FROM rust AS b\nCOPY . .\nRUN cargo build --release -p meilitool -p meilisearch\nFROM alpine\nCOPY --from=b /target/release/meilisearch /bin/\nCMD /bin/meilisearch\n",
+            ),
+            (
+                "crates/meilisearch/Cargo.toml",
+                "[package]\nname = \"meilisearch\"\n",
+            ),
+            (
+                "crates/meilitool/Cargo.toml",
+                "[package]\nname = \"meilitool\"\n",
+            ),
+            ("crates/milli/Cargo.toml", "[package]\nname = \"milli\"\n"),
+            (
+                "docker/Dockerfile",
+                "FROM eclipse-temurin:17\nARG ARTIFACT_NAME\nCOPY ${ARTIFACT_NAME}.jar app.jar\n",
+            ),
+            (
+                "vets/pom.xml",
+                "<project><properties><docker.image.dockerfile.dir>${basedir}/../docker</docker.image.dockerfile.dir></properties></project>\n",
+            ),
+            (
+                "visits/pom.xml",
+                "<project><!-- ../dockerfiles --></project>\n",
+            ),
+        ]);
+        let units: Vec<String> = [
+            "crates/meilisearch",
+            "crates/meilitool",
+            "crates/milli",
+            "vets",
+            "visits",
+        ]
+        .map(String::from)
+        .to_vec();
+        let images = |path: &str| -> Vec<String> {
+            let mut unit = crate::testing::unit_for(&facts);
+            unit.path = path.into();
+            unit.name = path.rsplit('/').next().unwrap().into();
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.unit_paths = &units;
+            ctx.dockerfiles().map(|d| d.path.clone()).collect()
+        };
+        assert_eq!(images("crates/meilisearch"), ["Dockerfile"]);
+        assert!(
+            images("crates/meilitool").is_empty(),
+            "built, but not what the image runs"
+        );
+        assert!(images("crates/milli").is_empty());
+        assert_eq!(images("vets"), ["docker/Dockerfile"]);
+        assert!(
+            images("visits").is_empty(),
+            "`../dockerfiles` is another directory"
+        );
+    }
+
+    /// Regression (spring-petclinic-microservices, #13): the root `docker-compose.yml`
+    /// runs every module's image; its services belong to the modules they run or build.
+    #[test]
+    fn compose_services_outside_every_unit_belong_to_the_unit_they_run() {
+        let compose = "services:\n  vets:\n    image: springcommunity/vets-service\n  api:\n    build: ./api\n  db:\n    image: postgres:16\n";
+        let facts = Facts::from_memory(&[
+            ("docker-compose.yml", compose),
+            ("vets-service/pom.xml", "<project/>\n"),
+            ("api/package.json", "{}\n"),
+            ("web/package.json", "{}\n"),
+        ]);
+        let units: Vec<String> = ["vets-service", "api", "web"].map(String::from).to_vec();
+        let services = |path: &str| -> Vec<Option<Vec<String>>> {
+            let mut unit = crate::testing::unit_for(&facts);
+            unit.path = path.into();
+            unit.name = path.into();
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.unit_paths = &units;
+            ctx.compose_files().into_iter().map(|f| f.only).collect()
+        };
+        assert_eq!(services("vets-service"), [Some(vec!["vets".to_string()])]);
+        assert_eq!(services("api"), [Some(vec!["api".to_string()])]);
+        assert!(services("web").is_empty());
     }
 
     /// The root product of a monorepo (ripgrep's root crate beside `crates/*`) owns

@@ -135,28 +135,58 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     // `util/Nginx` copies `util/Nginx/nginx.conf`); one that copies the product's code
     // from elsewhere (mealie's `docker/Dockerfile` copies `./mealie`) is that product's
     // image.
+    // A product manifest at the root (not a workspace shell).
+    let root_is_product = facts
+        .text("Cargo.toml")
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| t.contains_key("package"))
+        || [
+            "go.mod",
+            "pyproject.toml",
+            "setup.py",
+            "composer.json",
+            "Gemfile",
+            "mix.exs",
+        ]
+        .iter()
+        .any(|m| facts.text(m).is_some())
+        || facts
+            .text("package.json")
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .is_some_and(|v| v.get("workspaces").is_none());
     let own_image = |path: &str, dir: &str| {
         let Some(build) = ci_built.iter().find(|b| b.dockerfile == path) else {
             return false;
         };
-        let Some(stage) = facts
-            .dockerfiles()
-            .iter()
-            .find(|d| d.path == path)
-            .and_then(|d| d.final_stage())
-        else {
+        let Some(dockerfile) = facts.dockerfiles().iter().find(|d| d.path == path) else {
+            return false;
+        };
+        let Some(stage) = dockerfile.final_stage() else {
             return false;
         };
         // Something of its own, and nothing from elsewhere. A final stage that takes
         // nothing from the context only packages what another stage built
         // (usememos/memos's `scripts/Dockerfile` copies the root product's binary from
-        // its build stage): that is the product's image, not a unit.
+        // its build stage): that is the product's image, not a unit. So is one whose
+        // build stage copies the whole repository when the root is a product
+        // (vaultwarden's `docker/Dockerfile.debian`: `COPY . .`, then `cargo build` of the
+        // root crate), whatever scripts the final stage adds from the Dockerfile's
+        // directory; bitwarden/server's `util/Attachments` copies the whole repository
+        // too, but no product sits at its root.
+        let resolve =
+            |src: &str| shipshape_facts::ci::normalise_path(&format!("{}/{src}", build.context));
         let sources = stage.context_sources();
+        let builds_root_product = root_is_product
+            && dockerfile.stages.iter().any(|s| {
+                s.context_sources()
+                    .iter()
+                    .any(|src| resolve(src).as_deref() == Some("."))
+            });
         !sources.is_empty()
-            && sources.iter().all(|src| {
-                shipshape_facts::ci::normalise_path(&format!("{}/{src}", build.context))
-                    .is_some_and(|p| p != "." && is_under(&p, dir))
-            })
+            && !builds_root_product
+            && sources
+                .iter()
+                .all(|src| resolve(src).is_some_and(|p| p != "." && is_under(&p, dir)))
     };
 
     // Dockerfiles next to an application (not test or development images), and images
@@ -1571,6 +1601,48 @@ mod tests {
                 ("examples/with-nextjs/Dockerfile", "FROM node:22\n"),
             ]),
             ["packages/a", "packages/b"]
+        );
+    }
+
+    /// Regression (vaultwarden, #13): `docker/` (Dockerfiles whose build stage copies the
+    /// whole repository and compiles the root crate, and whose final stage adds
+    /// `docker/healthcheck.sh`) was an infrastructure unit that took the product's images
+    /// away from it; bitwarden/server's `util/Attachments` copies the whole repository
+    /// too, but with no product at the root it is an image of its own.
+    #[test]
+    fn an_image_that_builds_the_root_product_is_the_root_products() {
+        let wf = "on: push\njobs:\n  b:\n    steps:\n      - run: docker build -f docker/Dockerfile.debian .\n";
+        let dockerfile = "FROM rust:1.90 AS build\nCOPY . .\nRUN cargo build --release\nFROM debian:trixie-slim\nCOPY docker/healthcheck.sh /\nCOPY --from=build /app/target/release/vw /\n";
+        let mut files = vec![
+            (".github/workflows/b.yml", wf),
+            ("docker/Dockerfile.debian", dockerfile),
+            ("docker/healthcheck.sh", "curl -f http://localhost/alive\n"),
+            ("docker/docker-bake.hcl", "target \"debian\" {}\n"),
+            ("src/main.rs", "fn main() {}\n"),
+            ("macros/Cargo.toml", "[package]\nname = \"macros\"\n"),
+            ("macros/src/lib.rs", "pub fn m() {}\n"),
+        ];
+        let root = (
+            "Cargo.toml",
+            "[package]\nname = \"vw\"\n[workspace]\nmembers = [\"macros\"]\n",
+        );
+        let dirs = |files: &[(&str, &str)]| -> Vec<String> {
+            discover(&Facts::from_memory(files))
+                .into_iter()
+                .map(|c| c.path)
+                .collect()
+        };
+        files.push(root);
+        assert!(
+            !dirs(&files).contains(&"docker".to_string()),
+            "{:?}",
+            dirs(&files)
+        );
+        files.pop();
+        assert!(
+            dirs(&files).contains(&"docker".to_string()),
+            "{:?}",
+            dirs(&files)
         );
     }
 

@@ -347,6 +347,7 @@ pub fn scan_keeping_facts(
             unit_paths: &unit_paths,
             shared_naming: Default::default(),
             linked_k8s: Default::default(),
+            linked_dockerfiles: Default::default(),
             nested_units: Default::default(),
             waived: &waived,
         };

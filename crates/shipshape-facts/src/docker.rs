@@ -94,6 +94,162 @@ impl Dockerfile {
     }
 }
 
+/// Something a Dockerfile's `RUN` steps compile: a package named to the build tool, or
+/// a path (relative to the build context, `./` removed) it is pointed at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Built {
+    /// `cargo build -p NAME` / `--package NAME` / `--bin NAME`.
+    Package(String),
+    /// `go build ./cmd/x`, `cargo install --path x`, `dotnet publish src/Api/Api.csproj`.
+    Path(String),
+}
+
+/// Process wrappers an image starts before its program (they take the program as their
+/// arguments).
+const INIT_WRAPPERS: &[&str] = &["tini", "dumb-init", "catatonit", "s6-svscan", "--"];
+
+impl Dockerfile {
+    /// What the image's `RUN` steps compile, in the order written: Cargo packages and
+    /// binaries (`cargo build`/`install`/`auditable build`/`zigbuild`; `cargo chef cook`
+    /// only prepares dependencies), Go packages (`go build`/`go install` paths), .NET
+    /// projects (`dotnet publish`/`build`). The one reading of build commands that
+    /// decides which of a repository's projects a Dockerfile outside them ships.
+    pub fn builds(&self) -> Vec<Built> {
+        let mut out = Vec::new();
+        for i in self.stages.iter().flat_map(|s| &s.instructions) {
+            if i.keyword != "RUN" {
+                continue;
+            }
+            for command in i.args.split(['&', ';', '|', '\n']) {
+                let words: Vec<&str> = command
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+                    .collect();
+                let Some(tool) = words.first().map(|w| w.rsplit('/').next().unwrap_or(w)) else {
+                    continue;
+                };
+                match tool {
+                    "cargo" => cargo_builds(&words[1..], &mut out),
+                    "go" if matches!(words.get(1), Some(&("build" | "install"))) => {
+                        let mut skip = false;
+                        for w in &words[2..] {
+                            if std::mem::take(&mut skip) {
+                                continue;
+                            }
+                            if matches!(*w, "-o" | "-ldflags" | "-tags" | "-gcflags" | "-mod") {
+                                skip = true;
+                            } else if w.starts_with("./") && !w.starts_with("./...") {
+                                let p = w.trim_start_matches("./").trim_end_matches("/...");
+                                out.push(Built::Path(p.trim_end_matches('/').to_string()));
+                            }
+                        }
+                    }
+                    "dotnet" if matches!(words.get(1), Some(&("publish" | "build"))) => {
+                        for w in words[2..].iter().filter(|w| !w.starts_with('-')) {
+                            if w.ends_with("proj") || w.contains('/') {
+                                out.push(Built::Path(w.trim_start_matches("./").to_string()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.dedup();
+        out
+    }
+
+    /// The build-context files the image's `HEALTHCHECK` runs: `COPY`/`ADD` sources (as
+    /// written, `./` removed) whose file name the final stage's `HEALTHCHECK CMD` invokes
+    /// (vaultwarden's `COPY docker/healthcheck.sh /` and `HEALTHCHECK CMD
+    /// ["/healthcheck.sh"]`). Such a script only ever calls the container itself.
+    pub fn healthcheck_scripts(&self) -> Vec<String> {
+        let Some(check) = self.final_stage().and_then(Stage::healthcheck) else {
+            return Vec::new();
+        };
+        let invoked: Vec<&str> = check
+            .args
+            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+            .filter(|w| w.contains('/') || w.contains('.'))
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .filter(|n| !n.is_empty())
+            .collect();
+        self.stages
+            .iter()
+            .flat_map(Stage::context_sources)
+            .filter(|src| {
+                let name = src.rsplit('/').next().unwrap_or(src);
+                invoked.contains(&name)
+            })
+            .map(|src| src.trim_start_matches("./").to_string())
+            .collect()
+    }
+
+    /// The program the image runs: the first word of `ENTRYPOINT` then `CMD` of the final
+    /// stage, past init wrappers (`tini --`), as a file name (`/bin/meilisearch` →
+    /// `meilisearch`). `None` when the image names none or runs a shell command line.
+    pub fn entry_program(&self) -> Option<String> {
+        let stage = self.final_stage()?;
+        let last = |k: &str| stage.instructions.iter().rev().find(|i| i.keyword == k);
+        let words = |i: Option<&Instruction>| -> Vec<String> {
+            let Some(i) = i else { return Vec::new() };
+            let a = i.args.trim();
+            match serde_json::from_str::<Vec<String>>(a) {
+                Ok(v) => v,
+                Err(_) => a.split_whitespace().map(str::to_string).collect(),
+            }
+        };
+        let mut all = words(last("ENTRYPOINT"));
+        all.extend(words(last("CMD")));
+        let program = all.into_iter().find(|w| {
+            let name = w.rsplit('/').next().unwrap_or(w);
+            !INIT_WRAPPERS.contains(&name) && !w.starts_with('-')
+        })?;
+        let name = program.rsplit('/').next().unwrap_or(&program).to_string();
+        (!matches!(name.as_str(), "sh" | "bash" | "ash")).then_some(name)
+    }
+}
+
+/// The packages, binaries and paths of one `cargo` command line (after `cargo`).
+fn cargo_builds(words: &[&str], out: &mut Vec<Built>) {
+    let sub = words
+        .iter()
+        .position(|w| !w.starts_with('+') && !w.starts_with('-'));
+    let Some(sub) = sub else { return };
+    let rest = match (words[sub], words.get(sub + 1)) {
+        ("build" | "install" | "zigbuild", _) => &words[sub + 1..],
+        ("auditable", Some(&"build" | &"install")) => &words[sub + 2..],
+        _ => return,
+    };
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        let (flag, inline) = match w.split_once('=') {
+            Some((f, v)) => (f, Some(v)),
+            None => (*w, None),
+        };
+        let value = |it: &mut std::slice::Iter<&str>| -> Option<String> {
+            match inline {
+                Some(v) => Some(v.to_string()),
+                None => it.next().map(|v| v.to_string()),
+            }
+        };
+        match flag {
+            "-p" | "--package" | "--bin" => {
+                if let Some(v) = value(&mut it) {
+                    out.push(Built::Package(v));
+                }
+            }
+            "--path" => {
+                if let Some(v) = value(&mut it) {
+                    let p = v.trim_start_matches("./").trim_end_matches('/').to_string();
+                    out.push(Built::Path(if p.is_empty() { ".".into() } else { p }));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn substitute(s: &str, args: &HashMap<String, String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -289,5 +445,54 @@ mod tests {
         assert_eq!(d.stages[0].image, "$IMG");
         let d = parse("Dockerfile", "ARG V=3.12\nFROM python:${V}-slim\n");
         assert_eq!(d.stages[0].image, "python:3.12-slim");
+    }
+
+    /// meilisearch's and lldap's root Dockerfiles build workspace members by name; what
+    /// they run decides which one they ship.
+    #[test]
+    fn builds_and_entry_program() {
+        let d = parse(
+            "Dockerfile",
+            "FROM rust AS b\nRUN cargo chef cook --release -p app_wasm\nRUN set -eux; \\\n  cargo build --release -p meilisearch --package=meilitool ${EXTRA}\nRUN cargo install --path ./tools/x && go build -o /out ./cmd/api/... && go test ./...\nRUN dotnet publish src/Api/Api.csproj -c Release\nFROM alpine\nENTRYPOINT [\"tini\", \"--\"]\nCMD     /bin/meilisearch\n",
+        );
+        assert_eq!(
+            d.builds(),
+            [
+                Built::Package("meilisearch".into()),
+                Built::Package("meilitool".into()),
+                Built::Path("tools/x".into()),
+                Built::Path("cmd/api".into()),
+                Built::Path("src/Api/Api.csproj".into()),
+            ]
+        );
+        assert_eq!(d.entry_program().as_deref(), Some("meilisearch"));
+        let d = parse(
+            "Dockerfile",
+            "FROM x\nENTRYPOINT [\"/app/docker-entrypoint.sh\"]\nCMD [\"run\"]\n",
+        );
+        assert_eq!(d.entry_program().as_deref(), Some("docker-entrypoint.sh"));
+        let d = parse("Dockerfile", "FROM x\nCMD sh -c 'exec app'\n");
+        assert_eq!(d.entry_program(), None);
+        assert!(
+            parse("Dockerfile", "FROM x\nRUN cargo test -p a\n")
+                .builds()
+                .is_empty()
+        );
+    }
+
+    /// vaultwarden/vaultwarden: `docker/healthcheck.sh` curls the container's own address
+    /// with `--insecure`; it is the image's HEALTHCHECK, not an outbound client.
+    #[test]
+    fn healthcheck_scripts_are_the_copied_files_the_healthcheck_runs() {
+        let d = parse(
+            "docker/Dockerfile",
+            "FROM rust AS b\nCOPY . .\nFROM debian\nCOPY docker/healthcheck.sh docker/start.sh /\nHEALTHCHECK --interval=60s CMD [\"/healthcheck.sh\"]\n",
+        );
+        assert_eq!(d.healthcheck_scripts(), ["docker/healthcheck.sh"]);
+        let d = parse(
+            "Dockerfile",
+            "FROM x\nCOPY run.sh /\nHEALTHCHECK CMD curl -f http://localhost/\n",
+        );
+        assert!(d.healthcheck_scripts().is_empty());
     }
 }

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "An image built from a definition in the repository is reproducible and reviewable; an image built by hand on a laptop is neither, and cannot be rebuilt to patch a vulnerability.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) has a Dockerfile or Containerfile (not a .devcontainer/ or test image: same rule as security/container-non-root); a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories) has a Dockerfile or Containerfile (not a .devcontainer/ or test image: same rule as security/container-non-root), or a Dockerfile outside every unit builds it (its RUN steps compile the unit — the one the image runs when it builds several — or the unit's manifest names the Dockerfile's directory); a buildpacks `project.toml`; Jib (`jib-maven-plugin`, `com.google.cloud.tools.jib`) or Spring Boot image building in its build file; ko (`.ko.yaml`); Nixpacks (`nixpacks.toml`); an Earthfile; or when a CI definition builds an image (`docker build`, `docker buildx build`, `docker/build-push-action`, `podman build`, `buildah bud/build`, `kaniko`, `pack build`, `ko build`, `jib`, `bootBuildImage`, `spring-boot:build-image`). Fails otherwise.",
         remediation: "Add a Dockerfile (multi-stage, pinned base image, non-root user) or a buildpacks/Jib/ko configuration, and build the image in CI.",
         references: &["https://docs.docker.com/build/building/best-practices/"],
     },
@@ -59,6 +59,17 @@ fn run(ctx: &Ctx) -> Verdict {
             vec![Finding::at(
                 Location::file(&f.path),
                 "container build definition",
+            )],
+        );
+    }
+    // A Dockerfile outside every unit that builds this one (a workspace's root image, a
+    // shared image the modules' build points at): see `Ctx::dockerfiles`.
+    if let Some(d) = ctx.dockerfiles().find(|d| !ctx.in_unit(&d.path)) {
+        return Verdict::pass_with(
+            format!("image built from {}, which builds this unit", d.path),
+            vec![Finding::at(
+                Location::file(&d.path),
+                "container build definition (outside the unit; it builds this unit)",
             )],
         );
     }

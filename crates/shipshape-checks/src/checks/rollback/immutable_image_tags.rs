@@ -109,9 +109,7 @@ fn run(ctx: &Ctx) -> Verdict {
     // The files this check reads, chosen by name and kind before the path test.
     let files: Vec<(&str, FileKind)> = ctx
         .files()
-        .filter(|f| {
-            matches!(f.kind, FileKind::Compose | FileKind::HelmValues) || is_kustomization(&f.path)
-        })
+        .filter(|f| f.kind == FileKind::HelmValues || is_kustomization(&f.path))
         .filter(|f| is_production_path(&f.path))
         .map(|f| (f.path.as_str(), f.kind))
         .collect();
@@ -177,54 +175,57 @@ fn run(ctx: &Ctx) -> Verdict {
     for e in ctx.k8s_errors() {
         scan.errors.push(format!("{}: {}", e.0, e.1));
     }
-    for &(path, kind) in &files {
-        match kind {
-            FileKind::Compose => {
-                sources += 1;
-                for d in scan.yaml_docs(path).iter() {
-                    for (svc, def) in d.idx("services").entries() {
-                        if def.get("build").is_some() {
-                            continue;
-                        }
-                        if let Some(img) = def.get("image")
-                            && let Some(s) = img.scalar_text()
+    for f in ctx
+        .compose_files()
+        .into_iter()
+        .filter(|f| is_production_path(f.path))
+    {
+        sources += 1;
+        for d in scan.yaml_docs(f.path).iter() {
+            for (svc, def) in d
+                .idx("services")
+                .entries()
+                .iter()
+                .filter(|(svc, _)| f.includes(svc))
+            {
+                if def.get("build").is_some() {
+                    continue;
+                }
+                if let Some(img) = def.get("image")
+                    && let Some(s) = img.scalar_text()
+                {
+                    scan.judge(f.path, img.line, &s, || format!("compose service `{svc}`"));
+                }
+            }
+        }
+    }
+    for &(path, _) in files
+        .iter()
+        .filter(|(_, kind)| *kind == FileKind::HelmValues)
+    {
+        sources += 1;
+        for d in scan.yaml_docs(path).iter() {
+            let mut hits: Vec<(u32, String, String)> = Vec::new();
+            d.walk(&mut |n| {
+                if let YamlValue::Map(entries) = &n.value {
+                    for (k, v) in entries {
+                        if k == "image"
+                            && let Some(s) = v.as_str()
                         {
-                            scan.judge(path, img.line, &s, || format!("compose service `{svc}`"));
+                            hits.push((v.line, s.to_string(), "Helm value `image`".into()));
                         }
                     }
-                }
-            }
-            FileKind::HelmValues => {
-                sources += 1;
-                for d in scan.yaml_docs(path).iter() {
-                    let mut hits: Vec<(u32, String, String)> = Vec::new();
-                    d.walk(&mut |n| {
-                        if let YamlValue::Map(entries) = &n.value {
-                            for (k, v) in entries {
-                                if k == "image"
-                                    && let Some(s) = v.as_str()
-                                {
-                                    hits.push((v.line, s.to_string(), "Helm value `image`".into()));
-                                }
-                            }
-                            let repo = n.get("repository").and_then(Yaml::as_str);
-                            if let (Some(repo), Some(tag)) = (repo, n.get("tag"))
-                                && tag.scalar_text().as_deref() == Some("latest")
-                            {
-                                hits.push((
-                                    tag.line,
-                                    format!("{repo}:latest"),
-                                    "Helm values".into(),
-                                ));
-                            }
-                        }
-                    });
-                    for (line, image, context) in hits {
-                        scan.judge(path, line, &image, || context);
+                    let repo = n.get("repository").and_then(Yaml::as_str);
+                    if let (Some(repo), Some(tag)) = (repo, n.get("tag"))
+                        && tag.scalar_text().as_deref() == Some("latest")
+                    {
+                        hits.push((tag.line, format!("{repo}:latest"), "Helm values".into()));
                     }
                 }
+            });
+            for (line, image, context) in hits {
+                scan.judge(path, line, &image, || context);
             }
-            _ => {}
         }
     }
     for d in ctx.dockerfiles().filter(|d| is_production_path(&d.path)) {

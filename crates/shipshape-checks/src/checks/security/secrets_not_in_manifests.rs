@@ -3,7 +3,7 @@
 use super::no_env_files::{is_placeholder, is_sensitive};
 use crate::checks::scalability::k8s_util::container_name;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::{FileKind, Yaml, YamlValue};
+use shipshape_facts::{Yaml, YamlValue};
 use shipshape_model::{Area, Finding, Location, Severity};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -132,10 +132,11 @@ fn run(ctx: &Ctx) -> Verdict {
         .map(|(p, e)| format!("{p}: {e}"))
         .collect();
     for f in ctx
-        .files()
-        .filter(|f| f.kind == FileKind::Compose && f.role.is_production())
+        .compose_files()
+        .into_iter()
+        .filter(|f| ctx.facts.role(f.path).is_production())
     {
-        let docs = match ctx.facts.yaml(&f.path) {
+        let docs = match ctx.facts.yaml(f.path) {
             Some(Ok(d)) => d,
             Some(Err(e)) => {
                 errors.push(format!("{}: {e}", f.path));
@@ -145,17 +146,22 @@ fn run(ctx: &Ctx) -> Verdict {
         };
         judged += 1;
         for d in docs.iter() {
-            for (svc, s) in d.idx("services").entries() {
+            for (svc, s) in d
+                .idx("services")
+                .entries()
+                .iter()
+                .filter(|(svc, _)| f.includes(svc))
+            {
                 let who = format!("compose service `{svc}`");
                 let env = s.idx("environment");
                 for (k, v) in env.entries() {
                     if let Some(val) = literal(v) {
-                        check_pair(&f.path, k, &val, v.line, &who, &mut findings);
+                        check_pair(f.path, k, &val, v.line, &who, &mut findings);
                     }
                 }
                 for item in env.items() {
                     if let Some((k, v)) = item.as_str().and_then(|s| s.split_once('=')) {
-                        check_pair(&f.path, k.trim(), v, item.line, &who, &mut findings);
+                        check_pair(f.path, k.trim(), v, item.line, &who, &mut findings);
                     }
                 }
             }

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with code, CI definitions, Dockerfiles or build scripts",
         rationale: "Turning off certificate verification makes TLS worthless: anyone on the path can impersonate the server and read or change the traffic. It is usually added \"temporarily\" to get past a self-signed certificate and never removed.",
-        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`. In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted. In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
+        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`. In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted, nor is a script an image's HEALTHCHECK runs (it calls the container itself). In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
         remediation: "Remove the override and trust the right CA instead: add the internal CA to the trust store (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, a custom RootCAs pool, `add_root_certificate`), or use a certificate the client already trusts.",
         references: &[
             "https://cwe.mitre.org/data/definitions/295.html",
@@ -47,9 +47,20 @@ fn run(ctx: &Ctx) -> Verdict {
     if !has_code {
         return Verdict::not_applicable("no code, CI definitions or build scripts in the unit");
     }
+    // The scripts an image's HEALTHCHECK runs call the container itself.
+    let healthchecks: Vec<String> = ctx
+        .dockerfiles()
+        .flat_map(|d| d.healthcheck_scripts())
+        .collect();
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     let (mut findings, mut opt_ins) = (Vec::new(), Vec::new());
     for s in ctx.signals(SignalKind::TlsVerifyDisabled) {
+        if healthchecks
+            .iter()
+            .any(|h| s.path == *h || s.path.ends_with(&format!("/{h}")))
+        {
+            continue;
+        }
         if let Some(text) = ctx.text(&s.path) {
             let line = text
                 .lines()
@@ -132,6 +143,32 @@ mod tests {
         let loc = v.findings[0].location.as_ref().unwrap();
         assert_eq!((loc.path.as_str(), loc.line), ("app/client.py", Some(4)));
         assert_eq!(v.findings[0].snippet.as_deref(), Some("verify=False"));
+    }
+
+    /// Regression (vaultwarden): `docker/healthcheck.sh`, the image's HEALTHCHECK, curls
+    /// the container's own address with `--insecure`; it failed this check (high).
+    #[test]
+    fn the_script_an_image_healthcheck_runs_is_not_an_outbound_client() {
+        let dockerfile =
+            "FROM debian\nCOPY docker/healthcheck.sh /\nHEALTHCHECK CMD [\"/healthcheck.sh\"]\n";
+        let script =
+            "#!/bin/sh\ncurl --insecure --fail \"https://${addr}:${PORT}/alive\" || exit 1\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                ("docker/Dockerfile", dockerfile),
+                ("docker/healthcheck.sh", script),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let v = run_on_files(
+            &CHECK,
+            &[
+                ("docker/Dockerfile", dockerfile),
+                ("docker/sync.sh", script),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]
