@@ -65,6 +65,31 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
             format!("server socket bound in {}:{}", s.path, s.line),
         );
     }
+    // A program that binds a server socket and ships to be run as one, in an image that
+    // exposes a port (ntfy: a urfave/cli program whose `serve` command is the product,
+    // `EXPOSE 80` in its image).
+    if let Some(s) = facts
+        .signals
+        .iter()
+        .find(|s| s.kind == SignalKind::Listener && in_unit(&s.path))
+        && let Some(how) = facts
+            .dockerfiles()
+            .iter()
+            .filter(|d| in_unit(&d.path) && !shipshape_facts::docker::is_dev_dockerfile(&d.path))
+            .find_map(|d| {
+                let i = d
+                    .final_stage()?
+                    .instructions
+                    .iter()
+                    .find(|i| i.keyword == "EXPOSE")?;
+                Some(format!("{}:{} exposes a port", d.path, i.line))
+            })
+    {
+        return (
+            UnitKind::Service,
+            format!("server socket bound in {}:{}, and {how}", s.path, s.line),
+        );
+    }
     if let Some(d) = libraries::find(deps.iter().copied(), Category::CliFramework) {
         return (
             UnitKind::Cli,
@@ -172,6 +197,35 @@ fn is_program_entry(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (ntfy, #13): a urfave/cli program whose `serve` command runs the HTTP
+    /// server, shipped as an image that exposes a port, was a CLI; the same program
+    /// without the image is still one.
+    #[test]
+    fn a_cli_program_that_serves_and_ships_to_serve_is_a_service() {
+        let mut files = vec![
+            (
+                "go.mod",
+                "module heckel.io/ntfy\nrequire github.com/urfave/cli/v2 v2.27.1\n",
+            ),
+            ("main.go", "package main\nfunc main() { cmd.New().Run() }\n"),
+            (
+                "server/server.go",
+                "package server\nfunc (s *Server) Run() error {\n\treturn s.httpServer.ListenAndServe()\n}\n",
+            ),
+        ];
+        assert_eq!(
+            detect_kind(&Facts::from_memory(&files), ".").0,
+            UnitKind::Cli
+        );
+        files.push((
+            "Dockerfile",
+            "FROM alpine\nCOPY ntfy /usr/bin\nEXPOSE 80/tcp\nENTRYPOINT [\"ntfy\"]\n",
+        ));
+        let (kind, why) = detect_kind(&Facts::from_memory(&files), ".");
+        assert_eq!(kind, UnitKind::Service, "{why}");
+        assert!(why.contains("Dockerfile:3 exposes a port"), "{why}");
+    }
 
     /// bitwarden/server's `util/Setup` (an installer that runs and exits, shipped as an
     /// image) was a service because of its Dockerfile; a Kafka worker with a `main`

@@ -305,6 +305,21 @@ pub fn extract(eco: Ecosystem, path: &str, text: &str) -> Result<Vec<Dependency>
                 }
             }
         }
+        Ecosystem::Hex => {
+            // `{:phoenix, "~> 1.8"}` entries of `deps`; `only: :dev`/`:test` (or a list
+            // without `:prod`) are development dependencies.
+            static DEP: OnceLock<Regex> = OnceLock::new();
+            let r = re(&DEP, r"\{\s*:([a-z_][a-zA-Z0-9_]*)\s*,");
+            for (i, raw) in text.lines().enumerate() {
+                let code = raw.split('#').next().unwrap_or("");
+                if let Some(c) = r.captures(code) {
+                    let dev = code
+                        .split_once("only:")
+                        .is_some_and(|(_, only)| !only.contains(":prod"));
+                    push(&c[1], i as u32 + 1, dev);
+                }
+            }
+        }
         Ecosystem::Composer => {
             let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
             for (key, dev) in [("require", false), ("require-dev", true)] {

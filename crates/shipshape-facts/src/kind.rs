@@ -37,6 +37,8 @@ pub enum Ecosystem {
     Ruby,
     Composer,
     Nuget,
+    /// Elixir/Erlang: `mix.exs`, `mix.lock`.
+    Hex,
 }
 
 impl Ecosystem {
@@ -52,6 +54,7 @@ impl Ecosystem {
             Ecosystem::Ruby => "bundler",
             Ecosystem::Composer => "composer",
             Ecosystem::Nuget => "nuget",
+            Ecosystem::Hex => "mix",
         }
     }
 }
@@ -252,6 +255,7 @@ pub fn classify(path: &str) -> FileKind {
         }
         "gemfile" => return FileKind::Manifest(Ecosystem::Ruby),
         "composer.json" => return FileKind::Manifest(Ecosystem::Composer),
+        "mix.exs" => return FileKind::Manifest(Ecosystem::Hex),
         "cargo.lock" => return FileKind::Lockfile(Ecosystem::Cargo),
         "package-lock.json"
         | "npm-shrinkwrap.json"
@@ -266,6 +270,7 @@ pub fn classify(path: &str) -> FileKind {
         "go.sum" => return FileKind::Lockfile(Ecosystem::Go),
         "gemfile.lock" => return FileKind::Lockfile(Ecosystem::Ruby),
         "composer.lock" => return FileKind::Lockfile(Ecosystem::Composer),
+        "mix.lock" => return FileKind::Lockfile(Ecosystem::Hex),
         "gradle.lockfile" => return FileKind::Lockfile(Ecosystem::Gradle),
         "packages.lock.json" => return FileKind::Lockfile(Ecosystem::Nuget),
         "codeowners" => return FileKind::Codeowners,
@@ -306,9 +311,10 @@ pub fn classify(path: &str) -> FileKind {
     if ext == "csproj" || ext == "fsproj" || ext == "vbproj" {
         return FileKind::Manifest(Ecosystem::Nuget);
     }
+    // `dockerfile.ex` (livebook's Elixir module that writes Dockerfiles) is source code.
     if name == "dockerfile"
         || name == "containerfile"
-        || name.starts_with("dockerfile.")
+        || (name.starts_with("dockerfile.") && lang_of_ext(ext).is_none())
         || name.ends_with(".dockerfile")
     {
         return FileKind::Dockerfile;
@@ -574,6 +580,11 @@ mod tests {
             ("Jenkinsfile", FileKind::Ci(CiSystem::Jenkins)),
             ("svc/Dockerfile", FileKind::Dockerfile),
             ("Dockerfile.prod", FileKind::Dockerfile),
+            // livebook (#13): an Elixir module named after what it writes.
+            (
+                "lib/livebook/hubs/dockerfile.ex",
+                FileKind::Source(Lang::Elixir),
+            ),
             ("Cargo.toml", FileKind::Manifest(Ecosystem::Cargo)),
             ("web/package-lock.json", FileKind::Lockfile(Ecosystem::Npm)),
             (

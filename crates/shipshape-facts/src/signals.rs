@@ -26,7 +26,8 @@ pub enum SignalKind {
     HttpTimeout,
     /// A standard-library structured logger in use (Go's `log/slog` import).
     StructuredLog,
-    /// A server socket bound in code (Rust `TcpListener::bind(`, Go `net.Listen(`).
+    /// A server socket bound in code (Rust `TcpListener::bind(`, Go `net.Listen(`,
+    /// `http.ListenAndServe(`, `srv.ListenAndServeTLS(`).
     Listener,
     /// A JVM or .NET program's entry point: `public static void main(String[] …)`,
     /// Kotlin's top-level `fun main(`, `static void Main(` / `static async Task Main(`,
@@ -115,7 +116,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::Listener,
         Rule::Unjudged,
-        r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(",
+        r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(|\.ListenAndServe(?:TLS)?\(",
     ),
     (
         SignalKind::ProgramEntry,
@@ -212,6 +213,7 @@ const KEYWORDS: &[&str] = &[
     "log/slog",
     "TcpListener",
     "net.Listen",
+    "ListenAndServe",
     // program entry points (JVM, .NET)
     "SpringBootApplication",
     "QuarkusMain",

@@ -37,6 +37,7 @@ fn dependabot_names(eco: Ecosystem) -> &'static [&'static str] {
         Ecosystem::Ruby => &["bundler"],
         Ecosystem::Composer => &["composer"],
         Ecosystem::Nuget => &["nuget"],
+        Ecosystem::Hex => &["mix"],
     }
 }
 
@@ -58,6 +59,7 @@ fn renovate_managers(eco: Option<Ecosystem>) -> &'static [&'static str] {
         Some(Ecosystem::Gradle) => &["gradle"],
         Some(Ecosystem::Ruby) => &["bundler"],
         Some(Ecosystem::Composer) => &["composer"],
+        Some(Ecosystem::Hex) => &["mix"],
         Some(Ecosystem::Nuget) => &["nuget"],
         None => &["dockerfile"],
     }

@@ -41,6 +41,7 @@ fn manifest_pin(eco: Ecosystem) -> &'static Regex {
             r#"(?m)^\s*ruby\s+['"]\d"#,
             r#""php"\s*:\s*""#,
             r"<TargetFramework",
+            r#"(?m)^\s*elixir:\s*""#,
         ]
         .iter()
         .map(|p| Regex::new(p).expect("constant regex"))
@@ -56,6 +57,7 @@ fn manifest_pin(eco: Ecosystem) -> &'static Regex {
         Ecosystem::Ruby => 6,
         Ecosystem::Composer => 7,
         Ecosystem::Nuget => 8,
+        Ecosystem::Hex => 9,
     }]
 }
 
