@@ -320,6 +320,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// True when `path` lies outside every unit of the scan (a shared `deploy/` tree, a
+    /// workspace's root Dockerfile): what the `linked_*` relations attribute.
+    fn in_no_unit(&self, path: &str) -> bool {
+        !self.unit_paths.iter().any(|u| is_under(path, u))
+    }
+
     /// True when `path` belongs to this unit: its subtree, less the subtrees of other
     /// units nested in it (the root product of a monorepo owns only what no other unit
     /// holds).
@@ -380,10 +386,7 @@ impl<'a> Ctx<'a> {
             (0..facts.files.len())
                 .filter(|&i| {
                     let f = &facts.files[i];
-                    !self
-                        .unit_paths
-                        .iter()
-                        .any(|u| shipshape_facts::is_under(&f.path, u))
+                    self.in_no_unit(&f.path)
                         && !f.in_test
                         && facts.text(&f.path).is_some_and(|t| names_word(t, name))
                 })
@@ -536,10 +539,7 @@ impl<'a> Ctx<'a> {
         self.linked_dockerfiles.get_or_init(|| {
             let all = self.facts.dockerfiles();
             let outside = |d: &Dockerfile| {
-                !self
-                    .unit_paths
-                    .iter()
-                    .any(|u| shipshape_facts::is_under(&d.path, u))
+                self.in_no_unit(&d.path)
                     && self.is_deployed(&d.path)
                     && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
             };
@@ -598,14 +598,12 @@ impl<'a> Ctx<'a> {
             return out;
         }
         for f in facts.files.iter().filter(|f| {
-            f.kind == FileKind::Compose
-                && !self.unit_paths.iter().any(|u| is_under(&f.path, u))
-                && self.is_deployed(&f.path)
+            f.kind == FileKind::Compose && self.in_no_unit(&f.path) && self.is_deployed(&f.path)
         }) {
             let Some(Ok(docs)) = facts.yaml(&f.path) else {
                 continue;
             };
-            let base = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            let base = parent_dir(&f.path);
             let mut services = Vec::new();
             for d in docs.iter() {
                 for (svc, def) in d.idx("services").entries() {
@@ -619,13 +617,7 @@ impl<'a> Ctx<'a> {
                             .or_else(|| b.idx("context").as_str().map(str::to_string))
                     });
                     let builds_here = build.is_some_and(|c| {
-                        let joined = if base.is_empty() {
-                            c
-                        } else {
-                            format!("{base}/{c}")
-                        };
-                        shipshape_facts::ci::normalise_path(&joined)
-                            .is_some_and(|p| p != "." && is_under(&p, dir))
+                        resolve_in(base, &c).is_some_and(|p| p != "." && is_under(&p, dir))
                     });
                     if image || builds_here {
                         services.push(svc.to_string());
@@ -666,14 +658,8 @@ impl<'a> Ctx<'a> {
                 return Vec::new();
             }
             let items = &self.facts.k8s_objects().items;
-            let outside = |o: &K8sObject| {
-                !o.in_test
-                    && self.is_deployed(&o.path)
-                    && !self
-                        .unit_paths
-                        .iter()
-                        .any(|u| shipshape_facts::is_under(&o.path, u))
-            };
+            let outside =
+                |o: &K8sObject| !o.in_test && self.is_deployed(&o.path) && self.in_no_unit(&o.path);
             let key = |o: &'a K8sObject| (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str());
             let mut seen = std::collections::HashSet::new();
             let mut linked = Vec::new();
@@ -729,25 +715,28 @@ fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+/// `rel` read from directory `base` (`""` for the root), `.` and `..` resolved; `None`
+/// when it leaves the repository or is absolute.
+fn resolve_in(base: &str, rel: &str) -> Option<String> {
+    if base.is_empty() {
+        shipshape_facts::ci::normalise_path(rel)
+    } else {
+        shipshape_facts::ci::normalise_path(&format!("{base}/{rel}"))
+    }
+}
+
 /// True when what `d`'s `RUN` steps build names the unit at `dir` (see
 /// [`Ctx::linked_dockerfiles`]).
 fn builds_unit(d: &Dockerfile, dir: &str, name: &str, package: Option<&str>) -> bool {
     use shipshape_facts::docker::Built;
     let built = d.builds();
     let base = parent_dir(&d.path);
-    let resolve = |p: &str| {
-        shipshape_facts::ci::normalise_path(&if base.is_empty() {
-            p.to_string()
-        } else {
-            format!("{base}/{p}")
-        })
-    };
     let is_me = |b: &Built| match b {
         Built::Package(n) => Some(n.as_str()) == package || n == name,
         Built::Path(p) => {
             !dir.is_empty()
                 && dir != "."
-                && resolve(p).is_some_and(|p| shipshape_facts::is_under(&p, dir))
+                && resolve_in(base, p).is_some_and(|p| shipshape_facts::is_under(&p, dir))
         }
     };
     let program_of = |b: &Built| -> String {
