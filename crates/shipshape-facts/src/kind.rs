@@ -57,6 +57,38 @@ impl Ecosystem {
             Ecosystem::Hex => "mix",
         }
     }
+
+    /// Every Dependabot `package-ecosystem` value that updates this ecosystem's
+    /// manifests (`bun` for npm projects, `uv`/`poetry`/`pipenv` for Python ones).
+    pub fn dependabot_names(self) -> &'static [&'static str] {
+        match self {
+            Ecosystem::Cargo => &["cargo"],
+            Ecosystem::Npm => &["npm", "bun"],
+            Ecosystem::Python => &["pip", "uv", "poetry", "pipenv"],
+            Ecosystem::Go => &["gomod"],
+            Ecosystem::Maven => &["maven"],
+            Ecosystem::Gradle => &["gradle"],
+            Ecosystem::Ruby => &["bundler"],
+            Ecosystem::Composer => &["composer"],
+            Ecosystem::Nuget => &["nuget"],
+            Ecosystem::Hex => &["mix"],
+        }
+    }
+}
+
+/// True when a Dependabot `directory` (or one of `directories`, `*` globs accepted)
+/// covers the files in `dir` (repository-relative, `""` for the root): it is that
+/// directory or an ancestor of it (workspaces).
+pub fn dependabot_covers(directory: &str, dir: &str) -> bool {
+    let d = directory
+        .trim()
+        .trim_start_matches('/')
+        .trim_end_matches('/');
+    let d = match d.find('*') {
+        Some(at) => d[..at].trim_end_matches('/'),
+        None => d,
+    };
+    d.is_empty() || dir == d || dir.starts_with(&format!("{d}/"))
 }
 
 /// A CI system.

@@ -25,7 +25,7 @@ mod syntax;
 mod walk;
 mod yaml;
 
-pub use kind::{CiSystem, Ecosystem, FileKind, Lang, classify};
+pub use kind::{CiSystem, Ecosystem, FileKind, Lang, classify, dependabot_covers};
 pub use walk::{ContentHook, WalkOptions, walk};
 pub use yaml::{
     Yaml, YamlValue, parse_document, parse_documents, parse_documents_fast, parse_documents_full,

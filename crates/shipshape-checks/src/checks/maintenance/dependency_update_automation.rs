@@ -1,7 +1,7 @@
 //! `maintenance/dependency-update-automation`: Dependabot or Renovate keeps the unit's dependencies current.
 
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use shipshape_facts::{Ecosystem, FileKind};
+use shipshape_facts::{Ecosystem, FileKind, dependabot_covers};
 use shipshape_model::{Area, Finding, Location, Severity};
 use std::collections::BTreeMap;
 
@@ -24,22 +24,6 @@ pub static CHECK: CheckDef = CheckDef {
     },
     run,
 };
-
-/// Dependabot `package-ecosystem` values accepted for an ecosystem.
-fn dependabot_names(eco: Ecosystem) -> &'static [&'static str] {
-    match eco {
-        Ecosystem::Cargo => &["cargo"],
-        Ecosystem::Npm => &["npm", "bun"],
-        Ecosystem::Python => &["pip", "uv", "poetry", "pipenv"],
-        Ecosystem::Go => &["gomod"],
-        Ecosystem::Maven => &["maven"],
-        Ecosystem::Gradle => &["gradle"],
-        Ecosystem::Ruby => &["bundler"],
-        Ecosystem::Composer => &["composer"],
-        Ecosystem::Nuget => &["nuget"],
-        Ecosystem::Hex => &["mix"],
-    }
-}
 
 /// Renovate manager names for an ecosystem (for `enabledManagers`).
 fn renovate_managers(eco: Option<Ecosystem>) -> &'static [&'static str] {
@@ -67,19 +51,6 @@ fn renovate_managers(eco: Option<Ecosystem>) -> &'static [&'static str] {
 
 fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-/// True when the Dependabot `directory` covers files in `dir` (repository-relative, "" = root).
-fn covers(directory: &str, dir: &str) -> bool {
-    let d = directory
-        .trim()
-        .trim_start_matches('/')
-        .trim_end_matches('/');
-    let d = match d.find('*') {
-        Some(at) => d[..at].trim_end_matches('/'),
-        None => d,
-    };
-    d.is_empty() || dir == d || dir.starts_with(&format!("{d}/"))
 }
 
 /// What the bots cover.
@@ -244,12 +215,14 @@ fn run(ctx: &Ctx) -> Verdict {
                 .then(|| Finding::at(Location::file(path), "Renovate enabledManagers")),
             Coverage::Dependabot { path, entries } => {
                 let names: &[&str] = match eco {
-                    Some(e) => dependabot_names(*e),
+                    Some(e) => e.dependabot_names(),
                     None => &["docker"],
                 };
                 entries
                     .iter()
-                    .find(|(n, d, _)| names.contains(&n.as_str()) && covers(d, dir_of(manifest)))
+                    .find(|(n, d, _)| {
+                        names.contains(&n.as_str()) && dependabot_covers(d, dir_of(manifest))
+                    })
                     .map(|(n, d, l)| Finding::at(Location::line(path, *l), format!("{n} in {d}")))
             }
         });
