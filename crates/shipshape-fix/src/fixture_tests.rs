@@ -8,6 +8,7 @@ use crate::testing::check;
 use crate::{FixCtx, Inputs, registry};
 use shipshape_facts::{Facts, WalkOptions};
 use shipshape_model::{CheckResult, Outcome};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -73,6 +74,25 @@ fn verdict(id: &str, facts: &Facts) -> CheckResult {
     }
 }
 
+/// Checks whose verdict a fix changes on purpose besides its own: `(fix, check)`.
+/// Any other verdict that moves when a fix is written fails the harness.
+const ALSO_CHANGES: &[(&str, &str)] = &[
+    // A Dependabot or Renovate config also raises security-update pull requests, which
+    // that check counts as vulnerability scanning.
+    ("dependency-updates", "security/vuln-scan-in-ci"),
+];
+
+/// The outcome of every check of the catalog on `facts`.
+fn outcomes(facts: &Facts) -> BTreeMap<&'static str, Outcome> {
+    let unit = shipshape_checks::testing::unit_for(facts);
+    let mut ctx = shipshape_checks::Ctx::basic(facts, &unit);
+    ctx.now = shipshape_checks::testing::FIXTURE_NOW;
+    shipshape_checks::registry()
+        .iter()
+        .map(|c| (c.meta.id, (c.run)(&ctx).outcome))
+        .collect()
+}
+
 fn walk(dir: &Path) -> Facts {
     shipshape_facts::walk(dir, &WalkOptions::default()).unwrap()
 }
@@ -129,6 +149,7 @@ fn every_fix_turns_its_fail_fixture_into_a_pass() {
             "{}: no fix for the fail fixture",
             def.name
         );
+        let report_before = outcomes(&walk(dir.path()));
         let chosen: Vec<&crate::Fix> = found.iter().collect();
         let done = crate::apply(dir.path(), &chosen, false).unwrap();
         assert!(done.skipped.is_empty(), "{}: {:?}", def.name, done.skipped);
@@ -139,6 +160,22 @@ fn every_fix_turns_its_fail_fixture_into_a_pass() {
             "{}: after the fix: {}",
             def.name,
             after.summary
+        );
+        // The rest of the report stays as it was, but for what the fix intends.
+        let report_after = outcomes(&walk(dir.path()));
+        let moved: Vec<String> = report_before
+            .iter()
+            .filter(|(id, o)| {
+                **id != def.check_id
+                    && report_after.get(*id) != Some(*o)
+                    && !ALSO_CHANGES.contains(&(def.name, **id))
+            })
+            .map(|(id, o)| format!("{id}: {o:?} -> {:?}", report_after.get(id)))
+            .collect();
+        assert!(
+            moved.is_empty(),
+            "{}: the fix also moved {moved:?}",
+            def.name
         );
         // A second run proposes nothing more.
         let (_, again) = fixes(def, dir.path());

@@ -9,6 +9,7 @@
 use crate::{Fix, FixCtx};
 
 pub mod codeowners;
+pub mod dependency_updates;
 pub mod security_policy;
 
 /// One fix: the check it answers and the function that builds its changes.
@@ -25,6 +26,10 @@ pub struct FixDef {
 
 /// Every fix, in catalog order of their checks.
 pub fn registry() -> &'static [&'static FixDef] {
-    static ALL: &[&FixDef] = &[&codeowners::FIX, &security_policy::FIX];
+    static ALL: &[&FixDef] = &[
+        &codeowners::FIX,
+        &security_policy::FIX,
+        &dependency_updates::FIX,
+    ];
     ALL
 }
