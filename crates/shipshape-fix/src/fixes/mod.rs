@@ -10,6 +10,7 @@ use crate::{Fix, FixCtx};
 
 pub mod codeowners;
 pub mod dependency_updates;
+pub mod gha_permissions;
 pub mod security_policy;
 
 /// One fix: the check it answers and the function that builds its changes.
@@ -30,6 +31,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &codeowners::FIX,
         &security_policy::FIX,
         &dependency_updates::FIX,
+        &gha_permissions::FIX,
     ];
     ALL
 }
