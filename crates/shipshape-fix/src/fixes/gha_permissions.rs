@@ -15,19 +15,23 @@
 //!   (`softprops/action-gh-release`, `ncipollo/release-action`, GoReleaser,
 //!   `gh release create|upload|edit|delete`, `git push`, commit-and-push and gh-pages
 //!   actions, release-please, changesets, `peter-evans/create-pull-request`);
-//! - `packages: write`: pushing an image to `ghcr.io` (`docker/build-push-action`
-//!   with `push` not `false`, `docker push`, `buildx … --push`, `docker manifest push`,
-//!   `podman`/`buildah push`, `ko build`), when the job logs in to, tags for or names
-//!   `ghcr.io` (or the workflow does, as an `env` registry);
+//! - `packages: write`: pushing an image to `ghcr.io` (`docker/build-push-action`,
+//!   `docker/bake-action` or Depot's with `push` not `false`, GoReleaser, `docker push`,
+//!   `buildx … --push`, `docker manifest push`, `podman`/`buildah push`, `ko build`),
+//!   when the job logs in to, tags for or names `ghcr.io` (or the workflow does, as an
+//!   `env` registry);
+//! - `contents: read` is written as the floor even where a job never checks out: it
+//!   is what GitHub's own least-privilege examples use, and reading public code grants
+//!   nothing new;
 //! - `pull-requests: write`: commenting on, labelling or reviewing pull requests
 //!   (`gh pr comment|review|edit|merge`, sticky-comment actions, `actions/labeler`,
 //!   `actions/github-script` calling those APIs); `issues: write` for issues
 //!   (`gh issue …`, `actions/stale`, which needs both);
 //! - `id-token: write`: OIDC (`aws-actions/configure-aws-credentials` with
 //!   `role-to-assume`, `google-github-actions/auth` with `workload_identity_provider`,
-//!   `azure/login` with `client-id`, keyless `cosign sign`/`attest`, trusted publishing
-//!   with `pypa/gh-action-pypi-publish`, `npm publish --provenance`); `actions/attest*`
-//!   also needs `attestations: write`;
+//!   `azure/login` with `client-id`, Depot's actions without a `token`, keyless
+//!   `cosign sign`/`attest`, trusted publishing with `pypa/gh-action-pypi-publish`,
+//!   `npm publish --provenance`); `actions/attest*` also needs `attestations: write`;
 //! - `security-events: write`: uploading SARIF (`github/codeql-action/upload-sarif`,
 //!   `…/analyze`, `codeql github upload-results`, `ossf/scorecard-action`);
 //! - `pages: write` with `id-token: write`: `actions/deploy-pages`.
@@ -227,9 +231,24 @@ fn step_needs(
                 | "ncipollo/release-action"
                 | "actions/create-release"
                 | "actions/upload-release-asset"
-                | "svenstaro/upload-release-action"
-                | "goreleaser/goreleaser-action" => {
+                | "svenstaro/upload-release-action" => {
                     n.grant("contents", true, why(&format!("{a} publishes a release")));
+                }
+                "goreleaser/goreleaser-action" => {
+                    let snapshot =
+                        with_text(step, "args").is_some_and(|a| a.contains("--snapshot"));
+                    if !snapshot {
+                        n.grant("contents", true, why(&format!("{a} publishes a release")));
+                    }
+                    // GoReleaser pushes the images its config names; a job that logs in
+                    // to ghcr.io is there to push to it.
+                    if ghcr_in_job {
+                        n.grant(
+                            "packages",
+                            true,
+                            why(&format!("{a} pushes images to ghcr.io")),
+                        );
+                    }
                 }
                 "stefanzweifel/git-auto-commit-action"
                 | "endbug/add-and-commit"
@@ -362,6 +381,25 @@ fn step_needs(
                         why("actions/deploy-pages verifies the deployment (OIDC)"),
                     );
                 }
+                "depot/setup-action" | "depot/build-push-action" | "depot/bake-action"
+                    if !has_with(step, "token") =>
+                {
+                    n.grant(
+                        "id-token",
+                        true,
+                        why(&format!("{a} authenticates to Depot through OIDC")),
+                    );
+                    if a != "depot/setup-action" {
+                        let push = with_text(step, "push").is_some_and(|p| p.trim() != "false");
+                        if push && ghcr_in_job {
+                            n.grant(
+                                "packages",
+                                true,
+                                why(&format!("{a} pushes an image to ghcr.io")),
+                            );
+                        }
+                    }
+                }
                 "actions/download-artifact" if has_with(step, "run-id") => {
                     n.grant(
                         "actions",
@@ -369,8 +407,12 @@ fn step_needs(
                         why("actions/download-artifact reads another run's artifacts"),
                     );
                 }
-                "docker/build-push-action" | "redhat-actions/push-to-registry" => {
-                    let push = a != "docker/build-push-action"
+                "docker/build-push-action"
+                | "depot/build-push-action"
+                | "docker/bake-action"
+                | "depot/bake-action"
+                | "redhat-actions/push-to-registry" => {
+                    let push = a == "redhat-actions/push-to-registry"
                         || with_text(step, "push").is_some_and(|p| p.trim() != "false");
                     if push && ghcr_in_job {
                         n.grant(
@@ -704,19 +746,44 @@ pub(crate) fn plan(
         Needs::base()
     };
     let mut edits = Vec::new();
-    // Top level: above `jobs:` and the comment lines directly above it.
-    let mut at_line = jobs_line - 1; // 0-based index of the `jobs:` line
-    while at_line > 0 && lines[at_line - 1].1.starts_with('#') {
-        at_line -= 1;
+    if let Some(p) = w
+        .permissions
+        .as_ref()
+        .filter(|p| p.as_str() == Some("write-all"))
+    {
+        // `permissions: write-all` on its own line: the value becomes the block.
+        let (start, line) = lines
+            .get((p.line as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or((0, ""));
+        let value_end = line.find("write-all").map(|i| i + "write-all".len());
+        let Some(end) = value_end.filter(|_| line.starts_with("permissions:")) else {
+            return Err(format!(
+                "{path}:{}: `permissions: write-all` is not a plain top-level line; narrow it by hand",
+                p.line
+            ));
+        };
+        let block = top.lines(&" ".repeat(unit), nl);
+        let block = block.strip_suffix(nl).unwrap_or(&block);
+        edits.push(FileEdit::replace(
+            path,
+            text,
+            start..start + end,
+            format!("permissions:{nl}{block}"),
+        ));
+    } else {
+        // Top level: above `jobs:` and the comment lines directly above it.
+        let mut at_line = jobs_line - 1; // 0-based index of the `jobs:` line
+        while at_line > 0 && lines[at_line - 1].1.starts_with('#') {
+            at_line -= 1;
+        }
+        let blank_before = at_line == 0 || is_blank(lines[at_line - 1].1);
+        let mut block = format!("permissions:{nl}{}", top.lines(&" ".repeat(unit), nl));
+        if blank_before {
+            block.push_str(nl);
+        }
+        edits.push(FileEdit::insert(path, text, lines[at_line].0, block));
     }
-    let blank_before = at_line == 0 || is_blank(lines[at_line - 1].1);
-    let mut block = format!("permissions:{nl}{}", top.lines(&" ".repeat(unit), nl));
-    if blank_before {
-        block.push_str(nl);
-    }
-    let offset = lines[at_line].0;
-    // A file without a newline at the end of the line before: never at the top level.
-    edits.push(FileEdit::insert(path, text, offset, block));
     let mut described = vec![format!("top level {}", top.summary())];
     if !all_same {
         for (job, n) in &needs {
@@ -752,6 +819,8 @@ pub(crate) fn plan(
 }
 
 fn generate(ctx: &FixCtx) -> Vec<Fix> {
+    // Workflows running with the default token, and those granting `write-all` at the
+    // top level (key `write-all`; a job's is `JOB:write-all`).
     let mut paths: Vec<&str> = ctx
         .result
         .findings
@@ -759,20 +828,21 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
         .filter(|f| {
             f.key
                 .as_deref()
-                .is_some_and(|k| k.ends_with("no-permissions"))
+                .is_some_and(|k| k.ends_with("no-permissions") || k == "write-all")
         })
         .filter_map(|f| f.location.as_ref().map(|l| l.path.as_str()))
         .collect();
+    paths.sort_unstable();
     paths.dedup();
     for f in ctx
         .result
         .findings
         .iter()
-        .filter(|f| f.key.as_deref().is_some_and(|k| k.ends_with("write-all")))
+        .filter(|f| f.key.as_deref().is_some_and(|k| k.ends_with(":write-all")))
     {
         if let Some(l) = &f.location {
             ctx.note(format!(
-                "{}:{}: `write-all` is left for a person to narrow: the fix only adds permissions where none are declared",
+                "{}:{}: a job's `write-all` is left for a person to narrow: the fix only writes top-level and missing blocks",
                 l.path,
                 l.line.unwrap_or(0)
             ));
@@ -787,11 +857,18 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
             continue;
         };
         match plan(ctx.facts, ci, w) {
-            Ok((edits, described)) => out.push(ctx.fix(
-                Applicability::Review,
-                format!("add least-privilege `permissions:` to {path}: {described}"),
-                edits,
-            )),
+            Ok((edits, described)) => {
+                let verb = if w.permissions.is_some() {
+                    "replace `permissions: write-all` by least privilege in"
+                } else {
+                    "add least-privilege `permissions:` to"
+                };
+                out.push(ctx.fix(
+                    Applicability::Review,
+                    format!("{verb} {path}: {described}"),
+                    edits,
+                ));
+            }
             Err(why) => ctx.note(why),
         }
     }
@@ -952,6 +1029,48 @@ mod tests {
             "{}",
             fixes[0].description
         );
+        // One that declares nothing: what its steps need (a Depot build pushing to ghcr.io).
+        let called = "on: workflow_call\njobs:\n  publish:\n    runs-on: x\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n      - uses: depot/build-push-action@v1\n        with:\n          push: true\n";
+        let caller = "on: release\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: make test\n  build:\n    uses: ./.github/workflows/b.yml\n";
+        let files = [(WF, caller), (".github/workflows/b.yml", called)];
+        let (_, fixes, _) = run_fix(&FIX, &Facts::from_memory(&files), &Inputs::default());
+        let ci = fixes.iter().find(|f| f.description.contains(WF)).unwrap();
+        assert!(
+            ci.description.contains("job `build` contents: read, id-token: write (depot/build-push-action authenticates to Depot through OIDC at .github/workflows/b.yml:9), packages: write (depot/build-push-action pushes an image to ghcr.io at .github/workflows/b.yml:9)"),
+            "{}",
+            ci.description
+        );
+        let out = applied(&files, &fixes);
+        let new = &out.iter().find(|(p, _)| p == WF).unwrap().1;
+        assert!(
+            new.contains("  build:\n    permissions:\n      contents: read\n      id-token: write"),
+            "{new}"
+        );
+    }
+
+    #[test]
+    fn top_level_write_all_becomes_what_the_steps_need() {
+        let wf = "on:\n  push:\n    tags: ['v*']\n\npermissions: write-all # too much\n\njobs:\n  goreleaser:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean\n";
+        let (fixes, _, new) = fix_one(wf);
+        assert!(
+            fixes[0]
+                .description
+                .starts_with("replace `permissions: write-all` by least privilege in"),
+            "{}",
+            fixes[0].description
+        );
+        assert_eq!(
+            new,
+            "on:\n  push:\n    tags: ['v*']\n\npermissions:\n  contents: write # goreleaser/goreleaser-action publishes a release\n  packages: write # goreleaser/goreleaser-action pushes images to ghcr.io # too much\n\njobs:\n  goreleaser:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/login-action@v3\n        with:\n          registry: ghcr.io\n      - uses: goreleaser/goreleaser-action@v6\n        with:\n          args: release --clean\n"
+        );
+        assert!(passes(&new));
+        // A job's own `write-all` is noted, not rewritten.
+        let wf =
+            "on: push\npermissions: {}\njobs:\n  a:\n    permissions: write-all\n    runs-on: x\n";
+        let files = [(WF, wf)];
+        let (_, fixes, notes) = run_fix(&FIX, &Facts::from_memory(&files), &Inputs::default());
+        assert!(fixes.is_empty());
+        assert!(notes[0].contains("a job's `write-all`"), "{notes:?}");
     }
 
     #[test]
