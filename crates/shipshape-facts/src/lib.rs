@@ -11,6 +11,7 @@
 //! This is the only crate that reads the scanned tree. The resulting [`Facts`]
 //! is immutable; checks are pure functions of it.
 
+mod browser;
 pub mod ci;
 pub mod deps;
 pub mod docker;
@@ -121,6 +122,40 @@ struct Lazy {
 
 type YamlCell = OnceLock<Result<Arc<Vec<Yaml>>, String>>;
 
+/// Browser code's client calls are the user's browser talking to a server, not the
+/// service's outbound calls ([`browser`]): the path-level cases are dropped by the
+/// signal pass already; here those of files whose nearest `package.json` is a browser
+/// application.
+fn drop_browser_calls(
+    files: &[FileEntry],
+    texts: &HashMap<String, Arc<str>>,
+    signals: &mut Vec<signals::SignalHit>,
+) {
+    if !signals.iter().any(|s| s.kind.is_outbound_call()) {
+        return;
+    }
+    let manifests: Vec<&FileEntry> = files
+        .iter()
+        .filter(|f| f.path == "package.json" || f.path.ends_with("/package.json"))
+        .collect();
+    let package_dirs: std::collections::BTreeSet<String> = manifests
+        .iter()
+        .map(|f| f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+        .collect();
+    let browser_dirs = browser::browser_package_dirs(
+        manifests
+            .iter()
+            .filter_map(|f| texts.get(&f.path).map(|t| (f.path.as_str(), &**t))),
+    );
+    if browser_dirs.is_empty() {
+        return;
+    }
+    signals.retain(|s| {
+        !s.kind.is_outbound_call()
+            || !browser::runs_in_browser(&s.path, &package_dirs, &browser_dirs)
+    });
+}
+
 impl Facts {
     /// Assemble facts from parts (used by the walk and by tests that build facts in memory).
     pub fn from_parts(
@@ -134,6 +169,7 @@ impl Facts {
     ) -> Facts {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         signals.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        drop_browser_calls(&files, &texts, &mut signals);
         let yaml_cells = texts
             .keys()
             .filter(|p| is_yaml_path(p))

@@ -101,6 +101,8 @@ const DEV_DIRS: &[&str] = &[
     "integration_tests",
     "dev",
     ".dev",
+    // Semgrep rules and the sample code they are tested on (saleor `.semgrep/`).
+    ".semgrep",
 ];
 /// Directory names of package builds and code generation.
 const BUILD_DIRS: &[&str] = &[

@@ -20,8 +20,13 @@ pub enum SignalKind {
     Shutdown,
     /// TLS certificate verification switched off.
     TlsVerifyDisabled,
-    /// An outbound HTTP client call or client construction.
+    /// An outbound HTTP client call or client construction of a client that waits
+    /// forever by default (Python requests, Go's default client, reqwest, fetch...).
     HttpClient,
+    /// An outbound call of a client whose default timeout is finite (httpx 5 s,
+    /// aiohttp 300 s, Elixir's Req/Finch/HTTPoison, Laravel's `Http` 30 s, Flurl 100 s):
+    /// evidence of timeouts only where the file also sets one.
+    BoundedHttpClient,
     /// A timeout set on an HTTP client or request.
     HttpTimeout,
     /// A standard-library structured logger in use (Go's `log/slog` import).
@@ -54,6 +59,13 @@ pub struct SignalHit {
     /// at most 120 bytes. Decided by [`crate::syntax`]; only TLS hits carry it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opt_in: Option<String>,
+}
+
+impl SignalKind {
+    /// An outbound HTTP call, whatever its client's default timeout.
+    pub fn is_outbound_call(self) -> bool {
+        matches!(self, SignalKind::HttpClient | SignalKind::BoundedHttpClient)
+    }
 }
 
 /// The regexes, each with the kind of signal it shows and the syntactic role
@@ -99,9 +111,14 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HttpClient,
         Rule::Call,
-        r"requests\.(?:get|post|put|delete|patch|request)\(|httpx\.(?:get|post|Client|AsyncClient)\(|http\.(?:Get|Post|Head|PostForm)\(|http\.DefaultClient\.(?:Do|Get|Post|Head)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(",
+        r"requests\.(?:get|post|put|delete|patch|request)\(|http\.(?:Get|Post|Head|PostForm)\(|http\.DefaultClient\.(?:Do|Get|Post|Head)\(|&http\.Client\{|http\.Client\{|reqwest::Client::(?:new|builder)\(|reqwest::get\(|ureq::(?:get|post|agent)|axios\.(?:get|post|create)\(",
     ),
     (SignalKind::HttpClient, Rule::GlobalFetch, r"\bfetch\("),
+    (
+        SignalKind::BoundedHttpClient,
+        Rule::Call,
+        r"\bhttpx\.(?:get|post|put|delete|patch|head|request|stream|Client|AsyncClient)\(|\baiohttp\.ClientSession\(|\bReq\.(?:get|post|put|patch|delete|head|request|new|run)!?\(|\bFinch\.(?:request|stream|stream_while)!?\(|\bHTTPoison\.(?:get|post|put|patch|delete|head|request)!?\(|\bHttp::(?:get|post|put|patch|delete|head|send|withHeaders|withToken|withBasicAuth|acceptJson|asForm|asJson|timeout|connectTimeout|retry|baseUrl|withOptions)\(|\.(?:GetJsonAsync|PostJsonAsync|PutJsonAsync|PatchJsonAsync|ReceiveJson)\b",
+    ),
     (
         SignalKind::HttpClient,
         Rule::Call,
@@ -110,7 +127,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HttpTimeout,
         Rule::Unjudged,
-        r"(?i)timeout\s*[=:]|\.timeout\(|Timeout:\s|setConnectTimeout|setReadTimeout|connect_timeout|read_timeout|AbortSignal\.timeout|signal:\s*AbortSignal|WithTimeout\(|responseTimeout|callTimeout",
+        r#"(?i)timeout\s*[=:]|['"]timeout['"]\s*=>|(?:\.|->|::)(?:connect_?)?timeout\(|Timeout:\s|setConnectTimeout|setReadTimeout|connect_timeout|read_timeout|AbortSignal\.timeout|signal:\s*AbortSignal|WithTimeout\(|responseTimeout|callTimeout"#,
     ),
     (SignalKind::StructuredLog, Rule::Unjudged, r#""log/slog""#),
     (
@@ -193,7 +210,6 @@ const KEYWORDS: &[&str] = &[
     "wget",
     // HTTP clients (`http.` and `HTTP.`, not every URL)
     "http.",
-    "httpx.",
     "HTTP.",
     "requests.",
     "reqwest::",
@@ -203,6 +219,15 @@ const KEYWORDS: &[&str] = &[
     "RestTemplate",
     "WebClient",
     "Faraday",
+    // clients with a finite default timeout
+    "httpx.",
+    "aiohttp.",
+    "Req.",
+    "Finch.",
+    "HTTPoison.",
+    "Http::",
+    "JsonAsync",
+    "ReceiveJson",
     // timeouts (and `signal: AbortSignal`); the pattern is case-insensitive, so the
     // spellings met in code: timeout/Timeout, TIMEOUT, timeOut/TimeOut
     "imeout",
@@ -1105,7 +1130,6 @@ mod tests {
         "RUN curl -sSL -k https://x",
         "wget -q --no-check-certificate https://x",
         "requests.post(u)",
-        "httpx.AsyncClient(",
         "http.Get(u)",
         "res, err := http.DefaultClient.Do(req)",
         "c := &http.Client{}",

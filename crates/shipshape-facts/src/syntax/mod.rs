@@ -15,8 +15,8 @@
 //! - an outbound HTTP call is code, not a comment, string or import ([`calls`]; in Go,
 //!   Python and JavaScript/TypeScript a call that lexically cannot sit in a string is
 //!   kept without a parse — comments the regex pass already excluded); the
-//!   WHATWG `fetch` counts only as a call of the global `fetch` from server code. Browser
-//!   code is, simply, a `.tsx`, `.jsx`, `.vue` or `.svelte` file: the browser's requests
+//!   WHATWG `fetch` counts only as a call of the global `fetch` from server code. No
+//!   client call of browser code ([`crate::browser`]) counts: the browser's requests
 //!   are not a server's outbound dependencies;
 //! - a health route registered only under a development-environment condition
 //!   (`if (app.Environment.IsDevelopment())`) is not served in production;
@@ -144,14 +144,6 @@ impl Grammar {
     }
 }
 
-/// Browser code: its `fetch` is the user's browser talking to a server, not a server's
-/// outbound call. Deliberately simple: component files of the browser frameworks.
-pub(crate) fn is_browser_file(path_lower: &str) -> bool {
-    [".tsx", ".jsx", ".vue", ".svelte"]
-        .iter()
-        .any(|e| path_lower.ends_with(e))
-}
-
 thread_local! {
     // One parser per walker thread, re-targeted per file.
     static PARSER: RefCell<Parser> = RefCell::new(Parser::new());
@@ -169,11 +161,11 @@ fn parse(grammar: Grammar, bytes: &[u8]) -> Option<Tree> {
 /// judgement per candidate, in order. Parses the file at most once, and only when a
 /// candidate needs it. Never panics, whatever the bytes or offsets.
 pub(crate) fn judge(path_lower: &str, bytes: &[u8], candidates: &[Candidate]) -> Vec<Judgement> {
-    let browser = is_browser_file(path_lower);
+    let browser = crate::browser::is_browser_path(path_lower);
     let mut out: Vec<Judgement> = candidates
         .iter()
         .map(|c| {
-            if c.rule == Rule::GlobalFetch && browser {
+            if c.kind.is_outbound_call() && browser {
                 Judgement::Drop
             } else {
                 Judgement::Keep

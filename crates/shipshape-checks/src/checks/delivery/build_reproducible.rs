@@ -14,8 +14,8 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit with a package manifest",
         rationale: "Without a lockfile, each build resolves dependency versions afresh: yesterday's green build and today's release can contain different code, and a rollback does not restore what ran before.",
-        evaluation: "For each manifest of the unit outside test fixtures, a lockfile must exist in its directory or an ancestor within the repository (workspaces share one): Cargo.toml of a binary crate (src/main.rs, src/bin/ or [[bin]]; libraries are exempt, as Cargo recommends) → Cargo.lock; package.json with dependencies → package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock(b); go.mod with requirements → go.sum next to it (or go.work.sum); Gemfile → Gemfile.lock; composer.json requiring packages → composer.lock; Pipfile → Pipfile.lock; pyproject.toml with Poetry → poetry.lock, with uv/PDM → uv.lock/pdm.lock, with plain `[project]` dependencies (except in libraries) → any of uv.lock, poetry.lock, pdm.lock, pylock.toml or a fully pinned requirements.txt beside it. A requirements*.txt (not dev/test) whose requirements are not all pinned with `==`, `===` or `--hash` is reported line by line unless a Python lockfile sits beside it. Maven, Gradle and NuGet have no mandatory lockfile and are not judged. Passes when every judged manifest is locked, fails otherwise (one finding per manifest); `n/a` when no manifest needs a lockfile.",
-        remediation: "Generate and commit the lockfile (`cargo generate-lockfile`, `npm install`, `go mod tidy`, `bundle lock`, `composer update --lock`, `poetry lock`, `uv lock`, `pip-compile`), remove it from .gitignore, and build with it (`cargo build --locked`, `npm ci`, `pip install --require-hashes`).",
+        evaluation: "For each manifest of the unit outside test fixtures, a lockfile must exist in its directory or an ancestor within the repository (workspaces share one): Cargo.toml of a binary crate (src/main.rs, src/bin/ or [[bin]]; libraries are exempt, as Cargo recommends) → Cargo.lock; package.json with dependencies → package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, bun.lock(b); go.mod with requirements → go.sum next to it (or go.work.sum); Gemfile → Gemfile.lock; composer.json requiring packages → composer.lock; mix.exs with deps → mix.lock (its directory or an ancestor: umbrella apps share one); Pipfile → Pipfile.lock; pyproject.toml with Poetry → poetry.lock, with uv/PDM → uv.lock/pdm.lock, with plain `[project]` dependencies (except in libraries) → any of uv.lock, poetry.lock, pdm.lock, pylock.toml or a fully pinned requirements.txt beside it. A requirements*.txt (not dev/test) whose requirements are not all pinned with `==`, `===` or `--hash` is reported line by line unless a Python lockfile sits beside it. Maven, Gradle and NuGet have no mandatory lockfile and are not judged. Passes when every judged manifest is locked, fails otherwise (one finding per manifest); `n/a` when no manifest needs a lockfile.",
+        remediation: "Generate and commit the lockfile (`cargo generate-lockfile`, `npm install`, `go mod tidy`, `bundle lock`, `composer update --lock`, `mix deps.get`, `poetry lock`, `uv lock`, `pip-compile`), remove it from .gitignore, and build with it (`cargo build --locked`, `npm ci`, `pip install --require-hashes`).",
         references: &[
             "https://reproducible-builds.org/",
             "https://doc.rust-lang.org/cargo/faq.html#why-have-cargolock-in-version-control",
@@ -157,6 +157,17 @@ fn judge(ctx: &Ctx, f: &FileEntry, eco: Ecosystem) -> Option<Option<Finding>> {
                 Some(None)
             } else {
                 missing("Gemfile.lock")
+            }
+        }
+        // Umbrella apps share the root's lock (`lockfile: "../../mix.lock"`).
+        Ecosystem::Hex => {
+            if ctx.facts.dependencies_of(path).is_empty() {
+                return None;
+            }
+            if has(&["mix.lock"], true) {
+                Some(None)
+            } else {
+                missing("mix.lock")
             }
         }
         Ecosystem::Composer => {
