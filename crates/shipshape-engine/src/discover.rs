@@ -278,11 +278,20 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     }
 
     // Library modules of their own outside any workspace (navidrome's
-    // `plugins/pdk/go`, imported by plugin authors).
+    // `plugins/pdk/go`, imported by plugin authors), and Cargo programs no workspace
+    // builds (livebook's Tauri desktop app).
     for (dir, source) in standalone_libraries(facts) {
+        let program = source.ends_with("(program of its own)");
+        let client = program && is_client_app(facts, &dir);
         add(&dir, &source, &|c| {
             if c.kind.is_none() {
-                c.kind = Some(UnitKind::Library);
+                c.kind = if client {
+                    Some(UnitKind::Cli)
+                } else if program {
+                    None
+                } else {
+                    Some(UnitKind::Library)
+                };
             }
         });
     }
@@ -414,6 +423,17 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
         && (read_gradle(t).application || own_code(".java") || own_code(".kt"))
     {
         return Some("build.gradle".into());
+    }
+    // Elixir, PHP and Ruby roots with code of their own (livebook's `mix.exs` beside
+    // its `iframe/` app).
+    for (manifest, ext) in [
+        ("mix.exs", ".ex"),
+        ("composer.json", ".php"),
+        ("Gemfile", ".rb"),
+    ] {
+        if facts.text(manifest).is_some() && own_code(ext) {
+            return Some(manifest.into());
+        }
     }
     if let Some(t) = facts.text("pyproject.toml")
         && let Ok(doc) = t.parse::<toml::Table>()
@@ -903,7 +923,8 @@ fn name_static(name: &str) -> &'static str {
 }
 
 /// Go modules and Cargo crates below the root, outside the root's workspace, that
-/// build a library and nothing else (Go code with no `main` package, beyond a
+/// build a library and nothing else (and Cargo crates that build a program, marked
+/// `(program of its own)`) (Go code with no `main` package, beyond a
 /// `tools.go`; no Cargo binary, not
 /// `publish = false`) and that no production manifest of the repository builds in: a
 /// module the root product links (grafana/loki's `pkg/push`, `replace`d into the root
@@ -977,6 +998,14 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
                 let binary = doc.contains_key("bin")
                     || facts.exists(&format!("{dir}/src/main.rs"))
                     || facts.files.iter().any(|g| g.path.starts_with(&bin_dir));
+                if binary && !unpublished_binary_is_tooling(facts, dir) {
+                    // A program of its own that no workspace builds (livebook's Tauri
+                    // desktop app `rel/app/src-tauri`): a unit, its kind decided later.
+                    if !linked(&f.path) {
+                        out.push((dir.to_string(), format!("{} (program of its own)", f.path)));
+                    }
+                    continue;
+                }
                 !unpublished && !binary
             }
             _ => continue,
@@ -988,6 +1017,16 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
     out
 }
 
+/// A Cargo program that only serves the build (a `build-tools/`, `xtask` or fuzz
+/// crate): not a unit of its own.
+fn unpublished_binary_is_tooling(facts: &Facts, dir: &str) -> bool {
+    let last = dir.rsplit('/').next().unwrap_or(dir);
+    matches!(
+        last,
+        "xtask" | "fuzz" | "build-tools" | "tools" | "scripts" | "bench" | "benches"
+    ) || facts.role(&format!("{dir}/Cargo.toml")) != shipshape_facts::role::Role::Production
+}
+
 /// An app shipped to people's devices on its own: an Expo or React Native app
 /// (`eas.json`, or an `app.json` with an `expo` key), a Tauri desktop app
 /// (`src-tauri/tauri.conf.json`: hoppscotch's desktop app and agent).
@@ -996,6 +1035,8 @@ fn is_client_app(facts: &Facts, dir: &str) -> bool {
         "eas.json",
         "src-tauri/tauri.conf.json",
         "src-tauri/tauri.conf.json5",
+        "tauri.conf.json",
+        "tauri.conf.json5",
     ]
     .iter()
     .any(|f| facts.exists(&format!("{dir}/{f}")))

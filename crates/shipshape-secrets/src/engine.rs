@@ -325,7 +325,9 @@ impl Engine {
         // A translation catalog maps message keys (`invalidEncryptionKey`, `password`) to
         // text in people's languages: generic name = value rules would read every
         // "Passwort vergessen" as a credential. Provider-format tokens still count.
-        let catalog = crate::filter::is_translation_catalog(path);
+        // A lock file holds package names and integrity hashes: the same holds.
+        let catalog =
+            crate::filter::is_translation_catalog(path) || crate::filter::is_lockfile(path);
 
         let mut active = vec![false; self.rules.len()];
         // Per windowed rule: the line ranges around its keyword hits.

@@ -546,6 +546,34 @@ pub fn is_translation_catalog(path: &str) -> bool {
             .any(|e| ext_lower(e))
 }
 
+/// True for package-manager lock files: package names and integrity hashes
+/// (`"comma-separated-tokens": ["…", "sha512-…"]` in livebook's `bun.lock`), never a
+/// name assigned a secret. Provider-format tokens (a registry token in a `resolved`
+/// URL) still count.
+pub fn is_lockfile(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "package-lock.json"
+            | "npm-shrinkwrap.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "bun.lock"
+            | "cargo.lock"
+            | "go.sum"
+            | "gemfile.lock"
+            | "composer.lock"
+            | "poetry.lock"
+            | "uv.lock"
+            | "pipfile.lock"
+            | "pdm.lock"
+            | "mix.lock"
+            | "gradle.lockfile"
+            | "packages.lock.json"
+            | "flake.lock"
+    )
+}
+
 /// Value-shape checks for generic assignments.
 fn generic_value_reason(value: &str) -> Option<&'static str> {
     if value.len() > 200 {

@@ -472,3 +472,22 @@ fn names_formats_routes_and_default_passwords_are_not_secrets() {
         );
     }
 }
+
+/// livebook (#13): `bun.lock` lines name packages (`comma-separated-tokens`, `js-tokens`)
+/// beside integrity hashes; no lock file line is a name assigned a secret. A
+/// provider-format token in a lock file still counts.
+#[test]
+fn lock_files_hold_package_names_and_hashes_not_secrets() {
+    let bun = "    \"comma-separated-tokens\": [\"comma-separated-tokens@2.0.3\", \"\", {}, \"sha512-Fu4hJdvzeylCfQPp9SGWidpzrMs7tTrlu6Vb8XGaRGck8QSNZJJp538Wrb60Lax4fPwR64ViY468OIUTbRlGZg==\"],\n";
+    assert!(engine().scan("assets/bun.lock", bun.as_bytes()).is_empty());
+    // A GitHub token in a resolved URL is still a committed secret.
+    let token = format!(
+        "\"resolved\": \"https://x/{}\"\n",
+        ["ghp_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"].concat()
+    );
+    assert!(
+        !engine()
+            .scan("package-lock.json", token.as_bytes())
+            .is_empty()
+    );
+}
