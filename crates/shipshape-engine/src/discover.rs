@@ -1554,6 +1554,42 @@ mod tests {
         );
     }
 
+    /// livebook (#13): a `mix.exs` root with code of its own is the product beside an
+    /// app of its own (`iframe/`), and a Cargo program no workspace builds
+    /// (`rel/app/src-tauri`, a Tauri desktop app) is a unit run by people.
+    #[test]
+    fn elixir_roots_and_standalone_cargo_programs() {
+        let facts = Facts::from_memory(&[
+            ("mix.exs", "defmodule Livebook.MixProject do\nend\n"),
+            ("lib/livebook.ex", "defmodule Livebook do\nend\n"),
+            (
+                "iframe/mix.exs",
+                "defmodule LivebookSpace.MixProject do\nend\n",
+            ),
+            ("iframe/lib/space.ex", "defmodule Space do\nend\n"),
+            ("iframe/Dockerfile", "FROM elixir:1.18\nCOPY . .\n"),
+            (
+                "rel/app/src-tauri/Cargo.toml",
+                "[package]\nname = \"livebook-app\"\n",
+            ),
+            ("rel/app/src-tauri/src/main.rs", "fn main() {}\n"),
+            ("rel/app/src-tauri/tauri.conf.json", "{}\n"),
+            ("tools/xtask/Cargo.toml", "[package]\nname = \"xtask\"\n"),
+            ("tools/xtask/src/main.rs", "fn main() {}\n"),
+        ]);
+        let c = discover(&facts);
+        let got: Vec<(&str, Option<UnitKind>)> =
+            c.iter().map(|c| (c.path.as_str(), c.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                (".", None),
+                ("iframe", None),
+                ("rel/app/src-tauri", Some(UnitKind::Cli))
+            ]
+        );
+    }
+
     #[test]
     fn the_root_product_is_never_lost_and_test_or_example_dirs_are_not_units() {
         let paths = |files: &[(&str, &str)]| -> Vec<String> {
