@@ -74,13 +74,19 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HealthRoute,
         Rule::RoutePath,
-        r#"["'`](/(?:api/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+        r#"["'`](/(?:api/)?(?:v[0-9]+/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
         SignalKind::HealthRoute,
         Rule::RoutePath,
         r#"\b(?:re_)?path\(\s*r?["']\^?((?:api/)?(?:health|healthz|healthcheck|health-check|health_check|livez|readyz|ready|ping)/?\$?)["']"#,
+    ),
+    (
+        // Laravel routes carry no leading slash: `Route::get('health', ...)` (firefly-iii).
+        SignalKind::HealthRoute,
+        Rule::RoutePath,
+        r#"\bRoute::(?:get|any|match)\(\s*["']((?:api/)?(?:health|healthz|healthcheck|livez|readyz|ready|ping|up)/?)["']"#,
     ),
     (
         // .NET's `AddHealthChecks()` only registers services; `MapHealthChecks`/`UseHealthChecks`
@@ -172,6 +178,8 @@ const KEYWORDS: &[&str] = &[
     "readyz/",
     "ping/",
     "/heartbeat",
+    // Laravel routes (no leading slash)
+    "Route::",
     // Rails' `/up` (rails/health#show). `/status` is not a health path: it is as often
     // a status page for people (louislam/uptime-kuma's public status page).
     "/up\"",
@@ -388,11 +396,15 @@ pub fn scan_code(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     file_route_health(path, bytes, out);
 }
 
-/// Health routes that a file's *path* declares: Next.js's App Router serves
-/// `app/api/heartbeat/route.ts` at `/api/heartbeat` (umami) and the Pages Router
-/// `pages/api/health.ts` at `/api/health`; no path string appears in the code. The route
-/// counts when the file exports a `GET` handler (App Router) or a default handler
-/// (Pages Router); the hit is that export's line.
+/// Health routes that a file's *path* declares, in the file-based routers: no path
+/// string appears in the code. The route counts when the file exports the handler its
+/// router calls; the hit is that export's line.
+/// - Next.js App Router `app/api/heartbeat/route.ts` (umami): a `GET` export; Pages
+///   Router `pages/api/health.ts`: a default export;
+/// - Remix and React Router flat routes `app/routes/api.health.ts` or
+///   `app/routes/api+/health.ts` (documenso): a `loader`;
+/// - SvelteKit `src/routes/health/+server.ts`: a `GET`;
+/// - Nuxt/Nitro `server/api/health.ts`, `server/routes/health.ts`: a default export.
 fn file_route_health(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     const HEALTH: &[&str] = &[
         "health",
@@ -417,28 +429,45 @@ fn file_route_health(path: &str, bytes: &[u8], out: &mut Vec<SignalHit>) {
     if !["ts", "js", "mjs", "tsx", "jsx"].contains(&ext) {
         return;
     }
-    let app_router =
-        stem == "route" && dirs.contains(&"app") && dirs.last().is_some_and(|d| HEALTH.contains(d));
-    let pages_router =
-        HEALTH.contains(&stem) && dirs.windows(2).any(|w| w[0] == "pages" && w[1] == "api");
-    if !(app_router || pages_router) {
+    let health_dir = dirs.last().is_some_and(|d| HEALTH.contains(d));
+    let under = |a: &str, b: &str| dirs.windows(2).any(|w| w[0] == a && w[1] == b);
+    const GET: &[&str] = &[
+        "export async function GET",
+        "export function GET",
+        "export const GET",
+    ];
+    const LOADER: &[&str] = &[
+        "export async function loader",
+        "export function loader",
+        "export const loader",
+    ];
+    const DEFAULT: &[&str] = &["export default"];
+    let exports: &[&str] = if stem == "route" && dirs.contains(&"app") && health_dir {
+        GET
+    } else if HEALTH.contains(&stem) && under("pages", "api") {
+        DEFAULT
+    } else if stem == "+server" && dirs.contains(&"routes") && health_dir {
+        GET
+    } else if (under("server", "api") || under("server", "routes"))
+        // Nitro's method suffix: `ping.get.ts` serves GET /ping.
+        && stem.split('.').next().is_some_and(|s| HEALTH.contains(&s))
+    {
+        DEFAULT
+    } else if dirs.contains(&"routes")
+        && stem
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| HEALTH.contains(&last.trim_start_matches('_')))
+    {
+        LOADER
+    } else {
         return;
-    }
+    };
     let text = String::from_utf8_lossy(bytes);
-    let export = text.lines().enumerate().find(|(_, l)| {
-        let l = l.trim_start();
-        if app_router {
-            [
-                "export async function GET",
-                "export function GET",
-                "export const GET",
-            ]
-            .iter()
-            .any(|p| l.starts_with(p))
-        } else {
-            l.starts_with("export default")
-        }
-    });
+    let export = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| exports.iter().any(|p| l.trim_start().starts_with(p)));
     if let Some((i, l)) = export {
         out.push(SignalHit {
             kind: SignalKind::HealthRoute,
@@ -551,9 +580,39 @@ pub(crate) fn scan_with(path: &str, bytes: &[u8], confirm: bool, out: &mut Vec<S
 }
 
 /// Where a Rust file's unit tests start: the byte offset of its first module-level
-/// `#[cfg(test)]` (at the start of a line); everything after it is test code.
+/// `#[cfg(test)]` (at the start of a line) that opens an inline module (`mod tests {`);
+/// everything after it is test code. A `#[cfg(test)] mod tasks_test;` declaring a test
+/// file, or a test-only `use` or helper, is not where the tests start (meilisearch's
+/// `routes/mod.rs` declares one above its route table).
 pub fn rust_tests_from(bytes: &[u8]) -> Option<usize> {
-    memchr::memmem::find_iter(bytes, b"#[cfg(test)]").find(|&at| at == 0 || bytes[at - 1] == b'\n')
+    const ATTR: &[u8] = b"#[cfg(test)]";
+    memchr::memmem::find_iter(bytes, ATTR).find(|&at| {
+        if !(at == 0 || bytes[at - 1] == b'\n') {
+            return false;
+        }
+        // The item the attribute applies to, other attributes and blank lines skipped.
+        let mut rest = &bytes[at + ATTR.len()..];
+        loop {
+            rest = rest.trim_ascii_start();
+            if rest.starts_with(b"#[") {
+                match memchr::memchr(b'\n', rest) {
+                    Some(i) => rest = &rest[i..],
+                    None => return false,
+                }
+            } else {
+                break;
+            }
+        }
+        let rest = rest.strip_prefix(b"pub ").unwrap_or(rest);
+        let Some(after) = rest.strip_prefix(b"mod ") else {
+            return false;
+        };
+        // `mod name {`, not `mod name;`.
+        after
+            .iter()
+            .find(|b| matches!(b, b'{' | b';'))
+            .is_some_and(|b| *b == b'{')
+    })
 }
 
 /// The line-comment syntax of a file's language, from its name.
@@ -790,6 +849,24 @@ mod tests {
             ),
             [1]
         );
+        // documenso (#13): React Router / Remix flat routes, with `+` folders or dots;
+        // SvelteKit and Nuxt server routes.
+        let loader = "import { prisma } from '@documenso/prisma';\n\nexport const loader = async () => {\n  return Response.json({ ok: true });\n};\n";
+        assert_eq!(hits("apps/remix/app/routes/api+/health.ts", loader), [3]);
+        assert_eq!(hits("app/routes/api.healthz.tsx", loader), [3]);
+        assert!(hits("app/routes/api.users.tsx", loader).is_empty());
+        assert!(
+            hits(
+                "app/routes/health.tsx",
+                "export default function Health() {}\n"
+            )
+            .is_empty()
+        );
+        let svelte = "export async function GET() {\n  return new Response('ok');\n}\n";
+        assert_eq!(hits("src/routes/health/+server.ts", svelte), [1]);
+        let nitro = "export default defineEventHandler(() => 'ok');\n";
+        assert_eq!(hits("server/api/health.ts", nitro), [1]);
+        assert_eq!(hits("server/routes/ping.get.ts", nitro), [1]);
         // Another route, a POST-only health route, a component named health.
         assert!(hits("src/app/api/users/route.ts", route).is_empty());
         assert!(

@@ -47,6 +47,10 @@ const REGISTRATIONS: &[&str] = &[
     "add_head",
     "add_view",
     "usehealthchecks",
+    // chi's `middleware.Heartbeat("/ping")` (navidrome) answers the path itself.
+    "heartbeat",
+    // Laravel 11's `->withRouting(health: '/up')` (firefly-iii).
+    "withrouting",
 ];
 
 /// HTTP-verb registrations (`r.GET`, `app.get`, `get "/up"`): a route only with a handler.
@@ -90,7 +94,79 @@ pub(super) fn is_route(src: &Src, root: Node, c: &Candidate) -> bool {
             p.iter()
                 .all(|b| b.is_ascii_alphabetic() || matches!(b, b'@' | b'$'))
         });
-    whole && (request_path_test(src, lit) || registered(src, lit, 0))
+    whole
+        && (request_path_test(src, lit)
+            || registered(src, lit, 0)
+            || constant_used_as_route(src, root, lit))
+}
+
+/// The literal is the value of a named constant or variable (`apiHealthPath =
+/// "/v1/health"`, `const healthPath = "/healthz"`) and the file registers that name as
+/// a route or compares the request path with it (ntfy's `r.URL.Path ==
+/// apiHealthPath`).
+fn constant_used_as_route(src: &Src, root: Node, lit: Node) -> bool {
+    let Some(name) = declared_name(src, lit) else {
+        return false;
+    };
+    let mut stack = vec![root];
+    let mut seen = 0usize;
+    while let Some(n) = stack.pop() {
+        seen += 1;
+        if seen > 200_000 {
+            return false;
+        }
+        if n.kind() == "identifier" && src.text(n) == name.as_slice() && !is_declaration_of(n) {
+            if request_path_test(src, n) || registered(src, n, 0) {
+                return true;
+            }
+        }
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+    }
+    false
+}
+
+/// The name a literal is declared as: the declarator or assignment whose value it is.
+fn declared_name(src: &Src, lit: Node) -> Option<Vec<u8>> {
+    let mut n = lit;
+    for _ in 0..3 {
+        let p = n.parent()?;
+        match p.kind() {
+            // Go `const x = "…"` / `var x = "…"` (the value is an expression list).
+            "expression_list" => n = p,
+            "const_spec" | "var_spec" => {
+                return p.child_by_field_name("name").map(|k| src.text(k).to_vec());
+            }
+            // JavaScript/TypeScript, Java, C#.
+            "variable_declarator" => {
+                return p.child_by_field_name("name").map(|k| src.text(k).to_vec());
+            }
+            // Python, Ruby.
+            "assignment" => {
+                let left = p.child_by_field_name("left")?;
+                return matches!(left.kind(), "identifier" | "constant")
+                    .then(|| src.text(left).to_vec());
+            }
+            // Rust `const X: &str = "…";`.
+            "const_item" | "static_item" => {
+                return p.child_by_field_name("name").map(|k| src.text(k).to_vec());
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// True when an identifier is the name being declared, not a use of it.
+fn is_declaration_of(n: Node) -> bool {
+    n.parent().is_some_and(|p| {
+        matches!(
+            p.kind(),
+            "const_spec" | "var_spec" | "variable_declarator" | "const_item" | "static_item"
+        ) && p
+            .child_by_field_name("name")
+            .is_some_and(|k| k.id() == n.id())
+    })
 }
 
 fn registered(src: &Src, lit: Node, depth: u8) -> bool {
@@ -147,6 +223,11 @@ fn registered(src: &Src, lit: Node, depth: u8) -> bool {
             _ => return false,
         }
     };
+    // A route table in a macro's tokens: `"/health" => get(get_health)` (meilisearch's
+    // `#[routes(routes(...))]`).
+    if list.kind() == "token_tree" && arrow_to_verb(src, n) {
+        return true;
+    }
     let Some(call) = list.parent() else {
         return false;
     };
@@ -191,6 +272,25 @@ fn registered(src: &Src, lit: Node, depth: u8) -> bool {
             .parent()
             .is_some_and(|p| matches!(p.kind(), "argument_list" | "arguments" | "argument"))
         && registered(src, call, 1)
+}
+
+/// True when `n` (a literal among a macro's tokens) is followed by `=>` and an HTTP
+/// verb call: `"/health" => get(handler)`.
+fn arrow_to_verb(src: &Src, n: Node) -> bool {
+    let Some(arrow) = n.next_sibling() else {
+        return false;
+    };
+    if src.text(arrow) != b"=>" {
+        return false;
+    }
+    let Some(verb) = arrow.next_sibling() else {
+        return false;
+    };
+    let name = String::from_utf8_lossy(src.text(verb)).to_ascii_lowercase();
+    VERBS.contains(&name.as_str())
+        && verb
+            .next_sibling()
+            .is_some_and(|t| t.kind() == "token_tree")
 }
 
 /// A receiver that makes requests rather than serving them.

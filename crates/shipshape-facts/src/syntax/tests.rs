@@ -573,3 +573,52 @@ proptest::proptest! {
         proptest::prop_assert_eq!(out.len(), cands.len());
     }
 }
+
+/// ntfy, navidrome, firefly-iii, meilisearch (#13): a versioned health path compared
+/// with the request path, chi's Heartbeat middleware, Laravel routes without a leading
+/// slash and Laravel 11's `withRouting(health:)`, and a route table in a Rust macro.
+#[test]
+fn versioned_paths_heartbeat_laravel_and_macro_route_tables_are_health_routes() {
+    let go = "package server\n\nfunc (s *Server) handle(w http.ResponseWriter, r *http.Request) {\n\tif r.Method == http.MethodGet && r.URL.Path == \"/v1/health\" {\n\t\ts.health(w, r)\n\t}\n}\n";
+    assert_eq!(routes("server/server.go", go), [4]);
+    let chi = "package server\n\nfunc routes(r chi.Router) {\n\tr.Use(middleware.Heartbeat(\"/ping\"))\n}\n";
+    assert_eq!(routes("server/server.go", chi), [4]);
+    let web = "<?php\nRoute::get('health', ['uses' => 'HealthcheckController@check', 'as' => 'healthcheck']);\n";
+    assert_eq!(routes("routes/web.php", web), [2]);
+    let app = "<?php\nreturn Application::configure(basePath: dirname(__DIR__))\n    ->withRouting(\n        web: __DIR__.'/../routes/web.php',\n        health: '/up',\n    )->create();\n";
+    assert_eq!(routes("bootstrap/app.php", app), [5]);
+    let rust = "#[routes::routes(\n    routes(\n        \"/health\" => get(get_health),\n        \"/version\" => get(get_version),\n    )\n)]\npub struct MeilisearchApi;\n";
+    assert_eq!(routes("src/routes/mod.rs", rust), [3]);
+    // A client asking a versioned health path is still no route.
+    let client = "package c\n\nfunc (c *Client) Up() error {\n\t_, err := c.get(ctx, \"/v1/health\")\n\treturn err\n}\n";
+    assert!(routes("client/client.go", client).is_empty());
+    // A Laravel client call is no route either.
+    let http = "<?php\n$r = Http::get('health');\n";
+    assert!(routes("app/Probe.php", http).is_empty());
+}
+
+/// ntfy (#13): `apiHealthPath = "/v1/health"` declared once, then compared with the
+/// request path; a constant handed to a registration counts too; a constant only a
+/// client uses does not.
+#[test]
+fn health_path_constants_used_as_routes_are_health_routes() {
+    let go = "package server\n\nconst (\n\tapiHealthPath = \"/v1/health\"\n)\n\nfunc (s *Server) handle(w http.ResponseWriter, r *http.Request) {\n\tif r.Method == http.MethodGet && r.URL.Path == apiHealthPath {\n\t\ts.health(w, r)\n\t}\n}\n";
+    assert_eq!(routes("server/server.go", go), [4]);
+    let js = "const healthPath = '/healthz';\napp.get(healthPath, (req, res) => res.send('ok'));\n";
+    assert_eq!(routes("src/server.js", js), [1]);
+    let client = "package c\n\nconst healthPath = \"/health\"\n\nfunc (c *Client) Up() error {\n\t_, err := c.http.Get(c.base + healthPath)\n\treturn err\n}\n";
+    assert!(routes("client/client.go", client).is_empty());
+}
+
+/// meilisearch (#13): `#[cfg(test)] mod tasks_test;` above the route table declares a
+/// test file; it is not where the file's unit tests start, so the `"/health" =>
+/// get(get_health)` after it is production code.
+#[test]
+fn a_declared_test_module_does_not_end_production_code() {
+    let src = "#[cfg(test)]\nmod tasks_test;\n\n#[routes::routes(\n    routes(\n        \"/health\" => get(get_health),\n    )\n)]\npub struct Api;\n\n#[cfg(test)]\nmod tests {\n    fn t() { app.route(\"/healthz\", get(h)); }\n}\n";
+    assert_eq!(routes("src/routes/mod.rs", src), [6]);
+    assert_eq!(
+        crate::signals::rust_tests_from(src.as_bytes()),
+        src.find("#[cfg(test)]\nmod tests")
+    );
+}
