@@ -115,10 +115,12 @@ fn constant_used_as_route(src: &Src, root: Node, lit: Node) -> bool {
         if seen > 200_000 {
             return false;
         }
-        if n.kind() == "identifier" && src.text(n) == name.as_slice() && !is_declaration_of(n) {
-            if request_path_test(src, n) || registered(src, n, 0) {
-                return true;
-            }
+        if n.kind() == "identifier"
+            && src.text(n) == name.as_slice()
+            && !is_declaration_of(n)
+            && (request_path_test(src, n) || registered(src, n, 0))
+        {
+            return true;
         }
         let mut c = n.walk();
         stack.extend(n.children(&mut c));
