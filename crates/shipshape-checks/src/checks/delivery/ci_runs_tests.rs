@@ -3,7 +3,9 @@
 use crate::checks::delivery::ci_commands;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
+use shipshape_facts::{Ecosystem, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 pub static CHECK: CheckDef = CheckDef {
@@ -16,34 +18,162 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A pipeline that only builds proves the code compiles, not that it works. Tests in CI are what make a green build mean something.",
-        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
+        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). A command of one ecosystem tests only units with a manifest of that ecosystem (`go test` does not test a Rust crate; `make`, `just`, `task`, test scripts, ctest and bazel count for any unit), and for a JavaScript package below the root a command that names another workspace (`yarn workspace @app/web …`, `pnpm --filter web …`) or fans a script out to every package (`pnpm -r do-test`, `turbo run test`, `npm run test --workspaces`, directly or through the root's package.json script) counts only when the package has that script. A task runner's target counts as the command itself, not in prose (\"make sure to upgrade to the latest\"). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
         remediation: "Add a CI step that runs the test suite, e.g. `run: cargo test --all` or `run: npm test`, and make it required for merging.",
         references: &[],
     },
     run,
 };
 
-fn test_command() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+/// The recognised test commands, each with the ecosystems whose code it can test
+/// (`None`: any, such as `make test` or a test script).
+fn test_commands() -> &'static [(Option<&'static [Ecosystem]>, Regex)] {
+    static RE: OnceLock<Vec<(Option<&'static [Ecosystem]>, Regex)>> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?x)
-            \bcargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)\b
-            | \bgo\s+test\b | \bgotestsum\b | \bginkgo\b
-            | \bpytest\b | \btox\b | \bnox\b | \bpython[0-9.]*\s+-m\s+(?:pytest|unittest)\b | \bmanage\.py\s+test\b
-            | \b(?:npm|pnpm|bun)\s+(?:run\s+)?test\b | \byarn\s+(?:run\s+)?test\b | \bnpx\s+(?:jest|vitest|mocha)\b | \bplaywright\s+test\b
-            | \b(?:jest|vitest|mocha|ava|karma)\b
-            | \b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|package|install|deploy)\b
-            | \b(?:gradle|gradlew|\./gradlew)\b[^\n]*\b(?:test|check|build)\b
-            | \brspec\b | \brails\s+test\b | \brake\s+(?:test|spec)\b
-            | \bdotnet\s+test\b | \bphpunit\b | \bpest\b | \bmix\s+test\b | \bctest\b | \bswift\s+test\b
-            | \b(?:make|just|task)\s+(?:[\w-]*\s+)*[\w-]*test[\w-]*\b
-            | \bbazel\s+test\b | \bnx\s+(?:run-many\s+)?[^\n]*\btest\b | \bturbo\s+(?:run\s+)?test\b
-            | (?:^|\s)\.?/?[\w./-]*test[\w-]*\.sh\b | \bbash\s+\.ci/run\b
-            ",
-        )
-        .expect("constant regex")
+        let table: [(Option<&'static [Ecosystem]>, &str); 11] = [
+            (
+                Some(&[Ecosystem::Cargo]),
+                r"\bcargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)\b",
+            ),
+            (Some(&[Ecosystem::Go]), r"\bgo\s+test\b|\bgotestsum\b|\bginkgo\b"),
+            (
+                Some(&[Ecosystem::Python]),
+                r"\bpytest\b|\btox\b|\bnox\b|\bpython[0-9.]*\s+-m\s+(?:pytest|unittest)\b|\bmanage\.py\s+test\b",
+            ),
+            (
+                Some(&[Ecosystem::Npm]),
+                r"\b(?:npm|pnpm|bun)\s+(?:run\s+)?test\b|\byarn\s+(?:run\s+)?test\b|\bnpx\s+(?:jest|vitest|mocha)\b|\bplaywright\s+test\b|\b(?:jest|vitest|mocha|ava|karma)\b|\bnx\s+(?:run-many\s+)?[^\n]*\btest\b|\bturbo\s+(?:run\s+)?test\b",
+            ),
+            (
+                Some(&[Ecosystem::Maven, Ecosystem::Gradle]),
+                r"\b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|package|install|deploy)\b",
+            ),
+            (
+                Some(&[Ecosystem::Gradle, Ecosystem::Maven]),
+                r"\b(?:gradle|gradlew|\./gradlew)\b[^\n]*\b(?:test|check|build)\b",
+            ),
+            (
+                Some(&[Ecosystem::Ruby]),
+                r"\brspec\b|\brails\s+test\b|\brake\s+(?:test|spec)\b",
+            ),
+            (Some(&[Ecosystem::Nuget]), r"\bdotnet\s+test\b"),
+            (Some(&[Ecosystem::Composer]), r"\bphpunit\b|\bpest\b"),
+            (Some(&[Ecosystem::Hex]), r"\bmix\s+test\b"),
+            // A task runner's target must be the command itself (start of a line or a
+            // `run:`, after `&&`, `;` or `|`), not prose: firefly-iii's issue reply "Please
+            // make sure to upgrade to the latest version" is no `make … test`.
+            (
+                None,
+                r"(?:^|[;&|(]|run:|script:|command:|-\s)\s*(?:sudo\s+)?(?:make|just|task)\s+(?:[\w-]*\s+)*[\w-]*test[\w-]*\b|\bctest\b|\bswift\s+test\b|\bbazel\s+test\b|(?:^|\s)\.?/?[\w./-]*test[\w-]*\.sh\b|\bbash\s+\.ci/run\b",
+            ),
+        ];
+        table
+            .into_iter()
+            .map(|(eco, re)| (eco, Regex::new(re).expect("constant regex")))
+            .collect()
     })
+}
+
+/// The first recognised test command in `code` that can test a unit of `ecosystems`
+/// (every command can when the unit has no package manifest): its text.
+fn test_in(code: &str, ecosystems: &BTreeSet<Ecosystem>) -> Option<String> {
+    test_commands()
+        .iter()
+        .filter(|(eco, _)| {
+            ecosystems.is_empty() || eco.is_none_or(|e| e.iter().any(|x| ecosystems.contains(x)))
+        })
+        .find_map(|(_, re)| re.find(code))
+        .map(|m| m.as_str().trim().to_string())
+}
+
+/// For a JavaScript package below the root (`dir` holds its `package.json`): false when
+/// the CI line provably runs other packages' tests only: it names another workspace
+/// (`yarn workspace @linkwarden/web playwright test`, `pnpm --filter web test`), or it
+/// runs a root script that runs a script in every package (`pnpm -r do-test`, `turbo run
+/// test`, `npm run test --workspaces`, `lerna run test`) and this package has no such
+/// script (hoppscotch's packages without `do-test`).
+fn js_package_covered(ctx: &Ctx, dir: &str, ci_line: &str) -> bool {
+    let Some(pkg) = ctx
+        .text(&format!("{dir}/package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+    else {
+        return true;
+    };
+    let name = pkg["name"].as_str().unwrap_or("");
+    let words: Vec<&str> = ci_line.split_whitespace().collect();
+    // A named workspace or filter.
+    for (i, w) in words.iter().enumerate() {
+        let target = match *w {
+            "workspace" if i > 0 && words[i - 1] == "yarn" => words.get(i + 1).copied(),
+            "--filter" | "-F" | "-w" | "--workspace" => words.get(i + 1).copied(),
+            _ => w
+                .strip_prefix("--filter=")
+                .or_else(|| w.strip_prefix("--workspace=")),
+        };
+        if let Some(t) = target {
+            let t = t.trim_matches(['"', '\'']);
+            let dir_name = dir.rsplit('/').next().unwrap_or(dir);
+            return t == name
+                || t == dir
+                || t.trim_start_matches("./") == dir
+                || t.ends_with(&format!("/{dir_name}"))
+                || t.contains('*')
+                || t.contains("...");
+        }
+    }
+    // A root script that fans out to every package's script of one name.
+    let root_script = words
+        .iter()
+        .position(|w| matches!(*w, "npm" | "pnpm" | "yarn" | "bun"))
+        .and_then(|at| {
+            let rest = &words[at + 1..];
+            let rest = if rest.first() == Some(&"run") {
+                &rest[1..]
+            } else {
+                rest
+            };
+            rest.first().copied()
+        })
+        .and_then(|script| {
+            let root: serde_json::Value = serde_json::from_str(ctx.text("package.json")?).ok()?;
+            root["scripts"][script].as_str().map(str::to_string)
+        });
+    let fan_out = root_script.as_deref().unwrap_or(ci_line);
+    match fanned_out_script(fan_out) {
+        Some(script) => pkg["scripts"][script.as_str()].is_string(),
+        None => true,
+    }
+}
+
+/// The script a command runs in every workspace package: `pnpm -r do-test`, `pnpm
+/// --recursive run test`, `turbo run test`, `npm run test --workspaces`, `lerna run
+/// test`, `yarn workspaces foreach run test`.
+fn fanned_out_script(cmd: &str) -> Option<String> {
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    let after = |i: usize| {
+        words[i + 1..]
+            .iter()
+            .find(|w| !w.starts_with('-') && **w != "run" && **w != "foreach")
+            .map(|w| w.trim_matches(['"', '\'']).to_string())
+    };
+    for (i, w) in words.iter().enumerate() {
+        let recursive_pnpm = *w == "pnpm"
+            && words[i + 1..]
+                .iter()
+                .take_while(|x| x.starts_with('-') || **x == "run")
+                .any(|x| matches!(*x, "-r" | "--recursive"));
+        if recursive_pnpm || matches!(*w, "turbo" | "lerna") {
+            return after(i);
+        }
+        if matches!(*w, "npm" | "yarn")
+            && words[i + 1..]
+                .iter()
+                .any(|x| matches!(*x, "--workspaces" | "-ws" | "workspaces"))
+        {
+            return after(i);
+        }
+    }
+    None
 }
 
 /// A Maven or Gradle command told not to run the tests (`-DskipTests`,
@@ -69,11 +199,34 @@ fn chart_test_command() -> &'static Regex {
 /// workflow's value; failing a direct command, a `make` target or package.json script
 /// the CI runs counts when it runs one (see [`ci_commands`]).
 pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
-    let re = test_command();
     let infra = ctx.unit.kind == UnitKind::Infrastructure;
+    // The unit's own package ecosystems: a `go test` does not test its Rust crate, a
+    // `pnpm test` not its Cargo code (navidrome's `nd-pdk`, hoppscotch's relay).
+    let ecosystems: BTreeSet<Ecosystem> = ctx
+        .files()
+        .filter(|f| f.role.is_production())
+        .filter_map(|f| match f.kind {
+            FileKind::Manifest(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let js_dir = (ctx.unit.path != "."
+        && ctx
+            .text(&format!("{}/package.json", ctx.unit.path))
+            .is_some())
+    .then_some(ctx.unit.path.as_str());
+    let covered = |line: &str| js_dir.is_none_or(|d| js_package_covered(ctx, d, line));
     // Maven's `package`/`install`/`deploy` run the test phase first, unless told to skip it.
-    let is_test = |code: &str| {
-        (re.is_match(code) && !skips_tests(code)) || (infra && chart_test_command().is_match(code))
+    let find = |cmd: &str| {
+        if skips_tests(cmd) {
+            return None;
+        }
+        test_in(cmd, &ecosystems).or_else(|| {
+            infra
+                .then(|| chart_test_command().find(cmd))
+                .flatten()
+                .map(|m| m.as_str().trim().to_string())
+        })
     };
     let lines = |f: &'_ str| -> Vec<(u32, String)> {
         let Some(text) = ctx.text(f) else {
@@ -92,21 +245,19 @@ pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
     let files = ctx.ci_files();
     for f in &files {
         for (n, code) in lines(&f.path) {
-            if is_test(&code) {
+            if find(&code).is_some() && covered(&code) {
                 let text = ctx.text(&f.path).unwrap_or("");
                 let line = text.lines().nth(n as usize - 1).unwrap_or("");
                 return Some((f.path.clone(), n, line.trim().chars().take(120).collect()));
             }
         }
     }
-    let find = |cmd: &str| {
-        re.find(cmd)
-            .or_else(|| infra.then(|| chart_test_command().find(cmd)).flatten())
-            .map(|m| m.as_str().trim().to_string())
-    };
     let makefile = ci_commands::root_makefile(ctx);
     for f in &files {
         for (_, code) in lines(&f.path) {
+            if !covered(&code) {
+                continue;
+            }
             let behind = makefile
                 .as_ref()
                 .filter(|_| code.contains("make "))
@@ -237,5 +388,40 @@ mod tests {
             run_on_files(&CHECK, &[("README.md", "x")]).outcome,
             Outcome::NotApplicable
         );
+    }
+
+    /// navidrome (#13): `go test ./...` tests the Go module, not the Rust crate of
+    /// `plugins/pdk/rust/nd-pdk`; a `make test` counts for both.
+    #[test]
+    fn a_command_tests_only_its_own_ecosystem() {
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: go test ./...\n";
+        let crate_unit = [
+            (".github/workflows/ci.yml", wf),
+            ("Cargo.toml", "[package]\nname = \"nd-pdk\"\n"),
+            ("src/lib.rs", "pub fn f() {}\n"),
+        ];
+        assert_eq!(run_on_files(&CHECK, &crate_unit).outcome, Outcome::Fail);
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: make test\n";
+        let crate_unit = [
+            (".github/workflows/ci.yml", wf),
+            ("Cargo.toml", "[package]\nname = \"nd-pdk\"\n"),
+        ];
+        assert_eq!(run_on_files(&CHECK, &crate_unit).outcome, Outcome::Pass);
+    }
+
+    /// firefly-iii (#13): "Please make sure to upgrade to the latest version" in an
+    /// issue-reply workflow is prose, not `make … test`.
+    #[test]
+    fn make_in_prose_is_not_a_test_run() {
+        let wf = "on: issues\njobs:\n  r:\n    steps:\n      - uses: actions/github-script@v7\n        with:\n          script: |\n            const body = 'Please make sure to upgrade to the latest version first.'\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[(".github/workflows/reply.yml", wf)]).outcome,
+            Outcome::Fail
+        );
+        assert!(fanned_out_script("pnpm -r do-test").as_deref() == Some("do-test"));
+        assert!(fanned_out_script("pnpm --recursive run test").as_deref() == Some("test"));
+        assert!(fanned_out_script("turbo run test --filter=x").as_deref() == Some("test"));
+        assert!(fanned_out_script("npm run test --workspaces").as_deref() == Some("test"));
+        assert!(fanned_out_script("pnpm test").is_none());
     }
 }

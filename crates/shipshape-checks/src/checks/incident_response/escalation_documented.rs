@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "When the first responder cannot fix it, they need to know who is next, how to declare an incident and how to communicate. Working that out during the outage costs the minutes that matter.",
-        evaluation: "Passes when a document of the unit or the repository root/docs (README, runbooks, operations docs, CONTRIBUTING; changelogs and the security policy excluded) has a heading about escalation, on-call, incidents, paging, support or emergency contacts (e.g. \"## Escalation\", \"On-call\", \"Incident response\", \"Who to page\"), or when a catalog file links a runbook and the config declares an on-call target. Evidence: the heading's line. Fails otherwise.",
+        evaluation: "Passes when a document of the unit or the repository root/docs (README, runbooks, operations docs, CONTRIBUTING; changelogs and the security policy excluded) has a heading about escalation, on-call, incidents, paging, support contacts or emergency contacts (e.g. \"## Escalation\", \"On-call\", \"Incident response\", \"Who to page\"; a bare \"Support\" heading pointing to community channels is not an escalation path), or when a catalog file links a runbook and the config declares an on-call target. Evidence: the heading's line. Fails otherwise.",
         remediation: "Add an \"Escalation\" or \"Incident response\" section to the runbook or README: how to page the on-call, who is the next level (team lead, platform team, vendor support), how to declare and communicate an incident, and where the status page is.",
         references: &[
             "https://response.pagerduty.com/",
