@@ -25,12 +25,15 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
+/// The ecosystems a test command can test; `None`: any.
+type Scope = Option<&'static [Ecosystem]>;
+
 /// The recognised test commands, each with the ecosystems whose code it can test
 /// (`None`: any, such as `make test` or a test script).
-fn test_commands() -> &'static [(Option<&'static [Ecosystem]>, Regex)] {
-    static RE: OnceLock<Vec<(Option<&'static [Ecosystem]>, Regex)>> = OnceLock::new();
+fn test_commands() -> &'static [(Scope, Regex)] {
+    static RE: OnceLock<Vec<(Scope, Regex)>> = OnceLock::new();
     RE.get_or_init(|| {
-        let table: [(Option<&'static [Ecosystem]>, &str); 11] = [
+        let table: [(Scope, &str); 11] = [
             (
                 Some(&[Ecosystem::Cargo]),
                 r"\bcargo\s+(?:\+\S+\s+)?(?:test|nextest|tarpaulin|llvm-cov)\b",
