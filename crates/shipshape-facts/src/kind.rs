@@ -76,18 +76,37 @@ impl Ecosystem {
     }
 }
 
-/// True when a Dependabot `directory` (or one of `directories`, `*` globs accepted)
-/// covers the files in `dir` (repository-relative, `""` for the root): it is that
-/// directory or an ancestor of it (workspaces).
-pub fn dependabot_covers(directory: &str, dir: &str) -> bool {
+/// True when a Dependabot entry of `package_ecosystem` with `directory` (or one of
+/// `directories`, `*` globs accepted) covers the manifests in `dir` (repository-relative,
+/// `""` for the root). An entry covers its own directory; the ecosystems whose
+/// workspaces Dependabot follows from the root (npm/bun, Cargo, Maven, Gradle, mix,
+/// NuGet, uv) also cover the directories below it. Go modules, Python, Bundler, Composer,
+/// Docker and Terraform entries read their directory only (navidrome's `gomod` at `/`
+/// does not update `plugins/pdk/go/go.mod`), unless the entry is a glob.
+pub fn dependabot_covers(package_ecosystem: &str, directory: &str, dir: &str) -> bool {
     let d = directory
         .trim()
         .trim_start_matches('/')
         .trim_end_matches('/');
-    let d = match d.find('*') {
-        Some(at) => d[..at].trim_end_matches('/'),
-        None => d,
+    let (d, glob) = match d.find('*') {
+        Some(at) => (d[..at].trim_end_matches('/'), true),
+        None => (d, false),
     };
+    let exact_only = matches!(
+        package_ecosystem,
+        "gomod"
+            | "pip"
+            | "poetry"
+            | "pipenv"
+            | "bundler"
+            | "composer"
+            | "docker"
+            | "docker-compose"
+            | "terraform"
+    ) && !glob;
+    if exact_only {
+        return dir == d;
+    }
     d.is_empty() || dir == d || dir.starts_with(&format!("{d}/"))
 }
 

@@ -103,6 +103,8 @@ const DEV_DIRS: &[&str] = &[
     ".dev",
     // Semgrep rules and the sample code they are tested on (saleor `.semgrep/`).
     ".semgrep",
+    // CI's own tooling (firefly-iii's `.ci/php-cs-fixer/composer.json`).
+    ".ci",
 ];
 /// Directory names of package builds and code generation.
 const BUILD_DIRS: &[&str] = &[
@@ -431,7 +433,17 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
             "package-build or code-generation directory",
         );
     }
-    if DOC_ENDINGS.iter().any(|e| ends_with_ci(name, e)) || dir_named(dirs, DOC_DIRS).is_some() {
+    // A `.txt` file is prose unless it is a build input: pip requirements and
+    // constraints (`requirements-dev.txt` was documentation, so no update bot had to
+    // cover it), CMake lists.
+    let lower = name.to_ascii_lowercase();
+    let txt_input = lower.ends_with(".txt")
+        && (lower.contains("requirements")
+            || lower.starts_with("constraints")
+            || lower == "cmakelists.txt");
+    if (DOC_ENDINGS.iter().any(|e| ends_with_ci(name, e)) && !txt_input)
+        || dir_named(dirs, DOC_DIRS).is_some()
+    {
         return (Role::Documentation, "documentation file or directory");
     }
     (Role::Production, "default")
@@ -534,6 +546,26 @@ pub fn classify_dir(dir: &str, overrides: &RoleOverrides) -> Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// #13: `requirements-dev.txt` and `tools/requirements.txt` were documentation
+    /// (every `.txt` was), so no update bot had to cover them; CI tooling under `.ci/`
+    /// and Semgrep samples are development tooling.
+    #[test]
+    fn requirements_files_are_build_inputs_not_prose() {
+        let o = RoleOverrides::default();
+        for p in [
+            "requirements.txt",
+            "tools/requirements-dev.txt",
+            "constraints.txt",
+            "CMakeLists.txt",
+        ] {
+            assert_eq!(classify(p, &o).0, Role::Production, "{p}");
+        }
+        assert_eq!(classify("NOTES.txt", &o).0, Role::Documentation);
+        assert_eq!(classify("docs/requirements.txt", &o).0, Role::Documentation);
+        assert_eq!(classify(".ci/phpmd/composer.json", &o).0, Role::DevTooling);
+        assert_eq!(classify(".semgrep/rules/x.py", &o).0, Role::DevTooling);
+    }
 
     #[test]
     fn user_patterns_win_in_declaration_order() {

@@ -428,7 +428,7 @@ pub(crate) fn missing(wanted: &[Entry], existing: &[(String, String)]) -> Vec<En
                 .filter(|d| {
                     !existing
                         .iter()
-                        .any(|(n, x)| names.contains(&n.as_str()) && dependabot_covers(x, d))
+                        .any(|(n, x)| names.contains(&n.as_str()) && dependabot_covers(n, x, d))
                 })
                 .cloned()
                 .collect();

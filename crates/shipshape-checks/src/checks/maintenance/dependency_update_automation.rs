@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with package manifests or Dockerfiles",
         rationale: "Dependencies that nobody updates drift until a security fix needs a risky multi-version jump. A bot that opens small, tested update pull requests keeps that cost low and continuous.",
-        evaluation: "Reads `.github/dependabot.yml` (version 2 `updates`: `package-ecosystem` with `directory`/`directories`) and Renovate config (renovate.json, .renovaterc(.json), renovate.json5, or a `renovate` key in the root package.json). The unit's ecosystems are those of its package manifests (Cargo, npm, pip/uv/poetry, Go modules, Maven, Gradle, Bundler, Composer, NuGet); a unit with only Dockerfiles needs `docker`. Renovate covers every ecosystem unless `enabledManagers` restricts it. A Dependabot entry covers a manifest when its ecosystem matches and one of its directories is the manifest's directory or an ancestor (workspaces; `*` globs accepted). Passes when every ecosystem is covered; warns with one finding per uncovered manifest; fails when no config exists; `error` when the config does not parse; `n/a` when the unit has no manifest and no Dockerfile.",
+        evaluation: "Reads `.github/dependabot.yml` (version 2 `updates`: `package-ecosystem` with `directory`/`directories`) and Renovate config (renovate.json, .renovaterc(.json), renovate.json5, or a `renovate` key in the root package.json). The unit's ecosystems are those of its package manifests (Cargo, npm, pip/uv/poetry, Go modules, Maven, Gradle, Bundler, Composer, NuGet); a unit with only Dockerfiles needs `docker`, one with only Helm charts `helm` (Renovate's helmv3/helm-values managers). Renovate covers every ecosystem unless `enabledManagers` restricts it. A Dependabot entry covers a manifest when its ecosystem matches and one of its directories is the manifest's directory, or an ancestor for the ecosystems whose workspaces Dependabot follows (npm, Cargo, Maven, Gradle, mix, NuGet, uv; Go modules, pip and Poetry projects, Bundler, Composer and Docker entries read their own directory only; `*` globs accepted); an entry with `open-pull-requests-limit: 0` opens no version updates and covers nothing. Passes when every ecosystem is covered; warns with one finding per uncovered manifest; fails when no config exists or every Dependabot entry is switched off; `error` when the config does not parse; `n/a` when the unit has no manifest, Dockerfile or Helm chart.",
         remediation: "Add `.github/dependabot.yml` with one `updates` entry per ecosystem and directory (e.g. `package-ecosystem: cargo`, `directory: /`, `schedule: {interval: weekly}`), or enable Renovate with a `renovate.json` extending `config:recommended`.",
         references: &[
             "https://docs.github.com/code-security/dependabot/dependabot-version-updates/configuration-options-for-the-dependabot.yml-file",
@@ -25,8 +25,40 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// Renovate manager names for an ecosystem (for `enabledManagers`).
-fn renovate_managers(eco: Option<Ecosystem>) -> &'static [&'static str] {
+/// What a unit needs updated: its packages of one ecosystem, its images, its charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    Packages(Ecosystem),
+    Images,
+    Charts,
+}
+
+impl Need {
+    /// Dependabot `package-ecosystem` values that update it.
+    fn dependabot_names(self) -> &'static [&'static str] {
+        match self {
+            Need::Packages(e) => e.dependabot_names(),
+            Need::Images => &["docker"],
+            Need::Charts => &["helm"],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Need::Packages(e) => e.dependabot_name(),
+            Need::Images => "docker",
+            Need::Charts => "helm",
+        }
+    }
+}
+
+/// Renovate manager names for a need (for `enabledManagers`).
+fn renovate_managers(need: Need) -> &'static [&'static str] {
+    let eco = match need {
+        Need::Packages(e) => Some(e),
+        Need::Images => None,
+        Need::Charts => return &["helmv3", "helm-values", "helmfile"],
+    };
     match eco {
         Some(Ecosystem::Cargo) => &["cargo"],
         Some(Ecosystem::Npm) => &["npm", "bun"],
@@ -60,10 +92,12 @@ enum Coverage {
         path: String,
         managers: Option<Vec<String>>,
     },
-    /// Dependabot entries: `(ecosystem name, directory, line)`.
+    /// Dependabot entries: `(ecosystem name, directory, line)`, and the entries whose
+    /// version updates are switched off: `(ecosystem name, line)`.
     Dependabot {
         path: String,
         entries: Vec<(String, String, u32)>,
+        disabled: Vec<(String, u32)>,
     },
 }
 
@@ -101,6 +135,7 @@ fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
                 None => continue,
             };
             let mut entries = Vec::new();
+            let mut disabled = Vec::new();
             for u in docs
                 .first()
                 .map(|d| d.idx("updates").items())
@@ -109,6 +144,13 @@ fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
                 let Some(eco) = u.idx("package-ecosystem").as_str() else {
                     continue;
                 };
+                // `open-pull-requests-limit: 0` switches version updates off (security
+                // updates only): hoppscotch's and documenso's only npm entries.
+                let limit = u.idx("open-pull-requests-limit");
+                if limit.as_i64() == Some(0) || limit.as_str().map(str::trim) == Some("0") {
+                    disabled.push((eco.to_string(), u.line));
+                    continue;
+                }
                 let mut dirs: Vec<String> = u
                     .idx("directory")
                     .as_str()
@@ -128,6 +170,7 @@ fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
             out.push(Coverage::Dependabot {
                 path: f.path.clone(),
                 entries,
+                disabled,
             });
         } else if name.ends_with(".json5") {
             // JSON5 is not parsed: only an explicit `enabledManagers` list restricts coverage.
@@ -166,20 +209,33 @@ fn read_configs(ctx: &Ctx) -> Result<Vec<Coverage>, String> {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    // Manifests needing coverage: ecosystem → (path, first manifest of it). `None` = docker.
-    let mut needs: Vec<(Option<Ecosystem>, String)> = ctx
+    // What needs coverage, with the file that needs it: package manifests; failing
+    // those, Dockerfiles; failing those, Helm charts (their dependencies and images).
+    let mut needs: Vec<(Need, String)> = ctx
         .files()
-        .filter(|f| !f.in_test)
+        .filter(|f| !f.in_test && f.role.is_production())
         .filter_map(|f| match f.kind {
-            FileKind::Manifest(e) => Some((Some(e), f.path.clone())),
+            FileKind::Manifest(e) => Some((Need::Packages(e), f.path.clone())),
             _ => None,
         })
         .collect();
     if needs.is_empty() {
-        needs = ctx.dockerfiles().map(|d| (None, d.path.clone())).collect();
+        needs = ctx
+            .dockerfiles()
+            .map(|d| (Need::Images, d.path.clone()))
+            .collect();
     }
     if needs.is_empty() {
-        return Verdict::not_applicable("no package manifest or Dockerfile in the unit");
+        needs = ctx
+            .files_of(|k| k == FileKind::HelmChart)
+            .filter(|f| f.role.is_production())
+            .map(|f| (Need::Charts, f.path.clone()))
+            .collect();
+    }
+    if needs.is_empty() {
+        return Verdict::not_applicable(
+            "no package manifest, Dockerfile or Helm chart in the unit",
+        );
     }
     let configs = match read_configs(ctx) {
         Ok(c) => c,
@@ -198,6 +254,14 @@ fn run(ctx: &Ctx) -> Verdict {
             ]))],
         );
     }
+    // A configuration whose every Dependabot entry is switched off updates nothing: as
+    // if there were none.
+    let effective = configs.iter().any(|c| match c {
+        Coverage::Renovate { .. } => true,
+        Coverage::Dependabot {
+            entries, disabled, ..
+        } => !entries.is_empty() || disabled.is_empty(),
+    });
     let mut uncovered: BTreeMap<String, Finding> = BTreeMap::new();
     let mut evidence = Vec::new();
     for (eco, manifest) in &needs {
@@ -213,30 +277,37 @@ fn run(ctx: &Ctx) -> Verdict {
                 .iter()
                 .any(|x| m.iter().any(|y| y == x))
                 .then(|| Finding::at(Location::file(path), "Renovate enabledManagers")),
-            Coverage::Dependabot { path, entries } => {
-                let names: &[&str] = match eco {
-                    Some(e) => e.dependabot_names(),
-                    None => &["docker"],
-                };
+            Coverage::Dependabot { path, entries, .. } => {
+                let names = eco.dependabot_names();
                 entries
                     .iter()
                     .find(|(n, d, _)| {
-                        names.contains(&n.as_str()) && dependabot_covers(d, dir_of(manifest))
+                        names.contains(&n.as_str()) && dependabot_covers(n, d, dir_of(manifest))
                     })
                     .map(|(n, d, l)| Finding::at(Location::line(path, *l), format!("{n} in {d}")))
             }
         });
-        let what = eco.map_or("docker", |e| e.dependabot_name());
+        let what = eco.name();
+        let names = eco.dependabot_names();
+        let switched_off = configs.iter().find_map(|c| match c {
+            Coverage::Dependabot { path, disabled, .. } => disabled
+                .iter()
+                .find(|(n, _)| names.contains(&n.as_str()))
+                .map(|(_, l)| format!("{path}:{l}")),
+            _ => None,
+        });
         match covered_by {
             Some(f) => evidence.push(f.with_key(manifest.clone())),
             None => {
+                let message = match &switched_off {
+                    Some(at) => format!(
+                        "the `{what}` entry at {at} has `open-pull-requests-limit: 0`: no version updates for this manifest"
+                    ),
+                    None => format!("no update configuration covers this `{what}` manifest"),
+                };
                 uncovered.insert(
                     manifest.clone(),
-                    Finding::at(
-                        Location::file(manifest),
-                        format!("no update configuration covers this `{what}` manifest"),
-                    )
-                    .with_key(manifest.clone()),
+                    Finding::at(Location::file(manifest), message).with_key(manifest.clone()),
                 );
             }
         }
@@ -247,6 +318,11 @@ fn run(ctx: &Ctx) -> Verdict {
         Verdict::pass_with(
             format!("updates automated for {} manifest(s)", needs.len()),
             evidence,
+        )
+    } else if !effective {
+        Verdict::fail(
+            "the update bot is configured but opens no version updates (every entry has `open-pull-requests-limit: 0`)",
+            uncovered.into_values().collect(),
         )
     } else {
         Verdict::warn(
@@ -281,7 +357,7 @@ mod tests {
         let mut more = files.to_vec();
         more.push(("tools/requirements.txt", "requests\n"));
         let v = run_on_files(&CHECK, &more);
-        assert_eq!(v.outcome, Outcome::Warn);
+        assert_eq!(v.outcome, Outcome::Warn, "{v:?}");
         assert_eq!(v.findings.len(), 1);
         assert_eq!(
             v.findings[0].location.as_ref().unwrap().path,
@@ -317,5 +393,33 @@ mod tests {
             run_on_files(&CHECK, &[("README.md", "x")]).outcome,
             Outcome::NotApplicable
         );
+    }
+
+    /// hoppscotch, documenso (#13): `open-pull-requests-limit: 0` switches version
+    /// updates off; navidrome: `gomod` at `/` does not update a nested `go.mod`.
+    #[test]
+    fn disabled_entries_and_nested_go_modules_are_not_covered() {
+        let off = "version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: {interval: weekly}\n    open-pull-requests-limit: 0\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/dependabot.yml", off), ("package.json", "{}")],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{:?}", v.findings);
+        assert!(
+            v.findings[0]
+                .message
+                .contains("open-pull-requests-limit: 0")
+        );
+        let go = "version: 2\nupdates:\n  - package-ecosystem: gomod\n    directory: /\n    schedule: {interval: weekly}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/dependabot.yml", go),
+                ("go.mod", "module x\n"),
+                ("plugins/pdk/go/go.mod", "module y\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Warn, "{:?}", v.findings);
+        assert_eq!(v.findings.len(), 1);
     }
 }
