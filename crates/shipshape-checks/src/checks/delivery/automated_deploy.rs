@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
-        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action` with `push:` not false) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action`, `docker/bake-action` or Depot's with `push:` not false, or `outputs:` with `push=true` or `type=registry`) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command, directly or through the recipe of a `make` target it runs (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
         remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
         references: &[
             "https://dora.dev/capabilities/deployment-automation/",
@@ -138,11 +138,26 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                     let Some((uses, line)) = &s.uses else {
                         continue;
                     };
-                    let pushes = uses.starts_with("docker/build-push-action@")
-                        && s.with
-                            .as_ref()
-                            .and_then(|w| w.get("push"))
-                            .is_some_and(|p| p.as_bool() != Some(false));
+                    // `push:` not false, or an `outputs:` that pushes (meilisearch and
+                    // hoppscotch push by digest: `type=image,push-by-digest=true,push=true`);
+                    // Depot's and the bake action take the same inputs.
+                    let builder = [
+                        "docker/build-push-action@",
+                        "depot/build-push-action@",
+                        "docker/bake-action@",
+                        "depot/bake-action@",
+                    ]
+                    .iter()
+                    .any(|a| uses.starts_with(a));
+                    let with = s.with.as_ref();
+                    let push_input = with
+                        .and_then(|w| w.get("push"))
+                        .is_some_and(|p| p.as_bool() != Some(false));
+                    let push_output = with
+                        .and_then(|w| w.get("outputs"))
+                        .and_then(|o| o.as_str())
+                        .is_some_and(|o| o.contains("push=true") || o.contains("type=registry"));
+                    let pushes = builder && (push_input || push_output);
                     if pushes
                         || DEPLOY_ACTIONS
                             .iter()
@@ -182,6 +197,34 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                     )
                     .with_snippet(t.chars().take(120).collect::<String>()),
                 );
+            }
+        }
+    }
+    // A `make` target the CI runs whose recipe deploys or publishes (gotify's `make
+    // DOCKER_BUILD_PUSH=true build-docker` runs `docker buildx build … --push`).
+    if let Some(makefile) = crate::checks::delivery::ci_commands::root_makefile(ctx) {
+        let find = |cmd: &str| {
+            deploy_command()
+                .find(cmd)
+                .map(|m| m.as_str().trim().to_string())
+        };
+        for f in live_ci_files(ctx) {
+            let Some(text) = ctx.text(&f.path) else {
+                continue;
+            };
+            for l in text.lines().filter(|l| l.contains("make ")) {
+                let t = l.trim_start();
+                if t.starts_with('#') {
+                    continue;
+                }
+                if let Some(b) =
+                    crate::checks::delivery::ci_commands::through_make(&makefile, l, &find)
+                {
+                    return Some(
+                        Finding::at(Location::line(&b.path, b.line), "deploy/publish command")
+                            .with_snippet(format!("{} (from {})", b.what, f.path)),
+                    );
+                }
             }
         }
     }
@@ -317,5 +360,22 @@ mod tests {
         let v = run_on_files(&CHECK, &[SVC, (".github/workflows/img.yml", wf)]);
         assert_eq!(v.outcome, Outcome::Fail);
         assert!(v.findings[0].message.contains(".github/workflows/img.yml"));
+    }
+
+    /// meilisearch, hoppscotch (#13): images pushed by digest through `outputs:`; gotify:
+    /// a `make` target whose (continued) recipe runs `docker buildx build … --push`.
+    #[test]
+    fn pushes_by_digest_and_through_make_pass() {
+        let wf = "on: push\njobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          outputs: type=image,push-by-digest=true,name-canonical=true,push=true\n";
+        let v = run_on_files(&CHECK, &[SVC, (".github/workflows/docker.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let wf = "on: push\njobs:\n  b:\n    steps:\n      - run: |\n          make DOCKER_BUILD_PUSH=true build-docker\n";
+        let mk = "build-docker-multiarch:\n\tdocker buildx build --sbom=true \\\n\t\t$(if $(DOCKER_BUILD_PUSH),--push) \\\n\t\t-t gotify/server .\n\nbuild-docker: build-docker-multiarch\n";
+        let v = run_on_files(
+            &CHECK,
+            &[SVC, (".github/workflows/build.yml", wf), ("Makefile", mk)],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings[0].location, Some(Location::line("Makefile", 2)));
     }
 }

@@ -111,12 +111,34 @@ pub(crate) fn through_make(
             Some((i, prereqs))
         })
     };
+    // Each command of a recipe, its backslash-continued lines joined (gotify's
+    // `docker buildx build … \` / `$(if $(DOCKER_BUILD_PUSH),--push) \`), at its first line.
     let recipe_hit = |at: usize| -> Option<(u32, String)> {
-        lines[at + 1..]
-            .iter()
-            .enumerate()
-            .take_while(|(_, l)| l.starts_with('\t') || l.trim().is_empty())
-            .find_map(|(k, l)| find(l).map(|m| ((at + 2 + k) as u32, m)))
+        let mut command = String::new();
+        let mut first = 0usize;
+        for (k, l) in lines[at + 1..].iter().enumerate() {
+            if !(l.starts_with('\t') || l.trim().is_empty() || !command.is_empty()) {
+                break;
+            }
+            if command.is_empty() {
+                first = k;
+            }
+            let t = l.trim_end();
+            match t.strip_suffix('\\') {
+                Some(head) => {
+                    command.push_str(head);
+                    command.push(' ');
+                }
+                None => {
+                    command.push_str(t);
+                    if let Some(m) = find(&command) {
+                        return Some(((at + 2 + first) as u32, m));
+                    }
+                    command.clear();
+                }
+            }
+        }
+        None
     };
     for t in &targets {
         let Some((at, prereqs)) = rule(t) else {
