@@ -405,7 +405,18 @@ pub fn classify(path: &str) -> FileKind {
         || dir.contains("changelog/") && dir.contains("db"))
         && matches!(
             ext,
-            "sql" | "py" | "rb" | "js" | "ts" | "go" | "cs" | "xml" | "yaml" | "yml"
+            "sql"
+                | "py"
+                | "rb"
+                | "js"
+                | "ts"
+                | "go"
+                | "cs"
+                | "xml"
+                | "yaml"
+                | "yml"
+                | "exs"
+                | "php"
         )
     {
         return FileKind::Migration;

@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -189,6 +189,69 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
                 }
             }
             return None;
+        }
+        return None;
+    }
+    // Ecto (`priv/repo/migrations/*.exs`): `change` is reversed by Ecto; `up` needs a
+    // `down`, and a `down` that raises undoes nothing (hexpm's `drop_package_reports`).
+    if name.ends_with(".exs") {
+        let has = |d: &str| {
+            text.lines().any(|l| {
+                let t = l.trim_start();
+                t.starts_with(&format!("def {d} do")) || t.starts_with(&format!("def {d}() do"))
+            })
+        };
+        if has("down") {
+            let at = text.find("def down").unwrap_or(0);
+            let body = &text[at..];
+            let body = body.find("\n  def ").map_or(body, |end| &body[..end]);
+            if body.contains("raise ") || body.contains("raise(") {
+                return Some((
+                    "`down` raises: the migration cannot be rolled back".into(),
+                    line_of("def down"),
+                ));
+            }
+            return None;
+        }
+        if has("up") && !has("change") {
+            return Some(("defines `up` without `down`".into(), line_of("def up")));
+        }
+        return None;
+    }
+    // Laravel and Phinx (`database/migrations/*.php`, `db/migrations/*.php`): an `up()`
+    // needs a `down()` that does something (firefly-iii's empty `down()` bodies); Phinx's
+    // `change()` is reversed by Phinx.
+    if name.ends_with(".php") {
+        if !text.contains("function up(") {
+            return None;
+        }
+        let Some(down) = text.find("function down(") else {
+            return Some((
+                "defines `up()` without `down()`".into(),
+                line_of("function up("),
+            ));
+        };
+        let empty = method_body(&text[down..]).is_none_or(|b| {
+            b.lines().map(str::trim).all(|l| {
+                l.is_empty()
+                    || l.starts_with("//")
+                    || l.starts_with('*')
+                    || l.starts_with("/*")
+                    || l.starts_with('#')
+            })
+        });
+        // A data-only migration (rows updated through `DB::table`) with a deliberate no-op
+        // `down()` leaves the schema as the old code expects (BookStack's
+        // `ensure_editor_value_set`); a schema change with an empty `down()` does not.
+        let up_at = text.find("function up(").unwrap_or(0);
+        let schema_change = method_body(&text[up_at..]).is_some_and(|b| {
+            b.contains("Schema::") || b.contains("$this->table(") || b.contains("->create(")
+        });
+        if empty && schema_change {
+            return Some((
+                "`down()` is empty though `up()` changes the schema: it undoes nothing".into(),
+                line_of("function down("),
+            ));
         }
         return None;
     }
@@ -552,6 +615,50 @@ mod tests {
         assert_eq!(
             outcome(&[(&format!("{dir}/4_NoDown.cs"), no_down)]),
             Outcome::Fail
+        );
+    }
+
+    /// hexpm (#13): Ecto migrations; firefly-iii: Laravel migrations with empty `down()`.
+    #[test]
+    fn ecto_and_laravel_migrations() {
+        let change = "defmodule Hexpm.Repo.Migrations.AddX do\n  use Ecto.Migration\n\n  def change do\n    alter table(:packages) do\n      add :x, :text\n    end\n  end\nend\n";
+        assert_eq!(
+            outcome(&[("priv/repo/migrations/20200101_add_x.exs", change)]),
+            Outcome::Pass
+        );
+        let raises = "defmodule M do\n  use Ecto.Migration\n\n  def up do\n    drop table(:package_reports)\n  end\n\n  def down do\n    raise Ecto.MigrationError, \"irreversible\"\n  end\nend\n";
+        assert_eq!(
+            outcome(&[("priv/repo/migrations/20260810_drop.exs", raises)]),
+            Outcome::Fail
+        );
+        let up_only = "defmodule M do\n  use Ecto.Migration\n\n  def up do\n    execute \"UPDATE x SET y = 1\"\n  end\nend\n";
+        assert_eq!(
+            outcome(&[("priv/repo/migrations/20150428_meta.exs", up_only)]),
+            Outcome::Fail
+        );
+        let laravel = "<?php\nreturn new class extends Migration {\n    public function up(): void\n    {\n        Schema::table('x', function (Blueprint $t) { $t->index('y'); });\n    }\n\n    public function down(): void\n    {\n        // nothing\n    }\n};\n";
+        assert_eq!(
+            outcome(&[("database/migrations/2024_03_03_add_indices.php", laravel)]),
+            Outcome::Fail
+        );
+        let data_only = laravel.replace(
+            "Schema::table('x', function (Blueprint $t) { $t->index('y'); });",
+            "DB::table('x')->whereNull('y')->update(['y' => 1]);",
+        );
+        assert_eq!(
+            outcome(&[(
+                "database/migrations/2024_09_29_ensure_value.php",
+                &data_only
+            )]),
+            Outcome::Pass
+        );
+        let good = laravel.replace(
+            "// nothing",
+            "Schema::table('x', function (Blueprint $t) { $t->dropIndex(['y']); });",
+        );
+        assert_eq!(
+            outcome(&[("database/migrations/2024_03_03_add_indices.php", &good)]),
+            Outcome::Pass
         );
     }
 }
