@@ -365,6 +365,9 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Npm, "lightship"),
             (Npm, "stoppable"),
             (Npm, "@nestjs/terminus"),
+            // actix-web's HttpServer stops gracefully on SIGTERM (30 s by default).
+            (Cargo, "actix-web"),
+            (Cargo, "actix-server"),
             (Go, "github.com/oklog/run"),
             (Go, "github.com/cloudflare/tableflip"),
             // The .NET generic host stops Kestrel (and worker services) gracefully on SIGTERM.

@@ -29,6 +29,9 @@ pub enum SignalKind {
     BoundedHttpClient,
     /// A timeout set on an HTTP client or request.
     HttpTimeout,
+    /// A server told not to handle termination signals itself (actix's
+    /// `.disable_signals()`): it does not drain on SIGTERM by default.
+    SignalsDisabled,
     /// A standard-library structured logger in use (Go's `log/slog` import).
     StructuredLog,
     /// A server socket bound in code (Rust `TcpListener::bind(`, Go `net.Listen(`,
@@ -137,6 +140,11 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     ),
     (SignalKind::StructuredLog, Rule::Unjudged, r#""log/slog""#),
     (
+        SignalKind::SignalsDisabled,
+        Rule::NotComment,
+        r"\.disable_signals\(\)",
+    ),
+    (
         SignalKind::Listener,
         Rule::Unjudged,
         r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(|\.ListenAndServe(?:TLS)?\(",
@@ -242,8 +250,9 @@ const KEYWORDS: &[&str] = &[
     "IMEOUT",
     "imeOut",
     "AbortSignal",
-    // structured logging, listeners
+    // structured logging, listeners, servers without signal handling
     "log/slog",
+    "disable_signals",
     "TcpListener",
     "net.Listen",
     "ListenAndServe",

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Every deploy, scale-in and node drain sends SIGTERM. A process that dies on it drops in-flight requests and half-done jobs, so each routine rollout becomes a small outage.",
-        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application (a web starter, or a Spring Cloud gateway, config, Eureka or Spring Boot Admin server) on Spring Boot 3.4 or later (Gradle plugin version or Maven parent, followed up the modules' parent POMs), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`. Fails otherwise, naming what was searched.",
+        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core, actix-web unless it calls `.disable_signals()`, Phoenix/Bandit/Cowboy) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application (a web starter, or a Spring Cloud gateway, config, Eureka or Spring Boot Admin server) on Spring Boot 3.4 or later (Gradle plugin version or Maven parent, followed up the modules' parent POMs), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`, or whose final stage runs an official nginx, httpd or Caddy image as it is (their images stop gracefully: nginx's STOPSIGNAL SIGQUIT). Fails otherwise, naming what was searched.",
         remediation: "Catch SIGTERM, stop accepting new connections, finish in-flight requests within a deadline, then exit: e.g. axum `with_graceful_shutdown(shutdown_signal())`, Go `srv.Shutdown(ctx)` after `signal.NotifyContext(ctx, syscall.SIGTERM)`, Node `process.on('SIGTERM', () => server.close())`. Add a short `preStop` sleep so endpoints are removed before the process stops.",
         references: &[
             "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -158,6 +158,27 @@ fn maven_parent_path(pom: &str, text: &str) -> Option<String> {
     shipshape_facts::ci::normalise_path(&joined).filter(|p| p != "." && !p.starts_with(".."))
 }
 
+/// The server of an official image that stops gracefully by itself, from an image
+/// reference (`nginx:1.27-alpine`, `docker.io/library/httpd`, `nginxinc/nginx-unprivileged`).
+fn graceful_base(image: &str) -> Option<&'static str> {
+    let name = image.split(['@']).next().unwrap_or(image);
+    let name = match name.rsplit_once(':') {
+        Some((n, tag)) if !tag.contains('/') => n,
+        _ => name,
+    };
+    let name = name
+        .trim_start_matches("docker.io/")
+        .trim_start_matches("library/");
+    match name {
+        "nginx" | "nginxinc/nginx-unprivileged" | "nginxinc/nginx-unprivileged-slim" => {
+            Some("nginx")
+        }
+        "httpd" => Some("httpd"),
+        "caddy" => Some("caddy"),
+        _ => None,
+    }
+}
+
 fn run(ctx: &Ctx) -> Verdict {
     if let Some(s) = ctx.signals(SignalKind::Shutdown).next() {
         return Verdict::pass_with(
@@ -168,7 +189,15 @@ fn run(ctx: &Ctx) -> Verdict {
             ],
         );
     }
-    if let Some(d) = libraries::find(ctx.deps().filter(|d| !d.dev), Category::GracefulServer) {
+    // actix's servers drain on SIGTERM unless told not to handle signals
+    // (meilisearch's `HttpServer::new(...).disable_signals()`).
+    let signals_disabled = || ctx.signals(SignalKind::SignalsDisabled).next().is_some();
+    if let Some(d) = libraries::find(
+        ctx.deps()
+            .filter(|d| !d.dev)
+            .filter(|d| !(d.name.starts_with("actix-") && signals_disabled())),
+        Category::GracefulServer,
+    ) {
         return Verdict::pass_with(
             format!("`{}` drains requests on SIGTERM", d.name),
             vec![Finding::at(
@@ -229,6 +258,26 @@ fn run(ctx: &Ctx) -> Verdict {
                 vec![Finding::at(
                     Location::line(&d.path, i.line),
                     format!("{} {}", i.keyword, i.args),
+                )],
+            );
+        }
+        // An official web-server image run as it is: nginx's and httpd's images set a
+        // graceful STOPSIGNAL (SIGQUIT, SIGWINCH), Caddy stops gracefully on SIGTERM
+        // (excalidraw's and bitwarden's nginx images).
+        if let Some(stage) = d.final_stage()
+            && let Some(server) = graceful_base(&stage.image)
+            && !stage.instructions.iter().any(|i| {
+                matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT") && !i.args.contains(server)
+            })
+        {
+            return Verdict::pass_with(
+                format!(
+                    "{} runs the official {server} image, which stops gracefully",
+                    d.path
+                ),
+                vec![Finding::at(
+                    Location::line(&d.path, stage.line),
+                    format!("FROM {}", stage.image),
                 )],
             );
         }
@@ -363,5 +412,48 @@ mod tests {
         );
         assert_eq!(v.outcome, Outcome::Fail);
         assert!(v.findings[0].message.contains("preStop"));
+    }
+
+    /// excalidraw, bitwarden's util/Nginx (#13): the official nginx image stops
+    /// gracefully (STOPSIGNAL SIGQUIT) when run as it is.
+    #[test]
+    fn official_nginx_images_stop_gracefully() {
+        assert_eq!(graceful_base("nginx:1.27-alpine"), Some("nginx"));
+        assert_eq!(graceful_base("docker.io/library/nginx"), Some("nginx"));
+        assert_eq!(
+            graceful_base("nginxinc/nginx-unprivileged:stable"),
+            Some("nginx")
+        );
+        assert_eq!(graceful_base("myorg/nginx:1"), None);
+        assert_eq!(graceful_base("node:20"), None);
+        let svc = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+        let df = "FROM node:20 AS build\nRUN yarn build\nFROM nginx:1.27-alpine\nCOPY --from=build /app/build /usr/share/nginx/html\n";
+        let v = run_on_files(&CHECK, &[svc, ("Dockerfile", df)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let own = "FROM nginx:1.27-alpine\nCMD [\"/app/server\"]\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[svc, ("Dockerfile", own)]).outcome,
+            Outcome::Fail
+        );
+    }
+
+    /// meilisearch (#13): `HttpServer::new(...).disable_signals()` turns actix's own
+    /// SIGTERM handling off; without it actix-web drains (lldap).
+    #[test]
+    fn actix_drains_unless_its_signals_are_disabled() {
+        let svc = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+        let cargo = (
+            "Cargo.toml",
+            "[package]\nname = \"s\"\n\n[dependencies]\nactix-web = \"4\"\n",
+        );
+        let main =
+            "fn main() {\n    HttpServer::new(app)\n        .bind(addr)?\n        .run();\n}\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[svc, cargo, ("src/main.rs", main)]).outcome,
+            Outcome::Pass
+        );
+        let off = main.replace(".run();", ".disable_signals()\n        .run();");
+        let v = run_on_files(&CHECK, &[svc, cargo, ("src/main.rs", &off)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 }
