@@ -230,15 +230,26 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
             .files_of(|k| k == FileKind::Dockerfile)
             .any(|f| dir_of(&f.path) == dir && !shipshape_facts::docker::is_dev_dockerfile(&f.path))
     };
+    let root_image_runs_repo = root_image_builds_whole_repo(facts);
     for (dir, source) in workspace_members(facts) {
         if source.starts_with("package.json") || source.starts_with("pnpm-workspace") {
             let manifest = format!("{dir}/package.json");
-            let private = facts
+            let pkg = facts
                 .text(&manifest)
                 .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-                .is_some_and(|v| v["private"].as_bool() == Some(true));
+                .unwrap_or_default();
+            // Never published: `private`, or a `0.0.0` version with no `publishConfig`
+            // (documenso's `packages/*`, linked into its app and released nowhere).
+            let private = pkg["private"].as_bool() == Some(true)
+                || (pkg["version"].as_str() == Some("0.0.0") && pkg.get("publishConfig").is_none());
+            // A deployable of a monorepo's `apps/` that starts by itself (documenso's
+            // `apps/openpage-api`, a Next.js API with `next start`), unless the root image
+            // runs the whole repository (linkwarden's `apps/web` and `apps/worker`).
+            let app = dir.split('/').any(|seg| seg == "apps")
+                && pkg["scripts"]["start"].is_string()
+                && !root_image_runs_repo;
             let client = is_client_app(facts, &dir);
-            if private && !own_dockerfile(&dir) && !client {
+            if private && !own_dockerfile(&dir) && !client && !app {
                 continue;
             }
             if client {
@@ -337,6 +348,30 @@ fn is_dockerfile_source(source: &str) -> bool {
     name.contains("dockerfile") || name.contains("containerfile")
 }
 
+/// A production Dockerfile at the root whose build copies the whole repository (`COPY
+/// . .`): its path.
+fn root_whole_repo_image(facts: &Facts) -> Option<String> {
+    facts
+        .dockerfiles()
+        .iter()
+        .find(|d| {
+            dir_of(&d.path) == "."
+                && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
+                && facts.file(&d.path).is_some_and(|f| f.role.is_production())
+                && d.stages.iter().any(|s| {
+                    s.context_sources()
+                        .iter()
+                        .any(|src| matches!(*src, "." | "./"))
+                })
+        })
+        .map(|d| d.path.clone())
+}
+
+/// True when the root's image runs the whole JavaScript workspace (linkwarden).
+fn root_image_builds_whole_repo(facts: &Facts) -> bool {
+    root_whole_repo_image(facts).is_some()
+}
+
 /// The manifest that makes the repository root a product of its own, beside the
 /// candidates found below it; `None` when the root is only a workspace shell or holds
 /// no manifest.
@@ -377,19 +412,8 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
             .text("package.json")
             .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
             .is_some_and(|v| !v["workspaces"].is_null());
-    if js_workspace
-        && let Some(d) = facts.dockerfiles().iter().find(|d| {
-            dir_of(&d.path) == "."
-                && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
-                && facts.file(&d.path).is_some_and(|f| f.role.is_production())
-        })
-        && d.stages.iter().any(|s| {
-            s.context_sources()
-                .iter()
-                .any(|src| matches!(*src, "." | "./"))
-        })
-    {
-        return Some(format!("{} (builds the whole repository)", d.path));
+    if js_workspace && let Some(d) = root_whole_repo_image(facts) {
+        return Some(format!("{d} (builds the whole repository)"));
     }
     if facts.text("go.mod").is_some() && own_code(".go") {
         return Some("go.mod".into());
@@ -397,10 +421,21 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
     if let Some(t) = facts.text("package.json")
         && let Ok(v) = serde_json::from_str::<serde_json::Value>(t)
     {
+        // A workspace root whose `start` only starts members (`turbo run start
+        // --filter=@documenso/remix`, `pnpm -r start`, `lerna run start`) is a shell too.
+        let start = v["scripts"]["start"].as_str();
+        let fans_out = start.is_some_and(|c| {
+            let w: Vec<&str> = c.split_whitespace().collect();
+            w.iter().any(|x| {
+                matches!(*x, "turbo" | "lerna" | "nx" | "-r" | "--recursive" | "--workspaces")
+                    || x.starts_with("--filter")
+                    || x.starts_with("--workspace")
+            })
+        });
         let shell = !v["workspaces"].is_null()
             && v["main"].is_null()
             && v["bin"].is_null()
-            && v["scripts"]["start"].is_null();
+            && (start.is_none() || fans_out);
         if !shell
             && [".js", ".ts", ".mjs", ".cjs", ".vue"]
                 .iter()
@@ -1552,6 +1587,37 @@ mod tests {
             ),
             ["a", "b/c", "libs/d"]
         );
+    }
+
+    /// documenso (#13): `apps/openpage-api`, a private Next.js app that starts by itself,
+    /// is a unit; `packages/*` at version 0.0.0 (published nowhere) are internal modules
+    /// of the app that links them, not units.
+    #[test]
+    fn monorepo_apps_are_units_and_unreleased_packages_are_not() {
+        let facts = Facts::from_memory(&[
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*","packages/*"],"scripts":{"start":"turbo run start"}}"#,
+            ),
+            (
+                "apps/remix/package.json",
+                r#"{"name":"@documenso/remix","private":true,"version":"2.17.0","scripts":{"start":"node build/server"}}"#,
+            ),
+            ("apps/remix/server/main.ts", "export {};\n"),
+            ("apps/remix/Dockerfile", "FROM node:22\nCOPY . .\n"),
+            (
+                "apps/openpage-api/package.json",
+                r#"{"name":"@documenso/openpage-api","private":true,"version":"1.0.0","scripts":{"start":"next start"},"dependencies":{"next":"15"}}"#,
+            ),
+            ("apps/openpage-api/app/route.ts", "export {};\n"),
+            (
+                "packages/auth/package.json",
+                r#"{"name":"@documenso/auth","version":"0.0.0","dependencies":{"hono":"4"}}"#,
+            ),
+            ("packages/auth/server/index.ts", "export {};\n"),
+        ]);
+        let got: Vec<String> = discover(&facts).into_iter().map(|c| c.path).collect();
+        assert_eq!(got, ["apps/openpage-api", "apps/remix"]);
     }
 
     /// livebook (#13): a `mix.exs` root with code of its own is the product beside an
