@@ -427,8 +427,10 @@ fn root_product(facts: &Facts, candidates: &BTreeMap<String, Candidate>) -> Opti
         let fans_out = start.is_some_and(|c| {
             let w: Vec<&str> = c.split_whitespace().collect();
             w.iter().any(|x| {
-                matches!(*x, "turbo" | "lerna" | "nx" | "-r" | "--recursive" | "--workspaces")
-                    || x.starts_with("--filter")
+                matches!(
+                    *x,
+                    "turbo" | "lerna" | "nx" | "-r" | "--recursive" | "--workspaces"
+                ) || x.starts_with("--filter")
                     || x.starts_with("--workspace")
             })
         });
