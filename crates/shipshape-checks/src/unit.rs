@@ -26,6 +26,16 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
         .iter()
         .filter(|d| in_unit(&d.manifest) && !d.dev)
         .collect();
+    // Cargo says what a crate builds: a package with Rust source and no binary target
+    // (no `src/main.rs`, `src/bin/`, `[[bin]]`) is a library, whatever server or CLI
+    // framework it builds on (atuin's `atuin-daemon` depends on tonic and
+    // `atuin-client` on clap; the `atuin` binary runs them).
+    if let Some(manifest) = rust_library_only(facts, unit_path, &in_unit) {
+        return (
+            UnitKind::Library,
+            format!("Cargo package with no binary target ({manifest})"),
+        );
+    }
     if let Some(d) = libraries::find(deps.iter().copied(), Category::HttpServer) {
         return (
             UnitKind::Service,
@@ -182,6 +192,63 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
     )
 }
 
+/// The unit's `Cargo.toml` when it is a package that builds only a library: Rust source
+/// in the unit, no binary target in any of its Cargo manifests, and nothing else in it
+/// that runs (an image, a long-running workload, another language's program).
+fn rust_library_only(
+    facts: &Facts,
+    unit_path: &str,
+    in_unit: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let manifest = if unit_path.is_empty() || unit_path == "." {
+        "Cargo.toml".to_string()
+    } else {
+        format!("{}/Cargo.toml", unit_path.trim_end_matches('/'))
+    };
+    let table = facts.text(&manifest)?.parse::<toml::Table>().ok()?;
+    table.get("package")?;
+    let mut rust_source = false;
+    for f in facts.files.iter().filter(|f| in_unit(&f.path)) {
+        match f.kind {
+            FileKind::Source(shipshape_facts::Lang::Rust) => {
+                if f.role.is_production() && is_program_entry(&f.path) {
+                    return None;
+                }
+                rust_source |= f.role.is_production();
+            }
+            FileKind::Source(shipshape_facts::Lang::Shell) => {}
+            FileKind::Source(_)
+                if f.role.is_production()
+                    && facts
+                        .signals
+                        .iter()
+                        .any(|s| s.kind == SignalKind::ProgramEntry && s.path == f.path) =>
+            {
+                return None;
+            }
+            FileKind::Manifest(shipshape_facts::Ecosystem::Cargo)
+                if facts.text(&f.path).is_some_and(|t| {
+                    t.parse::<toml::Table>()
+                        .ok()
+                        .is_some_and(|t| t.contains_key("bin"))
+                }) =>
+            {
+                return None;
+            }
+            FileKind::Dockerfile if !shipshape_facts::docker::is_dev_dockerfile(&f.path) => {
+                return None;
+            }
+            _ => {}
+        }
+    }
+    let runs = facts
+        .k8s_objects()
+        .items
+        .iter()
+        .any(|o| in_unit(&o.path) && o.is_long_running());
+    (rust_source && !runs).then_some(manifest)
+}
+
 /// True for a binary's entry file: Rust `src/main.rs` or `src/bin/*`, Go `main.go` or `cmd/`.
 fn is_program_entry(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -267,6 +334,39 @@ mod tests {
             ("Program.cs", "static async Task Main(string[] args) {}\n"),
         ]);
         assert_ne!(detect_kind(&host, ".").0, UnitKind::Cli);
+    }
+
+    /// Regression (atuin, #13): library crates depending on tonic, axum or clap
+    /// (`atuin-daemon`, `atuin-client`) were services and CLIs; Cargo says they build no
+    /// binary. A crate with `[[bin]]` or `src/bin/` still is one.
+    #[test]
+    fn a_cargo_package_without_a_binary_target_is_a_library() {
+        let lib = [
+            (
+                "Cargo.toml",
+                "[package]\nname = 'd'\n[dependencies]\ntonic = '0.12'\nclap = '4'\n",
+            ),
+            (
+                "src/lib.rs",
+                "pub async fn serve() { TcpListener::bind(a).await; }\n",
+            ),
+            ("build.rs", "fn main() {}\n"),
+        ];
+        let (kind, why) = detect_kind(&Facts::from_memory(&lib), ".");
+        assert_eq!(kind, UnitKind::Library, "{why}");
+        assert!(why.contains("no binary target (Cargo.toml)"), "{why}");
+        let mut bin = lib.to_vec();
+        bin.push(("src/bin/d.rs", "fn main() {}\n"));
+        assert_eq!(
+            detect_kind(&Facts::from_memory(&bin), ".").0,
+            UnitKind::Service
+        );
+        let mut declared = lib.to_vec();
+        declared[0].1 = "[package]\nname = 'd'\n[[bin]]\nname = 'd'\npath = 'main.rs'\n[dependencies]\nclap = '4'\n";
+        assert_eq!(
+            detect_kind(&Facts::from_memory(&declared), ".").0,
+            UnitKind::Cli
+        );
     }
 
     #[test]
