@@ -138,6 +138,18 @@ pub struct SecretEvidence {
     /// The match has a credential format only its provider issues (`ghp_…`, `AKIA…`),
     /// rather than a generic assignment, key block or URI password.
     pub provider_format: bool,
+    /// The line is commented out (`# ADMIN_TOKEN=…` in an env template, a YAML option
+    /// documented in a comment): nothing reads the value.
+    pub commented: bool,
+}
+
+/// True when a line (as the secret scanner's snippet shows it) is a comment:
+/// `#`, `//`, `;`, `--`, `/*`, `<!--` first.
+pub fn is_comment_line(line: &str) -> bool {
+    let t = line.trim_start();
+    ["#", "//", ";", "--", "/*", "<!--"]
+        .iter()
+        .any(|m| t.starts_with(m))
 }
 
 /// A dependency matching a known advisory.

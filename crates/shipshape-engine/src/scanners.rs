@@ -30,6 +30,7 @@ pub(crate) fn secret_evidence(m: &SecretMatch) -> SecretEvidence {
         commit: None,
         date: None,
         provider_format: shipshape_secrets::rules::provider_issued(&m.rule_id, m.class),
+        commented: shipshape_checks::is_comment_line(&m.snippet),
     }
 }
 

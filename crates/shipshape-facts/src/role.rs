@@ -164,6 +164,10 @@ fn is_dev_dockerfile_name(name: &str) -> bool {
 /// `examples.rs` are code that runs).
 fn is_example_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    // `.env.template`, `.env.dist` (Symfony): the env file to copy.
+    if lower.starts_with(".env") && (lower.ends_with(".template") || lower.ends_with(".dist")) {
+        return true;
+    }
     if [
         ".example", ".sample", "-example", "_example", "-sample", "_sample",
     ]
@@ -213,6 +217,17 @@ fn is_dev_environment_config(dirs: &str, name: &str) -> bool {
             .any(|d| s.eq_ignore_ascii_case(d))
     };
     if dev(stem) && (parent_is("config") || parent_is("environments") || parent_is("settings")) {
+        return true;
+    }
+    // dotenv's environment files: `.env.test`, `.env.testing` (Laravel), `.env.ci`,
+    // `.env.development` (Next.js, Vite). Not `.env.local` (see above) nor
+    // `.env.production`.
+    if let Some(env) = strip_prefix_ci(name, ".env.")
+        && (dev(env)
+            || ["ci", "e2e", "dev"]
+                .iter()
+                .any(|e| env.eq_ignore_ascii_case(e)))
+    {
         return true;
     }
     // Mix: every `config/<env>.exs` but the production ones is another environment's.
@@ -614,6 +629,11 @@ mod tests {
             "priv/repo/seeds.exs",
             "db/seeds.rb",
             "database/seeders/UserSeeder.php",
+            // outline's `.env.test` SECRET_KEY failed the critical secrets check (#13).
+            ".env.test",
+            ".env.testing",
+            "app/.env.ci",
+            ".env.development",
         ] {
             assert_eq!(role_of(p).0, Role::DevTooling, "{p}");
         }
@@ -629,9 +649,15 @@ mod tests {
             "src/main/resources/application-prod.yml",
             "src/Api/appsettings.json",
             "Dockerfile.dev.j2",
+            ".env",
+            ".env.local",
+            ".env.production",
         ] {
             assert_ne!(role_of(p).0, Role::DevTooling, "{p}");
         }
+        // vaultwarden's `.env.template` (a commented ADMIN_TOKEN) is the file to copy.
+        assert_eq!(role_of(".env.template").0, Role::Example);
+        assert_eq!(role_of("api/.env.dist").0, Role::Example);
         assert_eq!(role_of("caddytest/caddy.localhost.key").0, Role::Test);
         assert_eq!(role_of("certs/localhost-key.pem").0, Role::Test);
         assert_eq!(role_of("certs/server.key").0, Role::Production);

@@ -291,6 +291,9 @@ pub fn decoy_reason(
             if is_placeholder(&lower) || is_repetitive(secret) || has_sequence(secret) {
                 return Some("placeholder");
             }
+            if encodes_prose(secret) {
+                return Some("made-up token: its body is base64 of plain text");
+            }
             None
         }
         RuleClass::Generic => {
@@ -614,10 +617,11 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     {
         return Some("route or path");
     }
-    // `!showPassword` (a Vue binding in mealie): a negated variable.
+    // `!showPassword` (a Vue binding in mealie), `!auth.isSecretBase64Encoded`
+    // (hoppscotch): a negated variable or field.
     if let Some(rest) = value.strip_prefix('!')
-        && rest.bytes().all(|b| b.is_ascii_alphabetic())
-        && is_camel_or_words(rest.as_bytes())
+        && ((rest.bytes().all(|b| b.is_ascii_alphabetic()) && is_camel_or_words(rest.as_bytes()))
+            || is_identifier_path(rest.as_bytes()))
     {
         return Some("negated variable");
     }
@@ -702,6 +706,42 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
         return Some("words");
     }
     None
+}
+
+/// True when a token's random body (its longest run of base64 characters, 16 or more)
+/// decodes to plain text: ntfy's documented `sk_test_ZmhzZGtm…` is base64 of a
+/// keyboard mash. A provider's random body decodes to random bytes; the chance that 12
+/// or more of them are all letters, digits, spaces or sentence punctuation, three in
+/// four letters, is below 10^-7. Encoded structure (a JSON Web Token's `{"alg":…}`, a
+/// Sentry auth token's JSON) has braces and quotes, so it is never prose.
+fn encodes_prose(secret: &[u8]) -> bool {
+    use base64::Engine as _;
+    let body = secret
+        .split(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
+        .max_by_key(|run| run.len())
+        .unwrap_or_default();
+    if body.len() < 16 {
+        return false;
+    }
+    // Whole quanta only: a body whose length is no multiple of four is cut at the end.
+    let body = &body[..body.len() - body.len() % 4];
+    let body: Vec<u8> = body.iter().copied().filter(|&b| b != b'=').collect();
+    let decoded = match base64::engine::general_purpose::STANDARD_NO_PAD.decode(&body) {
+        Ok(d) => d,
+        Err(_) => return false,
+    };
+    let Ok(text) = std::str::from_utf8(&decoded) else {
+        return false;
+    };
+    let (mut chars, mut letters) = (0usize, 0usize);
+    for c in text.chars() {
+        if !(c.is_alphanumeric() || matches!(c, ' ' | '.' | ',' | '!' | '?' | '-' | '\'')) {
+            return false;
+        }
+        chars += 1;
+        letters += usize::from(c.is_alphabetic());
+    }
+    chars >= 12 && letters * 4 >= chars * 3
 }
 
 /// True when the value looks like a placeholder: a placeholder word, or nothing but `x`.
@@ -885,6 +925,47 @@ mod tests {
         assert_eq!(shannon_entropy(b""), 0.0);
         assert_eq!(shannon_entropy(b"aaaa"), 0.0);
         assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    /// Regression (ntfy, #13): the Stripe keys in `docs/config.md`'s example are base64 of
+    /// a keyboard mash and failed the critical check; random bodies and JSON Web Tokens
+    /// still stand.
+    #[test]
+    fn tokens_whose_body_is_base64_of_text_are_made_up() {
+        let t = RuleClass::Token;
+        for fake in [
+            "sk_test_ZmhzZGtmbGhkc2tqZmhzYcO2a2hmbGtnaHNkbGtnaGRsc2hnbG",
+            "whsec_ZnNkZnNIRExBSFNES0hBRFNmaHNka2ZsaGR",
+        ] {
+            assert!(encodes_prose(fake.as_bytes()), "{fake}");
+            assert!(
+                decoy_reason(t, fake.as_bytes(), None, None).is_some(),
+                "{fake}"
+            );
+        }
+        for real in [
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dcQk2Rm8Vb",
+            "ghp_R2xC8Zq7tH3kLm9vB4nW6pY1sD5fJ0aQeUoI",
+            "xoxb-2617180539-4216731295-Vq8sLk2mP0rT7wXz9cN3bY6d",
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        ] {
+            assert!(!encodes_prose(real.as_bytes()), "{real}");
+        }
+    }
+
+    /// Regression (hoppscotch, #13): `auth.isSecretBase64Encoded = !auth.isSecretBase64Encoded`
+    /// in a Vue template was a committed secret.
+    #[test]
+    fn a_negated_field_is_no_secret() {
+        assert_eq!(
+            decoy_reason(
+                RuleClass::Generic,
+                b"!auth.isSecretBase64Encoded",
+                None,
+                None
+            ),
+            Some("negated variable")
+        );
     }
 
     #[test]

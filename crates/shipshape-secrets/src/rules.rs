@@ -1022,13 +1022,15 @@ pub const RULES: &[Rule] = &[
         "insert_key: NRII-{url:16}",
     ),
     tok(
+        // A DSN's public key is meant to ship inside every client (Sentry: "DSNs are
+        // safe to keep public"): only the legacy `public:secret@` form holds a secret.
         "sentry-dsn",
-        "Sentry DSN key",
-        r"https://([a-f0-9]{32})(?::[a-f0-9]{32})?@[a-z0-9.-]*sentry\.io/[0-9]+",
+        "Sentry DSN secret key (legacy `public:secret` DSN)",
+        r"https://[a-f0-9]{32}:([a-f0-9]{32})@[a-z0-9.-]*sentry\.io/[0-9]+",
         &["sentry.io"],
         Some(3.0),
-        "SENTRY_DSN=https://«{hex:32}»@o{d:6}.ingest.sentry.io/{d:7}",
-        "SENTRY_DSN=https://{hex:20}@o{d:6}.ingest.sentry.io/{d:7}",
+        "SENTRY_DSN=https://{hex:32}:«{hex:32}»@o{d:6}.ingest.sentry.io/{d:7}",
+        "SENTRY_DSN=https://{hex:32}@o{d:6}.ingest.sentry.io/{d:7}",
     ),
     tok(
         "sentry-org-auth-token",

@@ -13,7 +13,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A credential in the repository is readable by everyone who can clone it, forever. Leaked keys are the most common way working services get breached.",
-        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`), or in an OpenAPI/AsyncAPI description (its values are examples), warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`; not a JSON Web Token, which anyone can sign) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. With `shipshape secrets --staged` (a pre-commit hook) the files are the blobs staged in the git index that differ from HEAD, at their staged path and line, instead of the work tree. `n/a` when secret scanning is switched off.",
+        evaluation: "Fails when shipshape's secret scanner (80+ credential formats plus entropy-gated generic assignments, with placeholder, example-key, hash and UUID filtering; see `shipshape secrets --help`) finds a credential in a file of the unit. A generic assignment, private-key block or URI password found only in files whose role is not production (test code, fixtures, test-data factories and keys for localhost; examples (`examples/`, `samples/`); documentation files (.md, .rst, .adoc, .txt); development tooling: `hack/`, dev containers, e2e harnesses, REST-client `.http` files, database seed data and development/test environment configuration such as `config/dev.exs`, `config/environments/development.rb`, `settings/dev.py`, `appsettings.Development.json`, `application-dev.yml`; package builds; templates; see `shipshape paths`), in an OpenAPI/AsyncAPI description (its values are examples), in a CI definition (literals there configure the run itself: test settings, service-container passwords; what a pipeline really uses comes from its secret store), or on a commented-out line (nothing reads it), warns instead: such values are nearly always samples written for the purpose, but each is listed to be checked; a provider-format token (`ghp_…`, `AKIA…`, `xoxb-…`; not a JSON Web Token, which anyone can sign, nor one whose random part is base64 of plain text, which is made up) fails wherever it is. Evidence shows the rule, path:line and a redacted prefix with the length — never the secret. Lines carrying `shipshape:allow`, allowlisted paths and baselined findings are not reported. With `shipshape secrets --staged` (a pre-commit hook) the files are the blobs staged in the git index that differ from HEAD, at their staged path and line, instead of the work tree. `n/a` when secret scanning is switched off.",
         remediation: "Revoke and rotate the credential first (it is compromised), then remove it from the code and load it from the environment or a secret manager. Remove it from history too (git filter-repo) if the repository is shared.",
         references: &[
             "https://owasp.org/Top10/A07_2021-Identification_and_Authentication_Failures/",
@@ -43,12 +43,19 @@ pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> b
         return !role.is_production() && is_saved_web_page(&s.path, role);
     }
     // An API description's values are examples of requests and responses (authelia's
-    // `api/openapi.yml` bearer tokens), whatever the file's role.
+    // `api/openapi.yml` bearer tokens), whatever the file's role. A CI definition's
+    // literals configure the run itself (outline's `SECRET_KEY` for its test job, the
+    // password of a service container): a credential the pipeline really uses comes
+    // from `${{ secrets.* }}`. A commented-out line is read by nothing (vaultwarden's
+    // `# ADMIN_TOKEN=…` in its env template, ntfy's documented `# token: tk_…`).
+    let kind = || facts.file(&s.path).map(|f| f.kind);
     !role.is_production()
+        || s.commented
         || (s.commit.is_none()
-            && facts
-                .file(&s.path)
-                .is_some_and(|f| f.kind == shipshape_facts::FileKind::ApiSpec))
+            && matches!(
+                kind(),
+                Some(shipshape_facts::FileKind::ApiSpec | shipshape_facts::FileKind::Ci(_))
+            ))
 }
 
 /// A web page saved as test data (`tests/data/html/*.html`: mealie's recipe scraper
@@ -165,6 +172,7 @@ mod tests {
             commit: None,
             date: None,
             provider_format,
+            commented: false,
         }
     }
 
@@ -220,6 +228,48 @@ mod tests {
                 "{prod}"
             );
         }
+    }
+
+    /// #13: outline's `SECRET_KEY` in the env of its CI test job and vaultwarden's
+    /// commented `# ADMIN_TOKEN=…` failed the critical check; a provider token on either
+    /// still fails, and so does a generic one on a live line of production config.
+    #[test]
+    fn ci_run_settings_and_commented_lines_are_samples() {
+        let facts = Facts::from_memory(&[
+            (
+                ".github/workflows/ci.yml",
+                "on: push\njobs:\n  t:\n    runs-on: x\n    env:\n      SECRET_KEY: F0E5aa\n",
+            ),
+            ("config/app.yml", "# token: x\npassword: y\n"),
+        ]);
+        let unit = crate::testing::unit_for(&facts);
+        let judge = |e: SecretEvidence| {
+            let secrets = [e];
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.secrets = Some(&secrets);
+            run(&ctx).outcome
+        };
+        assert_eq!(
+            judge(evidence(".github/workflows/ci.yml", false)),
+            Outcome::Warn
+        );
+        assert_eq!(
+            judge(evidence(".github/workflows/ci.yml", true)),
+            Outcome::Fail
+        );
+        let commented = SecretEvidence {
+            commented: true,
+            ..evidence("config/app.yml", false)
+        };
+        assert_eq!(judge(commented.clone()), Outcome::Warn);
+        assert_eq!(judge(evidence("config/app.yml", false)), Outcome::Fail);
+        let token = SecretEvidence {
+            provider_format: true,
+            ..commented
+        };
+        assert_eq!(judge(token), Outcome::Fail);
+        assert!(crate::is_comment_line("   # ADMIN_TOKEN=Vy2V…(64 chars)"));
+        assert!(!crate::is_comment_line("password: \"#x\""));
     }
 
     /// tokio-rs/axum: `check_body(b"username=user&password=secure%20password")` in the

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "`.env` files are meant to hold a developer's or an environment's local settings, credentials included. Once committed, every clone carries them, and real environments start depending on values nobody reviews.",
-        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code. Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID, *_IMAGE, *_VERSION) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
+        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code and development tooling (dotenv's own `.env.development`, `.env.test` beside the code are judged: committing them is the practice this check is about). Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID, *_IMAGE, *_VERSION) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
         remediation: "Delete the file from the repository, add `.env*` (with `!.env.example`) to .gitignore, commit a `.env.example` with empty values instead, rotate any credential it held, and inject real values from the deployment's secret store.",
         references: &[
             "https://12factor.net/config",
@@ -158,13 +158,26 @@ fn assignments(text: &str) -> Vec<(u32, String, String)> {
     out
 }
 
+/// An env file this check judges: production ones, and dotenv's files for a development
+/// or test environment (`.env.development`, `.env.test`) in a production directory —
+/// the secret scanner takes their values for samples, but committing `.env` files is
+/// the practice this check is about. A test harness's (`playwright/test.env`) and a
+/// development environment's own configuration (`config/dev.env`) are not.
+fn committed_env(ctx: &Ctx, path: &str, role: shipshape_facts::role::Role) -> bool {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    role.is_production()
+        || (role == shipshape_facts::role::Role::DevTooling
+            && name.starts_with(".env.")
+            && ctx.facts.dir_role(dir).is_production())
+}
+
 fn run(ctx: &Ctx) -> Verdict {
     let mut secrets = Vec::new();
     let mut plain = Vec::new();
     let mut files = 0;
     for f in ctx
         .files_with_shared()
-        .filter(|f| f.kind == FileKind::EnvFile && f.role.is_production())
+        .filter(|f| f.kind == FileKind::EnvFile && committed_env(ctx, &f.path, f.role))
     {
         files += 1;
         let Some(text) = ctx.text(&f.path) else {
@@ -287,6 +300,15 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Pass);
         // A development environment's own file is development tooling (its role).
         let v = run_on_files(&CHECK, &[("config/dev.env", "LOG_LEVEL=debug\n")]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        // outline's `.env.development` (a database password): dotenv's own file, judged
+        // although its values are samples to the secret scanner; a harness's is not.
+        let v = run_on_files(
+            &CHECK,
+            &[(".env.development", "DATABASE_URL=postgres://u:pw1@h/db\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Fail);
+        let v = run_on_files(&CHECK, &[("e2e/.env.test", "PASSWORD=x1\n")]);
         assert_eq!(v.outcome, Outcome::Pass);
     }
 }
