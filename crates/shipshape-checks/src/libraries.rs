@@ -75,6 +75,10 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Ruby, "yabeda*"),
             (Ruby, "dogstatsd-ruby"),
             (Composer, "promphp/prometheus_client_php"),
+            // Laravel's own monitoring: Nightwatch (hosted APM) and Pulse (request, job,
+            // query and server metrics recorded by the application) — monica.
+            (Composer, "laravel/nightwatch"),
+            (Composer, "laravel/pulse"),
             (Nuget, "prometheus-net*"),
             (Nuget, "OpenTelemetry.Exporter.Prometheus*"),
             (Nuget, "App.Metrics*"),
@@ -619,6 +623,11 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Ruby, "grape-swagger"),
             (Composer, "zircote/swagger-php"),
             (Composer, "nelmio/api-doc-bundle"),
+            // Laravel's generators: Scribe (monica), Scramble, l5-swagger.
+            (Composer, "knuckleswtf/scribe"),
+            (Composer, "dedoc/scramble"),
+            (Composer, "darkaonline/l5-swagger"),
+            (Composer, "api-platform/core"),
             (Nuget, "Swashbuckle*"),
             (Nuget, "NSwag*"),
             (Nuget, "Microsoft.AspNetCore.OpenApi"),

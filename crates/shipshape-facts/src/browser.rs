@@ -116,7 +116,19 @@ pub(crate) fn runs_in_browser(
     package_dirs: &BTreeSet<String>,
     browser_dirs: &BTreeSet<String>,
 ) -> bool {
-    if is_browser_path(&path.to_ascii_lowercase()) {
+    let lower = path.to_ascii_lowercase();
+    // Browsers run JavaScript (and what compiles to it): monica's PHP beside the root
+    // package.json of its Vue front end, and Laravel's `public/index.php`, run on the
+    // server.
+    if ![
+        ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".tsx", ".jsx", ".vue", ".svelte",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+    {
+        return false;
+    }
+    if is_browser_path(&lower) {
         return true;
     }
     let mut dir = path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -189,5 +201,15 @@ mod tests {
             &BTreeSet::new(),
             &BTreeSet::new()
         ));
+        // monica (#13): its PHP sits under the root package.json of a Vue front end, and
+        // Laravel serves `public/index.php`; both run on the server.
+        let root: BTreeSet<String> = ["".to_string()].into();
+        assert!(!runs_in_browser(
+            "app/Helpers/WikipediaHelper.php",
+            &root,
+            &root
+        ));
+        assert!(!runs_in_browser("public/index.php", &root, &root));
+        assert!(runs_in_browser("resources/js/app.js", &root, &root));
     }
 }

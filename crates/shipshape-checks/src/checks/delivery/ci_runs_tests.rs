@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A pipeline that only builds proves the code compiles, not that it works. Tests in CI are what make a green build mean something.",
-        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts. `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). A command of one ecosystem tests only units with a manifest of that ecosystem (`go test` does not test a Rust crate; `make`, `just`, `task`, test scripts, ctest and bazel count for any unit), and for a JavaScript package below the root a command that names another workspace (`yarn workspace @app/web …`, `pnpm --filter web …`) or fans a script out to every package (`pnpm -r do-test`, `turbo run test`, `npm run test --workspaces`, directly or through the root's package.json script) counts only when the package has that script. A task runner's target counts as the command itself, not in prose (\"make sure to upgrade to the latest\"). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
+        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts, and so does a job named for tests (`tests`, `unit-test`) that calls a reusable workflow of another repository (its commands are not readable offline; the evidence says so). `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). A command of one ecosystem tests only units with a manifest of that ecosystem (`go test` does not test a Rust crate; `make`, `just`, `task`, test scripts, ctest and bazel count for any unit), and for a JavaScript package below the root a command that names another workspace (`yarn workspace @app/web …`, `pnpm --filter web …`) or fans a script out to every package (`pnpm -r do-test`, `turbo run test`, `npm run test --workspaces`, directly or through the root's package.json script) counts only when the package has that script. A task runner's target counts as the command itself, not in prose (\"make sure to upgrade to the latest\"). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
         remediation: "Add a CI step that runs the test suite, e.g. `run: cargo test --all` or `run: npm test`, and make it required for merging.",
         references: &[],
     },
@@ -274,6 +274,22 @@ pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
     None
 }
 
+/// A GitHub Actions job named for tests (`tests`, `unit-test`) that calls a reusable
+/// workflow kept in another repository (monica's `tests` job calls
+/// `monicahq/workflows/.github/workflows/laravel.yml@v2`, which runs phpunit): the
+/// commands live there, so the job's name is the evidence there is.
+fn remote_test_workflow<'a>(ctx: &Ctx<'a>) -> Option<(&'a str, u32, &'a str)> {
+    ctx.ci_files().iter().find_map(|f| {
+        let w = f.workflow.as_ref()?;
+        w.jobs.iter().find_map(|j| {
+            let (uses, line) = j.uses.as_ref()?;
+            let remote = !uses.starts_with("./") && uses.contains('@');
+            let id = j.id.to_ascii_lowercase();
+            (remote && id.contains("test")).then_some((f.path.as_str(), *line, uses.as_str()))
+        })
+    })
+}
+
 fn run(ctx: &Ctx) -> Verdict {
     if ctx.ci_files().is_empty() {
         return Verdict::not_applicable("no CI definition (see delivery/ci-present)");
@@ -282,6 +298,16 @@ fn run(ctx: &Ctx) -> Verdict {
         Some((path, line, text)) => Verdict::pass_with(
             format!("tests run in CI ({path}:{line})"),
             vec![Finding::at(Location::line(path, line), "runs tests").with_snippet(text)],
+        ),
+        None if let Some((path, line, uses)) = remote_test_workflow(ctx) => Verdict::pass_with(
+            format!("tests run in CI by a reusable workflow of another repository ({path}:{line})"),
+            vec![
+                Finding::at(
+                    Location::line(path, line),
+                    format!("a test job calls `{uses}`; its commands are not readable offline"),
+                )
+                .with_snippet(uses.to_string()),
+            ],
         ),
         None => Verdict::fail(
             "CI never runs a test command",
@@ -369,6 +395,19 @@ mod tests {
             &[(".github/workflows/ci.yml", wf), ("package.json", pkg)],
         );
         assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+    }
+
+    /// monica (#13): its `tests` job calls a reusable workflow of another repository; a
+    /// build job calling one is no test run.
+    #[test]
+    fn a_test_job_calling_a_remote_reusable_workflow_counts() {
+        let wf = "on: push\njobs:\n  tests:\n    uses: monicahq/workflows/.github/workflows/laravel.yml@v2\n";
+        let v = run_on_files(&CHECK, &[(".github/workflows/tests.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(4));
+        let wf = "on: push\njobs:\n  assets:\n    uses: monicahq/workflows/.github/workflows/build_assets.yml@v2\n";
+        let v = run_on_files(&CHECK, &[(".github/workflows/build.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]

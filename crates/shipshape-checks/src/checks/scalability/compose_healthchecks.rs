@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units whose compose files build services from the repository",
         rationale: "Without a healthcheck, `depends_on` and restart policies only know whether the process exists, not whether it works: dependants start against a service that is not ready, and a wedged process is never restarted.",
-        evaluation: "Compose files of one directory are merged as Compose does (compose.yml + compose.override.yml). For each service with a `build:` key that the base file also defines (services only a development override adds, and services built from test-runner or development Dockerfiles such as `Dockerfile.cypress`, are skipped), outside tests: passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
+        evaluation: "Compose files of one directory are merged as Compose does (compose.yml + compose.override.yml). For each service with a `build:` key that the base file also defines (services only a development override adds, services built from test-runner or development Dockerfiles such as `Dockerfile.cypress`, and services built from installed dependencies (a context under `vendor/` or `node_modules/`: Laravel Sail) are skipped), outside tests: passes when it has a `healthcheck` that is not `disable: true`, or when the Dockerfile it builds (`build.context` + `build.dockerfile`, default `Dockerfile`, resolved against the compose file's directory) has a HEALTHCHECK in its final stage. Fails with one finding per service at its line. Services that only pull an image are not judged. `n/a` when no compose service is built from the repository; `error` when a compose file does not parse.",
         remediation: "Add `healthcheck: {test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8080/healthz\"], interval: 10s, retries: 3}` to the service (or a HEALTHCHECK to its Dockerfile) and use `depends_on: {api: {condition: service_healthy}}`.",
         references: &["https://docs.docker.com/reference/compose-file/services/#healthcheck"],
     },
@@ -112,6 +112,14 @@ fn run(ctx: &Ctx) -> Verdict {
         }
         // Test runners (Cypress, Playwright, e2e images) run once and exit: no healthcheck.
         if is_dev_dockerfile(&join(&join(dir, context), dockerfile)) {
+            continue;
+        }
+        // A context inside installed dependencies builds someone else's image (monica's
+        // Laravel Sail services: `./vendor/laravel/sail/runtimes/8.4`).
+        if join(dir, context)
+            .split('/')
+            .any(|seg| seg == "vendor" || seg == "node_modules")
+        {
             continue;
         }
         built += 1;
@@ -227,6 +235,12 @@ mod tests {
         // Regression: opentelemetry-demo's compose.tests.yaml service `frontendTests`, built
         // from src/frontend/Dockerfile.cypress (a one-shot Cypress run), failed for lacking
         // a healthcheck.
+        // monica (#13): Laravel Sail's services build from `vendor/`, not from the repository.
+        let sail = "services:\n  laravel.test:\n    build:\n      context: ./vendor/laravel/sail/runtimes/8.4\n      dockerfile: Dockerfile\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[("docker-compose.yml", sail)]).outcome,
+            Outcome::NotApplicable
+        );
         let compose = "services:\n  frontendTests:\n    build:\n      context: ./\n      dockerfile: src/frontend/Dockerfile.cypress\n  api:\n    build: ./api\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n";
         let v = run_on_files(&CHECK, &[("compose.tests.yaml", compose)]);
         assert_eq!(v.outcome, Outcome::Pass, "{v:?}");

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Every deploy, scale-in and node drain sends SIGTERM. A process that dies on it drops in-flight requests and half-done jobs, so each routine rollout becomes a small outage.",
-        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core, actix-web unless it calls `.disable_signals()`, Phoenix/Bandit/Cowboy) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application (a web starter, or a Spring Cloud gateway, config, Eureka or Spring Boot Admin server) on Spring Boot 3.4 or later (Gradle plugin version or Maven parent, followed up the modules' parent POMs), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`, or whose final stage runs an official nginx, httpd or Caddy image as it is (their images stop gracefully: nginx's STOPSIGNAL SIGQUIT). Fails otherwise, naming what was searched.",
+        evaluation: "Passes on the first evidence found, in this order: SIGTERM handling or graceful server shutdown in the unit's non-test code (signal handlers, `with_graceful_shutdown`, `server.Shutdown(ctx)`, `process.on('SIGTERM')`, tokio `signal(SignalKind::terminate())` (a bare `signal::ctrl_c()` is SIGINT only and does not count), shutdown hooks, `@PreDestroy`, IHostApplicationLifetime...); a dependency on a server that drains on SIGTERM by default (gunicorn, uvicorn, hypercorn, granian, puma, unicorn, ASP.NET Core, actix-web unless it calls `.disable_signals()`, Phoenix/Bandit/Cowboy) or a graceful-shutdown helper (terminus, lightship, stoppable, http-graceful-shutdown); a Spring Boot web application (a web starter, or a Spring Cloud gateway, config, Eureka or Spring Boot Admin server) on Spring Boot 3.4 or later (Gradle plugin version or Maven parent, followed up the modules' parent POMs), where `server.shutdown=graceful` is the default (an override to `immediate` in application properties is not read); a Kubernetes `preStop` hook or an explicit `terminationGracePeriodSeconds` on a workload; a Dockerfile whose final CMD/ENTRYPOINT starts such a server (gunicorn, uvicorn, `fastapi run`, puma...) or sets `STOPSIGNAL`, or whose final stage runs an official nginx, httpd, Caddy or PHP Apache/FPM image as it is, an entrypoint script handing over to the image's server included (their images stop gracefully: nginx's STOPSIGNAL SIGQUIT, Apache's SIGWINCH). Fails otherwise, naming what was searched.",
         remediation: "Catch SIGTERM, stop accepting new connections, finish in-flight requests within a deadline, then exit: e.g. axum `with_graceful_shutdown(shutdown_signal())`, Go `srv.Shutdown(ctx)` after `signal.NotifyContext(ctx, syscall.SIGTERM)`, Node `process.on('SIGTERM', () => server.close())`. Add a short `preStop` sleep so endpoints are removed before the process stops.",
         references: &[
             "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -162,9 +162,9 @@ fn maven_parent_path(pom: &str, text: &str) -> Option<String> {
 /// reference (`nginx:1.27-alpine`, `docker.io/library/httpd`, `nginxinc/nginx-unprivileged`).
 fn graceful_base(image: &str) -> Option<&'static str> {
     let name = image.split(['@']).next().unwrap_or(image);
-    let name = match name.rsplit_once(':') {
-        Some((n, tag)) if !tag.contains('/') => n,
-        _ => name,
+    let (name, tag) = match name.rsplit_once(':') {
+        Some((n, tag)) if !tag.contains('/') => (n, tag),
+        _ => (name, ""),
     };
     let name = name
         .trim_start_matches("docker.io/")
@@ -175,7 +175,24 @@ fn graceful_base(image: &str) -> Option<&'static str> {
         }
         "httpd" => Some("httpd"),
         "caddy" => Some("caddy"),
+        // PHP's official server variants: `php:8.3-apache` stops Apache gracefully
+        // (STOPSIGNAL SIGWINCH), `php:8.3-fpm` PHP-FPM (SIGQUIT) — monica's image.
+        "php" if tag.contains("apache") => Some("apache"),
+        "php" if tag.contains("fpm") => Some("php-fpm"),
         _ => None,
+    }
+}
+
+/// True when a stage runs its base image's server: no CMD or ENTRYPOINT of its own, or
+/// one that names the server (an entrypoint script before a CMD naming it, as
+/// `entrypoint.sh` + `apache2-foreground`, hands over to it).
+fn runs_as_is(stage: &shipshape_facts::docker::Stage, server: &str) -> bool {
+    let last = |kw: &str| stage.instructions.iter().rev().find(|i| i.keyword == kw);
+    match (last("ENTRYPOINT"), last("CMD")) {
+        (None, None) => true,
+        (_, Some(cmd)) if cmd.args.contains(server) => true,
+        (Some(ep), None) => ep.args.contains(server),
+        _ => false,
     }
 }
 
@@ -266,9 +283,7 @@ fn run(ctx: &Ctx) -> Verdict {
         // (excalidraw's and bitwarden's nginx images).
         if let Some(stage) = d.final_stage()
             && let Some(server) = graceful_base(&stage.image)
-            && !stage.instructions.iter().any(|i| {
-                matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT") && !i.args.contains(server)
-            })
+            && runs_as_is(stage, server)
         {
             return Verdict::pass_with(
                 format!(
@@ -425,6 +440,10 @@ mod tests {
             Some("nginx")
         );
         assert_eq!(graceful_base("myorg/nginx:1"), None);
+        // monica (#13): PHP's Apache and FPM variants stop gracefully; the CLI image not.
+        assert_eq!(graceful_base("php:8.3-apache"), Some("apache"));
+        assert_eq!(graceful_base("php:8.3-fpm-alpine"), Some("php-fpm"));
+        assert_eq!(graceful_base("php:8.3-cli"), None);
         assert_eq!(graceful_base("node:20"), None);
         let svc = ("shipshape.toml", "[service]\nkind = \"service\"\n");
         let df = "FROM node:20 AS build\nRUN yarn build\nFROM nginx:1.27-alpine\nCOPY --from=build /app/build /usr/share/nginx/html\n";

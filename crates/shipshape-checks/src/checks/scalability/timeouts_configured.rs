@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services that make outbound HTTP calls",
         rationale: "Many HTTP clients wait forever by default (Python requests, Go's http.DefaultClient, fetch). One slow dependency then holds every worker and connection until the whole service stops answering.",
-        evaluation: "A heuristic over the signals recorded in non-test source code: outbound HTTP client calls or client constructions (requests, Go http.Get/http.Client{}, reqwest, ureq, axios, fetch, RestTemplate/WebClient, Faraday, Net::HTTP; clients with a finite default timeout never warn (httpx, aiohttp, Elixir's Req/Finch/HTTPoison, Laravel's `Http`, Flurl), and a file that calls one and sets a timeout counts as a file that sets timeouts; other clients with a finite default are not listed: .NET's `HttpClient` gives up after 100 s, OkHttp after 10 s; calls of browser code are the user's browser asking a server, not outbound calls) and timeout settings (`timeout=`/`timeout:`, `.timeout(`, `Timeout:`, connect/read timeouts, AbortSignal.timeout, WithTimeout...). A source file with client calls and no timeout setting anywhere in it warns, with one finding per call site (file:line and the call). Passes when every such file sets a timeout; `n/a` when no outbound HTTP call is found. It is a warning, not a failure, because a timeout may be configured elsewhere (a shared client, a service mesh).",
+        evaluation: "A heuristic over the signals recorded in non-test source code: outbound HTTP client calls or client constructions (requests, Go http.Get/http.Client{}, reqwest, ureq, axios, fetch, RestTemplate/WebClient, Faraday, Net::HTTP; clients with a finite default timeout never warn (httpx, aiohttp, Elixir's Req/Finch/HTTPoison, Laravel's `Http`, Flurl): a file that calls one counts as a file whose calls are bounded; other clients with a finite default are not listed: .NET's `HttpClient` gives up after 100 s, OkHttp after 10 s; calls of browser code are the user's browser asking a server, not outbound calls) and timeout settings (`timeout=`/`timeout:`, `.timeout(`, `Timeout:`, connect/read timeouts, AbortSignal.timeout, WithTimeout...). A source file with client calls and no timeout setting anywhere in it warns, with one finding per call site (file:line and the call). Passes when every such file sets a timeout; `n/a` when no outbound HTTP call is found. It is a warning, not a failure, because a timeout may be configured elsewhere (a shared client, a service mesh).",
         remediation: "Set explicit connect and total timeouts on every client: `requests.get(url, timeout=(3, 10))`, `&http.Client{Timeout: 10 * time.Second}`, `reqwest::Client::builder().timeout(Duration::from_secs(10))`, `fetch(url, {signal: AbortSignal.timeout(10_000)})`, `axios.create({timeout: 10000})`.",
         references: &[
             "https://requests.readthedocs.io/en/latest/user/advanced/#timeouts",
@@ -34,12 +34,13 @@ fn run(ctx: &Ctx) -> Verdict {
     for s in ctx.signals(SignalKind::HttpClient) {
         calls.entry(s.path.as_str()).or_default().push(s);
     }
-    // Clients with a finite default timeout never warn; a file that calls one and sets
-    // a timeout is evidence that timeouts are configured.
+    // Clients with a finite default timeout never warn: a file that calls one is bounded
+    // whether or not it sets a timeout of its own (monica's Laravel `Http::get`, 30 s;
+    // paperless-ngx's httpx, 5 s).
     let bounded: HashSet<&str> = ctx
         .signals(SignalKind::BoundedHttpClient)
         .map(|s| s.path.as_str())
-        .filter(|p| with_timeout.contains(p) && !calls.contains_key(p))
+        .filter(|p| !calls.contains_key(p))
         .collect();
     if calls.is_empty() && bounded.is_empty() {
         return Verdict::not_applicable("no outbound HTTP client call found in non-test code");
@@ -66,7 +67,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     if findings.is_empty() {
         Verdict::pass(format!(
-            "{files} file(s) with HTTP clients all set timeouts"
+            "{files} file(s) with HTTP clients all set timeouts or use clients with finite default timeouts"
         ))
     } else {
         Verdict::warn(
@@ -115,9 +116,10 @@ mod tests {
     #[test]
     fn finite_default_clients_never_warn() {
         let httpx = "import httpx\n\ndef rates():\n    return httpx.get(URL).json()\n";
+        // monica (#13): Laravel's `Http::get` alone (30 s default) was n/a; it is bounded.
         assert_eq!(
             run_on_files(&CHECK, &[SVC, ("app/rates.py", httpx)]).outcome,
-            Outcome::NotApplicable
+            Outcome::Pass
         );
         let req = "defmodule S3 do\n  def get(p), do: Req.get(req(), url: p, receive_timeout: 15_000)\nend\n";
         assert_eq!(

@@ -110,6 +110,13 @@ pub(crate) fn is_sensitive(key: &str, value: &str) -> bool {
         "_IMAGE",
         "_TAG",
         "_VERSION",
+        // `SESSION_DRIVER=database`, `SESSION_DOMAIN`, `SESSION_LIFETIME=120` (monica's
+        // production env file): settings of the session, not its secret.
+        "_DRIVER",
+        "_DOMAIN",
+        "_LIFETIME",
+        "_CONNECTION",
+        "_PORT",
     ]
     .iter()
     .any(|s| k.ends_with(s));
@@ -264,6 +271,20 @@ mod tests {
         let env = "SECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\nDATABASE_URL=postgresql://postgres:changethis@db:5432/app\nSMTP_PASSWORD=${SMTP_PASSWORD}\n";
         let v = run_on_files(&CHECK, &[(".env", env)]);
         assert_eq!(v.outcome, Outcome::Warn, "{:?}", v.findings);
+    }
+
+    /// monica (#13): `SESSION_DRIVER=database` in `scripts/docker/.env.production` was a
+    /// committed credential.
+    #[test]
+    fn session_settings_are_not_credentials() {
+        let env = "SESSION_DRIVER=database\nSESSION_DOMAIN=monica.test\nSESSION_LIFETIME=120\n";
+        let v = run_on_files(&CHECK, &[(".env.production", env)]);
+        assert_eq!(v.outcome, Outcome::Warn, "{:?}", v.findings);
+        let v = run_on_files(
+            &CHECK,
+            &[(".env.production", "SESSION_SECRET=k3y-Zq81wPq\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{:?}", v.findings);
     }
 
     #[test]
