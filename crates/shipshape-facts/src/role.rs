@@ -83,6 +83,8 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// Directory names of test scenarios and suites.
+const TEST_SUITE_DIRS: &[&str] = &["scenarios", "suites"];
 /// Directory names of examples and samples.
 const EXAMPLE_DIRS: &[&str] = &["examples", "example", "samples", "sample", "demo", "demos"];
 /// Directory names of documentation.
@@ -397,8 +399,10 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
     if compound_test_dir(dirs) {
         return (Role::Test, "test directory (`*-test`, `test_*`)");
     }
-    if dir_named(dirs, &["scenarios"]).is_some() {
-        return (Role::Test, "test scenarios directory");
+    // Test scenarios (grafana/loki's chart values) and end-to-end suites (authelia's
+    // `internal/suites/`: each suite's configuration, PKI and compose files).
+    if dir_named(dirs, TEST_SUITE_DIRS).is_some() {
+        return (Role::Test, "test scenarios or suites directory");
     }
     if TEMPLATE_ENDINGS.iter().any(|e| ends_with_ci(name, e)) {
         return (Role::Template, "template file extension");
@@ -472,7 +476,10 @@ pub fn dir_role(dir: &str) -> Role {
     }
     // A file inside the directory with a neutral name.
     let probe_dirs = dir.trim_end_matches('/');
-    if is_test_path(&format!("{probe_dirs}/x")) || compound_test_dir(probe_dirs) {
+    if is_test_path(&format!("{probe_dirs}/x"))
+        || compound_test_dir(probe_dirs)
+        || dir_named(probe_dirs, TEST_SUITE_DIRS).is_some()
+    {
         return Role::Test;
     }
     if dir_named(probe_dirs, DEV_DIRS).is_some() {
@@ -665,6 +672,13 @@ mod tests {
             role_of("production/helm/loki/scenarios/simple-thanos-values.yaml").0,
             Role::Test
         );
+        // authelia (#13): its end-to-end suites' PKI keys and configurations failed the
+        // critical secrets check as production files.
+        assert_eq!(
+            role_of("internal/suites/common/pki/private.pem").0,
+            Role::Test
+        );
+        assert_eq!(dir_role("internal/suites/OIDC"), Role::Test);
         let factory = b"defmodule Hexpm.Factory do\n  use ExMachina.Ecto, repo: Hexpm.Repo\n";
         assert_eq!(
             content_role("lib/hexpm/factory.ex", factory).map(|r| r.0),

@@ -294,6 +294,9 @@ pub fn decoy_reason(
             if encodes_prose(secret) {
                 return Some("made-up token: its body is base64 of plain text");
             }
+            if jwt_expired(secret, now_unix()) {
+                return Some("expired JSON Web Token (its `exp` has passed)");
+            }
             None
         }
         RuleClass::Generic => {
@@ -603,6 +606,16 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     if verb_first || ["{}", "{0}"].iter().any(|p| lower.contains(p)) {
         return Some("format string");
     }
+    // `%VITE_RESET_PASSWORD%` (authelia's `web/index.html`), `%PUBLIC_URL%`: a build
+    // tool's substitution token in an HTML template.
+    if let Some(inner) = value.strip_prefix('%').and_then(|v| v.strip_suffix('%'))
+        && !inner.is_empty()
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Some("template substitution token");
+    }
     // `secret://tlsKeyStore.password` (signalapp/Signal-Server's reference to its secret
     // store): the "assignment" was a URI scheme.
     if lower.starts_with("//") {
@@ -742,6 +755,41 @@ fn encodes_prose(secret: &[u8]) -> bool {
         letters += usize::from(c.is_alphabetic());
     }
     chars >= 12 && letters * 4 >= chars * 3
+}
+
+/// The scan's time: `SOURCE_DATE_EPOCH` when set (reproducible runs, the ecosystem
+/// check), else the clock.
+fn now_unix() -> u64 {
+    if let Some(t) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        return t;
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// True for a JSON Web Token whose payload's `exp` lies before `now` (Unix seconds): no
+/// server accepts it any more (authelia's email-template preview links carry tokens that
+/// expired in 2024). A token without `exp`, or one that does not decode, stands.
+fn jwt_expired(secret: &[u8], now: u64) -> bool {
+    use base64::Engine as _;
+    let mut parts = secret.split(|&b| b == b'.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    if !header.starts_with(b"eyJ") {
+        return false;
+    }
+    let Ok(json) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&json)
+        .ok()
+        .and_then(|v| v.get("exp")?.as_f64())
+        .is_some_and(|exp| exp >= 0.0 && (exp as u64) < now)
 }
 
 /// True when the value looks like a placeholder: a placeholder word, or nothing but `x`.
@@ -951,6 +999,37 @@ mod tests {
         ] {
             assert!(!encodes_prose(real.as_bytes()), "{real}");
         }
+    }
+
+    /// Regression (authelia, #13): the preview links of its email templates carry JSON Web
+    /// Tokens that expired in 2024, and failed the critical check as shipped code.
+    #[test]
+    fn expired_json_web_tokens_are_harmless() {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let jwt = |payload: &str| {
+            format!(
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{}.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+                b64(payload)
+            )
+        };
+        let now = 1_800_000_000;
+        assert!(jwt_expired(
+            jwt(r#"{"iss":"Authelia","exp":1727641607}"#).as_bytes(),
+            now
+        ));
+        assert!(!jwt_expired(jwt(r#"{"exp":4102444800}"#).as_bytes(), now));
+        assert!(!jwt_expired(jwt(r#"{"sub":"1234567890"}"#).as_bytes(), now));
+        assert!(!jwt_expired(b"eyJ.not-base64!.x", now));
+    }
+
+    /// Regression (authelia, #13): Vite's `%VITE_RESET_PASSWORD%` in `web/index.html`.
+    #[test]
+    fn html_substitution_tokens_are_no_secret() {
+        assert_eq!(
+            decoy_reason(RuleClass::Generic, b"%VITE_RESET_PASSWORD%", None, None),
+            Some("template substitution token")
+        );
     }
 
     /// Regression (hoppscotch, #13): `auth.isSecretBase64Encoded = !auth.isSecretBase64Encoded`
