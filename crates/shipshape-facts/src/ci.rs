@@ -267,6 +267,41 @@ fn run_builds(script: &str) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// The `${{ … }}` expressions of a GitHub Actions script that interpolate a field an
+/// attacker controls (`github.head_ref`, issue, pull request and discussion titles and
+/// bodies, comment and review bodies, head refs and labels, commit messages and author
+/// names, `workflow_run` branches and titles, page names): each one's byte range in
+/// `script` and the field. One list for the check that flags them
+/// (`delivery/gha-dangerous-triggers`) and the fix that moves them into `env:`.
+pub fn untrusted_interpolations(script: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    untrusted()
+        .captures_iter(script)
+        .filter_map(|m| Some((m.get(0)?.range(), m.get(1)?.as_str())))
+        .collect()
+}
+
+fn untrusted() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?x)\$\{\{[^}]*?\b(
+                github\.head_ref
+              | github\.event\.(?:
+                    issue\.(?:title|body)
+                  | pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)
+                  | comment\.body | review\.body | review_comment\.body
+                  | discussion\.(?:title|body) | discussion_comment\.body
+                  | pages(?:\[\d+\]|\.\*)?\.page_name
+                  | commits(?:\[\d+\]|\.\*)?\.(?:message|author\.(?:email|name))
+                  | head_commit\.(?:message|author\.(?:email|name)|committer\.(?:email|name))
+                  | workflow_run\.(?:head_branch|display_title|head_commit\.(?:message|author\.(?:email|name)))
+                )
+            )\b[^}]*\}\}",
+        )
+        .expect("constant regex")
+    })
+}
+
 impl GhaJob {
     /// The images this job builds, with matrix expressions expanded: `docker/build-push-action`
     /// steps (`with.file`, `with.context`) and `docker build` command lines.

@@ -10,6 +10,7 @@ use crate::{Fix, FixCtx};
 
 pub mod codeowners;
 pub mod dependency_updates;
+pub mod gha_event_env;
 pub mod gha_permissions;
 pub mod security_policy;
 
@@ -32,6 +33,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &security_policy::FIX,
         &dependency_updates::FIX,
         &gha_permissions::FIX,
+        &gha_event_env::FIX,
     ];
     ALL
 }

@@ -3,10 +3,8 @@
 
 use super::gha;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
-use regex::Regex;
 use shipshape_facts::ci::{GhaStep, Workflow};
 use shipshape_model::{Area, Finding, Location, Severity};
-use std::sync::OnceLock;
 
 pub static CHECK: CheckDef = CheckDef {
     meta: CheckMeta {
@@ -28,28 +26,6 @@ pub static CHECK: CheckDef = CheckDef {
     },
     run,
 };
-
-fn untrusted() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?x)\$\{\{[^}]*?\b(
-                github\.head_ref
-              | github\.event\.(?:
-                    issue\.(?:title|body)
-                  | pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)
-                  | comment\.body | review\.body | review_comment\.body
-                  | discussion\.(?:title|body) | discussion_comment\.body
-                  | pages(?:\[\d+\]|\.\*)?\.page_name
-                  | commits(?:\[\d+\]|\.\*)?\.(?:message|author\.(?:email|name))
-                  | head_commit\.(?:message|author\.(?:email|name)|committer\.(?:email|name))
-                  | workflow_run\.(?:head_branch|display_title|head_commit\.(?:message|author\.(?:email|name)))
-                )
-            )\b[^}]*\}\}",
-        )
-        .expect("constant regex")
-    })
-}
 
 fn pr_head_ref(s: &str) -> bool {
     let s = s.replace(' ', "");
@@ -133,7 +109,7 @@ fn line_from(text: &str, from: u32, needle: &str) -> u32 {
 
 fn injections(ctx: &Ctx, w: &Workflow, out: &mut Vec<Finding>) {
     let text = ctx.text(&w.path).unwrap_or("");
-    let re = untrusted();
+
     for j in &w.jobs {
         for s in &j.steps {
             let mut scripts: Vec<(&str, u32, &str)> = Vec::new();
@@ -154,21 +130,18 @@ fn injections(ctx: &Ctx, w: &Workflow, out: &mut Vec<Finding>) {
                 scripts.push((t, script.line, "script"));
             }
             for (body, line, what) in scripts {
-                for m in re.captures_iter(body) {
-                    let (Some(expr), Some(field)) = (m.get(0), m.get(1)) else {
-                        continue;
-                    };
+                for (range, field) in shipshape_facts::ci::untrusted_interpolations(body) {
+                    let expr = &body[range];
                     out.push(
                         Finding::at(
-                            Location::line(&w.path, line_from(text, line, expr.as_str())),
+                            Location::line(&w.path, line_from(text, line, expr)),
                             format!(
-                                "job `{}`: `{what}:` interpolates untrusted `{}`: pass it through `env:` instead",
+                                "job `{}`: `{what}:` interpolates untrusted `{field}`: pass it through `env:` instead",
                                 j.id,
-                                field.as_str()
                             ),
                         )
-                        .with_snippet(expr.as_str().to_string())
-                        .with_key(format!("{}:{}:{}", j.id, what, field.as_str())),
+                        .with_snippet(expr.to_string())
+                        .with_key(format!("{}:{}:{field}", j.id, what)),
                     );
                 }
             }
