@@ -273,11 +273,34 @@ fn run_builds(script: &str) -> Vec<(String, Option<String>)> {
 /// names, `workflow_run` branches and titles, page names): each one's byte range in
 /// `script` and the field. One list for the check that flags them
 /// (`delivery/gha-dangerous-triggers`) and the fix that moves them into `env:`.
+///
+/// An expression that can only yield a boolean (a comparison, `contains`,
+/// `startsWith`, `endsWith`, a negation: Kavita's `${{ !contains(github.head_ref,
+/// 'release') }}`) interpolates `true` or `false`, never the attacker's text.
 pub fn untrusted_interpolations(script: &str) -> Vec<(std::ops::Range<usize>, &str)> {
     untrusted()
         .captures_iter(script)
-        .filter_map(|m| Some((m.get(0)?.range(), m.get(1)?.as_str())))
+        .filter_map(|m| Some((m.get(0)?, m.get(1)?.as_str())))
+        .filter(|(expr, _)| !boolean_expression(expr.as_str()))
+        .map(|(expr, field)| (expr.range(), field))
         .collect()
+}
+
+/// True for a `${{ … }}` expression whose value is a boolean: its outermost operation is
+/// a comparison, a negation or a boolean function, with no `&&`/`||` (which yield one
+/// of their operands).
+fn boolean_expression(expr: &str) -> bool {
+    let inner = expr.trim_start_matches("${{").trim_end_matches("}}").trim();
+    if inner.contains("&&") || inner.contains("||") {
+        return false;
+    }
+    inner.starts_with('!')
+        || ["==", "!=", "<=", ">=", " < ", " > "]
+            .iter()
+            .any(|op| inner.contains(op))
+        || ["contains(", "startsWith(", "endsWith("]
+            .iter()
+            .any(|f| inner.starts_with(f) && inner.ends_with(')'))
 }
 
 fn untrusted() -> &'static regex::Regex {
@@ -286,6 +309,9 @@ fn untrusted() -> &'static regex::Regex {
         regex::Regex::new(
             r"(?x)\$\{\{[^}]*?\b(
                 github\.head_ref
+              # A step's `body`/`title` output: a pull request's or issue's text passed on
+              # (Kavita's `steps.findPr.outputs.body` from gh-find-current-pr).
+              | steps\.[A-Za-z0-9_-]+\.outputs\.(?:pr_)?(?:body|title)
               | github\.event\.(?:
                     issue\.(?:title|body)
                   | pull_request\.(?:title|body|head\.ref|head\.label|head\.repo\.default_branch)

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
-        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
         references: &[
             "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
@@ -337,5 +337,26 @@ mod tests {
         assert_eq!(check(script).outcome, Outcome::Fail);
         let commits = "on: push\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.event.commits[0].message }}\n";
         assert_eq!(check(commits).outcome, Outcome::Fail);
+    }
+
+    /// Kavita (#13): `${{ !contains(github.head_ref, 'release') }}` interpolates `true` or
+    /// `false`; a fallback with `||` still yields the attacker's text.
+    #[test]
+    fn boolean_expressions_are_not_injections() {
+        for safe in [
+            "${{ !contains(github.head_ref, 'release') }}",
+            "${{ startsWith(github.head_ref, 'dependabot/') }}",
+            "${{ github.event.pull_request.title == 'x' }}",
+        ] {
+            let wf = format!(
+                "on: pull_request\njobs:\n  a:\n    steps:\n      - run: echo \"{safe}\"\n"
+            );
+            assert_eq!(check(&wf).outcome, Outcome::Pass, "{safe}");
+        }
+        let wf = "on: pull_request\njobs:\n  a:\n    steps:\n      - run: echo \"${{ github.head_ref || 'main' }}\"\n";
+        assert_eq!(check(wf).outcome, Outcome::Fail);
+        // The same repository's real injection: a step output carrying the PR body.
+        let wf = "on: push\njobs:\n  a:\n    steps:\n      - id: findPr\n        uses: jwalton/gh-find-current-pr@v1\n      - run: body=\"${{ steps.findPr.outputs.body }}\"\n";
+        assert_eq!(check(wf).outcome, Outcome::Fail);
     }
 }
