@@ -70,10 +70,16 @@ fn key_column(line: &str, key: &str) -> Option<usize> {
 
 /// The environment variable name for an untrusted field.
 fn var_name(field: &str) -> String {
-    let f = field
-        .strip_prefix("github.event.")
-        .or_else(|| field.strip_prefix("github."))
-        .unwrap_or(field);
+    // `steps.findPr.outputs.body` → `FINDPR_BODY`.
+    let step_output = field
+        .strip_prefix("steps.")
+        .map(|f| f.replacen(".outputs.", ".", 1));
+    let f = step_output.as_deref().unwrap_or_else(|| {
+        field
+            .strip_prefix("github.event.")
+            .or_else(|| field.strip_prefix("github."))
+            .unwrap_or(field)
+    });
     let mut name = String::new();
     for c in f.chars() {
         if c.is_ascii_alphanumeric() {
