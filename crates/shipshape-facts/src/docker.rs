@@ -84,6 +84,23 @@ impl Dockerfile {
         self.stages.last()
     }
 
+    /// The external base image of the chain of stages ending at `stage` (`FROM build`
+    /// followed back to `FROM rust:1.80 AS build`), as written with `ARG` defaults.
+    pub fn base_image<'a>(&'a self, stage: &'a Stage) -> &'a str {
+        let mut current = stage;
+        for _ in 0..self.stages.len() {
+            match self.stages.iter().find(|s| {
+                s.alias
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(&current.image))
+            }) {
+                Some(p) if !std::ptr::eq(p, current) => current = p,
+                _ => break,
+            }
+        }
+        &current.image
+    }
+
     /// True when `image` names an earlier stage rather than an external image.
     pub fn is_stage_ref(&self, image: &str) -> bool {
         self.stages.iter().any(|s| {

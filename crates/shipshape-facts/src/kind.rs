@@ -365,7 +365,11 @@ pub fn classify(path: &str) -> FileKind {
     // `dockerfile.ex` (livebook's Elixir module that writes Dockerfiles) is source code.
     if name == "dockerfile"
         || name == "containerfile"
-        || (name.starts_with("dockerfile.") && lang_of_ext(ext).is_none())
+        || (name.starts_with("dockerfile.")
+            && lang_of_ext(ext).is_none()
+            // BuildKit's per-Dockerfile ignore file (authelia's
+            // `Dockerfile.coverage.dockerignore`) is no Dockerfile.
+            && ext != "dockerignore")
         || name.ends_with(".dockerfile")
     {
         return FileKind::Dockerfile;
@@ -642,6 +646,7 @@ mod tests {
             ("Jenkinsfile", FileKind::Ci(CiSystem::Jenkins)),
             ("svc/Dockerfile", FileKind::Dockerfile),
             ("Dockerfile.prod", FileKind::Dockerfile),
+            ("Dockerfile.coverage.dockerignore", FileKind::Other),
             // livebook (#13): an Elixir module named after what it writes.
             (
                 "lib/livebook/hubs/dockerfile.ex",

@@ -10,6 +10,7 @@ use crate::{Fix, FixCtx};
 
 pub mod codeowners;
 pub mod dependency_updates;
+pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
 pub mod security_policy;
@@ -34,6 +35,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &dependency_updates::FIX,
         &gha_permissions::FIX,
         &gha_event_env::FIX,
+        &dockerfile_user::FIX,
     ];
     ALL
 }

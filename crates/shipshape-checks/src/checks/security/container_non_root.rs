@@ -103,22 +103,6 @@ fn effective_user<'a>(d: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a str, u
     None
 }
 
-/// The external base image of the chain ending at `stage`.
-fn base_image<'a>(d: &'a Dockerfile, stage: &'a Stage) -> &'a str {
-    let mut current = stage;
-    for _ in 0..d.stages.len() {
-        match d.stages.iter().find(|s| {
-            s.alias
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(&current.image))
-        }) {
-            Some(p) if !std::ptr::eq(p, current) => current = p,
-            _ => break,
-        }
-    }
-    &current.image
-}
-
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .dockerfiles()
@@ -154,7 +138,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 format!("USER {user}"),
             )),
             None => {
-                let base = base_image(d, last);
+                let base = d.base_image(last);
                 // The tag sits before any `@sha256:` digest, whose colon is not the tag's.
                 let named = base.split_once('@').map_or(base, |(n, _)| n);
                 let tag = named.rsplit_once(':').map_or("", |(_, t)| t);
