@@ -653,7 +653,9 @@ impl<'a> Ctx<'a> {
         let items: &'a [K8sObject] = &self.facts.k8s_objects().items;
         items
             .iter()
-            .filter(|o| !o.in_test && self.in_unit(&o.path) && self.is_deployed(&o.path))
+            .filter(|o| {
+                !o.in_test && !o.patch && self.in_unit(&o.path) && self.is_deployed(&o.path)
+            })
             .chain(self.linked_k8s().iter().map(move |&i| &items[i]))
     }
 
@@ -670,8 +672,9 @@ impl<'a> Ctx<'a> {
                 return Vec::new();
             }
             let items = &self.facts.k8s_objects().items;
-            let outside =
-                |o: &K8sObject| !o.in_test && self.is_deployed(&o.path) && self.in_no_unit(&o.path);
+            let outside = |o: &K8sObject| {
+                !o.in_test && !o.patch && self.is_deployed(&o.path) && self.in_no_unit(&o.path)
+            };
             let key = |o: &'a K8sObject| (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str());
             let mut seen = std::collections::HashSet::new();
             let mut linked = Vec::new();

@@ -57,6 +57,11 @@ pub struct K8sObject {
     /// True when the file looks like test code (see [`crate::signals::is_test_path`]),
     /// computed once here rather than by every check for every object.
     pub in_test: bool,
+    /// True when a `kustomization.yaml` applies the file as a patch
+    /// (`patchesStrategicMerge`, `patches`, `patchesJson6902`): a fragment merged into a
+    /// base object, not an object of its own (grafana/loki's operator overlays patch one
+    /// field of the manager Deployment each).
+    pub patch: bool,
     /// Where the pod template's spec and labels are (see [`K8sObject::pod_spec`]):
     /// found once, asked by most Kubernetes checks of every object.
     pod_spec_at: Option<KeyPath>,
@@ -94,6 +99,7 @@ impl K8sObject {
             line: kind.line,
             doc: shared.clone(),
             in_test: crate::signals::is_test_path(path),
+            patch: false,
             pod_spec_at: None,
             pod_labels_at: None,
         };
@@ -186,4 +192,36 @@ pub fn selector_matches(selector: &Yaml, labels: &Yaml) -> bool {
         && entries
             .iter()
             .all(|(k, v)| labels.get(k).is_some_and(|lv| lv.scalar_eq(v)))
+}
+
+/// The files a Kustomization applies as patches, repository-relative: the entries of
+/// `patchesStrategicMerge`, and the `path` of `patches` and `patchesJson6902` entries,
+/// resolved against the kustomization's directory. `kustomization` is its parsed
+/// document, `dir` its directory (`""` for the root).
+pub fn kustomize_patch_paths(kustomization: &Yaml, dir: &str) -> Vec<String> {
+    let mut rel: Vec<String> = kustomization
+        .idx("patchesStrategicMerge")
+        .items()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .map(str::to_string)
+        .collect();
+    for key in ["patches", "patchesJson6902"] {
+        for p in kustomization.idx(key).items() {
+            if let Some(path) = p.as_str().or_else(|| p.idx("path").as_str()) {
+                rel.push(path.to_string());
+            }
+        }
+    }
+    rel.into_iter()
+        .filter(|r| !r.contains('\n'))
+        .filter_map(|r| {
+            let joined = if dir.is_empty() {
+                r
+            } else {
+                format!("{dir}/{r}")
+            };
+            crate::ci::normalise_path(&joined)
+        })
+        .collect()
 }

@@ -530,6 +530,35 @@ impl Facts {
                     None => {}
                 }
             }
+            // Files a Kustomization applies as patches hold fragments, not objects.
+            // A kustomization file often has no `apiVersion`/`kind` (kubebuilder's
+            // overlays): it is known by its name.
+            let patches: std::collections::HashSet<String> = self
+                .files
+                .iter()
+                .filter(|f| {
+                    let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+                    matches!(
+                        name,
+                        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+                    )
+                })
+                .filter_map(|f| match self.yaml(&f.path) {
+                    Some(Ok(docs)) => Some((f, docs)),
+                    _ => None,
+                })
+                .flat_map(|(f, docs)| {
+                    let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+                    docs.iter()
+                        .flat_map(|d| k8s::kustomize_patch_paths(d, dir))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            if !patches.is_empty() {
+                for o in &mut out.items {
+                    o.patch = patches.contains(&o.path);
+                }
+            }
             out
         })
     }

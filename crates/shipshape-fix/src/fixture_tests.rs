@@ -80,6 +80,14 @@ const ALSO_CHANGES: &[(&str, &str)] = &[
     // A Dependabot or Renovate config also raises security-update pull requests, which
     // that check counts as vulnerability scanning.
     ("dependency-updates", "security/vuln-scan-in-ci"),
+    // One hardened securityContext answers the four pod-hardening checks at once.
+    ("k8s-security-context", "security/k8s-non-root"),
+    (
+        "k8s-security-context",
+        "security/k8s-no-privilege-escalation",
+    ),
+    ("k8s-security-context", "security/k8s-read-only-root"),
+    ("k8s-security-context", "security/k8s-capabilities-dropped"),
 ];
 
 /// The outcome of every check of the catalog on `facts`.

@@ -13,6 +13,7 @@ pub mod dependency_updates;
 pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
+pub mod k8s_security_context;
 pub mod security_policy;
 
 /// One fix: the check it answers and the function that builds its changes.
@@ -36,6 +37,10 @@ pub fn registry() -> &'static [&'static FixDef] {
         &gha_permissions::FIX,
         &gha_event_env::FIX,
         &dockerfile_user::FIX,
+        &k8s_security_context::FIX,
+        &k8s_security_context::FIX_ESCALATION,
+        &k8s_security_context::FIX_READ_ONLY,
+        &k8s_security_context::FIX_CAPABILITIES,
     ];
     ALL
 }

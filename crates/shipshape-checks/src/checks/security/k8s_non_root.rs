@@ -62,6 +62,25 @@ mod tests {
         )
     }
 
+    /// grafana/loki's operator (#13): each overlay's strategic-merge patch of the
+    /// manager Deployment (one field each) failed as a workload of its own; the base
+    /// it patches is what is judged.
+    #[test]
+    fn kustomize_patches_are_fragments_not_workloads() {
+        let base = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: m\nspec:\n  template:\n    spec:\n      securityContext:\n        runAsNonRoot: true\n      containers:\n        - name: m\n          image: m:1\n";
+        let patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: m\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          args: [--debug]\n";
+        // kubebuilder's overlays write no apiVersion or kind.
+        let kust = "resources:\n  - ../../base/m.yaml\npatchesStrategicMerge:\n  - m_patch.yaml\n";
+        let files = [
+            ("config/base/m.yaml", base),
+            ("config/overlays/prod/m_patch.yaml", patch),
+            ("config/overlays/prod/kustomization.yaml", kust),
+        ];
+        assert_eq!(run_on_files(&CHECK, &files).outcome, Outcome::Pass);
+        let unpatched = [files[0], files[1]];
+        assert_eq!(run_on_files(&CHECK, &unpatched).outcome, Outcome::Fail);
+    }
+
     #[test]
     fn pod_level_container_override_and_missing() {
         let ok = dep("      securityContext: {runAsNonRoot: true}\n", "");
