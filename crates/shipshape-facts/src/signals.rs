@@ -47,6 +47,11 @@ pub enum SignalKind {
     /// A Go list of forward-only migrations: a slice or array literal of
     /// `func(tx *sql.Tx) error` (miniflux's `var migrations = [...]func(tx *sql.Tx) error{...}`).
     MigrationList,
+    /// A Go migration declared as an xormigrate or gormigrate `Migration{…}` literal
+    /// (woodpecker's `server/store/datastore/migration/`).
+    MigrationStruct,
+    /// A Go migration literal's way back: `Rollback: func`, `RollbackSession: func`.
+    MigrationRollback,
 }
 
 /// One signal with its evidence.
@@ -164,6 +169,16 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         Rule::FuncListLiteral,
         r"\[(?:\.\.\.)?\]func\(\s*[A-Za-z_][A-Za-z0-9_]*\s+\*sql\.Tx\b",
     ),
+    (
+        SignalKind::MigrationStruct,
+        Rule::NotComment,
+        r"\b(?:xormigrate|gormigrate)\.Migration\{",
+    ),
+    (
+        SignalKind::MigrationRollback,
+        Rule::NotComment,
+        r"\bRollback(?:Session)?:\s*func\b",
+    ),
 ];
 
 /// Literals (case-sensitive) of which every match of [`PATTERNS`] contains at least
@@ -262,8 +277,10 @@ const KEYWORDS: &[&str] = &[
     "void main",
     "fun main",
     " Main(",
-    // Go migration lists
+    // Go migration lists, xormigrate/gormigrate migrations and their rollbacks
     "*sql.Tx",
+    "migrate.Migration{",
+    "Rollback",
 ];
 
 fn keywords() -> &'static aho_corasick::AhoCorasick {
@@ -1247,6 +1264,8 @@ mod tests {
         "net.Listen(\"tcp\", a)",
         "net.ListenTCP(\"tcp\", a)",
         "var migrations = [...]func(tx *sql.Tx) error{",
+        "var addOrgID = xormigrate.Migration{",
+        "Rollback: func(tx *gorm.DB) error {",
     ];
 
     #[test]

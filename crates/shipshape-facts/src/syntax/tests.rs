@@ -436,6 +436,20 @@ fn unconditional_insecure_skip_verify_is_not_an_opt_in() {
     );
 }
 
+/// woodpecker (#13): `if !c.SkipVerify { return ctx }` before the insecure transport
+/// makes it the operator's opt-in; returning when the switch is on leaves the rest the
+/// default.
+#[test]
+fn an_early_return_unless_the_switch_is_on_is_an_opt_in() {
+    let go = "package github\n\nfunc (c *client) newContext(ctx context.Context) context.Context {\n\tif !c.SkipVerify {\n\t\treturn ctx\n\t}\n\treturn with(&tls.Config{\n\t\tInsecureSkipVerify: true,\n\t})\n}\n";
+    assert_eq!(
+        tls("server/forge/github/github.go", go),
+        vec![(8, Some("!c.SkipVerify … return".to_string()))]
+    );
+    let go = "package github\n\nfunc f(c *client) *tls.Config {\n\tif c.SkipVerify {\n\t\treturn nil\n\t}\n\treturn &tls.Config{InsecureSkipVerify: true}\n}\n";
+    assert_eq!(tls("x.go", go), vec![(7, None)]);
+}
+
 #[test]
 fn tls_literals_in_strings_and_comments_are_not_code() {
     let go = "package x\n\n// Never set InsecureSkipVerify: true.\nconst hint = \"InsecureSkipVerify: true disables checks\"\n";

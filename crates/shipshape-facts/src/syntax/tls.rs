@@ -129,8 +129,46 @@ pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgeme
             }
             _ => {}
         }
+        // An early return on the switch before the statement (woodpecker's GitHub
+        // client: `if !c.SkipVerify { return ctx }`, then the insecure transport).
+        if let Some(guard) = early_return_guard(src, a) {
+            return Judgement::OptIn(guard);
+        }
+        if a.kind().contains("function") || a.kind().contains("method") {
+            break;
+        }
     }
     Judgement::Keep
+}
+
+/// The condition of an `if` among the statements before `stmt` in its block that
+/// returns unless a configuration switch is on (`if !c.SkipVerify { return … }`, with
+/// no `else`): what follows runs only when the operator turned it on. A guard that
+/// returns when the switch is on (`if opts.insecure { return … }`) leaves the code
+/// after it as the default, so it is no opt-in.
+fn early_return_guard(src: &Src, stmt: Node) -> Option<String> {
+    let negated = |t: &[u8]| {
+        let t = String::from_utf8_lossy(t);
+        let t = t.trim().trim_start_matches('(').trim_start();
+        t.starts_with('!') && !t.starts_with("!=") || t.starts_with("not ")
+    };
+    let mut prev = stmt.prev_named_sibling();
+    while let Some(p) = prev {
+        if p.kind() == "if_statement"
+            && p.child_by_field_name("alternative").is_none()
+            && let (Some(cond), Some(then)) = (
+                p.child_by_field_name("condition"),
+                p.child_by_field_name("consequence"),
+            )
+            && config_like(src.text(cond))
+            && negated(src.text(cond))
+            && String::from_utf8_lossy(src.text(then)).contains("return")
+        {
+            return Some(format!("{} … return", short(src.text(cond))));
+        }
+        prev = p.prev_named_sibling();
+    }
+    None
 }
 
 /// True when `node` sits in the case's label itself (then the case guards nothing).

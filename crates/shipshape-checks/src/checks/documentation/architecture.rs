@@ -144,6 +144,19 @@ mod tests {
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
 
+    /// woodpecker (#13): Docusaurus orders pages with number prefixes
+    /// (`docs/docs/92-development/05-architecture.md`), which hid the page.
+    #[test]
+    fn ordering_prefixes_do_not_hide_a_document() {
+        let page = (
+            "docs/docs/92-development/05-architecture.md",
+            "# Architecture\n",
+        );
+        assert_eq!(run_on_files(&CHECK, &[SVC, page]).outcome, Outcome::Pass);
+        let other = ("docs/docs/92-development/05-testing.md", "# Testing\n");
+        assert_eq!(run_on_files(&CHECK, &[SVC, other]).outcome, Outcome::Fail);
+    }
+
     #[test]
     fn files_adrs_sections_and_absence() {
         assert_eq!(

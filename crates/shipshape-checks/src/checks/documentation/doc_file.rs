@@ -41,6 +41,18 @@ fn is_doc(kind: FileKind, path: &str) -> bool {
 
 /// The first documentation file of the unit (or repository-level) whose file stem
 /// starts with one of `names`, or that sits under a directory named in `dirs`.
+/// A documentation site's ordering prefix taken off a path segment: Docusaurus's
+/// `05-architecture.md`, `30-administration/` (woodpecker's docs), `01_intro.md`.
+fn without_order_prefix(segment: &str) -> &str {
+    let digits = segment.bytes().take_while(u8::is_ascii_digit).count();
+    match segment.as_bytes().get(digits) {
+        Some(b'-' | b'_' | b'.') if digits > 0 && digits + 1 < segment.len() => {
+            &segment[digits + 1..]
+        }
+        _ => segment,
+    }
+}
+
 pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<String> {
     ctx.facts
         .files
@@ -55,7 +67,7 @@ pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<S
         })
         .find(|f| {
             let lower = f.path.to_ascii_lowercase();
-            let mut parts: Vec<&str> = lower.split('/').collect();
+            let mut parts: Vec<&str> = lower.split('/').map(without_order_prefix).collect();
             let name = parts.pop().unwrap_or("");
             names.iter().any(|n| name.starts_with(n)) || parts.iter().any(|d| dirs.contains(d))
         })

@@ -46,7 +46,7 @@ const NAMES: &[&str] = &[
 /// `docs/…/getting-started/installation/backend-config.md`). A file named INSTALL is
 /// not enough: it is as often how to build from source or a four-line unzip-and-run
 /// note (Kavita's `INSTALL.txt`).
-const MORE_DIRS: &[&str] = &["deployment", "runbooks", "installation"];
+const MORE_DIRS: &[&str] = &["deployment", "runbooks", "installation", "administration"];
 
 /// Commands that deploy to a real environment (not a local `docker compose up`).
 const DEPLOY_COMMANDS: &[&str] = &[

@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -360,7 +360,19 @@ fn run(ctx: &Ctx) -> Verdict {
     // Go code applying a list of up-only functions (miniflux's `[...]func(tx *sql.Tx)
     // error{...}`): one migration list, no way back.
     let lists: Vec<_> = ctx.signals(SignalKind::MigrationList).collect();
-    if migrations.is_empty() && lists.is_empty() {
+    // xormigrate/gormigrate `Migration{…}` literals, one file each as a rule
+    // (woodpecker): a file with more literals than `Rollback: func`s has a one-way one.
+    let mut structs: std::collections::BTreeMap<&str, (u32, usize, usize)> = Default::default();
+    for s in ctx.signals(SignalKind::MigrationStruct) {
+        let e = structs.entry(s.path.as_str()).or_insert((s.line, 0, 0));
+        e.1 += 1;
+    }
+    for s in ctx.signals(SignalKind::MigrationRollback) {
+        if let Some(e) = structs.get_mut(s.path.as_str()) {
+            e.2 += 1;
+        }
+    }
+    if migrations.is_empty() && lists.is_empty() && structs.is_empty() {
         return Verdict::not_applicable("no database migrations in the unit");
     }
     let mut findings: Vec<Finding> = lists
@@ -374,7 +386,18 @@ fn run(ctx: &Ctx) -> Verdict {
             .with_key("go-migration-list")
         })
         .collect();
-    let mut judged = lists.len();
+    for (path, (line, n, rollbacks)) in &structs {
+        if rollbacks < n {
+            findings.push(
+                Finding::at(
+                    Location::line(*path, *line),
+                    "migration is irreversible: a Go `Migration{…}` with no `Rollback` function",
+                )
+                .with_key("irreversible"),
+            );
+        }
+    }
+    let mut judged = lists.len() + structs.len();
     let mut prisma = Vec::new();
     for f in &migrations {
         let lower = f.path.to_ascii_lowercase();
@@ -500,6 +523,19 @@ mod tests {
     }
 
     /// miniflux/v2 keeps 133 forward-only migrations in
+    /// woodpecker (#13): its xormigrate migrations (one `Migration{…}` per file, no
+    /// `Rollback`) were `n/a`; one with a rollback passes.
+    #[test]
+    fn go_migration_structs_need_a_rollback() {
+        let up = "package migration\n\nvar addOrgID = xormigrate.Migration{\n\tID: \"add-org-id\",\n\tMigrateSession: func(sess *xorm.Session) error {\n\t\treturn nil\n\t},\n}\n";
+        assert_eq!(
+            outcome(&[("server/migration/001_add_org_id.go", up)]),
+            Outcome::Fail
+        );
+        let both = "package migration\n\nvar m = gormigrate.Migration{\n\tID: \"1\",\n\tMigrate: func(tx *gorm.DB) error { return nil },\n\tRollback: func(tx *gorm.DB) error { return nil },\n}\n";
+        assert_eq!(outcome(&[("db/m1.go", both)]), Outcome::Pass);
+    }
+
     /// `var migrations = [...]func(tx *sql.Tx) error{...}` and was judged `n/a`.
     #[test]
     fn go_migration_list_without_downs_fails() {
