@@ -88,6 +88,8 @@ const ALSO_CHANGES: &[(&str, &str)] = &[
     ),
     ("k8s-security-context", "security/k8s-read-only-root"),
     ("k8s-security-context", "security/k8s-capabilities-dropped"),
+    // Probes on the code's routes are what that check compares.
+    ("k8s-probes", "scalability/probe-paths-routed"),
 ];
 
 /// The outcome of every check of the catalog on `facts`.

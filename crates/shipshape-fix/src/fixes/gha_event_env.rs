@@ -27,6 +27,7 @@
 //! which needs a person to redesign the workflow.
 
 use super::FixDef;
+use super::text::{indent_of, key_column, lines_with_offsets};
 use crate::{Applicability, FileEdit, Fix, FixCtx};
 use shipshape_facts::CiSystem;
 use shipshape_facts::ci::{GhaStep, Workflow, untrusted_interpolations};
@@ -38,35 +39,6 @@ pub static FIX: FixDef = FixDef {
     title: "Pass untrusted event fields to `run:` scripts through `env:` instead of `${{ }}`",
     generate,
 };
-
-/// The lines of `text` with the byte offset each starts at.
-fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        out.push((at, line.trim_end_matches(['\n', '\r'])));
-        at += line.len();
-    }
-    out
-}
-
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-/// The column a step key starts at on `line` (after the indentation and a `- ` item
-/// marker), when the line holds `key:`.
-fn key_column(line: &str, key: &str) -> Option<usize> {
-    let mut col = indent_of(line);
-    let mut rest = &line[col..];
-    if let Some(r) = rest.strip_prefix("- ") {
-        let r2 = r.trim_start_matches(' ');
-        col += 2 + (r.len() - r2.len());
-        rest = r2;
-    }
-    let after = rest.strip_prefix(key)?.strip_prefix(':')?;
-    (after.is_empty() || after.starts_with(' ')).then_some(col)
-}
 
 /// The environment variable name for an untrusted field.
 fn var_name(field: &str) -> String {

@@ -26,6 +26,9 @@
 //! contexts, and Helm templates (set the chart's values instead).
 
 use super::FixDef;
+use super::text::{
+    end_of_mapping, first_key, indent_of, indented, is_blank_or_comment, lines_with_offsets,
+};
 use crate::{Applicability, FileEdit, Fix, FixCtx};
 use shipshape_facts::Yaml;
 
@@ -51,39 +54,6 @@ const FIX_TEMPLATE: FixDef = FixDef {
     title: "Harden each Kubernetes container's securityContext (non-root, no privilege escalation, read-only root, no capabilities)",
     generate,
 };
-
-/// The lines of `text` with the byte offset each starts at.
-fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        out.push((at, line.trim_end_matches(['\n', '\r'])));
-        at += line.len();
-    }
-    out
-}
-
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-fn is_blank_or_comment(line: &str) -> bool {
-    let t = line.trim();
-    t.is_empty() || t.starts_with('#')
-}
-
-/// The column of the first key of a mapping that starts on `line` (after a `- ` item
-/// marker), and whether it is written in flow style.
-fn first_key(line: &str) -> (usize, bool) {
-    let mut col = indent_of(line);
-    let mut rest = &line[col..];
-    while let Some(r) = rest.strip_prefix('-') {
-        let r2 = r.trim_start_matches(' ');
-        col += 1 + (r.len() - r2.len());
-        rest = r2;
-    }
-    (col, rest.starts_with('{'))
-}
 
 /// The settings a container lacks, as `(key, block lines at 0 indent)`, or why it is
 /// left alone.
@@ -129,14 +99,6 @@ fn missing(pod: &Yaml, c: &Yaml) -> Result<Vec<(&'static str, &'static str)>, St
         }
     }
     Ok(out)
-}
-
-/// `lines` (each ending in a newline) indented by `indent` spaces.
-fn indented(block: &str, indent: usize) -> String {
-    block
-        .lines()
-        .map(|l| format!("{}{l}\n", " ".repeat(indent)))
-        .collect()
 }
 
 /// The edit for one container, or a note.
@@ -201,20 +163,7 @@ fn container_edit(
             )))
         }
         None => {
-            // After the last content line of the container.
-            let last = (first..end)
-                .rev()
-                .find(|&i| !is_blank_or_comment(lines[i].1))
-                .unwrap_or(first);
-            let (off, l) = lines[last];
-            let eol = off + l.len();
-            let (at, lead) = if text[eol..].starts_with("\r\n") {
-                (eol + 2, "")
-            } else if text[eol..].starts_with('\n') {
-                (eol + 1, "")
-            } else {
-                (eol, "\n")
-            };
+            let (_, at, lead) = end_of_mapping(text, lines, first, key_col);
             let block = format!("securityContext:\n{}", indented(&body, 2));
             Ok(Some(FileEdit::insert(
                 path,

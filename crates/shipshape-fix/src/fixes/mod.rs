@@ -13,8 +13,10 @@ pub mod dependency_updates;
 pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
+pub mod k8s_probes;
 pub mod k8s_security_context;
 pub mod security_policy;
+pub(crate) mod text;
 
 /// One fix: the check it answers and the function that builds its changes.
 pub struct FixDef {
@@ -41,6 +43,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &k8s_security_context::FIX_ESCALATION,
         &k8s_security_context::FIX_READ_ONLY,
         &k8s_security_context::FIX_CAPABILITIES,
+        &k8s_probes::FIX,
     ];
     ALL
 }

@@ -1,0 +1,264 @@
+//! `k8s-probes`: readiness and liveness probes on the health route the code defines, for
+//! `scalability/k8s-probes`.
+//!
+//! **Edits** every container of a long-running workload in the manifests the check
+//! flags that lacks a probe, one fix per manifest, **review**: a probe that fails
+//! restarts or unroutes the pod.
+//!
+//! Built from the unit's facts, never from a fixed path:
+//! - **path**: the health routes the unit's code registers (the signals the
+//!   `observability/health-endpoint` check reads): readiness prefers a `ready` route
+//!   (`/readyz`, `/ready`), liveness a `live` or `health` one (`/livez`, `/healthz`);
+//!   with one route, both use it, with different timing so that they are not identical
+//!   (the check warns when they are);
+//! - **port**: the container's first `containerPort` (its name when it has one).
+//!
+//! A container whose unit defines no health route, or that declares no port, is noted,
+//! not edited (a probe on a route nobody serves fails every pod). New keys go after the
+//! container's last line; Helm templates and Kustomize patches are not edited.
+
+use super::FixDef;
+use super::text::{end_of_mapping, first_key, indented, lines_with_offsets};
+use crate::{Applicability, FileEdit, Fix, FixCtx};
+use shipshape_facts::signals::SignalKind;
+use shipshape_facts::{Yaml, is_under};
+
+pub static FIX: FixDef = FixDef {
+    check_id: "scalability/k8s-probes",
+    name: "k8s-probes",
+    title: "Add readiness and liveness probes on the health route the code defines",
+    generate,
+};
+
+/// The unit's health routes, as paths (`/healthz`).
+fn health_routes(ctx: &FixCtx) -> Vec<String> {
+    let mut out: Vec<String> = ctx
+        .facts
+        .signals
+        .iter()
+        .filter(|s| {
+            s.kind == SignalKind::HealthRoute
+                && is_under(&s.path, &ctx.unit.path)
+                && ctx.facts.role(&s.path).is_production()
+        })
+        .filter_map(|s| {
+            let t = s.text.trim_matches(|c| c == '"' || c == '\'' || c == '`');
+            let t = t.trim_start_matches('^').trim_end_matches('$');
+            if t.is_empty() || t.contains(char::is_whitespace) || t.contains('(') {
+                return None;
+            }
+            Some(if t.starts_with('/') {
+                t.to_string()
+            } else {
+                format!("/{t}")
+            })
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `(readiness path, liveness path)` from the routes.
+fn choose(routes: &[String]) -> Option<(String, String)> {
+    let find = |words: &[&str]| {
+        routes
+            .iter()
+            .find(|r| words.iter().any(|w| r.contains(w)))
+            .cloned()
+    };
+    let any = routes.first()?.clone();
+    let ready = find(&["ready"]).unwrap_or_else(|| any.clone());
+    let live = find(&["live", "healthz", "health", "ping"])
+        .filter(|l| *l != ready || routes.len() == 1)
+        .unwrap_or_else(|| any.clone());
+    Some((ready, live))
+}
+
+/// The port to probe: the first `containerPort`'s name, else its number.
+fn port_of(c: &Yaml) -> Option<String> {
+    let p = c.idx("ports").items().first()?;
+    p.idx("name")
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| p.idx("containerPort").scalar_text())
+}
+
+fn probe_block(kind: &str, path: &str, port: &str, live: bool) -> String {
+    let timing = if live {
+        "initialDelaySeconds: 10\nperiodSeconds: 20\nfailureThreshold: 3\n"
+    } else {
+        "periodSeconds: 10\nfailureThreshold: 3\n"
+    };
+    format!(
+        "{kind}:\n  httpGet:\n    path: {path}\n    port: {port}\n{}",
+        indented(timing, 2)
+    )
+}
+
+fn plan(ctx: &FixCtx, path: &str, routes: &Option<(String, String)>) -> Option<Fix> {
+    let text = ctx.facts.text(path)?;
+    if text.contains("{{") {
+        ctx.note(format!(
+            "{path}: a Helm template; set the probes in the chart's values"
+        ));
+        return None;
+    }
+    let lines = lines_with_offsets(text);
+    let mut edits = Vec::new();
+    let mut described = Vec::new();
+    for o in ctx
+        .facts
+        .k8s_objects()
+        .items
+        .iter()
+        .filter(|o| o.path == path && o.is_long_running() && !o.patch)
+    {
+        for c in o.containers(false) {
+            let name = c.idx("name").as_str().unwrap_or("?");
+            let wants: Vec<&str> = ["readinessProbe", "livenessProbe"]
+                .into_iter()
+                .filter(|k| c.get(k).is_none())
+                .collect();
+            if wants.is_empty() {
+                continue;
+            }
+            let Some((ready, live)) = routes else {
+                ctx.note(format!(
+                    "{path}:{}: container `{name}`: the unit's code defines no health route to probe; add one (see observability/health-endpoint) first",
+                    c.line
+                ));
+                continue;
+            };
+            let Some(port) = port_of(c) else {
+                ctx.note(format!(
+                    "{path}:{}: container `{name}` declares no containerPort to probe",
+                    c.line
+                ));
+                continue;
+            };
+            let first = c.line.saturating_sub(1) as usize;
+            let Some((_, first_line)) = lines.get(first) else {
+                continue;
+            };
+            let (key_col, flow) = first_key(first_line);
+            if flow {
+                ctx.note(format!(
+                    "{path}:{}: container `{name}` is written in flow style; add its probes by hand",
+                    c.line
+                ));
+                continue;
+            }
+            let (_, at, lead) = end_of_mapping(text, &lines, first, key_col);
+            let block: String = wants
+                .iter()
+                .map(|k| {
+                    let is_live = *k == "livenessProbe";
+                    probe_block(k, if is_live { live } else { ready }, &port, is_live)
+                })
+                .collect();
+            edits.push(FileEdit::insert(
+                path,
+                text,
+                at,
+                format!("{lead}{}", indented(&block, key_col)),
+            ));
+            described.push(format!(
+                "{}/{} `{name}`: {} on port {port}",
+                o.kind,
+                o.name,
+                wants
+                    .iter()
+                    .map(|k| format!("{k} {}", if *k == "livenessProbe" { live } else { ready }))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    Some(ctx.fix(
+        Applicability::Review,
+        format!(
+            "probe the health routes the code defines in {path}: {}",
+            described.join("; ")
+        ),
+        edits,
+    ))
+}
+
+fn generate(ctx: &FixCtx) -> Vec<Fix> {
+    let routes = choose(&health_routes(ctx));
+    let mut paths: Vec<&str> = ctx
+        .result
+        .findings
+        .iter()
+        .filter(|f| f.key.as_deref().is_some_and(|k| k.ends_with("Probe")))
+        .filter_map(|f| f.location.as_ref().map(|l| l.path.as_str()))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter_map(|p| plan(ctx, p, &routes))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Inputs;
+    use crate::testing::{applied, run_fix};
+    use shipshape_facts::Facts;
+    use shipshape_model::Outcome;
+
+    const M: &str = "deploy/api.yaml";
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1\n          ports:\n            - name: http\n              containerPort: 8080\n";
+
+    fn fixed(files: &[(&str, &str)]) -> (String, Vec<String>, Outcome) {
+        let (before, fixes, notes) = run_fix(&FIX, &Facts::from_memory(files), &Inputs::default());
+        assert_eq!(before, Outcome::Fail);
+        let out = applied(files, &fixes);
+        let new = out.iter().find(|(p, _)| p == M).map_or_else(
+            || files.iter().find(|(p, _)| *p == M).unwrap().1.to_string(),
+            |(_, t)| t.clone(),
+        );
+        let mut after_files: Vec<(&str, &str)> =
+            files.iter().filter(|(p, _)| *p != M).copied().collect();
+        after_files.push((M, new.as_str()));
+        let after = run_fix(&FIX, &Facts::from_memory(&after_files), &Inputs::default()).0;
+        (new, notes, after)
+    }
+
+    #[test]
+    fn probes_use_the_routes_the_code_defines_and_the_named_port() {
+        let code = (
+            "cmd/api/main.go",
+            "package main\n\nfunc main() {\n\thttp.HandleFunc(\"/readyz\", ready)\n\thttp.HandleFunc(\"/livez\", live)\n}\n",
+        );
+        let (out, _, after) = fixed(&[code, (M, DEPLOY)]);
+        let want = format!(
+            "{DEPLOY}          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n            periodSeconds: 10\n            failureThreshold: 3\n          livenessProbe:\n            httpGet:\n              path: /livez\n              port: http\n            initialDelaySeconds: 10\n            periodSeconds: 20\n            failureThreshold: 3\n"
+        );
+        assert_eq!(out, want);
+        assert_eq!(after, Outcome::Pass);
+    }
+
+    #[test]
+    fn one_route_serves_both_with_different_timing_and_no_route_is_noted() {
+        let code = (
+            "main.go",
+            "package main\n\nfunc main() {\n\tr.GET(\"/healthz\", h)\n}\n",
+        );
+        let (out, _, after) = fixed(&[code, (M, DEPLOY)]);
+        assert_eq!(out.matches("path: /healthz").count(), 2, "{out}");
+        assert_eq!(after, Outcome::Pass, "not identical: no warning");
+        let (out, notes, _) = fixed(&[(M, DEPLOY)]);
+        assert_eq!(out, DEPLOY);
+        assert!(
+            notes.iter().any(|n| n.contains("no health route")),
+            "{notes:?}"
+        );
+    }
+}
