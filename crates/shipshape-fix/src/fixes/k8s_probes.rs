@@ -13,8 +13,9 @@
 //!   (the check warns when they are);
 //! - **port**: the container's first `containerPort` (its name when it has one).
 //!
-//! A container whose unit defines no health route, or that declares no port, is noted,
-//! not edited (a probe on a route nobody serves fails every pod). New keys go after the
+//! Only containers running the unit's own image (its repository named after the unit)
+//! are probed. A container of another image, one whose unit defines no health route, or
+//! one that declares no port, is noted, not edited (a probe on a route nobody serves fails every pod). New keys go after the
 //! container's last line; Helm templates and Kustomize patches are not edited.
 
 use super::FixDef;
@@ -84,6 +85,63 @@ fn port_of(c: &Yaml) -> Option<String> {
         .or_else(|| p.idx("containerPort").scalar_text())
 }
 
+/// The names the unit's image may carry: the unit's, and what its manifest calls it
+/// (the last segment of a Go module path, a package.json name without its scope, a
+/// Cargo package name): navidrome's root unit is named after the checkout directory,
+/// its image `ghcr.io/navidrome/navidrome` after `github.com/navidrome/navidrome`.
+fn unit_names(ctx: &FixCtx) -> Vec<String> {
+    let dir = ctx.unit.path.trim_end_matches('/');
+    let at = |name: &str| {
+        if dir.is_empty() || dir == "." {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let mut out = vec![ctx.unit.name.clone()];
+    if let Some(m) = ctx.facts.text(&at("go.mod")).and_then(|t| {
+        t.lines()
+            .find_map(|l| l.trim().strip_prefix("module "))
+            .map(|m| m.trim().trim_matches('"').to_string())
+    }) {
+        // `…/navidrome/v2` names the module by its last non-version segment.
+        let segs: Vec<&str> = m.split('/').collect();
+        let last = segs
+            .iter()
+            .rev()
+            .find(|s| !(s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit())))
+            .copied()
+            .unwrap_or(&m);
+        out.push(last.to_string());
+    }
+    if let Some(n) = ctx
+        .facts
+        .text(&at("package.json"))
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| v["name"].as_str().map(str::to_string))
+    {
+        out.push(n.rsplit('/').next().unwrap_or(&n).to_string());
+    }
+    if let Some(n) = ctx
+        .facts
+        .text(&at("Cargo.toml"))
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("package")?.get("name")?.as_str().map(str::to_string))
+    {
+        out.push(n);
+    }
+    out
+}
+
+/// True when `image`'s repository (its last path segment, without tag or digest) is
+/// the unit's name (`deluan/navidrome:latest` for unit `navidrome`).
+fn runs_unit_image(image: &str, unit: &str) -> bool {
+    let image = image.split('@').next().unwrap_or(image);
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let repo = last.split(':').next().unwrap_or(last);
+    !unit.is_empty() && repo.eq_ignore_ascii_case(unit)
+}
+
 fn probe_block(kind: &str, path: &str, port: &str, live: bool) -> String {
     let timing = if live {
         "initialDelaySeconds: 10\nperiodSeconds: 20\nfailureThreshold: 3\n"
@@ -105,6 +163,7 @@ fn plan(ctx: &FixCtx, path: &str, routes: &Option<(String, String)>) -> Option<F
         return None;
     }
     let lines = lines_with_offsets(text);
+    let names = unit_names(ctx);
     let mut edits = Vec::new();
     let mut described = Vec::new();
     for o in ctx
@@ -121,6 +180,16 @@ fn plan(ctx: &FixCtx, path: &str, routes: &Option<(String, String)>) -> Option<F
                 .filter(|k| c.get(k).is_none())
                 .collect();
             if wants.is_empty() {
+                continue;
+            }
+            // Only the unit's own image serves the unit's routes (loki's operator
+            // overlays also run MinIO and a metrics exporter).
+            let image = c.idx("image").as_str().unwrap_or("");
+            if !names.iter().any(|n| runs_unit_image(image, n)) {
+                ctx.note(format!(
+                    "{path}:{}: container `{name}` runs `{image}`, not this unit's image: probe it by hand",
+                    c.line
+                ));
                 continue;
             }
             let Some((ready, live)) = routes else {
@@ -214,7 +283,7 @@ mod tests {
     use shipshape_model::Outcome;
 
     const M: &str = "deploy/api.yaml";
-    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1\n          ports:\n            - name: http\n              containerPort: 8080\n";
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/fixture:1\n          ports:\n            - name: http\n              containerPort: 8080\n";
 
     fn fixed(files: &[(&str, &str)]) -> (String, Vec<String>, Outcome) {
         let (before, fixes, notes) = run_fix(&FIX, &Facts::from_memory(files), &Inputs::default());
