@@ -504,7 +504,8 @@ impl<'a> Ctx<'a> {
 
     /// The CI definitions the CI system would run (CI is shared by all units):
     /// not test fixtures or examples, and for GitHub Actions only the root
-    /// `.github/workflows/` (GitHub reads no other).
+    /// `.github/workflows/` (GitHub reads no other) and the local composite actions
+    /// their jobs run ([`CiFile::composite`]).
     pub fn ci_files(&self) -> Vec<&'a CiFile> {
         self.facts
             .ci_files()
@@ -513,6 +514,7 @@ impl<'a> Ctx<'a> {
             .filter(|f| {
                 f.system != shipshape_facts::CiSystem::GithubActions
                     || f.path.starts_with(".github/workflows/")
+                    || f.composite
             })
             .collect()
     }

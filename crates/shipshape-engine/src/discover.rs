@@ -206,7 +206,22 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
             }
             add(dir, &f.path, &|_| {});
         } else if own_image(&f.path, dir) {
-            add(dir, &f.path, &|_| {});
+            // One stage, taking only its directory's files: third-party software with
+            // this repository's configuration (teslamate's `grafana/`: grafana/grafana
+            // with its datasource and dashboards; bitwarden/server's `util/Nginx`). Its
+            // code is someone else's, so there is nothing to instrument or test here:
+            // infrastructure. An image that compiles something (a build stage) stays an
+            // application.
+            let configures = facts
+                .dockerfiles()
+                .iter()
+                .find(|d| d.path == f.path)
+                .is_some_and(|d| d.stages.len() == 1);
+            add(dir, &f.path, &|c| {
+                if configures && c.kind.is_none() {
+                    c.kind = Some(UnitKind::Infrastructure);
+                }
+            });
         }
     }
 
@@ -1843,6 +1858,52 @@ mod tests {
         ]);
         let dirs: Vec<String> = discover(&facts).into_iter().map(|c| c.path).collect();
         assert_eq!(dirs, ["util/Api", "util/Nginx"]);
+    }
+
+    /// Regression (teslamate): its `grafana/` image (grafana/grafana with TeslaMate's
+    /// datasource and dashboards) is built and pushed inside a local composite action,
+    /// which was not read, so the unit was lost; found, it is infrastructure: one stage
+    /// configuring someone else's software. An image that compiles something stays an
+    /// application.
+    #[test]
+    fn images_built_in_composite_actions_are_units_and_configured_ones_infrastructure() {
+        let wf = "on: push\njobs:\n  images:\n    runs-on: x\n    steps:\n      - uses: ./.github/actions/grafana\n      - uses: ./.github/actions/worker\n";
+        let action = |ctx: &str| {
+            format!(
+                "runs:\n  using: composite\n  steps:\n    - uses: docker/build-push-action@v6\n      with:\n        context: {ctx}\n        push: true\n"
+            )
+        };
+        let (grafana, worker) = (action("grafana"), action("worker"));
+        let facts = Facts::from_memory(&[
+            ("mix.exs", "defmodule T.MixProject do\nend\n"),
+            ("lib/t.ex", "defmodule T do\nend\n"),
+            (".github/workflows/images.yml", wf),
+            (".github/actions/grafana/action.yml", &grafana),
+            (".github/actions/worker/action.yml", &worker),
+            (
+                "grafana/Dockerfile",
+                "FROM grafana/grafana:12.1.0\nCOPY datasource.yml /etc/grafana/provisioning/datasources/\nCOPY dashboards /dashboards\n",
+            ),
+            ("grafana/datasource.yml", "apiVersion: 1\n"),
+            ("grafana/dashboards.sh", "#!/bin/sh\n"),
+            (
+                "worker/Dockerfile",
+                "FROM golang:1.25 AS build\nCOPY main.go .\nRUN go build -o /w\nFROM alpine:3.22\nCOPY --from=build /w /w\nCOPY run.sh /\n",
+            ),
+            ("worker/run.sh", "exec /w\n"),
+        ]);
+        let units: Vec<(String, Option<UnitKind>)> = discover(&facts)
+            .into_iter()
+            .map(|c| (c.path, c.kind))
+            .collect();
+        assert_eq!(
+            units,
+            [
+                (".".to_string(), None),
+                ("grafana".to_string(), Some(UnitKind::Infrastructure)),
+                ("worker".to_string(), None),
+            ]
+        );
     }
 
     #[test]

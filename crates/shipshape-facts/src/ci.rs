@@ -15,7 +15,69 @@ pub struct GhaStep {
     pub run: Option<(String, u32)>,
     pub with: Option<Yaml>,
     pub line: u32,
+    /// The local composite action (`action.yml`) this step is written in, when the job
+    /// runs it through `uses: ./path/to/action`; its lines are that file's. `None` for
+    /// the workflow's own steps.
+    pub composite: Option<String>,
 }
+
+impl GhaStep {
+    /// Read one entry of a `steps:` list.
+    pub fn from_yaml(s: &Yaml) -> GhaStep {
+        GhaStep {
+            uses: s
+                .get("uses")
+                .and_then(|u| Some((u.as_str()?.to_string(), u.line))),
+            run: s.get("run").and_then(|r| Some((r.scalar_text()?, r.line))),
+            with: s.get("with").cloned(),
+            line: s.line,
+            composite: None,
+        }
+    }
+
+    /// The file the step is written in: its composite action's, else the workflow's.
+    pub fn file<'a>(&'a self, workflow: &'a str) -> &'a str {
+        self.composite.as_deref().unwrap_or(workflow)
+    }
+
+    /// The directory of the local action this step runs (`uses: ./.github/actions/build`
+    /// → `.github/actions/build`), or `None` for a remote action, a Docker image or a
+    /// run step.
+    pub fn local_action(&self) -> Option<String> {
+        let (uses, _) = self.uses.as_ref()?;
+        let rest = uses.trim().strip_prefix("./")?;
+        normalise_path(rest.trim_end_matches('/'))
+    }
+}
+
+/// The steps of a composite action (`runs.using: composite`, `runs.steps`) read from its
+/// `action.yml` at `path`; `None` for a JavaScript or Docker action.
+pub fn composite_steps(path: &str, doc: &Yaml) -> Option<Vec<GhaStep>> {
+    let runs = doc.get("runs")?;
+    if !runs
+        .get("using")
+        .and_then(Yaml::as_str)
+        .is_some_and(|u| u.eq_ignore_ascii_case("composite"))
+    {
+        return None;
+    }
+    Some(
+        runs.idx("steps")
+            .items()
+            .iter()
+            .map(|s| GhaStep {
+                composite: Some(path.to_string()),
+                ..GhaStep::from_yaml(s)
+            })
+            .collect(),
+    )
+}
+
+/// A directory's local composite action, if any: its `action.yml` path and steps.
+pub type LocalActions<'a> = dyn Fn(&str) -> Option<(String, Vec<GhaStep>)> + 'a;
+
+/// Most levels of composite actions calling composite actions that are followed.
+const MAX_COMPOSITE_DEPTH: usize = 4;
 
 /// A GitHub Actions job.
 #[derive(Debug, Clone, PartialEq)]
@@ -444,14 +506,7 @@ impl Workflow {
                     .idx("steps")
                     .items()
                     .iter()
-                    .map(|s| GhaStep {
-                        uses: s
-                            .get("uses")
-                            .and_then(|u| Some((u.as_str()?.to_string(), u.line))),
-                        run: s.get("run").and_then(|r| Some((r.scalar_text()?, r.line))),
-                        with: s.get("with").cloned(),
-                        line: s.line,
-                    })
+                    .map(GhaStep::from_yaml)
                     .collect(),
                 matrix: matrix_combinations(job.at(&["strategy", "matrix"])),
             })
@@ -461,6 +516,31 @@ impl Workflow {
             triggers,
             permissions: doc.get("permissions").cloned(),
             jobs,
+        }
+    }
+
+    /// Splice the steps of the local composite actions the jobs run (`uses: ./dir`) in
+    /// after the step that runs them, as GitHub does, following composite actions that
+    /// run others up to [`MAX_COMPOSITE_DEPTH`] levels (a cycle stops there). `action`
+    /// gives a directory's composite action: its `action.yml` path and steps.
+    pub fn expand_local_actions(&mut self, action: &LocalActions) {
+        fn expand(steps: Vec<GhaStep>, action: &LocalActions, depth: usize) -> Vec<GhaStep> {
+            let mut out = Vec::with_capacity(steps.len());
+            for step in steps {
+                let inner = step
+                    .local_action()
+                    .filter(|_| depth < MAX_COMPOSITE_DEPTH)
+                    .and_then(|dir| action(&dir));
+                out.push(step);
+                if let Some((_, inner)) = inner {
+                    out.extend(expand(inner, action, depth + 1));
+                }
+            }
+            out
+        }
+        for job in &mut self.jobs {
+            let steps = std::mem::take(&mut job.steps);
+            job.steps = expand(steps, action, 0);
         }
     }
 
@@ -480,6 +560,9 @@ pub struct CiFile {
     pub yaml: Option<Vec<Yaml>>,
     /// Parse error, when the file is YAML and does not parse.
     pub error: Option<String>,
+    /// A local composite action (`action.yml`) that a workflow runs: its steps are also
+    /// spliced into the calling jobs ([`Workflow::expand_local_actions`]).
+    pub composite: bool,
 }
 
 /// Find the first line of `text` matching `pred`, returning (line, trimmed text).

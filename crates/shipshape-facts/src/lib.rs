@@ -443,7 +443,8 @@ impl Facts {
                 .filter_map(|p| self.files.iter().find(|f| &f.path == p))
                 .filter(|f| !matches!(f.kind, FileKind::Ci(_)))
                 .collect();
-            self.files
+            let files = self
+                .files
                 .iter()
                 .filter_map(|f| match f.kind {
                     FileKind::Ci(system) => Some((f, system)),
@@ -457,6 +458,7 @@ impl Facts {
                         workflow: None,
                         yaml: None,
                         error: None,
+                        composite: false,
                     };
                     if is_yaml_path(&f.path) {
                         match self.yaml(&f.path) {
@@ -474,8 +476,57 @@ impl Facts {
                     }
                     file
                 })
-                .collect()
+                .collect::<Vec<_>>();
+            self.with_local_actions(files)
         })
+    }
+
+    /// The composite action of a directory (`dir/action.yml` or `dir/action.yaml` with
+    /// `runs.using: composite`): its path and steps.
+    fn composite_action(&self, dir: &str) -> Option<(String, Vec<ci::GhaStep>)> {
+        ["action.yml", "action.yaml"].iter().find_map(|name| {
+            let path = if dir.is_empty() || dir == "." {
+                (*name).to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let docs = self.yaml(&path)?.ok()?;
+            Some((path.clone(), ci::composite_steps(&path, docs.first()?)?))
+        })
+    }
+
+    /// Splice the local composite actions the workflows run into their jobs, and add each
+    /// such `action.yml` as a CI definition of its own (`composite`), so the commands it
+    /// runs are read like a workflow's (teslamate builds and pushes its images in
+    /// `.github/actions/build` and `.github/actions/grafana`).
+    fn with_local_actions(&self, mut files: Vec<ci::CiFile>) -> Vec<ci::CiFile> {
+        let mut used: Vec<String> = Vec::new();
+        for file in &mut files {
+            if let Some(w) = &mut file.workflow {
+                w.expand_local_actions(&|dir| self.composite_action(dir));
+                for step in w.jobs.iter().flat_map(|j| &j.steps) {
+                    if let Some(path) = &step.composite
+                        && !used.contains(path)
+                    {
+                        used.push(path.clone());
+                    }
+                }
+            }
+        }
+        for path in used {
+            if files.iter().any(|f| f.path == path) {
+                continue;
+            }
+            files.push(ci::CiFile {
+                yaml: self.yaml(&path).and_then(Result::ok).map(|d| d.to_vec()),
+                path,
+                system: CiSystem::GithubActions,
+                workflow: None,
+                error: None,
+                composite: true,
+            });
+        }
+        files
     }
 
     /// Every Dockerfile.
@@ -582,6 +633,53 @@ pub fn is_under(path: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: teslamate builds and pushes both its images inside local composite
+    /// actions (`uses: ./.github/actions/build`), which were not read, so its `grafana/`
+    /// image unit was lost and `delivery/automated-deploy` failed.
+    #[test]
+    fn local_composite_actions_are_spliced_into_the_jobs_that_run_them() {
+        let wf = "on: push\njobs:\n  img:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/grafana\n        with:\n          tags: edge\n      - run: echo done\n";
+        let action = "name: g\nruns:\n  using: composite\n  steps:\n    - uses: ./.github/actions/login\n    - uses: docker/build-push-action@v6\n      with:\n        context: grafana\n        push: true\n";
+        // Two levels, and a cycle back to the first: followed once each way, then stops.
+        let login = "runs:\n  using: composite\n  steps:\n    - run: docker login\n      shell: bash\n    - uses: ./.github/actions/grafana/\n";
+        let js = "runs:\n  using: node20\n  main: index.js\n";
+        let f = Facts::from_memory(&[
+            (".github/workflows/img.yml", wf),
+            (".github/actions/grafana/action.yml", action),
+            (".github/actions/login/action.yaml", login),
+            (".github/actions/js/action.yml", js),
+            ("grafana/Dockerfile", "FROM grafana/grafana:12\n"),
+        ]);
+        let ci = f.ci_files();
+        let w = ci.iter().find_map(|c| c.workflow.as_ref()).unwrap();
+        let steps: Vec<(Option<&str>, u32)> = w.jobs[0]
+            .steps
+            .iter()
+            .map(|s| (s.composite.as_deref(), s.line))
+            .collect();
+        let g = Some(".github/actions/grafana/action.yml");
+        let l = Some(".github/actions/login/action.yaml");
+        assert_eq!(steps[..4], [(None, 6), (None, 7), (g, 5), (l, 4)]);
+        assert_eq!(steps.last(), Some(&(None, 10)));
+        assert!(steps.len() < 20, "the cycle is cut: {steps:?}");
+        let build = w.jobs[0].image_builds();
+        assert_eq!(build[0].dockerfile, "grafana/Dockerfile");
+        assert_eq!(build[0].line, 6, "cited in the action's file: {build:?}");
+        // Each composite action run is a CI definition of its own; a JavaScript action is not.
+        let composite: Vec<&str> = ci
+            .iter()
+            .filter(|c| c.composite)
+            .map(|c| c.path.as_str())
+            .collect();
+        assert_eq!(
+            composite,
+            [
+                ".github/actions/grafana/action.yml",
+                ".github/actions/login/action.yaml"
+            ]
+        );
+    }
 
     #[test]
     fn indexed_look_ups_agree_with_a_scan() {

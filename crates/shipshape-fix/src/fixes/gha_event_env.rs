@@ -243,7 +243,8 @@ fn plan(ctx: &FixCtx, w: &Workflow) -> Option<Fix> {
     let mut edits = Vec::new();
     let mut described: Vec<String> = Vec::new();
     for job in &w.jobs {
-        for step in &job.steps {
+        // A composite action's steps are written in its `action.yml`, not in this file.
+        for step in job.steps.iter().filter(|s| s.composite.is_none()) {
             let is_script = step
                 .uses
                 .as_ref()

@@ -223,7 +223,7 @@ fn step_needs(
         });
     for step in &job.steps {
         if let Some((uses, line)) = &step.uses {
-            let at = format!("{path}:{line}");
+            let at = format!("{}:{line}", step.file(path));
             let a = action_of(uses);
             let why = |what: &str| format!("{what} at {at}");
             match a.as_str() {
@@ -431,6 +431,11 @@ fn step_needs(
         }
         if let Some((script, line)) = &step.run {
             let s = script.as_str();
+            // A composite action's step is in its `action.yml`: cited at its `run:` line.
+            let (file, text) = match &step.composite {
+                Some(action) => (action.as_str(), ""),
+                None => (path, text),
+            };
             // The file line of a script line: searched from the step's `run:` on.
             let line_of = |l: &str| -> u32 {
                 let from = (*line as usize).saturating_sub(2);
@@ -442,7 +447,7 @@ fn step_needs(
             };
             let why = |l: &str| {
                 let shown: String = l.trim().chars().take(60).collect();
-                format!("`{shown}` at {path}:{}", line_of(l))
+                format!("`{shown}` at {file}:{}", line_of(l))
             };
             let mut grant = |scope: &'static str, write: bool, hit: Option<&str>| {
                 if let Some(l) = hit {

@@ -163,9 +163,15 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                             .iter()
                             .any(|a| uses.starts_with(&format!("{a}@")))
                     {
+                        let through = match &s.composite {
+                            Some(_) => {
+                                format!(" (through the composite action it runs, from {})", f.path)
+                            }
+                            None => String::new(),
+                        };
                         return Some(Finding::at(
-                            Location::line(&f.path, *line),
-                            format!("job `{}` uses `{uses}`", j.id),
+                            Location::line(s.file(&f.path), *line),
+                            format!("job `{}` uses `{uses}`{through}", j.id),
                         ));
                     }
                 }
@@ -364,6 +370,31 @@ mod tests {
 
     /// meilisearch, hoppscotch (#13): images pushed by digest through `outputs:`; gotify:
     /// a `make` target whose (continued) recipe runs `docker buildx build … --push`.
+    /// Regression (teslamate): its images are built and pushed inside local composite
+    /// actions (`uses: ./.github/actions/build`), which were not read: a false failure.
+    #[test]
+    fn publishing_inside_a_composite_action_passes() {
+        let wf = "on: {push: {tags: ['v*']}}\njobs:\n  img:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/build\n";
+        let action = "runs:\n  using: composite\n  steps:\n    - uses: docker/setup-buildx-action@v3\n    - uses: docker/build-push-action@v6\n      with:\n        push: true\n";
+        let files = [
+            (".github/workflows/release.yml", wf),
+            (".github/actions/build/action.yml", action),
+            SVC,
+        ];
+        let v = run_on_files(&CHECK, &files);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let at = v.findings[0].location.as_ref().unwrap();
+        assert_eq!(
+            (at.path.as_str(), at.line),
+            (".github/actions/build/action.yml", Some(5))
+        );
+        // Without the action's file, the step runs nothing known.
+        assert_eq!(
+            run_on_files(&CHECK, &[files[0], SVC]).outcome,
+            Outcome::Fail
+        );
+    }
+
     #[test]
     fn pushes_by_digest_and_through_make_pass() {
         let wf = "on: push\njobs:\n  img:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          outputs: type=image,push-by-digest=true,name-canonical=true,push=true\n";

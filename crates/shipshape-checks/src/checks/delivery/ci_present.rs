@@ -23,7 +23,12 @@ pub static CHECK: CheckDef = CheckDef {
 };
 
 fn run(ctx: &Ctx) -> Verdict {
-    let files = ctx.ci_files();
+    // A composite action is part of the workflows that run it, not a definition itself.
+    let files: Vec<_> = ctx
+        .ci_files()
+        .into_iter()
+        .filter(|f| !f.composite)
+        .collect();
     if files.is_empty() {
         return Verdict::fail(
             "no CI definition found",

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "A tag such as `@v4` can be moved by whoever controls the action's repository; a compromised action then runs in your pipeline with your secrets (tj-actions/changed-files, 2025). A full commit SHA cannot be moved.",
-        evaluation: "Every `uses:` of every workflow (steps and reusable-workflow jobs) is read. Pinned: local references (`./...`), `docker://` images with an `@sha256:` digest, and `owner/repo[/path]@<40-hex SHA>`. Fails when a third-party action or reusable workflow is referenced by tag, branch or short SHA (one finding per line, keyed by the reference); warns when only GitHub-owned actions (`actions/*`, `github/*`) are unpinned, since those are lower risk but still mutable. `n/a` without workflows; `error` when no workflow parses.",
+        evaluation: "Every `uses:` of every workflow (steps and reusable-workflow jobs) and of the local composite actions they run (`uses: ./.github/actions/x`, cited in its `action.yml`) is read. Pinned: local references (`./...`), `docker://` images with an `@sha256:` digest, and `owner/repo[/path]@<40-hex SHA>`. Fails when a third-party action or reusable workflow is referenced by tag, branch or short SHA (one finding per line, keyed by the reference); warns when only GitHub-owned actions (`actions/*`, `github/*`) are unpinned, since those are lower risk but still mutable. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Pin each action to the full commit SHA of the release you want and keep the tag in a comment, e.g. `uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2`; let Dependabot or Renovate (`helpers:pinGitHubActionDigests`) keep the pins current.",
         references: &[
             "https://docs.github.com/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions",
@@ -58,18 +58,26 @@ fn run(ctx: &Ctx) -> Verdict {
     };
     let (mut third, mut owned) = (Vec::new(), Vec::new());
     let mut total = 0usize;
+    // A composite action run by several jobs is read once: (file, line) seen.
+    let mut seen: Vec<(&str, u32)> = Vec::new();
     for w in &wfs {
         let refs = w.jobs.iter().flat_map(|j| {
-            j.uses
-                .iter()
-                .chain(j.steps.iter().filter_map(|s| s.uses.as_ref()))
+            j.uses.iter().map(|u| (w.path.as_str(), u)).chain(
+                j.steps
+                    .iter()
+                    .filter_map(|s| Some((s.file(&w.path), s.uses.as_ref()?))),
+            )
         });
-        for (uses, line) in refs {
+        for (file, (uses, line)) in refs {
+            if seen.contains(&(file, *line)) {
+                continue;
+            }
+            seen.push((file, *line));
             total += 1;
             let Some(why) = unpinned(uses) else { continue };
             let name = uses.split('@').next().unwrap_or(uses);
             let f = Finding::at(
-                Location::line(&w.path, *line),
+                Location::line(file, *line),
                 format!("`{uses}` is not pinned to a commit SHA ({why})"),
             )
             .with_snippet(format!("uses: {uses}"))
@@ -131,6 +139,29 @@ mod tests {
         assert_eq!(unpinned("actions/checkout@v4"), Some("tag or branch"));
         assert_eq!(unpinned("a/b@11bd719"), Some("short SHA (ambiguous)"));
         assert_eq!(unpinned("a/b"), Some("no version at all"));
+    }
+
+    /// Regression (teslamate): the `uses:` of local composite actions were never read;
+    /// they run in the job like its own steps. Cited in the `action.yml`, once however
+    /// many jobs run the action.
+    #[test]
+    fn composite_action_references_are_read_once_where_written() {
+        let wf = "on: push\njobs:\n  a:\n    steps:\n      - uses: ./.github/actions/b\n  b:\n    steps:\n      - uses: ./.github/actions/b\n";
+        let action = "runs:\n  using: composite\n  steps:\n    - uses: docker/login-action@v3\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/ci.yml", wf),
+                (".github/actions/b/action.yml", action),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        assert_eq!(v.findings.len(), 1, "{:?}", v.findings);
+        let at = v.findings[0].location.as_ref().unwrap();
+        assert_eq!(
+            (at.path.as_str(), at.line),
+            (".github/actions/b/action.yml", Some(4))
+        );
     }
 
     #[test]

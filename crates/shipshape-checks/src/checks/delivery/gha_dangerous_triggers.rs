@@ -108,10 +108,11 @@ fn line_from(text: &str, from: u32, needle: &str) -> u32 {
 }
 
 fn injections(ctx: &Ctx, w: &Workflow, out: &mut Vec<Finding>) {
-    let text = ctx.text(&w.path).unwrap_or("");
-
     for j in &w.jobs {
         for s in &j.steps {
+            // A composite action's step is written (and cited) in its `action.yml`.
+            let file = s.file(&w.path);
+            let text = ctx.text(file).unwrap_or("");
             let mut scripts: Vec<(&str, u32, &str)> = Vec::new();
             if let Some((r, line)) = &s.run {
                 scripts.push((r, *line, "run"));
@@ -132,9 +133,14 @@ fn injections(ctx: &Ctx, w: &Workflow, out: &mut Vec<Finding>) {
             for (body, line, what) in scripts {
                 for (range, field) in shipshape_facts::ci::untrusted_interpolations(body) {
                     let expr = &body[range];
+                    let at = Location::line(file, line_from(text, line, expr));
+                    // A composite action run by several jobs: once per place.
+                    if out.iter().any(|f| f.location.as_ref() == Some(&at)) {
+                        continue;
+                    }
                     out.push(
                         Finding::at(
-                            Location::line(&w.path, line_from(text, line, expr)),
+                            at,
                             format!(
                                 "job `{}`: `{what}:` interpolates untrusted `{field}`: pass it through `env:` instead",
                                 j.id,
@@ -184,7 +190,7 @@ fn run(ctx: &Ctx) -> Verdict {
                     if let Some(why) = checks_out_head(s) {
                         findings.push(
                             Finding::at(
-                                Location::line(&w.path, s.line),
+                                Location::line(s.file(&w.path), s.line),
                                 format!(
                                     "job `{}` of a `{}` workflow runs {why}: the pull request's code runs with secrets and a write token",
                                     j.id,
@@ -204,7 +210,7 @@ fn run(ctx: &Ctx) -> Verdict {
                     called_head_checkouts(&wfs, called, &mut seen, &mut |cw, cj, s, why| {
                         findings.push(
                             Finding::at(
-                                Location::line(&cw.path, s.line),
+                                Location::line(s.file(&cw.path), s.line),
                                 format!(
                                     "job `{}` of `{}`, called by job `{}` of a `{}` workflow ({}), runs {why}: the pull request's code runs with the caller's secrets and token",
                                     cj.id,
