@@ -555,7 +555,7 @@ impl<'a> Ctx<'a> {
             let outside = |d: &Dockerfile| {
                 self.in_no_unit(&d.path)
                     && self.is_deployed(&d.path)
-                    && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
+                    && !self.facts.is_dev_dockerfile(&d.path)
             };
             let candidates: Vec<usize> = if self.unit_paths.len() < 2 {
                 Vec::new()

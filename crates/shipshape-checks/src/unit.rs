@@ -85,7 +85,7 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
         && let Some(how) = facts
             .dockerfiles()
             .iter()
-            .filter(|d| in_unit(&d.path) && !shipshape_facts::docker::is_dev_dockerfile(&d.path))
+            .filter(|d| in_unit(&d.path) && !facts.is_dev_dockerfile(&d.path))
             .find_map(|d| {
                 let i = d
                     .final_stage()?
@@ -177,9 +177,7 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
         );
     }
     // A test or development image (Playwright, dev container) says nothing about what ships.
-    if let Some(p) =
-        has(&|p, k| k == FileKind::Dockerfile && !shipshape_facts::docker::is_dev_dockerfile(p))
-    {
+    if let Some(p) = has(&|p, k| k == FileKind::Dockerfile && !facts.is_dev_dockerfile(p)) {
         return (UnitKind::Service, format!("container image built from {p}"));
     }
     (
@@ -235,7 +233,7 @@ fn rust_library_only(
             {
                 return None;
             }
-            FileKind::Dockerfile if !shipshape_facts::docker::is_dev_dockerfile(&f.path) => {
+            FileKind::Dockerfile if !facts.is_dev_dockerfile(&f.path) => {
                 return None;
             }
             _ => {}

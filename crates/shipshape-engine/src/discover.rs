@@ -194,7 +194,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     // configuration, no code, built and pushed by the release matrix).
     for f in facts
         .files_of(|k| k == FileKind::Dockerfile)
-        .filter(|f| !shipshape_facts::docker::is_dev_dockerfile(&f.path))
+        .filter(|f| !facts.is_dev_dockerfile(&f.path))
     {
         let dir = dir_of(&f.path);
         if dir == "." {
@@ -243,7 +243,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     let own_dockerfile = |dir: &str| {
         facts
             .files_of(|k| k == FileKind::Dockerfile)
-            .any(|f| dir_of(&f.path) == dir && !shipshape_facts::docker::is_dev_dockerfile(&f.path))
+            .any(|f| dir_of(&f.path) == dir && !facts.is_dev_dockerfile(&f.path))
     };
     let root_image_runs_repo = root_image_builds_whole_repo(facts);
     for (dir, source) in workspace_members(facts) {
@@ -371,7 +371,7 @@ fn root_whole_repo_image(facts: &Facts) -> Option<String> {
         .iter()
         .find(|d| {
             dir_of(&d.path) == "."
-                && !shipshape_facts::docker::is_dev_dockerfile(&d.path)
+                && !facts.is_dev_dockerfile(&d.path)
                 && facts.file(&d.path).is_some_and(|f| f.role.is_production())
                 && d.stages.iter().any(|s| {
                     s.context_sources()

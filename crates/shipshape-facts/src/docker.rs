@@ -311,13 +311,6 @@ fn substitute(s: &str, args: &HashMap<String, String>) -> String {
     out
 }
 
-/// True for Dockerfiles used only for development, CI, tests or code generation, not for
-/// the shipped image: the file's role ([`crate::role::role_of`]) decides, the one place
-/// that knows dev containers, e2e harnesses, package builds and code generators.
-pub fn is_dev_dockerfile(path: &str) -> bool {
-    !crate::role::role_of(path).0.is_production()
-}
-
 /// Parse a Dockerfile. Never fails: unknown syntax is kept as instructions.
 pub fn parse(path: &str, text: &str) -> Dockerfile {
     let mut escape = '\\';

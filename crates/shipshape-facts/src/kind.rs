@@ -213,6 +213,18 @@ impl FileKind {
     }
 }
 
+/// An Elixir configuration script (`config/config.exs`, `config/runtime.exs`,
+/// `apps/x/config/prod.exs`): source by kind, but its text is kept like other
+/// configuration, since what it sets (and what `runtime.exs` replaces from the
+/// environment) decides whether a literal in it is a live secret.
+pub fn is_elixir_config(path: &str) -> bool {
+    let Some(rest) = path.strip_suffix(".exs") else {
+        return false;
+    };
+    let dir = rest.rsplit_once('/').map_or("", |(d, _)| d);
+    dir == "config" || dir.ends_with("/config")
+}
+
 fn lang_of_ext(ext: &str) -> Option<Lang> {
     Some(match ext {
         "rs" => Lang::Rust,

@@ -201,6 +201,15 @@ impl Facts {
             .map_or_else(|| role::classify(path, &self.role_overrides).0, |f| f.role)
     }
 
+    /// True for Dockerfiles used only for development, CI, tests or code generation, not
+    /// for the shipped image: the file's role ([`Facts::role`]: its path, the user's
+    /// `[paths]`, and what its content says, such as a command that runs a development
+    /// server) decides, the one place that knows dev containers, e2e harnesses, package
+    /// builds and code generators.
+    pub fn is_dev_dockerfile(&self, path: &str) -> bool {
+        !self.role(path).is_production()
+    }
+
     /// The role of one line of a file: [`Facts::role`], except that a Rust file's unit
     /// tests (after its module-level `#[cfg(test)]`) are test code.
     pub fn role_at(&self, path: &str, line: u32) -> role::Role {
@@ -239,7 +248,7 @@ impl Facts {
                 signals::scan_code(path, content.as_bytes(), &mut sigs);
             }
             // Like the walk, small generic YAML files are kept (included CI files, collector configs).
-            if kind.keeps_text() || kind == FileKind::Yaml {
+            if kind.keeps_text() || kind == FileKind::Yaml || kind::is_elixir_config(path) {
                 texts.insert(path.to_string(), Arc::from(*content));
             }
             entries.push(FileEntry {

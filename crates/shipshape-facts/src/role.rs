@@ -292,6 +292,9 @@ pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
     if ends_with_ci(path, ".rb") && find(b"FactoryBot.define") {
         return Some((Role::Test, "test-data factory (`FactoryBot.define`)"));
     }
+    if let Some(server) = runs_development_server(path, head) {
+        return Some((Role::DevTooling, server));
+    }
     if declares_development_only(head) {
         return Some((
             Role::DevTooling,
@@ -299,6 +302,67 @@ pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
         ));
     }
     None
+}
+
+/// A Dockerfile whose image runs a development server: its last `CMD` or `ENTRYPOINT`
+/// (the one the final stage inherits when it sets none) starts one. wallabag's
+/// `docker/php/Dockerfile` runs `bin/console --env=dev server:run` with xdebug for its
+/// development compose stack; its production image is built elsewhere. Such an image is
+/// development tooling, like a dev container.
+fn runs_development_server(path: &str, head: &[u8]) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let dockerfile = name.eq_ignore_ascii_case("Dockerfile")
+        || name.eq_ignore_ascii_case("Containerfile")
+        || strip_prefix_ci(name, "Dockerfile.").is_some()
+        || ends_with_ci(name, ".Dockerfile");
+    if !dockerfile {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head);
+    let command = text
+        .lines()
+        .map(str::trim_start)
+        .rfind(|l| {
+            strip_prefix_ci(l, "CMD").is_some() || strip_prefix_ci(l, "ENTRYPOINT").is_some()
+        })?
+        .to_ascii_lowercase();
+    const DEV_SERVERS: &[(&str, &str)] = &[
+        (
+            "server:run",
+            "its command runs the Symfony development server (`server:run`)",
+        ),
+        ("--env=dev", "its command runs with `--env=dev`"),
+        (
+            "runserver",
+            "its command runs Django's development server (`runserver`)",
+        ),
+        (
+            "artisan serve",
+            "its command runs Laravel's development server (`artisan serve`)",
+        ),
+        (
+            "next dev",
+            "its command runs Next.js in development mode (`next dev`)",
+        ),
+        (
+            "ng serve",
+            "its command runs the Angular development server (`ng serve`)",
+        ),
+        (
+            "nodemon",
+            "its command runs under nodemon (reload on change)",
+        ),
+    ];
+    // Exec form or shell form alike: `["php", "artisan", "serve"]` → `php artisan serve`.
+    let words: Vec<&str> = command
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '[' | ']'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let command = words.join(" ");
+    DEV_SERVERS
+        .iter()
+        .find(|(marker, _)| command.contains(marker))
+        .map(|(_, why)| *why)
 }
 
 /// The file's opening comment block says the file is for development only:
@@ -748,6 +812,26 @@ mod tests {
     /// #13: BookStack's root `docker-compose.yml` and kestra's `Makefile` open with a
     /// comment saying they are for development only; their sample passwords failed
     /// `secrets-not-in-manifests` and `no-committed-secrets` as production.
+    /// Regression (wallabag/wallabag, #13): `docker/php/Dockerfile` runs `bin/console
+    /// --env=dev server:run` for the development compose stack (its production image is
+    /// built in another repository) and was judged as the shipped image. The last
+    /// command decides, the one a final stage without its own inherits.
+    #[test]
+    fn dockerfiles_running_a_development_server_are_dev_tooling() {
+        let dev = "FROM php:8.2-fpm AS rootless\nRUN apt-get update\nCMD [\"php\", \"bin/console\", \"--env=dev\", \"server:run\", \"0.0.0.0:8000\"]\nFROM rootless AS default\nUSER www-data\n";
+        assert_eq!(
+            content_role("docker/php/Dockerfile", dev.as_bytes()).map(|r| r.0),
+            Some(Role::DevTooling)
+        );
+        let artisan = "FROM php:8.3\nENTRYPOINT php artisan serve --host 0.0.0.0\n";
+        assert!(content_role("Dockerfile.local", artisan.as_bytes()).is_some());
+        // A development server in an earlier stage, then a production command: shipped.
+        let prod = "FROM node AS dev\nCMD [\"npx\", \"next\", \"dev\"]\nFROM node\nCMD [\"node\", \"server.js\"]\n";
+        assert_eq!(content_role("Dockerfile", prod.as_bytes()), None);
+        // Not a Dockerfile: a README that mentions the command.
+        assert_eq!(content_role("README.md", b"CMD runserver\n"), None);
+    }
+
     #[test]
     fn files_that_say_they_are_for_development_only_are_dev_tooling() {
         let compose = b"# This is a Docker Compose configuration\n# intended for development purposes only\n\nservices:\n  db: {}\n";

@@ -24,7 +24,8 @@ pub enum SignalKind {
     /// forever by default (Python requests, Go's default client, reqwest, fetch...).
     HttpClient,
     /// An outbound call of a client whose default timeout is finite (httpx 5 s,
-    /// aiohttp 300 s, Elixir's Req/Finch/HTTPoison, Laravel's `Http` 30 s, Flurl 100 s):
+    /// aiohttp 300 s, Elixir's Req/Finch/HTTPoison, Laravel's `Http` 30 s, Flurl 100 s,
+    /// Symfony's `HttpClient::create()`, idle after `default_socket_timeout`, 60 s):
     /// evidence of timeouts only where the file also sets one.
     BoundedHttpClient,
     /// A timeout set on an HTTP client or request.
@@ -104,10 +105,11 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         Rule::NotComment,
         r"rails/health\#show|grpc\.health\.v1|grpc::health::v1::Health::Service|health\.NewServer\(\)|tonic_health|HealthCheckService|MapHealthChecks\(|HealthStatusManager|RegisterHealthServer\(|add_HealthServicer_to_server\(|EnableDefaultHealthCheckService",
     ),
+    (SignalKind::Shutdown, Rule::SignalHandled, r"SIGTERM"),
     (
         SignalKind::Shutdown,
         Rule::Unjudged,
-        r#"SIGTERM|signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
+        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
     ),
     (
         // A literal switching verification off: a keyed field, an assignment, a keyword
@@ -131,7 +133,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::BoundedHttpClient,
         Rule::Call,
-        r"\bhttpx\.(?:get|post|put|delete|patch|head|request|stream|Client|AsyncClient)\(|\baiohttp\.ClientSession\(|\bReq\.(?:get|post|put|patch|delete|head|request|new|run)!?\(|\bFinch\.(?:request|stream|stream_while)!?\(|\bHTTPoison\.(?:get|post|put|patch|delete|head|request)!?\(|\bHttp::(?:get|post|put|patch|delete|head|send|withHeaders|withToken|withBasicAuth|acceptJson|asForm|asJson|timeout|connectTimeout|retry|baseUrl|withOptions)\(|\.(?:GetJsonAsync|PostJsonAsync|PutJsonAsync|PatchJsonAsync|ReceiveJson)\b",
+        r"\bhttpx\.(?:get|post|put|delete|patch|head|request|stream|Client|AsyncClient)\(|\baiohttp\.ClientSession\(|\bReq\.(?:get|post|put|patch|delete|head|request|new|run)!?\(|\bFinch\.(?:request|stream|stream_while)!?\(|\bHTTPoison\.(?:get|post|put|patch|delete|head|request)!?\(|\bHttp::(?:get|post|put|patch|delete|head|send|withHeaders|withToken|withBasicAuth|acceptJson|asForm|asJson|timeout|connectTimeout|retry|baseUrl|withOptions)\(|\.(?:GetJsonAsync|PostJsonAsync|PutJsonAsync|PatchJsonAsync|ReceiveJson)\b|\bHttpClient::create(?:ForBaseUri)?\(",
     ),
     (
         SignalKind::HttpClient,
@@ -257,6 +259,7 @@ const KEYWORDS: &[&str] = &[
     "Finch.",
     "HTTPoison.",
     "Http::",
+    "HttpClient::",
     "JsonAsync",
     "ReceiveJson",
     // timeouts (and `signal: AbortSignal`); the pattern is case-insensitive, so the
@@ -1024,6 +1027,18 @@ mod tests {
         );
         // dotnet/eShop: .NET's HttpClient (100 s) and OkHttp (10 s) time out by default.
         assert!(kinds("var c = new HttpClient();\nval o = OkHttpClient()\n").is_empty());
+        // wallabag (#13): Symfony's `HttpClient::create()` idles out after PHP's
+        // `default_socket_timeout` (60 s): a client with a finite default.
+        let mut out = vec![];
+        scan_code(
+            "src/HttpClient/WallabagClient.php",
+            b"<?php\n$this->client = HttpClient::create(['timeout' => 10]);\n",
+            &mut out,
+        );
+        assert!(
+            out.iter()
+                .any(|h| h.kind == SignalKind::BoundedHttpClient && h.line == 2)
+        );
         assert!(k.contains(&(SignalKind::TlsVerifyDisabled, 4)));
         assert!(k.contains(&(SignalKind::HttpClient, 4)));
         // A local endpoint's self-signed certificate (podinfo deploy/kind.sh) is no risk;
@@ -1069,6 +1084,32 @@ mod tests {
             ),
             vec![1, 2]
         );
+    }
+
+    /// Regression (sissbruecker/linkding, #13): `os.killpg(os.getpgid(p.pid),
+    /// signal.SIGTERM)`, which stops a child process on a timeout, passed
+    /// scalability/graceful-shutdown as SIGTERM handling. Sending a signal is not
+    /// handling one; registering a handler, or naming the signal elsewhere, is.
+    #[test]
+    fn sending_sigterm_is_not_handling_it() {
+        let shutdown = |path: &str, src: &str| {
+            let mut out = vec![];
+            scan_code(path, src.as_bytes(), &mut out);
+            out.into_iter()
+                .filter(|h| h.kind == SignalKind::Shutdown)
+                .map(|h| h.line)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        let py = "import os, signal\nos.killpg(os.getpgid(p.pid), signal.SIGTERM)\nos.kill(pid, signal.SIGTERM)\nsignal.signal(signal.SIGTERM, handler)\n";
+        assert_eq!(shutdown("app/snap.py", py), [4]);
+        let go = "package main\nfunc f() {\n\tcmd.Process.Signal(syscall.SIGTERM)\n\tsignal.Notify(c,\n\t\tsyscall.SIGTERM)\n}\n";
+        assert_eq!(shutdown("cmd/main.go", go), [5]);
+        let js = "child.kill('SIGTERM');\nprocess.on('SIGTERM', () => server.close());\n";
+        assert_eq!(shutdown("src/server.js", js), [2]);
+        let rs = "fn f() { kill(Pid::from_raw(p), Signal::SIGTERM).ok(); }\n";
+        assert!(shutdown("src/main.rs", rs).is_empty());
     }
 
     #[test]

@@ -490,6 +490,7 @@ fn process_file(
     let keep = (kind.keeps_text()
         && !(kind == FileKind::KeyMaterial && size > kind::KEY_MATERIAL_KEEP))
         || (kind == FileKind::Yaml && size <= GENERIC_YAML_KEEP)
+        || kind::is_elixir_config(&entry.path)
         || (!keep_text.is_empty() && keep_text.is_match(&entry.path));
     if keep {
         let text: Arc<str> = match std::str::from_utf8(bytes) {

@@ -1,6 +1,6 @@
 //! Outbound HTTP calls: a client call or construction in code, and the global `fetch`.
 
-use super::{Grammar, Src, ancestors, in_string};
+use super::{Grammar, Src, ancestors, callee, in_string, last_segment};
 use tree_sitter::Node;
 
 /// Statement kinds that import names rather than call anything.
@@ -77,4 +77,35 @@ pub(super) fn is_global_fetch(src: &Src, node: Node) -> bool {
                 .child_by_field_name("function")
                 .is_some_and(|f| f.id() == callee.id())
     })
+}
+
+/// Calls that send a signal to a process (the last segment of the callee's name).
+const SENDS_SIGNAL: &[&str] = &[
+    "kill",
+    "killpg",
+    "signal",
+    "send_signal",
+    "terminate",
+    "raise",
+    "sigqueue",
+    "pidfd_send_signal",
+];
+
+/// True when the signal name at `node` is an argument of a call that sends the signal
+/// (`os.killpg(pgid, signal.SIGTERM)`: linkding's snapshot timeout, `process.Signal(...)`,
+/// `child.kill("SIGTERM")`, `nix::sys::signal::kill(pid, Signal::SIGTERM)`) rather than
+/// one that handles it. Python's `signal.signal(signal.SIGTERM, handler)` registers a
+/// handler: not a send.
+pub(super) fn is_sent_signal(src: &Src, node: Node) -> bool {
+    let Some(list) = ancestors(node).find(|n| matches!(n.kind(), "argument_list" | "arguments"))
+    else {
+        return false;
+    };
+    let Some(call) = list.parent() else {
+        return false;
+    };
+    let (recv, name) = callee(src, call);
+    let name = name.map(last_segment).unwrap_or_default();
+    let registers = name == "signal" && recv.map(last_segment).as_deref() == Some("signal");
+    SENDS_SIGNAL.contains(&name.as_str()) && !registers
 }

@@ -68,6 +68,10 @@ pub(crate) enum Rule {
     /// TLS verification switched off by a literal: code, not a comment or string; an
     /// operator opt-in when a configuration condition guards it.
     TlsLiteral,
+    /// A signal's name (`SIGTERM`) as evidence of handling it: not when it is an
+    /// argument of a call that sends it (`os.killpg(pgid, signal.SIGTERM)`,
+    /// `cmd.Process.Signal(syscall.SIGTERM)`, `child.kill('SIGTERM')`).
+    SignalHandled,
     /// The element type of a slice or array literal (`[]func(tx *sql.Tx) error{...}`), not
     /// a parameter's or a type declaration's type.
     FuncListLiteral,
@@ -248,6 +252,7 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
         Rule::RoutePath => keep_if(routes::is_route(src, root, c)),
         Rule::Call => keep_if(calls::is_call(src, node)),
         Rule::GlobalFetch => keep_if(calls::is_global_fetch(src, node)),
+        Rule::SignalHandled => keep_if(!calls::is_sent_signal(src, node)),
         Rule::TlsLiteral => tls::judge(src, root, node, c),
         Rule::FuncListLiteral => keep_if(is_list_literal(node)),
     }

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
-        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action`, `docker/bake-action` or Depot's with `push:` not false, or `outputs:` with `push=true` or `type=registry`) or using a known deploy action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify); or a CI line running a deploy or publish command, directly or through the recipe of a `make` target it runs (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action`, `docker/bake-action` or Depot's with `push:` not false, or `outputs:` with `push=true` or `type=registry`) or using a known deploy or release-publishing action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify; a release asset upload such as softprops/action-gh-release); or a CI line running a deploy or publish command, directly or through the recipe of a `make` target it runs (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `gh release create/upload`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
         remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
         references: &[
             "https://dora.dev/capabilities/deployment-automation/",
@@ -45,7 +45,7 @@ fn deploy_command() -> &'static Regex {
             | \bvercel\b[^\n]*--prod\b | \bnetlify\s+deploy\b | \bwrangler\s+(?:deploy|publish)\b | \brailway\s+up\b
             | \bfastapi\s+deploy\b
             | \bgoreleaser\b | \bsemantic-release\b | \bcargo\s+dist\b | \bdist\s+build\b | \bjib\b[^\n]*:build\b | \bspring-boot:build-image\b[^\n]*publish
-            | \bnpm\s+publish\b | \bcargo\s+publish\b | \btwine\s+upload\b
+            | \bnpm\s+publish\b | \bcargo\s+publish\b | \btwine\s+upload\b | \bgh\s+release\s+(?:create|upload)\b
             | \bdeploy\.sh\b | \bmake\s+(?:[\w-]+\s+)*deploy\b | \bjust\s+deploy\b
             ",
         )
@@ -70,6 +70,13 @@ const DEPLOY_ACTIONS: &[&str] = &[
     "goreleaser/goreleaser-action",
     "googleapis/release-please-action",
     "cycjimmy/semantic-release-action",
+    // Publishing the release's distributable to a GitHub release, goreleaser's way
+    // (wallabag uploads its tarball when a release is created).
+    "softprops/action-gh-release",
+    "ncipollo/release-action",
+    "shogo82148/actions-upload-release-asset",
+    "svenstaro/upload-release-action",
+    "actions/upload-release-asset",
 ];
 
 const TOOL_FILES: &[&str] = &[

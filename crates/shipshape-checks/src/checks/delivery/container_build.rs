@@ -42,8 +42,6 @@ const CI_BUILD: &[&str] = &[
     "gcloud builds submit",
 ];
 
-use crate::checks::security::container_non_root::is_dev_dockerfile;
-
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .files()
@@ -52,7 +50,7 @@ fn run(ctx: &Ctx) -> Verdict {
     // Development containers and test images are not the image the unit ships.
     if let Some(f) = files
         .iter()
-        .find(|f| f.kind == FileKind::Dockerfile && !is_dev_dockerfile(&f.path))
+        .find(|f| f.kind == FileKind::Dockerfile && !ctx.facts.is_dev_dockerfile(&f.path))
     {
         return Verdict::pass_with(
             format!("image built from {}", f.path),

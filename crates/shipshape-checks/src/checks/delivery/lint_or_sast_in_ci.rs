@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json script run by CI that does (`yarn test:code` running eslint). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, credo, dialyzer, sobelow, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`, `nix run .#lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json script run by CI that does (`yarn test:code` running eslint). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -37,11 +37,11 @@ fn tool() -> &'static Regex {
             | \bruff\b | \bflake8\b | \bpylint\b | \bmypy\b | \bpyright\b | \bbandit\b
             | \brubocop\b | \bbrakeman\b | \bstandardrb\b | \bphpstan\b | \bpsalm\b | \bphpcs\b
             | \bcheckstyle\b | \bspotbugs\b | \bpmd\b | \bdetekt\b | \bktlint\b | \berror-prone\b
-            | \bdotnet\s+format\b[^\n]*--verify-no-changes | \bswiftlint\b | \bcredo\b | \bcppcheck\b | \bclang-tidy\b
+            | \bdotnet\s+format\b[^\n]*--verify-no-changes | \bswiftlint\b | \bcredo\b | \bdialyzer\b | \bsobelow\b | \bcppcheck\b | \bclang-tidy\b
             | github/codeql-action | \bcodeql\b | \bsemgrep\b | \bsonar(?:-scanner|qube|cloud|source)?\b | SonarSource/ | \bsnyk\s+code\b
             | \bhadolint\b | \bshellcheck\b | \btflint\b | \btfsec\b | \bcheckov\b | \bkube-linter\b | \bkubeconform\b | \bactionlint\b | \bzizmor\b
             | super-linter | \bmegalinter\b | oxsecurity/megalinter | \btrunk\s+check\b | \bpre-commit\s+run\b | \bprek\s+run\b | pre-commit/action
-            | \b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?lint\b | \b(?:make|just|task)\s+(?:[\w-]+\s+)*lint\b | \bnx\b[^\n]*\blint\b | \bturbo\s+(?:run\s+)?lint\b
+            | \b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?lint\b | \b(?:make|just|task)\s+(?:[\w-]+\s+)*lint\b | \bnx\b[^\n]*\blint\b | \bnix\s+(?:run|build)\s+\.\#lint\b | \bturbo\s+(?:run\s+)?lint\b
             ",
         )
         .expect("constant regex")
@@ -231,6 +231,10 @@ mod tests {
             "semgrep ci",
             "make lint",
             "uv run prek run --from-ref origin/main --to-ref HEAD",
+            // teslamate (#13): Elixir's static analysis, and a Nix flake's lint app.
+            "mix dialyzer --format github",
+            "mix sobelow --config",
+            "nix run .#lint -- --ci",
         ] {
             let wf = format!("on: push\njobs:\n  l:\n    steps:\n      - run: {cmd}\n");
             let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);

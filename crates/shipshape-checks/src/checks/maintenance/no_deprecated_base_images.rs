@@ -4,7 +4,6 @@
 //! and passed in as `Ctx::eol`), never a table in code: a hand-kept table goes stale and
 //! then gives wrong verdicts with confidence.
 
-use crate::checks::security::container_non_root::is_dev_dockerfile;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::eol::{newest, numeric_version};
 use shipshape_model::{Area, EolCycle, EolData, EolProduct, Finding, Location, Severity};
@@ -186,7 +185,7 @@ fn end_of_life(image: &str, data: &EolData, today: i64) -> Option<String> {
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .dockerfiles()
-        .filter(|d| !is_dev_dockerfile(&d.path))
+        .filter(|d| !ctx.facts.is_dev_dockerfile(&d.path))
         .collect();
     if files.is_empty() {
         return Verdict::not_applicable("no production Dockerfile in the unit");

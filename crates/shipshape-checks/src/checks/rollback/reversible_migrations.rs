@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel, Doctrine and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), that does not only refuse (`throw`, Doctrine's `SkipMigration`, `throwIrreversibleMigrationException()`, `skipIf(true, …)`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -44,6 +44,68 @@ fn sql_statements(text: &str) -> bool {
 fn section_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     let at = text.find(marker)?;
     Some(&text[at + marker.len()..])
+}
+
+/// A command in an Ecto `change` that Ecto cannot run backwards, with its line:
+/// `remove(:col)` without the column's type (teslamate's `drop_consumption_columns`),
+/// `modify(:col, :type)` without `from:`, and `execute` given only the forward SQL.
+/// Elixir's own comments are skipped; the arguments are read from the command's line.
+fn ecto_irreversible_in_change(text: &str) -> Option<(String, u32)> {
+    let at = text.find("def change")?;
+    let start_line = text[..at].matches('\n').count();
+    let body = &text[at..];
+    let body = body.find("\n  def ").map_or(body, |end| &body[..end]);
+    for (i, line) in body.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('#') {
+            continue;
+        }
+        for (cmd, needs) in [("remove", 2usize), ("modify", 0), ("execute", 2)] {
+            let Some(rest) = t.strip_prefix(cmd) else {
+                continue;
+            };
+            if !(rest.starts_with('(') || rest.starts_with(' ')) {
+                continue;
+            }
+            let args = rest
+                .trim()
+                .trim_start_matches('(')
+                .trim_end()
+                .trim_end_matches(')');
+            // Heredocs and multi-line calls are not read: no verdict on them.
+            if args.is_empty() || args.ends_with(',') || args.contains("\"\"\"") {
+                continue;
+            }
+            let n = top_level_args(args);
+            let irreversible = match cmd {
+                "modify" => !args.contains("from:"),
+                _ => n < needs,
+            };
+            if irreversible {
+                let shown: String = t.chars().take(60).collect();
+                return Some((format!("`{shown}`"), (start_line + i + 1) as u32));
+            }
+        }
+    }
+    None
+}
+
+/// How many comma-separated arguments `args` holds at the top level (brackets and
+/// strings nest).
+fn top_level_args(args: &str) -> usize {
+    let (mut depth, mut quote, mut n) = (0i32, None::<char>, 1usize);
+    for c in args.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// `(message, line)` when a migration file is irreversible; `None` when it is fine or not a migration.
@@ -216,6 +278,14 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
         if has("up") && !has("change") {
             return Some(("defines `up` without `down`".into(), line_of("def up")));
         }
+        if has("change")
+            && let Some((what, line)) = ecto_irreversible_in_change(text)
+        {
+            return Some((
+                format!("`change` runs {what}, which Ecto cannot reverse"),
+                line,
+            ));
+        }
         return None;
     }
     // Laravel and Phinx (`database/migrations/*.php`, `db/migrations/*.php`): an `up()`
@@ -250,6 +320,34 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
         if empty && schema_change {
             return Some((
                 "`down()` is empty though `up()` changes the schema: it undoes nothing".into(),
+                line_of("function down("),
+            ));
+        }
+        // A `down()` that only refuses: Doctrine's `throw new SkipMigration(…)`,
+        // `$this->throwIrreversibleMigrationException()`, `$this->skipIf(true, …)` or
+        // `abortIf(true, …)` (wallabag's complex schema changes), any `throw`.
+        let refuses = method_body(&text[down..]).is_some_and(|b| {
+            let code: Vec<&str> = b
+                .lines()
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with("//")
+                        && !l.starts_with('*')
+                        && !l.starts_with("/*")
+                })
+                .collect();
+            let first = code.first().map(|l| l.replace(' ', "")).unwrap_or_default();
+            // One statement, and it refuses.
+            code.concat().matches(';').count() == 1
+                && (first.starts_with("throw")
+                    || first.starts_with("$this->throwIrreversibleMigrationException(")
+                    || first.starts_with("$this->skipIf(true")
+                    || first.starts_with("$this->abortIf(true"))
+        });
+        if refuses {
+            return Some((
+                "`down()` only refuses (throws or skips): the migration cannot be reverted".into(),
                 line_of("function down("),
             ));
         }
@@ -651,6 +749,60 @@ mod tests {
         assert_eq!(
             outcome(&[(&format!("{dir}/4_NoDown.cs"), no_down)]),
             Outcome::Fail
+        );
+    }
+
+    /// teslamate (#13): `remove(:consumption_kWh)` in a `change` has no type for Ecto to
+    /// add the column back with; wallabag: Doctrine `down()` bodies that only throw
+    /// `SkipMigration` or `skipIf(true, …)`. Both passed as reversible.
+    #[test]
+    fn ecto_change_commands_and_doctrine_refusals_are_irreversible() {
+        let ecto = |body: &str| {
+            let m = format!(
+                "defmodule M do\n  use Ecto.Migration\n\n  def change do\n    alter table(:drives) do\n{body}\n    end\n  end\nend\n"
+            );
+            outcome(&[("priv/repo/migrations/20190821_drop.exs", &m)])
+        };
+        assert_eq!(ecto("      remove(:consumption_kWh)"), Outcome::Fail);
+        assert_eq!(ecto("      remove :a, :float"), Outcome::Pass);
+        assert_eq!(
+            ecto("      remove(:a, :string, default: \"x\")"),
+            Outcome::Pass
+        );
+        assert_eq!(ecto("      modify :a, :text"), Outcome::Fail);
+        assert_eq!(ecto("      modify :a, :text, from: :string"), Outcome::Pass);
+        assert_eq!(ecto("      execute(\"UPDATE x SET y = 1\")"), Outcome::Fail);
+        assert_eq!(
+            ecto("      execute \"CREATE INDEX i ON t (a)\", \"DROP INDEX i\""),
+            Outcome::Pass
+        );
+        assert_eq!(
+            ecto("      # remove(:old)\n      add :b, :text"),
+            Outcome::Pass
+        );
+        let doctrine = |down: &str| {
+            let m = format!(
+                "<?php\nfinal class Version2016 extends WallabagMigration\n{{\n    public function up(Schema $schema): void\n    {{\n        $this->addSql('ALTER TABLE x ADD y INT');\n    }}\n\n    public function down(Schema $schema): void\n    {{\n{down}\n    }}\n}}\n"
+            );
+            outcome(&[("migrations/Version20161001072726.php", &m)])
+        };
+        assert_eq!(
+            doctrine("        throw new SkipMigration('Too complex ...');"),
+            Outcome::Fail
+        );
+        assert_eq!(
+            doctrine("        $this->skipIf(true, 'These settings are required.');"),
+            Outcome::Fail
+        );
+        assert_eq!(
+            doctrine(
+                "        $this->skipIf($x, 'only sqlite');\n        $this->addSql('ALTER TABLE x DROP y');"
+            ),
+            Outcome::Pass
+        );
+        assert_eq!(
+            doctrine("        $this->addSql('ALTER TABLE x DROP y');"),
+            Outcome::Pass
         );
     }
 

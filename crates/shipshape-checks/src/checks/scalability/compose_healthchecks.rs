@@ -1,6 +1,5 @@
 //! `scalability/compose-healthchecks`: compose services built from the repository declare a healthcheck.
 
-use crate::checks::security::container_non_root::is_dev_dockerfile;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
 use shipshape_model::{Area, Finding, Location, Severity};
@@ -111,7 +110,10 @@ fn run(ctx: &Ctx) -> Verdict {
             continue;
         }
         // Test runners (Cypress, Playwright, e2e images) run once and exit: no healthcheck.
-        if is_dev_dockerfile(&join(&join(dir, context), dockerfile)) {
+        if ctx
+            .facts
+            .is_dev_dockerfile(&join(&join(dir, context), dockerfile))
+        {
             continue;
         }
         // A context inside installed dependencies builds someone else's image (monica's

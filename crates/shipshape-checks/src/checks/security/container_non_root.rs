@@ -24,8 +24,6 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-pub(crate) use shipshape_facts::docker::is_dev_dockerfile;
-
 /// Files an image can carry but not execute: a final stage `FROM scratch` whose
 /// entry point is one of these (or that has none) only exports a build artifact
 /// (`docker build --output`), and no process ever runs in it.
@@ -106,7 +104,7 @@ fn effective_user<'a>(d: &'a Dockerfile, stage: &'a Stage) -> Option<(&'a str, u
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
         .dockerfiles()
-        .filter(|d| !is_dev_dockerfile(&d.path))
+        .filter(|d| !ctx.facts.is_dev_dockerfile(&d.path))
         .collect();
     if files.is_empty() {
         return Verdict::not_applicable("no production Dockerfile in the unit");

@@ -51,11 +51,60 @@ pub(crate) fn is_sample(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> b
     let kind = || facts.file(&s.path).map(|f| f.kind);
     !role.is_production()
         || s.commented
+        || elixir_runtime_override(facts, s).is_some()
         || (s.commit.is_none()
             && matches!(
                 kind(),
                 Some(shipshape_facts::FileKind::ApiSpec | shipshape_facts::FileKind::Ci(_))
             ))
+}
+
+/// Whether an Elixir build-time config value (`secret_key_base: "…"` in
+/// `config/config.exs`) is replaced from the environment in `config/runtime.exs`
+/// (`secret_key_base: System.get_env("SECRET_KEY_BASE", …)`, or `System.fetch_env!`):
+/// `Some(true)` when the `config` statement doing it is top-level (runtime.exs runs last
+/// in every environment, so the literal is never read: teslamate's Phoenix generator
+/// default), `Some(false)` when it sits inside a block (`if config_env() == :prod do`:
+/// the literal still serves the other environments), `None` otherwise. Statements are
+/// told apart by indentation, as `mix format` writes them.
+fn elixir_runtime_override(facts: &shipshape_facts::Facts, s: &SecretEvidence) -> Option<bool> {
+    if s.commit.is_some()
+        || !shipshape_facts::kind::is_elixir_config(&s.path)
+        || s.path.ends_with("/runtime.exs")
+    {
+        return None;
+    }
+    let dir = s.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let line = facts
+        .text(&s.path)?
+        .lines()
+        .nth(s.line.checked_sub(1)? as usize)?;
+    let key = line.trim_start().split_once(':')?.0.trim();
+    if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let runtime = facts.text(&format!("{dir}/runtime.exs"))?;
+    let lines: Vec<&str> = runtime.lines().collect();
+    let mut found = None;
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let Some(rest) = t.strip_prefix(key).and_then(|r| r.strip_prefix(':')) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        if !(rest.starts_with("System.get_env(") || rest.starts_with("System.fetch_env!(")) {
+            continue;
+        }
+        // The statement this keyword belongs to: the nearest line above at a lower indent.
+        let indent = l.len() - t.len();
+        let top_level = lines[..i]
+            .iter()
+            .rev()
+            .find(|p| !p.trim().is_empty() && p.len() - p.trim_start().len() < indent)
+            .is_some_and(|p| p.starts_with("config "));
+        found = Some(found.unwrap_or(false) || top_level);
+    }
+    found
 }
 
 /// A web page saved as test data (`tests/data/html/*.html`: mealie's recipe scraper
@@ -82,7 +131,13 @@ pub(crate) fn verdict(
     secrets: &[SecretEvidence],
     what: &str,
 ) -> Option<Verdict> {
-    let mine: Vec<&SecretEvidence> = secrets.iter().filter(|s| ctx.in_unit(&s.path)).collect();
+    // A value the runtime configuration always replaces is read by nothing (a
+    // provider's token is leaked by being committed, whoever reads it).
+    let mine: Vec<&SecretEvidence> = secrets
+        .iter()
+        .filter(|s| ctx.in_unit(&s.path))
+        .filter(|s| s.provider_format || elixir_runtime_override(ctx.facts, s) != Some(true))
+        .collect();
     if mine.is_empty() {
         return None;
     }
@@ -270,6 +325,40 @@ mod tests {
         assert_eq!(judge(token), Outcome::Fail);
         assert!(crate::is_comment_line("   # ADMIN_TOKEN=Vy2V…(64 chars)"));
         assert!(!crate::is_comment_line("password: \"#x\""));
+    }
+
+    /// Regression (teslamate): the Phoenix generator's `secret_key_base` literal in
+    /// `config/config.exs`, replaced from the environment by a top-level `config` of
+    /// `config/runtime.exs` in every environment, failed the critical check; replaced
+    /// only inside `if config_env() == :prod do` it still serves dev and test: a sample.
+    #[test]
+    fn elixir_config_replaced_at_runtime_is_not_a_live_secret() {
+        let config = "import Config\n\nconfig :app, AppWeb.Endpoint,\n  url: [host: \"localhost\"],\n  secret_key_base: \"Kz7vmP1gPYv/sogke6P3RP9uipMjOLhneQdb\",\n  pubsub_server: App.PubSub\n";
+        let always = "import Config\n\nconfig :app, AppWeb.Endpoint,\n  secret_key_base: System.get_env(\"SECRET_KEY_BASE\", Util.random_string(64))\n";
+        let prod = "import Config\n\nif config_env() == :prod do\n  config :app, AppWeb.Endpoint,\n    secret_key_base: System.fetch_env!(\"SECRET_KEY_BASE\")\nend\n";
+        let judge = |runtime: Option<&str>, provider: bool| {
+            let mut files = vec![("config/config.exs", config), ("mix.exs", "")];
+            if let Some(r) = runtime {
+                files.push(("config/runtime.exs", r));
+            }
+            let facts = Facts::from_memory(&files);
+            let unit = crate::testing::unit_for(&facts);
+            let secrets = [SecretEvidence {
+                line: 5,
+                ..evidence("config/config.exs", provider)
+            }];
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.secrets = Some(&secrets);
+            run(&ctx).outcome
+        };
+        assert_eq!(judge(Some(always), false), Outcome::Pass);
+        assert_eq!(judge(Some(prod), false), Outcome::Warn);
+        assert_eq!(judge(None, false), Outcome::Fail);
+        assert_eq!(
+            judge(Some(always), true),
+            Outcome::Fail,
+            "a provider token leaks anyway"
+        );
     }
 
     /// tokio-rs/axum: `check_body(b"username=user&password=secure%20password")` in the

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with code, CI definitions, Dockerfiles or build scripts",
         rationale: "Turning off certificate verification makes TLS worthless: anyone on the path can impersonate the server and read or change the traffic. It is usually added \"temporarily\" to get past a self-signed certificate and never removed.",
-        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`. In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted, nor is a script an image's HEALTHCHECK runs (it calls the container itself). In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
+        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`; in the unit's production YAML configuration, `verify_peer: false` or `verify_host: false` (Symfony's HTTP client options). In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted, nor is a script an image's HEALTHCHECK runs (it calls the container itself). In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
         remediation: "Remove the override and trust the right CA instead: add the internal CA to the trust store (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, a custom RootCAs pool, `add_root_certificate`), or use a certificate the client already trusts.",
         references: &[
             "https://cwe.mitre.org/data/definitions/295.html",
@@ -35,6 +35,44 @@ fn local_only(line: &str) -> bool {
             .replace("://127.0.0.1", "")
             .replace("://[::1]", "")
             .contains("://")
+}
+
+/// Keys of application configuration (YAML) that switch verification off when false:
+/// PHP's stream and cURL options as Symfony's HTTP client takes them
+/// (`framework.http_client.scoped_clients.x.verify_peer: false`: wallabag's client that
+/// posts users' site credentials).
+const YAML_VERIFY_KEYS: &[&str] = &["verify_peer", "verify_host"];
+
+/// `verify_peer: false` and the like in the unit's production YAML configuration (not
+/// CI definitions, Kubernetes manifests or Helm values: what those switch off is judged
+/// where they are deployed).
+fn yaml_config_overrides(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in ctx
+        .files()
+        .filter(|f| f.kind == FileKind::Yaml && ctx.is_deployed(&f.path))
+    {
+        let Some(Ok(docs)) = ctx.facts.yaml(&f.path) else {
+            continue;
+        };
+        for doc in docs.iter() {
+            doc.walk(&mut |node| {
+                for (key, value) in node.entries() {
+                    if YAML_VERIFY_KEYS.contains(&key.as_str()) && value.as_bool() == Some(false) {
+                        out.push(
+                            Finding::at(
+                                Location::line(&f.path, value.key_line.max(value.line)),
+                                "certificate verification disabled in configuration",
+                            )
+                            .with_snippet(format!("{key}: false"))
+                            .with_key(format!("{key}: false#{}", out.len() + 1)),
+                        );
+                    }
+                }
+            });
+        }
+    }
+    out
 }
 
 fn run(ctx: &Ctx) -> Verdict {
@@ -91,6 +129,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 .with_key(format!("{}#{}", s.text, n)),
         );
     }
+    findings.extend(yaml_config_overrides(ctx));
     if !findings.is_empty() {
         let also = if opt_ins.is_empty() {
             String::new()
@@ -125,6 +164,28 @@ mod tests {
     use super::*;
     use crate::testing::run_on_files;
     use shipshape_model::Outcome;
+
+    /// Regression (wallabag/wallabag, #13): its Symfony HTTP client for paywalled sites
+    /// sets `verify_peer: false` and `verify_host: false` in `app/config/config.yml`,
+    /// unseen by a scan of code only. The same keys in test configuration, or true, pass.
+    #[test]
+    fn yaml_configuration_switching_verification_off_fails() {
+        let cfg = "framework:\n  http_client:\n    scoped_clients:\n      browser.client:\n        base_uri: https://x\n        verify_peer: false\n        verify_host: false\n";
+        let php = ("src/Kernel.php", "<?php\nclass Kernel {}\n");
+        let v = run_on_files(&CHECK, &[php, ("app/config/config.yml", cfg)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        let lines: Vec<_> = v
+            .findings
+            .iter()
+            .map(|f| f.location.as_ref().unwrap().line)
+            .collect();
+        assert_eq!(lines, [Some(6), Some(7)]);
+        let on = cfg.replace("false", "true");
+        let v = run_on_files(&CHECK, &[php, ("app/config/config.yml", &on)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        let v = run_on_files(&CHECK, &[php, ("tests/config/config.yml", cfg)]);
+        assert_eq!(v.outcome, Outcome::Pass);
+    }
 
     #[test]
     fn flags_each_occurrence_outside_tests() {
