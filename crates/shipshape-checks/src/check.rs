@@ -338,6 +338,22 @@ impl<'a> Ctx<'a> {
         !self.unit_paths.iter().any(|u| is_under(path, u))
     }
 
+    /// True when a documentation file at `path` speaks for this unit: it is the unit's,
+    /// or the repository's — at the root, under `docs/` or `doc/`, or documentation
+    /// (by role) anywhere outside every unit (a documentation site such as documenso's
+    /// `apps/docs`, atuin's `docs/docs/self-hosting/`), which documents the product as a
+    /// whole, as CI definitions run for all units; not the notes of a development tool
+    /// outside the units (bitwarden's `util/Seeder/Seeds/docs/`). The one scope every
+    /// documentation question uses.
+    pub fn is_unit_doc(&self, path: &str) -> bool {
+        self.in_unit(path)
+            || !path.contains('/')
+            || path.starts_with("docs/")
+            || path.starts_with("doc/")
+            || (self.in_no_unit(path)
+                && self.facts.role(path) == shipshape_facts::role::Role::Documentation)
+    }
+
     /// True when `path` belongs to this unit: its subtree, less the subtrees of other
     /// units nested in it (the root product of a monorepo owns only what no other unit
     /// holds).

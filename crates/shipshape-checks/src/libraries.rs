@@ -304,6 +304,7 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Go, "github.com/labstack/echo*"),
             (Go, "github.com/go-chi/chi*"),
             (Go, "github.com/gorilla/mux"),
+            (Go, "github.com/julienschmidt/httprouter"),
             (Go, "github.com/gofiber/fiber*"),
             (Go, "google.golang.org/grpc"),
             (Python, "fastapi"),

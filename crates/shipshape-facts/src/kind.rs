@@ -453,7 +453,7 @@ pub fn classify(path: &str) -> FileKind {
             "changelog" | "changes" | "history" | "news" | "releases" | "release-notes" => {
                 return FileKind::Changelog;
             }
-            "contributing" => return FileKind::Contributing,
+            "contributing" | "contribute" => return FileKind::Contributing,
             "security" => return FileKind::SecurityPolicy,
             _ => {}
         }
@@ -657,6 +657,8 @@ mod tests {
             (".gitlab-ci.yml", FileKind::Ci(CiSystem::GitlabCi)),
             ("Jenkinsfile", FileKind::Ci(CiSystem::Jenkins)),
             ("svc/Dockerfile", FileKind::Dockerfile),
+            // go-shiori/shiori (#13): its contributing guide is `docs/Contribute.md`.
+            ("docs/Contribute.md", FileKind::Contributing),
             ("Dockerfile.prod", FileKind::Dockerfile),
             ("Dockerfile.coverage.dockerignore", FileKind::Other),
             // livebook (#13): an Elixir module named after what it writes.

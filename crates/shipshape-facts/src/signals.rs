@@ -53,6 +53,11 @@ pub enum SignalKind {
     MigrationStruct,
     /// A Go migration literal's way back: `Rollback: func`, `RollbackSession: func`.
     MigrationRollback,
+    /// Code that registers an API description generated from code: ASP.NET's
+    /// `AddSwaggerGen(` (Swashbuckle), `AddOpenApiDocument(` (NSwag), `AddOpenApi(`.
+    /// Tells an application that uses a generator linked from another project from one
+    /// that only links it.
+    ApiSpecRegistration,
 }
 
 /// One signal with its evidence.
@@ -83,7 +88,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HealthRoute,
         Rule::RoutePath,
-        r#"["'`](/(?:api/)?(?:v[0-9]+/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+        r#"["'`](?:(?:GET|HEAD)\s+)?(/(?:(?:api|system|internal|_)/)?(?:v[0-9]+/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
@@ -181,6 +186,11 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         Rule::NotComment,
         r"\bRollback(?:Session)?:\s*func\b",
     ),
+    (
+        SignalKind::ApiSpecRegistration,
+        Rule::Call,
+        r"\.(?:AddSwaggerGen|AddOpenApiDocument|AddSwaggerDocument|AddOpenApi)\(",
+    ),
 ];
 
 /// Literals (case-sensitive) of which every match of [`PATTERNS`] contains at least
@@ -192,6 +202,9 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
 const KEYWORDS: &[&str] = &[
     // Go's main package
     "package main",
+    // API descriptions registered from code (ASP.NET)
+    "AddSwagger",
+    "AddOpenApi",
     // health routes, gRPC/.NET health services, Django routes (no leading slash)
     "health",
     "Health",
@@ -1025,6 +1038,19 @@ mod tests {
             kinds("r.HandleFunc(\"/_healthz\", func(w http.ResponseWriter, _ *http.Request) {})\n"),
             vec![(SignalKind::HealthRoute, 1)]
         );
+        // go-shiori/shiori (#13): a liveness route under a `system/` prefix.
+        let mut out = vec![];
+        scan_code(
+            "internal/http/server.go",
+            b"package http\nfunc r() {\n\tmux.HandleFunc(\"GET /system/liveness\", h)\n\tmux.HandleFunc(\"/system/liveness\", h)\n}\n",
+            &mut out,
+        );
+        let lines: Vec<u32> = out
+            .iter()
+            .filter(|h| h.kind == SignalKind::HealthRoute)
+            .map(|h| h.line)
+            .collect();
+        assert_eq!(lines, [3, 4], "Go 1.22 method patterns too: {out:?}");
         // dotnet/eShop: .NET's HttpClient (100 s) and OkHttp (10 s) time out by default.
         assert!(kinds("var c = new HttpClient();\nval o = OkHttpClient()\n").is_empty());
         // wallabag (#13): Symfony's `HttpClient::create()` idles out after PHP's

@@ -472,6 +472,20 @@ fn javascript_reject_unauthorized_under_an_insecure_option_is_an_opt_in() {
     );
 }
 
+/// docmost (#13): `rejectUnauthorized: false` only when the operator's `rediss://` URL
+/// carries `?rejectUnauthorized=false` — a condition naming the setting is an opt-in.
+#[test]
+fn a_condition_naming_reject_unauthorized_is_an_opt_in() {
+    let ts = "const tls =\n  protocol === 'rediss:'\n    ? searchParams.get('rejectUnauthorized') === 'false'\n      ? { rejectUnauthorized: false }\n      : {}\n    : undefined;\n";
+    assert_eq!(
+        tls("apps/server/src/utils.ts", ts),
+        vec![(
+            4,
+            Some("searchParams.get('rejectUnauthorized') === 'false'".to_string())
+        )]
+    );
+}
+
 // ---- migration lists ---------------------------------------------------------------
 
 /// miniflux/v2 internal/database/migrations.go keeps 133 forward-only migrations as

@@ -15,7 +15,18 @@ use super::{Candidate, Judgement, Src, ancestors, in_string};
 use tree_sitter::Node;
 
 /// Words that make a condition a configuration switch about verification.
-const CONFIG_WORDS: &[&str] = &["insecure", "verify", "unsafe", "trust", "danger"];
+/// A condition that names the setting itself (`rejectUnauthorized`, docmost's
+/// `searchParams.get('rejectUnauthorized') === 'false'` read from the operator's Redis
+/// URL) is one too.
+const CONFIG_WORDS: &[&str] = &[
+    "insecure",
+    "verify",
+    "unsafe",
+    "trust",
+    "danger",
+    "rejectunauthorized",
+    "reject_unauthorized",
+];
 
 fn config_like(text: &[u8]) -> bool {
     let t = String::from_utf8_lossy(text).to_ascii_lowercase();

@@ -3,6 +3,7 @@
 use crate::libraries::{self, Category};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_facts::FileKind;
+use shipshape_facts::signals::SignalKind;
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
 pub static CHECK: CheckDef = CheckDef {
@@ -15,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services with an HTTP or RPC API (a server framework dependency)",
         rationale: "A machine-readable API description is the contract clients build against: it drives generated clients, contract tests, gateways and reviews of breaking changes.",
-        evaluation: "`n/a` unless the unit declares a server framework dependency (axum, actix-web, express, fastapi, spring-boot-starter-web, gin, grpc...). Passes when an OpenAPI/Swagger/AsyncAPI document (openapi*, swagger*, asyncapi* as YAML/JSON), a .proto file or a GraphQL schema exists in the unit or at the repository root outside tests, or a `.proto` anywhere in the repository when the unit's code is generated from such files (generated stubs such as `*_pb2_grpc.py`, `*.pb.go`, `*Grpc.java`, or a .NET `<Protobuf Include=…>` item), or when a dependency generates the spec from code (FastAPI, utoipa, springdoc, Swashbuckle, @nestjs/swagger, swag, drf-spectacular...). Fails otherwise.",
+        evaluation: "`n/a` unless the unit declares a server framework dependency (axum, actix-web, express, fastapi, spring-boot-starter-web, gin, grpc...). Passes when an OpenAPI/Swagger/AsyncAPI document (openapi*, swagger*, asyncapi* as YAML/JSON), a .proto file or a GraphQL schema exists in the unit or at the repository root outside tests, or a `.proto` anywhere in the repository when the unit's code is generated from such files (generated stubs such as `*_pb2_grpc.py`, `*.pb.go`, `*Grpc.java`, or a .NET `<Protobuf Include=…>` item), or when a dependency generates the spec from code (FastAPI, utoipa, springdoc, Swashbuckle, @nestjs/swagger, swag, drf-spectacular...), including one of a project the unit builds in (a .NET `ProjectReference`, a Cargo path dependency, a workspace package...) when the unit's code registers it (`AddSwaggerGen(`, `AddOpenApiDocument(`, `AddOpenApi(`). Fails otherwise.",
         remediation: "Commit the API description next to the code (e.g. api/openapi.yaml or proto/*.proto) and check it in CI, or generate it from code with your framework's OpenAPI integration and publish it.",
         references: &[
             "https://spec.openapis.org/oas/latest.html",
@@ -61,7 +62,23 @@ fn run(ctx: &Ctx) -> Verdict {
             ],
         );
     }
-    if let Some(d) = libraries::find(ctx.deps().filter(|d| !d.dev), Category::ApiSpecFromCode) {
+    // The generator may sit in a project the unit builds in (jellyfin's Swashbuckle is in
+    // `Jellyfin.Api`, which `Jellyfin.Server` references): it counts when the unit's code
+    // registers it (`AddSwaggerGen(`); bitwarden's other services link Swashbuckle
+    // through `SharedWeb` and generate nothing.
+    let registers = ctx
+        .signals(SignalKind::ApiSpecRegistration)
+        .next()
+        .is_some();
+    let runtime = if registers {
+        ctx.runtime_deps()
+    } else {
+        ctx.deps().collect()
+    };
+    if let Some(d) = libraries::find(
+        runtime.iter().copied().filter(|d| !d.dev),
+        Category::ApiSpecFromCode,
+    ) {
         return Verdict::pass_with(
             format!("`{}` generates the API spec from code", d.name),
             vec![Finding::at(
@@ -140,6 +157,45 @@ mod tests {
 
     /// GoogleCloudPlatform/microservices-demo and opentelemetry-demo: services generated
     /// from a shared `protos/demo.proto` (or `pb/demo.proto`) at the repository's top.
+    /// Regression (jellyfin, bitwarden/server `src/Identity`, #13): Swashbuckle generates
+    /// the spec in a project the application references (`Jellyfin.Api`), not in the
+    /// application's own csproj; the spec counted only when declared directly.
+    #[test]
+    fn a_generator_in_a_referenced_project_counts() {
+        let units = vec!["Jellyfin.Server".to_string()];
+        let server = "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <ProjectReference Include=\"..\\Jellyfin.Api\\Jellyfin.Api.csproj\" />\n  </ItemGroup>\n</Project>\n";
+        let api = "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <PackageReference Include=\"Swashbuckle.AspNetCore\" Version=\"6.5.0\" />\n  </ItemGroup>\n</Project>\n";
+        let ext = "public static class ApiServiceCollectionExtensions {\n    public static void AddJellyfinApiSwagger(this IServiceCollection s) {\n        s.AddSwaggerGen(c => {});\n    }\n}\n";
+        let files = [
+            ("Jellyfin.Server/Jellyfin.Server.csproj", server),
+            ("Jellyfin.Api/Jellyfin.Api.csproj", api),
+            (
+                "Jellyfin.Server/Extensions/ApiServiceCollectionExtensions.cs",
+                ext,
+            ),
+        ];
+        let v = crate::testing::run_in_monorepo(
+            &CHECK,
+            &files,
+            ("Jellyfin.Server", "Jellyfin.Server"),
+            &units,
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{}", v.summary);
+        assert_eq!(
+            v.findings[0].location.as_ref().unwrap().path,
+            "Jellyfin.Api/Jellyfin.Api.csproj"
+        );
+        // Linked, but registered by nobody in the unit (bitwarden's `src/Events`).
+        let alone = [files[0], files[1]];
+        let v = crate::testing::run_in_monorepo(
+            &CHECK,
+            &alone,
+            ("Jellyfin.Server", "Jellyfin.Server"),
+            &units,
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{}", v.summary);
+    }
+
     #[test]
     fn a_shared_proto_counts_for_units_generated_from_it() {
         let units = vec!["src/email".to_string(), "src/cart".to_string()];

@@ -57,14 +57,7 @@ pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<S
     ctx.facts
         .files
         .iter()
-        .filter(|f| {
-            is_doc(f.kind, &f.path)
-                && !f.in_test
-                && (ctx.in_unit(&f.path)
-                    || !f.path.contains('/')
-                    || f.path.starts_with("docs/")
-                    || f.path.starts_with("doc/"))
-        })
+        .filter(|f| is_doc(f.kind, &f.path) && !f.in_test && ctx.is_unit_doc(&f.path))
         .find(|f| {
             let lower = f.path.to_ascii_lowercase();
             let mut parts: Vec<&str> = lower.split('/').map(without_order_prefix).collect();

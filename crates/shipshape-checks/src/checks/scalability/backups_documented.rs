@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services with a datastore (a database/ORM/cache client dependency, or a database StatefulSet/compose service)",
         rationale: "Data loss is the one outage you cannot roll back. A backup nobody has restored is a hope; the procedure has to exist and be findable during the incident.",
-        evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero, or a CronJob named for backups that runs a backup script (`/scripts/backup.sh`); Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery. Fails otherwise. The unit's dependencies include those of the repository's projects it builds in (a .NET `ProjectReference`, a Cargo `path` or workspace dependency, an npm workspace package, a Maven reactor module, a Gradle `project(...)`, a Go module replaced by a directory) and the packages its direct dependencies bring as a NuGet `packages.lock.json` records them; evidence names the manifest.",
+        evaluation: "`n/a` unless the unit has a datastore: a database, ORM or cache client dependency, or a Kubernetes StatefulSet / compose service running postgres, mysql, mariadb, mongo, redis, cassandra or elasticsearch. Passes on the first of: Velero `Schedule`/`Backup`, CloudNativePG `ScheduledBackup` or a database cluster with a `backup` section; a CronJob whose command, args or image runs pg_dump, pg_basebackup, mysqldump, mongodump, pgbackrest, wal-g, barman, restic or velero, or a CronJob named for backups that runs a backup script (`/scripts/backup.sh`); Terraform backup settings (`backup_retention_period`, `point_in_time_recovery`, `aws_backup_plan`, `backup_configuration`); a document named backup*, restore* or disaster-recovery*, or a documentation heading mentioning backup, restore or disaster recovery (the unit's documents, and the repository's: at the root, under `docs/` or `doc/`, or outside every unit, such as a documentation site). Fails otherwise. The unit's dependencies include those of the repository's projects it builds in (a .NET `ProjectReference`, a Cargo `path` or workspace dependency, an npm workspace package, a Maven reactor module, a Gradle `project(...)`, a Go module replaced by a directory) and the packages its direct dependencies bring as a NuGet `packages.lock.json` records them; evidence names the manifest.",
         remediation: "Configure automated backups (managed-database retention with point-in-time recovery, Velero schedules, a pgBackRest/WAL-G CronJob) and write docs/backup-restore.md with the restore steps, the RPO/RTO and the date of the last restore test.",
         references: &[
             "https://velero.io/docs/",
@@ -150,9 +150,7 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
         }
     }
     let docs = ctx.facts.files.iter().filter(|f| {
-        matches!(f.kind, FileKind::Doc | FileKind::Readme)
-            && !f.in_test
-            && (ctx.in_unit(&f.path) || !f.path.contains('/'))
+        matches!(f.kind, FileKind::Doc | FileKind::Readme) && !f.in_test && ctx.is_unit_doc(&f.path)
     });
     for f in docs {
         let lower = f.path.to_ascii_lowercase();
