@@ -68,6 +68,10 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Maven, "io.micrometer:*"),
             (Maven, "io.prometheus:*"),
             (Maven, "spring-boot-starter-actuator"),
+            // Dropwizard Metrics and Quarkus's Micrometer extension (commafeed's registry).
+            (Maven, "io.dropwizard.metrics:*"),
+            (Maven, "io.quarkus:quarkus-micrometer*"),
+            (Maven, "io.quarkus:quarkus-smallrye-metrics"),
             (Gradle, "io.micrometer:*"),
             (Gradle, "io.prometheus:*"),
             (Gradle, "spring-boot-starter-actuator"),
@@ -145,6 +149,9 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             // services, spring-boot-realworld, BookStack).
             (Maven, "org.springframework.boot:spring-boot-starter*"),
             (Maven, "org.springframework.cloud:spring-cloud-starter*"),
+            // Quarkus logs through JBoss Logging (levelled, SLF4J bridged) whatever
+            // extensions a unit declares (commafeed).
+            (Maven, "io.quarkus:quarkus-*"),
             (Gradle, "org.springframework.boot:spring-boot-starter*"),
             (Gradle, "org.springframework.cloud:spring-cloud-starter*"),
             (Composer, "laravel/framework"),
@@ -328,6 +335,11 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Npm, "next"),
             (Maven, "org.springframework.boot:spring-boot-starter-web*"),
             (Maven, "io.quarkus:quarkus-resteasy*"),
+            // RESTEasy Reactive's name since Quarkus 3.9 (commafeed).
+            (Maven, "io.quarkus:quarkus-rest"),
+            (Maven, "io.quarkus:quarkus-rest-jackson"),
+            (Maven, "io.quarkus:quarkus-rest-jsonb"),
+            (Maven, "io.quarkus:quarkus-vertx-http"),
             (Maven, "io.micronaut:micronaut-http-server*"),
             (Maven, "io.dropwizard:*"),
             (
@@ -441,6 +453,8 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Maven, "com.mysql:mysql-connector-j"),
             (Maven, "org.springframework.boot:spring-boot-starter-data-*"),
             (Maven, "org.hibernate*"),
+            (Maven, "io.quarkus:quarkus-hibernate-orm*"),
+            (Maven, "io.quarkus:quarkus-jdbc-*"),
             (Maven, "org.mongodb:*"),
             (Gradle, "org.postgresql:postgresql"),
             (
@@ -616,6 +630,7 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Npm, "tsoa"),
             (Npm, "@hono/zod-openapi"),
             (Maven, "org.springdoc:*"),
+            (Maven, "io.quarkus:quarkus-smallrye-openapi"),
             (Maven, "io.swagger.core.v3:*"),
             (Maven, "io.springfox:*"),
             (Gradle, "org.springdoc:*"),

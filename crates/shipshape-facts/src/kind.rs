@@ -472,7 +472,9 @@ pub fn classify(path: &str) -> FileKind {
     if let Some(lang) = lang_of_ext(ext) {
         return FileKind::Source(lang);
     }
-    if matches!(ext, "md" | "markdown" | "rst" | "adoc") {
+    // MDX is Markdown with components: the pages of Docusaurus, Starlight and Nextra
+    // documentation sites (homebox's configuration guide, documenso's backups page).
+    if matches!(ext, "md" | "markdown" | "mdx" | "rst" | "adoc") {
         return FileKind::Doc;
     }
     if ext == "json" && (dir.contains("dashboard") || name.contains("dashboard")) {
@@ -657,6 +659,10 @@ mod tests {
             (".gitlab-ci.yml", FileKind::Ci(CiSystem::GitlabCi)),
             ("Jenkinsfile", FileKind::Ci(CiSystem::Jenkins)),
             ("svc/Dockerfile", FileKind::Dockerfile),
+            (
+                "docs/src/content/docs/en/quick-start/configure/index.mdx",
+                FileKind::Doc,
+            ),
             // go-shiori/shiori (#13): its contributing guide is `docs/Contribute.md`.
             ("docs/Contribute.md", FileKind::Contributing),
             ("Dockerfile.prod", FileKind::Dockerfile),

@@ -114,14 +114,14 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::Shutdown,
         Rule::Unjudged,
-        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
+        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|@Observes\s+ShutdownEvent|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
     ),
     (
         // A literal switching verification off: a keyed field, an assignment, a keyword
         // argument, a builder call.
         SignalKind::TlsVerifyDisabled,
         Rule::TlsLiteral,
-        r#"verify\s*=\s*False|InsecureSkipVerify\s*[:=]\s*true|rejectUnauthorized\s*[:=]\s*false|danger_accept_invalid_certs\(\s*true|danger_accept_invalid_hostnames\(\s*true|NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*['"]?0|_create_unverified_context|ssl\.CERT_NONE|check_hostname\s*=\s*False|SSL_VERIFY_NONE|VERIFY_NONE|TrustAllCerts|NoopHostnameVerifier|ServerCertificateCustomValidationCallback\s*=\s*\(?[^;\n]*=>\s*true"#,
+        r#"verify\s*=\s*False|InsecureSkipVerify\s*[:=]\s*true|rejectUnauthorized\s*[:=]\s*false|danger_accept_invalid_certs\(\s*true|danger_accept_invalid_hostnames\(\s*true|NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*['"]?0|_create_unverified_context|ssl\.CERT_NONE|check_hostname\s*=\s*False|SSL_VERIFY_NONE|VERIFY_NONE|TrustAllCerts|NoopHostnameVerifier|\.withUnsafe(?:TrustMaterial|HostnameVerifier)\(|InsecureTrustManagerFactory\.INSTANCE|ServerCertificateCustomValidationCallback\s*=\s*\(?[^;\n]*=>\s*true"#,
     ),
     (
         // A command line (a script, a string handed to a shell): only comments are excluded.
@@ -232,6 +232,7 @@ const KEYWORDS: &[&str] = &[
     "SignalKind::terminate",
     "hutdown",
     "PreDestroy",
+    "ShutdownEvent",
     "stoppable",
     "lightship",
     "ApplicationLifetime",
@@ -251,6 +252,8 @@ const KEYWORDS: &[&str] = &[
     "danger_accept",
     "check_hostname",
     "TrustAll",
+    "withUnsafe",
+    "InsecureTrustManager",
     "CertificateCustomValidation",
     "curl",
     "wget",
@@ -1247,6 +1250,9 @@ mod tests {
         r#"get("/up")"#,
         r#"get("/_health")"#,
         r#"get("/actuator/health/db")"#,
+        r#"mux.HandleFunc("GET /system/liveness", h)"#,
+        "services.AddSwaggerGen(o => {})",
+        "HttpClient::create(['timeout' => 10])",
         "io.grpc.health.v1.HealthCheckResponse",
         "class S : public grpc::health::v1::Health::Service",
         "healthMgr = new HealthStatusManager();",
@@ -1271,6 +1277,9 @@ mod tests {
         "SignalKind::terminate()",
         "app.enableShutdownHooks()",
         "@PreDestroy",
+        "void stop(@Observes ShutdownEvent e)",
+        "SSLFactory.builder().withUnsafeTrustMaterial()",
+        ".trustManager(InsecureTrustManagerFactory.INSTANCE)",
         "Runtime.getRuntime().addShutdownHook(t)",
         "server.shutdown()",
         "require('http-graceful-shutdown')",

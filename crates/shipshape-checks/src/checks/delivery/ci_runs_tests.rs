@@ -181,9 +181,27 @@ fn fanned_out_script(cmd: &str) -> Option<String> {
 
 /// A Maven or Gradle command told not to run the tests (`-DskipTests`,
 /// `-Dmaven.test.skip=true`, Gradle's `-x test`).
+///
+/// A value computed by the CI (`-DskipTests=${{ matrix.os == 'windows-latest' }}`,
+/// commafeed's matrix, or a shell variable) skips them in some runs only: the others
+/// test. `=false` skips nothing.
 fn skips_tests(code: &str) -> bool {
-    code.contains("-DskipTests")
-        || code.contains("-Dmaven.test.skip")
+    let skips = |flag: &str| {
+        code.match_indices(flag).any(|(at, _)| {
+            let rest = &code[at + flag.len()..];
+            match rest.strip_prefix('=') {
+                Some(v) => {
+                    !(v.starts_with("${{")
+                        || v.starts_with('$')
+                        || v.starts_with("false")
+                        || v.starts_with("\"false"))
+                }
+                None => true,
+            }
+        })
+    };
+    skips("-DskipTests")
+        || skips("-Dmaven.test.skip")
         || code.contains("-x test")
         || code.contains("--exclude-task test")
 }
@@ -364,6 +382,18 @@ mod tests {
             let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
             let v = run_on_files(&CHECK, &[(".github/workflows/ci.yml", &wf)]);
             assert_eq!(v.outcome, Outcome::Fail, "{cmd}");
+        }
+        // commafeed (#13): skipped only in some matrix legs, or not at all.
+        for cmd in [
+            "mvn install -DskipTests=${{ matrix.os == 'windows-latest' }}",
+            "mvn verify -DskipTests=false",
+        ] {
+            let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
+            let v = run_on_files(
+                &CHECK,
+                &[("pom.xml", "<project/>"), (".github/workflows/ci.yml", &wf)],
+            );
+            assert_eq!(v.outcome, Outcome::Pass, "{cmd}");
         }
     }
 

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Whoever deploys, configures or restarts the service at a bad moment needs the procedure and the configuration reference written down, not in the head of the one engineer who set it up.",
-        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook*, admin*, hosting*, self-host* or upgrading*, or a file under a directory with one of those names or `installation` (docs/ops/, docs/deployment/, docs/hosting/, a docs site's installation/...), or a README section whose title mentions deploying, configuring, (self-)hosting, operations or running in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
+        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook*, admin*, hosting*, self-host* or upgrading*, or a file under a directory with one of those names or `installation`, `administration` or `configure` (docs/ops/, docs/deployment/, docs/hosting/, a docs site's installation/ or configure/...), or a README section whose title mentions deploying, configuring, (self-)hosting, operations or running in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
         remediation: "Add docs/operations.md (or DEPLOY.md) covering how to deploy and roll back, every configuration variable with its default, the service's dependencies, and routine operations (scaling, restarts, data fixes).",
         references: &["https://12factor.net/config"],
     },
@@ -46,7 +46,14 @@ const NAMES: &[&str] = &[
 /// `docs/…/getting-started/installation/backend-config.md`). A file named INSTALL is
 /// not enough: it is as often how to build from source or a four-line unzip-and-run
 /// note (Kavita's `INSTALL.txt`).
-const MORE_DIRS: &[&str] = &["deployment", "runbooks", "installation", "administration"];
+const MORE_DIRS: &[&str] = &[
+    "deployment",
+    "runbooks",
+    "installation",
+    "administration",
+    // A docs site's configuration section (homebox's `quick-start/configure/`).
+    "configure",
+];
 
 /// Commands that deploy to a real environment (not a local `docker compose up`).
 const DEPLOY_COMMANDS: &[&str] = &[
@@ -167,6 +174,14 @@ mod tests {
                 ),
             ][..],
             &[SVC, ("README.md", "# Umami\n\n### Configure Umami\n")][..],
+            // homebox (#13): its docs site's `quick-start/configure/` section.
+            &[
+                SVC,
+                (
+                    "docs/src/content/docs/en/quick-start/configure/index.mdx",
+                    "---\ntitle: Env Variables & Configuration\n---\n",
+                ),
+            ][..],
         ] {
             assert_eq!(
                 run_on_files(&CHECK, files).outcome,
