@@ -210,6 +210,9 @@ pub struct Ctx<'a> {
     /// The paths of every unit of this scan (empty or one entry for a single unit):
     /// files outside all of them belong to no unit (see [`Ctx::shared_naming_unit`]).
     pub unit_paths: &'a [String],
+    /// The kind of each unit of `unit_paths`, in the same order (empty when unknown, as in
+    /// a check's unit tests): see [`Ctx::sole_service_infrastructure`].
+    pub unit_kinds: &'a [UnitKind],
     /// [`Ctx::shared_naming_unit`] as positions in `facts.files`, found once per unit
     /// (several checks ask for it).
     pub shared_naming: std::sync::OnceLock<Vec<usize>>,
@@ -324,6 +327,7 @@ impl<'a> Ctx<'a> {
             eol: None,
             now: 0,
             unit_paths: &[],
+            unit_kinds: &[],
             shared_naming: std::sync::OnceLock::new(),
             linked_k8s: std::sync::OnceLock::new(),
             linked_dockerfiles: std::sync::OnceLock::new(),
@@ -421,6 +425,53 @@ impl<'a> Ctx<'a> {
                 .collect()
         });
         found.iter().map(move |&i| &facts.files[i])
+    }
+
+    /// When this unit is the repository's only service: the files of its infrastructure
+    /// units (each file owned by the deepest unit that holds it). What they configure can
+    /// only be this service's — teslamate's `grafana/` image provisions the dashboards of
+    /// TeslaMate's data — so monitoring evidence there counts for it. Empty otherwise, and
+    /// when the kinds of the other units are not known.
+    pub fn sole_service_infrastructure(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        let facts: &'a shipshape_facts::Facts = self.facts;
+        let sole = self.unit.kind == UnitKind::Service
+            && self.unit_kinds.len() == self.unit_paths.len()
+            && self
+                .unit_kinds
+                .iter()
+                .filter(|k| **k == UnitKind::Service)
+                .count()
+                == 1;
+        let infra: Vec<&str> = if sole {
+            self.unit_paths
+                .iter()
+                .zip(self.unit_kinds)
+                .filter(|(_, k)| **k == UnitKind::Infrastructure)
+                .map(|(p, _)| p.as_str())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        facts.files.iter().filter(move |f| {
+            !infra.is_empty() && {
+                let owner = self
+                    .unit_paths
+                    .iter()
+                    .filter(|u| is_under(&f.path, u))
+                    .max_by_key(|u| u.len());
+                owner.is_some_and(|o| infra.contains(&o.as_str()))
+            }
+        })
+    }
+
+    /// The files whose monitoring configuration (dashboards, alert rules) speaks for this
+    /// unit: its own, those outside every unit that name it
+    /// ([`Ctx::shared_naming_unit`]), and its infrastructure units' when it is the
+    /// repository's only service ([`Ctx::sole_service_infrastructure`]).
+    pub fn monitoring_files(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
+        self.files()
+            .chain(self.shared_naming_unit())
+            .chain(self.sole_service_infrastructure())
     }
 
     /// The unit's files plus the repository-level files it shares.

@@ -300,6 +300,7 @@ pub fn scan_keeping_facts(
     }
     let units = resolve_units(&facts, &config);
     let unit_paths: Vec<String> = units.iter().map(|(u, _)| u.path.clone()).collect();
+    let unit_kinds: Vec<shipshape_model::UnitKind> = units.iter().map(|(u, _)| u.kind).collect();
     let selection = match &opts.changed_since {
         Some(since) => {
             progress.phase("finding the units the change touches");
@@ -345,6 +346,7 @@ pub fn scan_keeping_facts(
             eol: eol.as_ref(),
             now: opts.now,
             unit_paths: &unit_paths,
+            unit_kinds: &unit_kinds,
             shared_naming: Default::default(),
             linked_k8s: Default::default(),
             linked_dockerfiles: Default::default(),

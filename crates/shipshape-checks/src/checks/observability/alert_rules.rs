@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Metrics nobody alerts on are found during the post-mortem. Alert rules kept in the repository are reviewed with the code they watch, versioned and restored with it.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Jsonnet alerts of a monitoring mixin (`alert: 'Name'` in a `.jsonnet`/`.libsonnet` file; their runbooks are not judged, as mixins add them when rendering), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`, and when the unit is the repository's only service, its infrastructure units' files) defines alerts as code: Prometheus rule files or PrometheusRule resources with at least one `alert:` rule (evidence: the first rule), an Alertmanager configuration (`route:` and `receivers:`), Jsonnet alerts of a monitoring mixin (`alert: 'Name'` in a `.jsonnet`/`.libsonnet` file; their runbooks are not judged, as mixins add them when rendering), Grafana alerting provisioning (`grafana_alert`, or file-provisioned rule groups whose rules have `condition` and `data`), or Terraform monitors/alerts (datadog_monitor, grafana_rule_group, newrelic alert conditions, aws_cloudwatch_metric_alarm, google_monitoring_alert_policy, azurerm_monitor_*_alert, opsgenie/pagerduty services). Recording-only rule files do not count. Fails otherwise; `error` when a rule file does not parse and nothing else was found.",
         remediation: "Add alerting rules next to the service (e.g. `monitoring/alerts.yml` with Prometheus `groups:`/`alert:` rules, or a PrometheusRule manifest) covering at least availability, error rate and latency, each with a runbook link.",
         references: &[
             "https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/",
@@ -43,11 +43,7 @@ const TERRAFORM_ALERTS: &[&str] = &[
 fn other_alerting(ctx: &Ctx) -> Option<(String, u32, String)> {
     // The first Jsonnet alert seen whose name is only a template.
     let mut template = None;
-    for f in ctx
-        .files()
-        .chain(ctx.shared_naming_unit())
-        .filter(|f| !f.in_test)
-    {
+    for f in ctx.monitoring_files().filter(|f| !f.in_test) {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };

@@ -54,8 +54,7 @@ pub(crate) fn alert_rules(ctx: &Ctx) -> (Vec<AlertRule>, Vec<String>) {
     // Plain Prometheus rule files (`groups:` at the top), the unit's own and those
     // shared by a monorepo that name the unit.
     for f in ctx
-        .files()
-        .chain(ctx.shared_naming_unit())
+        .monitoring_files()
         .filter(|f| f.kind == FileKind::PrometheusRules && is_production_path(&f.path))
     {
         match ctx.facts.yaml(&f.path) {

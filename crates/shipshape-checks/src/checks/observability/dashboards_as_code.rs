@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Dashboards clicked together in a UI drift, get deleted, and do not follow the service to a new environment. Dashboards as code are reviewed, versioned and recreated with the service.",
-        evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`) holds a dashboard definition: Grafana dashboard JSON or Jsonnet/Grafonnet files (in a directory or file named like `dashboard`), a GrafanaDashboard resource (grafana-operator) or a ConfigMap (also inside a `*List`) labelled `grafana_dashboard` or holding dashboard JSON (`*.json` data with `panels`), or a YAML file named like `*dashboard*` too large to be read, or Terraform dashboards (grafana_dashboard, datadog_dashboard(_json), newrelic_one_dashboard, aws_cloudwatch_dashboard, google_monitoring_dashboard, azurerm_portal_dashboard). Fails otherwise.",
+        evaluation: "Passes when the unit (outside test fixtures and examples/ directories; in a monorepo, also files that belong to no unit and name this one, such as a shared `grafana/` directory whose rule selects `service_name=\"cart\"`; and when the unit is the repository's only service, its infrastructure units, such as a Grafana image provisioning its dashboards) holds a dashboard definition: Grafana dashboard JSON or Jsonnet/Grafonnet files (in a directory or file named like `dashboard`), a GrafanaDashboard resource (grafana-operator) or a ConfigMap (also inside a `*List`) labelled `grafana_dashboard` or holding dashboard JSON (`*.json` data with `panels`), or a YAML file named like `*dashboard*` too large to be read, or Terraform dashboards (grafana_dashboard, datadog_dashboard(_json), newrelic_one_dashboard, aws_cloudwatch_dashboard, google_monitoring_dashboard, azurerm_portal_dashboard). Fails otherwise.",
         remediation: "Export the service's dashboards to the repository (e.g. `monitoring/dashboards/<service>.json`, or Grafonnet/Terraform) and provision them from there.",
         references: &[
             "https://grafana.com/docs/grafana/latest/administration/provisioning/#dashboards",
@@ -36,8 +36,7 @@ const TERRAFORM: &[&str] = &[
 
 fn run(ctx: &Ctx) -> Verdict {
     let files: Vec<_> = ctx
-        .files()
-        .chain(ctx.shared_naming_unit())
+        .monitoring_files()
         .filter(|f| is_production_path(&f.path))
         .collect();
     if let Some(f) = files.iter().find(|f| f.kind == FileKind::GrafanaDashboard) {
@@ -128,6 +127,46 @@ mod tests {
     use super::*;
     use crate::testing::{run_in_monorepo, run_on_files};
     use shipshape_model::Outcome;
+
+    /// Regression (teslamate, #13): once its `grafana/` image was an infrastructure unit of
+    /// its own, the dashboards it provisions no longer counted for TeslaMate, the
+    /// repository's only service. With a second service they are nobody's in particular.
+    #[test]
+    fn the_infrastructure_of_a_sole_service_counts_for_it() {
+        use shipshape_model::{Unit, UnitKind};
+        let facts = shipshape_facts::Facts::from_memory(&[
+            ("mix.exs", "defmodule T.MixProject do\nend\n"),
+            ("grafana/Dockerfile", "FROM grafana/grafana:12.1.0\n"),
+            (
+                "grafana/dashboards/overview.json",
+                "{\"title\": \"Overview\", \"panels\": []}\n",
+            ),
+        ]);
+        let unit = Unit {
+            name: "teslamate".into(),
+            path: ".".into(),
+            kind: UnitKind::Service,
+            kind_source: "test".into(),
+            tier: None,
+            owner: None,
+        };
+        let paths = vec![".".to_string(), "grafana".to_string()];
+        let judge = |kinds: &[UnitKind]| {
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.unit_paths = &paths;
+            ctx.unit_kinds = kinds;
+            run(&ctx).outcome
+        };
+        assert_eq!(
+            judge(&[UnitKind::Service, UnitKind::Infrastructure]),
+            Outcome::Pass
+        );
+        assert_eq!(
+            judge(&[UnitKind::Service, UnitKind::Service]),
+            Outcome::Fail
+        );
+        assert_eq!(judge(&[]), Outcome::Fail, "kinds unknown");
+    }
 
     #[test]
     fn shared_dashboards_count_for_the_units_they_name() {
