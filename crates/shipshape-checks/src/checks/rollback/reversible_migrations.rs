@@ -46,6 +46,21 @@ fn section_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     Some(&text[at + marker.len()..])
 }
 
+/// The lines of a PHP method body that are code: not blank, not `//`, `#` or `/* */`
+/// comment lines.
+fn php_code_lines(body: &str) -> Vec<&str> {
+    body.lines()
+        .map(str::trim)
+        .filter(|l| {
+            !(l.is_empty()
+                || l.starts_with("//")
+                || l.starts_with('*')
+                || l.starts_with("/*")
+                || l.starts_with('#'))
+        })
+        .collect()
+}
+
 /// A command in an Ecto `change` that Ecto cannot run backwards, with its line:
 /// `remove(:col)` without the column's type (teslamate's `drop_consumption_columns`),
 /// `modify(:col, :type)` without `from:`, and `execute` given only the forward SQL.
@@ -301,15 +316,7 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
                 line_of("function up("),
             ));
         };
-        let empty = method_body(&text[down..]).is_none_or(|b| {
-            b.lines().map(str::trim).all(|l| {
-                l.is_empty()
-                    || l.starts_with("//")
-                    || l.starts_with('*')
-                    || l.starts_with("/*")
-                    || l.starts_with('#')
-            })
-        });
+        let empty = method_body(&text[down..]).is_none_or(|b| php_code_lines(b).is_empty());
         // A data-only migration (rows updated through `DB::table`) with a deliberate no-op
         // `down()` leaves the schema as the old code expects (BookStack's
         // `ensure_editor_value_set`); a schema change with an empty `down()` does not.
@@ -327,16 +334,7 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
         // `$this->throwIrreversibleMigrationException()`, `$this->skipIf(true, …)` or
         // `abortIf(true, …)` (wallabag's complex schema changes), any `throw`.
         let refuses = method_body(&text[down..]).is_some_and(|b| {
-            let code: Vec<&str> = b
-                .lines()
-                .map(str::trim)
-                .filter(|l| {
-                    !l.is_empty()
-                        && !l.starts_with("//")
-                        && !l.starts_with('*')
-                        && !l.starts_with("/*")
-                })
-                .collect();
+            let code = php_code_lines(b);
             let first = code.first().map(|l| l.replace(' ', "")).unwrap_or_default();
             // One statement, and it refuses.
             code.concat().matches(';').count() == 1
