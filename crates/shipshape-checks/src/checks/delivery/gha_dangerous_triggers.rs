@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
-        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author); so is one whose `if:` lets through only heads of this repository (each `||` alternative compares `head_repository.full_name` or `head.repo.full_name` with `github.repository`, or requires the triggering run not to be a pull request). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
         references: &[
             "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
@@ -98,6 +98,35 @@ fn called_head_checkouts<'a>(
     }
 }
 
+/// A job condition (spaces removed) that lets only this repository's own code through:
+/// every `||` alternative requires the head to come from this repository
+/// (`github.event.workflow_run.head_repository.full_name == github.repository`, or the
+/// pull request's `head.repo`, or `fork == false`) or the triggering run not to be a pull
+/// request (`github.event.workflow_run.event != 'pull_request'`: a push to this
+/// repository; not when a workflow of the repository runs on `pull_request_target`, whose
+/// runs are no pull request by that name yet check out a fork). fider's `publish.yml`
+/// guards its `workflow_run` checkout so.
+fn same_repository_only(job_if: &str, any_pull_request_target: bool) -> bool {
+    const SAME: &[&str] = &[
+        "head_repository.full_name==github.repository",
+        "github.repository==github.event.workflow_run.head_repository.full_name",
+        "pull_request.head.repo.full_name==github.repository",
+        "github.repository==github.event.pull_request.head.repo.full_name",
+        "head_repository.fork==false",
+        "head.repo.fork==false",
+    ];
+    const NOT_PR: &[&str] = &[
+        "workflow_run.event!='pull_request'",
+        "workflow_run.event!=\"pull_request\"",
+        "workflow_run.event=='push'",
+    ];
+    let same = |p: &str| SAME.iter().any(|m| p.contains(m));
+    same(job_if)
+        && job_if.split("||").all(|alt| {
+            same(alt) || (!any_pull_request_target && NOT_PR.iter().any(|m| alt.contains(m)))
+        })
+}
+
 /// Line of the first occurrence of `needle` at or after `from` (1-based) in `text`.
 fn line_from(text: &str, from: u32, needle: &str) -> u32 {
     text.lines()
@@ -161,6 +190,7 @@ fn run(ctx: &Ctx) -> Verdict {
         Err(v) => return v,
     };
     let mut findings = Vec::new();
+    let any_pull_request_target = wfs.iter().any(|w| w.has_trigger("pull_request_target"));
     for w in &wfs {
         let privileged: Vec<&str> = ["pull_request_target", "workflow_run"]
             .into_iter()
@@ -184,6 +214,9 @@ fn run(ctx: &Ctx) -> Verdict {
                     && job_if.contains("[bot]'")
                     && !job_if.contains("||")
                 {
+                    continue;
+                }
+                if same_repository_only(&job_if, any_pull_request_target) {
                     continue;
                 }
                 for s in &j.steps {
@@ -257,6 +290,38 @@ mod tests {
 
     fn check(wf: &str) -> Verdict {
         run_on_files(&CHECK, &[(".github/workflows/ci.yml", wf)])
+    }
+
+    /// Regression (getfider/fider, #13): `publish.yml` checks out the `workflow_run` head
+    /// only when the run was no pull request or its head is this repository's: own code.
+    #[test]
+    fn a_same_repository_guard_exempts_a_workflow_run_checkout() {
+        let wf = |cond: &str| {
+            format!(
+                "on:\n  workflow_run:\n    workflows: [build]\njobs:\n  publish:\n    if: >-\n      {cond}\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{{{ github.event.workflow_run.head_sha }}}}\n"
+            )
+        };
+        let guarded = wf(
+            "${{ github.event.workflow_run.conclusion == 'success' && (github.event.workflow_run.event != 'pull_request' || github.event.workflow_run.head_repository.full_name == github.repository) }}",
+        );
+        let v = run_on_files(&CHECK, &[(".github/workflows/publish.yml", &guarded)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // A fork's pull request gets through the second alternative: still a pwn request.
+        let open = wf(
+            "${{ github.event.workflow_run.head_repository.full_name == github.repository || github.event.workflow_run.event == 'pull_request' }}",
+        );
+        let v = run_on_files(&CHECK, &[(".github/workflows/publish.yml", &open)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        // With a `pull_request_target` workflow about, "not a pull request" proves nothing.
+        let prt = "on: pull_request_target\njobs:\n  a:\n    steps:\n      - run: echo\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/publish.yml", &guarded),
+                (".github/workflows/prt.yml", prt),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Orchestrators, load balancers and on-call engineers need a cheap, reliable way to ask \"are you alive and ready?\". Without one, a hung process keeps receiving traffic.",
-        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /up, /actuator/health, with an optional /api and version (/v1) prefix; Rails' `rails/health#show`; Laravel's `Route::get('health')` and `withRouting(health:)`; chi's `Heartbeat`) in any framework, a file-based route (Next.js `app/api/health/route.ts` or `pages/api/health.ts`, Remix/React Router `routes/api.health.ts`, SvelteKit `routes/health/+server.ts`, Nuxt `server/api/health.ts`) exporting its handler, or registers a gRPC health service; in Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the path must be *registered* as a route (a decorator, annotation or attribute, a route call such as `HandleFunc`/`app.get(path, handler)`/`path()`/`MapGet`, or a request path compared with it), not requested by a client, held in a constant or shown in a comment, and a route mapped only under a development-environment condition does not count; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default) or Dropwizard (which serves /healthcheck on its admin port); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
+        evaluation: "Passes when non-test code of the unit defines an HTTP route whose path is a health path (/health, /healthz, /livez, /readyz, /ready, /ping, /up, /actuator/health, with an optional /api and version (/v1) prefix; Rails' `rails/health#show`; Laravel's `Route::get('health')` and `withRouting(health:)`; chi's `Heartbeat`) in any framework, a file-based route (Next.js `app/api/health/route.ts` or `pages/api/health.ts`, Remix/React Router `routes/api.health.ts`, SvelteKit `routes/health/+server.ts`, Nuxt `server/api/health.ts`) exporting its handler, or registers a gRPC health service; in Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the path must be *registered* as a route (a decorator, annotation or attribute, a route call such as `HandleFunc`/`app.get(path, handler)`/`path()`/`MapGet`, or a request path compared with it), not requested by a client, held in a constant or shown in a comment, and a route mapped only under a development-environment condition does not count; or when the unit depends on Spring Boot Actuator (which serves /actuator/health by default; also through the Spring Boot Admin and Eureka server starters, which depend on it) or Dropwizard (which serves /healthcheck on its admin port); or when a Kubernetes probe (an httpGet probe is cited before grpc/exec/tcp ones, which are often a database's) or a Dockerfile HEALTHCHECK exists for the unit. Fails otherwise.",
         remediation: "Add a cheap liveness route (e.g. GET /healthz returning 200) and a readiness route that checks dependencies (GET /readyz), and point your orchestrator's probes at them.",
         references: &[
             "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
@@ -46,6 +46,19 @@ fn run(ctx: &Ctx) -> Verdict {
             ":dropwizard-core",
             "Dropwizard",
             "/healthcheck on the admin port",
+        ),
+        // Starters that depend on Actuator (not optionally): Spring Boot Admin's server
+        // and Eureka's (spring-petclinic-microservices' admin and discovery servers).
+        // Spring Cloud Config Server's Actuator is optional: not here.
+        (
+            ":spring-boot-admin-starter-server",
+            "Spring Boot Actuator (through Spring Boot Admin)",
+            "/actuator/health",
+        ),
+        (
+            ":spring-cloud-starter-netflix-eureka-server",
+            "Spring Boot Actuator (through the Eureka server starter)",
+            "/actuator/health",
         ),
     ] {
         if let Some(d) = ctx.deps().find(|d| !d.dev && d.name.ends_with(suffix)) {
@@ -157,6 +170,27 @@ mod tests {
             .outcome,
             Outcome::Pass
         );
+    }
+
+    /// Regression (spring-petclinic-microservices, #13): its admin and discovery servers
+    /// declare only the Spring Boot Admin and Eureka server starters, which bring
+    /// Actuator with them; the config server's is optional and does not.
+    #[test]
+    fn starters_that_bring_actuator_serve_its_health_route() {
+        let pom = |a: &str| {
+            format!(
+                "<project>\n  <dependencies>\n    <dependency>\n      <groupId>x</groupId>\n      <artifactId>{a}</artifactId>\n    </dependency>\n  </dependencies>\n</project>\n"
+            )
+        };
+        for (artifact, want) in [
+            ("spring-boot-admin-starter-server", Outcome::Pass),
+            ("spring-cloud-starter-netflix-eureka-server", Outcome::Pass),
+            ("spring-cloud-config-server", Outcome::Fail),
+        ] {
+            let p = pom(artifact);
+            let v = run_on_files(&CHECK, &[SVC, ("pom.xml", &p)]);
+            assert_eq!(v.outcome, want, "{artifact}: {v:?}");
+        }
     }
 
     #[test]
