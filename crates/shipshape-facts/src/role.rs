@@ -272,9 +272,22 @@ fn is_seed_data(dirs: &str, name: &str) -> bool {
 }
 
 /// A key or certificate for `localhost` (`caddy.localhost.key`, `localhost-key.pem`): no
-/// certificate authority issues one, so it can only serve a local test or dev setup.
+/// certificate authority issues one, so it can only serve a local test or dev setup. So
+/// can one named as a development or self-signed key (fider's `etc/dev-fider-io.key`,
+/// which only its TLS tests and CI load; Debian's `snakeoil`).
 fn is_localhost_key_name(name: &str) -> bool {
-    contains_ci(name, "localhost")
+    let dev_named = [
+        "dev-",
+        "dev_",
+        "dev.",
+        "selfsigned",
+        "self-signed",
+        "self_signed",
+    ]
+    .iter()
+    .any(|p| strip_prefix_ci(name, p).is_some())
+        || contains_ci(name, "snakeoil");
+    (contains_ci(name, "localhost") || dev_named)
         && [".key", ".pem", ".crt", ".cert", ".der", ".p12", ".pfx"]
             .iter()
             .any(|e| ends_with_ci(name, e))
@@ -489,7 +502,7 @@ pub fn role_of(path: &str) -> (Role, &'static str) {
     if is_localhost_key_name(name) {
         return (
             Role::Test,
-            "key or certificate for localhost (a local test fixture)",
+            "key or certificate for localhost or named for development (a local test fixture)",
         );
     }
     if is_dev_environment_config(dirs, name) {
@@ -731,6 +744,10 @@ mod tests {
         assert_eq!(role_of("api/.env.dist").0, Role::Example);
         assert_eq!(role_of("caddytest/caddy.localhost.key").0, Role::Test);
         assert_eq!(role_of("certs/localhost-key.pem").0, Role::Test);
+        // getfider/fider (#13): a self-signed development key only its TLS tests load.
+        assert_eq!(role_of("etc/dev-fider-io.key").0, Role::Test);
+        assert_eq!(role_of("ssl/ssl-cert-snakeoil.key").0, Role::Test);
+        assert_eq!(role_of("certs/devices.key").0, Role::Production);
         assert_eq!(role_of("certs/server.key").0, Role::Production);
         assert_eq!(
             role_of("production/helm/loki/scenarios/simple-thanos-values.yaml").0,

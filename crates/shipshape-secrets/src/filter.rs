@@ -630,6 +630,20 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     {
         return Some("route or path");
     }
+    // `"login#forgot_password"`: a Rails route's `controller#action` target (lobsters'
+    // `get "/login/forgot_password" => "login#forgot_password"`).
+    if let Some((controller, action)) = value.split_once('#')
+        && !controller.is_empty()
+        && !action.is_empty()
+        && controller
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'/')
+        && action
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Some("Rails controller#action");
+    }
     // `!showPassword` (a Vue binding in mealie), `!auth.isSecretBase64Encoded`
     // (hoppscotch): a negated variable or field.
     if let Some(rest) = value.strip_prefix('!')

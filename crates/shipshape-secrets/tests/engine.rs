@@ -383,6 +383,11 @@ fn names_formats_routes_and_default_passwords_are_not_secrets() {
             "pages/profile/edit.vue",
             "  @click:append=\"showPassword = !showPassword\"",
         ),
+        // lobsters (#13): a Rails route's `controller#action` target.
+        (
+            "config/routes.rb",
+            "  post \"/login/reset_password\" => \"login#reset_password\",",
+        ),
         (
             "plugins/email/constants.py",
             "SET_STAFF_PASSWORD_DEFAULT_SUBJECT = \"You are invited to join Acme\"",
