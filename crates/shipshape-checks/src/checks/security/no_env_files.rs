@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "`.env` files are meant to hold a developer's or an environment's local settings, credentials included. Once committed, every clone carries them, and real environments start depending on values nobody reviews.",
-        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code and development tooling (dotenv's own `.env.development`, `.env.test` beside the code are judged: committing them is the practice this check is about). Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID, *_IMAGE, *_VERSION) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
+        evaluation: "Reads every `.env`-style file of the unit (`.env`, `.env.<name>`, `<name>.env`) that git does not ignore, outside test code and development tooling (dotenv's own `.env.development`, `.env.test` — or `.test.env` — beside the code are judged: committing them is the practice this check is about). Templates (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) are never judged. Each `KEY=value` line with a real value is considered; empty values and placeholders (`changeme`, `<...>`, `${VAR}`, `xxx`, `your-...`, `todo`) are not values. Fails when a value is set for a credential-like key (SECRET, PASSWORD, TOKEN, KEY, CREDENTIAL, PRIVATE, AUTH, DSN...; not keys that name or locate a secret such as *_NAME, *_FILE, *_URL, *_ID, *_IMAGE, *_VERSION) or a value embeds `user:password@` (so a DATABASE_URL counts only with a password in it); numbers, booleans and upper-case substitution tokens (`API_KEY_VAL`) are not secrets — one finding per key, at its line, never showing the value. Warns when an env file only sets non-sensitive values. Passes when there is none or all are empty.",
         remediation: "Delete the file from the repository, add `.env*` (with `!.env.example`) to .gitignore, commit a `.env.example` with empty values instead, rotate any credential it held, and inject real values from the deployment's secret store.",
         references: &[
             "https://12factor.net/config",
@@ -170,11 +170,17 @@ fn assignments(text: &str) -> Vec<(u32, String, String)> {
 /// the secret scanner takes their values for samples, but committing `.env` files is
 /// the practice this check is about. A test harness's (`playwright/test.env`) and a
 /// development environment's own configuration (`config/dev.env`) are not.
+///
+/// The environment may also come first, dotted: fider's `.test.env` is its `.env.test`
+/// (its name makes it test by role; not a file of a test directory).
 fn committed_env(ctx: &Ctx, path: &str, role: shipshape_facts::role::Role) -> bool {
+    use shipshape_facts::role::Role;
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let dotenv_for_an_environment = name.starts_with(".env.")
+        || (name.starts_with('.') && name.len() >= ".x.env".len() && name.ends_with(".env"));
     role.is_production()
-        || (role == shipshape_facts::role::Role::DevTooling
-            && name.starts_with(".env.")
+        || (matches!(role, Role::DevTooling | Role::Test)
+            && dotenv_for_an_environment
             && ctx.facts.dir_role(dir).is_production())
 }
 
@@ -330,6 +336,14 @@ mod tests {
         );
         assert_eq!(v.outcome, Outcome::Fail);
         let v = run_on_files(&CHECK, &[("e2e/.env.test", "PASSWORD=x1\n")]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        // fider (#13): `.test.env` at the root is dotenv's `.env.test` with the environment
+        // first; in a test directory, or as a harness's `test.env`, it is not judged.
+        let v = run_on_files(&CHECK, &[(".test.env", "EMAIL_SMTP_PASSWORD=x1\n")]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        let v = run_on_files(&CHECK, &[("tests/.test.env", "PASSWORD=x1\n")]);
+        assert_eq!(v.outcome, Outcome::Pass);
+        let v = run_on_files(&CHECK, &[("playwright/test.env", "PASSWORD=x1\n")]);
         assert_eq!(v.outcome, Outcome::Pass);
     }
 }
