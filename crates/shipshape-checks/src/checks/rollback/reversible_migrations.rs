@@ -66,16 +66,14 @@ fn php_code_lines(body: &str) -> Vec<&str> {
 /// `modify(:col, :type)` without `from:`, and `execute` given only the forward SQL.
 /// Elixir's own comments are skipped; the arguments are read from the command's line.
 fn ecto_irreversible_in_change(text: &str) -> Option<(String, u32)> {
-    let at = text.find("def change")?;
+    let (at, body) = ecto_function(text, "def change")?;
     let start_line = text[..at].matches('\n').count();
-    let body = &text[at..];
-    let body = body.find("\n  def ").map_or(body, |end| &body[..end]);
     for (i, line) in body.lines().enumerate() {
         let t = line.trim_start();
         if t.starts_with('#') {
             continue;
         }
-        for (cmd, needs) in [("remove", 2usize), ("modify", 0), ("execute", 2)] {
+        for cmd in ["remove", "modify", "execute"] {
             let Some(rest) = t.strip_prefix(cmd) else {
                 continue;
             };
@@ -91,10 +89,10 @@ fn ecto_irreversible_in_change(text: &str) -> Option<(String, u32)> {
             if args.is_empty() || args.ends_with(',') || args.contains("\"\"\"") {
                 continue;
             }
-            let n = top_level_args(args);
+            // `remove` needs the column's type, `execute` the SQL back, `modify` `from:`.
             let irreversible = match cmd {
                 "modify" => !args.contains("from:"),
-                _ => n < needs,
+                _ => top_level_args(args) < 2,
             };
             if irreversible {
                 let shown: String = t.chars().take(60).collect();
@@ -103,6 +101,14 @@ fn ecto_irreversible_in_change(text: &str) -> Option<(String, u32)> {
         }
     }
     None
+}
+
+/// An Ecto migration function (`def change`, `def down`): where it starts and its text,
+/// up to the next `def` of the module.
+fn ecto_function<'a>(text: &'a str, def: &str) -> Option<(usize, &'a str)> {
+    let at = text.find(def)?;
+    let body = &text[at..];
+    Some((at, body.find("\n  def ").map_or(body, |end| &body[..end])))
 }
 
 /// How many comma-separated arguments `args` holds at the top level (brackets and
@@ -279,9 +285,7 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
             })
         };
         if has("down") {
-            let at = text.find("def down").unwrap_or(0);
-            let body = &text[at..];
-            let body = body.find("\n  def ").map_or(body, |end| &body[..end]);
+            let (_, body) = ecto_function(text, "def down").unwrap_or((0, text));
             if body.contains("raise ") || body.contains("raise(") {
                 return Some((
                     "`down` raises: the migration cannot be rolled back".into(),
