@@ -241,7 +241,7 @@ impl Facts {
             let mut role = role::role_of(path).0;
             if role == role::Role::Production {
                 let head = &content.as_bytes()[..content.len().min(8192)];
-                role = role::content_role(path, head).map_or(role, |(r, _)| r);
+                role = role::content_role(path, kind, head).map_or(role, |(r, _)| r);
             }
             let in_test = role == role::Role::Test;
             if kind.carries_signals() && !in_test {

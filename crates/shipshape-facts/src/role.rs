@@ -297,7 +297,11 @@ fn is_localhost_key_name(name: &str) -> bool {
 /// beside production code (hexpm/hexpm's `lib/hexpm/factory.ex` is an ExMachina
 /// factory with fixed TOTP secrets; Ruby's FactoryBot definitions). Only asked of files
 /// whose path role is production, by the walk for every one of them: no allocation.
-pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
+pub fn content_role(
+    path: &str,
+    kind: crate::kind::FileKind,
+    head: &[u8],
+) -> Option<(Role, &'static str)> {
     let find = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
     if (ends_with_ci(path, ".ex") || ends_with_ci(path, ".exs")) && find(b"use ExMachina") {
         return Some((Role::Test, "test-data factory (`use ExMachina`)"));
@@ -305,7 +309,7 @@ pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
     if ends_with_ci(path, ".rb") && find(b"FactoryBot.define") {
         return Some((Role::Test, "test-data factory (`FactoryBot.define`)"));
     }
-    if let Some(server) = runs_development_server(path, head) {
+    if let Some(server) = runs_development_server(kind, head) {
         return Some((Role::DevTooling, server));
     }
     if declares_development_only(head) {
@@ -322,13 +326,10 @@ pub fn content_role(path: &str, head: &[u8]) -> Option<(Role, &'static str)> {
 /// `docker/php/Dockerfile` runs `bin/console --env=dev server:run` with xdebug for its
 /// development compose stack; its production image is built elsewhere. Such an image is
 /// development tooling, like a dev container.
-fn runs_development_server(path: &str, head: &[u8]) -> Option<&'static str> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let dockerfile = name.eq_ignore_ascii_case("Dockerfile")
-        || name.eq_ignore_ascii_case("Containerfile")
-        || strip_prefix_ci(name, "Dockerfile.").is_some()
-        || ends_with_ci(name, ".Dockerfile");
-    if !dockerfile {
+fn runs_development_server(kind: crate::kind::FileKind, head: &[u8]) -> Option<&'static str> {
+    // What is a Dockerfile is the kind classifier's to say (not `Dockerfile.x.dockerignore`,
+    // not livebook's `dockerfile.ex`); the walk has already asked it.
+    if kind != crate::kind::FileKind::Dockerfile {
         return None;
     }
     let text = String::from_utf8_lossy(head);
@@ -762,14 +763,31 @@ mod tests {
         assert_eq!(dir_role("internal/suites/OIDC"), Role::Test);
         let factory = b"defmodule Hexpm.Factory do\n  use ExMachina.Ecto, repo: Hexpm.Repo\n";
         assert_eq!(
-            content_role("lib/hexpm/factory.ex", factory).map(|r| r.0),
+            content_role(
+                "lib/hexpm/factory.ex",
+                crate::kind::classify("lib/hexpm/factory.ex"),
+                factory
+            )
+            .map(|r| r.0),
             Some(Role::Test)
         );
         assert_eq!(
-            content_role("spec/factories.rb", b"FactoryBot.define do\n").map(|r| r.0),
+            content_role(
+                "spec/factories.rb",
+                crate::kind::classify("spec/factories.rb"),
+                b"FactoryBot.define do\n"
+            )
+            .map(|r| r.0),
             Some(Role::Test)
         );
-        assert_eq!(content_role("lib/app/repo.ex", b"use Ecto.Repo\n"), None);
+        assert_eq!(
+            content_role(
+                "lib/app/repo.ex",
+                crate::kind::classify("lib/app/repo.ex"),
+                b"use Ecto.Repo\n"
+            ),
+            None
+        );
     }
 
     #[test]
@@ -837,35 +855,76 @@ mod tests {
     fn dockerfiles_running_a_development_server_are_dev_tooling() {
         let dev = "FROM php:8.2-fpm AS rootless\nRUN apt-get update\nCMD [\"php\", \"bin/console\", \"--env=dev\", \"server:run\", \"0.0.0.0:8000\"]\nFROM rootless AS default\nUSER www-data\n";
         assert_eq!(
-            content_role("docker/php/Dockerfile", dev.as_bytes()).map(|r| r.0),
+            content_role(
+                "docker/php/Dockerfile",
+                crate::kind::classify("docker/php/Dockerfile"),
+                dev.as_bytes()
+            )
+            .map(|r| r.0),
             Some(Role::DevTooling)
         );
         let artisan = "FROM php:8.3\nENTRYPOINT php artisan serve --host 0.0.0.0\n";
-        assert!(content_role("Dockerfile.local", artisan.as_bytes()).is_some());
+        assert!(
+            content_role(
+                "Dockerfile.local",
+                crate::kind::classify("Dockerfile.local"),
+                artisan.as_bytes()
+            )
+            .is_some()
+        );
         // A development server in an earlier stage, then a production command: shipped.
         let prod = "FROM node AS dev\nCMD [\"npx\", \"next\", \"dev\"]\nFROM node\nCMD [\"node\", \"server.js\"]\n";
-        assert_eq!(content_role("Dockerfile", prod.as_bytes()), None);
+        assert_eq!(
+            content_role(
+                "Dockerfile",
+                crate::kind::classify("Dockerfile"),
+                prod.as_bytes()
+            ),
+            None
+        );
         // Not a Dockerfile: a README that mentions the command.
-        assert_eq!(content_role("README.md", b"CMD runserver\n"), None);
+        assert_eq!(
+            content_role(
+                "README.md",
+                crate::kind::classify("README.md"),
+                b"CMD runserver\n"
+            ),
+            None
+        );
     }
 
     #[test]
     fn files_that_say_they_are_for_development_only_are_dev_tooling() {
         let compose = b"# This is a Docker Compose configuration\n# intended for development purposes only\n\nservices:\n  db: {}\n";
         assert_eq!(
-            content_role("docker-compose.yml", compose).map(|r| r.0),
+            content_role(
+                "docker-compose.yml",
+                crate::kind::classify("docker-compose.yml"),
+                compose
+            )
+            .map(|r| r.0),
             Some(Role::DevTooling)
         );
         let make = b"#\n# Makefile used to build Acme locally.\n#\n# NOTE: This file is intended for development purposes only.\n\nall:\n";
         assert_eq!(
-            content_role("Makefile", make).map(|r| r.0),
+            content_role("Makefile", crate::kind::classify("Makefile"), make).map(|r| r.0),
             Some(Role::DevTooling)
         );
         // The words after the opening comment, or in the file's code, do not count.
         let later = b"services:\n  app:\n    # for development only: remove the debug port\n";
-        assert_eq!(content_role("docker-compose.yml", later), None);
+        assert_eq!(
+            content_role(
+                "docker-compose.yml",
+                crate::kind::classify("docker-compose.yml"),
+                later
+            ),
+            None
+        );
         let code = b"package main\n// Run serves.\nconst banner = \"not for production\"\n";
-        assert_eq!(content_role("main.go", code), None);
+        assert_eq!(
+            content_role("main.go", crate::kind::classify("main.go"), code),
+            None
+        );
     }
 
     #[test]

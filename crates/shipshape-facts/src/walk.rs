@@ -470,7 +470,7 @@ fn process_file(
     }
     if entry.role == crate::role::Role::Production
         && opts.roles.get(&entry.path).is_none()
-        && let Some((role, _)) = crate::role::content_role(&entry.path, head)
+        && let Some((role, _)) = crate::role::content_role(&entry.path, kind, head)
     {
         entry.role = role;
         entry.in_test = role == crate::role::Role::Test;

@@ -128,5 +128,6 @@ fn content_reason(root: &std::path::Path, path: &str) -> Option<String> {
         .take(8192)
         .read_to_end(&mut head)
         .ok()?;
-    shipshape_facts::role::content_role(path, &head).map(|(_, why)| why.to_string())
+    shipshape_facts::role::content_role(path, shipshape_facts::classify(path), &head)
+        .map(|(_, why)| why.to_string())
 }
