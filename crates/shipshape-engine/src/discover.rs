@@ -154,16 +154,11 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
             .text("package.json")
             .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
             .is_some_and(|v| v.get("workspaces").is_none());
-    let own_image = |path: &str, dir: &str| {
-        let Some(build) = ci_built.iter().find(|b| b.dockerfile == path) else {
-            return false;
-        };
-        let Some(dockerfile) = facts.dockerfiles().iter().find(|d| d.path == path) else {
-            return false;
-        };
-        let Some(stage) = dockerfile.final_stage() else {
-            return false;
-        };
+    // The parsed Dockerfile when it is such an image.
+    let own_image = |path: &str, dir: &str| -> Option<&shipshape_facts::docker::Dockerfile> {
+        let build = ci_built.iter().find(|b| b.dockerfile == path)?;
+        let dockerfile = facts.dockerfiles().iter().find(|d| d.path == path)?;
+        let stage = dockerfile.final_stage()?;
         // Something of its own, and nothing from elsewhere. A final stage that takes
         // nothing from the context only packages what another stage built
         // (usememos/memos's `scripts/Dockerfile` copies the root product's binary from
@@ -182,11 +177,12 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
                     .iter()
                     .any(|src| resolve(src).as_deref() == Some("."))
             });
-        !sources.is_empty()
+        let own = !sources.is_empty()
             && !builds_root_product
             && sources
                 .iter()
-                .all(|src| resolve(src).is_some_and(|p| p != "." && is_under(&p, dir)))
+                .all(|src| resolve(src).is_some_and(|p| p != "." && is_under(&p, dir)));
+        own.then_some(dockerfile)
     };
 
     // Dockerfiles next to an application (not test or development images), and images
@@ -205,18 +201,14 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
                 image_only.push(dir.to_string());
             }
             add(dir, &f.path, &|_| {});
-        } else if own_image(&f.path, dir) {
+        } else if let Some(dockerfile) = own_image(&f.path, dir) {
             // One stage, taking only its directory's files: third-party software with
             // this repository's configuration (teslamate's `grafana/`: grafana/grafana
             // with its datasource and dashboards; bitwarden/server's `util/Nginx`). Its
             // code is someone else's, so there is nothing to instrument or test here:
             // infrastructure. An image that compiles something (a build stage) stays an
             // application.
-            let configures = facts
-                .dockerfiles()
-                .iter()
-                .find(|d| d.path == f.path)
-                .is_some_and(|d| d.stages.len() == 1);
+            let configures = dockerfile.stages.len() == 1;
             add(dir, &f.path, &|c| {
                 if configures && c.kind.is_none() {
                     c.kind = Some(UnitKind::Infrastructure);
