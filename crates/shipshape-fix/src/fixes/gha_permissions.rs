@@ -432,10 +432,8 @@ fn step_needs(
         if let Some((script, line)) = &step.run {
             let s = script.as_str();
             // A composite action's step is in its `action.yml`: cited at its `run:` line.
-            let (file, text) = match &step.composite {
-                Some(action) => (action.as_str(), ""),
-                None => (path, text),
-            };
+            let file = step.file(path);
+            let text = if step.composite.is_some() { "" } else { text };
             // The file line of a script line: searched from the step's `run:` on.
             let line_of = |l: &str| -> u32 {
                 let from = (*line as usize).saturating_sub(2);
