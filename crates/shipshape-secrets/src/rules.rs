@@ -1293,7 +1293,10 @@ pub const RULES: &[Rule] = &[
     uri(
         "url-embedded-credentials",
         "Password embedded in an HTTP(S) or FTP URL",
-        r"(?i)\b(?:https?|ftps?|sftp)://[^\s:@/\x22'<>]{1,64}:([^\s:@/\x22'<>]{6,128})@[A-Za-z0-9.-]+",
+        // A raw backslash is not allowed in userinfo (RFC 3986 §3.2.1) and ends the
+        // authority of http(s)/ftp URLs (WHATWG URL), so `http://a:8888\@b/` is a host
+        // and a port, not a credential.
+        r"(?i)\b(?:https?|ftps?|sftp)://[^\s:@/\\\x22'<>]{1,64}:([^\s:@/\\\x22'<>]{6,128})@[A-Za-z0-9.-]+",
         &["://"],
         "git clone https://deploy:«{pw:22}»@git.internal.example.net/app.git",
         "see https://git.internal.example.net:8443/app.git",
@@ -1394,6 +1397,24 @@ mod tests {
         let found = engine.scan("README.md", text.as_bytes());
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].line, 2);
+    }
+
+    // dgtlmoon/changedetection.io changedetectionio/validate_url.py:178: a docstring's
+    // SSRF example `http://INTERNAL:8888\\@PUBLIC/` failed the critical check as a
+    // password in a URL; a backslash ends the authority, so it is a host and a port.
+    #[test]
+    fn a_backslash_ends_a_url_authority() {
+        let engine = Engine::new(&[], &[]).expect("built-in rules compile");
+        let doc = "    a backslash (e.g. http://INTERNAL:8888\\\\@PUBLIC/ - urlparse)\n";
+        assert!(engine.scan("validate_url.py", doc.as_bytes()).is_empty());
+        let raw = "url = 'http://INTERNAL:8888\\@PUBLIC/'\n";
+        assert!(engine.scan("validate_url.py", raw.as_bytes()).is_empty());
+        use crate::synth::{Rng, expand};
+        let real = expand(
+            "git clone https://deploy:«{pw:16}»@git.example.net/app.git",
+            &mut Rng::new(7),
+        );
+        assert_eq!(engine.scan("deploy.sh", real.text.as_bytes()).len(), 1);
     }
 
     // `shipshape serve token create` prints `shs_` + 32 random base62 characters + a
