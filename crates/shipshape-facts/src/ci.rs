@@ -547,6 +547,55 @@ impl Workflow {
     pub fn has_trigger(&self, name: &str) -> bool {
         self.triggers.iter().any(|(t, _)| t == name)
     }
+
+    /// Whether an event field (`github.event.issue.title`, `github.head_ref`…) can hold
+    /// a value when this workflow runs: a payload key is only set by the events that
+    /// carry it, so `github.event.workflow_run.head_branch` is empty in a workflow that
+    /// `workflow_run` does not trigger (dgtlmoon/changedetection.io, where that trigger
+    /// is commented out). A reusable workflow (`workflow_call`) runs with its caller's
+    /// event, so every field is possible there, as it is for fields of no known event.
+    pub fn can_carry(&self, field: &str) -> bool {
+        let Some(events) = events_carrying(field) else {
+            return true;
+        };
+        self.triggers
+            .iter()
+            .any(|(t, _)| t == "workflow_call" || events.contains(&t.as_str()))
+    }
+}
+
+/// The events whose payload holds `field`; `None` when it is not an event field this
+/// table knows (then any event may set it).
+fn events_carrying(field: &str) -> Option<&'static [&'static str]> {
+    const PULL_REQUEST: &[&str] = &[
+        "pull_request",
+        "pull_request_target",
+        "pull_request_review",
+        "pull_request_review_comment",
+    ];
+    if field == "github.head_ref" {
+        return Some(PULL_REQUEST);
+    }
+    let key = field.strip_prefix("github.event.")?;
+    let top = key.split(['.', '[']).next()?;
+    Some(match top {
+        "issue" => &["issues", "issue_comment"],
+        "pull_request" => PULL_REQUEST,
+        "comment" => &[
+            "issue_comment",
+            "commit_comment",
+            "pull_request_review_comment",
+            "discussion_comment",
+        ],
+        "review" => &["pull_request_review"],
+        "review_comment" => &["pull_request_review_comment"],
+        "discussion" => &["discussion", "discussion_comment"],
+        "discussion_comment" => &["discussion_comment"],
+        "pages" => &["gollum"],
+        "commits" | "head_commit" => &["push"],
+        "workflow_run" => &["workflow_run"],
+        _ => return None,
+    })
 }
 
 /// One CI definition file, with its lines kept for text recognition.

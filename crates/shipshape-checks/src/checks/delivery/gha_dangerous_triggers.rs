@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
         rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
-        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author); so is one whose `if:` lets through only heads of this repository (each `||` alternative compares `head_repository.full_name` or `head.repo.full_name` with `github.repository`, or requires the triggering run not to be a pull request). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection. Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author); so is one whose `if:` lets through only heads of this repository (each `||` alternative compares `head_repository.full_name` or `head.repo.full_name` with `github.repository`, or requires the triggering run not to be a pull request). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection, nor is a field of an event that cannot trigger the workflow (`workflow_run.head_branch` without a `workflow_run` trigger, an issue title without `issues`/`issue_comment`: always empty there; a reusable workflow takes its caller's events, so every field counts in one). Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
         references: &[
             "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
@@ -160,7 +160,10 @@ fn injections(ctx: &Ctx, w: &Workflow, out: &mut Vec<Finding>) {
                 scripts.push((t, script.line, "script"));
             }
             for (body, line, what) in scripts {
-                for (range, field) in shipshape_facts::ci::untrusted_interpolations(body) {
+                for (range, field) in shipshape_facts::ci::untrusted_interpolations(body)
+                    .into_iter()
+                    .filter(|(_, field)| w.can_carry(field))
+                {
                     let expr = &body[range];
                     let at = Location::line(file, line_from(text, line, expr));
                     // A composite action run by several jobs: once per place.
@@ -412,6 +415,22 @@ mod tests {
 
     /// Kavita (#13): `${{ !contains(github.head_ref, 'release') }}` interpolates `true` or
     /// `false`; a fallback with `||` still yields the attacker's text.
+    // dgtlmoon/changedetection.io .github/workflows/containers.yml:33 echoes
+    // `github.event.workflow_run.head_branch` with its `workflow_run` trigger commented
+    // out: under `push` and `release` that field is always empty.
+    #[test]
+    fn fields_of_events_that_cannot_trigger_the_workflow_are_empty() {
+        let push = "on:\n  push:\n    branches: [master]\n  release:\njobs:\n  a:\n    steps:\n      - run: echo ${{ github.event.workflow_run.head_branch }}\n      - run: echo ${{ github.event.issue.title }}\n";
+        assert_eq!(check(push).outcome, Outcome::Pass);
+        let run = push.replace("  release:", "  workflow_run:\n    workflows: [ci]");
+        let v = check(&run);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert_eq!(v.findings.len(), 1, "{:?}", v.findings);
+        // A reusable workflow runs with its caller's event: every field is possible.
+        let called = push.replace("  release:", "  workflow_call:");
+        assert_eq!(check(&called).findings.len(), 2);
+    }
+
     #[test]
     fn boolean_expressions_are_not_injections() {
         for safe in [
