@@ -88,7 +88,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::HealthRoute,
         Rule::RoutePath,
-        r#"["'`](?:(?:GET|HEAD)\s+)?(/(?:(?:api|system|internal|_)/)?(?:v[0-9]+/)?(?:health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
+        r#"["'`](?:(?:GET|HEAD)\s+)?(/(?:(?:api|system|internal|_)/)?(?:v[0-9]+/)?(?:(?:[a-z]+-)?health|healthz|healthcheck|health-check|health_check|_health|_healthz|livez|livenessz?|readyz|ready|readiness|liveness|ping|up|heartbeat|actuator/health)(?:/[A-Za-z_-]+)?/?)["'`]"#,
     ),
     (
         // Django routes carry no leading slash: `path("healthz/", ...)`, `re_path(r"^ready/$", ...)`.
@@ -934,6 +934,8 @@ mod tests {
     fn finds_health_routes_in_many_frameworks() {
         for src in [
             r#"app.get("/healthz", handler)"#,
+            // changedetection.io flask_app.py:1009: a component's health.
+            r#"@app.route('/worker-health')"#,
             r#"Router::new().route("/health", get(ok))"#,
             r#"@app.get('/readyz')"#,
             r#"http.HandleFunc("/livez", live)"#,
