@@ -30,7 +30,7 @@ use shipshape_model::{
 };
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What can stop a scan before it produces a report.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +95,28 @@ pub struct ScanOutput {
     /// The effective catalog: the profile's built-in checks plus the custom
     /// rules. Reporters (SARIF rules, explanations) take it from here.
     pub catalog: Vec<CheckInfo>,
+    /// Where the time went (`scan --timings`). Never part of the report, which stays
+    /// the same from run to run.
+    pub timings: Timings,
+}
+
+/// Where a scan's time went: each phase's wall time, in the order they ran, and each
+/// check's time summed over the units it judged.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// `(phase, wall time)`; phases that did not run are absent.
+    pub phases: Vec<(&'static str, Duration)>,
+    /// `(check id, time summed over units, units judged)`, in catalog order. Checks of
+    /// one unit run in parallel, so the sum can exceed the checks phase.
+    pub checks: Vec<(String, Duration, u32)>,
+}
+
+impl Timings {
+    fn phase(&mut self, name: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.phases.push((name, now - *since));
+        *since = now;
+    }
 }
 
 /// Resolve a profile name (`None` = the default); unknown names are a usage error
@@ -158,6 +180,8 @@ pub fn scan_keeping_facts(
     progress: &dyn Progress,
 ) -> Result<(ScanOutput, Facts), EngineError> {
     let started = Instant::now();
+    let mut timings = Timings::default();
+    let mut lap = started;
     let config = load_config(opts)?;
     let profile = resolve_profile(profile.or(config.scan.profile.as_deref()))?;
     let custom = config.custom_checks();
@@ -221,6 +245,14 @@ pub fn scan_keeping_facts(
         message: e.to_string(),
     })?;
     diagnostics.extend(facts.diagnostics.iter().cloned());
+    timings.phase(
+        if engine.is_some() {
+            "walk (read, classify, tree secrets)"
+        } else {
+            "walk (read, classify)"
+        },
+        &mut lap,
+    );
 
     let tree_secrets = match &engine {
         Some(e) => {
@@ -264,6 +296,9 @@ pub fn scan_keeping_facts(
         }
         _ => None,
     };
+    if opts.staged || history_secrets.is_some() {
+        timings.phase("secrets (staged, history)", &mut lap);
+    }
 
     progress.phase("matching dependencies against advisories");
     let db_dir = opts
@@ -292,13 +327,16 @@ pub fn scan_keeping_facts(
         None
     };
 
+    timings.phase("advisories and end-of-life data", &mut lap);
     progress.phase("running checks");
     // A full catalog needs nearly every parsed fact: parse them in parallel up front.
     // A focused run (`secrets`, `--check ID`) parses only what its checks ask for.
     if opts.only.is_empty() {
         facts.prepare();
+        timings.phase("parse (manifests, YAML, CI, Dockerfiles)", &mut lap);
     }
     let units = resolve_units(&facts, &config);
+    timings.phase("units (discovery, kinds)", &mut lap);
     let unit_paths: Vec<String> = units.iter().map(|(u, _)| u.path.clone()).collect();
     let unit_kinds: Vec<shipshape_model::UnitKind> = units.iter().map(|(u, _)| u.kind).collect();
     let selection = match &opts.changed_since {
@@ -361,10 +399,30 @@ pub fn scan_keeping_facts(
             .filter(|c| !policy.disabled.iter().any(|d| d == c.id()))
             .filter(|c| opts.only.is_empty() || opts.only.iter().any(|o| o == c.id()))
             .collect();
-        let results: Vec<CheckResult> = checks
+        let timed: Vec<(CheckResult, Duration)> = checks
             .par_iter()
-            .map(|c| decide::run_check(c, &ctx, &policy, &shared))
+            .map(|c| {
+                let t = Instant::now();
+                let r = decide::run_check(c, &ctx, &policy, &shared);
+                (r, t.elapsed())
+            })
             .collect();
+        let mut results = Vec::with_capacity(timed.len());
+        for (i, (c, (r, took))) in checks.iter().zip(timed).enumerate() {
+            // Every unit runs the same list, so the check's row is usually at `i`.
+            let row = match timings.checks.get(i) {
+                Some((id, _, _)) if id == c.id() => Some(i),
+                _ => timings.checks.iter().position(|(id, _, _)| id == c.id()),
+            };
+            match row.map(|r| &mut timings.checks[r]) {
+                Some(t) => {
+                    t.1 += took;
+                    t.2 += 1;
+                }
+                None => timings.checks.push((c.id().to_string(), took, 1)),
+            }
+            results.push(r);
+        }
         let results =
             decide::apply_waivers(results, unit, &config.waivers, opts.now, &mut diagnostics);
         let (scores, level) = score_unit(&results);
@@ -380,6 +438,7 @@ pub fn scan_keeping_facts(
             checks: results,
         });
     }
+    timings.phase("checks", &mut lap);
     // A waiver for a unit this change did not judge is not unused.
     if selection.is_none() {
         decide::unused_waivers(&config.waivers, &unit_reports, &mut diagnostics);
@@ -448,8 +507,16 @@ pub fn scan_keeping_facts(
         opts.fail_on.or(policy.fail_on),
         baseline.as_ref(),
     );
+    timings.phase("gate", &mut lap);
     report.stats.duration_ms = started.elapsed().as_millis() as u64;
-    Ok((ScanOutput { report, catalog }, facts))
+    Ok((
+        ScanOutput {
+            report,
+            catalog,
+            timings,
+        },
+        facts,
+    ))
 }
 
 fn note(code: &str, message: &str) -> Diagnostic {

@@ -68,6 +68,10 @@ pub struct ScanArgs {
     /// No progress output.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// After the scan, print where the time went on standard error: each phase (walk,
+    /// parse, checks, render) and the slowest checks, summed over units.
+    #[arg(long)]
+    pub timings: bool,
     /// After the scan, upload the JSON report to this shipshape server (token from
     /// SHIPSHAPE_TOKEN; repository, commit, ref and run URL from the CI environment
     /// unless given below). The gate's exit code still applies; a failed upload is exit 2.
@@ -155,7 +159,17 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         }
     };
     spinner.finish();
+    let rendering = std::time::Instant::now();
     emit(&out.report, &out.catalog, &plan)?;
+    if a.timings {
+        let units = out.report.units.len();
+        print_timings(
+            &out.timings,
+            rendering.elapsed(),
+            units,
+            &mut std::io::stderr().lock(),
+        )?;
+    }
     let code = if out.report.gate.passed {
         EXIT_OK
     } else {
@@ -179,4 +193,74 @@ pub fn run(a: ScanArgs) -> anyhow::Result<u8> {
         }
     }
     Ok(code)
+}
+
+/// The `--timings` table: phases in the order they ran, then the slowest checks.
+fn print_timings(
+    t: &shipshape_engine::Timings,
+    render: std::time::Duration,
+    units: usize,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let mut phases = t.phases.clone();
+    phases.push(("render and write", render));
+    let total: std::time::Duration = phases.iter().map(|p| p.1).sum();
+    let width = phases.iter().map(|p| p.0.len()).max().unwrap_or(0);
+    writeln!(w, "timings (wall clock):")?;
+    for (name, d) in &phases {
+        writeln!(w, "  {name:<width$}  {:>9.1} ms", ms(*d))?;
+    }
+    writeln!(w, "  {:<width$}  {:>9.1} ms", "total", ms(total))?;
+    let mut checks: Vec<&(String, std::time::Duration, u32)> = t.checks.iter().collect();
+    checks.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let shown = checks.len().min(15);
+    if shown > 0 {
+        let summed: std::time::Duration = t.checks.iter().map(|c| c.1).sum();
+        writeln!(
+            w,
+            "slowest checks of {} (time summed over {units} unit(s), {:.1} ms in all; a unit's checks run in parallel):",
+            checks.len(),
+            ms(summed)
+        )?;
+        let width = checks[..shown].iter().map(|c| c.0.len()).max().unwrap_or(0);
+        for (id, d, runs) in &checks[..shown] {
+            writeln!(w, "  {id:<width$}  {:>9.1} ms  ({runs} run(s))", ms(*d))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod timings_tests {
+    use std::time::Duration;
+
+    #[test]
+    fn the_timings_table_lists_phases_in_order_and_the_slowest_checks_first() {
+        let t = shipshape_engine::Timings {
+            phases: vec![
+                ("walk (read, classify)", Duration::from_millis(12)),
+                ("checks", Duration::from_millis(30)),
+            ],
+            checks: vec![
+                ("a/fast".into(), Duration::from_millis(1), 2),
+                ("b/slow".into(), Duration::from_millis(25), 2),
+            ],
+        };
+        let mut out = Vec::new();
+        super::print_timings(&t, Duration::from_millis(3), 2, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let walk = text.find("walk (read, classify)").unwrap();
+        let checks = text.find("  checks").unwrap();
+        let render = text.find("render and write").unwrap();
+        assert!(walk < checks && checks < render, "{text}");
+        assert!(text.contains("total") && text.contains("45.0 ms"), "{text}");
+        let slow = text.find("b/slow").unwrap();
+        let fast = text.find("a/fast").unwrap();
+        assert!(slow < fast, "{text}");
+        assert!(
+            text.contains("summed over 2 unit(s), 26.0 ms in all"),
+            "{text}"
+        );
+    }
 }

@@ -782,3 +782,30 @@ fn paths_lists_roles_and_config_overrides_them() {
         .code(2)
         .stderr(predicate::str::contains("shipshape.toml").and(predicate::str::contains("qa/[")));
 }
+
+// #17: `scan --timings` says where the time went on standard error and leaves the
+// report on standard output as it is without the flag.
+#[test]
+fn timings_go_to_standard_error_and_leave_the_report_alone() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), &[("main.py", "print('hi')\n")]);
+    let out = shipshape()
+        .args(["scan", "--quiet", "--format", "json", "--timings"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for phase in ["walk (read, classify", "checks", "render and write", "total"] {
+        assert!(err.contains(phase), "no {phase} in: {err}");
+    }
+    assert!(err.contains("slowest checks of 72"), "{err}");
+    let with: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (without, _) = json_report(d.path(), &[]);
+    assert_eq!(with["units"], without["units"]);
+    let quiet = shipshape()
+        .args(["scan", "--quiet", "--format", "json"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("timings"));
+}
