@@ -1,7 +1,7 @@
 //! The dashboard's benchmark (a benchmark, not a timed test; docs/performance.md).
 //!
 //! `cargo run -p shipshape-server --example dashboard_bench -- seed DB UNITS DAYS [UNITS_PER_REPO]`
-//! writes a fleet into the SQLite file DB: UNITS units in repositories of
+//! writes a fleet into DB (a SQLite file, or a `postgres://` URL): UNITS units in repositories of
 //! UNITS_PER_REPO units (default 20), one report per repository per day for DAYS
 //! days, oldest first, with scores drifting and levels changing over time —
 //! as the default retention leaves it: daily for the last 90 days, weekly before.
@@ -105,8 +105,18 @@ fn unit_json(unit: u64, day: u64, days: u64) -> serde_json::Value {
     })
 }
 
+/// DB as a database URL: a `postgres://` or `sqlite://` URL as given, a path as SQLite.
+fn database_url(db: &str) -> String {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") || db.starts_with("sqlite:")
+    {
+        db.to_string()
+    } else {
+        format!("sqlite://{db}")
+    }
+}
+
 async fn seed(db: &str, units: u64, days: u64, per_repo: u64) {
-    let store = store::open(&format!("sqlite://{db}")).await.unwrap();
+    let store = store::open(&database_url(db)).await.unwrap();
     let now = jiff::Timestamp::now().as_second();
     let repos = units.div_ceil(per_repo);
     let started = Instant::now();
@@ -166,7 +176,7 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn measure(db: &str, runs: usize) {
-    let store = store::open(&format!("sqlite://{db}")).await.unwrap();
+    let store = store::open(&database_url(db)).await.unwrap();
     let token = auth::generate().unwrap();
     store
         .create_token(
