@@ -369,8 +369,18 @@ async fn level_trend(state: &AppState, now: i64) -> Result<Vec<TrendPoint>, Erro
         }
         p
     };
+    // The last report received by the end of each day: a running maximum over the
+    // days' highest ids, the points' times ascending.
+    let by_day = state.store.last_report_by_day().await?;
+    let (mut next, mut last) = (0, None::<i64>);
     for t in times {
-        let Some(last) = state.store.last_report_by(t).await? else {
+        while let Some(&(day, id)) = by_day.get(next)
+            && day <= t.div_euclid(DAY)
+        {
+            last = last.max(Some(id));
+            next += 1;
+        }
+        let Some(last) = last else {
             continue;
         };
         let rows = match state.trend.get(t, last, now) {

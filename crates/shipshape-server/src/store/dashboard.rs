@@ -78,8 +78,13 @@ pub trait DashboardStore: Send + Sync {
         unit_id: i64,
         from_report: i64,
     ) -> StoreFuture<'_, Vec<(i64, String, Option<f64>)>>;
-    /// The last report received at or before `t` (report ids follow arrival).
-    fn last_report_by(&self, t: i64) -> StoreFuture<'_, Option<i64>>;
+    /// For each UTC day (Unix seconds / 86,400) on which reports arrived, the highest
+    /// report id received that day, in day order: the last report received by the end
+    /// of day `d` is the highest of the entries up to `d`. One pass over the reports for
+    /// every point of the trend, where a `MAX(id) … WHERE received_at <= t` per point
+    /// walked PostgreSQL's primary key backwards past every later report (10 ms a point
+    /// on 13,000 reports).
+    fn last_report_by_day(&self) -> StoreFuture<'_, Vec<(i64, i64)>>;
     /// How many units had each level (`None`: below bronze) in their last report
     /// with an id at most `last`; units without one are left out.
     fn level_counts_by_report(&self, last: i64) -> StoreFuture<'_, Vec<(Option<String>, i64)>>;
@@ -169,9 +174,12 @@ macro_rules! impl_dashboard_store {
                     let mut out = Vec::new();
                     for chunk in units.chunks($crate::store::dashboard::IDS_PER_QUERY) {
                         let mut qb = sqlx::QueryBuilder::<$db>::new(
-                            "SELECT a.unit_id, a.area, a.score FROM area_scores a \
-                             JOIN units u ON u.id = a.unit_id AND a.report_id = u.latest_report_id \
-                             WHERE a.unit_id IN (",
+                            // Driven from the units asked for: filtered on `a.unit_id`,
+                            // PostgreSQL probed every unit's latest scores and dropped
+                            // the others (11 ms for 30 units of 2,000).
+                            "SELECT a.unit_id, a.area, a.score FROM units u \
+                             JOIN area_scores a ON a.unit_id = u.id AND a.report_id = u.latest_report_id \
+                             WHERE u.id IN (",
                         );
                         let mut sep = qb.separated(", ");
                         for id in chunk {
@@ -237,15 +245,16 @@ macro_rules! impl_dashboard_store {
                 })
             }
 
-            fn last_report_by(&self, t: i64) -> $crate::store::StoreFuture<'_, Option<i64>> {
+            fn last_report_by_day(&self) -> $crate::store::StoreFuture<'_, Vec<(i64, i64)>> {
                 Box::pin(async move {
-                    let (last,): (Option<i64>,) = sqlx::query_as::<$db, (Option<i64>,)>(
-                        "SELECT MAX(id) FROM reports WHERE received_at <= $1",
+                    // Unix times of stored reports are never negative, so integer
+                    // division is the floor on both backends.
+                    Ok(sqlx::query_as::<$db, (i64, i64)>(
+                        "SELECT received_at / 86400 AS day, MAX(id) FROM reports \
+                         GROUP BY received_at / 86400 ORDER BY day",
                     )
-                    .bind(t)
-                    .fetch_one(self.reader())
-                    .await?;
-                    Ok(last)
+                    .fetch_all(self.reader())
+                    .await?)
                 })
             }
 
