@@ -230,6 +230,230 @@ pub struct Ctx<'a> {
     /// findings under the path. The engine removes them after the verdict; a check whose
     /// outcome depends on *which* findings remain (fail vs. warn) asks this first.
     pub waived: &'a (dyn Fn(&str, &str) -> bool + Sync),
+    /// What relates the units of this scan to the files outside them, computed once for
+    /// every unit (#17: per unit, the same searches over every file made a monorepo's
+    /// scan cost units × files). [`ScanIndex::none`] in unit tests: each question is
+    /// then answered for the unit alone, as before.
+    pub index: &'a ScanIndex,
+}
+
+/// Scan-wide relations between units and files, computed once and shared by the
+/// contexts of every unit of one scan (the engine builds it from the units it judges).
+pub struct ScanIndex {
+    /// The unit directories, trimmed of a trailing `/`; `None` for [`ScanIndex::none`].
+    dirs: Option<std::collections::HashSet<String>>,
+    /// True when one unit is the repository's root (it holds every file).
+    root: bool,
+    /// The unit names the shared files are searched for, lower-cased.
+    names: Vec<String>,
+    /// Lower-cased unit name → positions in `facts.files` of the files outside every
+    /// unit (test files excepted) that name it as a word ([`names_word`]).
+    naming: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// Owning unit directory → positions in `facts.k8s_objects().items` of the objects it
+    /// owns (the deepest unit holding each one's file).
+    k8s_owned: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// The same for `facts.dockerfiles()`.
+    dockerfiles_owned: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// Outside every unit: workloads by the repository name of each container image
+    /// (positions in `facts.k8s_objects().items`, in order), and the other objects.
+    k8s_outside: std::sync::OnceLock<OutsideObjects>,
+}
+
+/// Kubernetes objects outside every unit: workloads by image repository name, and the
+/// other objects (positions in `facts.k8s_objects().items`, in item order).
+type OutsideObjects = (std::collections::HashMap<String, Vec<usize>>, Vec<usize>);
+
+impl ScanIndex {
+    /// The index of a scan judging units at `paths` named `names`.
+    pub fn new(paths: &[String], names: &[String]) -> ScanIndex {
+        let dirs: std::collections::HashSet<String> = paths
+            .iter()
+            .map(|p| p.trim_end_matches('/').to_string())
+            .collect();
+        ScanIndex {
+            root: dirs.iter().any(|d| d.is_empty() || d == "."),
+            dirs: Some(dirs),
+            names: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            naming: std::sync::OnceLock::new(),
+            k8s_owned: std::sync::OnceLock::new(),
+            dockerfiles_owned: std::sync::OnceLock::new(),
+            k8s_outside: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// No index: contexts built for a check's unit tests answer per unit.
+    pub fn none() -> &'static ScanIndex {
+        static NONE: ScanIndex = ScanIndex {
+            dirs: None,
+            root: false,
+            names: Vec::new(),
+            naming: std::sync::OnceLock::new(),
+            k8s_owned: std::sync::OnceLock::new(),
+            dockerfiles_owned: std::sync::OnceLock::new(),
+            k8s_outside: std::sync::OnceLock::new(),
+        };
+        &NONE
+    }
+
+    /// The directory of the unit that owns `path`: the deepest unit holding it, which is
+    /// what [`Ctx::in_unit`] accepts for that unit alone. `None` when no unit holds it,
+    /// or without an index.
+    fn owner<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let dirs = self.dirs.as_ref()?;
+        if dirs.contains(path) {
+            return Some(path);
+        }
+        if let Some((i, _)) = path
+            .rmatch_indices('/')
+            .find(|(i, _)| dirs.contains(&path[..*i]))
+        {
+            return Some(&path[..i]);
+        }
+        if dirs.contains("") {
+            Some("")
+        } else if dirs.contains(".") {
+            Some(".")
+        } else {
+            None
+        }
+    }
+
+    fn by_owner<'p>(
+        &self,
+        paths: impl Iterator<Item = &'p str>,
+    ) -> std::collections::HashMap<String, Vec<usize>> {
+        let mut map: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, p) in paths.enumerate() {
+            if let Some(dir) = self.owner(p) {
+                map.entry(dir.to_string()).or_default().push(i);
+            }
+        }
+        map
+    }
+
+    /// Positions of the Kubernetes objects the unit at `dir` owns; `None` without an index.
+    fn k8s_owned(&self, facts: &Facts, dir: &str) -> Option<&[usize]> {
+        self.dirs.as_ref()?;
+        let map = self.k8s_owned.get_or_init(|| {
+            self.by_owner(facts.k8s_objects().items.iter().map(|o| o.path.as_str()))
+        });
+        Some(
+            map.get(dir.trim_end_matches('/'))
+                .map_or(&[], Vec::as_slice),
+        )
+    }
+
+    /// Positions of the Dockerfiles the unit at `dir` owns; `None` without an index.
+    fn dockerfiles_owned(&self, facts: &Facts, dir: &str) -> Option<&[usize]> {
+        self.dirs.as_ref()?;
+        let map = self
+            .dockerfiles_owned
+            .get_or_init(|| self.by_owner(facts.dockerfiles().iter().map(|d| d.path.as_str())));
+        Some(
+            map.get(dir.trim_end_matches('/'))
+                .map_or(&[], Vec::as_slice),
+        )
+    }
+
+    /// Objects outside every unit that [`Ctx::linked_k8s`] may attribute (not tests,
+    /// not patches, deployed): workloads by image repository name, then the rest, each in
+    /// item order. `None` without an index.
+    fn k8s_outside(&self, facts: &Facts) -> Option<&OutsideObjects> {
+        self.dirs.as_ref()?;
+        Some(self.k8s_outside.get_or_init(|| {
+            let mut workloads: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            let mut others = Vec::new();
+            for (i, o) in facts.k8s_objects().items.iter().enumerate() {
+                if o.in_test
+                    || o.patch
+                    || !facts.role(&o.path).is_production()
+                    || self.in_some_unit(&o.path) != Some(false)
+                {
+                    continue;
+                }
+                if !o.is_workload() {
+                    others.push(i);
+                    continue;
+                }
+                for c in o.containers(true) {
+                    if let Some(img) = c.idx("image").as_str() {
+                        let list = workloads
+                            .entry(image_repository(img).to_string())
+                            .or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
+            (workloads, others)
+        }))
+    }
+
+    /// `Some(true)` when `path` lies in one of the units (by its ancestors, not by
+    /// comparing every unit's path); `None` without an index.
+    fn in_some_unit(&self, path: &str) -> Option<bool> {
+        let dirs = self.dirs.as_ref()?;
+        if self.root || dirs.contains(path) {
+            return Some(true);
+        }
+        Some(
+            path.match_indices('/')
+                .any(|(i, _)| dirs.contains(&path[..i])),
+        )
+    }
+
+    /// The files outside every unit that name `name` as a word, when the index can
+    /// answer: `name` is one of the scan's units' and made of word bytes only.
+    fn naming(&self, facts: &Facts, name: &str) -> Option<&[usize]> {
+        let name = name.to_ascii_lowercase();
+        if !self.names.contains(&name) || !name.bytes().all(is_word_byte) {
+            return None;
+        }
+        let map = self.naming.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<usize>> = self
+                .names
+                .iter()
+                .filter(|n| n.len() >= 3 && n.bytes().all(is_word_byte))
+                .map(|n| (n.clone(), Vec::new()))
+                .collect();
+            let (shortest, longest) = map.keys().fold((usize::MAX, 0), |(lo, hi), k| {
+                (lo.min(k.len()), hi.max(k.len()))
+            });
+            let mut word = String::new();
+            for (i, f) in facts.files.iter().enumerate() {
+                if f.in_test || self.in_some_unit(&f.path) != Some(false) {
+                    continue;
+                }
+                let Some(text) = facts.text(&f.path) else {
+                    continue;
+                };
+                // A unit name matches a whole run of word bytes (names_word's bounds).
+                for run in text.split(|c: char| !c.is_ascii() || !is_word_byte(c as u8)) {
+                    if run.len() < shortest || run.len() > longest {
+                        continue;
+                    }
+                    word.clear();
+                    word.push_str(run);
+                    word.make_ascii_lowercase();
+                    if let Some(files) = map.get_mut(word.as_str())
+                        && files.last() != Some(&i)
+                    {
+                        files.push(i);
+                    }
+                }
+            }
+            map
+        });
+        map.get(&name).map(Vec::as_slice)
+    }
+}
+
+/// The bytes of a word in [`names_word`]: a unit name sits between other bytes.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
 }
 
 /// The repository name of a container image: `us-docker.pkg.dev/p/r/adservice:v1@sha256:…`
@@ -291,7 +515,7 @@ pub(crate) fn names_word(text: &str, word: &str) -> bool {
     if w.is_empty() || t.len() < w.len() {
         return false;
     }
-    let ident = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let ident = is_word_byte;
     (0..=t.len() - w.len()).any(|i| {
         t[i..i + w.len()].eq_ignore_ascii_case(w)
             && (i == 0 || !ident(t[i - 1]))
@@ -333,13 +557,17 @@ impl<'a> Ctx<'a> {
             linked_dockerfiles: std::sync::OnceLock::new(),
             nested_units: std::sync::OnceLock::new(),
             waived: &no_waivers,
+            index: ScanIndex::none(),
         }
     }
 
     /// True when `path` lies outside every unit of the scan (a shared `deploy/` tree, a
     /// workspace's root Dockerfile): what the `linked_*` relations attribute.
     fn in_no_unit(&self, path: &str) -> bool {
-        !self.unit_paths.iter().any(|u| is_under(path, u))
+        match self.index.in_some_unit(path) {
+            Some(inside) => !inside,
+            None => !self.unit_paths.iter().any(|u| is_under(path, u)),
+        }
     }
 
     /// True when a documentation file at `path` speaks for this unit: it is the unit's,
@@ -414,6 +642,9 @@ impl<'a> Ctx<'a> {
             let name = self.unit.name.as_str();
             if self.unit_paths.len() < 2 || name.len() < 3 {
                 return Vec::new();
+            }
+            if let Some(found) = self.index.naming(facts, name) {
+                return found.to_vec();
             }
             (0..facts.files.len())
                 .filter(|&i| {
@@ -598,8 +829,12 @@ impl<'a> Ctx<'a> {
     /// its subtree, then those outside every unit that build it ([`Ctx::linked_dockerfiles`]).
     pub fn dockerfiles(&self) -> impl Iterator<Item = &'a Dockerfile> + '_ {
         let all: &'a [Dockerfile] = self.facts.dockerfiles();
-        all.iter()
-            .filter(|d| self.in_unit(&d.path) && self.is_deployed(&d.path))
+        let own: Box<dyn Iterator<Item = &'a Dockerfile> + '_> =
+            match self.index.dockerfiles_owned(self.facts, &self.unit.path) {
+                Some(owned) => Box::new(owned.iter().map(move |&i| &all[i])),
+                None => Box::new(all.iter().filter(|d| self.in_unit(&d.path))),
+            };
+        own.filter(|d| self.is_deployed(&d.path))
             .chain(self.linked_dockerfiles().iter().map(move |&i| &all[i]))
     }
 
@@ -720,11 +955,12 @@ impl<'a> Ctx<'a> {
     /// tree) and run this unit's image (see [`Ctx::linked_k8s`]).
     pub fn k8s(&self) -> impl Iterator<Item = &'a K8sObject> + '_ {
         let items: &'a [K8sObject] = &self.facts.k8s_objects().items;
-        items
-            .iter()
-            .filter(|o| {
-                !o.in_test && !o.patch && self.in_unit(&o.path) && self.is_deployed(&o.path)
-            })
+        let own: Box<dyn Iterator<Item = &'a K8sObject> + '_> =
+            match self.index.k8s_owned(self.facts, &self.unit.path) {
+                Some(owned) => Box::new(owned.iter().map(move |&i| &items[i])),
+                None => Box::new(items.iter().filter(|o| self.in_unit(&o.path))),
+            };
+        own.filter(|o| !o.in_test && !o.patch && self.is_deployed(&o.path))
             .chain(self.linked_k8s().iter().map(move |&i| &items[i]))
     }
 
@@ -747,6 +983,24 @@ impl<'a> Ctx<'a> {
             let key = |o: &'a K8sObject| (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str());
             let mut seen = std::collections::HashSet::new();
             let mut linked = Vec::new();
+            if let Some((workloads, others)) = self.index.k8s_outside(self.facts) {
+                for &i in workloads.get(name).map_or(&[][..], Vec::as_slice) {
+                    if seen.insert(key(&items[i])) {
+                        linked.push(i);
+                    }
+                }
+                if linked.is_empty() {
+                    return linked;
+                }
+                let found: Vec<&K8sObject> = linked.iter().map(|&i| &items[i]).collect();
+                for &i in others {
+                    let o = &items[i];
+                    if found.iter().any(|w| companion_of(o, w)) && seen.insert(key(o)) {
+                        linked.push(i);
+                    }
+                }
+                return linked;
+            }
             // Cheap tests first, the walk over every unit's path last: a monorepo can
             // have hundreds of units and thousands of objects.
             for (i, o) in items.iter().enumerate() {
@@ -1002,6 +1256,96 @@ mod tests {
         assert_eq!(services("vets-service"), [Some(vec!["vets".to_string()])]);
         assert_eq!(services("api"), [Some(vec!["api".to_string()])]);
         assert!(services("web").is_empty());
+    }
+
+    /// #17: the scan-wide index answers what each unit once searched every file for
+    /// (shared files naming it, its own and linked Kubernetes objects, its Dockerfiles,
+    /// files in no unit) — and must answer exactly the same, root unit included.
+    #[test]
+    fn the_scan_index_answers_as_each_unit_alone_does() {
+        let deploy = |n: &str| {
+            format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {n}\nspec:\n  selector:\n    matchLabels: {{app: {n}}}\n  template:\n    metadata:\n      labels: {{app: {n}}}\n    spec:\n      containers:\n        - name: {n}\n          image: ghcr.io/acme/{n}:1.0\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {n}\nspec:\n  selector: {{app: {n}}}\n"
+            )
+        };
+        let (cart, cartx) = (deploy("cart"), deploy("cart-x"));
+        let files: Vec<(&str, &str)> = vec![
+            ("Cargo.toml", "[workspace]\n"),
+            ("services/cart/go.mod", "module cart\n"),
+            ("services/cart/Dockerfile", "FROM scratch\n"),
+            ("services/cart/k8s/own.yaml", &cart),
+            ("services/cart-x/go.mod", "module cartx\n"),
+            ("services/cart/nested/go.mod", "module nested\n"),
+            ("deploy/cart.yaml", &cart),
+            ("deploy/cart-x.yaml", &cartx),
+            (
+                "monitoring/alerts.yaml",
+                "- alert: CartDown\n  expr: up{job=\"cart\"} == 0\n",
+            ),
+            ("monitoring/other.yaml", "job: cart-x.internal and CART\n"),
+            ("monitoring/tests/cart.yaml", "cart\n"),
+            ("docs/nested.md", "the nested service\n"),
+        ];
+        let facts = Facts::from_memory(&files);
+        for paths in [
+            vec!["services/cart", "services/cart-x", "services/cart/nested"],
+            vec![".", "services/cart", "services/cart-x"],
+        ] {
+            let paths: Vec<String> = paths.into_iter().map(String::from).collect();
+            let names: Vec<String> = paths
+                .iter()
+                .map(|p| p.rsplit('/').next().unwrap().to_string())
+                .collect();
+            let index = ScanIndex::new(&paths, &names);
+            for (path, name) in paths.iter().zip(&names) {
+                let mut unit = crate::testing::unit_for(&facts);
+                unit.path = path.clone();
+                unit.name = name.clone();
+                let answers = |with: Option<&ScanIndex>| {
+                    let mut ctx = Ctx::basic(&facts, &unit);
+                    ctx.unit_paths = &paths;
+                    if let Some(i) = with {
+                        ctx.index = i;
+                    }
+                    let list = |it: &mut dyn Iterator<Item = String>| it.collect::<Vec<_>>();
+                    (
+                        list(&mut ctx.shared_naming_unit().map(|f| f.path.clone())),
+                        list(&mut ctx.k8s().map(|o| format!("{}:{}", o.path, o.name))),
+                        list(&mut ctx.dockerfiles().map(|d| d.path.clone())),
+                        list(&mut ctx.files().map(|f| f.path.clone())),
+                        facts
+                            .files
+                            .iter()
+                            .filter(|f| ctx.in_no_unit(&f.path))
+                            .count(),
+                    )
+                };
+                assert_eq!(answers(Some(&index)), answers(None), "unit {path}");
+            }
+        }
+        // The index does find what it should: the shared alert names `cart`, and both
+        // spellings of `cart` in other.yaml are a word of their own only once (`CART`).
+        let paths: Vec<String> = ["services/cart", "services/cart-x"]
+            .map(String::from)
+            .to_vec();
+        let names: Vec<String> = ["cart", "cart-x"].map(String::from).to_vec();
+        let index = ScanIndex::new(&paths, &names);
+        let mut unit = crate::testing::unit_for(&facts);
+        unit.path = paths[0].clone();
+        unit.name = names[0].clone();
+        let mut ctx = Ctx::basic(&facts, &unit);
+        ctx.unit_paths = &paths;
+        ctx.index = &index;
+        let naming: Vec<&str> = ctx.shared_naming_unit().map(|f| f.path.as_str()).collect();
+        assert!(naming.contains(&"monitoring/alerts.yaml"), "{naming:?}");
+        assert!(naming.contains(&"monitoring/other.yaml"), "{naming:?}");
+        assert!(
+            !naming.contains(&"monitoring/tests/cart.yaml"),
+            "{naming:?}"
+        );
+        let linked: Vec<&str> = ctx.k8s().map(|o| o.path.as_str()).collect();
+        assert!(linked.contains(&"deploy/cart.yaml"), "{linked:?}");
+        assert!(!linked.contains(&"deploy/cart-x.yaml"), "{linked:?}");
     }
 
     /// The root product of a monorepo (ripgrep's root crate beside `crates/*`) owns

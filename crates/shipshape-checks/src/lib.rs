@@ -14,8 +14,8 @@ pub mod testing;
 pub mod unit;
 
 pub use check::{
-    CheckDef, CheckMeta, Ctx, SecretEvidence, Verdict, VulnEvidence, VulnInput, is_comment_line,
-    is_shared,
+    CheckDef, CheckMeta, Ctx, ScanIndex, SecretEvidence, Verdict, VulnEvidence, VulnInput,
+    is_comment_line, is_shared,
 };
 pub use checks::registry;
 

@@ -21,7 +21,7 @@ pub use scanners::{lockfiles as scanners_lockfiles, open_advisory_db, secret_eng
 use decide::AnyCheck;
 use rayon::prelude::*;
 use shipshape_checks::profiles::{DEFAULT_PROFILE, Profile, find_profile, profile_names};
-use shipshape_checks::{Ctx, SecretEvidence, VulnInput, registry, unit};
+use shipshape_checks::{Ctx, ScanIndex, SecretEvidence, VulnInput, registry, unit};
 use shipshape_facts::{Facts, WalkOptions};
 use shipshape_model::{
     CheckInfo, CheckResult, Diagnostic, DiagnosticLevel, GateOutcome, Level, Outcome, Report,
@@ -339,6 +339,8 @@ pub fn scan_keeping_facts(
     timings.phase("units (discovery, kinds)", &mut lap);
     let unit_paths: Vec<String> = units.iter().map(|(u, _)| u.path.clone()).collect();
     let unit_kinds: Vec<shipshape_model::UnitKind> = units.iter().map(|(u, _)| u.kind).collect();
+    let unit_names: Vec<String> = units.iter().map(|(u, _)| u.name.clone()).collect();
+    let scan_index = ScanIndex::new(&unit_paths, &unit_names);
     let selection = match &opts.changed_since {
         Some(since) => {
             progress.phase("finding the units the change touches");
@@ -390,6 +392,7 @@ pub fn scan_keeping_facts(
             linked_dockerfiles: Default::default(),
             nested_units: Default::default(),
             waived: &waived,
+            index: &scan_index,
         };
         let checks: Vec<AnyCheck> = registry()
             .iter()

@@ -795,7 +795,12 @@ fn timings_go_to_standard_error_and_leave_the_report_alone() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    for phase in ["walk (read, classify", "checks", "render and write", "total"] {
+    for phase in [
+        "walk (read, classify",
+        "checks",
+        "render and write",
+        "total",
+    ] {
         assert!(err.contains(phase), "no {phase} in: {err}");
     }
     assert!(err.contains("slowest checks of 72"), "{err}");
