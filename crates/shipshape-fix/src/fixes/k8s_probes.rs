@@ -33,13 +33,19 @@ pub static FIX: FixDef = FixDef {
 
 /// The unit's health routes, as paths (`/healthz`).
 fn health_routes(ctx: &FixCtx) -> Vec<String> {
+    health_routes_under(ctx, &ctx.unit.path)
+}
+
+/// The health routes production code under `dir` registers, as paths (`/healthz`),
+/// sorted: the signals `observability/health-endpoint` reads.
+pub(crate) fn health_routes_under(ctx: &FixCtx, dir: &str) -> Vec<String> {
     let mut out: Vec<String> = ctx
         .facts
         .signals
         .iter()
         .filter(|s| {
             s.kind == SignalKind::HealthRoute
-                && is_under(&s.path, &ctx.unit.path)
+                && is_under(&s.path, dir)
                 && ctx.facts.role(&s.path).is_production()
         })
         .filter_map(|s| {
@@ -61,7 +67,7 @@ fn health_routes(ctx: &FixCtx) -> Vec<String> {
 }
 
 /// `(readiness path, liveness path)` from the routes.
-fn choose(routes: &[String]) -> Option<(String, String)> {
+pub(crate) fn choose(routes: &[String]) -> Option<(String, String)> {
     let find = |words: &[&str]| {
         routes
             .iter()

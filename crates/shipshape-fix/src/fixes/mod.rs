@@ -9,6 +9,7 @@
 use crate::{Fix, FixCtx};
 
 pub mod codeowners;
+pub mod compose_healthchecks;
 pub mod dependency_updates;
 pub mod dockerfile_user;
 pub mod gha_event_env;
@@ -44,6 +45,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &k8s_security_context::FIX_READ_ONLY,
         &k8s_security_context::FIX_CAPABILITIES,
         &k8s_probes::FIX,
+        &compose_healthchecks::FIX,
     ];
     ALL
 }
