@@ -15,6 +15,7 @@ pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
 pub mod k8s_probes;
+pub mod k8s_resources;
 pub mod k8s_security_context;
 pub mod security_policy;
 pub(crate) mod text;
@@ -44,6 +45,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &k8s_security_context::FIX_ESCALATION,
         &k8s_security_context::FIX_READ_ONLY,
         &k8s_security_context::FIX_CAPABILITIES,
+        &k8s_resources::FIX,
         &k8s_probes::FIX,
         &compose_healthchecks::FIX,
     ];
