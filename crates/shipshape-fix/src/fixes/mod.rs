@@ -11,6 +11,7 @@ use crate::{Fix, FixCtx};
 pub mod codeowners;
 pub mod compose_healthchecks;
 pub mod dependency_updates;
+pub mod disruption_budget;
 pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
@@ -47,6 +48,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &k8s_security_context::FIX_CAPABILITIES,
         &k8s_resources::FIX,
         &k8s_probes::FIX,
+        &disruption_budget::FIX,
         &compose_healthchecks::FIX,
     ];
     ALL
