@@ -36,7 +36,8 @@ pub struct FixArgs {
     /// manifest or image does).
     #[arg(long = "unsafe", requires = "write")]
     pub unsafe_fixes: bool,
-    /// Write even when a file to edit has uncommitted changes.
+    /// Write even when the work tree has uncommitted changes (modified, staged or
+    /// untracked files), which the fixes would then be mixed with.
     #[arg(long)]
     pub allow_dirty: bool,
     /// Only fixes for this check (repeatable).

@@ -214,3 +214,65 @@ fn unknown_check_and_unit_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_dirty_work_tree_is_refused_without_allow_dirty() {
+    let Some(dir) = repo() else { return };
+    let root = dir.path();
+    // Ignored files are not changes; an untracked file and a modified one are, though no
+    // fix touches them.
+    write(root, &[(".gitignore", "target/\n")]);
+    assert!(git(root, &["add", ".gitignore"]));
+    assert!(git(root, &["commit", "-q", "-m", "ignore target"]));
+    write(
+        root,
+        &[
+            ("target/debug/rocket", "binary"),
+            ("notes.txt", "todo\n"),
+            ("src/main.rs", "fn main() { println!(\"hi\"); }\n"),
+        ],
+    );
+    let out = shipshape()
+        .args([
+            "fix",
+            "--quiet",
+            "--write",
+            "--check",
+            "security/policy-present",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("uncommitted changes (notes.txt, src/main.rs)"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-dirty"), "{err}");
+    assert!(
+        !err.contains("target/"),
+        "ignored files are not changes: {err}"
+    );
+    assert!(!root.join("SECURITY.md").exists(), "nothing written");
+
+    let out = shipshape()
+        .args([
+            "fix",
+            "--quiet",
+            "--write",
+            "--allow-dirty",
+            "--check",
+            "security/policy-present",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(root.join("SECURITY.md").exists());
+}
