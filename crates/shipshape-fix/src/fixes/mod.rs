@@ -15,6 +15,7 @@ pub mod disruption_budget;
 pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
+pub mod gha_pin_actions;
 pub mod k8s_probes;
 pub mod k8s_resources;
 pub mod k8s_security_context;
@@ -39,6 +40,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &codeowners::FIX,
         &security_policy::FIX,
         &dependency_updates::FIX,
+        &gha_pin_actions::FIX,
         &gha_permissions::FIX,
         &gha_event_env::FIX,
         &dockerfile_user::FIX,
