@@ -451,8 +451,20 @@ pub fn dirty(root: &Path) -> Result<Vec<String>, String> {
         .git_exclude(true)
         .git_global(true)
         .parents(true)
+        // `.ignore` files are ripgrep's, not git's.
+        .ignore(false)
         .require_git(false)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry({
+            let root = root_abs.clone();
+            // A nested repository (a submodule, a vendored clone) is its own work tree:
+            // git status shows at most its entry, never its files.
+            move |e| {
+                e.file_name() != ".git"
+                    && !(e.file_type().is_some_and(|t| t.is_dir())
+                        && e.path() != root
+                        && e.path().join(".git").exists())
+            }
+        })
         .build();
     for entry in walker.flatten() {
         if entry.file_type().is_some_and(|t| t.is_dir()) {

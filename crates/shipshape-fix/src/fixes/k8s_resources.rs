@@ -17,9 +17,10 @@
 //!    `# shipshape:placeholder — size from measurements`, on which the check keeps
 //!    warning until a person sizes it and removes the marker.
 //!
-//! **Where**: a `resources:` block after the container's last line; into its existing
-//! block-style `resources:` (a missing `requests:`/`limits:` section at the block's end,
-//! a missing key at its section's end) otherwise. Flow-style `resources: {…}` or
+//! **Where**: a `resources:` block after the container's last line; in place of an
+//! empty `resources: {}` (what `kubectl create --dry-run` writes) or bare `resources:`;
+//! into its existing block-style `resources:` (a missing `requests:`/`limits:` section at
+//! the block's end, a missing key at its section's end) otherwise. Flow-style `resources: {…}` or
 //! sections, Helm templates and Kustomize patches are noted, not edited.
 
 use super::FixDef;
@@ -191,6 +192,21 @@ fn key_lines(section: &str, missing: &[usize], sizes: &Sizes) -> String {
     out
 }
 
+/// The `requests:`/`limits:` sections holding the `missing` values, unindented.
+fn new_block(missing: &[usize], sizes: &Sizes) -> String {
+    ["requests", "limits"]
+        .iter()
+        .map(|s| {
+            let keys = key_lines(s, missing, sizes);
+            if keys.is_empty() {
+                String::new()
+            } else {
+                format!("{s}:\n{}", indented(&keys, 2))
+            }
+        })
+        .collect()
+}
+
 /// The edits that add the `missing` values to container `c` of `path`, or why not.
 fn container_edits(
     path: &str,
@@ -210,17 +226,6 @@ fn container_edits(
         return Err("is written in flow style");
     };
     let Some(r) = c.get("resources") else {
-        let block: String = ["requests", "limits"]
-            .iter()
-            .map(|s| {
-                let keys = key_lines(s, missing, sizes);
-                if keys.is_empty() {
-                    String::new()
-                } else {
-                    format!("{s}:\n{}", indented(&keys, 2))
-                }
-            })
-            .collect();
         let (_, at, lead) = end_of_mapping(text, &lines, c.line as usize - 1, key_col);
         return Ok(vec![FileEdit::insert(
             path,
@@ -228,12 +233,34 @@ fn container_edits(
             at,
             format!(
                 "{lead}{}",
-                indented(&format!("resources:\n{}", indented(&block, 2)), key_col)
+                indented(
+                    &format!("resources:\n{}", indented(&new_block(missing, sizes), 2)),
+                    key_col
+                )
             ),
         )]);
     };
+    // `resources: {}` (what `kubectl create --dry-run` writes) or a bare `resources:`:
+    // the empty value gives way to the block.
+    if r.entries().is_empty()
+        && r.items().is_empty()
+        && let Some(&(off, l)) = lines.get(r.key_line.saturating_sub(1) as usize)
+        && let Some(col) = super::text::key_column(l, "resources")
+    {
+        let after = col + "resources:".len();
+        let value = l[after..].trim();
+        if value == "{}" || value.is_empty() {
+            let block = indented(&new_block(missing, sizes), col + 2);
+            return Ok(vec![FileEdit::replace(
+                path,
+                text,
+                off + after..off + l.len(),
+                format!("\n{}", block.trim_end_matches('\n')),
+            )]);
+        }
+    }
     let Some(r_col) = block_col(r) else {
-        return Err("has a flow-style or empty `resources:`");
+        return Err("has a flow-style `resources:`");
     };
     // Insertions by offset, in order: a section's keys before a section that follows it.
     let mut inserts: Vec<(usize, String)> = Vec::new();
@@ -444,6 +471,16 @@ mod tests {
             out,
             format!(
                 "{DEPLOY}          resources:\n            requests:\n              cpu: 50m\n              memory: 300Mi\n            limits:\n              memory: 600Mi\n\n          ports:\n            - containerPort: 8080\n"
+            )
+        );
+        assert_eq!(after, Outcome::Pass);
+        // kubectl's `resources: {}` becomes the block.
+        let empty = format!("{DEPLOY}          resources: {{}}\n          ports: []\n");
+        let (out, _, after) = fixed(&[("deploy/worker.yaml", worker), (M, &empty)]);
+        assert_eq!(
+            out,
+            format!(
+                "{DEPLOY}          resources:\n            requests:\n              cpu: 200m\n              memory: 300Mi\n            limits:\n              memory: 600Mi\n          ports: []\n"
             )
         );
         assert_eq!(after, Outcome::Pass);
