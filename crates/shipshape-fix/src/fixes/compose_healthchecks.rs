@@ -395,6 +395,16 @@ mod tests {
             "FROM alpine:3.20\nCOPY api /api\nEXPOSE 9000\nHEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD [\"wget\", \"-q\", \"--spider\", \"http://localhost:9000/healthz\"]\nENTRYPOINT [\"/api\"]\n"
         );
         assert_eq!(after, Outcome::Pass);
+        // A flow-style service cannot take a key in place: the image gets the HEALTHCHECK,
+        // on the port the compose file maps.
+        let flow = "services: {api: {build: ./api, ports: [\"8081:8080\"]}}\n";
+        let (out, _, after) = fixed(&[("compose.yaml", flow), ("api/Dockerfile", df), CODE]);
+        assert_eq!(get(&out, "compose.yaml"), flow);
+        assert!(
+            get(&out, "api/Dockerfile").contains("\"http://localhost:8080/healthz\"]\nENTRYPOINT"),
+            "{out:?}"
+        );
+        assert_eq!(after, Outcome::Pass);
     }
 
     #[test]
