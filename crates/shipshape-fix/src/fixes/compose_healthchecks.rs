@@ -6,9 +6,11 @@
 //! service that `depends_on` it with `condition: service_healthy`.
 //!
 //! Built from the facts of the service, never from a fixed command:
-//! - **route**: the health routes the production code inside the service's build
-//!   context registers (the signals `observability/health-endpoint` reads); a
-//!   readiness route (`/readyz`) first, since compose's `service_healthy` gates
+//! - **route**: the health routes the production code the image serves registers (the
+//!   signals `observability/health-endpoint` reads): the code under the Dockerfile's
+//!   directory, else under the nearest directory above it, up to the build context, that
+//!   has routes, leaving out code beside other production Dockerfiles (another image's);
+//!   a readiness route (`/readyz`) first, since compose's `service_healthy` gates
 //!   dependants on it, else a health or liveness one;
 //! - **port**: the container side of the service's first `ports:` entry (`8080:80` →
 //!   `80`, the long form's `target`), else its first `expose:` entry, else the first
@@ -16,7 +18,7 @@
 //! - **tool**: what the final image really has: `curl` or `wget` installed by a `RUN`
 //!   step of the final stage or a stage it builds on (`apk add`, `apt-get install`,
 //!   `dnf`/`yum`/`microdnf install`), else BusyBox's `wget` on an Alpine or BusyBox
-//!   base, else `curl` on the full (not `-slim`, not Alpine) official images built on
+//!   base or a distroless `:debug` image, else `curl` on the full (not `-slim`, not Alpine) official images built on
 //!   `buildpack-deps` (`node`, `python`, `golang`, `ruby`, `buildpack-deps`).
 //!
 //! **Where**: a `healthcheck:` key after the service's last line, when the port comes
@@ -34,11 +36,11 @@
 
 use super::FixDef;
 use super::dockerfile_user::insertion_point;
-use super::k8s_probes::{choose, health_routes_under};
+use super::k8s_probes::{choose, health_routes_under, health_routes_where};
 use super::text::{end_of_mapping, first_key, indented, lines_with_offsets};
 use crate::{Applicability, FileEdit, Fix, FixCtx};
-use shipshape_facts::Yaml;
 use shipshape_facts::docker::{Dockerfile, Stage};
+use shipshape_facts::{Yaml, is_under};
 
 pub static FIX: FixDef = FixDef {
     check_id: "scalability/compose-healthchecks",
@@ -63,6 +65,62 @@ fn join(dir: &str, rel: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// The parent directory of a repository path (`""` for the root).
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The health routes of the code the image of `dockerfile` serves: those under the
+/// Dockerfile's directory, else under the nearest directory above it (up to the build
+/// context) that has some; at each level, code beside another production Dockerfile is
+/// that image's, not this one's. With context `.`, hoppscotch's web image
+/// (`packages/hoppscotch-selfhost-web/Dockerfile`) does not serve the backend's routes,
+/// a root `Dockerfile` does not serve those of `web/Dockerfile`'s code, and
+/// `docker/Dockerfile` of a one-image repository serves the code beside `docker/`. `Err`
+/// when routes exist but all belong to other images.
+fn routes_for_image(ctx: &FixCtx, context: &str, dockerfile: &str) -> Result<Vec<String>, String> {
+    let own = parent(dockerfile);
+    let mut dir = own;
+    loop {
+        // Other images' directories under this level (a variant beside this Dockerfile,
+        // `Dockerfile.alpine`, builds the same code).
+        let others: Vec<&str> = ctx
+            .facts
+            .dockerfiles()
+            .iter()
+            .map(|d| d.path.as_str())
+            .filter(|p| *p != dockerfile && !ctx.facts.is_dev_dockerfile(p))
+            .map(parent)
+            .filter(|d| *d != own && is_under(d, dir))
+            .collect();
+        let all = health_routes_under(ctx, dir);
+        let kept = health_routes_where(ctx, |p| {
+            is_under(p, dir) && !others.iter().any(|o| is_under(p, o))
+        });
+        if !kept.is_empty() {
+            return Ok(kept);
+        }
+        if !all.is_empty() {
+            let mut others = others;
+            others.sort_unstable();
+            others.dedup();
+            return Err(format!(
+                "the health routes under {} belong to the code of other images ({})",
+                if dir.is_empty() { "." } else { dir },
+                others
+                    .iter()
+                    .map(|o| if o.is_empty() { "." } else { o })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if dir.is_empty() || dir == context || !is_under(dir, context) {
+            return Ok(Vec::new());
+        }
+        dir = parent(dir);
+    }
 }
 
 /// An HTTP client the image has.
@@ -145,6 +203,13 @@ pub(crate) fn image_tool(d: &Dockerfile) -> Option<(Tool, String)> {
         .trim_start_matches("docker.io/")
         .trim_start_matches("library/");
     let last = repo.rsplit('/').next().unwrap_or(repo);
+    // Distroless `:debug` images carry BusyBox (`/busybox/wget`, on their PATH).
+    if repo.starts_with("gcr.io/distroless/") && tag.split('-').any(|t| t == "debug") {
+        return Some((
+            Tool::Wget,
+            format!("BusyBox's `wget`, which the `{base}` debug image ships"),
+        ));
+    }
     if matches!(last, "alpine" | "busybox") || tag.contains("alpine") {
         return Some((
             Tool::Wget,
@@ -240,7 +305,13 @@ fn plan(ctx: &FixCtx, file: &str, service: &str) -> Option<Fix> {
         ));
         return None;
     }
-    let routes = health_routes_under(ctx, &context);
+    let routes = match routes_for_image(ctx, &context, &df_path) {
+        Ok(r) => r,
+        Err(why) => {
+            ctx.note(format!("{who}: {why}; add its healthcheck by hand"));
+            return None;
+        }
+    };
     let Some((route, _)) = choose(&routes) else {
         ctx.note(format!(
             "{who}: the code built into {df_path} defines no health route to call; add one (see observability/health-endpoint) first"
@@ -438,6 +509,45 @@ mod tests {
     }
 
     #[test]
+    fn routes_come_from_the_code_the_image_serves() {
+        // Context `.`: the web image does not serve the backend's route.
+        let compose = "services:\n  web:\n    build:\n      context: .\n      dockerfile: packages/web/Dockerfile\n    ports: [\"3000:8080\"]\n";
+        let web = "FROM caddy:2-alpine\nCOPY dist /srv\n";
+        let backend = "FROM node:22\nCOPY . .\n";
+        let route = (
+            "packages/backend/main.go",
+            "package main\n\nfunc main() {\n\thttp.HandleFunc(\"/healthz\", h)\n}\n",
+        );
+        let files = [
+            ("compose.yaml", compose),
+            ("packages/web/Dockerfile", web),
+            ("packages/backend/Dockerfile", backend),
+            route,
+        ];
+        let (out, notes, _) = fixed(&files);
+        assert_eq!(get(&out, "compose.yaml"), compose);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("belong to the code of other images (packages/backend)")),
+            "{notes:?}"
+        );
+        // One image built from `docker/Dockerfile` serves the repository's code.
+        let compose = "services:\n  api:\n    build: {context: ., dockerfile: docker/Dockerfile}\n";
+        let df = "FROM alpine:3.20\nCOPY api /api\nEXPOSE 8080\n";
+        let (out, _, after) = fixed(&[
+            ("compose.yaml", compose),
+            ("docker/Dockerfile", df),
+            ("main.go", route.1),
+        ]);
+        assert!(
+            get(&out, "docker/Dockerfile").contains("http://localhost:8080/healthz"),
+            "{out:?}"
+        );
+        assert_eq!(after, Outcome::Pass);
+    }
+
+    #[test]
     fn tools_come_from_install_steps_and_bases() {
         let tool = |df: &str| image_tool(&parse("Dockerfile", df)).map(|(t, _)| t);
         assert_eq!(
@@ -447,6 +557,11 @@ mod tests {
         assert_eq!(tool("FROM node:22-alpine\n"), Some(Tool::Wget));
         assert_eq!(tool("FROM python:3.12\n"), Some(Tool::Curl));
         assert_eq!(tool("FROM python:3.12-slim\n"), None);
+        assert_eq!(
+            tool("FROM gcr.io/distroless/static:debug-nonroot\n"),
+            Some(Tool::Wget)
+        );
+        assert_eq!(tool("FROM gcr.io/distroless/static:nonroot\n"), None);
         // A tool installed in a build stage the final image does not build on is not in it.
         assert_eq!(
             tool("FROM debian:12 AS build\nRUN apt-get install -y curl\nFROM debian:12-slim\n"),

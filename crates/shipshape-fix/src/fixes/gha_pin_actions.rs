@@ -220,11 +220,11 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
             match pin_edits(path, text, line, uses, &pin.sha, &version) {
                 Ok(e) => {
                     edits.extend(e);
-                    described.push(format!(
-                        "{name}@{reference} → {} (as {})",
-                        &pin.sha[..12],
-                        pin.at
-                    ));
+                    let what = format!("{name}@{reference} → {} (as {})", &pin.sha[..12], pin.at);
+                    // A reference used by many jobs is described once.
+                    if !described.contains(&what) {
+                        described.push(what);
+                    }
                 }
                 Err(why) => ctx.note(format!("{who}: {why}; pin it by hand")),
             }
