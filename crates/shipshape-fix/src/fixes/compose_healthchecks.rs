@@ -80,7 +80,11 @@ fn parent(path: &str) -> &str {
 /// a root `Dockerfile` does not serve those of `web/Dockerfile`'s code, and
 /// `docker/Dockerfile` of a one-image repository serves the code beside `docker/`. `Err`
 /// when routes exist but all belong to other images.
-fn routes_for_image(ctx: &FixCtx, context: &str, dockerfile: &str) -> Result<Vec<String>, String> {
+fn routes_for_image(
+    ctx: &FixCtx,
+    context: &str,
+    dockerfile: &str,
+) -> Result<(Vec<String>, String), String> {
     let own = parent(dockerfile);
     let mut dir = own;
     loop {
@@ -100,7 +104,7 @@ fn routes_for_image(ctx: &FixCtx, context: &str, dockerfile: &str) -> Result<Vec
             is_under(p, dir) && !others.iter().any(|o| is_under(p, o))
         });
         if !kept.is_empty() {
-            return Ok(kept);
+            return Ok((kept, if dir.is_empty() { "." } else { dir }.to_string()));
         }
         if !all.is_empty() {
             let mut others = others;
@@ -117,7 +121,7 @@ fn routes_for_image(ctx: &FixCtx, context: &str, dockerfile: &str) -> Result<Vec
             ));
         }
         if dir.is_empty() || dir == context || !is_under(dir, context) {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), String::new()));
         }
         dir = parent(dir);
     }
@@ -305,7 +309,7 @@ fn plan(ctx: &FixCtx, file: &str, service: &str) -> Option<Fix> {
         ));
         return None;
     }
-    let routes = match routes_for_image(ctx, &context, &df_path) {
+    let (routes, code) = match routes_for_image(ctx, &context, &df_path) {
         Ok(r) => r,
         Err(why) => {
             ctx.note(format!("{who}: {why}; add its healthcheck by hand"));
@@ -349,8 +353,7 @@ fn plan(ctx: &FixCtx, file: &str, service: &str) -> Option<Fix> {
         return Some(ctx.fix(
             Applicability::Review,
             format!(
-                "healthcheck for service `{service}` in {file}: {route} (the route the code in {} registers) on container port {port}, called with {how}",
-                if context.is_empty() { "." } else { &context }
+                "healthcheck for service `{service}` in {file}: {route} (the route the code in {code} registers) on container port {port}, called with {how}"
             ),
             vec![FileEdit::insert(
                 file,
@@ -375,7 +378,7 @@ fn plan(ctx: &FixCtx, file: &str, service: &str) -> Option<Fix> {
     Some(ctx.fix(
         Applicability::Review,
         format!(
-            "HEALTHCHECK in {df_path} (built by service `{service}`; {why}): {route} on port {port}, called with {how}"
+            "HEALTHCHECK in {df_path} (built by service `{service}`; {why}): {route} (the route the code in {code} registers) on port {port}, called with {how}"
         ),
         vec![FileEdit::insert(
             &df_path,
