@@ -597,9 +597,10 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
     render_sarif_with_fixes(report, catalog, &[], &[])
 }
 
-/// [`render_sarif`], with each fix attached as SARIF `fixes` to the results of its check
-/// and unit (the result whose location is a file the fix changes, else the first of
-/// them; a repository-wide check's one result whatever the unit), and `notes` (what the
+/// [`render_sarif`], with each fix attached as SARIF `fixes` to one result of its check
+/// and unit (a repository-wide check's results whatever the unit): the result at a line
+/// the fix replaces, else the nearest above its first change in a file it changes, else
+/// one whose message names a file it changes, else the first; and `notes` (what the
 /// fixes leave out) as tool notifications.
 pub fn render_sarif_with_fixes(
     report: &Report,
@@ -749,7 +750,10 @@ pub fn render_sarif_with_fixes(
             .filter(|(_, (id, unit, repo, _))| *id == f.check_id && (*repo || *unit == f.unit))
             .map(|(i, _)| i)
             .collect();
-        // The result at a line the fix replaces, else one in a file it changes, else the first.
+        // The result at a line the fix replaces; else the nearest result above its first
+        // change in a file it changes (a key added at the end of the block a finding
+        // points at); else one whose message names a file it changes (`built from
+        // web/Dockerfile`); else the first.
         let at_line = |i: &usize| {
             keys[*i].3.is_some_and(|(p, line)| {
                 f.files.iter().any(|c| {
@@ -760,16 +764,37 @@ pub fn render_sarif_with_fixes(
                 })
             })
         };
-        let in_file = |i: &usize| {
-            keys[*i]
-                .3
-                .is_some_and(|(p, _)| f.files.iter().any(|c| c.path == p))
+        let above = || {
+            let mut best: Option<(usize, u32)> = None;
+            for &i in &of_fix {
+                let Some((p, Some(line))) = keys[i].3 else {
+                    continue;
+                };
+                let Some(first) = f
+                    .files
+                    .iter()
+                    .find(|c| c.path == p)
+                    .and_then(|c| c.replacements.iter().map(|r| r.start_line).min())
+                else {
+                    continue;
+                };
+                if line <= first && best.is_none_or(|(_, l)| line > l) {
+                    best = Some((i, line));
+                }
+            }
+            best.map(|(i, _)| i)
+        };
+        let named = |i: &usize| {
+            f.files
+                .iter()
+                .any(|c| results[*i].message.text.contains(c.path.as_str()))
         };
         let at = of_fix
             .iter()
             .copied()
             .find(at_line)
-            .or_else(|| of_fix.iter().copied().find(in_file))
+            .or_else(above)
+            .or_else(|| of_fix.iter().copied().find(named))
             .or_else(|| of_fix.first().copied());
         if let Some(i) = at {
             results[i].fixes.push(sarif_fix(f));
