@@ -201,41 +201,6 @@ fn subtree_prefix(repo: &gix::Repository, root: &Path) -> Vec<Vec<u8>> {
         .unwrap_or_default()
 }
 
-/// Of `paths` (relative to `root`), those whose content in the work tree differs from
-/// HEAD's (modified, untracked, or deleted): the files a writer would mix its changes
-/// with. Outside a git repository nothing is uncommitted.
-pub fn uncommitted(root: &Path, paths: &[String]) -> Result<Vec<String>, String> {
-    let Ok(repo) = gix::discover(root) else {
-        return Ok(Vec::new());
-    };
-    if repo.workdir().is_none() {
-        return Ok(Vec::new());
-    }
-    let prefix = subtree_prefix(&repo, root);
-    let tree = repo.head_commit().ok().and_then(|c| c.tree().ok());
-    let mut out = Vec::new();
-    for p in paths {
-        let disk = std::fs::read(root.join(p)).ok();
-        let mut rel: Vec<String> = prefix
-            .iter()
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect();
-        rel.push(p.clone());
-        let at_head = match &tree {
-            Some(t) => t
-                .lookup_entry_by_path(rel.join("/"))
-                .map_err(|e| e.to_string())?
-                .and_then(|e| e.object().ok())
-                .map(|o| o.data.clone()),
-            None => None,
-        };
-        if disk != at_head {
-            out.push(p.clone());
-        }
-    }
-    Ok(out)
-}
-
 /// The paths a change touches: `scan --changed-since REV`'s view of the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangedPaths {
@@ -265,7 +230,7 @@ pub fn changed_since<'a>(
     walked: impl IntoIterator<Item = &'a str>,
 ) -> Result<ChangedPaths, String> {
     use gix::bstr::ByteSlice;
-    use std::collections::{BTreeSet, HashMap};
+    use std::collections::BTreeSet;
     let mut repo = gix::discover(root).map_err(|e| {
         format!("not a git repository ({e}); --changed-since compares git revisions: run it inside a clone")
     })?;
@@ -330,50 +295,7 @@ pub fn changed_since<'a>(
     }
 
     // The work tree: staged (index ≠ HEAD), unstaged (file ≠ index) and untracked files.
-    let mut uncommitted: BTreeSet<String> = BTreeSet::new();
-    let head_blobs = tree_blobs(&repo, new.id)?;
-    let workdir = repo.workdir().map(Path::to_path_buf);
-    let index = repo
-        .try_index()
-        .map_err(|e| format!("cannot read the git index: {e}"))?;
-    let mut tracked: HashMap<String, ()> = HashMap::new();
-    if let (Some(index), Some(workdir)) = (index, workdir) {
-        let racy_from = index.timestamp();
-        let options = gix::index::entry::stat::Options::default();
-        for e in index.entries() {
-            if e.mode.is_submodule() || e.mode.is_sparse() {
-                continue;
-            }
-            let path = e.path(&index).to_str_lossy().into_owned();
-            if e.stage_raw() != 0 {
-                // A conflicted entry (a merge in progress) is a change by definition.
-                uncommitted.insert(path.clone());
-                tracked.insert(path, ());
-                continue;
-            }
-            // Staged (the index differs from HEAD), or unstaged (the file from the index).
-            let staged = head_blobs.get(&path) != Some(&e.id);
-            if staged
-                || worktree_differs(
-                    &workdir.join(&path),
-                    e,
-                    e.stat.is_racy(racy_from, options),
-                    options,
-                    &repo,
-                )
-            {
-                uncommitted.insert(path.clone());
-            }
-            tracked.insert(path, ());
-        }
-        // Deleted from the index (`git rm`) but present at HEAD.
-        uncommitted.extend(
-            head_blobs
-                .keys()
-                .filter(|p| !tracked.contains_key(*p))
-                .cloned(),
-        );
-    }
+    let (mut uncommitted, tracked) = index_changes(&repo, Some(new.id))?;
     let prefix = subtree_prefix(&repo, root);
     let prefix: String = prefix
         .iter()
@@ -418,6 +340,151 @@ pub fn changed_since<'a>(
         paths,
         uncommitted: count,
     })
+}
+
+/// The repository-relative paths whose index entry differs from HEAD's tree (`head`;
+/// every entry when there is no commit yet), whose work-tree file differs from its index
+/// entry, that are conflicted, or that HEAD has and the index no longer does; and every
+/// path the index tracks.
+fn index_changes(
+    repo: &gix::Repository,
+    head: Option<gix::ObjectId>,
+) -> Result<
+    (
+        std::collections::BTreeSet<String>,
+        std::collections::HashMap<String, ()>,
+    ),
+    String,
+> {
+    use gix::bstr::ByteSlice;
+    let mut uncommitted = std::collections::BTreeSet::new();
+    let mut tracked = std::collections::HashMap::new();
+    let head_blobs = match head {
+        Some(id) => tree_blobs(repo, id)?,
+        None => Default::default(),
+    };
+    let workdir = repo.workdir().map(Path::to_path_buf);
+    let index = repo
+        .try_index()
+        .map_err(|e| format!("cannot read the git index: {e}"))?;
+    if let (Some(index), Some(workdir)) = (index, workdir) {
+        let racy_from = index.timestamp();
+        let options = gix::index::entry::stat::Options::default();
+        for e in index.entries() {
+            if e.mode.is_submodule() || e.mode.is_sparse() {
+                continue;
+            }
+            let path = e.path(&index).to_str_lossy().into_owned();
+            if e.stage_raw() != 0 {
+                // A conflicted entry (a merge in progress) is a change by definition.
+                uncommitted.insert(path.clone());
+                tracked.insert(path, ());
+                continue;
+            }
+            // Staged (the index differs from HEAD), or unstaged (the file from the index).
+            let staged = head_blobs.get(&path) != Some(&e.id);
+            if staged
+                || worktree_differs(
+                    &workdir.join(&path),
+                    e,
+                    e.stat.is_racy(racy_from, options),
+                    options,
+                    repo,
+                )
+            {
+                uncommitted.insert(path.clone());
+            }
+            tracked.insert(path, ());
+        }
+        // Deleted from the index (`git rm`) but present at HEAD.
+        uncommitted.extend(
+            head_blobs
+                .keys()
+                .filter(|p| !tracked.contains_key(*p))
+                .cloned(),
+        );
+    }
+    Ok((uncommitted, tracked))
+}
+
+/// Every uncommitted change inside `root`, relative to it, sorted: tracked files
+/// modified, staged, deleted or conflicted, and untracked files git does not ignore
+/// (`.gitignore`, `.git/info/exclude`, the global excludes file), as `git status`
+/// would list them; what `shipshape fix --write` refuses to mix its changes with.
+/// Outside a git repository (or in a bare one) nothing is uncommitted.
+pub fn dirty(root: &Path) -> Result<Vec<String>, String> {
+    let Ok(repo) = gix::discover(root) else {
+        return Ok(Vec::new());
+    };
+    let Some(workdir) = repo.workdir().map(Path::to_path_buf) else {
+        return Ok(Vec::new());
+    };
+    // Both absolute, so that walked paths can be made relative to the work tree.
+    let canonical =
+        |p: &Path| std::fs::canonicalize(p).map_err(|e| format!("{}: {e}", p.display()));
+    let (root_abs, workdir) = (canonical(root)?, canonical(&workdir)?);
+    let head = repo
+        .head_commit()
+        .ok()
+        .and_then(|c| c.tree_id().ok())
+        .map(|id| id.detach());
+    let (changed, tracked) = index_changes(&repo, head)?;
+    let prefix: String = subtree_prefix(&repo, root)
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    let relative = |p: &str| -> Option<String> {
+        if prefix.is_empty() {
+            return Some(p.to_string());
+        }
+        p.strip_prefix(prefix.as_str())?
+            .strip_prefix('/')
+            .map(str::to_string)
+    };
+    let mut out: std::collections::BTreeSet<String> =
+        changed.iter().filter_map(|p| relative(p)).collect();
+    let walker = ignore::WalkBuilder::new(&root_abs)
+        .hidden(false)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(true)
+        .parents(true)
+        // `.ignore` files are ripgrep's, not git's.
+        .ignore(false)
+        .require_git(false)
+        .filter_entry({
+            let root = root_abs.clone();
+            // A nested repository (a submodule, a vendored clone) is its own work tree:
+            // git status shows at most its entry, never its files.
+            move |e| {
+                e.file_name() != ".git"
+                    && !(e.file_type().is_some_and(|t| t.is_dir())
+                        && e.path() != root
+                        && e.path().join(".git").exists())
+            }
+        })
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&workdir) else {
+            continue;
+        };
+        let in_repo = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !tracked.contains_key(&in_repo)
+            && let Some(r) = relative(&in_repo)
+        {
+            out.insert(r);
+        }
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// True when the work-tree file differs from its index entry: gone, or its stat data

@@ -1,8 +1,7 @@
 //! Writing fixes to the scanned tree: the only module of this crate that touches the
 //! disk. It never writes outside the tree, never follows a symbolic link (even one
 //! inside the tree), re-checks every replaced range against what the scan read, and
-//! leaves a file whose uncommitted changes it would mix with its own alone unless
-//! told otherwise.
+//! refuses a work tree with uncommitted changes unless told otherwise.
 
 use crate::diff::{EditError, edited_text};
 use crate::{FileEdit, Fix};
@@ -21,9 +20,10 @@ pub enum ApplyError {
     #[error("refusing to write `{0}`: it is not a regular file")]
     NotAFile(String),
     #[error(
-        "refusing to edit files with uncommitted changes: {0} (commit or stash them so the fix can be reviewed on its own, or pass --allow-dirty)"
+        "refusing to write into a work tree with uncommitted changes ({}): commit or stash them so the fix can be reviewed on its own, or pass --allow-dirty",
+        dirty_list(.0)
     )]
-    Dirty(String),
+    Dirty(Vec<String>),
     #[error("cannot check the git work tree: {0}")]
     Git(String),
     #[error("{path}: {source}")]
@@ -31,6 +31,21 @@ pub enum ApplyError {
         path: String,
         source: std::io::Error,
     },
+}
+
+/// The first few dirty paths, and how many more.
+fn dirty_list(paths: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut out = paths
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > SHOWN {
+        out.push_str(&format!(" and {} more", paths.len() - SHOWN));
+    }
+    out
 }
 
 /// What [`apply`] did.
@@ -108,8 +123,9 @@ fn read(root: &Path, path: &str) -> Result<Option<String>, ApplyError> {
 
 /// Write `fixes` into the tree at `root`, in order. A fix whose edits collide with an
 /// earlier one's, or whose file changed since the scan, is skipped (and said so);
-/// nothing is written when a path is unsafe or, unless `allow_dirty`, when a file to
-/// edit has uncommitted changes.
+/// nothing is written when a path is unsafe or, unless `allow_dirty`, when the work tree
+/// under `root` has any uncommitted change (a tracked file modified, staged or deleted,
+/// or an untracked file git does not ignore).
 pub fn apply(root: &Path, fixes: &[&Fix], allow_dirty: bool) -> Result<Applied, ApplyError> {
     let mut current: BTreeMap<String, Option<String>> = BTreeMap::new();
     for fix in fixes {
@@ -119,15 +135,12 @@ pub fn apply(root: &Path, fixes: &[&Fix], allow_dirty: bool) -> Result<Applied, 
             }
         }
     }
-    if !allow_dirty {
-        let edited: Vec<String> = current
-            .iter()
-            .filter(|(_, text)| text.is_some())
-            .map(|(p, _)| p.clone())
-            .collect();
-        let dirty = shipshape_facts::git::uncommitted(root, &edited).map_err(ApplyError::Git)?;
+    // Like `cargo fix`: any uncommitted change in the tree, not only in the files to
+    // edit, would be mixed into the commit that takes the fixes.
+    if !allow_dirty && !fixes.is_empty() {
+        let dirty = shipshape_facts::git::dirty(root).map_err(ApplyError::Git)?;
         if !dirty.is_empty() {
-            return Err(ApplyError::Dirty(dirty.join(", ")));
+            return Err(ApplyError::Dirty(dirty));
         }
     }
     let mut accepted: BTreeMap<String, Vec<&FileEdit>> = BTreeMap::new();

@@ -31,7 +31,10 @@ pub use html::{
 pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::{GITHUB_COMMENT_LIMIT, render_markdown};
-pub use sarif::{FINGERPRINT_KEY, SARIF_SCHEMA_URI, render_sarif};
+pub use sarif::{
+    FINGERPRINT_KEY, FileChange, FixChange, Replacement, SARIF_SCHEMA_URI, render_sarif,
+    render_sarif_with_fixes,
+};
 pub use text::render_text;
 
 /// An output format.

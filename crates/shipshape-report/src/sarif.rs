@@ -151,7 +151,161 @@ struct SarifResult {
     suppressions: Vec<Suppression>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
     properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<SarifArtifactChange>,
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    #[serde(rename = "shipshape/applicability")]
+    applicability: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<SarifReplacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifReplacement {
+    deleted_region: DeletedRegion,
+    inserted_content: InsertedContent,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeletedRegion {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+    char_offset: usize,
+    char_length: usize,
+}
+
+#[derive(Serialize)]
+struct InsertedContent {
+    text: String,
+}
+
+/// One change a fix proposes, for SARIF's `fixes` (built by `shipshape fix`, which owns
+/// the fixes; the reporter only renders it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixChange {
+    /// The check whose results the fix answers.
+    pub check_id: String,
+    /// The unit it was proposed for.
+    pub unit: String,
+    /// What it does (SARIF `fix.description`).
+    pub description: String,
+    /// `safe` or `review`.
+    pub applicability: String,
+    /// One entry per file, in order.
+    pub files: Vec<FileChange>,
+}
+
+/// The replacements of one file (repository-relative, `/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    pub path: String,
+    pub replacements: Vec<Replacement>,
+}
+
+/// Text `deleted` (a region of the file as the scan read it; empty for an insertion)
+/// replaced by `inserted`, positions in the run's `unicodeCodePoints` columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    /// Characters (code points) before the region, and in it.
+    pub char_offset: usize,
+    pub char_length: usize,
+    pub inserted: String,
+}
+
+impl Replacement {
+    /// The replacement of bytes `start..end` of `text` (the file's content; `""` for a
+    /// file to create) by `inserted`. Offsets past the text or inside a character are
+    /// clamped back to the character before.
+    pub fn in_text(text: &str, start: usize, end: usize, inserted: impl Into<String>) -> Self {
+        let floor = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let (start, end) = (floor(start), floor(end.max(start)));
+        let position = |at: usize| -> (u32, u32) {
+            let before = &text[..at];
+            let line = before.matches('\n').count() as u32 + 1;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            (line, before[line_start..].chars().count() as u32 + 1)
+        };
+        let (start_line, start_column) = position(start);
+        let (end_line, end_column) = position(end);
+        Replacement {
+            start_line,
+            start_column,
+            end_line,
+            end_column,
+            char_offset: text[..start].chars().count(),
+            char_length: text[start..end].chars().count(),
+            inserted: inserted.into(),
+        }
+    }
+}
+
+fn sarif_fix(f: &FixChange) -> SarifFix {
+    SarifFix {
+        description: Text {
+            text: f.description.clone(),
+        },
+        artifact_changes: f
+            .files
+            .iter()
+            .map(|c| SarifArtifactChange {
+                artifact_location: ArtifactLocation {
+                    uri: encode_path(&c.path),
+                    uri_base_id: Some("%SRCROOT%"),
+                },
+                replacements: c
+                    .replacements
+                    .iter()
+                    .map(|r| SarifReplacement {
+                        deleted_region: DeletedRegion {
+                            start_line: r.start_line,
+                            start_column: r.start_column,
+                            end_line: r.end_line,
+                            end_column: r.end_column,
+                            char_offset: r.char_offset,
+                            char_length: r.char_length,
+                        },
+                        inserted_content: InsertedContent {
+                            text: r.inserted.clone(),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect(),
+        properties: FixProperties {
+            applicability: f.applicability.clone(),
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -440,6 +594,20 @@ fn fingerprint(check: &CheckResult, unit: &UnitReport, finding: Option<&Finding>
 
 /// Render the report as SARIF 2.1.0 (pretty JSON with a trailing newline).
 pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, RenderError> {
+    render_sarif_with_fixes(report, catalog, &[], &[])
+}
+
+/// [`render_sarif`], with each fix attached as SARIF `fixes` to one result of its check
+/// and unit (a repository-wide check's results whatever the unit): the result at a line
+/// the fix replaces, else the nearest above its first change in a file it changes, else
+/// one whose message names a file it changes, else the first; and `notes` (what the
+/// fixes leave out) as tool notifications.
+pub fn render_sarif_with_fixes(
+    report: &Report,
+    catalog: &[CheckInfo],
+    fixes: &[FixChange],
+    notes: &[String],
+) -> Result<String, RenderError> {
     let index = catalog_index(catalog);
 
     // Rules: catalog order for the checks the report contains, then checks the catalog lacks.
@@ -469,6 +637,9 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
 
     let many_units = report.units.len() > 1;
     let mut results = Vec::new();
+    // (check, unit, repository scope, location path) of each result, to attach fixes.
+    type Key<'k> = (&'k str, &'k str, bool, Option<(&'k str, Option<u32>)>);
+    let mut keys: Vec<Key> = Vec::new();
     let mut notifications = Vec::new();
     // A repository-scope check carries the same verdict in every unit: one result.
     let mut repository_done: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -536,6 +707,14 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
                 {
                     text = format!("{text} ({l})");
                 }
+                keys.push((
+                    check.id.as_str(),
+                    unit.unit.name.as_str(),
+                    check.scope == shipshape_model::Scope::Repository,
+                    finding
+                        .and_then(|f| f.location.as_ref())
+                        .map(|l| (l.path.as_str(), l.line)),
+                ));
                 results.push(SarifResult {
                     rule_id: check.id.clone(),
                     rule_index: idx,
@@ -554,6 +733,7 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
                         })
                         .collect(),
                     baseline_state: check.baselined.then_some("unchanged"),
+                    fixes: Vec::new(),
                     properties: ResultProperties {
                         unit: unit.unit.name.clone(),
                         outcome: check.outcome,
@@ -562,6 +742,73 @@ pub fn render_sarif(report: &Report, catalog: &[CheckInfo]) -> Result<String, Re
                 });
             }
         }
+    }
+    for f in fixes {
+        let of_fix: Vec<usize> = keys
+            .iter()
+            .enumerate()
+            .filter(|(_, (id, unit, repo, _))| *id == f.check_id && (*repo || *unit == f.unit))
+            .map(|(i, _)| i)
+            .collect();
+        // The result at a line the fix replaces; else the nearest result above its first
+        // change in a file it changes (a key added at the end of the block a finding
+        // points at); else one whose message names a file it changes (`built from
+        // web/Dockerfile`); else the first.
+        let at_line = |i: &usize| {
+            keys[*i].3.is_some_and(|(p, line)| {
+                f.files.iter().any(|c| {
+                    c.path == p
+                        && c.replacements
+                            .iter()
+                            .any(|r| line.is_some_and(|l| (r.start_line..=r.end_line).contains(&l)))
+                })
+            })
+        };
+        let above = || {
+            let mut best: Option<(usize, u32)> = None;
+            for &i in &of_fix {
+                let Some((p, Some(line))) = keys[i].3 else {
+                    continue;
+                };
+                let Some(first) = f
+                    .files
+                    .iter()
+                    .find(|c| c.path == p)
+                    .and_then(|c| c.replacements.iter().map(|r| r.start_line).min())
+                else {
+                    continue;
+                };
+                if line <= first && best.is_none_or(|(_, l)| line > l) {
+                    best = Some((i, line));
+                }
+            }
+            best.map(|(i, _)| i)
+        };
+        let named = |i: &usize| {
+            f.files
+                .iter()
+                .any(|c| results[*i].message.text.contains(c.path.as_str()))
+        };
+        let at = of_fix
+            .iter()
+            .copied()
+            .find(at_line)
+            .or_else(above)
+            .or_else(|| of_fix.iter().copied().find(named))
+            .or_else(|| of_fix.first().copied());
+        if let Some(i) = at {
+            results[i].fixes.push(sarif_fix(f));
+        }
+    }
+    for n in notes {
+        notifications.push(Notification {
+            level: "note",
+            message: Text { text: n.clone() },
+            associated_rule: None,
+            descriptor: Some(Descriptor {
+                id: "fix-note".to_string(),
+            }),
+        });
     }
     for d in &report.diagnostics {
         let mut text = d.message.clone();
@@ -624,6 +871,27 @@ mod tests {
         assert_eq!(result_level(Severity::Info, Outcome::Fail), "note");
         assert_eq!(result_level(Severity::Critical, Outcome::Warn), "warning");
         assert_eq!(result_level(Severity::Low, Outcome::Warn), "note");
+    }
+
+    #[test]
+    fn replacement_regions_count_lines_and_code_points() {
+        let text = "a: 1\nbé: 2\n";
+        let r = Replacement::in_text(text, 5, 9, "x");
+        assert_eq!(
+            (r.start_line, r.start_column, r.end_line, r.end_column),
+            (2, 1, 2, 4)
+        );
+        assert_eq!((r.char_offset, r.char_length), (5, 3));
+        let end = Replacement::in_text(text, text.len(), text.len(), "c: 3\n");
+        assert_eq!(
+            (end.start_line, end.start_column, end.char_length),
+            (3, 1, 0)
+        );
+        let new = Replacement::in_text("", 0, 0, "new file\n");
+        assert_eq!(
+            (new.start_line, new.start_column, new.end_column),
+            (1, 1, 1)
+        );
     }
 
     #[test]

@@ -770,3 +770,55 @@ fn text_and_markdown_say_which_units_a_change_skipped_and_why() {
     let back: Report = serde_json::from_str(&json).unwrap();
     assert_eq!(back.changes, report.changes);
 }
+
+/// `fix --format sarif`: a fix goes to the result at a line it replaces, else to the
+/// nearest result above its change in the same file.
+#[test]
+fn sarif_fixes_attach_to_the_result_they_answer() {
+    use shipshape_report::{FileChange, FixChange, Replacement};
+    // Findings of the example at .github/workflows/ci.yml:10, 14, 18, ….
+    let text: String = (1..=40).map(|n| format!("line {n}\n")).collect();
+    let offset = |line: usize| -> usize { text.lines().take(line - 1).map(|l| l.len() + 1).sum() };
+    let fix = |line: usize, what: &str| FixChange {
+        check_id: "delivery/gha-actions-pinned".into(),
+        unit: "api".into(),
+        description: what.into(),
+        applicability: "review".into(),
+        files: vec![FileChange {
+            path: ".github/workflows/ci.yml".into(),
+            replacements: vec![Replacement::in_text(
+                &text,
+                offset(line),
+                offset(line) + 4,
+                "x",
+            )],
+        }],
+    };
+    let out = shipshape_report::render_sarif_with_fixes(
+        &support::scan_report(),
+        &support::catalog(),
+        &[fix(14, "on its line"), fix(20, "below the finding at 18")],
+        &[],
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let carrying: Vec<(u64, String)> = json["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            let fix = r.get("fixes")?[0]["description"]["text"]
+                .as_str()?
+                .to_string();
+            let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64()?;
+            Some((line, fix))
+        })
+        .collect();
+    assert_eq!(
+        carrying,
+        [
+            (14, "on its line".to_string()),
+            (18, "below the finding at 18".to_string())
+        ]
+    );
+}

@@ -207,6 +207,36 @@ fn sarif_output_matches_the_official_schema() {
         !validator.is_valid(&bad),
         "an invalid SARIF level must be rejected"
     );
+    // With fixes attached (`shipshape fix --format sarif`).
+    let out = shipshape_report::render_sarif_with_fixes(
+        &support::scan_report(),
+        &support::catalog(),
+        &support::scan_fixes(),
+        &["a note".to_string()],
+    )
+    .unwrap();
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let with_fixes = json["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .count();
+    assert_eq!(with_fixes, 2, "each fix lands on one result");
+    assert_valid(&validator, &json, "the SARIF log with fixes");
+    // A fix without replacements breaks the schema (artifactChanges need at least one).
+    let mut bad = json.clone();
+    let r = bad["runs"][0]["results"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r.get("fixes").is_some())
+        .unwrap();
+    r["fixes"][0]["artifactChanges"] = Value::Array(vec![]);
+    assert!(
+        !validator.is_valid(&bad),
+        "an empty artifactChanges must be rejected"
+    );
     // A report with a check the catalog lacks still yields a valid log.
     let out = render(Format::Sarif, &support::scan_report(), &[]).unwrap();
     let json: Value = serde_json::from_str(&out).unwrap();

@@ -10,8 +10,9 @@ use crate::progress::Spinner;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use shipshape_engine::{EngineError, ScanOptions};
-use shipshape_fix::{Applicability, Fix, Plan, Selection};
-use shipshape_model::{Outcome, Report};
+use shipshape_fix::{Applicability, FileEdit, Fix, Plan, Selection};
+use shipshape_model::{CheckInfo, Outcome, Report};
+use shipshape_report::{FileChange, FixChange, Replacement};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,6 +20,8 @@ use std::path::PathBuf;
 pub enum FixFormat {
     Text,
     Json,
+    /// The scan's SARIF log, each fix attached to the result it answers as SARIF `fixes`.
+    Sarif,
 }
 
 #[derive(Args)]
@@ -36,7 +39,8 @@ pub struct FixArgs {
     /// manifest or image does).
     #[arg(long = "unsafe", requires = "write")]
     pub unsafe_fixes: bool,
-    /// Write even when a file to edit has uncommitted changes.
+    /// Write even when the work tree has uncommitted changes (modified, staged or
+    /// untracked files), which the fixes would then be mixed with.
     #[arg(long)]
     pub allow_dirty: bool,
     /// Only fixes for this check (repeatable).
@@ -45,7 +49,8 @@ pub struct FixArgs {
     /// Only fixes for this unit (repeatable).
     #[arg(long = "unit", value_name = "NAME")]
     pub units: Vec<String>,
-    /// Output: text (diffs) or json (the fixes, their edits and diffs).
+    /// Output: text (diffs), json (the fixes, their edits and diffs) or sarif (the scan's
+    /// results carrying their fixes as SARIF `fixes`).
     #[arg(long, short = 'f', value_enum, default_value = "text")]
     pub format: FixFormat,
     /// Checklist to judge against (as for `scan`).
@@ -59,7 +64,10 @@ pub struct FixArgs {
     pub quiet: bool,
 }
 
-fn scan(a: &FixArgs, only: Vec<String>) -> anyhow::Result<(Report, shipshape_facts::Facts)> {
+/// The report, the catalog it was judged against, and the facts.
+type Scanned = (Report, Vec<CheckInfo>, shipshape_facts::Facts);
+
+fn scan(a: &FixArgs, only: Vec<String>) -> anyhow::Result<Scanned> {
     let opts = ScanOptions {
         root: a.path.clone(),
         config: a.config.clone(),
@@ -75,7 +83,7 @@ fn scan(a: &FixArgs, only: Vec<String>) -> anyhow::Result<(Report, shipshape_fac
     let out = shipshape_engine::scan_keeping_facts(&opts, a.profile.as_deref(), &spinner);
     spinner.finish();
     match out {
-        Ok((o, facts)) => Ok((o.report, facts)),
+        Ok((o, facts)) => Ok((o.report, o.catalog, facts)),
         Err(EngineError::Config(e)) => Err(anyhow::anyhow!("{e}")),
         Err(e) => Err(e).context("scan failed"),
     }
@@ -98,7 +106,7 @@ pub fn run(a: FixArgs) -> anyhow::Result<u8> {
             shipshape_fix::fixable_checks().join(", ")
         );
     }
-    let (report, facts) = scan(&a, sel.checks.clone())?;
+    let (report, catalog, facts) = scan(&a, sel.checks.clone())?;
     shipshape_fix::validate(&report, &sel)?;
     let inputs = shipshape_fix::read_inputs(&facts, &report, &sel, now);
     let plan = shipshape_fix::generate(&facts, &report, &sel, &inputs, now);
@@ -130,7 +138,7 @@ pub fn run(a: FixArgs) -> anyhow::Result<u8> {
                 .collect();
             ids.sort();
             ids.dedup();
-            let (after, _) = scan(&a, ids.clone())?;
+            let (after, _, _) = scan(&a, ids.clone())?;
             Some(outcomes(&report, &after, &ids))
         }
         _ => None,
@@ -141,6 +149,16 @@ pub fn run(a: FixArgs) -> anyhow::Result<u8> {
             let value = json(&plan, &diffs, &chosen, applied.as_ref(), moved.as_deref());
             serde_json::to_writer_pretty(&mut out, &value)?;
             writeln!(out)?;
+        }
+        FixFormat::Sarif => {
+            let fixes: Vec<FixChange> = plan.fixes.iter().map(|f| sarif_fix(f, &facts)).collect();
+            let notes: Vec<String> = plan
+                .notes
+                .iter()
+                .map(|n| format!("{} ({}): {}", n.check_id, n.unit, n.message))
+                .collect();
+            let log = shipshape_report::render_sarif_with_fixes(&report, &catalog, &fixes, &notes)?;
+            out.write_all(log.as_bytes())?;
         }
         FixFormat::Text => text(
             &mut out,
@@ -154,6 +172,43 @@ pub fn run(a: FixArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// A fix as SARIF renders it: per file, its replacements positioned in the text the
+/// scan read (a file to create is an insertion into an empty one).
+fn sarif_fix(f: &Fix, facts: &shipshape_facts::Facts) -> FixChange {
+    let mut files: Vec<FileChange> = Vec::new();
+    for e in &f.edits {
+        let r = match e {
+            FileEdit::Create { content, .. } => Replacement::in_text("", 0, 0, content.clone()),
+            FileEdit::Replace {
+                path,
+                start,
+                end,
+                replacement,
+                ..
+            } => Replacement::in_text(
+                facts.text(path).unwrap_or(""),
+                *start,
+                *end,
+                replacement.clone(),
+            ),
+        };
+        match files.iter_mut().find(|c| c.path == e.path()) {
+            Some(c) => c.replacements.push(r),
+            None => files.push(FileChange {
+                path: e.path().to_string(),
+                replacements: vec![r],
+            }),
+        }
+    }
+    FixChange {
+        check_id: f.check_id.clone(),
+        unit: f.unit.clone(),
+        description: f.description.clone(),
+        applicability: f.applicability.as_str().to_string(),
+        files,
+    }
 }
 
 /// `(unit, check, before, after)` for the re-scanned checks.

@@ -214,3 +214,146 @@ fn unknown_check_and_unit_are_usage_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_dirty_work_tree_is_refused_without_allow_dirty() {
+    let Some(dir) = repo() else { return };
+    let root = dir.path();
+    // Ignored files are not changes; an untracked file and a modified one are, though no
+    // fix touches them.
+    write(root, &[(".gitignore", "target/\n")]);
+    assert!(git(root, &["add", ".gitignore"]));
+    assert!(git(root, &["commit", "-q", "-m", "ignore target"]));
+    write(
+        root,
+        &[
+            ("target/debug/rocket", "binary"),
+            ("notes.txt", "todo\n"),
+            ("src/main.rs", "fn main() { println!(\"hi\"); }\n"),
+        ],
+    );
+    let out = shipshape()
+        .args([
+            "fix",
+            "--quiet",
+            "--write",
+            "--check",
+            "security/policy-present",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("uncommitted changes (notes.txt, src/main.rs)"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-dirty"), "{err}");
+    assert!(
+        !err.contains("target/"),
+        "ignored files are not changes: {err}"
+    );
+    assert!(!root.join("SECURITY.md").exists(), "nothing written");
+
+    let out = shipshape()
+        .args([
+            "fix",
+            "--quiet",
+            "--write",
+            "--allow-dirty",
+            "--check",
+            "security/policy-present",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(root.join("SECURITY.md").exists());
+}
+
+/// The OASIS SARIF 2.1.0 schema from `../shared`, as the report crate's schema tests
+/// find it; `None` (with a message) when it is absent.
+fn sarif_schema() -> Option<serde_json::Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/schemas/sarif-schema-2.1.0.json");
+    match fs::read_to_string(&path) {
+        Ok(t) => Some(serde_json::from_str(&t).expect("the SARIF schema is JSON")),
+        Err(_) => {
+            println!("skipped: {} not found", path.display());
+            None
+        }
+    }
+}
+
+#[test]
+fn sarif_results_carry_their_fixes() {
+    let Some(dir) = repo() else { return };
+    let root = dir.path();
+    let out = shipshape()
+        .args(["fix", "--quiet", "--format", "sarif"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let policy = results
+        .iter()
+        .find(|r| r["ruleId"] == "security/policy-present")
+        .expect("the scan's result for the policy check");
+    let fix = &policy["fixes"][0];
+    assert_eq!(
+        fix["artifactChanges"][0]["artifactLocation"]["uri"],
+        "SECURITY.md"
+    );
+    let replacement = &fix["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["deletedRegion"]["charLength"], 0);
+    assert!(
+        replacement["insertedContent"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("security@rocket-dev.io"),
+        "{fix}"
+    );
+    assert_eq!(fix["properties"]["shipshape/applicability"], "safe");
+    // The same results as `scan --format sarif`, fixes aside.
+    let scan = shipshape()
+        .args(["scan", "--quiet", "--no-secrets", "--format", "sarif"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let scanned: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| format!("{} {}", r["ruleId"], r["locations"]))
+            .collect()
+    };
+    for id in ids(&log) {
+        assert!(ids(&scanned).contains(&id), "{id} is not a scan result");
+    }
+    assert!(!root.join("SECURITY.md").exists(), "nothing written");
+    let Some(schema) = sarif_schema() else { return };
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

@@ -112,7 +112,7 @@ fn user_lines(base: &str) -> Result<(String, &'static str), String> {
 
 /// Where the lines go: before the final stage's first `CMD`/`ENTRYPOINT` when no build
 /// step follows it, else the end of the file.
-fn insertion_point(d: &Dockerfile, text: &str) -> usize {
+pub(crate) fn insertion_point(d: &Dockerfile, text: &str) -> usize {
     let Some(stage) = d.final_stage() else {
         return text.len();
     };

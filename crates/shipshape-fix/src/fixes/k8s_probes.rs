@@ -33,19 +33,31 @@ pub static FIX: FixDef = FixDef {
 
 /// The unit's health routes, as paths (`/healthz`).
 fn health_routes(ctx: &FixCtx) -> Vec<String> {
+    health_routes_under(ctx, &ctx.unit.path)
+}
+
+/// The health routes production code under `dir` registers, as paths (`/healthz`),
+/// sorted: the signals `observability/health-endpoint` reads.
+pub(crate) fn health_routes_under(ctx: &FixCtx, dir: &str) -> Vec<String> {
+    health_routes_where(ctx, |p| is_under(p, dir))
+}
+
+/// The health routes production code in the files `keep` accepts registers, as paths,
+/// sorted.
+pub(crate) fn health_routes_where(ctx: &FixCtx, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = ctx
         .facts
         .signals
         .iter()
         .filter(|s| {
             s.kind == SignalKind::HealthRoute
-                && is_under(&s.path, &ctx.unit.path)
+                && keep(&s.path)
                 && ctx.facts.role(&s.path).is_production()
         })
         .filter_map(|s| {
             let t = s.text.trim_matches(|c| c == '"' || c == '\'' || c == '`');
             let t = t.trim_start_matches('^').trim_end_matches('$');
-            if t.is_empty() || t.contains(char::is_whitespace) || t.contains('(') {
+            if !route_like(t) {
                 return None;
             }
             Some(if t.starts_with('/') {
@@ -60,8 +72,23 @@ fn health_routes(ctx: &FixCtx) -> Vec<String> {
     out
 }
 
+/// True when a health signal's text is an HTTP path (`/healthz`, Laravel's `health`),
+/// not the name of a health service or library the signal also matches (NestJS
+/// Terminus' `HealthCheckService`, `grpc.health.v1`, `tonic_health`,
+/// `rails/health#show`): a probe or healthcheck on such a name calls nothing.
+fn route_like(t: &str) -> bool {
+    if t.starts_with('/') {
+        return !t.contains(|c: char| c.is_whitespace() || c == '(');
+    }
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '/' | '-' | '_'))
+        && !t.contains("grpc")
+        && !t.contains("tonic")
+}
+
 /// `(readiness path, liveness path)` from the routes.
-fn choose(routes: &[String]) -> Option<(String, String)> {
+pub(crate) fn choose(routes: &[String]) -> Option<(String, String)> {
     let find = |words: &[&str]| {
         routes
             .iter()
@@ -312,6 +339,23 @@ mod tests {
         );
         assert_eq!(out, want);
         assert_eq!(after, Outcome::Pass);
+    }
+
+    #[test]
+    fn only_http_paths_are_routes() {
+        for t in ["/healthz", "/api/v1/health", "health", "up"] {
+            assert!(route_like(t), "{t}");
+        }
+        for t in [
+            "HealthCheckService",
+            "grpc.health.v1",
+            "tonic_health",
+            "rails/health#show",
+            "health.NewServer()",
+            "",
+        ] {
+            assert!(!route_like(t), "{t}");
+        }
     }
 
     #[test]

@@ -9,11 +9,15 @@
 use crate::{Fix, FixCtx};
 
 pub mod codeowners;
+pub mod compose_healthchecks;
 pub mod dependency_updates;
+pub mod disruption_budget;
 pub mod dockerfile_user;
 pub mod gha_event_env;
 pub mod gha_permissions;
+pub mod gha_pin_actions;
 pub mod k8s_probes;
+pub mod k8s_resources;
 pub mod k8s_security_context;
 pub mod security_policy;
 pub(crate) mod text;
@@ -36,6 +40,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &codeowners::FIX,
         &security_policy::FIX,
         &dependency_updates::FIX,
+        &gha_pin_actions::FIX,
         &gha_permissions::FIX,
         &gha_event_env::FIX,
         &dockerfile_user::FIX,
@@ -43,7 +48,10 @@ pub fn registry() -> &'static [&'static FixDef] {
         &k8s_security_context::FIX_ESCALATION,
         &k8s_security_context::FIX_READ_ONLY,
         &k8s_security_context::FIX_CAPABILITIES,
+        &k8s_resources::FIX,
         &k8s_probes::FIX,
+        &disruption_budget::FIX,
+        &compose_healthchecks::FIX,
     ];
     ALL
 }

@@ -530,3 +530,38 @@ pub fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+/// Fixes for [`scan_report`] the way `shipshape fix --format sarif` hands them over: an
+/// edit of a file a result points at, an insertion, and a file to create.
+pub fn scan_fixes() -> Vec<shipshape_report::FixChange> {
+    use shipshape_report::{FileChange, FixChange, Replacement};
+    let workflow = "on: push\njobs:\n  test:\n    steps:\n      - uses: actions/tool-1@v4\n";
+    let at = workflow.find("v4").unwrap();
+    vec![
+        FixChange {
+            check_id: "delivery/gha-actions-pinned".into(),
+            unit: "api".into(),
+            description: "pin actions/tool-1 to the SHA another workflow pins for v4".into(),
+            applicability: "review".into(),
+            files: vec![FileChange {
+                path: ".github/workflows/ci.yml".into(),
+                replacements: vec![Replacement::in_text(
+                    workflow,
+                    at,
+                    at + 2,
+                    "8f4b7f84864484a7bf31766abe9204da3cbe65b3 # v4",
+                )],
+            }],
+        },
+        FixChange {
+            check_id: "ownership/codeowners".into(),
+            unit: "api".into(),
+            description: "CODEOWNERS from the last year of commits".into(),
+            applicability: "safe".into(),
+            files: vec![FileChange {
+                path: ".github/CODEOWNERS".into(),
+                replacements: vec![Replacement::in_text("", 0, 0, "* @ann-dev\n")],
+            }],
+        },
+    ]
+}

@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with Kubernetes workloads",
         rationale: "Without requests the scheduler packs pods blindly and the autoscaler has nothing to scale on; without a memory limit one leaking pod can starve its neighbours and get the whole node's pods evicted.",
-        evaluation: "For every container (init containers excluded) of every workload in the unit's plain manifests, requires `resources.requests.cpu`, `resources.requests.memory` and `resources.limits.memory`. A LimitRange of the unit (same namespace) with `defaultRequest`/`default` supplies missing values. A CPU limit is not required (it causes throttling). Fails with one finding per container listing what is missing, at the container's line; `n/a` without workloads; `error` when a manifest does not parse. Helm templates are not rendered.",
+        evaluation: "For every container (init containers excluded) of every workload in the unit's plain manifests, requires `resources.requests.cpu`, `resources.requests.memory` and `resources.limits.memory`. A LimitRange of the unit (same namespace) with `defaultRequest`/`default` supplies missing values. A CPU limit is not required (it causes throttling). Fails with one finding per container listing what is missing, at the container's line; warns (one finding per value) when every value is set but one still carries the `# shipshape:placeholder` marker that `shipshape fix` writes when the repository gives no size to copy; `n/a` without workloads; `error` when a manifest does not parse. Helm templates are not rendered.",
         remediation: "Set `resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}` on each container from observed usage (e.g. p95 of the last weeks), or add a LimitRange with defaults to the namespace.",
         references: &[
             "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
@@ -23,6 +23,10 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
+/// The marker `shipshape fix` puts on a resource value it could not size from the
+/// repository's facts.
+pub const PLACEHOLDER: &str = "shipshape:placeholder";
+
 fn run(ctx: &Ctx) -> Verdict {
     let workloads: Vec<_> = ctx.workloads().collect();
     if workloads.is_empty() {
@@ -30,6 +34,7 @@ fn run(ctx: &Ctx) -> Verdict {
     }
     let limit_ranges: Vec<_> = ctx.k8s().filter(|o| o.kind == "LimitRange").collect();
     let mut findings = Vec::new();
+    let mut placeholders = Vec::new();
     let mut containers = 0;
     for w in &workloads {
         let defaults = |field: &str, res: &str| {
@@ -65,7 +70,39 @@ fn run(ctx: &Ctx) -> Verdict {
                     missing.push(format!("{section}.{res}"));
                 }
             }
-            if !missing.is_empty() {
+            if missing.is_empty() {
+                // Values `shipshape fix` wrote without a size to copy are not a decision yet.
+                let lines = ctx
+                    .facts
+                    .text(&w.path)
+                    .map(|t| t.lines().collect::<Vec<_>>());
+                for (section, res) in [
+                    ("requests", "cpu"),
+                    ("requests", "memory"),
+                    ("limits", "memory"),
+                ] {
+                    let Some(v) = r.at(&[section, res]) else {
+                        continue;
+                    };
+                    let marked = lines.as_ref().is_some_and(|ls| {
+                        ls.get(v.line.saturating_sub(1) as usize)
+                            .is_some_and(|l| l.contains(PLACEHOLDER))
+                    });
+                    if marked {
+                        placeholders.push(
+                            Finding::at(
+                                Location::line(&w.path, v.line),
+                                format!(
+                                    "container `{}` of {}: {section}.{res} is a placeholder; size it from measurements and drop the marker",
+                                    container_name(c),
+                                    w.display()
+                                ),
+                            )
+                            .with_key(format!("{}:{}", w.display(), container_name(c))),
+                        );
+                    }
+                }
+            } else {
                 let name = container_name(c);
                 findings.push(
                     Finding::at(
@@ -80,6 +117,15 @@ fn run(ctx: &Ctx) -> Verdict {
                 );
             }
         }
+    }
+    if findings.is_empty() && !placeholders.is_empty() {
+        return Verdict::warn(
+            format!(
+                "{} resource value(s) are still placeholders",
+                placeholders.len()
+            ),
+            placeholders,
+        );
     }
     if findings.is_empty() {
         Verdict::pass(format!(
@@ -130,6 +176,35 @@ mod tests {
         assert_eq!(
             run_on_files(&CHECK, &[("k8s/web.yaml", &full)]).outcome,
             Outcome::Pass
+        );
+    }
+
+    #[test]
+    fn placeholder_values_warn_until_sized() {
+        let marked = format!(
+            "{HEAD}          resources:\n            requests:\n              cpu: 100m # shipshape:placeholder — size from measurements\n              memory: 128Mi\n            limits:\n              memory: 256Mi\n"
+        );
+        let v = run_on_files(&CHECK, &[("k8s/web.yaml", &marked)]);
+        assert_eq!(v.outcome, Outcome::Warn, "{v:?}");
+        assert_eq!(v.findings.len(), 1);
+        assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(12));
+        assert!(
+            v.findings[0]
+                .message
+                .contains("requests.cpu is a placeholder")
+        );
+        let sized = marked.replace(" # shipshape:placeholder — size from measurements", "");
+        assert_eq!(
+            run_on_files(&CHECK, &[("k8s/web.yaml", &sized)]).outcome,
+            Outcome::Pass
+        );
+        // A missing value still fails, placeholder or not.
+        let partial = format!(
+            "{HEAD}          resources:\n            requests: {{cpu: 100m, memory: 128Mi}} # shipshape:placeholder\n"
+        );
+        assert_eq!(
+            run_on_files(&CHECK, &[("k8s/web.yaml", &partial)]).outcome,
+            Outcome::Fail
         );
     }
 
