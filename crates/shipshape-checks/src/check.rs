@@ -257,11 +257,25 @@ pub struct ScanIndex {
     /// Outside every unit: workloads by the repository name of each container image
     /// (positions in `facts.k8s_objects().items`, in order), and the other objects.
     k8s_outside: std::sync::OnceLock<OutsideObjects>,
+    /// Positions in `facts.files` of the files every unit shares ([`is_shared`]).
+    shared: std::sync::OnceLock<Vec<usize>>,
+    /// The first file of the repository's own documentation (the part of
+    /// [`Ctx::is_unit_doc`] that is the same for every unit) meeting a question, by the
+    /// question's key: see [`Ctx::first_unit_doc`].
+    repository_docs: std::sync::Mutex<Vec<(String, Option<usize>)>>,
 }
 
-/// Kubernetes objects outside every unit: workloads by image repository name, and the
-/// other objects (positions in `facts.k8s_objects().items`, in item order).
-type OutsideObjects = (std::collections::HashMap<String, Vec<usize>>, Vec<usize>);
+/// Kubernetes objects outside every unit (positions in `facts.k8s_objects().items`, each
+/// list in item order).
+struct OutsideObjects {
+    /// Workloads by the repository name of each container's image.
+    workloads: std::collections::HashMap<String, Vec<usize>>,
+    /// The other objects that could accompany a workload ([`companion_of`]), by what
+    /// a workload must have for them to: `ref:<name>` for a `scaleTargetRef`/`targetRef`
+    /// name, `label:<key>=<value>` for the first entry of a label selector, `all` for
+    /// an empty selector (every pod of its namespace).
+    companions: std::collections::HashMap<String, Vec<usize>>,
+}
 
 impl ScanIndex {
     /// The index of a scan judging units at `paths` named `names`.
@@ -278,6 +292,8 @@ impl ScanIndex {
             k8s_owned: std::sync::OnceLock::new(),
             dockerfiles_owned: std::sync::OnceLock::new(),
             k8s_outside: std::sync::OnceLock::new(),
+            shared: std::sync::OnceLock::new(),
+            repository_docs: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -291,6 +307,8 @@ impl ScanIndex {
             k8s_owned: std::sync::OnceLock::new(),
             dockerfiles_owned: std::sync::OnceLock::new(),
             k8s_outside: std::sync::OnceLock::new(),
+            shared: std::sync::OnceLock::new(),
+            repository_docs: std::sync::Mutex::new(Vec::new()),
         };
         &NONE
     }
@@ -332,6 +350,17 @@ impl ScanIndex {
         map
     }
 
+    /// Positions in `facts.files` of the files every unit shares ([`is_shared`]), in
+    /// list order; `None` without an index.
+    fn shared(&self, facts: &Facts) -> Option<&[usize]> {
+        self.dirs.as_ref()?;
+        Some(self.shared.get_or_init(|| {
+            (0..facts.files.len())
+                .filter(|&i| is_shared(&facts.files[i]))
+                .collect()
+        }))
+    }
+
     /// Positions of the Kubernetes objects the unit at `dir` owns; `None` without an index.
     fn k8s_owned(&self, facts: &Facts, dir: &str) -> Option<&[usize]> {
         self.dirs.as_ref()?;
@@ -362,9 +391,11 @@ impl ScanIndex {
     fn k8s_outside(&self, facts: &Facts) -> Option<&OutsideObjects> {
         self.dirs.as_ref()?;
         Some(self.k8s_outside.get_or_init(|| {
+            use crate::checks::scalability::k8s_util::{Selects, selects};
             let mut workloads: std::collections::HashMap<String, Vec<usize>> =
                 std::collections::HashMap::new();
-            let mut others = Vec::new();
+            let mut companions: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
             for (i, o) in facts.k8s_objects().items.iter().enumerate() {
                 if o.in_test
                     || o.patch
@@ -374,7 +405,25 @@ impl ScanIndex {
                     continue;
                 }
                 if !o.is_workload() {
-                    others.push(i);
+                    let spec = o.doc.idx("spec");
+                    let target = spec.get("scaleTargetRef").or_else(|| spec.get("targetRef"));
+                    if let Some(name) = target.and_then(|r| r.idx("name").as_str()) {
+                        companions.entry(format!("ref:{name}")).or_default().push(i);
+                    }
+                    let key = match selects(o) {
+                        Selects::All => Some("all".to_string()),
+                        Selects::Labels(sel) => sel
+                            .entries()
+                            .first()
+                            .and_then(|(k, v)| Some(format!("label:{k}={}", v.scalar_text()?))),
+                        Selects::Nothing => None,
+                    };
+                    if let Some(key) = key {
+                        let list = companions.entry(key).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
                     continue;
                 }
                 for c in o.containers(true) {
@@ -388,7 +437,10 @@ impl ScanIndex {
                     }
                 }
             }
-            (workloads, others)
+            OutsideObjects {
+                workloads,
+                companions,
+            }
         }))
     }
 
@@ -578,12 +630,57 @@ impl<'a> Ctx<'a> {
     /// outside the units (bitwarden's `util/Seeder/Seeds/docs/`). The one scope every
     /// documentation question uses.
     pub fn is_unit_doc(&self, path: &str) -> bool {
-        self.in_unit(path)
-            || !path.contains('/')
+        self.in_unit(path) || self.is_repository_doc(path)
+    }
+
+    /// The part of [`Ctx::is_unit_doc`] that is the same for every unit: the
+    /// repository's own documentation.
+    fn is_repository_doc(&self, path: &str) -> bool {
+        !path.contains('/')
             || path.starts_with("docs/")
             || path.starts_with("doc/")
             || (self.in_no_unit(path)
                 && self.facts.role(path) == shipshape_facts::role::Role::Documentation)
+    }
+
+    /// The first file in list order that speaks for this unit ([`Ctx::is_unit_doc`]) and
+    /// meets `pred`. `key` names the question (the same `pred` for the same key): the
+    /// repository's part of the answer is the same for every unit, so it is found once
+    /// per scan and only the unit's own files are searched per unit.
+    pub(crate) fn first_unit_doc(
+        &self,
+        key: &str,
+        pred: impl Fn(&FileEntry) -> bool,
+    ) -> Option<&'a FileEntry> {
+        let all: &'a [FileEntry] = &self.facts.files;
+        if self.index.dirs.is_none() {
+            return all.iter().find(|f| self.is_unit_doc(&f.path) && pred(f));
+        }
+        let nested = self.has_nested_units();
+        let own = self
+            .own_range()
+            .find(|&i| (!nested || self.in_unit(&all[i].path)) && pred(&all[i]));
+        let cached = self
+            .index
+            .repository_docs
+            .lock()
+            .ok()
+            .and_then(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| *v));
+        let repository = match cached {
+            Some(found) => found,
+            None => {
+                let found =
+                    (0..all.len()).find(|&i| self.is_repository_doc(&all[i].path) && pred(&all[i]));
+                if let Ok(mut m) = self.index.repository_docs.lock() {
+                    m.push((key.to_string(), found));
+                }
+                found
+            }
+        };
+        match (own, repository) {
+            (Some(a), Some(b)) => Some(&all[a.min(b)]),
+            (a, b) => a.or(b).map(|i| &all[i]),
+        }
     }
 
     /// True when `path` belongs to this unit: its subtree, less the subtrees of other
@@ -707,10 +804,47 @@ impl<'a> Ctx<'a> {
 
     /// The unit's files plus the repository-level files it shares.
     pub fn files_with_shared(&self) -> impl Iterator<Item = &'a FileEntry> + '_ {
-        self.facts
-            .files
-            .iter()
-            .filter(|f| self.in_unit(&f.path) || is_shared(f))
+        let all: &'a [FileEntry] = &self.facts.files;
+        let Some(shared) = self.index.shared(self.facts) else {
+            let it: Box<dyn Iterator<Item = &'a FileEntry> + '_> =
+                Box::new(all.iter().filter(|f| self.in_unit(&f.path) || is_shared(f)));
+            return it;
+        };
+        // The unit's own files (one run of the sorted list) merged with the shared ones
+        // in list order: what filtering every file by both tests gives, without
+        // walking every file of the repository for every unit.
+        let own = self.own_range();
+        let nested = self.has_nested_units();
+        let mut own = own
+            .filter(move |&i| !nested || self.in_unit(&all[i].path))
+            .peekable();
+        let mut shared = shared.iter().copied().peekable();
+        Box::new(std::iter::from_fn(move || {
+            let next = match (own.peek(), shared.peek()) {
+                (Some(&a), Some(&b)) if a == b => {
+                    shared.next();
+                    own.next()
+                }
+                (Some(&a), Some(&b)) if b < a => shared.next(),
+                (Some(_), _) => own.next(),
+                (None, _) => shared.next(),
+            };
+            next.map(|i| &all[i])
+        }))
+    }
+
+    /// The positions in `facts.files` of the unit's subtree (before nested units are
+    /// taken out): the run [`Ctx::files`] walks.
+    fn own_range(&self) -> std::ops::Range<usize> {
+        let dir = self.unit.path.trim_end_matches('/');
+        if dir.is_empty() || dir == "." {
+            return 0..self.facts.files.len();
+        }
+        let prefix = format!("{dir}/");
+        let files = &self.facts.files;
+        let start = files.partition_point(|f| f.path.as_str() < prefix.as_str());
+        let len = files[start..].partition_point(|f| f.path.starts_with(&prefix));
+        start..start + len
     }
 
     /// The unit's files of a kind (including shared repository-level files).
@@ -983,8 +1117,8 @@ impl<'a> Ctx<'a> {
             let key = |o: &'a K8sObject| (o.kind.as_str(), o.namespace.as_deref(), o.name.as_str());
             let mut seen = std::collections::HashSet::new();
             let mut linked = Vec::new();
-            if let Some((workloads, others)) = self.index.k8s_outside(self.facts) {
-                for &i in workloads.get(name).map_or(&[][..], Vec::as_slice) {
+            if let Some(outside) = self.index.k8s_outside(self.facts) {
+                for &i in outside.workloads.get(name).map_or(&[][..], Vec::as_slice) {
                     if seen.insert(key(&items[i])) {
                         linked.push(i);
                     }
@@ -993,7 +1127,28 @@ impl<'a> Ctx<'a> {
                     return linked;
                 }
                 let found: Vec<&K8sObject> = linked.iter().map(|&i| &items[i]).collect();
-                for &i in others {
+                // Only objects that could accompany one of them, then the full test, in
+                // item order: what testing every object gives.
+                let mut keys = vec!["all".to_string()];
+                for w in &found {
+                    keys.push(format!("ref:{}", w.name));
+                    if let Some(labels) = w.pod_labels() {
+                        for (k, v) in labels.entries() {
+                            if let Some(t) = v.scalar_text() {
+                                keys.push(format!("label:{k}={t}"));
+                            }
+                        }
+                    }
+                }
+                let mut candidates: Vec<usize> = keys
+                    .iter()
+                    .filter_map(|k| outside.companions.get(k))
+                    .flatten()
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                for &i in &candidates {
                     let o = &items[i];
                     if found.iter().any(|w| companion_of(o, w)) && seen.insert(key(o)) {
                         linked.push(i);
@@ -1285,6 +1440,9 @@ mod tests {
             ("monitoring/other.yaml", "job: cart-x.internal and CART\n"),
             ("monitoring/tests/cart.yaml", "cart\n"),
             ("docs/nested.md", "the nested service\n"),
+            (".github/workflows/ci.yml", "on: push\n"),
+            ("README.md", "# shop\n"),
+            (".github/CODEOWNERS", "* @shop\n"),
         ];
         let facts = Facts::from_memory(&files);
         for paths in [
@@ -1313,6 +1471,7 @@ mod tests {
                         list(&mut ctx.k8s().map(|o| format!("{}:{}", o.path, o.name))),
                         list(&mut ctx.dockerfiles().map(|d| d.path.clone())),
                         list(&mut ctx.files().map(|f| f.path.clone())),
+                        list(&mut ctx.files_with_shared().map(|f| f.path.clone())),
                         facts
                             .files
                             .iter()

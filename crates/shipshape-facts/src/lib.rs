@@ -13,6 +13,7 @@
 
 mod browser;
 pub mod ci;
+pub mod codeowners;
 pub mod deps;
 pub mod docker;
 pub mod git;
@@ -118,6 +119,7 @@ struct Lazy {
     ci: OnceLock<Vec<ci::CiFile>>,
     dockerfiles: OnceLock<Vec<docker::Dockerfile>>,
     k8s: OnceLock<Parsed<k8s::K8sObject>>,
+    codeowners: OnceLock<Option<codeowners::CodeOwners>>,
 }
 
 type YamlCell = OnceLock<Result<Arc<Vec<Yaml>>, String>>;
@@ -550,6 +552,18 @@ impl Facts {
     }
 
     /// Every Kubernetes object in plain manifests (Helm templates are not rendered).
+    /// The first CODEOWNERS file of [`codeowners::LOCATIONS`], parsed once.
+    pub fn codeowners(&self) -> Option<&codeowners::CodeOwners> {
+        self.lazy
+            .codeowners
+            .get_or_init(|| {
+                let path = codeowners::LOCATIONS.iter().find(|p| self.exists(p))?;
+                let (rules, bad) = codeowners::parse(self.text(path).unwrap_or(""));
+                Some(codeowners::CodeOwners { path, rules, bad })
+            })
+            .as_ref()
+    }
+
     pub fn k8s_objects(&self) -> &Parsed<k8s::K8sObject> {
         self.lazy.k8s.get_or_init(|| {
             use rayon::prelude::*;

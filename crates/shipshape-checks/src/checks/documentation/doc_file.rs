@@ -54,17 +54,17 @@ fn without_order_prefix(segment: &str) -> &str {
 }
 
 pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<String> {
-    ctx.facts
-        .files
-        .iter()
-        .filter(|f| is_doc(f.kind, &f.path) && !f.in_test && ctx.is_unit_doc(&f.path))
-        .find(|f| {
-            let lower = f.path.to_ascii_lowercase();
-            let mut parts: Vec<&str> = lower.split('/').map(without_order_prefix).collect();
-            let name = parts.pop().unwrap_or("");
-            names.iter().any(|n| name.starts_with(n)) || parts.iter().any(|d| dirs.contains(d))
-        })
-        .map(|f| f.path.clone())
+    let key = format!("doc_matching {names:?} {dirs:?}");
+    ctx.first_unit_doc(&key, |f| {
+        if !is_doc(f.kind, &f.path) || f.in_test {
+            return false;
+        }
+        let lower = f.path.to_ascii_lowercase();
+        let mut parts: Vec<&str> = lower.split('/').map(without_order_prefix).collect();
+        let name = parts.pop().unwrap_or("");
+        names.iter().any(|n| name.starts_with(n)) || parts.iter().any(|d| dirs.contains(d))
+    })
+    .map(|f| f.path.clone())
 }
 
 /// The first line of the unit's or the repository's README for which `hit` gives a

@@ -72,7 +72,8 @@ fn run(ctx: &Ctx) -> Verdict {
     if !has_code {
         return Verdict::not_applicable("no source code or package manifest in the unit");
     }
-    if let Some(f) = ctx.facts.files.iter().find(|f| {
+    // `near` files are root files or the unit's own, all among `files_with_shared`.
+    if let Some(f) = ctx.files_with_shared().find(|f| {
         (f.kind == FileKind::Toolchain
             || EXTRA_FILES
                 .iter()
@@ -114,12 +115,13 @@ fn run(ctx: &Ctx) -> Verdict {
             _ => None,
         })
         .collect();
-    let parent_manifests = ctx.facts.files.iter().filter(|f| {
-        matches!(f.kind, FileKind::Manifest(e) if own.contains(&family(e)))
-            && ancestors
-                .iter()
-                .any(|a| f.path.rsplit_once('/').map_or("", |(d, _)| d) == *a)
-    });
+    // The files directly in each ancestor directory, in the file list's order.
+    let mut parent_manifests: Vec<&shipshape_facts::FileEntry> = ancestors
+        .iter()
+        .flat_map(|a| ctx.facts.files_in_dir(a))
+        .filter(|f| matches!(f.kind, FileKind::Manifest(e) if own.contains(&family(e))))
+        .collect();
+    parent_manifests.sort_by(|a, b| a.path.cmp(&b.path));
     for f in ctx.files().filter(|f| !f.in_test).chain(parent_manifests) {
         let FileKind::Manifest(eco) = f.kind else {
             continue;

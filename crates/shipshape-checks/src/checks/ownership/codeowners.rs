@@ -22,51 +22,7 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-const LOCATIONS: &[&str] = &[
-    "CODEOWNERS",
-    ".github/CODEOWNERS",
-    "docs/CODEOWNERS",
-    ".gitlab/CODEOWNERS",
-];
-
-/// One CODEOWNERS rule: `(line, pattern, owners)`.
-pub(crate) type Rule = (u32, String, Vec<String>);
-
-/// Parsed CODEOWNERS rules, and malformed lines `(line, message)`.
-pub(crate) fn parse(text: &str) -> (Vec<Rule>, Vec<(u32, String)>) {
-    let mut rules = Vec::new();
-    let mut bad = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.split(" #").next().unwrap_or(raw).trim();
-        let n = i as u32 + 1;
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        // GitLab sections: `[Name]`, `^[Optional]`, `[Name][2]`, optionally with default owners.
-        if line.starts_with('[') || line.starts_with("^[") {
-            continue;
-        }
-        let mut parts = line.split_whitespace();
-        let pattern = parts.next().unwrap_or_default().to_string();
-        let owners: Vec<String> = parts.map(str::to_string).collect();
-        let valid_owner = |o: &String| {
-            (o.starts_with('@') && o.len() > 1 && !o.ends_with('/'))
-                || (o.contains('@') && o.contains('.'))
-        };
-        // A pattern with no owners is valid: it takes ownership away from the paths it
-        // matches (GitHub's documented way to let sub-maintainers merge, grafana/loki's
-        // `CHANGELOG.md`), so it is a rule like any other.
-        if let Some(o) = owners.iter().find(|o| !valid_owner(o)) {
-            bad.push((
-                n,
-                format!("`{o}` is not an owner (use @user, @org/team or an e-mail)"),
-            ));
-        } else {
-            rules.push((n, pattern, owners));
-        }
-    }
-    (rules, bad)
-}
+use shipshape_facts::codeowners::LOCATIONS;
 
 fn covers(pattern: &str, unit: &str) -> bool {
     let p = pattern
@@ -78,19 +34,21 @@ fn covers(pattern: &str, unit: &str) -> bool {
 }
 
 fn run(ctx: &Ctx) -> Verdict {
-    let Some(path) = LOCATIONS.iter().find(|p| ctx.facts.exists(p)) else {
+    // Parsed once per scan, for every unit.
+    let Some(parsed) = ctx.facts.codeowners() else {
         return Verdict::fail(
             "no CODEOWNERS file",
             vec![Finding::new(crate::check::looked_in(LOCATIONS))],
         );
     };
-    let text = ctx.text(path).unwrap_or("");
-    let (rules, bad) = parse(text);
+    let (path, rules, bad) = (&parsed.path, &parsed.rules, &parsed.bad);
     if !bad.is_empty() {
         return Verdict::fail(
             format!("{path} has {} malformed line(s)", bad.len()),
-            bad.into_iter()
-                .map(|(n, msg)| Finding::at(Location::line(*path, n), msg.clone()).with_key(msg))
+            bad.iter()
+                .map(|(n, msg)| {
+                    Finding::at(Location::line(*path, *n), msg.clone()).with_key(msg.clone())
+                })
                 .collect(),
         );
     }

@@ -1,6 +1,5 @@
 //! `ownership/owners-consistent`: the catalog owner and CODEOWNERS name the same team (cross-artifact).
 
-use super::codeowners;
 use super::service_metadata::catalog_owners;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
@@ -23,13 +22,6 @@ pub static CHECK: CheckDef = CheckDef {
     },
     run,
 };
-
-const LOCATIONS: &[&str] = &[
-    "CODEOWNERS",
-    ".github/CODEOWNERS",
-    "docs/CODEOWNERS",
-    ".gitlab/CODEOWNERS",
-];
 
 /// A team name without kind/namespace/org prefixes, lower-cased.
 fn normalise(owner: &str) -> String {
@@ -62,10 +54,10 @@ fn run(ctx: &Ctx) -> Verdict {
             "no catalog owner declared (see ownership/service-metadata)",
         );
     };
-    let Some(path) = LOCATIONS.iter().find(|p| ctx.facts.exists(p)) else {
+    let Some(parsed) = ctx.facts.codeowners() else {
         return Verdict::not_applicable("no CODEOWNERS file (see ownership/codeowners)");
     };
-    let (rules, _) = codeowners::parse(ctx.text(path).unwrap_or(""));
+    let (path, rules) = (&parsed.path, &parsed.rules);
     let unit = ctx.unit.path.as_str();
     // GitHub applies the last matching rule.
     let Some((line, pattern, owners)) = rules.iter().rev().find(|(_, p, _)| covers_unit(p, unit))
