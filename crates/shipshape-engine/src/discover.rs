@@ -939,17 +939,24 @@ fn workspace_members(facts: &Facts) -> Vec<(String, String)> {
             .map(|g| g.compile_matcher())
     };
     let excluded: Vec<_> = excludes.iter().filter_map(|e| build(e)).collect();
+    // The directories holding each manifest, in file order, found once: a go.work of a
+    // thousand `use` lines once tested every file of the repository per line.
+    let mut dirs_of: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (pattern, source, eco) in &patterns {
         let Some(m) = build(pattern) else { continue };
         let file = manifest(*eco);
-        for f in &facts.files {
-            let Some(dir) = f.path.strip_suffix(file).map(|d| d.trim_end_matches('/')) else {
-                continue;
-            };
-            if !f.path.ends_with(&format!("/{file}")) {
-                continue;
-            }
+        let dirs = dirs_of.entry(file).or_insert_with(|| {
+            let suffix = format!("/{file}");
+            facts
+                .files
+                .iter()
+                .filter_map(|f| f.path.strip_suffix(suffix.as_str()))
+                .collect()
+        });
+        let literal = pattern.trim_start_matches("./").trim_end_matches('/');
+        let plain = !literal.contains(['*', '?', '[', '{', '\\']);
+        for dir in dirs.iter().filter(|d| !plain || **d == literal) {
             if m.is_match(dir) && !excluded.iter().any(|x| x.is_match(dir)) {
                 out.push((dir.to_string(), format!("{source} workspace member")));
             }

@@ -108,19 +108,14 @@ fn creates_ephemeral_cluster(text: &str) -> bool {
 }
 
 fn evidence(ctx: &Ctx) -> Option<Finding> {
-    for o in ctx
-        .facts
-        .k8s_objects()
-        .items
-        .iter()
-        .filter(|o| is_production_path(&o.path))
-    {
+    for o in ctx.facts.k8s_objects().items.iter() {
         let gitops = (o.api_version.starts_with("argoproj.io/")
             && matches!(o.kind.as_str(), "Application" | "ApplicationSet"))
             || (o.api_version.starts_with("kustomize.toolkit.fluxcd.io/")
                 && o.kind == "Kustomization")
             || (o.api_version.starts_with("helm.toolkit.fluxcd.io/") && o.kind == "HelmRelease");
-        if gitops {
+        // The kind first: the path test costs more, and every unit asks.
+        if gitops && is_production_path(&o.path) {
             return Some(Finding::at(
                 Location::line(&o.path, o.line),
                 format!("GitOps {}", o.display()),

@@ -116,9 +116,19 @@ fn run(ctx: &Ctx) -> Verdict {
         })
         .collect();
     // The files directly in each ancestor directory, in the file list's order.
+    // The root's files are among the shared ones (no walk over every file per unit).
+    let in_dir = |a: &&str| -> Vec<&shipshape_facts::FileEntry> {
+        if a.is_empty() {
+            ctx.files_with_shared()
+                .filter(|f| !f.path.contains('/'))
+                .collect()
+        } else {
+            ctx.facts.files_in_dir(a).collect()
+        }
+    };
     let mut parent_manifests: Vec<&shipshape_facts::FileEntry> = ancestors
         .iter()
-        .flat_map(|a| ctx.facts.files_in_dir(a))
+        .flat_map(in_dir)
         .filter(|f| matches!(f.kind, FileKind::Manifest(e) if own.contains(&family(e))))
         .collect();
     parent_manifests.sort_by(|a, b| a.path.cmp(&b.path));
