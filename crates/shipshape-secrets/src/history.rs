@@ -131,9 +131,25 @@ fn open(repo: &Path) -> Result<gix::Repository, Error> {
             "not a git repository ({e}); run from a clone or pass the repository root"
         ))
     })?;
-    r.object_cache_size_if_unset(64 * 1024 * 1024);
+    // Bounded memory (#17): every blob of the history is read once, so large caches
+    // buy nothing. On grafana/loki's 12,849 commits, 64 MiB object caches and gix's
+    // default delta-base cache per handle made 630 MB of heap; 8 MiB each take 210 MB
+    // in the same 13.7 s. A user's own `core.deltaBaseCacheLimit` is kept.
+    let mut config = r.config_snapshot_mut();
+    if config.string("core.deltaBaseCacheLimit").is_none() {
+        config
+            .set_value(&gix::config::tree::Core::DELTA_BASE_CACHE_LIMIT, "8m")
+            .map_err(|e| git_error(repo)(format!("cannot size the delta cache: {e}")))?;
+    }
+    config
+        .commit()
+        .map_err(|e| git_error(repo)(format!("cannot size the delta cache: {e}")))?;
+    r.object_cache_size_if_unset(HISTORY_OBJECT_CACHE);
     Ok(r)
 }
+
+/// The object cache of each repository handle reading history.
+const HISTORY_OBJECT_CACHE: usize = 8 * 1024 * 1024;
 
 /// Walk the trees of `commits` in order and scan each blob once, at the first commit
 /// and path that has it. Trees in `before` (and everything in them) count as seen.
@@ -225,7 +241,7 @@ fn scan_commits(
             scope.spawn(|| {
                 let _leaving = Leaving(&alive);
                 let mut repo = sync.to_thread_local();
-                repo.object_cache_size_if_unset(64 * 1024 * 1024);
+                repo.object_cache_size_if_unset(HISTORY_OBJECT_CACHE);
                 let mut local = Vec::new();
                 loop {
                     let start = next.fetch_add(BATCH, Ordering::Relaxed);
