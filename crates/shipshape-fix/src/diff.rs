@@ -67,10 +67,12 @@ pub fn edited_text(old: Option<&str>, edits: &[&FileEdit]) -> Result<String, Edi
     reps.sort_by_key(|r| (r.0, r.1));
     let mut out = String::with_capacity(text.len() + 256);
     let mut at = 0;
-    let mut last_start = None;
+    // The sort is stable: insertions at one point (several fixes adding keys after a
+    // Kubernetes container's last line, a `USER` and a `HEALTHCHECK` before one `CMD`)
+    // go in the order given, which is the fixes' order. Each is whole lines of its own,
+    // so any order is valid; a replacement never starts inside another's range.
     for (start, end, path, original, replacement) in reps {
-        // Two edits at one point (two insertions) would depend on their order.
-        if start < at || last_start == Some(start) {
+        if start < at {
             return Err(EditError::Overlap(path.to_string()));
         }
         if end < start || text.get(start..end) != Some(original) {
@@ -83,7 +85,6 @@ pub fn edited_text(old: Option<&str>, edits: &[&FileEdit]) -> Result<String, Edi
         out.push_str(&text[at..start]);
         out.push_str(replacement);
         at = end;
-        last_start = Some(start);
     }
     out.push_str(&text[at..]);
     Ok(out)
@@ -155,6 +156,31 @@ mod tests {
         let e2 = FileEdit::insert("f.yml", text, text.len(), "d: 4\n");
         let new = edited_text(Some(text), &[&e2, &e1]).unwrap();
         assert_eq!(new, "a: 1 # keep\nb: 20\nc: 3\nd: 4\n");
+    }
+
+    /// navidrome `contrib/k8s/manifest.yml`: `k8s-security-context`, `k8s-resources`
+    /// and `k8s-probes` each insert after the container's last line; all three are
+    /// written, in the fixes' order, not the second and third skipped as overlaps.
+    #[test]
+    fn insertions_at_one_point_go_in_order() {
+        let text = "a: 1\nb: 2\n";
+        let i1 = FileEdit::insert("f.yml", text, 5, "x: 1\n");
+        let i2 = FileEdit::insert("f.yml", text, 5, "y: 2\n");
+        let r = rep(text, 5..9, "b: 3");
+        assert_eq!(
+            edited_text(Some(text), &[&i1, &i2, &r]).unwrap(),
+            "a: 1\nx: 1\ny: 2\nb: 3\n"
+        );
+        assert_eq!(
+            edited_text(Some(text), &[&i2, &i1]).unwrap(),
+            "a: 1\ny: 2\nx: 1\nb: 2\n"
+        );
+        // An insertion inside a replaced range still overlaps.
+        let inside = FileEdit::insert("f.yml", text, 6, "z\n");
+        assert_eq!(
+            edited_text(Some(text), &[&r, &inside]),
+            Err(EditError::Overlap("f.yml".into()))
+        );
     }
 
     #[test]

@@ -357,3 +357,48 @@ fn sarif_results_carry_their_fixes() {
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+/// navidrome `contrib/k8s/manifest.yml` (ten-repository run, #15): the securityContext
+/// and the resources fixes both insert after the container's last line; `--write
+/// --unsafe` writes both in one run instead of skipping the second as an overlap.
+#[test]
+fn fixes_inserting_at_one_point_are_all_written() {
+    let Some(dir) = repo() else { return };
+    let root = dir.path();
+    write(
+        root,
+        &[(
+            "k8s/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: rocket\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: rocket\n  template:\n    metadata:\n      labels:\n        app: rocket\n    spec:\n      containers:\n        - name: rocket\n          image: ghcr.io/acme/rocket:1.0\n          ports:\n            - containerPort: 8080\n      volumes:\n        - name: data\n          emptyDir: {}\n",
+        )],
+    );
+    assert!(git(root, &["add", "-A"]) && git(root, &["commit", "-q", "-m", "k8s"]));
+    assert_eq!(outcome(root, "scalability/resource-limits"), "fail");
+    assert_eq!(outcome(root, "security/k8s-non-root"), "fail");
+    let out = shipshape()
+        .args([
+            "fix",
+            "--quiet",
+            "--write",
+            "--unsafe",
+            "--check",
+            "security/k8s-non-root",
+            "--check",
+            "scalability/resource-limits",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(!text.contains("skipped"), "{text}");
+    let yaml = fs::read_to_string(root.join("k8s/deploy.yaml")).unwrap();
+    assert!(yaml.contains("          securityContext:\n"), "{yaml}");
+    assert!(yaml.contains("          resources:\n"), "{yaml}");
+    assert!(
+        yaml.ends_with("      volumes:\n        - name: data\n          emptyDir: {}\n"),
+        "{yaml}"
+    );
+    assert_eq!(outcome(root, "security/k8s-non-root"), "pass");
+    // Placeholders keep the check warning until a person sizes them.
+    assert_ne!(outcome(root, "scalability/resource-limits"), "fail");
+}
