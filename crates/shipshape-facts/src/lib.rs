@@ -645,6 +645,26 @@ pub fn is_yaml_path(path: &str) -> bool {
 }
 
 /// True when `path` is inside the directory `dir` (`.` or empty = everything).
+/// `rel` joined onto the directory `dir` (both repository-relative), resolving `.` and
+/// `..` (a `..` above the root stays at the root): compose `build.context` and
+/// `dockerfile`, for the check that judges them and the fix that writes them.
+pub fn join_relative(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
 pub fn is_under(path: &str, dir: &str) -> bool {
     let dir = dir.trim_end_matches('/');
     dir.is_empty()

@@ -375,6 +375,29 @@ pub(crate) mod testing {
         fixes_for(def, &facts(files), &Inputs::default()).0
     }
 
+    /// Runs `def` on in-memory `files`, applies its fixes and runs the check again:
+    /// `path`'s text after the fix, the notes, and the check's outcome before and after.
+    pub fn fix_and_rescan(
+        def: &FixDef,
+        files: &[(&str, &str)],
+        path: &str,
+    ) -> (String, Vec<String>, Outcome, Outcome) {
+        let (before, fixes, notes) = run_fix(def, &Facts::from_memory(files), &Inputs::default());
+        let out = applied(files, &fixes);
+        let mut all: Vec<(&str, &str)> = files
+            .iter()
+            .filter(|(p, _)| !out.iter().any(|(o, _)| o == p))
+            .copied()
+            .collect();
+        all.extend(out.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+        let after = run_fix(def, &Facts::from_memory(&all), &Inputs::default()).0;
+        let new = all
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map_or_else(String::new, |(_, t)| t.to_string());
+        (new, notes, before, after)
+    }
+
     /// Apply fixes to in-memory files: the files after the fix.
     pub fn applied(files: &[(&str, &str)], fixes: &[Fix]) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = files

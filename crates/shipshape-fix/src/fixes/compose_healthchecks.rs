@@ -49,23 +49,7 @@ pub static FIX: FixDef = FixDef {
     generate,
 };
 
-/// Join a relative path onto a directory, resolving `.` and `..` (as the check does).
-fn join(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = dir
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
+use shipshape_facts::join_relative as join;
 
 /// The parent directory of a repository path (`""` for the root).
 fn parent(path: &str) -> &str {

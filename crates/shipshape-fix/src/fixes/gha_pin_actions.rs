@@ -247,7 +247,7 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
 mod tests {
     use super::*;
     use crate::Inputs;
-    use crate::testing::{applied, run_fix};
+    use crate::testing::*;
     use shipshape_facts::Facts;
     use shipshape_model::Outcome;
 
@@ -255,16 +255,7 @@ mod tests {
     const OTHER: &str = "d632683dd7b4114ad314bca15554477dd762a938";
 
     fn fixed(files: &[(&str, &str)], path: &str) -> (String, Vec<String>, Outcome) {
-        let (_, fixes, notes) = run_fix(&FIX, &Facts::from_memory(files), &Inputs::default());
-        let out = applied(files, &fixes);
-        let mut all: Vec<(&str, &str)> = files
-            .iter()
-            .filter(|(p, _)| !out.iter().any(|(o, _)| o == p))
-            .copied()
-            .collect();
-        all.extend(out.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-        let after = run_fix(&FIX, &Facts::from_memory(&all), &Inputs::default()).0;
-        let new = all.iter().find(|(p, _)| *p == path).unwrap().1.to_string();
+        let (new, notes, _, after) = fix_and_rescan(&FIX, files, path);
         (new, notes, after)
     }
 

@@ -304,26 +304,15 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Inputs;
-    use crate::testing::{applied, run_fix};
-    use shipshape_facts::Facts;
+    use crate::testing::*;
     use shipshape_model::Outcome;
 
     const M: &str = "deploy/api.yaml";
     const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/fixture:1\n          ports:\n            - name: http\n              containerPort: 8080\n";
 
     fn fixed(files: &[(&str, &str)]) -> (String, Vec<String>, Outcome) {
-        let (before, fixes, notes) = run_fix(&FIX, &Facts::from_memory(files), &Inputs::default());
+        let (new, notes, before, after) = fix_and_rescan(&FIX, files, M);
         assert_eq!(before, Outcome::Fail);
-        let out = applied(files, &fixes);
-        let new = out.iter().find(|(p, _)| p == M).map_or_else(
-            || files.iter().find(|(p, _)| *p == M).unwrap().1.to_string(),
-            |(_, t)| t.clone(),
-        );
-        let mut after_files: Vec<(&str, &str)> =
-            files.iter().filter(|(p, _)| *p != M).copied().collect();
-        after_files.push((M, new.as_str()));
-        let after = run_fix(&FIX, &Facts::from_memory(&after_files), &Inputs::default()).0;
         (new, notes, after)
     }
 

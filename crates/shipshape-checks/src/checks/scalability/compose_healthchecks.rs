@@ -21,23 +21,7 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-/// Join a relative path onto a directory, resolving `.` and `..`.
-fn join(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = dir
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
+use shipshape_facts::join_relative as join;
 
 /// One compose service as merged across the compose files of a directory
 /// (`compose.yml` + `compose.override.yml` are applied together).
