@@ -506,3 +506,40 @@ mod tests {
         assert!(d.healthcheck_scripts().is_empty());
     }
 }
+
+/// An image reference's repository and tag: the digest dropped, Docker Hub's
+/// `docker.io/` and `library/` prefixes removed, `""` for no tag
+/// (`docker.io/library/nginx:1.27-alpine@sha256:…` → `("nginx", "1.27-alpine")`; a
+/// registry port is not a tag: `registry:5000/app` → `("registry:5000/app", "")`).
+pub fn image_repo_tag(image: &str) -> (&str, &str) {
+    let name = image.split('@').next().unwrap_or(image);
+    let (repo, tag) = match name.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (name, ""),
+    };
+    (
+        repo.trim_start_matches("docker.io/")
+            .trim_start_matches("library/"),
+        tag,
+    )
+}
+
+#[cfg(test)]
+mod image_ref_tests {
+    #[test]
+    fn repository_and_tag_of_an_image_reference() {
+        use super::image_repo_tag;
+        assert_eq!(
+            image_repo_tag("docker.io/library/nginx:1.27-alpine@sha256:00"),
+            ("nginx", "1.27-alpine")
+        );
+        assert_eq!(
+            image_repo_tag("registry:5000/app"),
+            ("registry:5000/app", "")
+        );
+        assert_eq!(
+            image_repo_tag("gcr.io/distroless/static:debug"),
+            ("gcr.io/distroless/static", "debug")
+        );
+    }
+}

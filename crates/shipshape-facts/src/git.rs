@@ -201,6 +201,26 @@ fn subtree_prefix(repo: &gix::Repository, root: &Path) -> Vec<Vec<u8>> {
         .unwrap_or_default()
 }
 
+/// [`subtree_prefix`] as a `/`-separated directory (`""` when `root` is the work tree).
+fn subtree_dir(repo: &gix::Repository, root: &Path) -> String {
+    subtree_prefix(repo, root)
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A repository path relative to the scanned root at `prefix` (see [`subtree_dir`]);
+/// `None` outside it.
+fn relative_to(prefix: &str, path: &str) -> Option<String> {
+    if prefix.is_empty() {
+        return Some(path.to_string());
+    }
+    path.strip_prefix(prefix)?
+        .strip_prefix('/')
+        .map(str::to_string)
+}
+
 /// The paths a change touches: `scan --changed-since REV`'s view of the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangedPaths {
@@ -296,20 +316,8 @@ pub fn changed_since<'a>(
 
     // The work tree: staged (index ≠ HEAD), unstaged (file ≠ index) and untracked files.
     let (mut uncommitted, tracked) = index_changes(&repo, Some(new.id))?;
-    let prefix = subtree_prefix(&repo, root);
-    let prefix: String = prefix
-        .iter()
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
-    let relative = |p: &str| -> Option<String> {
-        if prefix.is_empty() {
-            return Some(p.to_string());
-        }
-        p.strip_prefix(prefix.as_str())?
-            .strip_prefix('/')
-            .map(str::to_string)
-    };
+    let prefix = subtree_dir(&repo, root);
+    let relative = |p: &str| relative_to(&prefix, p);
     // Untracked: walked (so not ignored) but not in the index. A `.git` file is the
     // pointer of a linked worktree or a submodule to its repository, never a change.
     for p in walked
@@ -429,19 +437,8 @@ pub fn dirty(root: &Path) -> Result<Vec<String>, String> {
         .and_then(|c| c.tree_id().ok())
         .map(|id| id.detach());
     let (changed, tracked) = index_changes(&repo, head)?;
-    let prefix: String = subtree_prefix(&repo, root)
-        .iter()
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
-    let relative = |p: &str| -> Option<String> {
-        if prefix.is_empty() {
-            return Some(p.to_string());
-        }
-        p.strip_prefix(prefix.as_str())?
-            .strip_prefix('/')
-            .map(str::to_string)
-    };
+    let prefix = subtree_dir(&repo, root);
+    let relative = |p: &str| relative_to(&prefix, p);
     let mut out: std::collections::BTreeSet<String> =
         changed.iter().filter_map(|p| relative(p)).collect();
     let walker = ignore::WalkBuilder::new(&root_abs)

@@ -665,6 +665,23 @@ pub fn join_relative(dir: &str, rel: &str) -> String {
     parts.join("/")
 }
 
+/// A compose service's `build:` as `(context, dockerfile)`, both as written: the short
+/// form is the context with the default `Dockerfile`; the long form's missing keys are
+/// `.` and `Dockerfile`. Resolve them with [`join_relative`].
+pub fn compose_build(build: &Yaml) -> (String, String) {
+    match build.as_str() {
+        Some(c) => (c.to_string(), "Dockerfile".to_string()),
+        None => (
+            build.idx("context").as_str().unwrap_or(".").to_string(),
+            build
+                .idx("dockerfile")
+                .as_str()
+                .unwrap_or("Dockerfile")
+                .to_string(),
+        ),
+    }
+}
+
 pub fn is_under(path: &str, dir: &str) -> bool {
     let dir = dir.trim_end_matches('/');
     dir.is_empty()

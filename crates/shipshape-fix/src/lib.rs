@@ -383,19 +383,30 @@ pub(crate) mod testing {
         path: &str,
     ) -> (String, Vec<String>, Outcome, Outcome) {
         let (before, fixes, notes) = run_fix(def, &Facts::from_memory(files), &Inputs::default());
-        let out = applied(files, &fixes);
-        let mut all: Vec<(&str, &str)> = files
+        let (all, after) = rescan_after(def, files, &fixes);
+        let new = all
+            .into_iter()
+            .find(|(p, _)| p == path)
+            .map_or_else(String::new, |(_, t)| t);
+        (new, notes, before, after)
+    }
+
+    /// The in-memory `files` with `fixes` applied, and the check of `def` on them.
+    pub fn rescan_after(
+        def: &FixDef,
+        files: &[(&str, &str)],
+        fixes: &[Fix],
+    ) -> (Vec<(String, String)>, Outcome) {
+        let out = applied(files, fixes);
+        let mut all: Vec<(String, String)> = files
             .iter()
             .filter(|(p, _)| !out.iter().any(|(o, _)| o == p))
-            .copied()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
             .collect();
-        all.extend(out.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-        let after = run_fix(def, &Facts::from_memory(&all), &Inputs::default()).0;
-        let new = all
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map_or_else(String::new, |(_, t)| t.to_string());
-        (new, notes, before, after)
+        all.extend(out);
+        let refs: Vec<(&str, &str)> = all.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let after = run_fix(def, &Facts::from_memory(&refs), &Inputs::default()).0;
+        (all, after)
     }
 
     /// Apply fixes to in-memory files: the files after the fix.

@@ -182,14 +182,7 @@ pub(crate) fn image_tool(d: &Dockerfile) -> Option<(Tool, String)> {
         }
     }
     let base = d.base_image(chain.last()?);
-    let name = base.split('@').next().unwrap_or(base);
-    let (repo, tag) = match name.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, t),
-        _ => (name, ""),
-    };
-    let repo = repo
-        .trim_start_matches("docker.io/")
-        .trim_start_matches("library/");
+    let (repo, tag) = shipshape_facts::docker::image_repo_tag(base);
     let last = repo.rsplit('/').next().unwrap_or(repo);
     // Distroless `:debug` images carry BusyBox (`/busybox/wget`, on their PATH).
     if repo.starts_with("gcr.io/distroless/") && tag.split('-').any(|t| t == "debug") {
@@ -258,17 +251,7 @@ fn plan(ctx: &FixCtx, file: &str, service: &str) -> Option<Fix> {
     let svc = docs.iter().find_map(|d| d.idx("services").get(service))?;
     let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
     let build = svc.get("build")?;
-    let (context, dockerfile) = match build.as_str() {
-        Some(c) => (c.to_string(), "Dockerfile".to_string()),
-        None => (
-            build.idx("context").as_str().unwrap_or(".").to_string(),
-            build
-                .idx("dockerfile")
-                .as_str()
-                .unwrap_or("Dockerfile")
-                .to_string(),
-        ),
-    };
+    let (context, dockerfile) = shipshape_facts::compose_build(build);
     let context = join(dir, &context);
     let df_path = join(&context, &dockerfile);
     let who = format!("{file}:{}: service `{service}`", svc.line);

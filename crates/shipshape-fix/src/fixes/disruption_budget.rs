@@ -138,17 +138,10 @@ fn kustomization_edit(
         ));
     }
     let indent = indent_of(first_text);
-    let Some(&(off, l)) = item_line(last) else {
+    let Some(&line) = item_line(last) else {
         return Err(format!("{path}: cannot place the new entry"));
     };
-    let eol = off + l.len();
-    let (at, lead) = if text[eol..].starts_with("\r\n") {
-        (eol + 2, "")
-    } else if text[eol..].starts_with('\n') {
-        (eol + 1, "")
-    } else {
-        (eol, "\n")
-    };
+    let (at, lead) = super::text::after_line(text, line);
     let entries: String = files
         .iter()
         .map(|f| format!("{}- {f}\n", " ".repeat(indent)))
@@ -264,7 +257,7 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
 mod tests {
     use super::*;
     use crate::Inputs;
-    use crate::testing::{applied, run_fix};
+    use crate::testing::{applied, rescan_after, run_fix};
     use shipshape_facts::Facts;
     use shipshape_model::Outcome;
 
@@ -273,14 +266,7 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> (Vec<Fix>, Vec<String>, Outcome) {
         let (before, fixes, notes) = run_fix(&FIX, &Facts::from_memory(files), &Inputs::default());
         assert_eq!(before, Outcome::Fail);
-        let out = applied(files, &fixes);
-        let mut all: Vec<(&str, &str)> = files
-            .iter()
-            .filter(|(p, _)| !out.iter().any(|(o, _)| o == p))
-            .copied()
-            .collect();
-        all.extend(out.iter().map(|(p, t)| (p.as_str(), t.as_str())));
-        let after = run_fix(&FIX, &Facts::from_memory(&all), &Inputs::default()).0;
+        let (_, after) = rescan_after(&FIX, files, &fixes);
         (fixes, notes, after)
     }
 

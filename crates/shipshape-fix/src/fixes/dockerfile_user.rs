@@ -41,14 +41,7 @@ pub static FIX: FixDef = FixDef {
 
 /// The instructions that make the image run as a non-root user, and what they rely on.
 fn user_lines(base: &str) -> Result<(String, &'static str), String> {
-    let name = base.split('@').next().unwrap_or(base);
-    let (repo, tag) = match name.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, t),
-        _ => (name, ""),
-    };
-    let repo = repo
-        .trim_start_matches("docker.io/")
-        .trim_start_matches("library/");
+    let (repo, tag) = shipshape_facts::docker::image_repo_tag(base);
     let last = repo.rsplit('/').next().unwrap_or(repo);
     if matches!(repo, "nginx" | "httpd") {
         return Err(format!(

@@ -69,16 +69,21 @@ pub(crate) fn end_of_mapping(
         .rev()
         .find(|&i| !is_blank_or_comment(lines[i].1))
         .unwrap_or(first);
-    let (off, l) = lines[last];
+    let (at, lead) = after_line(text, lines[last]);
+    (end, at, lead)
+}
+
+/// Where text inserted after the line `(offset, content)` of `text` goes: past its line
+/// ending, and the text to put first (a newline when the file's last line has none).
+pub(crate) fn after_line(text: &str, (off, l): (usize, &str)) -> (usize, &'static str) {
     let eol = off + l.len();
-    let (at, lead) = if text[eol..].starts_with("\r\n") {
+    if text[eol..].starts_with("\r\n") {
         (eol + 2, "")
     } else if text[eol..].starts_with('\n') {
         (eol + 1, "")
     } else {
         (eol, "\n")
-    };
-    (end, at, lead)
+    }
 }
 
 #[cfg(test)]

@@ -67,17 +67,7 @@ fn run(ctx: &Ctx) -> Verdict {
                     m.healthcheck = Some(h.idx("disable").as_bool() != Some(true));
                 }
                 if let Some(build) = svc.get("build") {
-                    let (context, dockerfile) = match build.as_str() {
-                        Some(c) => (c.to_string(), "Dockerfile".to_string()),
-                        None => (
-                            build.idx("context").as_str().unwrap_or(".").to_string(),
-                            build
-                                .idx("dockerfile")
-                                .as_str()
-                                .unwrap_or("Dockerfile")
-                                .to_string(),
-                        ),
-                    };
+                    let (context, dockerfile) = shipshape_facts::compose_build(build);
                     m.build = Some((f.path.clone(), svc.line.max(1), context, dockerfile));
                 }
             }

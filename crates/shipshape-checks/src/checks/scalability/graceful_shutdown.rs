@@ -161,14 +161,7 @@ fn maven_parent_path(pom: &str, text: &str) -> Option<String> {
 /// The server of an official image that stops gracefully by itself, from an image
 /// reference (`nginx:1.27-alpine`, `docker.io/library/httpd`, `nginxinc/nginx-unprivileged`).
 fn graceful_base(image: &str) -> Option<&'static str> {
-    let name = image.split(['@']).next().unwrap_or(image);
-    let (name, tag) = match name.rsplit_once(':') {
-        Some((n, tag)) if !tag.contains('/') => (n, tag),
-        _ => (name, ""),
-    };
-    let name = name
-        .trim_start_matches("docker.io/")
-        .trim_start_matches("library/");
+    let (name, tag) = shipshape_facts::docker::image_repo_tag(image);
     match name {
         "nginx" | "nginxinc/nginx-unprivileged" | "nginxinc/nginx-unprivileged-slim" => {
             Some("nginx")
