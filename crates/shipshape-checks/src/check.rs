@@ -460,10 +460,12 @@ impl ScanIndex {
     /// The files outside every unit that name `name` as a word, when the index can
     /// answer: `name` is one of the scan's units' and made of word bytes only.
     fn naming(&self, facts: &Facts, name: &str) -> Option<&[usize]> {
+        self.dirs.as_ref()?;
         let name = name.to_ascii_lowercase();
-        if !self.names.contains(&name) || !name.bytes().all(is_word_byte) {
+        if !name.bytes().all(is_word_byte) {
             return None;
         }
+        // Built once, for every unit's name: a name it does not hold is answered per unit.
         let map = self.naming.get_or_init(|| {
             let mut map: std::collections::HashMap<String, Vec<usize>> = self
                 .names
