@@ -262,5 +262,6 @@ mod timings_tests {
             text.contains("summed over 2 unit(s), 26.0 ms in all"),
             "{text}"
         );
+        insta::assert_snapshot!("scan_timings_table", text);
     }
 }
