@@ -105,7 +105,50 @@ pub async fn of_report(store: &dyn Store, report_id: i64) -> StoreResult<Vec<Uni
             score_after: unit.score,
         });
     }
+    // By path in byte order, as the upload answers (not the database's collation).
+    out.sort_by(|a, b| a.unit.cmp(&b.unit));
     Ok(out)
+}
+
+/// One unit's diff from an upload's data in hand: its checks, and the outcomes,
+/// level and score of its previous report on the same ref (`None`: the first).
+/// The same answer [`of_report`] computes from the stored rows.
+pub fn of_upload(
+    unit_id: i64,
+    unit: &crate::store::NewUnitReport,
+    previous: Option<(i64, Option<String>, Option<f64>)>,
+    before: &[(String, String)],
+) -> UnitDiff {
+    let after: Vec<(String, String)> = unit
+        .checks
+        .iter()
+        .map(|c| (c.check_id.clone(), c.outcome.clone()))
+        .collect();
+    let (new_failures, fixed) = compare(if previous.is_some() { before } else { &[] }, &after);
+    let (previous_report, level_before, score_before) = match previous {
+        Some((id, level, score)) => (Some(id), level, score),
+        None => (None, None, None),
+    };
+    UnitDiff {
+        unit_id,
+        unit: unit.path.clone(),
+        previous_report,
+        level_change: if previous_report.is_some() {
+            level_change(level_before.as_deref(), unit.level.as_deref())
+        } else {
+            "same"
+        },
+        new_failures,
+        fixed: if previous_report.is_some() {
+            fixed
+        } else {
+            Vec::new()
+        },
+        level_before,
+        level_after: unit.level.clone(),
+        score_before,
+        score_after: unit.score,
+    }
 }
 
 /// Two stored reports compared: each unit of `to` against the same unit in `from`.

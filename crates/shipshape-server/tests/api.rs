@@ -267,6 +267,13 @@ async fn suite(store: Arc<dyn Store>) {
     assert_eq!(d["level_before"], "bronze");
     assert_eq!(d["level_after"], "silver");
     assert_eq!(d["level_change"], "up");
+    // The upload answers from the data it had in hand: the same as the stored rows give.
+    let stored_diff = send(
+        &app,
+        get(&format!("/api/v1/reports/{id2}/diff"), Some(&reader)),
+    )
+    .await;
+    assert_eq!(stored_diff.json["units"], r.json["diff"]["units"]);
 
     // Another ref is compared with its own history only.
     let r = send(
@@ -731,6 +738,7 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/sqlite/0006_dashboard.up.sql"),
         include_str!("../migrations/sqlite/0007_webhooks.up.sql"),
         include_str!("../migrations/sqlite/0008_latest_failures.up.sql"),
+        include_str!("../migrations/sqlite/0009_result_rows_unchecked.up.sql"),
     ]
     .concat();
     let pg_sql = [
@@ -742,6 +750,7 @@ async fn both_migration_sets_give_the_same_schema() {
         include_str!("../migrations/postgres/0006_dashboard.up.sql"),
         include_str!("../migrations/postgres/0007_webhooks.up.sql"),
         include_str!("../migrations/postgres/0008_latest_failures.up.sql"),
+        include_str!("../migrations/postgres/0009_result_rows_unchecked.up.sql"),
     ]
     .concat();
     let expected = columns_of(&sqlite_sql);
@@ -832,7 +841,7 @@ async fn readiness_reports_missing_migrations() {
         .unwrap();
     let r = store.readiness().await.unwrap();
     assert!(r.current(), "{r:?}");
-    assert_eq!(r.applied, Some(8));
+    assert_eq!(r.applied, Some(9));
     let bad = store::open("mysql://x").await;
     assert!(bad.is_err());
 }

@@ -121,7 +121,27 @@ async fn upload_inner(
     let mut new = new;
     new.default_branch =
         crate::webhooks::is_default_branch(&new.git_ref, &state.config.default_branches);
+    let answer = UploadResponse {
+        id: 0,
+        created: true,
+        repository: new.repository.clone(),
+        commit: new.commit.clone(),
+        git_ref: new.git_ref.clone(),
+        digest: new.digest.clone(),
+        level: new.level.clone(),
+        score: new.score,
+        diff: DiffJson { units: Vec::new() },
+    };
     let ingested = state.store.ingest(new).await?;
+    if let Some(units) = ingested.diff {
+        // Stored now: the answer comes from the data in hand.
+        return Ok(UploadResponse {
+            id: ingested.report_id,
+            diff: DiffJson { units },
+            ..answer
+        });
+    }
+    // Stored before (a retry): the stored report and its diff, as first answered.
     let stored = state
         .store
         .report(ingested.report_id)
@@ -130,7 +150,7 @@ async fn upload_inner(
     let units = diff::of_report(state.store.as_ref(), stored.id).await?;
     Ok(UploadResponse {
         id: stored.id,
-        created: ingested.created,
+        created: false,
         repository: stored.repository,
         commit: stored.commit,
         git_ref: stored.git_ref,

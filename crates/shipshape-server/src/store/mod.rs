@@ -240,10 +240,14 @@ pub struct CheckFailure {
 
 /// The result of an upload: the report's id, and whether this call stored it
 /// (false: the same digest was already stored for the repository).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Ingested {
     pub report_id: i64,
     pub created: bool,
+    /// For a new report, its diff as [`crate::diff::of_report`] would compute it,
+    /// from the data the upload had in hand (units in path order); `None` for a
+    /// report stored before (the caller reads it back).
+    pub diff: Option<Vec<crate::diff::UnitDiff>>,
 }
 
 #[derive(Debug, Clone)]

@@ -56,6 +56,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/postgres/0008_latest_failures.up.sql"),
             include_str!("../../migrations/postgres/0008_latest_failures.down.sql"),
         ),
+        (
+            9,
+            "result rows unchecked",
+            include_str!("../../migrations/postgres/0009_result_rows_unchecked.up.sql"),
+            include_str!("../../migrations/postgres/0009_result_rows_unchecked.down.sql"),
+        ),
     ])
 });
 
@@ -113,7 +119,8 @@ super::sql::impl_store!(
               WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_sqlx%' \
               ORDER BY 1, 2",
     lock = "SELECT pg_try_advisory_xact_lock(7315018)",
-    share = " FOR SHARE"
+    fragments_shared = "SELECT pg_advisory_xact_lock_shared(7315019)",
+    fragments_exclusive = "SELECT pg_advisory_xact_lock(7315019)"
 );
 
 super::dashboard::impl_dashboard_store!(PgStore, sqlx::Postgres);

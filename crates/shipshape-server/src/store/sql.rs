@@ -10,7 +10,7 @@
 pub(super) const CHECK_ROWS_PER_INSERT: usize = 400;
 
 macro_rules! impl_store {
-    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal, share = $share:literal) => {
+    ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal, fragments_shared = $fragments_shared:literal, fragments_exclusive = $fragments_exclusive:literal) => {
         impl $crate::store::Store for $store {
             fn backend(&self) -> &'static str {
                 $backend
@@ -55,44 +55,6 @@ macro_rules! impl_store {
                     .bind(new.received_at)
                     .fetch_one(&mut *tx)
                     .await?;
-                    let inserted: Option<(i64,)> = sqlx::query_as::<$db, (i64,)>(
-                        "INSERT INTO reports (repository_id, digest, commit_sha, git_ref, ci_run_url, \
-                         received_at, command, generated_at, level, score, body, body_size, token_id, \
-                         body_format) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                         ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id",
-                    )
-                    .bind(repo_id)
-                    .bind(&new.digest)
-                    .bind(&new.commit)
-                    .bind(&new.git_ref)
-                    .bind(&new.ci_run_url)
-                    .bind(new.received_at)
-                    .bind(&new.command)
-                    .bind(&new.generated_at)
-                    .bind(&new.level)
-                    .bind(new.score)
-                    // Written below, once the fragments have ids.
-                    .bind(Vec::<u8>::new())
-                    .bind(new.body_size)
-                    .bind(new.token_id)
-                    .bind($crate::store::BODY_FRAGMENTS)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some((report_id,)) = inserted else {
-                        let (existing,): (i64,) = sqlx::query_as::<$db, (i64,)>(
-                            "SELECT id FROM reports WHERE repository_id = $1 AND digest = $2",
-                        )
-                        .bind(repo_id)
-                        .bind(&new.digest)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        tx.rollback().await?;
-                        return Ok($crate::store::Ingested {
-                            report_id: existing,
-                            created: false,
-                        });
-                    };
                     // The catalog changes rarely: read it (no row locks) and write only
                     // what differs, so concurrent uploads do not queue on its rows.
                     let known: Vec<(i64, String, String, String, String)> =
@@ -134,8 +96,11 @@ macro_rules! impl_store {
                         check_refs.extend(rows.into_iter().map(|(id, c)| (c, id)));
                     }
                     // Fragments: each distinct check result once. Existing ones are found
-                    // by digest (locked against retention's clean-up on PostgreSQL), the
-                    // others inserted with their findings, in digest order.
+                    // by digest, the others inserted with their findings, in digest order.
+                    // Retention's sweep of unused fragments takes this lock exclusively
+                    // (PostgreSQL; SQLite has one writer), so none found here can go
+                    // before this transaction's check results, which use it, commit.
+                    sqlx::query::<$db>($fragments_shared).execute(&mut *tx).await?;
                     let mut wanted: std::collections::BTreeMap<&str, &$crate::store::NewCheck> =
                         std::collections::BTreeMap::new();
                     for c in new.units.iter().flat_map(|u| u.checks.iter()) {
@@ -153,7 +118,6 @@ macro_rules! impl_store {
                             sep.push_bind(d.to_string());
                         }
                         qb.push(")");
-                        qb.push($share);
                         let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await?;
                         fragment_ids.extend(rows.into_iter().map(|(id, d)| (d, id)));
                     }
@@ -227,6 +191,56 @@ macro_rules! impl_store {
                         .await?;
                         fragment_ids.insert(c.digest.clone(), id);
                     }
+                    // The body: the skeleton with fragment ids in place of the digests,
+                    // written with the report in its first INSERT.
+                    let mut skeleton = new.skeleton.clone();
+                    for unit in skeleton["units"].as_array_mut().into_iter().flatten() {
+                        for c in unit["checks"].as_array_mut().into_iter().flatten() {
+                            let id = c.as_str().and_then(|d| fragment_ids.get(d)).copied();
+                            *c = serde_json::Value::from(id.ok_or_else(|| {
+                                $crate::store::StoreError::Config("a check result without its fragment".into())
+                            })?);
+                        }
+                    }
+                    let body = $crate::store::sql::deflate_json(&skeleton)?;
+                    let inserted: Option<(i64,)> = sqlx::query_as::<$db, (i64,)>(
+                        "INSERT INTO reports (repository_id, digest, commit_sha, git_ref, ci_run_url, \
+                         received_at, command, generated_at, level, score, body, body_size, token_id, \
+                         body_format) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                         ON CONFLICT (repository_id, digest) DO NOTHING RETURNING id",
+                    )
+                    .bind(repo_id)
+                    .bind(&new.digest)
+                    .bind(&new.commit)
+                    .bind(&new.git_ref)
+                    .bind(&new.ci_run_url)
+                    .bind(new.received_at)
+                    .bind(&new.command)
+                    .bind(&new.generated_at)
+                    .bind(&new.level)
+                    .bind(new.score)
+                    .bind(&body)
+                    .bind(new.body_size)
+                    .bind(new.token_id)
+                    .bind($crate::store::BODY_FRAGMENTS)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((report_id,)) = inserted else {
+                        let (existing,): (i64,) = sqlx::query_as::<$db, (i64,)>(
+                            "SELECT id FROM reports WHERE repository_id = $1 AND digest = $2",
+                        )
+                        .bind(repo_id)
+                        .bind(&new.digest)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        tx.rollback().await?;
+                        return Ok($crate::store::Ingested {
+                            report_id: existing,
+                            created: false,
+                            diff: None,
+                        });
+                    };
                     // Webhook events: only on a default branch, and only the kinds some
                     // webhook subscribes to (no extra query per unit otherwise).
                     let kinds = if new.default_branch {
@@ -238,18 +252,39 @@ macro_rules! impl_store {
                     } else {
                         $crate::webhooks::Kinds::default()
                     };
+                    let mut diffs = Vec::with_capacity(new.units.len());
                     for unit in &new.units {
-                        let (unit_id,): (i64,) = sqlx::query_as::<$db, (i64,)>(
-                            "INSERT INTO units (repository_id, path, name, kind) VALUES ($1, $2, $3, $4) \
-                             ON CONFLICT (repository_id, path) DO UPDATE \
-                             SET name = excluded.name, kind = excluded.kind RETURNING id",
+                        // The unit, made to point at this report unless a newer one is
+                        // already its latest (monotonic: a report that commits late never
+                        // hides a newer one). Every SET expression reads the old row.
+                        let (unit_id, latest): (i64, Option<i64>) = sqlx::query_as::<$db, (i64, Option<i64>)>(
+                            "INSERT INTO units (repository_id, path, name, kind, latest_report_id, level, score, owner, tier) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                             ON CONFLICT (repository_id, path) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+                             level = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
+                               THEN excluded.level ELSE units.level END, \
+                             score = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
+                               THEN excluded.score ELSE units.score END, \
+                             owner = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
+                               THEN excluded.owner ELSE units.owner END, \
+                             tier = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
+                               THEN excluded.tier ELSE units.tier END, \
+                             latest_report_id = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
+                               THEN excluded.latest_report_id ELSE units.latest_report_id END \
+                             RETURNING id, latest_report_id",
                         )
                         .bind(repo_id)
                         .bind(&unit.path)
                         .bind(&unit.name)
                         .bind(&unit.kind)
+                        .bind(report_id)
+                        .bind(&unit.level)
+                        .bind(unit.score)
+                        .bind(&unit.owner)
+                        .bind(unit.tier)
                         .fetch_one(&mut *tx)
                         .await?;
+                        let became_latest = latest == Some(report_id);
                         sqlx::query::<$db>(
                             "INSERT INTO unit_reports (report_id, unit_id, level, score) \
                              VALUES ($1, $2, $3, $4)",
@@ -298,34 +333,36 @@ macro_rules! impl_store {
                             });
                             qb.build().execute(&mut *tx).await?;
                         }
+                        // The unit's previous report on this ref and its outcomes: the
+                        // upload's answer (the diff) and the webhook events, from one read.
+                        let rows: Vec<(i64, Option<String>, Option<f64>, Option<String>, Option<String>)> =
+                            sqlx::query_as::<$db, (i64, Option<String>, Option<f64>, Option<String>, Option<String>)>(
+                                "SELECT p.report_id, p.level, p.score, c.check_id, f.outcome FROM \
+                                 (SELECT ur.report_id, ur.level, ur.score FROM unit_reports ur \
+                                  JOIN reports r ON r.id = ur.report_id \
+                                  WHERE ur.unit_id = $1 AND r.git_ref = $2 AND ur.report_id < $3 \
+                                  ORDER BY ur.report_id DESC LIMIT 1) p \
+                                 LEFT JOIN check_results cr ON cr.report_id = p.report_id AND cr.unit_id = $1 \
+                                 LEFT JOIN fragments f ON f.id = cr.fragment_id \
+                                 LEFT JOIN checks c ON c.id = f.check_ref",
+                            )
+                            .bind(unit_id)
+                            .bind(&new.git_ref)
+                            .bind(report_id)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        let previous = rows.first().map(|r| (r.0, r.1.clone(), r.2));
+                        let before: Vec<(String, String)> = rows
+                            .into_iter()
+                            .filter_map(|r| Some((r.3?, r.4?)))
+                            .collect();
+                        diffs.push($crate::diff::of_upload(
+                            unit_id,
+                            unit,
+                            previous.as_ref().map(|p| (p.0, p.1.clone(), p.2)),
+                            &before,
+                        ));
                         if kinds.on_upload() {
-                            let previous: Option<(i64, Option<String>)> =
-                                sqlx::query_as::<$db, (i64, Option<String>)>(
-                                    "SELECT ur.report_id, ur.level FROM unit_reports ur \
-                                     JOIN reports r ON r.id = ur.report_id \
-                                     WHERE ur.unit_id = $1 AND r.git_ref = $2 AND ur.report_id < $3 \
-                                     ORDER BY ur.report_id DESC LIMIT 1",
-                                )
-                                .bind(unit_id)
-                                .bind(&new.git_ref)
-                                .bind(report_id)
-                                .fetch_optional(&mut *tx)
-                                .await?;
-                            let before: Vec<(String, String)> = match &previous {
-                                Some((prev, _)) if kinds.new_critical => {
-                                    sqlx::query_as::<$db, (String, String)>(
-                                        "SELECT c.check_id, f.outcome FROM check_results cr \
-                                         JOIN fragments f ON f.id = cr.fragment_id \
-                                         JOIN checks c ON c.id = f.check_ref \
-                                         WHERE cr.report_id = $1 AND cr.unit_id = $2",
-                                    )
-                                    .bind(*prev)
-                                    .bind(unit_id)
-                                    .fetch_all(&mut *tx)
-                                    .await?
-                                }
-                                _ => Vec::new(),
-                            };
                             let events = $crate::webhooks::upload_events(
                                 &kinds,
                                 &$crate::webhooks::UploadSubject {
@@ -339,7 +376,7 @@ macro_rules! impl_store {
                                 },
                                 unit,
                                 previous.as_ref().map(|p| (p.0, p.1.as_deref())),
-                                &before,
+                                if kinds.new_critical { &before } else { &[] },
                             );
                             for event in &events {
                                 $crate::store::webhooks::enqueue_in_tx!(
@@ -350,22 +387,6 @@ macro_rules! impl_store {
                                 );
                             }
                         }
-                        // Monotonic: a report that commits late never hides a newer one.
-                        let became_latest = sqlx::query::<$db>(
-                            "UPDATE units SET latest_report_id = $1, level = $2, score = $3, \
-                             owner = $5, tier = $6 \
-                             WHERE id = $4 AND (latest_report_id IS NULL OR latest_report_id < $1)",
-                        )
-                        .bind(report_id)
-                        .bind(&unit.level)
-                        .bind(unit.score)
-                        .bind(unit_id)
-                        .bind(&unit.owner)
-                        .bind(unit.tier)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected()
-                            > 0;
                         // The latest report's failures, for the teams roll-up.
                         if became_latest {
                             sqlx::query::<$db>("DELETE FROM latest_failures WHERE unit_id = $1")
@@ -396,22 +417,6 @@ macro_rules! impl_store {
                             }
                         }
                     }
-                    // The body: the skeleton with fragment ids in place of the digests.
-                    let mut skeleton = new.skeleton.clone();
-                    for unit in skeleton["units"].as_array_mut().into_iter().flatten() {
-                        for c in unit["checks"].as_array_mut().into_iter().flatten() {
-                            let id = c.as_str().and_then(|d| fragment_ids.get(d)).copied();
-                            *c = serde_json::Value::from(id.ok_or_else(|| {
-                                $crate::store::StoreError::Config("a check result without its fragment".into())
-                            })?);
-                        }
-                    }
-                    let body = $crate::store::sql::deflate_json(&skeleton)?;
-                    sqlx::query::<$db>("UPDATE reports SET body = $1 WHERE id = $2")
-                        .bind(&body)
-                        .bind(report_id)
-                        .execute(&mut *tx)
-                        .await?;
                     sqlx::query::<$db>(
                         "INSERT INTO audit_log (at, token_id, actor, action, subject, detail) \
                          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -432,9 +437,11 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                     tx.commit().await?;
+                    diffs.sort_by(|a, b| a.unit.cmp(&b.unit));
                     Ok($crate::store::Ingested {
                         report_id,
                         created: true,
+                        diff: Some(diffs),
                     })
                 })
             }
@@ -842,26 +849,45 @@ macro_rules! impl_store {
                         tx.rollback().await?;
                         return Ok(None);
                     }
-                    let mut deleted = 0;
+                    let mut doomed: Vec<i64> = Vec::new();
                     for band in &bands {
-                        deleted += sqlx::query::<$db>(
+                        let ids: Vec<(i64,)> = sqlx::query_as::<$db, (i64,)>(
                             "DELETE FROM reports WHERE id IN (\
                                SELECT r.id FROM reports r \
                                WHERE r.received_at < $1 AND r.received_at >= $2 \
                                AND r.id < (SELECT MAX(r2.id) FROM reports r2 \
                                  WHERE r2.repository_id = r.repository_id AND r2.git_ref = r.git_ref \
                                  AND r2.received_at / $3 = r.received_at / $3) \
-                               AND NOT EXISTS (SELECT 1 FROM units u WHERE u.latest_report_id = r.id))",
+                               AND NOT EXISTS (SELECT 1 FROM units u WHERE u.latest_report_id = r.id)) \
+                             RETURNING id",
                         )
                         .bind(band.until)
                         .bind(band.from)
                         .bind(band.bucket)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        doomed.extend(ids.into_iter().map(|(id,)| id));
                     }
+                    let deleted = doomed.len() as u64;
                     if deleted > 0 {
-                        // Fragments no remaining report uses (their findings go with them).
+                        // Their check results and area scores, which carry no foreign key on
+                        // PostgreSQL (schema 9); SQLite's cascade has already taken them.
+                        for chunk in doomed.chunks($crate::store::sql::CHECK_ROWS_PER_INSERT) {
+                            for table in ["check_results", "area_scores"] {
+                                let mut qb = sqlx::QueryBuilder::<$db>::new(format!(
+                                    "DELETE FROM {table} WHERE report_id IN ("
+                                ));
+                                let mut sep = qb.separated(", ");
+                                for id in chunk {
+                                    sep.push_bind(*id);
+                                }
+                                qb.push(")");
+                                qb.build().execute(&mut *tx).await?;
+                            }
+                        }
+                        // Fragments no remaining report uses (their findings go with them),
+                        // with no upload in flight (they hold this lock shared).
+                        sqlx::query::<$db>($fragments_exclusive).execute(&mut *tx).await?;
                         let dropped = sqlx::query::<$db>(
                             "DELETE FROM fragments WHERE body IS NOT NULL AND NOT EXISTS \
                              (SELECT 1 FROM check_results cr WHERE cr.fragment_id = fragments.id)",

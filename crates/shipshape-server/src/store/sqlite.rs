@@ -59,6 +59,12 @@ static MIGRATOR: LazyLock<sqlx::migrate::Migrator> = LazyLock::new(|| {
             include_str!("../../migrations/sqlite/0008_latest_failures.up.sql"),
             include_str!("../../migrations/sqlite/0008_latest_failures.down.sql"),
         ),
+        (
+            9,
+            "result rows unchecked",
+            include_str!("../../migrations/sqlite/0009_result_rows_unchecked.up.sql"),
+            include_str!("../../migrations/sqlite/0009_result_rows_unchecked.down.sql"),
+        ),
     ])
 });
 
@@ -163,7 +169,8 @@ super::sql::impl_store!(
               WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
               ORDER BY 1, 2",
     lock = "SELECT 1 = 1",
-    share = ""
+    fragments_shared = "SELECT 1",
+    fragments_exclusive = "SELECT 1"
 );
 
 super::dashboard::impl_dashboard_store!(SqliteStore, sqlx::Sqlite);
