@@ -22,6 +22,7 @@ pub mod k8s_resources;
 pub mod k8s_security_context;
 pub mod runbook;
 pub mod security_policy;
+pub mod service_metadata;
 pub(crate) mod text;
 
 /// One fix: the check it answers and the function that builds its changes.
@@ -41,6 +42,7 @@ pub fn registry() -> &'static [&'static FixDef] {
     static ALL: &[&FixDef] = &[
         &alert_runbook_urls::FIX,
         &codeowners::FIX,
+        &service_metadata::FIX,
         &security_policy::FIX,
         &dependency_updates::FIX,
         &gha_pin_actions::FIX,
