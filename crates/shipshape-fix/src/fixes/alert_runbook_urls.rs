@@ -21,7 +21,8 @@
 //!
 //! An alert whose runbook has no section for it is linked to the document without an
 //! anchor, and noted. Flow-style rules or annotations (`{...}`), indentation the fix
-//! cannot follow, Helm templates and an empty `runbook_url:` already there are noted,
+//! cannot follow, Helm templates and `[[ ]]` Go templates (Prometheus' own `{{ $labels.x }}` annotation
+//! templates are kept as they are), and an empty `runbook_url:` already there are noted,
 //! not edited; so is any edit after which the file would not parse back with the link.
 
 use super::FixDef;
@@ -93,6 +94,31 @@ fn target(ctx: &FixCtx, alerts: &[&str]) -> Option<Target> {
         text: runbook::content(ctx),
         create: true,
     })
+}
+
+/// What kind of template a rule file is, when it is one. Prometheus' own annotation
+/// templates (`{{ $labels.job }}`, `{{ $value }}`) are not: the file is the rule file
+/// Prometheus reads (grafana/loki's `production/loki-mixin-compiled/alerts.yaml`). Helm's
+/// markers are, and so are `[[ ]]` Go-template delimiters (the Loki operator's
+/// `prometheus-alerts.yaml`, whose `runbook_url`s are `[[ .RunbookURL ]]#…`).
+fn template_kind(text: &str) -> Option<&'static str> {
+    if [
+        ".Values",
+        ".Release.",
+        "{{ include",
+        "{{- ",
+        "{{ template",
+        "{{ toYaml",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+    {
+        Some("a Helm template")
+    } else if text.contains("[[ .") || text.contains("[[.") {
+        Some("a Go template (`[[ ]]` delimiters) rendered by the program")
+    } else {
+        None
+    }
 }
 
 /// A YAML plain scalar when the link needs no quoting, else a double-quoted one.
@@ -207,9 +233,13 @@ fn links(text: &str, line: u32, url: &str) -> bool {
 
 fn plan(ctx: &FixCtx, path: &str, alerts: &[(u32, &str)], target: &Target) -> Option<Fix> {
     let text = ctx.facts.text(path)?;
-    if text.contains("{{") {
+    let helm = ctx
+        .facts
+        .file(path)
+        .is_some_and(|f| f.kind == shipshape_facts::FileKind::HelmTemplate);
+    if let Some(what) = template_kind(text).or(helm.then_some("a Helm template")) {
         ctx.note(format!(
-            "{path}: a Helm template; add the runbook_url annotations in the chart"
+            "{path}: {what}; add the runbook_url annotations where it is filled in"
         ));
         return None;
     }
@@ -401,6 +431,13 @@ mod tests {
         assert!(fixes.is_empty());
         assert!(notes.iter().any(|n| n.contains("flow style")), "{notes:?}");
         assert_eq!(yaml_value("RUNBOOK.md#apidown"), "RUNBOOK.md#apidown");
+        // Prometheus' annotation templates are not templates of the file.
+        assert_eq!(
+            template_kind("description: '{{ $labels.job }} is down'\n"),
+            None
+        );
+        assert!(template_kind("image: {{ .Values.image }}\n").is_some());
+        assert!(template_kind("runbook_url: \"[[ .RunbookURL ]]#x\"\n").is_some());
         assert_eq!(yaml_value("ops/run book.md#x"), "\"ops/run book.md#x\"");
     }
 }

@@ -29,7 +29,10 @@
 //!   a placeholder.
 //!
 //! In a monorepo, files of units nested inside this one's directory are theirs, not
-//! this unit's. No section is headed "escalation", "on-call" or "incident": the file
+//! this unit's. Workloads, Dockerfiles, compose files and charts count when the facts
+//! call them production (not dev tooling such as grafana/loki's `tools/dev/` compose files
+//! or `operator/hack/` add-ons); alert rules as the alerting checks read them (outside
+//! tests and examples). Long lists are cut after a few entries ("and 12 more"). No section is headed "escalation", "on-call" or "incident": the file
 //! must not answer `incident-response/escalation-documented` with a placeholder.
 
 use super::FixDef;
@@ -174,6 +177,29 @@ fn datastore(name: &str) -> Option<&'static str> {
     )
 }
 
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// At most `n` items, then how many more there are.
+fn first_n(items: &[String], n: usize) -> String {
+    let mut out = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > n {
+        let _ = write!(out, " and {} more", items.len() - n);
+    }
+    out
+}
+
+/// Shipped or deployed: what a runbook speaks of (not dev tooling, tests or examples).
+fn production(ctx: &FixCtx, path: &str) -> bool {
+    ctx.facts.role(path).is_production()
+}
+
 /// `path:line` as a Markdown code span.
 fn at(path: &str, line: u32) -> String {
     if line > 0 {
@@ -207,16 +233,13 @@ fn about(ctx: &FixCtx, out: &mut String) {
         format!("`{}`", u.path)
     };
     let _ = write!(out, "**{}** is a {} unit at {dir}", u.name, u.kind.as_str());
-    let mut what = Vec::new();
     if !langs.is_empty() {
-        let names: Vec<&str> = langs.iter().take(3).map(|(l, _)| *l).collect();
-        what.push(format!("written in {}", names.join(", ")));
+        let names: Vec<String> = langs.iter().take(3).map(|(l, _)| l.to_string()).collect();
+        let _ = write!(out, ", written in {}", and_list(&names));
     }
     if !ecos.is_empty() {
-        what.push(format!("built with {}", ecos.join(", ")));
-    }
-    if !what.is_empty() {
-        let _ = write!(out, ", {}", what.join(" and "));
+        let names: Vec<String> = ecos.iter().map(|e| e.to_string()).collect();
+        let _ = write!(out, ", built with {}", and_list(&names));
     }
     out.push_str(".\nTODO: say in one sentence what it does for its users.\n\n");
 }
@@ -225,13 +248,13 @@ fn endpoints(ctx: &FixCtx, out: &mut String) {
     out.push_str("## Endpoints\n\n");
     let routes = health_routes_where(ctx, |p| in_unit(ctx, p));
     let mut ports: Vec<String> = Vec::new();
-    for o in ctx
-        .facts
-        .k8s_objects()
-        .items
-        .iter()
-        .filter(|o| o.is_long_running() && !o.patch && !o.in_test && in_unit(ctx, &o.path))
-    {
+    for o in ctx.facts.k8s_objects().items.iter().filter(|o| {
+        o.is_long_running()
+            && !o.patch
+            && !o.in_test
+            && in_unit(ctx, &o.path)
+            && production(ctx, &o.path)
+    }) {
         for c in o.containers(false) {
             let name = c.idx("name").as_str().unwrap_or("?");
             for p in c.idx("ports").items() {
@@ -263,7 +286,7 @@ fn endpoints(ctx: &FixCtx, out: &mut String) {
             .filter(|i| i.keyword == "EXPOSE")
         {
             ports.push(format!(
-                "- Port {}: `EXPOSE` in {}\n",
+                "- Port `{}`: `EXPOSE` in {}\n",
                 i.args.trim(),
                 at(&d.path, i.line)
             ));
@@ -316,12 +339,9 @@ fn dependencies(ctx: &FixCtx, out: &mut String) {
         }
     }
     let mut services: Vec<String> = Vec::new();
-    for f in ctx
-        .facts
-        .files
-        .iter()
-        .filter(|f| f.kind == FileKind::Compose && in_unit(ctx, &f.path) && live(ctx, &f.path))
-    {
+    for f in ctx.facts.files.iter().filter(|f| {
+        f.kind == FileKind::Compose && in_unit(ctx, &f.path) && production(ctx, &f.path)
+    }) {
         let Some(Ok(docs)) = ctx.facts.yaml(&f.path) else {
             continue;
         };
@@ -334,10 +354,15 @@ fn dependencies(ctx: &FixCtx, out: &mut String) {
                         image.unwrap_or_default(),
                         at(&f.path, s.key_line.max(s.line))
                     )),
-                    None => services.push(format!(
-                        "`{name}`{}",
-                        image.map_or(String::new(), |i| format!(" (`{i}`)"))
-                    )),
+                    None => {
+                        let s = format!(
+                            "`{name}`{}",
+                            image.map_or(String::new(), |i| format!(" (`{i}`)"))
+                        );
+                        if !services.contains(&s) {
+                            services.push(s);
+                        }
+                    }
                 }
             }
         }
@@ -349,10 +374,10 @@ fn dependencies(ctx: &FixCtx, out: &mut String) {
         let _ = writeln!(out, "- Manifests: {}", manifests.join(", "));
     }
     for (store, why) in &stores {
-        let _ = writeln!(out, "- {store}: {}", why.join("; "));
+        let _ = writeln!(out, "- {store}: {}", first_n(why, 3));
     }
     if !services.is_empty() {
-        let _ = writeln!(out, "- Compose services: {}", services.join(", "));
+        let _ = writeln!(out, "- Compose services: {}", first_n(&services, 8));
     }
     out.push_str(
         "- TODO: what happens to users when each dependency is down, and how to check it.\n\n",
@@ -382,7 +407,7 @@ fn alerts(rules: &[AlertRule], out: &mut String) {
                 });
             let _ = writeln!(out, "- Rule: {}, {sev}", at(&same.path, same.line));
             if let Some(e) = &same.expr {
-                let _ = writeln!(out, "- Expression:\n\n  ```promql\n{}  ```", indent(e));
+                let _ = writeln!(out, "- Expression:\n\n  ```\n{}  ```", indent(e));
             }
         }
         out.push_str("- Diagnosis: TODO: what to look at first (dashboard panels, logs, recent deploys).\n- Mitigation: TODO: how to stop the impact (roll back, scale out, fail over) and how to confirm it worked.\n\n");
@@ -459,14 +484,12 @@ fn owners(ctx: &FixCtx, out: &mut String) {
     );
 }
 
-fn rollback(ctx: &FixCtx, out: &mut String) {
+fn rollback(ctx: &FixCtx, alerts: bool, out: &mut String) {
     out.push_str("## Rolling back\n\n");
     let mut any = false;
-    for f in
-        ctx.facts.files.iter().filter(|f| {
-            f.kind == FileKind::HelmChart && in_unit(ctx, &f.path) && live(ctx, &f.path)
-        })
-    {
+    for f in ctx.facts.files.iter().filter(|f| {
+        f.kind == FileKind::HelmChart && in_unit(ctx, &f.path) && production(ctx, &f.path)
+    }) {
         let chart = ctx
             .facts
             .yaml(&f.path)
@@ -488,7 +511,7 @@ fn rollback(ctx: &FixCtx, out: &mut String) {
             && !o.patch
             && !o.in_test
             && in_unit(ctx, &o.path)
-            && live(ctx, &o.path)
+            && production(ctx, &o.path)
     }) {
         let ns = o
             .namespace
@@ -513,7 +536,9 @@ fn rollback(ctx: &FixCtx, out: &mut String) {
     if !any {
         out.push_str("- TODO: how to go back to the previous version (no Helm chart, Kubernetes workload or release tag was found).\n");
     }
-    out.push_str("- After rolling back, confirm that the alerts above have cleared.\n");
+    if alerts {
+        out.push_str("- After rolling back, confirm that the alerts above have cleared.\n");
+    }
 }
 
 /// The runbook for the context's unit, from its facts.
@@ -523,10 +548,11 @@ pub(crate) fn content(ctx: &FixCtx) -> String {
     about(ctx, &mut out);
     endpoints(ctx, &mut out);
     dependencies(ctx, &mut out);
-    alerts(&unit_alert_rules(ctx), &mut out);
+    let rules = unit_alert_rules(ctx);
+    alerts(&rules, &mut out);
     dashboards(ctx, &mut out);
     owners(ctx, &mut out);
-    rollback(ctx, &mut out);
+    rollback(ctx, !rules.is_empty(), &mut out);
     out
 }
 
@@ -616,11 +642,11 @@ mod tests {
         assert_eq!((before, after), (Outcome::Fail, Outcome::Pass), "{text}");
         for want in [
             "# fixture runbook",
-            "written in Go and built with Go modules",
+            "**fixture** is a service unit at the repository root, written in Go, built with Go modules.",
             "- Health: `GET /healthz`",
             "- Port 8080 (`http`): container `api` of Deployment/api in `deploy/api.yaml:10`",
             "- PostgreSQL: `github.com/jackc/pgx/v5` in `go.mod:5`",
-            "## ApiDown\n\n- Rule: `monitoring/alerts.yml:4`, severity `critical`\n- Expression:\n\n  ```promql\n  up{job=\"api\"} == 0\n  ```\n- Diagnosis: TODO:",
+            "## ApiDown\n\n- Rule: `monitoring/alerts.yml:4`, severity `critical`\n- Expression:\n\n  ```\n  up{job=\"api\"} == 0\n  ```\n- Diagnosis: TODO:",
             "## ApiHighLatency",
             "- `dashboards/api.json`",
             "- @acme/payments (CODEOWNERS rule `*`, `.github/CODEOWNERS:1`)",
