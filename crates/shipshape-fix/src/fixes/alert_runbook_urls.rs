@@ -440,4 +440,75 @@ mod tests {
         assert!(template_kind("runbook_url: \"[[ .RunbookURL ]]#x\"\n").is_some());
         assert_eq!(yaml_value("ops/run book.md#x"), "\"ops/run book.md#x\"");
     }
+
+    /// Every layout the fix edits (indentation steps of 2 and 4, sequences indented or
+    /// not under `rules:`, `alert:` first or not, annotations absent, empty or holding a
+    /// block scalar, comments between): the file parses, every alert is linked, and
+    /// taking the inserted lines out gives the input byte for byte.
+    #[test]
+    fn every_layout_parses_links_all_and_keeps_the_rest() {
+        let mut cases = 0;
+        for step in [2usize, 4] {
+            for indented_seq in [true, false] {
+                for ann in ["none", "empty", "block", "comment"] {
+                    for alert_first in [true, false] {
+                        let i = |n: usize| " ".repeat(n * step);
+                        // `rules:` is at the group's key column, `step + 2`.
+                        let seq = " ".repeat(step + 2 + if indented_seq { step } else { 0 });
+                        let key = format!("{seq}  ");
+                        let mut rule = String::new();
+                        let (first, second) = if alert_first {
+                            ("alert: A", "expr: up == 0")
+                        } else {
+                            ("expr: up == 0", "alert: A")
+                        };
+                        rule.push_str(&format!("{seq}- {first}\n{key}{second}\n"));
+                        rule.push_str(&format!("{key}labels:\n{key}{}severity: page\n", i(1)));
+                        match ann {
+                            "empty" => rule.push_str(&format!("{key}annotations:\n")),
+                            "block" => rule.push_str(&format!(
+                                "{key}annotations:\n{key}{0}description: |\n{key}{0}{0}two\n{key}{0}{0}lines\n",
+                                i(1)
+                            )),
+                            "comment" => rule.push_str(&format!(
+                                "{key}annotations:\n{key}{0}# why\n{key}{0}summary: s # kept\n",
+                                i(1)
+                            )),
+                            _ => {}
+                        }
+                        let text = format!(
+                            "# rules\ngroups:\n{0}- name: g\n{0}  rules:\n{rule}\n{seq}- record: r\n{key}expr: x\n",
+                            i(1)
+                        );
+                        let files = [SVC, (R, text.as_str())];
+                        let (out, notes, before, _) = fix_and_rescan(&FIX, &files, R);
+                        assert_eq!(before, Outcome::Fail);
+                        let case = format!(
+                            "step {step}, indented {indented_seq}, {ann}, alert first {alert_first}:\n{text}\n{out}\n{notes:?}"
+                        );
+                        let docs = shipshape_facts::parse_documents(&out).expect(&case);
+                        let mut rules = Vec::new();
+                        rules_of_groups(R, docs[0].idx("groups"), &mut rules);
+                        assert_eq!(rules.len(), 1, "{case}");
+                        assert_eq!(
+                            rules[0].runbook.as_ref().map(|r| r.0.as_str()),
+                            Some("RUNBOOK.md#a"),
+                            "{case}"
+                        );
+                        let kept: String = out
+                            .split_inclusive('\n')
+                            .filter(|l| {
+                                let added = l.trim_start().starts_with("runbook_url:")
+                                    || (ann == "none" && l.trim() == "annotations:");
+                                !added
+                            })
+                            .collect();
+                        assert_eq!(kept, text, "{case}");
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(cases, 32);
+    }
 }
