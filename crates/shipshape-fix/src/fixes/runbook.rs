@@ -730,6 +730,29 @@ mod tests {
         assert_eq!(names, ["ApiDown", "ApiHighLatency"]);
     }
 
+    /// grafana/loki: the operator's runbook listed its `hack/` add-ons as rollback
+    /// targets, and the root's the compose stacks under `tools/dev/` as dependencies.
+    #[test]
+    fn dev_tooling_is_not_what_the_runbook_speaks_of() {
+        let addon = DEPLOY
+            .1
+            .replace("name: api\n  namespace", "name: logger\n  namespace");
+        let (text, _, after) = created(&[
+            SVC,
+            CODE,
+            DEPLOY,
+            ("hack/addons_logger.yaml", addon.as_str()),
+            (
+                "tools/dev/docker-compose.yml",
+                "services:\n  kafka:\n    image: apache/kafka:latest\n",
+            ),
+        ]);
+        assert_eq!(after, Outcome::Pass);
+        assert!(text.contains("deployment/api -n payments"), "{text}");
+        assert!(!text.contains("logger"), "{text}");
+        assert!(!text.contains("Kafka"), "{text}");
+    }
+
     #[test]
     fn datastores_from_names() {
         assert_eq!(datastore("github.com/jackc/pgx/v5"), Some("PostgreSQL"));
