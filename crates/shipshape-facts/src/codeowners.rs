@@ -19,6 +19,26 @@ pub struct CodeOwners {
     pub bad: Vec<(u32, String)>,
 }
 
+impl CodeOwners {
+    /// The rule GitHub applies to the directory `dir` (`.` for the repository root): the
+    /// last one whose pattern covers it ([`covers_dir`]).
+    pub fn rule_for_dir(&self, dir: &str) -> Option<&Rule> {
+        self.rules.iter().rev().find(|(_, p, _)| covers_dir(p, dir))
+    }
+}
+
+/// True when the CODEOWNERS `pattern` covers the whole directory `dir`: a catch-all
+/// (`*`, `/*`, `**`, `/`), or, below the root, the directory itself or one above it
+/// (`/services/api/`, `services/**`).
+pub fn covers_dir(pattern: &str, dir: &str) -> bool {
+    let p = pattern
+        .trim_start_matches('/')
+        .trim_end_matches("/**")
+        .trim_end_matches('/');
+    matches!(pattern, "*" | "/*" | "**" | "/**" | "/")
+        || (!dir.is_empty() && dir != "." && (dir == p || dir.starts_with(&format!("{p}/"))))
+}
+
 /// Parsed CODEOWNERS rules, and malformed lines `(line, message)`.
 pub fn parse(text: &str) -> (Vec<Rule>, Vec<(u32, String)>) {
     let mut rules = Vec::new();

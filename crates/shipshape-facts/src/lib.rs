@@ -11,6 +11,7 @@
 //! This is the only crate that reads the scanned tree. The resulting [`Facts`]
 //! is immutable; checks are pure functions of it.
 
+pub mod alerting;
 mod browser;
 pub mod ci;
 pub mod codeowners;

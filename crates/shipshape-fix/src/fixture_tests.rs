@@ -90,6 +90,17 @@ const ALSO_CHANGES: &[(&str, &str)] = &[
     ("k8s-security-context", "security/k8s-capabilities-dropped"),
     // Probes on the code's routes are what that check compares.
     ("k8s-probes", "scalability/probe-paths-routed"),
+    // A runbook is an operations document.
+    ("runbook", "documentation/operations"),
+    // The new links into the repository are what that check resolves.
+    (
+        "alert-runbook-urls",
+        "incident-response/runbook-links-resolve",
+    ),
+    // A configured owner is what that check compares with CODEOWNERS; a declared
+    // tier (2) makes on-call a requirement.
+    ("service-metadata", "ownership/owners-consistent"),
+    ("service-metadata", "ownership/oncall-defined"),
 ];
 
 /// The outcome of every check of the catalog on `facts`.
@@ -117,6 +128,7 @@ fn fixes(def: &crate::FixDef, dir: &Path) -> (Outcome, Vec<crate::Fix>) {
     let ctx = FixCtx {
         facts: &facts,
         unit: &unit,
+        units: std::slice::from_ref(&unit),
         result: &result,
         inputs: &inputs,
         now: shipshape_checks::testing::FIXTURE_NOW,

@@ -130,6 +130,9 @@ pub struct Inputs {
 pub struct FixCtx<'a> {
     pub facts: &'a Facts,
     pub unit: &'a Unit,
+    /// Every unit of the scan, this one included (which directories belong to other
+    /// units; whether the repository is judged as one unit).
+    pub units: &'a [Unit],
     pub result: &'a CheckResult,
     pub inputs: &'a Inputs,
     /// Unix seconds, as the scan had it.
@@ -261,7 +264,10 @@ pub struct Plan {
 
 /// Every fix for the report's failing and warning checks, grouped by unit (report
 /// order) and check (catalog order). A fix proposed identically for several units (a
-/// repository-wide file) appears once, for the first of them; so does a note.
+/// repository-wide file) appears once, for the first of them; so does a note. A file
+/// two fixes both create with the same content (the runbook that the `runbook_url`
+/// fix links and the runbook fix writes) is created once, by the safer of them, so
+/// that `--write` without `--unsafe` still writes it.
 pub fn generate(
     facts: &Facts,
     report: &Report,
@@ -271,6 +277,7 @@ pub fn generate(
 ) -> Plan {
     let mut out: Vec<Fix> = Vec::new();
     let mut notes: Vec<Note> = Vec::new();
+    let units: Vec<Unit> = report.units.iter().map(|u| u.unit.clone()).collect();
     for ur in &report.units {
         if !selected_unit(sel, &ur.unit) {
             continue;
@@ -283,6 +290,7 @@ pub fn generate(
                 let ctx = FixCtx {
                     facts,
                     unit: &ur.unit,
+                    units: &units,
                     result,
                     inputs,
                     now,
@@ -290,7 +298,7 @@ pub fn generate(
                 };
                 for fix in (def.generate)(&ctx) {
                     if !out.iter().any(|f| f.edits == fix.edits) {
-                        out.push(fix);
+                        push_sharing_creates(&mut out, fix);
                     }
                 }
                 for message in ctx.notes.take() {
@@ -309,6 +317,32 @@ pub fn generate(
         }
     }
     Plan { fixes: out, notes }
+}
+
+/// Add `fix` to `out`; a `Create` that an earlier fix already makes stays with the one
+/// of the two applied more readily (safe before review; the earlier on a tie) and is
+/// taken out of the other. A fix left with no edit is dropped.
+fn push_sharing_creates(out: &mut Vec<Fix>, mut fix: Fix) {
+    for earlier in out.iter_mut() {
+        let shared: Vec<FileEdit> = fix
+            .edits
+            .iter()
+            .filter(|e| matches!(e, FileEdit::Create { .. }) && earlier.edits.contains(e))
+            .cloned()
+            .collect();
+        if shared.is_empty() {
+            continue;
+        }
+        if fix.applicability < earlier.applicability {
+            earlier.edits.retain(|e| !shared.contains(e));
+        } else {
+            fix.edits.retain(|e| !shared.contains(e));
+        }
+    }
+    out.retain(|f| !f.edits.is_empty());
+    if !fix.edits.is_empty() {
+        out.push(fix);
+    }
 }
 
 #[cfg(test)]
@@ -353,6 +387,7 @@ pub(crate) mod testing {
         let ctx = FixCtx {
             facts,
             unit: &unit,
+            units: std::slice::from_ref(&unit),
             result: &result,
             inputs,
             now: shipshape_checks::testing::FIXTURE_NOW,
@@ -442,5 +477,60 @@ pub(crate) mod testing {
             .map(|(p, t)| (p.as_str(), t.as_str()))
             .collect();
         Facts::from_memory(&borrowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(check: &str, applicability: Applicability, edits: Vec<FileEdit>) -> Fix {
+        Fix {
+            check_id: check.into(),
+            unit: "api".into(),
+            applicability,
+            description: String::new(),
+            reason: String::new(),
+            edits,
+        }
+    }
+
+    /// The `runbook_url` fix (review, earlier in catalog order) and the runbook fix
+    /// (safe) both create RUNBOOK.md: `--write` alone must still create it.
+    #[test]
+    fn a_file_two_fixes_create_goes_with_the_safer() {
+        let create = FileEdit::Create {
+            path: "RUNBOOK.md".into(),
+            content: "# api runbook\n".into(),
+        };
+        let link = FileEdit::insert("alerts.yml", "a: 1\n", 5, "b: 2\n");
+        let mut out = Vec::new();
+        push_sharing_creates(
+            &mut out,
+            fix(
+                "urls",
+                Applicability::Review,
+                vec![link.clone(), create.clone()],
+            ),
+        );
+        push_sharing_creates(
+            &mut out,
+            fix("runbook", Applicability::Safe, vec![create.clone()]),
+        );
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].edits, vec![link]);
+        assert_eq!(out[1].edits, vec![create.clone()]);
+        // The other way round, the later (review) fix gives it up; alone, it is dropped.
+        let mut out = Vec::new();
+        push_sharing_creates(
+            &mut out,
+            fix("a", Applicability::Safe, vec![create.clone()]),
+        );
+        push_sharing_creates(
+            &mut out,
+            fix("b", Applicability::Review, vec![create.clone()]),
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].check_id, "a");
     }
 }

@@ -402,3 +402,86 @@ fn fixes_inserting_at_one_point_are_all_written() {
     // Placeholders keep the check warning until a person sizes them.
     assert_ne!(outcome(root, "scalability/resource-limits"), "fail");
 }
+
+/// The runbook fix (safe) and the `runbook_url` fix (review) both need RUNBOOK.md:
+/// `--write` alone creates it, `--unsafe` then links each alert to its section, and the
+/// links resolve.
+#[test]
+fn the_runbook_is_written_once_and_the_alerts_link_its_sections() {
+    let Some(dir) = repo() else { return };
+    let root = dir.path();
+    write(
+        root,
+        &[
+            ("shipshape.toml", "[service]\nkind = \"service\"\n"),
+            (
+                "monitoring/alerts.yml",
+                "groups:\n  - name: rocket\n    rules:\n      - alert: RocketDown\n        expr: up{job=\"rocket\"} == 0\n        labels:\n          severity: critical\n",
+            ),
+        ],
+    );
+    assert!(git(root, &["add", "-A"]) && git(root, &["commit", "-q", "-m", "alerts"]));
+    assert_eq!(outcome(root, "incident-response/runbook"), "fail");
+    assert_eq!(outcome(root, "observability/alerts-have-runbooks"), "fail");
+    let checks = [
+        "--check",
+        "incident-response/runbook",
+        "--check",
+        "observability/alerts-have-runbooks",
+    ];
+    let out = shipshape()
+        .args(["fix", "--quiet", "--format", "json"])
+        .args(checks)
+        .arg(root)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let creates: Vec<&serde_json::Value> = v["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["edits"].as_array().unwrap())
+        .filter(|e| e["kind"] == "create")
+        .collect();
+    assert_eq!(creates.len(), 1, "RUNBOOK.md is created once: {v}");
+
+    let out = shipshape()
+        .args(["fix", "--quiet", "--write"])
+        .args(checks)
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let runbook = fs::read_to_string(root.join("RUNBOOK.md")).unwrap();
+    assert!(runbook.contains("## RocketDown\n"), "{runbook}");
+    assert_eq!(outcome(root, "incident-response/runbook"), "pass");
+    assert!(git(root, &["add", "-A"]) && git(root, &["commit", "-q", "-m", "runbook"]));
+
+    let out = shipshape()
+        .args(["fix", "--quiet", "--write", "--unsafe"])
+        .args(checks)
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rules = fs::read_to_string(root.join("monitoring/alerts.yml")).unwrap();
+    assert!(
+        rules.ends_with("          severity: critical\n        annotations:\n          runbook_url: RUNBOOK.md#rocketdown\n"),
+        "{rules}"
+    );
+    assert_eq!(outcome(root, "observability/alerts-have-runbooks"), "pass");
+    assert_eq!(
+        outcome(root, "incident-response/runbook-links-resolve"),
+        "pass"
+    );
+}

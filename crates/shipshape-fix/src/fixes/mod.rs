@@ -8,6 +8,7 @@
 
 use crate::{Fix, FixCtx};
 
+pub mod alert_runbook_urls;
 pub mod codeowners;
 pub mod compose_healthchecks;
 pub mod dependency_updates;
@@ -19,7 +20,9 @@ pub mod gha_pin_actions;
 pub mod k8s_probes;
 pub mod k8s_resources;
 pub mod k8s_security_context;
+pub mod runbook;
 pub mod security_policy;
+pub mod service_metadata;
 pub(crate) mod text;
 
 /// One fix: the check it answers and the function that builds its changes.
@@ -37,7 +40,9 @@ pub struct FixDef {
 /// Every fix, in catalog order of their checks.
 pub fn registry() -> &'static [&'static FixDef] {
     static ALL: &[&FixDef] = &[
+        &alert_runbook_urls::FIX,
         &codeowners::FIX,
+        &service_metadata::FIX,
         &security_policy::FIX,
         &dependency_updates::FIX,
         &gha_pin_actions::FIX,
@@ -52,6 +57,7 @@ pub fn registry() -> &'static [&'static FixDef] {
         &k8s_probes::FIX,
         &disruption_budget::FIX,
         &compose_healthchecks::FIX,
+        &runbook::FIX,
     ];
     ALL
 }

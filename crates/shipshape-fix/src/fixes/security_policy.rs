@@ -152,7 +152,7 @@ pub(crate) fn find_channel(ctx: &FixCtx) -> Channel {
 }
 
 /// The newest release tag (highest version-looking tag), if any.
-fn latest_release(ctx: &FixCtx) -> Option<String> {
+pub(crate) fn latest_release(ctx: &FixCtx) -> Option<String> {
     let git = ctx.facts.git.as_ref()?;
     let key = |t: &str| -> Option<Vec<u64>> {
         let v = t.trim_start_matches(|c: char| !c.is_ascii_digit());

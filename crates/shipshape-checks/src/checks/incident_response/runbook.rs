@@ -24,33 +24,7 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
-const DOC_EXTS: &[&str] = &[".md", ".markdown", ".rst", ".adoc", ".txt"];
-
-fn is_doc(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    DOC_EXTS.iter().any(|e| lower.ends_with(e))
-}
-
-/// True when `path` (a doc file) is a runbook by name or location.
-pub(crate) fn is_runbook_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    if !is_doc(&lower) {
-        return false;
-    }
-    let parts: Vec<&str> = lower.split('/').collect();
-    let name = parts.last().copied().unwrap_or("");
-    let dirs = &parts[..parts.len().saturating_sub(1)];
-    name.starts_with("runbook")
-        || name.starts_with("run-book")
-        || name.starts_with("playbook")
-        || dirs
-            .iter()
-            .any(|d| d.starts_with("runbook") || d.starts_with("playbook"))
-        || (lower.starts_with("docs/operations")
-            || lower.contains("/docs/operations")
-            || lower.starts_with("docs/ops/")
-            || lower.contains("/docs/ops/"))
-}
+pub(crate) use shipshape_facts::alerting::is_runbook_path;
 
 /// A runbook mention in a catalog file: `(path, line, text)`.
 pub(crate) fn catalog_runbook(ctx: &Ctx) -> Option<(String, u32, String)> {

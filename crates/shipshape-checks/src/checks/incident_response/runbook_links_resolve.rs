@@ -118,16 +118,7 @@ fn in_repo_target(url: &str, slugs: &[String]) -> Option<String> {
     Some(tail)
 }
 
-/// GitHub's heading anchor: lower-case, punctuation dropped, spaces to dashes.
-pub(crate) fn heading_slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
-}
+pub(crate) use shipshape_facts::alerting::heading_slug;
 
 fn has_anchor(text: &str, frag: &str) -> bool {
     let frag = frag.to_lowercase();

@@ -4,41 +4,9 @@
 
 use crate::Ctx;
 use crate::checks::delivery::gha::is_production_path;
-use shipshape_facts::{FileKind, Yaml};
+use shipshape_facts::FileKind;
 
-/// One `alert:` rule.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct AlertRule {
-    pub path: String,
-    /// Line of the `alert:` key.
-    pub line: u32,
-    pub name: String,
-    /// `runbook_url` (or `runbook`, `runbook-url`) annotation: value and line.
-    pub runbook: Option<(String, u32)>,
-}
-
-fn rules_of_groups(path: &str, groups: &Yaml, out: &mut Vec<AlertRule>) {
-    for g in groups.items() {
-        for r in g.idx("rules").items() {
-            let Some(alert) = r.get("alert") else {
-                continue;
-            };
-            let name = alert.scalar_text().unwrap_or_default();
-            let ann = r.idx("annotations");
-            let runbook = ["runbook_url", "runbook", "runbook-url", "runbookUrl"]
-                .iter()
-                .find_map(|k| ann.get(k).or_else(|| r.idx("labels").get(k)))
-                .and_then(|v| Some((v.scalar_text()?, v.line)))
-                .filter(|(v, _)| !v.trim().is_empty());
-            out.push(AlertRule {
-                path: path.to_string(),
-                line: alert.line,
-                name,
-                runbook,
-            });
-        }
-    }
-}
+pub(crate) use shipshape_facts::alerting::{AlertRule, rules_of_groups};
 
 /// Every alert rule of the unit (outside test fixtures), and files that failed to parse.
 pub(crate) fn alert_rules(ctx: &Ctx) -> (Vec<AlertRule>, Vec<String>) {

@@ -1,6 +1,6 @@
 //! `ownership/owners-consistent`: the catalog owner and CODEOWNERS name the same team (cross-artifact).
 
-use super::service_metadata::catalog_owners;
+use super::service_metadata::{catalog_owners, configured_owner};
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 
@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services with both a declared owner and a CODEOWNERS file",
         rationale: "When the catalog says one team owns a service and CODEOWNERS routes reviews to another, pages and pull requests go to different people and neither feels responsible.",
-        evaluation: "Takes the unit's owner (shipshape config `[service] owner`, else the first catalog owner) and the owners of the last CODEOWNERS rule covering the unit (the rule GitHub applies: the catch-all or a pattern for the unit's path). Names are compared without kind/namespace prefixes (`group:default/`), the `@org/` prefix and case. Passes when the catalog owner is among the CODEOWNERS owners; fails otherwise, citing both lines. `n/a` when either side is missing (ownership/service-metadata and ownership/codeowners report that).",
+        evaluation: "Takes the unit's owner (shipshape config `[service] owner` unless a placeholder, else the first catalog owner) and the owners of the last CODEOWNERS rule covering the unit (the rule GitHub applies: the catch-all or a pattern for the unit's path). Names are compared without kind/namespace prefixes (`group:default/`), the `@org/` prefix and case. Passes when the catalog owner is among the CODEOWNERS owners; fails otherwise, citing both lines. `n/a` when either side is missing (ownership/service-metadata and ownership/codeowners report that).",
         remediation: "Make both name the same team: set the Backstage `spec.owner` to the GitHub team slug that CODEOWNERS uses (e.g. `team-payments` and `@acme/team-payments`), or fix whichever is stale.",
         references: &[
             "https://backstage.io/docs/features/software-catalog/descriptor-format/#specowner-required",
@@ -31,17 +31,8 @@ fn normalise(owner: &str) -> String {
     o.to_ascii_lowercase()
 }
 
-fn covers_unit(pattern: &str, unit: &str) -> bool {
-    let p = pattern
-        .trim_start_matches('/')
-        .trim_end_matches("/**")
-        .trim_end_matches('/');
-    matches!(pattern, "*" | "/*" | "**" | "/**" | "/")
-        || (!unit.is_empty() && unit != "." && (unit == p || unit.starts_with(&format!("{p}/"))))
-}
-
 fn run(ctx: &Ctx) -> Verdict {
-    let catalog = match ctx.unit.owner.as_deref().filter(|o| !o.trim().is_empty()) {
+    let catalog = match configured_owner(ctx) {
         Some(o) => Some((o.to_string(), None)),
         None => catalog_owners(ctx)
             .owners
@@ -57,11 +48,10 @@ fn run(ctx: &Ctx) -> Verdict {
     let Some(parsed) = ctx.facts.codeowners() else {
         return Verdict::not_applicable("no CODEOWNERS file (see ownership/codeowners)");
     };
-    let (path, rules) = (&parsed.path, &parsed.rules);
+    let path = &parsed.path;
     let unit = ctx.unit.path.as_str();
     // GitHub applies the last matching rule.
-    let Some((line, pattern, owners)) = rules.iter().rev().find(|(_, p, _)| covers_unit(p, unit))
-    else {
+    let Some((line, pattern, owners)) = parsed.rule_for_dir(unit) else {
         return Verdict::not_applicable(format!("no CODEOWNERS rule covers `{unit}`"));
     };
     let want = normalise(&owner);

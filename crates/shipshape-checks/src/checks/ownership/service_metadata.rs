@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "A service catalog entry with an owner is what incident tooling, dashboards and people use to find who is responsible for a running service. Without it, ownership is tribal knowledge that leaves with the team.",
-        evaluation: "Passes when the unit's owner is set in the shipshape config (`[service] owner`), or a catalog file of the unit or the repository root declares one: Backstage catalog-info.yaml (`spec.owner` of any entity), OpsLevel .opslevel.yml (`service.owner` or `owner`), Cortex cortex.yaml (`x-cortex-owners` under `info` or at the top). Fails when a catalog file exists but names no owner (at the entity's line), or when there is no catalog file and no configured owner. `error` when a catalog file does not parse and no owner was found elsewhere.",
+        evaluation: "Passes when the unit's owner is set in the shipshape config (`[service] owner`, not a placeholder such as `TODO`, `TBD`, `CHANGEME` or `<team>`), or a catalog file of the unit or the repository root declares one: Backstage catalog-info.yaml (`spec.owner` of any entity), OpsLevel .opslevel.yml (`service.owner` or `owner`), Cortex cortex.yaml (`x-cortex-owners` under `info` or at the top). Fails when the configured owner is a placeholder and no catalog names one (asking to fill it in), when a catalog file exists but names no owner (at the entity's line), or when there is no catalog file and no configured owner. `error` when a catalog file does not parse and no owner was found elsewhere.",
         remediation: "Add catalog-info.yaml with `spec.owner: team-name` (Backstage), or set `owner = \"team-name\"` under `[service]` in shipshape.toml.",
         references: &[
             "https://backstage.io/docs/features/software-catalog/descriptor-format/",
@@ -101,8 +101,35 @@ pub(crate) fn catalog_owners(ctx: &Ctx) -> CatalogOwners {
     out
 }
 
+/// True when a configured owner is a placeholder someone still has to fill in: empty,
+/// `TODO`, `TBD`, `CHANGEME`, `FIXME` (alone or followed by punctuation or words:
+/// `TODO: the owning team`), or a `<...>` slot. `shipshape fix` writes `owner = "TODO"`
+/// when the facts name no single owner; the owner checks must not take it for a team.
+pub(crate) fn is_placeholder_owner(owner: &str) -> bool {
+    let o = owner.trim();
+    if o.is_empty() || (o.starts_with('<') && o.ends_with('>')) {
+        return true;
+    }
+    let upper = o.to_ascii_uppercase();
+    ["TODO", "TBD", "CHANGEME", "CHANGE-ME", "CHANGE_ME", "FIXME"]
+        .iter()
+        .any(|w| {
+            upper
+                .strip_prefix(w)
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        })
+}
+
+/// The owner the shipshape config sets for the unit, unless it is a placeholder.
+pub(crate) fn configured_owner<'a>(ctx: &Ctx<'a>) -> Option<&'a str> {
+    ctx.unit
+        .owner
+        .as_deref()
+        .filter(|o| !is_placeholder_owner(o))
+}
+
 fn run(ctx: &Ctx) -> Verdict {
-    if let Some(owner) = ctx.unit.owner.as_deref().filter(|o| !o.trim().is_empty()) {
+    if let Some(owner) = configured_owner(ctx) {
         return Verdict::pass_with(
             format!("owner `{owner}` set in the shipshape config"),
             vec![Finding::new(format!("[service] owner = \"{owner}\""))],
@@ -116,6 +143,20 @@ fn run(ctx: &Ctx) -> Verdict {
                 Location::line(path, *line),
                 format!("owner: {owner}"),
             )],
+        );
+    }
+    if let Some(placeholder) = ctx.unit.owner.as_deref().filter(|o| !o.trim().is_empty()) {
+        return Verdict::fail(
+            format!("the configured owner `{placeholder}` is a placeholder"),
+            vec![
+                Finding::at(
+                    Location::file("shipshape.toml"),
+                    format!(
+                        "owner = \"{placeholder}\" is a placeholder: fill in the owning team (e.g. owner = \"@acme/payments\")"
+                    ),
+                )
+                .with_key("placeholder"),
+            ],
         );
     }
     if !found.errors.is_empty() {
@@ -180,6 +221,42 @@ mod tests {
             "[service]\nkind = \"service\"\nowner = \"team-a\"\n",
         );
         assert_eq!(run_on_files(&CHECK, &[cfg]).outcome, Outcome::Pass);
+    }
+
+    /// `shipshape fix` writes `owner = "TODO"` when no single owner is known: that
+    /// placeholder passed as an owner named "TODO".
+    #[test]
+    fn placeholder_owners_fail_asking_to_fill_them_in() {
+        for o in [
+            "TODO",
+            "todo: the owning team",
+            "TBD",
+            "CHANGEME",
+            "<team>",
+            " ",
+        ] {
+            assert!(is_placeholder_owner(o), "{o}");
+        }
+        for o in ["@acme/payments", "todd", "platform", "team-todo"] {
+            assert!(!is_placeholder_owner(o), "{o}");
+        }
+        let cfg = (
+            "shipshape.toml",
+            "[service]\nkind = \"service\"\nowner = \"TODO\"\n",
+        );
+        let v = run_on_files(&CHECK, &[cfg]);
+        assert_eq!(v.outcome, Outcome::Fail);
+        assert!(v.findings[0].message.contains("fill in"), "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::file("shipshape.toml"))
+        );
+        // A catalog owner still answers.
+        let cat = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: p\nspec:\n  owner: team-p\n";
+        assert_eq!(
+            run_on_files(&CHECK, &[cfg, ("catalog-info.yaml", cat)]).outcome,
+            Outcome::Pass
+        );
     }
 
     #[test]
