@@ -3,20 +3,22 @@
 //!
 //! **Creates** `shipshape.toml` at the repository root when the check fails, no
 //! `shipshape.toml` exists and the repository is judged as one unit. **Safe**: it only
-//! adds a file — but the file is read as policy, so the description says what it turns
-//! on (see below).
+//! adds a file, and it declares no policy: the tier, which would raise what the gate
+//! requires, is proposed as a commented-out line for a person to decide.
 //!
 //! ```toml
 //! [service]
 //! kind = "service"   # the kind the scan detected, and why
-//! tier = 2           # 1: SLO above 99.9 % · 2: 99–99.9 % · 3: below 99 %
+//! # tier = 2         # 1: SLO above 99.9 % · 2: 99–99.9 % · 3: below 99 %
 //! owner = "@acme/payments"
 //! ```
 //!
 //! - **kind**: the unit's detected kind, with the evidence the scan gave for it.
-//! - **tier**: `2`, with a comment saying what 1, 2 and 3 mean. A declared tier is
-//!   policy: the gate then requires the level of that tier (2 → silver) and
-//!   `ownership/oncall-defined` stops being `n/a`; the description says so.
+//! - **tier**: `# tier = 2`, commented out, with a comment saying what 1, 2 and 3 mean.
+//!   A declared tier is policy: the gate then requires the level of that tier
+//!   (2 → silver) and `ownership/oncall-defined` stops being `n/a`. A fix that writes
+//!   without review must not tighten the gate (on gotify/server a written `tier = 2`
+//!   turned a passing gate into a failing one), so the line waits for a person.
 //! - **owner**: the owner of the CODEOWNERS rule GitHub applies to the repository root,
 //!   when it names exactly one team or user; otherwise `"TODO"`, a placeholder that
 //!   `ownership/service-metadata` keeps failing ("fill it in").
@@ -94,7 +96,7 @@ pub(crate) fn config(
     };
     let why = kind_source.replace(['\n', '\r'], " ");
     format!(
-        "# shipshape's configuration: written by `shipshape fix` from the scan's facts.\n# Confirm each value; see `shipshape init` for every setting.\n\n[service]\n# Detected: {why}.\nkind = {}\n# Service tier, which sets the level the gate requires: 1 = SLO above 99.9 % (gold),\n# 2 = 99–99.9 % (silver), 3 = below 99 % (bronze). 2 until someone decides.\ntier = 2\n{owner_lines}",
+        "# shipshape's configuration: written by `shipshape fix` from the scan's facts.\n# Confirm each value; see `shipshape init` for every setting.\n\n[service]\n# Detected: {why}.\nkind = {}\n# Service tier, which sets the level the gate requires: 1 = SLO above 99.9 % (gold),\n# 2 = 99–99.9 % (silver), 3 = below 99 % (bronze). Uncomment once decided: a declared\n# tier raises the level the gate requires.\n# tier = 2\n{owner_lines}",
         toml_string(kind.as_str())
     )
 }
@@ -125,7 +127,7 @@ fn generate(ctx: &FixCtx) -> Vec<Fix> {
     vec![ctx.fix(
         Applicability::Safe,
         format!(
-            "create shipshape.toml: kind {} (detected), tier 2 to confirm, {who}. A declared tier is policy: the gate then requires silver, and ownership/oncall-defined applies",
+            "create shipshape.toml: kind {} (detected), a tier to decide (commented out: declared, it raises the level the gate requires), {who}",
             ctx.unit.kind.as_str()
         ),
         vec![FileEdit::Create {
@@ -172,7 +174,7 @@ mod tests {
         ]);
         assert_eq!((before, after), (Outcome::Fail, Outcome::Pass), "{text}");
         assert!(text.contains("kind = \"service\""), "{text}");
-        assert!(text.contains("tier = 2\n"), "{text}");
+        assert!(text.contains("\n# tier = 2\n"), "{text}");
         assert!(
             text.contains(
                 "# From CODEOWNERS: .github/CODEOWNERS:2 (`*`).\nowner = \"@acme/payments\"\n"
@@ -201,7 +203,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}\n{text}"));
             let s = c.service.expect("[service]");
             assert_eq!(s.kind.as_deref(), Some("service"));
-            assert_eq!(s.tier, Some(2));
+            assert_eq!(s.tier, None, "the tier is for a person to decide");
             let want = owner
                 .as_ref()
                 .map_or(PLACEHOLDER_OWNER, |(o, _)| o.as_str());
