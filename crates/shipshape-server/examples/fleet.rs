@@ -482,8 +482,10 @@ async fn load(args: &[String]) {
     let uploads = num(args, "--uploads", 2000);
     let concurrency = num(args, "--concurrency", 8) as usize;
     let reads = num(args, "--reads", 500) as usize;
-    // Day numbers past any seeded history, different on every run.
-    let first_day = 10_000 + (shipshape_server::time::now() / 60) % 100_000;
+    // Day numbers past any seeded history, different on every run (two runs within a
+    // minute must not upload the same reports: the second would measure duplicates).
+    let first_day = 10_000
+        + (shipshape_server::time::now() * 64 + i64::from(std::process::id() % 64)) % 10_000_000;
     let defs = catalog();
     let mut bodies = Vec::with_capacity(uploads as usize);
     let mut states: HashMap<u64, UnitState> = HashMap::new();
