@@ -51,7 +51,8 @@ pub enum SignalKind {
     /// A Go migration declared as an xormigrate or gormigrate `Migration{…}` literal
     /// (woodpecker's `server/store/datastore/migration/`).
     MigrationStruct,
-    /// A Go migration literal's way back: `Rollback: func`, `RollbackSession: func`.
+    /// A Go migration literal's way back: `Rollback: func`, `RollbackSession: func`, whose
+    /// body does something (the syntax layer drops an empty one or `return nil`).
     MigrationRollback,
     /// Code that registers an API description generated from code: ASP.NET's
     /// `AddSwaggerGen(` (Swashbuckle), `AddOpenApiDocument(` (NSwag), `AddOpenApi(`.
@@ -183,7 +184,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     ),
     (
         SignalKind::MigrationRollback,
-        Rule::NotComment,
+        Rule::RollbackFunc,
         r"\bRollback(?:Session)?:\s*func\b",
     ),
     (

@@ -203,6 +203,12 @@ const STAND_IN_WORDS: &[&str] = &[
 /// True when the letters of `lower` (digits and punctuation skipped) split entirely into
 /// [`STAND_IN_WORDS`]: `mypassword`, `supersecretpassword`, `Password123!`.
 fn is_stand_in(lower: &str) -> bool {
+    is_stand_in_with(lower, &[])
+}
+
+/// [`is_stand_in`] with `extra` words allowed too (a connection URI's user name's words:
+/// `powersync_storage:powersync_password`, wger's default `PS_STORAGE_PG_URI`).
+fn is_stand_in_with(lower: &str, extra: &[&[u8]]) -> bool {
     let letters: Vec<u8> = lower.bytes().filter(u8::is_ascii_lowercase).collect();
     if letters.is_empty() || letters.len() > 40 {
         return false;
@@ -214,8 +220,12 @@ fn is_stand_in(lower: &str) -> bool {
         if !reach[i] {
             continue;
         }
-        for w in STAND_IN_WORDS {
-            if letters[i..].starts_with(w.as_bytes()) {
+        for w in STAND_IN_WORDS
+            .iter()
+            .map(|w| w.as_bytes())
+            .chain(extra.iter().copied())
+        {
+            if !w.is_empty() && letters[i..].starts_with(w) {
                 reach[i + w.len()] = true;
             }
         }
@@ -274,6 +284,19 @@ pub fn decoy_reason(
                         .any(|w| w.len() >= 3 && w.eq_ignore_ascii_case(secret))
             }) {
                 return Some("default password (the user's name)");
+            }
+            // `powersync_storage:powersync_password`: the user's words and stand-in words.
+            let user_words: Vec<Vec<u8>> = key
+                .map(|user| {
+                    user.split(|b| !b.is_ascii_alphabetic())
+                        .filter(|w| w.len() >= 3)
+                        .map(|w| w.to_ascii_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let user_words: Vec<&[u8]> = user_words.iter().map(Vec::as_slice).collect();
+            if !user_words.is_empty() && is_stand_in_with(&lower, &user_words) {
+                return Some("default password (the user's name and stand-in words)");
             }
             if DEFAULT_PASSWORDS.contains(&lower.as_str())
                 || is_stand_in(&lower)
@@ -693,6 +716,9 @@ fn generic_value_reason(value: &str) -> Option<&'static str> {
     if is_uuid(bytes) {
         return Some("UUID");
     }
+    if is_import_path(value) {
+        return Some("import path");
+    }
     if is_identifier_path(bytes) || is_code_identifier(bytes) {
         return Some("identifier");
     }
@@ -871,6 +897,27 @@ fn is_uuid(bytes: &[u8]) -> bool {
         })
 }
 
+/// `wger.utils.headless_auth.WgerJWTTokenStrategy` (a Django setting naming a class),
+/// `org.example.auth.TokenFilter`: a dotted import path, two or more lower-case module
+/// names and then any name. Generated keys have no dots between lower-case words.
+fn is_import_path(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    let Some((last, modules)) = parts.split_last() else {
+        return false;
+    };
+    let name = |p: &str, lower: bool| {
+        let b = p.as_bytes();
+        !b.is_empty()
+            && (b[0].is_ascii_alphabetic() || b[0] == b'_')
+            && b.iter().all(|c| {
+                c.is_ascii_digit()
+                    || *c == b'_'
+                    || (c.is_ascii_alphabetic() && (!lower || c.is_ascii_lowercase()))
+            })
+    };
+    modules.len() >= 2 && modules.iter().all(|m| name(m, true)) && name(last, false)
+}
+
 /// `config.db.password`, `self.token`, `SomeClass::CONST`: dotted identifiers.
 fn is_identifier_path(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
@@ -981,6 +1028,34 @@ fn is_word_like(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (wger, held-out 2026-12-07): `HEADLESS_TOKEN_STRATEGY =
+    /// 'wger.utils.headless_auth.WgerJWTTokenStrategy'` (a class's import path) was a
+    /// committed secret, and so was `PS_STORAGE_PG_URI`'s default
+    /// `postgres://powersync_storage:powersync_password@db:5432/wger`.
+    #[test]
+    fn import_paths_and_passwords_of_the_users_words_are_not_secrets() {
+        for path in [
+            "wger.utils.headless_auth.WgerJWTTokenStrategy",
+            "org.example.auth.TokenFilter",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ] {
+            assert_eq!(generic_value_reason(path), Some("import path"), "{path}");
+        }
+        for secret in ["Xk9.qR2mZ.pL7vB3nW8", "a.b", "wger.Zx8Kq2LmP9vR4tN6"] {
+            assert_ne!(
+                generic_value_reason(secret),
+                Some("import path"),
+                "{secret}"
+            );
+        }
+        let uri =
+            |user: &[u8], pass: &[u8]| decoy_reason(RuleClass::UriPassword, pass, Some(user), None);
+        assert!(uri(b"powersync_storage", b"powersync_password").is_some());
+        assert!(uri(b"saleor", b"saleor_secret123").is_some());
+        assert_eq!(uri(b"powersync_storage", b"q8ZtLm2Rv9Xk"), None);
+        assert_eq!(uri(b"app", b"kT7mQ2xZ9vLp"), None);
+    }
 
     #[test]
     fn entropy_bounds() {

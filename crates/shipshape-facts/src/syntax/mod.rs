@@ -75,6 +75,9 @@ pub(crate) enum Rule {
     /// The element type of a slice or array literal (`[]func(tx *sql.Tx) error{...}`), not
     /// a parameter's or a type declaration's type.
     FuncListLiteral,
+    /// A migration's way back (`Rollback: func(tx *gorm.DB) error {...}`): a function
+    /// that does something, not one whose body is empty or only `return nil`.
+    RollbackFunc,
 }
 
 /// One regex match handed to [`judge`].
@@ -255,7 +258,64 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
         Rule::SignalHandled => keep_if(!calls::is_sent_signal(src, node)),
         Rule::TlsLiteral => tls::judge(src, root, node, c),
         Rule::FuncListLiteral => keep_if(is_list_literal(node)),
+        Rule::RollbackFunc => keep_if(!is_no_op_func_value(src, node)),
     }
+}
+
+/// True when `node` (the key of `Rollback: func(...) error { ... }`) keys a function
+/// literal whose body does nothing: no statement, or only `return nil` (headscale's
+/// gormigrate migrations, every one of whose `Rollback`s is `return nil`). Like an
+/// Alembic `downgrade()` that only says `pass`, such a rollback is no way back.
+fn is_no_op_func_value(src: &Src, node: Node) -> bool {
+    let Some(element) = ancestors(node)
+        .take(4)
+        .find(|a| a.kind() == "keyed_element")
+    else {
+        return false;
+    };
+    let Some(func) = descendants(element).find(|d| d.kind() == "func_literal") else {
+        return false;
+    };
+    let Some(body) = func.child_by_field_name("body") else {
+        return false;
+    };
+    let mut statements = Vec::new();
+    let mut cursor = body.walk();
+    for child in body.named_children(&mut cursor) {
+        if child.kind() == "statement_list" {
+            let mut inner = child.walk();
+            statements.extend(
+                child
+                    .named_children(&mut inner)
+                    .filter(|c| !c.kind().contains("comment")),
+            );
+        } else if !child.kind().contains("comment") {
+            statements.push(child);
+        }
+    }
+    match statements.as_slice() {
+        [] => true,
+        [only] => {
+            only.kind() == "return_statement"
+                && String::from_utf8_lossy(src.text(*only))
+                    .trim_start_matches("return")
+                    .trim()
+                    == "nil"
+        }
+        _ => false,
+    }
+}
+
+/// A node and every node below it, in document order.
+fn descendants(n: Node) -> impl Iterator<Item = Node> {
+    let mut stack = vec![n];
+    std::iter::from_fn(move || {
+        let next = stack.pop()?;
+        let mut cursor = next.walk();
+        let children: Vec<Node> = next.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+        Some(next)
+    })
 }
 
 /// True when `node` sits in the branch of an `if` taken only in a development

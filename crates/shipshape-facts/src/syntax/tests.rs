@@ -504,6 +504,43 @@ fn go_migrations_in_a_func_slice_are_a_migration_list() {
     );
 }
 
+/// juanfont/headscale (held-out, 2026-12-07): each of its 21 gormigrate migrations has a
+/// `Rollback: func(db *gorm.DB) error { return nil }`, which undoes nothing, and the
+/// unit passed `rollback/reversible-migrations`. A rollback that does something stays.
+#[test]
+fn a_rollback_that_only_returns_nil_is_no_way_back() {
+    let go = r#"package db
+
+var ms = []*gormigrate.Migration{
+	{
+		ID: "1",
+		Migrate: func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
+		Rollback: func(db *gorm.DB) error { return nil },
+	},
+	{
+		ID: "2",
+		Rollback: func(db *gorm.DB) error {
+			// nothing to undo
+		},
+	},
+	{
+		ID: "3",
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable("users")
+		},
+	},
+	{
+		ID: "4",
+		RollbackSession: func(sess *xorm.Session) error { return sess.DropTable("x") },
+	},
+}
+"#;
+    assert_eq!(
+        lines("hscontrol/db/db.go", go, SignalKind::MigrationRollback),
+        vec![17, 23]
+    );
+}
+
 // ---- languages without a grammar, and the properties ---------------------------------
 
 /// Kotlin has no grammar here: the regex verdict stands.
@@ -532,6 +569,7 @@ const SNIPPETS: &[&str] = &[
     "signal.Notify(c, syscall.SIGTERM)",
     "{ rejectUnauthorized: false }",
     "var m = []func(tx *sql.Tx) error{",
+    "Rollback: func(db *gorm.DB) error { return nil },",
     "`${fetch(u)}`",
     "'/health'",
     "{",

@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel, Doctrine and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), that does not only refuse (`throw`, Doctrine's `SkipMigration`, `throwIrreversibleMigrationException()`, `skipIf(true, …)`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function. Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel, Doctrine and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), that does not only refuse (`throw`, Doctrine's `SkipMigration`, `throwIrreversibleMigrationException()`, `skipIf(true, …)`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function that does something (not an empty body or only `return nil`). Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -491,7 +491,7 @@ fn run(ctx: &Ctx) -> Verdict {
             findings.push(
                 Finding::at(
                     Location::line(*path, *line),
-                    "migration is irreversible: a Go `Migration{…}` with no `Rollback` function",
+                    "migration is irreversible: a Go `Migration{…}` with no `Rollback` function, or one that does nothing (`return nil`)",
                 )
                 .with_key("irreversible"),
             );
@@ -632,8 +632,12 @@ mod tests {
             outcome(&[("server/migration/001_add_org_id.go", up)]),
             Outcome::Fail
         );
-        let both = "package migration\n\nvar m = gormigrate.Migration{\n\tID: \"1\",\n\tMigrate: func(tx *gorm.DB) error { return nil },\n\tRollback: func(tx *gorm.DB) error { return nil },\n}\n";
+        let both = "package migration\n\nvar m = gormigrate.Migration{\n\tID: \"1\",\n\tMigrate: func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },\n\tRollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable(\"users\") },\n}\n";
         assert_eq!(outcome(&[("db/m1.go", both)]), Outcome::Pass);
+        // headscale (held-out, 2026-12-07): a `Rollback` that only returns nil undoes
+        // nothing.
+        let no_op = both.replace("return tx.Migrator().DropTable(\"users\")", "return nil");
+        assert_eq!(outcome(&[("db/m1.go", no_op.as_str())]), Outcome::Fail);
     }
 
     /// `var migrations = [...]func(tx *sql.Tx) error{...}` and was judged `n/a`.
