@@ -259,10 +259,11 @@ pub struct ScanIndex {
     k8s_outside: std::sync::OnceLock<OutsideObjects>,
     /// Positions in `facts.files` of the files every unit shares ([`is_shared`]).
     shared: std::sync::OnceLock<Vec<usize>>,
-    /// The first file of the repository's own documentation (the part of
-    /// [`Ctx::is_unit_doc`] that is the same for every unit) meeting a question, by the
-    /// question's key: see [`Ctx::first_unit_doc`].
-    repository_docs: std::sync::Mutex<Vec<(String, Option<usize>)>>,
+    /// Answers that are the same for every unit, by the question's key: the position in
+    /// `facts.files` of the first file of a repository-wide set (the repository's own
+    /// documentation, the shared files, a prefix) meeting the question. See
+    /// [`ScanIndex::first_once`].
+    repository_firsts: std::sync::Mutex<Vec<(String, Option<usize>)>>,
 }
 
 /// Kubernetes objects outside every unit (positions in `facts.k8s_objects().items`, each
@@ -293,7 +294,7 @@ impl ScanIndex {
             dockerfiles_owned: std::sync::OnceLock::new(),
             k8s_outside: std::sync::OnceLock::new(),
             shared: std::sync::OnceLock::new(),
-            repository_docs: std::sync::Mutex::new(Vec::new()),
+            repository_firsts: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -308,9 +309,28 @@ impl ScanIndex {
             dockerfiles_owned: std::sync::OnceLock::new(),
             k8s_outside: std::sync::OnceLock::new(),
             shared: std::sync::OnceLock::new(),
-            repository_docs: std::sync::Mutex::new(Vec::new()),
+            repository_firsts: std::sync::Mutex::new(Vec::new()),
         };
         &NONE
+    }
+
+    /// The answer of `find` for `key`, found once per scan (the same `find` for the same
+    /// key). Never for [`ScanIndex::none`], which outlives every scan: callers search
+    /// directly there.
+    fn first_once(&self, key: &str, find: impl FnOnce() -> Option<usize>) -> Option<usize> {
+        let cached = self
+            .repository_firsts
+            .lock()
+            .ok()
+            .and_then(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| *v));
+        if let Some(found) = cached {
+            return found;
+        }
+        let found = find();
+        if let Ok(mut m) = self.repository_firsts.lock() {
+            m.push((key.to_string(), found));
+        }
+        found
     }
 
     /// The directory of the unit that owns `path`: the deepest unit holding it, which is
@@ -662,23 +682,9 @@ impl<'a> Ctx<'a> {
         let own = self
             .own_range()
             .find(|&i| (!nested || self.in_unit(&all[i].path)) && pred(&all[i]));
-        let cached = self
-            .index
-            .repository_docs
-            .lock()
-            .ok()
-            .and_then(|m| m.iter().find(|(k, _)| k == key).map(|(_, v)| *v));
-        let repository = match cached {
-            Some(found) => found,
-            None => {
-                let found =
-                    (0..all.len()).find(|&i| self.is_repository_doc(&all[i].path) && pred(&all[i]));
-                if let Ok(mut m) = self.index.repository_docs.lock() {
-                    m.push((key.to_string(), found));
-                }
-                found
-            }
-        };
+        let repository = self.index.first_once(key, || {
+            (0..all.len()).find(|&i| self.is_repository_doc(&all[i].path) && pred(&all[i]))
+        });
         match (own, repository) {
             (Some(a), Some(b)) => Some(&all[a.min(b)]),
             (a, b) => a.or(b).map(|i| &all[i]),
@@ -833,6 +839,56 @@ impl<'a> Ctx<'a> {
             };
             next.map(|i| &all[i])
         }))
+    }
+
+    /// The first of [`Ctx::files_with_shared`] meeting `pred`. `key` names the question
+    /// (the same `pred` for the same key): the shared files' part of the answer is the
+    /// same for every unit, so it is found once per scan and only the unit's own files
+    /// are searched per unit.
+    pub(crate) fn first_with_shared(
+        &self,
+        key: &str,
+        pred: impl Fn(&FileEntry) -> bool,
+    ) -> Option<&'a FileEntry> {
+        let all: &'a [FileEntry] = &self.facts.files;
+        let Some(shared) = self.index.shared(self.facts) else {
+            return self.files_with_shared().find(|f| pred(f));
+        };
+        let nested = self.has_nested_units();
+        let own = self
+            .own_range()
+            .find(|&i| (!nested || self.in_unit(&all[i].path)) && pred(&all[i]));
+        let shared = self.index.first_once(&format!("shared:{key}"), || {
+            shared.iter().copied().find(|&i| pred(&all[i]))
+        });
+        match (own, shared) {
+            (Some(a), Some(b)) => Some(&all[a.min(b)]),
+            (a, b) => a.or(b).map(|i| &all[i]),
+        }
+    }
+
+    /// The first file under `prefix` (repository-relative) meeting `pred`, found once
+    /// per scan for `key` (the same `pred` for the same key).
+    pub(crate) fn first_with_prefix(
+        &self,
+        key: &str,
+        prefix: &str,
+        pred: impl Fn(&FileEntry) -> bool,
+    ) -> Option<&'a FileEntry> {
+        let under: &'a [FileEntry] = self.facts.files_with_prefix(prefix);
+        if self.index.dirs.is_none() {
+            return under.iter().find(|f| pred(f));
+        }
+        // Where `under` starts in the sorted list (as `files_with_prefix` finds it).
+        let offset = self
+            .facts
+            .files
+            .partition_point(|f| f.path.as_str() < prefix);
+        self.index
+            .first_once(&format!("prefix:{prefix}:{key}"), || {
+                under.iter().position(pred).map(|i| offset + i)
+            })
+            .map(|i| &self.facts.files[i])
     }
 
     /// The positions in `facts.files` of the unit's subtree (before nested units are

@@ -36,22 +36,19 @@ const NAMES: &[&str] = &[
 ];
 
 fn run(ctx: &Ctx) -> Verdict {
+    // NAMES are lower-case ASCII: compared without lower-casing a copy of every path.
+    let named = |f: &shipshape_facts::FileEntry| {
+        let path = f.path.as_bytes();
+        !f.in_test
+            && NAMES.iter().any(|n| {
+                path.windows(n.len())
+                    .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+            })
+    };
+    // The unit's and the shared files, then docs/: the repository's parts once per scan.
     let hit = ctx
-        .files_with_shared()
-        .chain(
-            // The same files in the same order as filtering every file, by binary search.
-            ctx.facts.files_with_prefix("docs/").iter(),
-        )
-        .find(|f| {
-            // NAMES are lower-case ASCII: compared without lower-casing a copy of
-            // every path for every unit.
-            let path = f.path.as_bytes();
-            !f.in_test
-                && NAMES.iter().any(|n| {
-                    path.windows(n.len())
-                        .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
-                })
-        });
+        .first_with_shared("postmortem-template", named)
+        .or_else(|| ctx.first_with_prefix("postmortem-template", "docs/", named));
     match hit {
         Some(f) => Verdict::pass_with(
             format!("postmortem template {}", f.path),
