@@ -20,6 +20,23 @@ fn shipshape() -> Command {
     c
 }
 
+/// `shipshape fix --quiet ARGS ROOT`, which must exit 0 (its stderr shown if not).
+fn fix_ok(root: &Path, args: &[&str]) -> std::process::Output {
+    let out = shipshape()
+        .args(["fix", "--quiet"])
+        .args(args)
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn git(dir: &Path, args: &[&str]) -> bool {
     Command::new("git")
         .args(args)
@@ -99,17 +116,7 @@ fn dry_run_then_write_then_scan_passes() {
     assert_eq!(outcome(root, "security/policy-present"), "fail");
     assert_eq!(outcome(root, "ownership/codeowners"), "fail");
 
-    let out = shipshape()
-        .args(["fix", "--quiet"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fix_ok(root, &[]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("security/policy-present [safe]"), "{text}");
     assert!(text.contains("why: fail: no security policy"), "{text}");
@@ -156,17 +163,7 @@ fn dry_run_then_write_then_scan_passes() {
             .starts_with("diff --git a/SECURITY.md")
     );
 
-    let out = shipshape()
-        .args(["fix", "--quiet", "--write"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fix_ok(root, &["--write"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("wrote SECURITY.md"), "{text}");
     assert!(text.contains("wrote .github/CODEOWNERS"), "{text}");
@@ -256,23 +253,14 @@ fn a_dirty_work_tree_is_refused_without_allow_dirty() {
     );
     assert!(!root.join("SECURITY.md").exists(), "nothing written");
 
-    let out = shipshape()
-        .args([
-            "fix",
-            "--quiet",
+    fix_ok(
+        root,
+        &[
             "--write",
             "--allow-dirty",
             "--check",
             "security/policy-present",
-        ])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     assert!(root.join("SECURITY.md").exists());
 }
@@ -295,17 +283,7 @@ fn sarif_schema() -> Option<serde_json::Value> {
 fn sarif_results_carry_their_fixes() {
     let Some(dir) = repo() else { return };
     let root = dir.path();
-    let out = shipshape()
-        .args(["fix", "--quiet", "--format", "sarif"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = fix_ok(root, &["--format", "sarif"]);
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = log["runs"][0]["results"].as_array().unwrap();
     let policy = results
@@ -445,35 +423,13 @@ fn the_runbook_is_written_once_and_the_alerts_link_its_sections() {
         .collect();
     assert_eq!(creates.len(), 1, "RUNBOOK.md is created once: {v}");
 
-    let out = shipshape()
-        .args(["fix", "--quiet", "--write"])
-        .args(checks)
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    fix_ok(root, &[&["--write"][..], &checks[..]].concat());
     let runbook = fs::read_to_string(root.join("RUNBOOK.md")).unwrap();
     assert!(runbook.contains("## RocketDown\n"), "{runbook}");
     assert_eq!(outcome(root, "incident-response/runbook"), "pass");
     assert!(git(root, &["add", "-A"]) && git(root, &["commit", "-q", "-m", "runbook"]));
 
-    let out = shipshape()
-        .args(["fix", "--quiet", "--write", "--unsafe"])
-        .args(checks)
-        .arg(root)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    fix_ok(root, &[&["--write", "--unsafe"][..], &checks[..]].concat());
     let rules = fs::read_to_string(root.join("monitoring/alerts.yml")).unwrap();
     assert!(
         rules.ends_with("          severity: critical\n        annotations:\n          runbook_url: RUNBOOK.md#rocketdown\n"),
