@@ -121,6 +121,8 @@ struct Lazy {
     dockerfiles: OnceLock<Vec<docker::Dockerfile>>,
     k8s: OnceLock<Parsed<k8s::K8sObject>>,
     codeowners: OnceLock<Option<codeowners::CodeOwners>>,
+    /// Directory (`""` for the root) → positions in `files` of the files directly in it.
+    dirs: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 type YamlCell = OnceLock<Result<Arc<Vec<Yaml>>, String>>;
@@ -342,16 +344,24 @@ impl Facts {
     }
 
     /// The files directly in directory `dir` (`""` for the root), not in its subdirectories.
+    /// From an index built once per scan: asking it for every unit's ancestors costs the
+    /// answer, not a pass over the directory's whole subtree (a 1,000-service monorepo's
+    /// `services/`).
     pub fn files_in_dir<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FileEntry> + 'a {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let n = prefix.len();
-        self.files_with_prefix(&prefix)
+        let index = self.lazy.dirs.get_or_init(|| {
+            let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, f) in self.files.iter().enumerate() {
+                let parent = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+                m.entry(parent.to_string()).or_default().push(i);
+            }
+            m
+        });
+        index
+            .get(dir.trim_end_matches('/'))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |f| !f.path[n..].contains('/'))
+            .map(|&i| &self.files[i])
     }
 
     /// The YAML documents of a kept YAML file, parsed once (on first use).
