@@ -83,11 +83,20 @@ impl Ecosystem {
 /// NuGet, uv) also cover the directories below it. Go modules, Python, Bundler, Composer,
 /// Docker and Terraform entries read their directory only (navidrome's `gomod` at `/`
 /// does not update `plugins/pdk/go/go.mod`), unless the entry is a glob.
+/// A `github-actions` entry reads `<directory>/.github/workflows`, and Dependabot takes
+/// `/.github/workflows` itself for the root's (navidrome's entry), so both name the
+/// root's workflows.
 pub fn dependabot_covers(package_ecosystem: &str, directory: &str, dir: &str) -> bool {
     let d = directory
         .trim()
         .trim_start_matches('/')
         .trim_end_matches('/');
+    let d = if package_ecosystem == "github-actions" {
+        d.strip_suffix(".github/workflows")
+            .map_or(d, |rest| rest.trim_end_matches('/'))
+    } else {
+        d
+    };
     let (d, glob) = match d.find('*') {
         Some(at) => (d[..at].trim_end_matches('/'), true),
         None => (d, false),
@@ -634,6 +643,24 @@ fn json_api_spec(head: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// navidrome's `github-actions` entry at `/.github/workflows` names the root's
+    /// workflows, as `/` does; a member directory's workflows are its own.
+    #[test]
+    fn github_actions_entries_name_the_workflows_of_a_directory() {
+        for directory in ["/", "/.github/workflows", ".github/workflows/"] {
+            assert!(
+                dependabot_covers("github-actions", directory, ""),
+                "{directory}"
+            );
+        }
+        assert!(dependabot_covers(
+            "github-actions",
+            "/web/.github/workflows",
+            "web"
+        ));
+        assert!(!dependabot_covers("gomod", "/.github/workflows", ""));
+    }
 
     #[test]
     fn azure_pipelines_are_known_by_their_content() {

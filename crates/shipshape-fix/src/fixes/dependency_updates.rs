@@ -734,6 +734,34 @@ mod tests {
         assert_eq!(renovate_lean(&f), None, "the verb is not the bot");
     }
 
+    /// Regression (navidrome, #15 trial): its `github-actions` entry names
+    /// `/.github/workflows`, which Dependabot takes for the root's workflows, and the
+    /// fix appended a second `github-actions` entry at `/`.
+    #[test]
+    fn a_github_actions_entry_at_the_workflows_directory_covers_them() {
+        let existing = "version: 2\nupdates:\n- package-ecosystem: github-actions\n  directory: \"/.github/workflows\"\n  schedule:\n    interval: weekly\n";
+        let files = [
+            (".github/dependabot.yml", existing),
+            (".github/workflows/ci.yml", "on: push\njobs: {}\n"),
+            ("go.mod", "module x\n"),
+            ("go.sum", ""),
+        ];
+        let (_, fixes, _) = run(&files);
+        let added: String = fixes
+            .iter()
+            .flat_map(|f| &f.edits)
+            .map(|e| match e {
+                FileEdit::Replace { replacement, .. } => replacement.clone(),
+                FileEdit::Create { content, .. } => content.clone(),
+            })
+            .collect();
+        assert!(added.contains("gomod"), "{added}");
+        assert!(
+            !added.contains("github-actions"),
+            "already covered: {added}"
+        );
+    }
+
     #[test]
     fn an_existing_dependabot_gets_only_what_it_lacks_appended() {
         let existing = "# Our bot\nversion: 2\nupdates:\n  # Actions\n  - package-ecosystem: \"github-actions\"\n    directory: \"/\"\n    schedule:\n      interval: \"weekly\"   # keep\n\n# trailing comment\n";
