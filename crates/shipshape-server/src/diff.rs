@@ -77,46 +77,31 @@ pub async fn of_report(store: &dyn Store, report_id: i64) -> StoreResult<Vec<Uni
         let previous = store
             .previous_unit_report(unit.unit_id, unit.git_ref.clone(), report_id)
             .await?;
-        let (new_failures, fixed, level_before, score_before) = match &previous {
-            Some(p) => {
-                let before = store.check_outcomes(p.report_id, unit.unit_id).await?;
-                let (n, f) = compare(&before, &after);
-                (n, f, p.level.clone(), p.score)
-            }
-            None => {
-                let (n, _) = compare(&[], &after);
-                (n, Vec::new(), None, None)
-            }
+        let before = match &previous {
+            Some(p) => store.check_outcomes(p.report_id, unit.unit_id).await?,
+            None => Vec::new(),
         };
-        out.push(UnitDiff {
-            unit_id: unit.unit_id,
-            unit: unit.path,
-            previous_report: previous.as_ref().map(|p| p.report_id),
-            level_change: if previous.is_some() {
-                level_change(level_before.as_deref(), unit.level.as_deref())
-            } else {
-                "same"
-            },
-            new_failures,
-            fixed,
-            level_before,
-            level_after: unit.level,
-            score_before,
-            score_after: unit.score,
-        });
+        out.push(against(
+            unit.unit_id,
+            unit.path,
+            (unit.level, unit.score),
+            previous,
+            &before,
+            &after,
+        ));
     }
     // By path in byte order, as the upload answers (not the database's collation).
     out.sort_by(|a, b| a.unit.cmp(&b.unit));
     Ok(out)
 }
 
-/// One unit's diff from an upload's data in hand: its checks, and the outcomes,
-/// level and score of its previous report on the same ref (`None`: the first).
-/// The same answer [`of_report`] computes from the stored rows.
+/// One unit's diff from an upload's data in hand: its checks, and its previous report
+/// on the same ref with that report's outcomes (`None` and none: the first). The same
+/// answer [`of_report`] computes from the stored rows.
 pub fn of_upload(
     unit_id: i64,
     unit: &crate::store::NewUnitReport,
-    previous: Option<(i64, Option<String>, Option<f64>)>,
+    previous: Option<crate::store::PreviousUnitReport>,
     before: &[(String, String)],
 ) -> UnitDiff {
     let after: Vec<(String, String)> = unit
@@ -124,30 +109,42 @@ pub fn of_upload(
         .iter()
         .map(|c| (c.check_id.clone(), c.outcome.clone()))
         .collect();
-    let (new_failures, fixed) = compare(if previous.is_some() { before } else { &[] }, &after);
-    let (previous_report, level_before, score_before) = match previous {
-        Some((id, level, score)) => (Some(id), level, score),
-        None => (None, None, None),
+    against(
+        unit_id,
+        unit.path.clone(),
+        (unit.level.clone(), unit.score),
+        previous,
+        before,
+        &after,
+    )
+}
+
+/// A unit's diff: its outcomes, level and score now against its previous report's
+/// (`before` is empty without one, so every failure is new and nothing is fixed).
+fn against(
+    unit_id: i64,
+    path: String,
+    (level_after, score_after): (Option<String>, Option<f64>),
+    previous: Option<crate::store::PreviousUnitReport>,
+    before: &[(String, String)],
+    after: &[(String, String)],
+) -> UnitDiff {
+    let (new_failures, fixed) = compare(before, after);
+    let level_change = match &previous {
+        Some(p) => level_change(p.level.as_deref(), level_after.as_deref()),
+        None => "same",
     };
     UnitDiff {
         unit_id,
-        unit: unit.path.clone(),
-        previous_report,
-        level_change: if previous_report.is_some() {
-            level_change(level_before.as_deref(), unit.level.as_deref())
-        } else {
-            "same"
-        },
+        unit: path,
+        previous_report: previous.as_ref().map(|p| p.report_id),
+        level_change,
         new_failures,
-        fixed: if previous_report.is_some() {
-            fixed
-        } else {
-            Vec::new()
-        },
-        level_before,
-        level_after: unit.level.clone(),
-        score_before,
-        score_after: unit.score,
+        fixed,
+        level_before: previous.as_ref().and_then(|p| p.level.clone()),
+        level_after,
+        score_before: previous.and_then(|p| p.score),
+        score_after,
     }
 }
 

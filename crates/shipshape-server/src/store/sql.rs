@@ -351,7 +351,11 @@ macro_rules! impl_store {
                             .bind(report_id)
                             .fetch_all(&mut *tx)
                             .await?;
-                        let previous = rows.first().map(|r| (r.0, r.1.clone(), r.2));
+                        let previous = rows.first().map(|r| $crate::store::PreviousUnitReport {
+                            report_id: r.0,
+                            level: r.1.clone(),
+                            score: r.2,
+                        });
                         let before: Vec<(String, String)> = rows
                             .into_iter()
                             .filter_map(|r| Some((r.3?, r.4?)))
@@ -359,7 +363,7 @@ macro_rules! impl_store {
                         diffs.push($crate::diff::of_upload(
                             unit_id,
                             unit,
-                            previous.as_ref().map(|p| (p.0, p.1.clone(), p.2)),
+                            previous.clone(),
                             &before,
                         ));
                         if kinds.on_upload() {
@@ -375,7 +379,7 @@ macro_rules! impl_store {
                                     received_at: new.received_at,
                                 },
                                 unit,
-                                previous.as_ref().map(|p| (p.0, p.1.as_deref())),
+                                previous.as_ref().map(|p| (p.report_id, p.level.as_deref())),
                                 if kinds.new_critical { &before } else { &[] },
                             );
                             for event in &events {
