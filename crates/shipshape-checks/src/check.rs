@@ -678,17 +678,11 @@ impl<'a> Ctx<'a> {
         if self.index.dirs.is_none() {
             return all.iter().find(|f| self.is_unit_doc(&f.path) && pred(f));
         }
-        let nested = self.has_nested_units();
-        let own = self
-            .own_range()
-            .find(|&i| (!nested || self.in_unit(&all[i].path)) && pred(&all[i]));
+        let own = self.first_own(&pred);
         let repository = self.index.first_once(key, || {
             (0..all.len()).find(|&i| self.is_repository_doc(&all[i].path) && pred(&all[i]))
         });
-        match (own, repository) {
-            (Some(a), Some(b)) => Some(&all[a.min(b)]),
-            (a, b) => a.or(b).map(|i| &all[i]),
-        }
+        self.earlier(own, repository)
     }
 
     /// True when `path` belongs to this unit: its subtree, less the subtrees of other
@@ -854,17 +848,11 @@ impl<'a> Ctx<'a> {
         let Some(shared) = self.index.shared(self.facts) else {
             return self.files_with_shared().find(|f| pred(f));
         };
-        let nested = self.has_nested_units();
-        let own = self
-            .own_range()
-            .find(|&i| (!nested || self.in_unit(&all[i].path)) && pred(&all[i]));
+        let own = self.first_own(&pred);
         let shared = self.index.first_once(&format!("shared:{key}"), || {
             shared.iter().copied().find(|&i| pred(&all[i]))
         });
-        match (own, shared) {
-            (Some(a), Some(b)) => Some(&all[a.min(b)]),
-            (a, b) => a.or(b).map(|i| &all[i]),
-        }
+        self.earlier(own, shared)
     }
 
     /// The first file under `prefix` (repository-relative) meeting `pred`, found once
@@ -875,20 +863,16 @@ impl<'a> Ctx<'a> {
         prefix: &str,
         pred: impl Fn(&FileEntry) -> bool,
     ) -> Option<&'a FileEntry> {
-        let under: &'a [FileEntry] = self.facts.files_with_prefix(prefix);
+        let all: &'a [FileEntry] = &self.facts.files;
+        let mut under = self.facts.prefix_range(prefix);
         if self.index.dirs.is_none() {
-            return under.iter().find(|f| pred(f));
+            return under.find(|&i| pred(&all[i])).map(|i| &all[i]);
         }
-        // Where `under` starts in the sorted list (as `files_with_prefix` finds it).
-        let offset = self
-            .facts
-            .files
-            .partition_point(|f| f.path.as_str() < prefix);
         self.index
             .first_once(&format!("prefix:{prefix}:{key}"), || {
-                under.iter().position(pred).map(|i| offset + i)
+                under.find(|&i| pred(&all[i]))
             })
-            .map(|i| &self.facts.files[i])
+            .map(|i| &all[i])
     }
 
     /// The positions in `facts.files` of the unit's subtree (before nested units are
@@ -898,11 +882,25 @@ impl<'a> Ctx<'a> {
         if dir.is_empty() || dir == "." {
             return 0..self.facts.files.len();
         }
-        let prefix = format!("{dir}/");
-        let files = &self.facts.files;
-        let start = files.partition_point(|f| f.path.as_str() < prefix.as_str());
-        let len = files[start..].partition_point(|f| f.path.starts_with(&prefix));
-        start..start + len
+        self.facts.prefix_range(&format!("{dir}/"))
+    }
+
+    /// The position in `facts.files` of the first of the unit's own files (its subtree,
+    /// less nested units) meeting `pred`.
+    fn first_own(&self, pred: &impl Fn(&FileEntry) -> bool) -> Option<usize> {
+        let all = &self.facts.files;
+        let nested = self.has_nested_units();
+        self.own_range()
+            .find(|&i| (!nested || self.in_unit(&all[i].path)) && pred(&all[i]))
+    }
+
+    /// The earlier in list order of two positions in `facts.files`, as a file.
+    fn earlier(&self, a: Option<usize>, b: Option<usize>) -> Option<&'a FileEntry> {
+        let all: &'a [FileEntry] = &self.facts.files;
+        match (a, b) {
+            (Some(a), Some(b)) => Some(&all[a.min(b)]),
+            (a, b) => a.or(b).map(|i| &all[i]),
+        }
     }
 
     /// The unit's files of a kind (including shared repository-level files).

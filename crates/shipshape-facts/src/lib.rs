@@ -338,9 +338,14 @@ impl Facts {
     /// file list, found by binary search). With a prefix ending in `/`, the files
     /// under that directory.
     pub fn files_with_prefix(&self, prefix: &str) -> &[FileEntry] {
+        &self.files[self.prefix_range(prefix)]
+    }
+
+    /// The positions in [`Facts::files`] of [`Facts::files_with_prefix`].
+    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
         let start = self.files.partition_point(|f| f.path.as_str() < prefix);
         let len = self.files[start..].partition_point(|f| f.path.starts_with(prefix));
-        &self.files[start..start + len]
+        start..start + len
     }
 
     /// The files directly in directory `dir` (`""` for the root), not in its subdirectories.

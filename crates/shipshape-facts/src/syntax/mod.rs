@@ -273,7 +273,16 @@ fn is_no_op_func_value(src: &Src, node: Node) -> bool {
     else {
         return false;
     };
-    let Some(func) = descendants(element).find(|d| d.kind() == "func_literal") else {
+    // The value: the element's last child, a `func_literal` itself or wrapped in a
+    // `literal_element` (as newer grammars give it).
+    let last = u32::try_from(element.named_child_count().saturating_sub(1)).unwrap_or(0);
+    let value = element.named_child(last);
+    let Some(func) = value
+        .into_iter()
+        .flat_map(|v| [Some(v), v.named_child(0)])
+        .flatten()
+        .find(|n| n.kind() == "func_literal")
+    else {
         return false;
     };
     let Some(body) = func.child_by_field_name("body") else {
@@ -304,18 +313,6 @@ fn is_no_op_func_value(src: &Src, node: Node) -> bool {
         }
         _ => false,
     }
-}
-
-/// A node and every node below it, in document order.
-fn descendants(n: Node) -> impl Iterator<Item = Node> {
-    let mut stack = vec![n];
-    std::iter::from_fn(move || {
-        let next = stack.pop()?;
-        let mut cursor = next.walk();
-        let children: Vec<Node> = next.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
-        Some(next)
-    })
 }
 
 /// True when `node` sits in the branch of an `if` taken only in a development

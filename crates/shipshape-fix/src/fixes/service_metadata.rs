@@ -43,19 +43,9 @@ pub static FIX: FixDef = FixDef {
 /// The placeholder owner written when the facts name no single owner.
 pub const PLACEHOLDER_OWNER: &str = "TODO";
 
-/// A TOML basic string.
+/// A TOML string, quoted and escaped by the TOML crate.
 fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// The owner CODEOWNERS gives the repository root, when it is exactly one, and where.
