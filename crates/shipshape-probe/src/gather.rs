@@ -318,6 +318,17 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
     let root = client.send(Req::get(root_path.clone())).await;
     let mut obs = empty_observations(target.clone(), root, authenticated);
     if !obs.reachable() {
+        // A server whose TLS rustls refuses (a weak signature or key, only legacy
+        // versions, no common suite) is exactly what the TLS checks are for: they have
+        // their own handshakes, so they still run when the first request failed in TLS.
+        if let (Some(setup), Err(NetError::Tls(_))) = (&plan.tls, &obs.root.result)
+            && wants(&plan, Phase::Tls)
+        {
+            (plan.progress)("inspecting TLS");
+            let t0 = crate::http::unix_now();
+            obs.tls = Some(inspect_tls(setup, &addrs, &target, &client).await);
+            close_phase(&mut obs, Phase::Tls, t0, []);
+        }
         return Ok((obs, notes));
     }
     let (stop_watch, stop_rx) = tokio::sync::watch::channel(false);
@@ -957,82 +968,208 @@ async fn discover_metrics(
     (None, tried)
 }
 
+/// rustls's verdict on one protocol version, then, unless it completed a handshake, a
+/// raw ClientHello of that version: rustls refuses servers it cannot trust (RSA-1024,
+/// SHA-1, a bad handshake signature) that still speak the version.
+async fn probe_modern_version(
+    setup: &TlsSetup,
+    addrs: &[SocketAddr],
+    sni: Option<&str>,
+    client: &Client,
+    wait: Duration,
+    (label, code, version): (&'static str, u16, &'static rustls::SupportedProtocolVersion),
+) -> VersionSupport {
+    let rustls_says = match setup.only(version) {
+        Err(e) => VersionSupport {
+            version: label,
+            accepted: None,
+            detail: e.to_string(),
+        },
+        Ok(only) => {
+            let c = Connector {
+                addrs: addrs.to_vec(),
+                tls: Some(only),
+            };
+            match c.connect(client.request_deadline(wait)).await {
+                Ok(_) => VersionSupport {
+                    version: label,
+                    accepted: Some(true),
+                    detail: "handshake completed".into(),
+                },
+                Err(NetError::Tls(e)) => VersionSupport {
+                    version: label,
+                    accepted: Some(false),
+                    detail: e,
+                },
+                Err(e) => VersionSupport {
+                    version: label,
+                    accepted: None,
+                    detail: e.to_string(),
+                },
+            }
+        }
+    };
+    if rustls_says.accepted == Some(true) {
+        return rustls_says;
+    }
+    let raw = legacy::probe_version(addrs, sni, code, client.request_deadline(wait)).await;
+    match raw.accepted {
+        None => VersionSupport {
+            detail: format!("{}; raw ClientHello: {}", rustls_says.detail, raw.detail),
+            ..rustls_says
+        },
+        Some(_) => VersionSupport {
+            detail: format!("{} (rustls handshake: {})", raw.detail, rustls_says.detail),
+            ..raw
+        },
+    }
+}
+
+/// The key-exchange group of a raw handshake, from its suite and ServerKeyExchange.
+fn raw_group(flight: &legacy::Flight) -> Option<String> {
+    let hello = flight.hello.as_ref()?;
+    let suite = legacy::suite_name(hello.suite);
+    let ske = flight.key_exchange.as_deref();
+    if suite.contains("_ECDHE_") || suite.contains("_ECDH_anon_") {
+        ske.and_then(legacy::ecdhe_group).map(legacy::group_name)
+    } else if suite.contains("_DHE_") || suite.contains("_DH_anon_") {
+        ske.and_then(legacy::dh_prime_bits)
+            .map(|b| format!("DH {b} bits"))
+    } else if suite.starts_with("TLS_RSA_") {
+        Some("RSA key exchange (no ephemeral group)".into())
+    } else {
+        None
+    }
+}
+
 async fn inspect_tls(
     setup: &TlsSetup,
     addrs: &[SocketAddr],
     target: &Target,
     client: &Client,
 ) -> TlsObservation {
-    let seen = setup.seen();
-    let mut chain = Vec::new();
-    let mut unparsable = Vec::new();
-    for der in &seen.chain {
-        match parse_cert(der.as_ref()) {
-            Ok(c) => chain.push(c),
-            Err(e) => unparsable.push(e),
-        }
-    }
     let wait = client.timeout.min(Duration::from_secs(5));
     let sni = target
         .host
         .parse::<std::net::IpAddr>()
         .is_err()
         .then_some(target.host.as_str());
-    let mut versions = Vec::new();
-    for (label, v) in [
-        ("TLSv1.3", &rustls::version::TLS13),
-        ("TLSv1.2", &rustls::version::TLS12),
-    ] {
-        let support = match setup.only(v) {
-            Err(e) => VersionSupport {
-                version: label,
-                accepted: None,
-                detail: e.to_string(),
-            },
-            Ok(only) => {
-                let c = Connector {
-                    addrs: addrs.to_vec(),
-                    tls: Some(only),
-                };
-                match c.connect(client.request_deadline(wait)).await {
-                    Ok(_) => VersionSupport {
-                        version: label,
-                        accepted: Some(true),
-                        detail: "handshake completed".into(),
-                    },
-                    Err(NetError::Tls(e)) => VersionSupport {
-                        version: label,
-                        accepted: Some(false),
-                        detail: e,
-                    },
-                    Err(e) => VersionSupport {
-                        version: label,
-                        accepted: None,
-                        detail: e.to_string(),
-                    },
-                }
-            }
-        };
-        versions.push(support);
-    }
-    let (v11, v10, v3, weak, old) = tokio::join!(
-        legacy::probe_version(addrs, sni, 0x0302, wait),
-        legacy::probe_version(addrs, sni, 0x0301, wait),
-        legacy::probe_version(addrs, sni, 0x0300, wait),
-        legacy::probe_ciphers(addrs, sni, "weak", legacy::WEAK_SUITES, wait),
-        legacy::probe_ciphers(addrs, sni, "legacy", legacy::LEGACY_SUITES, wait),
+    // Protocols, suites and the certificate are each found out by their own
+    // handshakes, so that none is given up because another failed.
+    let (v13, v12, v11, v10, v3) = tokio::join!(
+        probe_modern_version(
+            setup,
+            addrs,
+            sni,
+            client,
+            wait,
+            ("TLSv1.3", 0x0304, &rustls::version::TLS13)
+        ),
+        probe_modern_version(
+            setup,
+            addrs,
+            sni,
+            client,
+            wait,
+            ("TLSv1.2", 0x0303, &rustls::version::TLS12)
+        ),
+        legacy::probe_version(addrs, sni, 0x0302, client.request_deadline(wait)),
+        legacy::probe_version(addrs, sni, 0x0301, client.request_deadline(wait)),
+        legacy::probe_version(addrs, sni, 0x0300, client.request_deadline(wait)),
     );
-    versions.extend([v11, v10, v3]);
+    let versions = vec![v13, v12, v11, v10, v3];
+    // Suites are offered at the newest pre-1.3 version the server accepts, so that a
+    // server speaking only TLS 1.0 is judged on the suites it really has.
+    let suite_version = [
+        ("TLSv1.2", 0x0303),
+        ("TLSv1.1", 0x0302),
+        ("TLSv1.0", 0x0301),
+        ("SSLv3", 0x0300),
+    ]
+    .into_iter()
+    .find(|(l, _)| {
+        versions
+            .iter()
+            .any(|v| v.version == *l && v.accepted == Some(true))
+    })
+    .map_or(0x0303, |(_, code)| code);
+    let seen = setup.seen();
+    let need_raw = seen.chain.is_empty() || seen.version.is_none();
+    let end = client.request_deadline(client.remaining());
+    let class = |c| legacy::probe_class(addrs, sni, c, suite_version, wait, end);
+    let [null, export, anon, rc4, des, tdes, rsa, cbc] = SuiteClass::ALL;
+    let (null, export, anon, rc4, des, tdes, rsa, cbc, dhe, flight) = tokio::join!(
+        class(null),
+        class(export),
+        class(anon),
+        class(rc4),
+        class(des),
+        class(tdes),
+        class(rsa),
+        class(cbc),
+        legacy::probe_dhe(addrs, sni, client.request_deadline(wait)),
+        async {
+            if need_raw {
+                Some(legacy::fetch_flight(addrs, sni, wait, end).await)
+            } else {
+                None
+            }
+        },
+    );
+    let flight = flight.and_then(Result::ok);
+    let mut chain = Vec::new();
+    let mut unparsable = Vec::new();
+    let (ders, verify_error, chain_source): (Vec<Vec<u8>>, _, _) = match &flight {
+        Some(f) if seen.chain.is_empty() && !f.certificates.is_empty() => {
+            let version = f
+                .hello
+                .as_ref()
+                .map_or("TLS", |h| legacy::version_label(h.version));
+            (
+                f.certificates.clone(),
+                setup.verify_chain(&f.certificates),
+                format!("a raw {version} handshake (rustls saw no certificate)"),
+            )
+        }
+        _ => (
+            seen.chain.iter().map(|c| c.as_ref().to_vec()).collect(),
+            seen.verify_error.clone(),
+            if seen.version.is_some() {
+                "the rustls handshake".to_string()
+            } else {
+                "the rustls handshake (read before rustls refused the server)".to_string()
+            },
+        ),
+    };
+    for der in &ders {
+        match parse_cert(der) {
+            Ok(c) => chain.push(c),
+            Err(e) => unparsable.push(e),
+        }
+    }
+    let raw_hello = flight.as_ref().and_then(|f| f.hello.clone());
     TlsObservation {
-        negotiated_version: seen.version,
-        negotiated_suite: seen.suite,
+        negotiated_version: seen.version.or_else(|| {
+            raw_hello
+                .as_ref()
+                .map(|h| legacy::version_label(h.version).to_string())
+        }),
+        negotiated_suite: seen
+            .suite
+            .or_else(|| raw_hello.as_ref().map(|h| legacy::suite_name(h.suite))),
         chain,
         unparsable,
-        verify_error: seen.verify_error,
+        verify_error,
         custom_ca: setup.custom_ca,
         versions,
-        ciphers: vec![weak, old],
+        ciphers: vec![null, export, anon, rc4, des, tdes, rsa, cbc],
         checked_at: crate::http::unix_now() as i64,
+        chain_source,
+        key_exchange_group: seen.group.or_else(|| flight.as_ref().and_then(raw_group)),
+        ocsp_stapled: seen
+            .ocsp_stapled
+            .or_else(|| flight.as_ref().filter(|f| f.done).map(|f| f.ocsp_stapled)),
+        dhe: Some(dhe),
     }
 }
 

@@ -299,7 +299,10 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
                 "probe/reachable" | "probe/survived" => None,
                 _ => obs.not_evaluated(c.needs),
             };
-            let out = if !reachable && c.id != "probe/reachable" {
+            // The TLS checks have their own handshakes: a target whose first request
+            // failed in TLS is still judged by them (gather inspected its TLS).
+            let own_handshakes = obs.tls.is_some() && c.needs.iter().all(|p| *p == Phase::Tls);
+            let out = if !reachable && c.id != "probe/reachable" && !own_handshakes {
                 checks::CheckOutcome::error(format!("not evaluated: {} did not answer", target.url))
             } else if let Some(why) = blocked {
                 checks::CheckOutcome::error(why)

@@ -203,14 +203,69 @@ pub struct VersionSupport {
     pub detail: String,
 }
 
-/// A group of cipher suites offered alone and whether the server chose one.
+/// A class of cipher suites the probe offers alone (see `legacy::classify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SuiteClass {
+    /// No encryption at all.
+    Null,
+    /// 40/56-bit export-grade suites (FREAK, Logjam).
+    Export,
+    /// Anonymous key exchange: no certificate, no authentication.
+    Anonymous,
+    Rc4,
+    /// Single DES (56-bit).
+    Des,
+    /// Triple DES: 64-bit blocks (SWEET32).
+    TripleDes,
+    /// RSA key exchange: no forward secrecy (ROBOT).
+    RsaKeyExchange,
+    /// CBC mode with forward secrecy: outside Mozilla "intermediate" (Lucky13).
+    Cbc,
+}
+
+impl SuiteClass {
+    /// Every class, broken ones first.
+    pub const ALL: [SuiteClass; 8] = [
+        SuiteClass::Null,
+        SuiteClass::Export,
+        SuiteClass::Anonymous,
+        SuiteClass::Rc4,
+        SuiteClass::Des,
+        SuiteClass::TripleDes,
+        SuiteClass::RsaKeyExchange,
+        SuiteClass::Cbc,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SuiteClass::Null => "NULL",
+            SuiteClass::Export => "EXPORT",
+            SuiteClass::Anonymous => "anonymous",
+            SuiteClass::Rc4 => "RC4",
+            SuiteClass::Des => "DES",
+            SuiteClass::TripleDes => "3DES",
+            SuiteClass::RsaKeyExchange => "RSA key exchange",
+            SuiteClass::Cbc => "CBC",
+        }
+    }
+}
+
+/// One class of cipher suites offered alone and which of them the server accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CipherProbe {
-    /// `weak` (NULL/EXPORT/RC4/DES) or `legacy` (CBC, 3DES or no forward secrecy).
-    pub class: &'static str,
+    pub class: SuiteClass,
     pub accepted: Option<bool>,
-    /// The suite the server chose, when it accepted.
-    pub chosen: Option<String>,
+    /// The suites the server chose (IANA names), one handshake each.
+    pub chosen: Vec<String>,
+    pub detail: String,
+}
+
+/// Finite-field DHE suites offered alone, and the size of the server's DH prime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DheProbe {
+    pub accepted: Option<bool>,
+    pub suite: Option<String>,
+    pub bits: Option<u32>,
     pub detail: String,
 }
 
@@ -249,6 +304,15 @@ pub struct TlsObservation {
     pub ciphers: Vec<CipherProbe>,
     /// Local Unix time when the certificates were read.
     pub checked_at: i64,
+    /// Where `chain` came from: `the rustls handshake`, or a raw handshake when rustls
+    /// saw no certificate (and why).
+    pub chain_source: String,
+    /// The key-exchange group of the main handshake (`X25519`), or of the raw one.
+    pub key_exchange_group: Option<String>,
+    /// Whether the server stapled an OCSP response (`None`: no handshake got that far).
+    pub ocsp_stapled: Option<bool>,
+    /// Finite-field DHE offered alone (`None`: not probed).
+    pub dhe: Option<DheProbe>,
 }
 
 /// A slow-client connection and how the server treated it.

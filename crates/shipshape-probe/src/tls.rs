@@ -25,6 +25,10 @@ pub struct Seen {
     pub verify_error: Option<String>,
     pub version: Option<String>,
     pub suite: Option<String>,
+    /// The key-exchange group of the first completed handshake (`X25519`).
+    pub group: Option<String>,
+    /// Whether the server stapled an OCSP response to the recorded chain.
+    pub ocsp_stapled: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -55,6 +59,7 @@ impl ServerCertVerifier for RecordingVerifier {
                 .map(|c| c.clone().into_owned())
                 .collect();
             seen.verify_error = verdict.err().map(|e| e.to_string());
+            seen.ocsp_stapled = Some(!ocsp_response.is_empty());
         }
         // Record, don't abort: the verdict is reported by the cert-chain check.
         Ok(ServerCertVerified::assertion())
@@ -187,9 +192,35 @@ impl TlsSetup {
             seen.version = conn.protocol_version().map(version_name);
             seen.suite = conn
                 .negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite()));
+                .map(|s| crate::legacy::suite_name(u16::from(s.suite())));
+            seen.group = conn
+                .negotiated_key_exchange_group()
+                .map(|g| format!("{:?}", g.name()));
         }
         Ok(stream)
+    }
+
+    /// Why `chain` (leaf first, DER) does not verify for this server name against the
+    /// trust anchors at `now`, or `None` when it does: the same judgement the recording
+    /// verifier makes, for a chain read without rustls.
+    pub fn verify_chain(&self, chain: &[Vec<u8>]) -> Option<String> {
+        let (leaf, rest) = chain.split_first()?;
+        let verifier =
+            match WebPkiServerVerifier::builder_with_provider(self.roots.clone(), provider())
+                .build()
+            {
+                Ok(v) => v,
+                Err(e) => return Some(e.to_string()),
+            };
+        let leaf = CertificateDer::from(leaf.as_slice());
+        let rest: Vec<CertificateDer<'_>> = rest
+            .iter()
+            .map(|c| CertificateDer::from(c.as_slice()))
+            .collect();
+        verifier
+            .verify_server_cert(&leaf, &rest, &self.server_name, &[], UnixTime::now())
+            .err()
+            .map(|e| e.to_string())
     }
 
     /// A snapshot of what was recorded so far.

@@ -11,7 +11,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: "https targets",
     rationale: "An expired certificate is a full outage for every client; renewal must happen well before expiry.",
-    evaluation: "Leaf certificate validity against the probe's clock, judged against the certificate's lifetime L. Pass: at least min(30 days, L/3) left. Warn: less. Fail: less than min(7 days, L/10), expired, or not yet valid. So a 90-day certificate warns under 30 days, and a 12-hour or 6-day auto-renewed certificate (Caddy internal, short-lived ACME) with most of its lifetime left passes.",
+    evaluation: "Validity of the leaf certificate (from the rustls handshake, or from a raw TLS 1.2/1.0 handshake when rustls sees none) against the probe's clock, judged against the certificate's lifetime L. Pass: at least min(30 days, L/3) left. Warn: less. Fail: less than min(7 days, L/10), expired, or not yet valid. So a 90-day certificate warns under 30 days, and a 12-hour or 6-day auto-renewed certificate (Caddy internal, short-lived ACME) with most of its lifetime left passes.",
     remediation: "Automate renewal (ACME/cert-manager) and alert on expiry at 30 and 14 days.",
     references: &["https://letsencrypt.org/docs/integration-guide/"],
     needs: &[Phase::Tls],
@@ -77,33 +77,15 @@ fn evaluate(o: &Observations) -> CheckOutcome {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
-    use crate::observe::{CertInfo, TlsObservation};
     use shipshape_model::Outcome;
 
     fn with_cert(not_before: i64, not_after: i64, now: i64) -> Observations {
-        let mut o = obs();
-        o.tls = Some(TlsObservation {
-            negotiated_version: None,
-            negotiated_suite: None,
-            chain: vec![CertInfo {
-                subject: "CN=x".into(),
-                issuer: "CN=ca".into(),
-                not_before,
-                not_after,
-                signature_algorithm: "ecdsa-with-SHA256".into(),
-                sha1_or_md5: false,
-                key_type: "EC".into(),
-                key_bits: Some(256),
-                dns_names: vec![],
-                self_signed: false,
-            }],
-            unparsable: vec![],
-            verify_error: None,
-            custom_ca: false,
-            versions: vec![],
-            ciphers: vec![],
-            checked_at: now,
-        });
+        let mut o = tls_obs();
+        let tls = o.tls.as_mut().expect("tls");
+        tls.chain.truncate(1);
+        tls.chain[0].not_before = not_before;
+        tls.chain[0].not_after = not_after;
+        tls.checked_at = now;
         o
     }
 

@@ -1,4 +1,5 @@
-//! `probe/tls-protocols` ★: only TLS 1.2 and 1.3 are accepted.
+//! `probe/tls-protocols` ★: only TLS 1.2 and 1.3 are accepted, each version judged by
+//! its own handshake.
 
 use super::{CheckOutcome, Phase, ProbeCheck};
 use crate::observe::Observations;
@@ -11,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: "https targets",
     rationale: "SSL 3.0 and TLS 1.0/1.1 have practical attacks (POODLE, BEAST) and are deprecated by RFC 8996; TLS 1.3 removes legacy weaknesses and a round trip.",
-    evaluation: "TLS 1.3 and 1.2 are tried with rustls; SSL 3.0, TLS 1.0 and 1.1 with a minimal raw ClientHello of that version (a ServerHello back means accepted). Pass: 1.2 and 1.3 only. Warn: no 1.3, or 1.0/1.1 accepted. Fail: SSL 3.0 accepted.",
+    evaluation: "TLS 1.3 and 1.2 are tried with rustls and, when rustls does not complete the handshake (it refuses RSA-1024 keys, SHA-1 signatures and legacy suites), with a raw ClientHello of that version; SSL 3.0, TLS 1.0 and 1.1 with a raw ClientHello of that version offering every suite the probe knows. A ServerHello of the offered version means accepted. Each version is its own handshake: none is given up because another failed. Pass: 1.2 and 1.3 only. Warn: no 1.3. Fail: SSL 3.0, TLS 1.0 or 1.1 accepted. Error: no version could be probed.",
     remediation: "Configure the server or load balancer with Mozilla's \"intermediate\" profile (ssl_protocols TLSv1.2 TLSv1.3).",
     references: &[
         "https://ssl-config.mozilla.org/",
@@ -54,19 +55,75 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     } else {
         on.join(", ")
     };
-    if accepted("SSLv3") == Some(true) {
-        return CheckOutcome::fail(format!("SSL 3.0 is accepted (accepted: {list})"))
+    let old: Vec<&str> = ["SSLv3", "TLSv1.0", "TLSv1.1"]
+        .into_iter()
+        .filter(|v| accepted(v) == Some(true))
+        .collect();
+    if !old.is_empty() {
+        return CheckOutcome::fail(format!("{} accepted (accepted: {list})", old.join(", ")))
             .with_all(evidence);
     }
-    let legacy = accepted("TLSv1.0") == Some(true) || accepted("TLSv1.1") == Some(true);
-    let no13 = accepted("TLSv1.3") != Some(true);
-    if legacy || no13 {
-        let why = match (legacy, no13) {
-            (true, true) => "TLS 1.0/1.1 accepted and no TLS 1.3",
-            (true, false) => "TLS 1.0/1.1 accepted",
-            _ => "no TLS 1.3",
-        };
-        return CheckOutcome::warn(format!("{why} (accepted: {list})")).with_all(evidence);
+    if tls.versions.iter().all(|s| s.accepted.is_none()) {
+        return CheckOutcome::error("no protocol version could be probed").with_all(evidence);
+    }
+    if accepted("TLSv1.3") != Some(true) {
+        return CheckOutcome::warn(format!("no TLS 1.3 (accepted: {list})")).with_all(evidence);
     }
     CheckOutcome::pass(format!("accepted: {list}")).with_all(evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::observe::VersionSupport;
+    use shipshape_model::Outcome;
+
+    fn with(states: &[(&'static str, Option<bool>)]) -> Observations {
+        let mut o = tls_obs();
+        o.tls.as_mut().expect("tls").versions = states
+            .iter()
+            .map(|&(version, accepted)| VersionSupport {
+                version,
+                accepted,
+                detail: "by hand".into(),
+            })
+            .collect();
+        o
+    }
+
+    const MODERN: [(&str, Option<bool>); 2] = [("TLSv1.3", Some(true)), ("TLSv1.2", Some(true))];
+
+    #[test]
+    fn tls12_and_13_only_pass() {
+        let mut v = MODERN.to_vec();
+        v.extend([
+            ("TLSv1.1", Some(false)),
+            ("TLSv1.0", Some(false)),
+            ("SSLv3", Some(false)),
+        ]);
+        assert_eq!(evaluate(&with(&v)).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn tls10_or_11_accepted_fails_even_without_a_modern_version() {
+        let out = evaluate(&with(&[
+            ("TLSv1.3", Some(false)),
+            ("TLSv1.2", None),
+            ("TLSv1.1", Some(true)),
+            ("TLSv1.0", Some(true)),
+            ("SSLv3", Some(false)),
+        ]));
+        assert_eq!(out.outcome, Outcome::Fail);
+        assert!(out.summary.contains("TLSv1.0, TLSv1.1"), "{}", out.summary);
+        assert_eq!(out.findings.len(), 5, "every version is evidence");
+    }
+
+    #[test]
+    fn no_tls13_warns_and_nothing_known_is_an_error() {
+        let out = evaluate(&with(&[("TLSv1.3", Some(false)), ("TLSv1.2", Some(true))]));
+        assert_eq!(out.outcome, Outcome::Warn);
+        let out = evaluate(&with(&[("TLSv1.3", None), ("TLSv1.2", None)]));
+        assert_eq!(out.outcome, Outcome::Error);
+    }
 }
