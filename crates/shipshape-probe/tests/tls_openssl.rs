@@ -3,10 +3,12 @@
 //! - a weak server (TLS 1.0–1.2, NULL and anonymous suites, RSA-1024/SHA-1
 //!   self-signed), which rustls refuses — the server of issue #14 whose TLS checks all
 //!   came back "not evaluated";
-//! - the same certificate on TLS 1.0 only (rustls never sees a certificate);
+//! - the same certificate on TLS 1.0 only (rustls never sees a certificate), with a
+//!   stapled OCSP response read from the raw flight;
 //! - a legacy server (TLS 1.2 only, CBC and RSA-key-exchange suites, a 1024-bit DH group);
 //! - a leaf without its intermediate (an incomplete chain), then with it;
-//! - a well-configured control (TLS 1.2 + 1.3, ECDHE-AEAD, ECDSA P-256 from a CA).
+//! - a well-configured control (TLS 1.2 + 1.3, ECDHE-AEAD, ECDSA P-256 from a CA,
+//!   OCSP stapled).
 //!
 //! Skips with a message when no openssl binary is found; with SHIPSHAPE_TEST_OPENSSL
 //! set (as `.ci/run` does) a missing or misbehaving binary fails the test.
@@ -223,6 +225,12 @@ fn pki(bin: &Path, dir: &Path) {
     }
 }
 
+/// A stapled OCSP response for `-status_file`: the smallest valid DER OCSPResponse
+/// (status `unauthorized`, no body). The probe records only whether one was stapled.
+fn ocsp_file(dir: &Path) {
+    std::fs::write(dir.join("ocsp.der"), [0x30, 0x03, 0x0a, 0x01, 0x06]).unwrap();
+}
+
 /// `openssl s_server -www` on 127.0.0.1 and a port of its choosing; killed on drop.
 struct SServer {
     child: Child,
@@ -358,6 +366,7 @@ fn tls10_only_server_is_judged_from_a_raw_handshake() {
     let Some(bin) = openssl() else { return };
     let dir = tempfile::tempdir().unwrap();
     weak_cert(&bin, dir.path());
+    ocsp_file(dir.path());
     let server = SServer::start(
         &bin,
         dir.path(),
@@ -372,6 +381,8 @@ fn tls10_only_server_is_judged_from_a_raw_handshake() {
             "TLSv1",
             "-max_protocol",
             "TLSv1",
+            "-status_file",
+            "ocsp.der",
         ],
     );
     let r = tls_probe(&server.url, None);
@@ -390,6 +401,8 @@ fn tls10_only_server_is_judged_from_a_raw_handshake() {
     let f = findings(&r, "probe/cert-chain");
     assert!(f.contains("from a raw TLSv1.0 handshake"), "{f}");
     assert!(f.contains("RSA 1024-bit key"), "{f}");
+    // The CertificateStatus message of the raw flight.
+    assert!(f.contains("the server stapled an OCSP response"), "{f}");
     expect(&r, "probe/cert-expiry", Pass);
 }
 
@@ -482,6 +495,7 @@ fn well_configured_server_passes_every_tls_check() {
     let Some(bin) = openssl() else { return };
     let dir = tempfile::tempdir().unwrap();
     pki(&bin, dir.path());
+    ocsp_file(dir.path());
     let server = SServer::start(
         &bin,
         dir.path(),
@@ -496,6 +510,8 @@ fn well_configured_server_passes_every_tls_check() {
             "TLSv1.2",
             "-cipher",
             "ECDHE+AESGCM:ECDHE+CHACHA20",
+            "-status_file",
+            "ocsp.der",
         ],
     );
     let ca = dir.path().join("ca.pem");
@@ -509,5 +525,6 @@ fn well_configured_server_passes_every_tls_check() {
         "{f}"
     );
     let f = findings(&r, "probe/cert-chain");
-    assert!(f.contains("OCSP stapling: no response stapled"), "{f}");
+    // Stapled in the rustls handshake (TLS 1.3).
+    assert!(f.contains("the server stapled an OCSP response"), "{f}");
 }
