@@ -1096,18 +1096,18 @@ async fn inspect_tls(
     let seen = setup.seen();
     let need_raw = seen.chain.is_empty() || seen.version.is_none();
     let end = client.request_deadline(client.remaining());
-    let class = |c| legacy::probe_class(addrs, sni, c, suite_version, wait, end);
-    let [null, export, anon, rc4, des, tdes, rsa, cbc] = SuiteClass::ALL;
-    let (null, export, anon, rc4, des, tdes, rsa, cbc, dhe, flight) = tokio::join!(
-        class(null),
-        class(export),
-        class(anon),
-        class(rc4),
-        class(des),
-        class(tdes),
-        class(rsa),
-        class(cbc),
-        legacy::probe_dhe(addrs, sni, client.request_deadline(wait)),
+    let class =
+        |i: usize| legacy::probe_class(addrs, sni, SuiteClass::ALL[i], suite_version, wait, end);
+    let (c0, c1, c2, c3, c4, c5, c6, c7, dhe, flight) = tokio::join!(
+        class(0),
+        class(1),
+        class(2),
+        class(3),
+        class(4),
+        class(5),
+        class(6),
+        class(7),
+        legacy::probe_dhe(addrs, sni, suite_version, client.request_deadline(wait)),
         async {
             if need_raw {
                 Some(legacy::fetch_flight(addrs, sni, wait, end).await)
@@ -1162,7 +1162,7 @@ async fn inspect_tls(
         verify_error,
         custom_ca: setup.custom_ca,
         versions,
-        ciphers: vec![null, export, anon, rc4, des, tdes, rsa, cbc],
+        ciphers: vec![c0, c1, c2, c3, c4, c5, c6, c7],
         checked_at: crate::http::unix_now() as i64,
         chain_source,
         key_exchange_group: seen.group.or_else(|| flight.as_ref().and_then(raw_group)),

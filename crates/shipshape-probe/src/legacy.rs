@@ -734,10 +734,16 @@ pub async fn fetch_flight(
     last
 }
 
-/// Whether the server accepts finite-field DHE suites, and the size of its DH prime.
-pub async fn probe_dhe(addrs: &[SocketAddr], sni: Option<&str>, deadline: Instant) -> DheProbe {
+/// Whether the server accepts finite-field DHE suites at `version`, and the size of
+/// its DH prime.
+pub async fn probe_dhe(
+    addrs: &[SocketAddr],
+    sni: Option<&str>,
+    version: u16,
+    deadline: Instant,
+) -> DheProbe {
     let suites = dhe_suites();
-    let hello = client_hello(0x0303, &suites, sni);
+    let hello = client_hello(version, &suites, sni);
     match exchange(addrs, &hello, deadline, false).await {
         Err(e) => DheProbe {
             accepted: None,

@@ -1,8 +1,10 @@
 //! TLS for the probe: a rustls (ring) client whose certificate verifier records the
-//! presented chain and any verification error instead of aborting (so an expired or
-//! self-signed certificate becomes a verdict, not a connection failure), version
-//! probes for TLS 1.2/1.3 via rustls, and certificate details via x509-parser.
-//! Legacy versions and weak cipher suites are probed with raw ClientHellos in `legacy`.
+//! presented chain, any verification error and a stapled OCSP response instead of
+//! aborting (so an expired or self-signed certificate becomes a verdict, not a
+//! connection failure), version probes for TLS 1.2/1.3 via rustls, the same WebPKI
+//! judgement for a chain read without rustls, and certificate details via x509-parser.
+//! What rustls cannot or will not speak (legacy versions, weak suites, servers whose
+//! signature or key it refuses) is probed with raw ClientHellos in `legacy`.
 
 use crate::ProbeError;
 use crate::observe::{CertInfo, NetError};
