@@ -1014,7 +1014,10 @@ async fn probe_modern_version(
     }
     let raw = legacy::probe_version(addrs, sni, code, client.request_deadline(wait)).await;
     match raw.accepted {
+        // rustls failing says little about the version by itself (a plain-http port
+        // fails it too): without a raw answer, the version is unknown.
         None => VersionSupport {
+            accepted: None,
             detail: format!("{}; raw ClientHello: {}", rustls_says.detail, raw.detail),
             ..rustls_says
         },
@@ -1140,6 +1143,11 @@ async fn inspect_tls(
                 "the rustls handshake (read before rustls refused the server)".to_string()
             },
         ),
+    };
+    let chain_source = if ders.is_empty() {
+        "neither the rustls handshake nor a raw TLS 1.2/1.0 handshake showed one".to_string()
+    } else {
+        chain_source
     };
     for der in &ders {
         match parse_cert(der) {

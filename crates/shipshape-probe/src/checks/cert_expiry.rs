@@ -23,7 +23,10 @@ fn evaluate(o: &Observations) -> CheckOutcome {
         return CheckOutcome::na("plain http target");
     };
     let Some(leaf) = tls.chain.first() else {
-        return CheckOutcome::error("no certificate was presented or it could not be parsed");
+        return CheckOutcome::error(format!(
+            "no certificate was presented or it could not be parsed ({})",
+            tls.chain_source
+        ));
     };
     let now = tls.checked_at;
     let days = (leaf.not_after - now) as f64 / 86_400.0;

@@ -12,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: "https targets",
     rationale: "SSL 3.0 and TLS 1.0/1.1 have practical attacks (POODLE, BEAST) and are deprecated by RFC 8996; TLS 1.3 removes legacy weaknesses and a round trip.",
-    evaluation: "TLS 1.3 and 1.2 are tried with rustls and, when rustls does not complete the handshake (it refuses RSA-1024 keys, SHA-1 signatures and legacy suites), with a raw ClientHello of that version; SSL 3.0, TLS 1.0 and 1.1 with a raw ClientHello of that version offering every suite the probe knows. A ServerHello of the offered version means accepted. Each version is its own handshake: none is given up because another failed. Pass: 1.2 and 1.3 only. Warn: no 1.3. Fail: SSL 3.0, TLS 1.0 or 1.1 accepted. Error: no version could be probed.",
+    evaluation: "TLS 1.3 and 1.2 are tried with rustls and, when rustls does not complete the handshake (it refuses RSA-1024 keys, SHA-1 signatures and legacy suites), with a raw ClientHello of that version; SSL 3.0, TLS 1.0 and 1.1 with a raw ClientHello of that version offering every suite the probe knows. A ServerHello of the offered version means accepted. Each version is its own handshake: none is given up because another failed. Pass: 1.2 and 1.3 only. Warn: no 1.3. Fail: SSL 3.0, TLS 1.0 or 1.1 accepted. Error: no version could be probed, or none was accepted.",
     remediation: "Configure the server or load balancer with Mozilla's \"intermediate\" profile (ssl_protocols TLSv1.2 TLSv1.3).",
     references: &[
         "https://ssl-config.mozilla.org/",
@@ -65,6 +65,9 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     }
     if tls.versions.iter().all(|s| s.accepted.is_none()) {
         return CheckOutcome::error("no protocol version could be probed").with_all(evidence);
+    }
+    if on.is_empty() {
+        return CheckOutcome::error("no protocol version was accepted").with_all(evidence);
     }
     if accepted("TLSv1.3") != Some(true) {
         return CheckOutcome::warn(format!("no TLS 1.3 (accepted: {list})")).with_all(evidence);
@@ -124,6 +127,8 @@ mod tests {
         let out = evaluate(&with(&[("TLSv1.3", Some(false)), ("TLSv1.2", Some(true))]));
         assert_eq!(out.outcome, Outcome::Warn);
         let out = evaluate(&with(&[("TLSv1.3", None), ("TLSv1.2", None)]));
+        assert_eq!(out.outcome, Outcome::Error);
+        let out = evaluate(&with(&[("TLSv1.3", Some(false)), ("TLSv1.2", None)]));
         assert_eq!(out.outcome, Outcome::Error);
     }
 }
