@@ -189,3 +189,29 @@ fn twelve_hour_auto_renewed_certificate_passes_expiry() {
     let c = result(&report, "probe/cert-expiry");
     assert_ne!(c.outcome, Pass, "{}", c.summary);
 }
+
+#[test]
+fn plain_http_port_probed_as_https_is_an_error_for_each_tls_check_not_a_verdict() {
+    // The first request fails in TLS, so the TLS checks run their own handshakes; none
+    // gets a TLS answer, so none may pass, warn or fail (it used to be "no TLS 1.3").
+    let server = serve(good_app().0, None);
+    let report = probe(&tls_opts(&server.https_url(), None));
+    expect(&report, "probe/reachable", Fail);
+    for id in [
+        "probe/tls-protocols",
+        "probe/tls-ciphers",
+        "probe/cert-chain",
+        "probe/cert-expiry",
+    ] {
+        let c = result(&report, id);
+        assert_eq!(c.outcome, Error, "{id}: {}", c.summary);
+        assert!(
+            !c.summary.contains("did not answer"),
+            "{id} was judged: {}",
+            c.summary
+        );
+    }
+    let s = &result(&report, "probe/tls-protocols").summary;
+    assert!(s.contains("no protocol version could be probed"), "{s}");
+    expect(&report, "probe/hsts", Error);
+}
