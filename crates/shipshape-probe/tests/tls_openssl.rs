@@ -5,6 +5,7 @@
 //!   came back "not evaluated";
 //! - the same certificate on TLS 1.0 only (rustls never sees a certificate), with a
 //!   stapled OCSP response read from the raw flight;
+//! - the same certificate on TLS 1.3 only (rustls reads the chain, then refuses);
 //! - a legacy server (TLS 1.2 only, CBC and RSA-key-exchange suites, a 1024-bit DH group);
 //! - a leaf without its intermediate (an incomplete chain), then with it;
 //! - a well-configured control (TLS 1.2 + 1.3, ECDHE-AEAD, ECDSA P-256 from a CA,
@@ -403,6 +404,43 @@ fn tls10_only_server_is_judged_from_a_raw_handshake() {
     assert!(f.contains("RSA 1024-bit key"), "{f}");
     // The CertificateStatus message of the raw flight.
     assert!(f.contains("the server stapled an OCSP response"), "{f}");
+    expect(&r, "probe/cert-expiry", Pass);
+}
+
+#[test]
+fn tls13_only_server_with_a_weak_certificate_is_judged_on_the_chain_rustls_read() {
+    let Some(bin) = openssl() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    weak_cert(&bin, dir.path());
+    let server = SServer::start(
+        &bin,
+        dir.path(),
+        &[
+            "-cert",
+            "weak.pem",
+            "-key",
+            "weak.key",
+            "-cipher",
+            "ALL:@SECLEVEL=0",
+            "-min_protocol",
+            "TLSv1.3",
+        ],
+    );
+    let r = tls_probe(&server.url, None);
+    // rustls refuses the RSA-1024 CertificateVerify; a raw TLS 1.3 ClientHello shows the
+    // version is spoken, and the chain rustls read before refusing is judged.
+    expect(&r, "probe/reachable", Fail);
+    expect(&r, "probe/tls-protocols", Pass);
+    let f = findings(&r, "probe/tls-protocols");
+    assert!(
+        f.contains("TLSv1.3: accepted (ServerHello with TLSv1.3"),
+        "{f}"
+    );
+    expect(&r, "probe/tls-ciphers", Pass);
+    expect(&r, "probe/cert-chain", Fail);
+    let f = findings(&r, "probe/cert-chain");
+    assert!(f.contains("read before rustls refused the server"), "{f}");
+    assert!(f.contains("RSA 1024-bit key"), "{f}");
     expect(&r, "probe/cert-expiry", Pass);
 }
 

@@ -119,18 +119,16 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     }
     let neg = tls
         .negotiated_suite
-        .clone()
-        .unwrap_or_else(|| "unknown".into());
+        .as_ref()
+        .map(|n| format!("; negotiated {n}"))
+        .unwrap_or_default();
     let unknown = tls.ciphers.iter().filter(|c| c.accepted.is_none()).count();
     let note = if unknown > 0 {
         format!(" ({unknown} class(es) could not be probed)")
     } else {
         String::new()
     };
-    CheckOutcome::pass(format!(
-        "broken and legacy suites refused{note}; negotiated {neg}"
-    ))
-    .with_all(evidence)
+    CheckOutcome::pass(format!("broken and legacy suites refused{note}{neg}")).with_all(evidence)
 }
 
 #[cfg(test)]
