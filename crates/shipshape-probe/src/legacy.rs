@@ -444,7 +444,9 @@ pub fn parse_flight(bytes: &[u8]) -> Flight {
     while c.b.len() >= 5 {
         let kind = c.b[0];
         if !(0x14..=0x17).contains(&kind) || c.b[1] != 0x03 {
-            if f.hello.is_none() {
+            // Not a TLS record: the answer is not TLS, or (after handshake records) the
+            // stream stops making sense here and what came before is read.
+            if hs.is_empty() {
                 f.malformed = Some("the answer is not a TLS record".into());
             }
             break;
@@ -503,8 +505,8 @@ pub fn parse_flight(bytes: &[u8]) -> Flight {
             break; // the rest of a TLS 1.3 flight is encrypted
         }
     }
-    if f.hello.is_none() && f.alert.is_none() && f.malformed.is_none() && !f.empty {
-        if hs.is_empty() && bytes.len() >= 5 && !(0x14..=0x17).contains(&bytes[0]) {
+    if f.hello.is_none() && f.alert.is_none() && f.malformed.is_none() {
+        if bytes.first().is_some_and(|b| !(0x14..=0x17).contains(b)) {
             f.malformed = Some("the answer is not a TLS record".into());
         } else if hs.first().is_some_and(|&t| t != 2) {
             f.malformed = Some("the first handshake message is not a ServerHello".into());
@@ -936,6 +938,15 @@ mod tests {
             parse_flight(b"HTTP/1.1 400 Bad Request\r\n")
                 .malformed
                 .is_some()
+        );
+        assert!(parse_flight(b"HTT").malformed.is_some());
+        // A complete flight followed by noise is read up to the noise.
+        let mut noisy = full.clone();
+        noisy.extend(b"garbage after the flight");
+        let f = parse_flight(&noisy);
+        assert!(
+            f.done && f.malformed.is_none() && f.certificates.len() == 2,
+            "{f:?}"
         );
         assert_eq!(parse_flight(&[0x15, 3, 1, 0, 2, 2, 70]).alert, Some(70));
         assert!(parse_flight(&[]).empty);
