@@ -73,16 +73,22 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     for ex in o.all_exchanges() {
         let Some(r) = ex.response() else { continue };
         checked += 1;
+        // A listing is a GET's page; a server answering POST or TRACE / with the same
+        // page is one listing, not one per method (Caddy's file_server does).
+        let Some(path) = ex.request.strip_prefix("GET ") else {
+            continue;
+        };
+        let path = path.split(' ').next().unwrap_or(path).to_string();
         if let Some(kind) = listing_kind(r)
-            && seen.insert(ex.request.clone())
+            && seen.insert(path.clone())
         {
             findings.push(
                 at(
                     ex,
-                    format!("{} lists a directory: {kind}", ex.request),
+                    format!("{path} lists a directory: {kind}"),
                     &["content-type", "server"],
                 )
-                .with_key(ex.request.clone()),
+                .with_key(path),
             );
         }
     }
@@ -128,8 +134,24 @@ mod tests {
         ] {
             let out = evaluate(&page(body));
             assert_eq!(out.outcome, Outcome::Fail, "{body}");
-            assert!(out.summary.contains("GET /files/"), "{}", out.summary);
+            assert!(out.summary.contains("/files/ lists"), "{}", out.summary);
         }
+    }
+
+    #[test]
+    fn one_listing_answered_to_every_method_is_one_finding() {
+        let listing = resp(
+            200,
+            &[("content-type", "text/html")],
+            "<title>Index of /</title><h1>Index of /</h1>",
+        );
+        let mut o = obs();
+        o.root = ex("GET /", listing.clone());
+        o.methods = vec![ex("TRACE /", listing.clone())];
+        o.trace = Some(("t".into(), ex("GET / (traceparent)", listing)));
+        let out = evaluate(&o);
+        assert_eq!(out.outcome, Outcome::Fail);
+        assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
     }
 
     #[test]

@@ -53,9 +53,9 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     let to_https = location.filter(|l| l.len() > 8 && l[..8].eq_ignore_ascii_case("https://"));
     let (true, Some(loc)) = (matches!(r.status, 301 | 302 | 303 | 307 | 308), to_https) else {
         return CheckOutcome::na(format!(
-            "the http target answers {} {} without redirecting to https (judged as served over http)",
+            "the http target answers {}{} without redirecting to https (judged as served over http)",
             r.status,
-            location.map_or(String::new(), |l| format!("(Location: {l})"))
+            location.map_or(String::new(), |l| format!(" (Location: {l})"))
         ));
     };
     let shown = &["location"];
