@@ -6,6 +6,8 @@
 //! A test skips with a message when its binary is absent. `.ci/run` installs the
 //! packages and sets SHIPSHAPE_TEST_NGINX / _CADDY / _PROMETHEUS / _NODE_EXPORTER:
 //! when that variable is set, a binary that is missing or does not start fails the test.
+//! Python's http.server (Debian's python3, /usr/bin/python3 or SHIPSHAPE_TEST_PYTHON3)
+//! is the third listing page.
 
 mod common;
 
@@ -352,6 +354,8 @@ fn nginx_return_301_to_https_passes_https_redirect() {
             ("probe/https-redirect", Pass),
             // Regression: the 301 sent before reading the 20 MB body failed as "not refused".
             ("probe/oversized-body", Warn),
+            // Regression: the redirector's HTML 405 for TRACE warned as "not JSON".
+            ("probe/error-format", NotApplicable),
             // A redirect is no HTML page: the page headers are not judged on it.
             ("probe/csp", NotApplicable),
             ("probe/referrer-policy", NotApplicable),
@@ -446,7 +450,14 @@ fn caddy_static_site_fails_csp_and_passes_liveness() {
 fn caddy_redir_308_to_https_passes_https_redirect() {
     let Some(c) = caddy() else { return };
     let r = probe(&url(c.redirect));
-    expect(&r, "probe/https-redirect", Pass);
+    expect_all(
+        &r,
+        &[
+            ("probe/https-redirect", Pass),
+            // Regression: the 308 sent before reading the 20 MB body failed.
+            ("probe/oversized-body", Warn),
+        ],
+    );
 }
 
 // ---- Prometheus and node_exporter --------------------------------------------
@@ -547,4 +558,31 @@ fn node_exporter_landing_page_on_every_path_is_one_html_page() {
     expect(&r, "probe/csp", Fail);
     let s = &result(&r, "probe/csp").summary;
     assert!(s.starts_with("1 of 1 HTML page"), "{s}");
+}
+
+// ---- Python's http.server -----------------------------------------------------
+
+#[test]
+fn python_http_server_listing_fails_directory_listing() {
+    let Some(bin) = binary("SHIPSHAPE_TEST_PYTHON3", "/usr/bin/python3") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(&dir.path().join("files/readme.txt"), "read me\n");
+    let port = free_port();
+    let mut cmd = Command::new(bin);
+    cmd.args([
+        "-m",
+        "http.server",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+    ])
+    .arg("--directory")
+    .arg(dir.path().join("files"));
+    let _server = Running::start("python3 -m http.server", cmd, dir, &[port]);
+    let r = probe(&url(port));
+    expect(&r, "probe/directory-listing", Fail);
+    let s = &result(&r, "probe/directory-listing").summary;
+    assert!(s.contains("Python http.server"), "{s}");
 }

@@ -12,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Low,
     applies_to: HTTP_SERVICE,
     rationale: "Clients can only handle errors they can parse; one documented error shape (RFC 9457) makes every failure self-describing.",
-    evaluation: "Bodies of 4xx/5xx responses provoked by the probe. Pass: all application/problem+json, or all JSON objects sharing a key. Warn: HTML or text errors, or inconsistent JSON shapes. Not applicable: a website (the base URL serves an HTML page) whose errors are all HTML or text — browsers are its clients.",
+    evaluation: "Bodies of 4xx/5xx responses provoked by the probe. Pass: all application/problem+json, or all JSON objects sharing a key. Warn: HTML or text errors, or inconsistent JSON shapes. Not applicable: a website (the base URL serves an HTML page) whose errors are all HTML or text — browsers are its clients; an http target redirecting to https (probe the https URL).",
     remediation: "Return RFC 9457 problem details (type, title, status, detail) from one error handler.",
     references: &["https://www.rfc-editor.org/rfc/rfc9457"],
     needs: &[Phase::Malformed],
@@ -37,6 +37,19 @@ fn evaluate(o: &Observations) -> CheckOutcome {
         .root
         .response()
         .is_some_and(|r| r.is_success() && r.is_html());
+    // An http→https redirector (nginx `return 301 https://…`) has no error contract of
+    // its own: the service behind the https URL is the one to judge.
+    let redirector = !o.target.https
+        && o.root.response().is_some_and(|r| {
+            (300..400).contains(&r.status)
+                && r.header("location")
+                    .is_some_and(|l| l.trim().to_ascii_lowercase().starts_with("https://"))
+        });
+    if redirector {
+        return CheckOutcome::na(
+            "the http target redirects to https: probe the https URL to judge its errors",
+        );
+    }
     if website
         && errors
             .iter()
@@ -118,6 +131,11 @@ mod tests {
                 &[("content-type", "text/html")],
                 "<h1>Welcome to nginx!</h1>",
             ),
+        );
+        assert_eq!(evaluate(&o).outcome, Outcome::NotApplicable);
+        o.root = ex(
+            "GET /",
+            resp(301, &[("location", "https://127.0.0.1/")], "<h1>301</h1>"),
         );
         assert_eq!(evaluate(&o).outcome, Outcome::NotApplicable);
     }
