@@ -15,6 +15,7 @@ use common::{expect, result};
 use shipshape_model::Outcome::{self, *};
 use shipshape_model::Report;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -48,7 +49,9 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// A running server process; dropping it kills the process and removes its tempdir.
+/// A running server process in its own process group; dropping it stops the group
+/// (SIGTERM, then SIGKILL for whatever is left: nginx's workers outlive a killed master)
+/// and removes its tempdir.
 struct Running {
     child: Child,
     name: &'static str,
@@ -56,8 +59,26 @@ struct Running {
     _dir: tempfile::TempDir,
 }
 
+/// Send `signal` to the process group `pgid` (the server and its workers).
+fn signal_group(signal: &str, pgid: u32) {
+    let _ = Command::new("kill")
+        .args([signal, "--", &format!("-{pgid}")])
+        .stderr(Stdio::null())
+        .status();
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
+        let pgid = self.child.id();
+        signal_group("-TERM", pgid);
+        let asked = Instant::now();
+        while asked.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        signal_group("-KILL", pgid);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -75,7 +96,8 @@ impl Running {
         let out = std::fs::File::create(&log).expect("log file");
         cmd.stdin(Stdio::null())
             .stdout(out.try_clone().expect("log file"))
-            .stderr(out);
+            .stderr(out)
+            .process_group(0);
         let child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("{name} does not start: {e}"));
@@ -230,6 +252,7 @@ http {{
         add_header Referrer-Policy "strict-origin-when-cross-origin" always;
         add_header Cross-Origin-Opener-Policy "same-origin" always;
         add_header Cross-Origin-Resource-Policy "same-origin" always;
+        add_header Permissions-Policy "camera=(), microphone=(), geolocation=()" always;
         add_header X-Content-Type-Options "nosniff" always;
         location / {{ try_files $uri $uri/ =404; }}
     }}
@@ -338,6 +361,7 @@ fn nginx_with_security_headers_passes_csp_referrer_policy_and_isolation() {
             ("probe/csp", Pass),
             ("probe/referrer-policy", Pass),
             ("probe/cross-origin-isolation", Pass),
+            ("probe/permissions-policy", Pass),
             ("probe/api-headers", Pass),
             ("probe/banner", Pass),
         ],

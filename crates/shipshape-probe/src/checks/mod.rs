@@ -41,6 +41,7 @@ mod no_stack_traces;
 mod overload_behaviour;
 mod oversized_body;
 mod pages;
+mod permissions_policy;
 mod rate_limit_headers;
 mod reachable;
 mod readiness_endpoint;
@@ -207,6 +208,7 @@ pub const REGISTRY: &[&ProbeCheck] = &[
     &api_headers::CHECK,
     &csp::CHECK,
     &referrer_policy::CHECK,
+    &permissions_policy::CHECK,
     &cross_origin_isolation::CHECK,
     &directory_listing::CHECK,
     &https_redirect::CHECK,
@@ -262,6 +264,6 @@ mod tests {
             }
             assert!(!c.needs.is_empty(), "{} names no phase", c.id);
         }
-        assert_eq!(REGISTRY.len(), 45);
+        assert_eq!(REGISTRY.len(), 46);
     }
 }
