@@ -56,6 +56,8 @@ const METRICS_PATHS: &[&str] = &[
 ];
 const METRICS_ACCEPT: &str =
     "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+/// Directories often served by a file server; their bodies show whether listings are on.
+pub const DIRECTORY_PATHS: &[&str] = &["/static/", "/assets/", "/files/", "/uploads/", "/images/"];
 /// Requests sent between the first two scrapes (for metrics-truth).
 pub const TRUTH_REQUESTS: u64 = 50;
 /// Requests with random ids between the second and third scrapes (for metrics-cardinality).
@@ -127,6 +129,7 @@ fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Ob
         tls: None,
         unknown_path: None,
         methods: vec![],
+        directories: vec![],
         liveness: None,
         liveness_tried: vec![],
         readiness: None,
@@ -400,11 +403,16 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
             client.send(Req::new("TRACE", root_path.clone())).await,
             client.send(Req::new("XYZZY", root_path.clone())).await,
         ];
+        for dir in DIRECTORY_PATHS {
+            obs.directories
+                .push(client.send(Req::get(target.join(dir))).await);
+        }
     }
     let basics: Vec<Exchange> = obs
         .unknown_path
         .iter()
         .chain(&obs.methods)
+        .chain(&obs.directories)
         .cloned()
         .collect();
     close_phase(&mut obs, Phase::Basics, t0, &basics);

@@ -504,6 +504,8 @@ pub struct Observations {
     pub tls: Option<TlsObservation>,
     pub unknown_path: Option<Exchange>,
     pub methods: Vec<Exchange>,
+    /// GETs of common directory paths (`/static/`…), for `probe/directory-listing`.
+    pub directories: Vec<Exchange>,
     pub liveness: Option<Endpoint>,
     pub liveness_tried: Vec<Exchange>,
     pub readiness: Option<Endpoint>,
@@ -547,6 +549,7 @@ impl Observations {
         let mut v: Vec<&Exchange> = vec![&self.root];
         v.extend(self.unknown_path.iter());
         v.extend(self.methods.iter());
+        v.extend(self.directories.iter());
         v.extend(self.liveness_tried.iter());
         v.extend(self.readiness_tried.iter());
         v.extend(self.health_series.iter());

@@ -6,12 +6,12 @@ use shipshape_model::{Area, Severity};
 
 pub const CHECK: ProbeCheck = ProbeCheck {
     id: "probe/api-headers",
-    title: "Security headers: nosniff, framing and CSP on HTML, no-store when authenticated",
+    title: "Security headers: nosniff everywhere, no-store when authenticated",
     area: Area::Security,
     severity: Severity::Medium,
     applies_to: HTTP_SERVICE,
-    rationale: "nosniff stops browsers executing mislabelled bodies; frame-ancestors/X-Frame-Options stop clickjacking; CSP limits injected scripts; no-store keeps authenticated data out of shared caches.",
-    evaluation: "Root, unknown-path and health responses. Pass: X-Content-Type-Options: nosniff everywhere; HTML also has CSP with frame-ancestors (or X-Frame-Options); responses to requests carrying the given credentials have Cache-Control no-store or private. Warn: one finding per missing header.",
+    rationale: "nosniff stops browsers executing mislabelled bodies; no-store keeps authenticated data out of shared caches. (CSP and framing of HTML pages are judged by probe/csp.)",
+    evaluation: "Root, unknown-path and health responses. Pass: X-Content-Type-Options: nosniff everywhere; responses to requests carrying the given credentials have Cache-Control no-store or private. Warn: one finding per missing header. CSP and frame-ancestors/X-Frame-Options on HTML are judged by probe/csp.",
     remediation: "Add the headers in one middleware or at the proxy (e.g. helmet, tower-http SetResponseHeader, Spring Security headers).",
     references: &[
         "https://owasp.org/www-project-secure-headers/",
@@ -30,13 +30,7 @@ fn evaluate(o: &Observations) -> CheckOutcome {
     for ex in exs {
         let Some(r) = ex.response() else { continue };
         checked += 1;
-        let shown = &[
-            "x-content-type-options",
-            "content-security-policy",
-            "x-frame-options",
-            "cache-control",
-            "content-type",
-        ];
+        let shown = &["x-content-type-options", "cache-control", "content-type"];
         if !r
             .header("x-content-type-options")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("nosniff"))
@@ -45,23 +39,6 @@ fn evaluate(o: &Observations) -> CheckOutcome {
                 at(ex, "X-Content-Type-Options: nosniff missing", shown)
                     .with_key(format!("nosniff {}", ex.request)),
             );
-        }
-        if r.is_html() {
-            let csp = r.header("content-security-policy");
-            if csp.is_none() {
-                findings.push(
-                    at(ex, "HTML without Content-Security-Policy", shown)
-                        .with_key(format!("csp {}", ex.request)),
-                );
-            }
-            let framing = csp.is_some_and(|c| c.contains("frame-ancestors"))
-                || r.header("x-frame-options").is_some();
-            if !framing {
-                findings.push(
-                    at(ex, "HTML without frame-ancestors or X-Frame-Options", shown)
-                        .with_key(format!("frame {}", ex.request)),
-                );
-            }
         }
     }
     if o.authenticated

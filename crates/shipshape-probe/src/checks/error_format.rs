@@ -12,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Low,
     applies_to: HTTP_SERVICE,
     rationale: "Clients can only handle errors they can parse; one documented error shape (RFC 9457) makes every failure self-describing.",
-    evaluation: "Bodies of 4xx/5xx responses provoked by the probe. Pass: all application/problem+json, or all JSON objects sharing a key. Warn: HTML or text errors, or inconsistent JSON shapes.",
+    evaluation: "Bodies of 4xx/5xx responses provoked by the probe. Pass: all application/problem+json, or all JSON objects sharing a key. Warn: HTML or text errors, or inconsistent JSON shapes. Not applicable: a website (the base URL serves an HTML page) whose errors are all HTML or text — browsers are its clients; an http target redirecting to https (probe the https URL).",
     remediation: "Return RFC 9457 problem details (type, title, status, detail) from one error handler.",
     references: &["https://www.rfc-editor.org/rfc/rfc9457"],
     needs: &[Phase::Malformed],
@@ -32,6 +32,33 @@ fn evaluate(o: &Observations) -> CheckOutcome {
         .collect();
     if errors.is_empty() {
         return CheckOutcome::na("no error response with a body to inspect");
+    }
+    let website = o
+        .root
+        .response()
+        .is_some_and(|r| r.is_success() && r.is_html());
+    // An http→https redirector (nginx `return 301 https://…`) has no error contract of
+    // its own: the service behind the https URL is the one to judge.
+    let redirector = !o.target.https
+        && o.root.response().is_some_and(|r| {
+            (300..400).contains(&r.status)
+                && r.header("location")
+                    .is_some_and(|l| l.trim().to_ascii_lowercase().starts_with("https://"))
+        });
+    if redirector {
+        return CheckOutcome::na(
+            "the http target redirects to https: probe the https URL to judge its errors",
+        );
+    }
+    if website
+        && errors
+            .iter()
+            .all(|e| e.response().is_none_or(|r| r.json().is_none()))
+    {
+        return CheckOutcome::na(format!(
+            "a website: the base URL serves HTML and its {} error page(s) are HTML or text, as browsers expect",
+            errors.len()
+        ));
     }
     let mut non_json = Vec::new();
     let mut problem = 0;
@@ -76,5 +103,40 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             "all {n} error bodies are JSON sharing {}",
             common.into_iter().collect::<Vec<_>>().join(", ")
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use shipshape_model::Outcome;
+
+    #[test]
+    fn html_errors_of_a_website_are_not_applicable_and_of_an_api_warn() {
+        let mut o = obs();
+        o.unknown_path = Some(ex(
+            "GET /nope",
+            resp(
+                404,
+                &[("content-type", "text/html")],
+                "<h1>404 Not Found</h1>",
+            ),
+        ));
+        assert_eq!(evaluate(&o).outcome, Outcome::Warn, "JSON root: an API");
+        o.root = ex(
+            "GET /",
+            resp(
+                200,
+                &[("content-type", "text/html")],
+                "<h1>Welcome to nginx!</h1>",
+            ),
+        );
+        assert_eq!(evaluate(&o).outcome, Outcome::NotApplicable);
+        o.root = ex(
+            "GET /",
+            resp(301, &[("location", "https://127.0.0.1/")], "<h1>301</h1>"),
+        );
+        assert_eq!(evaluate(&o).outcome, Outcome::NotApplicable);
     }
 }

@@ -52,7 +52,7 @@ fn evaluate(o: &Observations) -> CheckOutcome {
         .with_all(fails)
     } else if !warns.is_empty() {
         CheckOutcome::warn(format!(
-            "{} of {n} malformed bodies were accepted",
+            "{} of {n} malformed bodies were not refused (accepted with 2xx or redirected)",
             warns.len()
         ))
         .with_all(warns)

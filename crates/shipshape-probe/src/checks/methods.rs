@@ -21,6 +21,15 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     evaluate,
 };
 
+/// True when a TRACE answer is the request echoed back (`message/http`, or a body
+/// starting with the request line we sent).
+fn echoes_trace(r: &crate::observe::Response) -> bool {
+    r.media_type().is_some_and(|m| m == "message/http")
+        || String::from_utf8_lossy(&r.body)
+            .trim_start()
+            .starts_with("TRACE /")
+}
+
 fn evaluate(o: &Observations) -> CheckOutcome {
     if o.methods.is_empty() {
         return CheckOutcome::error("no method request was sent");
@@ -34,8 +43,18 @@ fn evaluate(o: &Observations) -> CheckOutcome {
                 405 if r.header("allow").is_some() => {}
                 501 => {}
                 405 => warns.push(at(ex, "405 without an Allow header", hdrs)),
-                s if (200..300).contains(&s) && ex.request.starts_with("TRACE") => {
-                    fails.push(at(ex, format!("TRACE is enabled ({s})"), hdrs))
+                // TRACE is a risk when it echoes the request (cross-site tracing); a
+                // server answering every method with the same page (Caddy's
+                // file_server, node_exporter) is only not refusing it.
+                s if (200..300).contains(&s)
+                    && ex.request.starts_with("TRACE")
+                    && echoes_trace(r) =>
+                {
+                    fails.push(at(
+                        ex,
+                        format!("TRACE is enabled ({s}): the request is echoed"),
+                        hdrs,
+                    ))
                 }
                 s if s >= 500 => fails.push(at(ex, format!("server error {s}"), hdrs)),
                 s => warns.push(at(ex, format!("answered {s} instead of 405/501"), hdrs)),
@@ -69,5 +88,21 @@ mod tests {
         assert_eq!(evaluate(&o).outcome, Outcome::Pass);
         o.methods = vec![ex("TRACE /", resp(200, &[], "TRACE / HTTP/1.1"))];
         assert_eq!(evaluate(&o).outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn trace_answered_with_the_page_is_not_an_echo() {
+        // Caddy's file_server and node_exporter answer every method with their page.
+        let mut o = obs();
+        o.methods = vec![ex(
+            "TRACE /",
+            resp(
+                200,
+                &[("content-type", "text/html")],
+                "<title>Node Exporter</title>",
+            ),
+        )];
+        let out = evaluate(&o);
+        assert_eq!(out.outcome, Outcome::Warn, "{:?}", out.findings);
     }
 }

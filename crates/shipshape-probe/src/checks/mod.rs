@@ -14,6 +14,9 @@ mod clock;
 mod content_type;
 mod cookies;
 mod cors;
+mod cross_origin_isolation;
+mod csp;
+mod directory_listing;
 mod error_format;
 mod health_coherent;
 mod health_format;
@@ -21,6 +24,7 @@ mod health_latency;
 mod health_leak;
 mod hostile_requests;
 mod hsts;
+mod https_redirect;
 mod latency_inflation;
 mod latency_under_load;
 mod liveness_endpoint;
@@ -36,9 +40,12 @@ mod metrics_truth;
 mod no_stack_traces;
 mod overload_behaviour;
 mod oversized_body;
+mod pages;
+mod permissions_policy;
 mod rate_limit_headers;
 mod reachable;
 mod readiness_endpoint;
+mod referrer_policy;
 mod slow_clients;
 mod survived;
 mod tls_ciphers;
@@ -199,6 +206,12 @@ pub const REGISTRY: &[&ProbeCheck] = &[
     &cert_chain::CHECK,
     &hsts::CHECK,
     &api_headers::CHECK,
+    &csp::CHECK,
+    &referrer_policy::CHECK,
+    &permissions_policy::CHECK,
+    &cross_origin_isolation::CHECK,
+    &directory_listing::CHECK,
+    &https_redirect::CHECK,
     &cors::CHECK,
     &cookies::CHECK,
     &malformed_bodies::CHECK,
@@ -251,6 +264,6 @@ mod tests {
             }
             assert!(!c.needs.is_empty(), "{} names no phase", c.id);
         }
-        assert_eq!(REGISTRY.len(), 40);
+        assert_eq!(REGISTRY.len(), 46);
     }
 }

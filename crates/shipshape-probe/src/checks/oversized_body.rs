@@ -12,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::High,
     applies_to: HTTP_SERVICE,
     rationale: "A service that buffers whatever it is sent can be knocked over by a handful of large uploads; a declared size over the limit should be refused before reading it.",
-    evaluation: "A POST declaring a 10 GB body (none sent) and a POST with a real 20 MB body. Pass: each refused with 4xx or 501 (ideally 413) — the declared one within 5 s. Warn: a 2xx sent before the body was read (the declared one, or the real one before all of it was written): no evidence either way. Fail: a 2xx after the whole 20 MB body was written (accepted), 5xx, reset, or no answer (hang).",
+    evaluation: "A POST declaring a 10 GB body (none sent) and a POST with a real 20 MB body. Pass: each refused with 4xx or 501 (ideally 413) — the declared one within 5 s. Warn: a 2xx or 3xx sent before the body was read (the declared one, or the real one before all of it was written; an http→https redirector answers 301 unread): no evidence either way. Fail: a 2xx or 3xx after the whole 20 MB body was written (accepted), 5xx, reset, or no answer (hang).",
     remediation: "Set a request body limit in the server or proxy (client_max_body_size, DefaultBodyLimit, maxPostSize) and check Content-Length before reading.",
     references: &["https://www.rfc-editor.org/rfc/rfc9110#name-413-content-too-large"],
     needs: &[Phase::Oversized],
@@ -32,7 +32,7 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             // A success is evidence of acceptance only when the body was sent whole
             // before the answer; a quick 2xx to a declared-only body, or before most of
             // the body was written, shows the server never read it.
-            Some(r) if r.is_success() => {
+            Some(r) if r.is_success() || (300..400).contains(&r.status) => {
                 let declared_only = i == 0;
                 let whole = ex.body_sent.is_some_and(|n| n >= 20 * 1024 * 1024);
                 if declared_only || !whole {
@@ -97,6 +97,19 @@ mod tests {
     use super::*;
     use crate::checks::testutil::*;
     use shipshape_model::Outcome;
+
+    #[test]
+    fn redirect_without_reading_the_body_does_not_fail() {
+        // nginx `return 301 https://…` answers before reading any of the body.
+        let mut o = obs();
+        let mut real = ex("POST / with a 20 MB body", resp(301, &[], ""));
+        real.body_sent = Some(3_000_000);
+        o.oversized = vec![
+            ex("POST / declaring a 10 GB body", resp(301, &[], "")),
+            real,
+        ];
+        assert_eq!(evaluate(&o).outcome, shipshape_model::Outcome::Warn);
+    }
 
     #[test]
     fn fast_200_without_reading_the_body_does_not_fail() {

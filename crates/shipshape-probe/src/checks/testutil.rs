@@ -58,6 +58,7 @@ pub fn obs() -> Observations {
         tls: None,
         unknown_path: None,
         methods: vec![],
+        directories: vec![],
         liveness: None,
         liveness_tried: vec![],
         readiness: None,

@@ -18,13 +18,20 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     evaluate,
 };
 
-/// True when the service answers JSON on the paths we know (root or health).
+/// True when the service answers JSON on the paths we know (root or health). A base
+/// URL serving an HTML page makes it a website, whatever its health endpoint answers
+/// (nginx `return 200 '{"status":"ok"}'` for /healthz in front of a site).
 pub(crate) fn speaks_json(o: &Observations) -> bool {
+    let website = o
+        .root
+        .response()
+        .is_some_and(|r| r.is_success() && r.is_html());
     o.root.response().is_some_and(|r| r.is_json_type())
-        || o.liveness
-            .as_ref()
-            .and_then(|e| e.exchange.response())
-            .is_some_and(|r| r.is_json_type())
+        || !website
+            && o.liveness
+                .as_ref()
+                .and_then(|e| e.exchange.response())
+                .is_some_and(|r| r.is_json_type())
 }
 
 fn evaluate(o: &Observations) -> CheckOutcome {
@@ -96,6 +103,33 @@ mod tests {
         o.unknown_path = Some(ex(
             "GET /x",
             resp(404, &[("content-type", "application/problem+json")], "{}"),
+        ));
+        assert_eq!(evaluate(&o).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn html_404_of_a_website_with_a_json_health_endpoint_passes() {
+        // nginx: the site's welcome page, `return 200 '{"status":"ok"}'` for /healthz.
+        let mut o = obs();
+        o.root = ex(
+            "GET /",
+            resp(200, &[("content-type", "text/html")], "<h1>Welcome</h1>"),
+        );
+        o.liveness = Some(crate::observe::Endpoint {
+            path: "/healthz".into(),
+            given: false,
+            exchange: ex(
+                "GET /healthz",
+                resp(
+                    200,
+                    &[("content-type", "application/json")],
+                    "{\"status\":\"ok\"}",
+                ),
+            ),
+        });
+        o.unknown_path = Some(ex(
+            "GET /x",
+            resp(404, &[("content-type", "text/html")], "<html>"),
         ));
         assert_eq!(evaluate(&o).outcome, Outcome::Pass);
     }
