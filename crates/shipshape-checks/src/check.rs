@@ -689,21 +689,18 @@ impl<'a> Ctx<'a> {
     /// units nested in it (the root product of a monorepo owns only what no other unit
     /// holds).
     pub fn in_unit(&self, path: &str) -> bool {
-        is_under(path, &self.unit.path)
-            && !self
-                .nested()
-                .iter()
-                .any(|&i| is_under(path, &self.unit_paths[i]))
+        shipshape_facts::unit_owns(
+            &self.unit.path,
+            self.nested().iter().map(|&i| self.unit_paths[i].as_str()),
+            path,
+        )
     }
 
     /// The other units inside this one's directory (the root product's), once per unit.
     fn nested(&self) -> &[usize] {
         self.nested_units.get_or_init(|| {
             (0..self.unit_paths.len())
-                .filter(|&i| {
-                    let u = &self.unit_paths[i];
-                    *u != self.unit.path && is_under(u, &self.unit.path)
-                })
+                .filter(|&i| shipshape_facts::is_nested_unit(&self.unit_paths[i], &self.unit.path))
                 .collect()
         })
     }

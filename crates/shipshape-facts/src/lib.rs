@@ -706,9 +706,55 @@ pub fn is_under(path: &str, dir: &str) -> bool {
         || (path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/'))
 }
 
+/// True when the unit at `candidate` sits inside the unit at `unit`'s directory (the
+/// root product of a monorepo holds every other unit).
+pub fn is_nested_unit(candidate: &str, unit: &str) -> bool {
+    fn dir(p: &str) -> &str {
+        match p.trim_end_matches('/') {
+            "" => ".",
+            d => d,
+        }
+    }
+    dir(candidate) != dir(unit) && is_under(candidate, unit)
+}
+
+/// True when `path` belongs to the unit at `unit`: its subtree, less the subtrees of the
+/// units `nested` in it ([`is_nested_unit`]), so the root product owns only what no other
+/// unit holds. The one rule of file ownership: checks (`Ctx::in_unit`), fixes and
+/// `scan --changed-since` decide with it.
+pub fn unit_owns<'a>(unit: &str, nested: impl IntoIterator<Item = &'a str>, path: &str) -> bool {
+    is_under(path, unit) && !nested.into_iter().any(|n| is_under(path, n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Unit ownership has one rule (checks and fixes both asked their own version): the
+    /// root product owns what no nested unit holds; a unit owns its whole subtree less
+    /// the units inside it; a path that only shares a name prefix is not under a unit.
+    #[test]
+    fn a_unit_owns_its_subtree_less_the_units_nested_in_it() {
+        let units = [".", "api", "api/worker", "web"];
+        let owns = |unit: &str, path: &str| {
+            let nested = units.iter().copied().filter(|u| is_nested_unit(u, unit));
+            unit_owns(unit, nested, path)
+        };
+        assert!(owns(".", "README.md"));
+        assert!(owns(".", "deploy/k8s.yaml"));
+        assert!(!owns(".", "api/main.go"));
+        assert!(!owns(".", "web/index.ts"));
+        assert!(owns("api", "api/main.go"));
+        assert!(!owns("api", "api/worker/main.go"));
+        assert!(owns("api/worker", "api/worker/main.go"));
+        assert!(!owns("api", "apis/main.go"));
+        assert!(owns("api/", "api/main.go"));
+        assert!(!is_nested_unit(".", "."));
+        assert!(!is_nested_unit(".", "api"));
+        assert!(is_nested_unit("api/worker", "api"));
+        assert!(!is_nested_unit("api", "api/"));
+        assert!(!is_nested_unit("", "."));
+    }
 
     /// Regression: teslamate builds and pushes both its images inside local composite
     /// actions (`uses: ./.github/actions/build`), which were not read, so its `grafana/`

@@ -41,7 +41,7 @@ use super::security_policy::latest_release;
 use crate::{Applicability, FileEdit, Fix, FixCtx};
 use shipshape_facts::alerting::{AlertRule, rules_of_groups};
 use shipshape_facts::role::Role;
-use shipshape_facts::{Ecosystem, FileKind, Lang, is_under};
+use shipshape_facts::{Ecosystem, FileKind, Lang};
 use shipshape_model::{Outcome, UnitKind};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -65,10 +65,12 @@ pub(crate) fn runbook_path(ctx: &FixCtx) -> String {
 /// unit nested in it.
 pub(crate) fn in_unit(ctx: &FixCtx, path: &str) -> bool {
     let own = ctx.unit.path.as_str();
-    is_under(path, own)
-        && !ctx.units.iter().any(|u| {
-            u.path != own && u.path != "." && is_under(&u.path, own) && is_under(path, &u.path)
-        })
+    let nested = ctx
+        .units
+        .iter()
+        .map(|u| u.path.as_str())
+        .filter(|u| shipshape_facts::is_nested_unit(u, own));
+    shipshape_facts::unit_owns(own, nested, path)
 }
 
 /// Neither a test fixture nor an example.
