@@ -9,6 +9,25 @@
 /// SQLite's 32766-parameter limit).
 pub(super) const CHECK_ROWS_PER_INSERT: usize = 400;
 
+/// `COL = CASE …` for the unit upsert: the column takes the incoming report's value only
+/// when that report is newer than the unit's latest (monotonic: a report that commits
+/// late never hides a newer one). Every SET expression reads the old row, so each column
+/// repeats the same condition; it is written here once.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! if_newer {
+    ($col:literal) => {
+        concat!(
+            $col,
+            " = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id THEN excluded.",
+            $col,
+            " ELSE units.",
+            $col,
+            " END"
+        )
+    };
+}
+
 macro_rules! impl_store {
     ($store:ty, $db:ty, backend = $backend:literal, schema = $schema:literal, lock = $lock:literal, fragments_shared = $fragments_shared:literal, fragments_exclusive = $fragments_exclusive:literal) => {
         impl $crate::store::Store for $store {
@@ -257,22 +276,18 @@ macro_rules! impl_store {
                         // The unit, made to point at this report unless a newer one is
                         // already its latest (monotonic: a report that commits late never
                         // hides a newer one). Every SET expression reads the old row.
-                        let (unit_id, latest): (i64, Option<i64>) = sqlx::query_as::<$db, (i64, Option<i64>)>(
+                        let (unit_id, latest): (i64, Option<i64>) = sqlx::query_as::<$db, (i64, Option<i64>)>(concat!(
                             "INSERT INTO units (repository_id, path, name, kind, latest_report_id, level, score, owner, tier) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                             ON CONFLICT (repository_id, path) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
-                             level = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
-                               THEN excluded.level ELSE units.level END, \
-                             score = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
-                               THEN excluded.score ELSE units.score END, \
-                             owner = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
-                               THEN excluded.owner ELSE units.owner END, \
-                             tier = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
-                               THEN excluded.tier ELSE units.tier END, \
-                             latest_report_id = CASE WHEN units.latest_report_id IS NULL OR units.latest_report_id < excluded.latest_report_id \
-                               THEN excluded.latest_report_id ELSE units.latest_report_id END \
+                             ON CONFLICT (repository_id, path) DO UPDATE SET name = excluded.name, kind = excluded.kind, ",
+                            $crate::if_newer!("level"), ", ",
+                            $crate::if_newer!("score"), ", ",
+                            $crate::if_newer!("owner"), ", ",
+                            $crate::if_newer!("tier"), ", ",
+                            $crate::if_newer!("latest_report_id"),
+                            " \
                              RETURNING id, latest_report_id",
-                        )
+                        ))
                         .bind(repo_id)
                         .bind(&unit.path)
                         .bind(&unit.name)
