@@ -1072,6 +1072,7 @@ impl<'a> Ctx<'a> {
                         || manifests
                             .iter()
                             .any(|(m, text)| names_path(text, parent_dir(m), &d.path))
+                        || takes_unit_alone(self.facts, d, dir, self.unit_paths)
                 })
                 .collect()
         })
@@ -1307,6 +1308,17 @@ fn builds_unit(d: &Dockerfile, dir: &str, name: &str, package: Option<&str>) -> 
     }
 }
 
+/// True when a target of `d` takes the unit at `dir` from its build context and no other
+/// unit (Flagsmith's root Dockerfile: `oss-api` copies `api/`, `oss-frontend` copies
+/// `frontend/`, `oss-unified` both) — the rule unit discovery applies to application
+/// directories ([`Dockerfile::target_dirs`]).
+fn takes_unit_alone(facts: &Facts, d: &Dockerfile, dir: &str, units: &[String]) -> bool {
+    let is_unit = |p: &str| units.iter().any(|u| u.trim_end_matches('/') == p);
+    d.target_dirs(&facts.docker_context(&d.path), is_unit)
+        .iter()
+        .any(|t| t.len() == 1 && t.contains(dir))
+}
+
 /// True when `text` (a manifest in directory `from`) names `target` (a Dockerfile) or its
 /// directory by a relative path, as a whole path (`../docker` in
 /// `${basedir}/../docker`, not in `../dockerfiles`).
@@ -1439,6 +1451,44 @@ mod tests {
             images("visits").is_empty(),
             "`../dockerfiles` is another directory"
         );
+    }
+
+    /// Flagsmith/flagsmith (held-out, 2026-12-07): the root Dockerfile builds the API and
+    /// the frontend as targets (`COPY api /app/`, `COPY frontend …`); once discovery made
+    /// them units, their images were still nobody's, so `delivery/container-build` failed
+    /// both. A target taking one unit's directory alone is that unit's image; a unified
+    /// target taking two is neither's by itself.
+    #[test]
+    fn a_root_dockerfile_target_that_takes_one_unit_is_its_image() {
+        let facts = Facts::from_memory(&[
+            (
+                "Dockerfile",
+                "FROM node:22 AS build-node\nCOPY frontend /build/frontend\n\
+                 FROM python:3.13 AS api-runtime\nCOPY api /app/\n\
+                 FROM api-runtime AS oss-api\nUSER nobody\n\
+                 FROM nginx AS oss-frontend\nCOPY --from=build-node /build/frontend /srv\n\
+                 FROM api-runtime AS oss-unified\nCOPY --from=build-node /b /srv\n",
+            ),
+            (
+                "both/Dockerfile",
+                "FROM python:3.13\nCOPY api /a\nCOPY mcp /m\n",
+            ),
+            ("api/pyproject.toml", "[project]\nname = \"api\"\n"),
+            ("frontend/package.json", "{\"name\": \"frontend\"}\n"),
+            ("mcp/pyproject.toml", "[project]\nname = \"mcp\"\n"),
+        ]);
+        let units: Vec<String> = ["api", "frontend", "mcp"].map(String::from).to_vec();
+        let images = |path: &str| -> Vec<String> {
+            let mut unit = crate::testing::unit_for(&facts);
+            unit.path = path.into();
+            unit.name = path.into();
+            let mut ctx = Ctx::basic(&facts, &unit);
+            ctx.unit_paths = &units;
+            ctx.dockerfiles().map(|d| d.path.clone()).collect()
+        };
+        assert_eq!(images("api"), ["Dockerfile"]);
+        assert_eq!(images("frontend"), ["Dockerfile"]);
+        assert!(images("mcp").is_empty(), "both/ takes api and mcp together");
     }
 
     /// Regression (spring-petclinic-microservices, #13): the root `docker-compose.yml`

@@ -217,6 +217,36 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
         }
     }
 
+    // Applications whose images a Dockerfile outside them builds, one target each
+    // (Flagsmith's root Dockerfile: its `oss-api` target takes `api/`, `oss-frontend`
+    // takes `frontend/`). A directory with a manifest of its own and application code
+    // that a production target takes alone is shipped on its own, wherever its
+    // Dockerfile sits. A target that takes several such directories (Flagsmith's
+    // unified image) splits nothing by itself; and when the root is a product, the
+    // directories its image copies in (navidrome's `ui/`) are parts of it.
+    if !root_is_product {
+        let manifest_in = |dir: &str| {
+            facts
+                .files
+                .iter()
+                .any(|f| dir_of(&f.path) == dir && matches!(f.kind, FileKind::Manifest(_)))
+        };
+        for d in facts
+            .dockerfiles()
+            .iter()
+            .filter(|d| !facts.is_dev_dockerfile(&d.path))
+        {
+            let context = facts.docker_context(&d.path);
+            for apps in d.target_dirs(&context, |p| manifest_in(p) && has_app(p)) {
+                if apps.len() == 1
+                    && let Some(dir) = apps.first()
+                {
+                    add(dir, &d.path, &|_| {});
+                }
+            }
+        }
+    }
+
     // Helm charts: infrastructure unless application code sits beside.
     for f in facts.files_of(|k| k == FileKind::HelmChart) {
         let dir = dir_of(&f.path);
@@ -1253,6 +1283,71 @@ mod tests {
             ["services/api/catalog-info.yaml", "services/api/Dockerfile"]
         );
         assert_eq!(unique_names(&c), ["ingress", "common", "payments-api"]);
+    }
+
+    /// Flagsmith/flagsmith (held-out, 2026-12-07): the API (`api/`, Django) and the
+    /// dashboard (`frontend/`) are built as separate targets of the root Dockerfile, so
+    /// neither had a Dockerfile beside it; with `mcp/` the only candidate, the repository
+    /// was one unit (kinds 0 of 4). A target taking one application directory makes it a
+    /// unit; a unified target or a root product's image does not split anything.
+    #[test]
+    fn an_application_a_root_dockerfile_target_builds_alone_is_a_unit() {
+        let dockerfile = "FROM node:22 AS build-node\nCOPY frontend/package.json ./frontend/\nCOPY frontend /build/frontend\n\
+            FROM python:3.13 AS api-runtime\nCOPY api /app/\n\
+            FROM api-runtime AS oss-api\nUSER nobody\n\
+            FROM nginx AS oss-frontend\nCOPY --from=build-node /build/frontend /srv\n\
+            FROM api-runtime AS oss-unified\nCOPY --from=build-node /build/frontend /srv\n";
+        let files = [
+            ("Dockerfile", dockerfile),
+            (
+                "api/pyproject.toml",
+                "[project]\nname = \"api\"\nversion = \"1\"\n",
+            ),
+            ("api/app/main.py", "print(1)\n"),
+            (
+                "frontend/package.json",
+                "{\"name\": \"frontend\", \"private\": true}\n",
+            ),
+            ("frontend/web/index.js", "console.log(1)\n"),
+            ("mcp/Dockerfile", "FROM python:3.13\nCOPY . /app\n"),
+            (
+                "mcp/pyproject.toml",
+                "[project]\nname = \"mcp\"\nversion = \"1\"\n",
+            ),
+            ("mcp/src/server.py", "print(1)\n"),
+        ];
+        let found: Vec<String> = discover(&Facts::from_memory(&files))
+            .into_iter()
+            .map(|u| u.path)
+            .collect();
+        assert_eq!(found, vec!["api", "frontend", "mcp"]);
+
+        // Only a unified image: one product (the UI is built into it).
+        let unified = "FROM node:22 AS ui\nCOPY web /web\nFROM python:3.13\nCOPY server /srv\nCOPY --from=ui /web/dist /srv/static\n";
+        let f = Facts::from_memory(&[
+            ("Dockerfile", unified),
+            (
+                "server/pyproject.toml",
+                "[project]\nname = \"s\"\nversion = \"1\"\n",
+            ),
+            ("server/main.py", "print(1)\n"),
+            ("web/package.json", "{\"name\": \"web\"}\n"),
+            ("web/src/index.js", "console.log(1)\n"),
+        ]);
+        assert!(discover(&f).is_empty());
+
+        // A root product's image copying its UI in (navidrome's `ui/`) splits nothing.
+        let f = Facts::from_memory(&[
+            (
+                "Dockerfile",
+                "FROM node:22 AS ui\nCOPY ui /ui\nFROM golang:1.23\nCOPY . /src\nCOPY --from=ui /ui/build /src/ui/build\n",
+            ),
+            ("go.mod", "module example.com/app\n\ngo 1.23\n"),
+            ("main.go", "package main\n"),
+            ("ui/package.json", "{\"name\": \"ui\"}\n"),
+            ("ui/src/index.js", "console.log(1)\n"),
+        ]);
+        assert!(discover(&f).is_empty());
     }
 
     #[test]

@@ -101,6 +101,86 @@ impl Dockerfile {
         &current.image
     }
 
+    /// The stages another stage builds on, by `FROM` or `COPY --from` (named or by
+    /// index).
+    fn stage_refs(&self, stage: &Stage) -> Vec<usize> {
+        let find = |name: &str| {
+            name.parse::<usize>()
+                .ok()
+                .filter(|&i| i < self.stages.len())
+                .or_else(|| {
+                    self.stages.iter().position(|s| {
+                        s.alias
+                            .as_deref()
+                            .is_some_and(|a| a.eq_ignore_ascii_case(name))
+                    })
+                })
+        };
+        let mut out: Vec<usize> = find(&stage.image).into_iter().collect();
+        for i in stage
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == "COPY" || i.keyword == "ADD")
+        {
+            for w in i.args.split_whitespace() {
+                if let Some(from) = w.strip_prefix("--from=")
+                    && let Some(k) = find(from)
+                {
+                    out.push(k);
+                }
+            }
+        }
+        out
+    }
+
+    /// For each image this Dockerfile can produce (a stage no other stage builds on: the
+    /// last one, and the other `--target`s of a multi-target file), what it takes from
+    /// the build context through every stage it is built from, as written. Flagsmith's
+    /// root Dockerfile: the `oss-api` target takes `api` (and `api/pyproject.toml`
+    /// through its `build-python` stage), `oss-frontend` takes `frontend`.
+    pub fn target_sources(&self) -> Vec<(usize, Vec<&str>)> {
+        let refs: Vec<Vec<usize>> = self.stages.iter().map(|s| self.stage_refs(s)).collect();
+        let used: std::collections::BTreeSet<usize> = refs.iter().flatten().copied().collect();
+        (0..self.stages.len())
+            .filter(|i| !used.contains(i))
+            .map(|target| {
+                let mut seen = vec![false; self.stages.len()];
+                let mut todo = vec![target];
+                let mut sources = Vec::new();
+                while let Some(i) = todo.pop() {
+                    if std::mem::replace(&mut seen[i], true) {
+                        continue;
+                    }
+                    sources.extend(self.stages[i].context_sources());
+                    todo.extend(refs[i].iter().copied().filter(|&k| !seen[k]));
+                }
+                (target, sources)
+            })
+            .collect()
+    }
+
+    /// For each target ([`Dockerfile::target_sources`]), the directories `is_dir`
+    /// accepts that it takes from the build context at `context` as a whole (`COPY api
+    /// /app/`; a file inside one, `api/pyproject.toml`, does not count). The one reading
+    /// of "this image is built from that directory": unit discovery asks it of
+    /// application directories, a check of the unit directories.
+    pub fn target_dirs(
+        &self,
+        context: &str,
+        is_dir: impl Fn(&str) -> bool,
+    ) -> Vec<std::collections::BTreeSet<String>> {
+        self.target_sources()
+            .into_iter()
+            .map(|(_, sources)| {
+                sources
+                    .iter()
+                    .filter_map(|src| crate::ci::normalise_path(&format!("{context}/{src}")))
+                    .filter(|p| p != "." && is_dir(p))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// True when `image` names an earlier stage rather than an external image.
     pub fn is_stage_ref(&self, image: &str) -> bool {
         self.stages.iter().any(|s| {
@@ -429,6 +509,41 @@ pub fn parse(path: &str, text: &str) -> Dockerfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Flagsmith's root Dockerfile builds the API and the frontend as separate targets
+    /// (and a unified one): each target's context sources come through the stages it
+    /// is built from, by `FROM` and by `COPY --from`.
+    #[test]
+    fn each_target_takes_the_context_sources_of_the_stages_it_is_built_from() {
+        let d = parse(
+            "Dockerfile",
+            "FROM node:22 AS build-node\nCOPY frontend /build/frontend\n\
+             FROM python:3.13 AS build-python\nCOPY api/pyproject.toml ./\n\
+             FROM python:3.13 AS api-runtime\nCOPY api /app/\n\
+             FROM api-runtime AS oss-api\nCOPY --from=build-python /build/.venv /usr/local/\n\
+             FROM nginx AS oss-frontend\nCOPY --from=build-node /build/frontend /srv\n\
+             FROM api-runtime AS oss-unified\nCOPY --from=build-python /v /v\nCOPY --from=build-node /f /f\n",
+        );
+        let targets: Vec<(String, Vec<&str>)> = d
+            .target_sources()
+            .into_iter()
+            .map(|(i, mut s)| {
+                s.sort();
+                (d.stages[i].alias.clone().unwrap_or_default(), s)
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            vec![
+                ("oss-api".to_string(), vec!["api", "api/pyproject.toml"]),
+                ("oss-frontend".to_string(), vec!["frontend"]),
+                (
+                    "oss-unified".to_string(),
+                    vec!["api", "api/pyproject.toml", "frontend"]
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn stages_args_users_and_heredocs() {

@@ -461,6 +461,26 @@ impl Facts {
 
     /// Every CI definition, including files a `.gitlab-ci.yml` pulls in with
     /// `include: local:` (listed as GitLab CI whatever their path).
+    /// The build context `dockerfile` is built with: the first CI build step that names
+    /// it (`docker/build-push-action` `context:`, `docker build -f … DIR`), else its own
+    /// directory (`.` at the root).
+    pub fn docker_context(&self, dockerfile: &str) -> String {
+        self.ci_files()
+            .iter()
+            .filter_map(|c| c.workflow.as_ref())
+            .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
+            .find(|b| b.dockerfile == dockerfile)
+            .map_or_else(
+                || {
+                    dockerfile
+                        .rsplit_once('/')
+                        .map_or(".", |(d, _)| d)
+                        .to_string()
+                },
+                |b| b.context,
+            )
+    }
+
     pub fn ci_files(&self) -> &[ci::CiFile] {
         self.lazy.ci.get_or_init(|| {
             let included: Vec<&FileEntry> = gitlab::pipeline(self)
