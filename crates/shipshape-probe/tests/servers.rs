@@ -392,6 +392,16 @@ fn nginx_return_301_to_https_passes_https_redirect() {
     );
 }
 
+#[test]
+fn nginx_keeps_answering_while_slow_clients_hold_connections() {
+    // An event loop holds a slow client as a buffer, not a worker.
+    let Some(n) = nginx() else { return };
+    let r = probe_exhaustion(&url(n.proxy));
+    expect(&r, "probe/slow-client-exhaustion", Pass);
+    let s = &result(&r, "probe/slow-client-exhaustion").summary;
+    assert!(s.contains("5 of 5"), "{s}");
+}
+
 // ---- Caddy ------------------------------------------------------------------
 
 struct Caddy {
