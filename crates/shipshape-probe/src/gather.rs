@@ -147,6 +147,7 @@ fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Ob
         oversized: vec![],
         survived: None,
         slow: vec![],
+        exhaustion: None,
         load: None,
         skipped: vec![],
         windows: vec![],
@@ -157,6 +158,22 @@ fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Ob
 
 /// How long a slow-client connection is held at most.
 pub const SLOW_CLIENT_LIMIT: Duration = Duration::from_secs(65);
+
+/// Slow-header connections held at once to look for worker exhaustion: more than a
+/// synchronous pool of 2 × cores + 1 workers on a small (2- or 3-core) machine, and,
+/// with the background slow-headers connection, more than 8; yet few enough to be
+/// harmless to any server that multiplexes connections.
+pub const EXHAUSTION_CONNECTIONS: usize = 8;
+/// Ordinary requests sent while they are held, one every [`EXHAUSTION_INTERVAL`].
+pub const EXHAUSTION_REQUESTS: u32 = 5;
+pub const EXHAUSTION_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long the exhaustion phase takes at most with this per-request timeout: a
+/// second for the held connections to be accepted, the requests spread over four
+/// seconds, the last one's timeout, and a second of slack.
+pub fn exhaustion_duration(timeout: Duration) -> Duration {
+    EXHAUSTION_INTERVAL * (EXHAUSTION_REQUESTS + 1) + timeout + Duration::from_secs(1)
+}
 
 /// How often the liveness watcher connects.
 pub const WATCH_INTERVAL: Duration = Duration::from_millis(500);
@@ -753,6 +770,39 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
         close_phase(&mut obs, Phase::Survival, t0, [&ex]);
     }
 
+    if wants(&plan, Phase::Exhaustion) {
+        // At the end of the probe, while the background slow clients (if any) are still
+        // held: a default probe waits for those anyway, so this adds no time unless
+        // the load run already filled the slow-client window.
+        let length = exhaustion_duration(opts.timeout);
+        let t0 = crate::http::unix_now();
+        if Instant::now() + length > plan.deadline {
+            notes.push(format!(
+                "no time left for the requests under slow clients (they need {} s); raise --max-duration",
+                length.as_secs()
+            ));
+            obs.budget_cut.push(Phase::Exhaustion);
+        } else {
+            let path = obs
+                .liveness
+                .as_ref()
+                .map_or(root_path.clone(), |l| l.path.clone());
+            (plan.progress)(&format!(
+                "holding {EXHAUSTION_CONNECTIONS} slow connections while requesting {path}"
+            ));
+            let e = exhaustion(
+                &plan,
+                &client,
+                connector.clone(),
+                path,
+                obs.liveness.is_some(),
+            )
+            .await;
+            close_phase(&mut obs, Phase::Exhaustion, t0, e.requests.iter());
+            obs.exhaustion = Some(e);
+        }
+    }
+
     if let Some(tasks) = slow_task {
         (plan.progress)("waiting for the slow-client connections to be closed");
         for t in tasks {
@@ -795,6 +845,7 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
         Phase::Hostile,
         Phase::Oversized,
         Phase::SlowClients,
+        Phase::Exhaustion,
         Phase::Load,
     ] {
         if !wants(&plan, p) {
@@ -1258,6 +1309,71 @@ async fn slow_client(
             }
         }
     }
+}
+
+/// Hold [`EXHAUSTION_CONNECTIONS`] slow-header connections and meanwhile send
+/// [`EXHAUSTION_REQUESTS`] GETs of `path`, each on a fresh connection, one per
+/// [`EXHAUSTION_INTERVAL`]: a server whose workers the slow clients hold cannot answer.
+async fn exhaustion(
+    plan: &Plan<'_>,
+    client: &Client,
+    connector: Arc<Connector>,
+    path: String,
+    anonymous: bool,
+) -> Exhaustion {
+    let timeout = plan.opts.timeout;
+    let head = format!(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nX-Slow: ",
+        plan.target.root_path(),
+        plan.target.host_header(),
+        crate::http::USER_AGENT
+    );
+    // Held until the last request has had its timeout.
+    let hold = EXHAUSTION_INTERVAL * EXHAUSTION_REQUESTS + timeout;
+    let held: Vec<_> = (0..EXHAUSTION_CONNECTIONS)
+        .map(|_| {
+            tokio::spawn(slow_client(
+                connector.clone(),
+                "held slow headers",
+                head.clone().into_bytes(),
+                hold,
+            ))
+        })
+        .collect();
+    let start = Instant::now();
+    let mut requests = Vec::new();
+    for i in 1..=EXHAUSTION_REQUESTS {
+        sleep_until(start + EXHAUSTION_INTERVAL * i).await;
+        // A fresh client per request: a fresh connection, as a new visitor would open.
+        let fresh = Client::new(
+            connector.clone(),
+            client.host_header.clone(),
+            client.user_headers.clone(),
+            timeout,
+            client.deadline,
+        );
+        let req = Req {
+            anonymous,
+            ..Req::get(path.clone())
+        };
+        requests.push(tokio::spawn(async move { fresh.send(req).await }));
+    }
+    let mut out = Exhaustion {
+        held: Vec::new(),
+        requests: Vec::new(),
+        timeout,
+    };
+    for r in requests {
+        if let Ok(ex) = r.await {
+            out.requests.push(ex);
+        }
+    }
+    for h in held {
+        if let Ok(s) = h.await {
+            out.held.push(s);
+        }
+    }
+    out
 }
 
 async fn run_load(

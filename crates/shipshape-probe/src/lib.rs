@@ -158,8 +158,10 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
 
 /// How long a probe with these options may take at most, and why: the slow-client
 /// connections are held up to 65 s against a server that does not cut them off, and a
-/// load run adds its duration, a 3 s spike and up to 10 s of recovery. `None` when the
-/// options are invalid (`run` reports why).
+/// load run adds its duration, a 3 s spike and up to 10 s of recovery. The requests
+/// under slow clients (about 12 s) run inside the slow-client window, so they add time
+/// only without it or after a load run. `None` when the options are invalid (`run`
+/// reports why).
 pub fn expected_duration(opts: &ProbeOptions) -> Option<(Duration, String)> {
     let selected = select(opts).ok()?;
     let phases: HashSet<Phase> = selected
@@ -175,10 +177,24 @@ pub fn expected_duration(opts: &ProbeOptions) -> Option<(Duration, String)> {
             gather::SLOW_CLIENT_LIMIT.as_secs()
         );
     }
+    // The requests under slow clients run inside the slow-client window when it runs;
+    // alone they add their own length.
+    if phases.contains(&Phase::Exhaustion) && !phases.contains(&Phase::SlowClients) {
+        total = Duration::from_secs(10) + gather::exhaustion_duration(opts.timeout);
+        why = format!(
+            "{why}; the requests under {} slow clients take up to {} s",
+            gather::EXHAUSTION_CONNECTIONS,
+            gather::exhaustion_duration(opts.timeout).as_secs()
+        );
+    }
     if let Some(l) = &opts.load
         && phases.contains(&Phase::Load)
     {
-        let load = l.duration.min(MAX_LOAD_DURATION) + Duration::from_secs(20);
+        let mut load = l.duration.min(MAX_LOAD_DURATION) + Duration::from_secs(20);
+        if phases.contains(&Phase::Exhaustion) {
+            // It runs after the load run.
+            load += gather::exhaustion_duration(opts.timeout);
+        }
         total = total.max(Duration::from_secs(10) + load);
         why = format!("{why}; the load run takes its duration plus a spike and recovery");
     }

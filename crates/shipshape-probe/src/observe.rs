@@ -330,6 +330,18 @@ pub struct SlowClient {
     pub error: Option<String>,
 }
 
+/// Ordinary requests sent while several slow clients held the server (for
+/// `probe/slow-client-exhaustion`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exhaustion {
+    /// The slow-header connections opened and held during the requests.
+    pub held: Vec<SlowClient>,
+    /// The ordinary requests, each on a fresh connection, in the order sent.
+    pub requests: Vec<Exchange>,
+    /// The per-request timeout they had.
+    pub timeout: Duration,
+}
+
 /// Latency statistics from an HDR histogram (milliseconds).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatencyStats {
@@ -527,6 +539,8 @@ pub struct Observations {
     pub oversized: Vec<Exchange>,
     pub survived: Option<Exchange>,
     pub slow: Vec<SlowClient>,
+    /// `None`: the exhaustion phase did not run.
+    pub exhaustion: Option<Exhaustion>,
     pub load: Option<LoadObservation>,
     /// Phases not run (the overall deadline came first, or the check was not selected).
     pub skipped: Vec<String>,

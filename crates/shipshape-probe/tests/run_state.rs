@@ -91,3 +91,50 @@ fn check_selection_sends_only_what_the_check_needs() {
     // method, metrics, repeated-health or body traffic.
     assert_eq!(metrics.requests.load(Ordering::Relaxed), 4);
 }
+
+#[test]
+fn max_duration_too_short_for_the_requests_under_slow_clients_is_not_exhaustion() {
+    // The phase needs about 12 s with a 5 s timeout; a 4 s budget cannot hold it, and
+    // that is the run's limit, never a finding against the service.
+    let server = good_server();
+    let mut o = opts(&server.url());
+    o.timeout = Duration::from_secs(5);
+    o.max_duration = Duration::from_secs(4);
+    o.checks = vec!["probe/slow-client-exhaustion".into()];
+    let report = probe(&o);
+    let c = result(&report, "probe/slow-client-exhaustion");
+    assert_eq!(c.outcome, Error, "{}", c.summary);
+    assert!(c.summary.contains("time budget"), "{}", c.summary);
+}
+
+#[test]
+fn requests_under_slow_clients_add_no_time_inside_the_slow_client_window() {
+    let o = shipshape_probe::ProbeOptions {
+        url: "http://127.0.0.1:8080".into(),
+        ..Default::default()
+    };
+    let (full, _) = shipshape_probe::expected_duration(&o).expect("valid options");
+    assert_eq!(
+        full,
+        Duration::from_secs(65),
+        "the slow-client window alone"
+    );
+    // Without the window they take their own time: 6 s of spacing, the 5 s timeout and
+    // 1 s of slack after the 10 s of ordinary requests.
+    let quick = shipshape_probe::ProbeOptions {
+        skip: vec!["probe/slow-clients".into()],
+        ..o.clone()
+    };
+    let (t, why) = shipshape_probe::expected_duration(&quick).expect("valid options");
+    assert_eq!(t, Duration::from_secs(22), "{why}");
+    assert!(why.contains("8 slow clients"), "{why}");
+    let quickest = shipshape_probe::ProbeOptions {
+        skip: vec![
+            "probe/slow-clients".into(),
+            "probe/slow-client-exhaustion".into(),
+        ],
+        ..o
+    };
+    let (t, _) = shipshape_probe::expected_duration(&quickest).expect("valid options");
+    assert_eq!(t, Duration::from_secs(10));
+}

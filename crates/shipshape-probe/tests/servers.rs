@@ -1,10 +1,11 @@
-//! The probe against real servers from Debian — nginx, Caddy, Prometheus and
-//! node_exporter — each started by the test on 127.0.0.1 and free ports, with its
+//! The probe against real servers from Debian — nginx, Caddy, Prometheus,
+//! node_exporter and gunicorn — each started by the test on 127.0.0.1 and free ports, with its
 //! configuration, pid, logs and temporary files in a tempdir (no root, no system
 //! configuration), and killed when the test ends.
 //!
 //! A test skips with a message when its binary is absent. `.ci/run` installs the
-//! packages and sets SHIPSHAPE_TEST_NGINX / _CADDY / _PROMETHEUS / _NODE_EXPORTER:
+//! packages and sets SHIPSHAPE_TEST_NGINX / _CADDY / _PROMETHEUS / _NODE_EXPORTER /
+//! _GUNICORN:
 //! when that variable is set, a binary that is missing or does not start fails the test.
 //! Python's http.server (Debian's python3, /usr/bin/python3 or SHIPSHAPE_TEST_PYTHON3)
 //! is the third listing page.
@@ -142,13 +143,17 @@ impl Running {
 }
 
 /// A probe of `url` without the slow-client connections (they would hold 60 s against
-/// nginx) and with a short per-request timeout.
+/// nginx, and the requests under slow clients add 9 s to each test) and with a short
+/// per-request timeout.
 fn probe(url: &str) -> Report {
     let o = shipshape_probe::ProbeOptions {
         url: url.to_string(),
         timeout: Duration::from_secs(3),
         max_duration: Duration::from_secs(90),
-        skip: vec!["probe/slow-clients".into()],
+        skip: vec![
+            "probe/slow-clients".into(),
+            "probe/slow-client-exhaustion".into(),
+        ],
         ..Default::default()
     };
     shipshape_probe::run(&o, &|_| {}).expect("probe runs")
@@ -387,6 +392,16 @@ fn nginx_return_301_to_https_passes_https_redirect() {
     );
 }
 
+#[test]
+fn nginx_keeps_answering_while_slow_clients_hold_connections() {
+    // An event loop holds a slow client as a buffer, not a worker.
+    let Some(n) = nginx() else { return };
+    let r = probe_exhaustion(&url(n.proxy));
+    expect(&r, "probe/slow-client-exhaustion", Pass);
+    let s = &result(&r, "probe/slow-client-exhaustion").summary;
+    assert!(s.contains("5 of 5"), "{s}");
+}
+
 // ---- Caddy ------------------------------------------------------------------
 
 struct Caddy {
@@ -609,4 +624,101 @@ fn python_http_server_listing_fails_directory_listing() {
     expect(&r, "probe/directory-listing", Fail);
     let s = &result(&r, "probe/directory-listing").summary;
     assert!(s.contains("Python http.server"), "{s}");
+}
+
+// ---- gunicorn -------------------------------------------------------------------
+
+/// A tiny WSGI app: text at `/`, JSON at `/healthz`, 404 elsewhere.
+const WSGI_APP: &str = r#"def app(environ, start_response):
+    path = environ.get("PATH_INFO", "/")
+    if path == "/healthz":
+        status, ctype, body = "200 OK", "application/json", b'{"status":"ok"}\n'
+    elif path == "/":
+        status, ctype, body = "200 OK", "text/plain; charset=utf-8", b"hello from gunicorn\n"
+    else:
+        status, ctype, body = "404 Not Found", "text/plain; charset=utf-8", b"not found\n"
+    start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
+    return [body]
+"#;
+
+/// Debian's gunicorn serving [`WSGI_APP`] with two workers of `worker_args`.
+fn gunicorn(worker_args: &[&str]) -> Option<(Running, u16)> {
+    let bin = binary("SHIPSHAPE_TEST_GUNICORN", "/usr/bin/gunicorn")?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(&dir.path().join("app.py"), WSGI_APP);
+    let port = free_port();
+    let mut cmd = Command::new(bin);
+    cmd.arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["--workers", "2"])
+        .args(worker_args)
+        .arg("--chdir")
+        .arg(dir.path())
+        .arg("--worker-tmp-dir")
+        .arg(dir.path())
+        .arg("app:app");
+    Some((Running::start("gunicorn", cmd, dir, &[port]), port))
+}
+
+/// A probe of the requests under slow clients alone (with liveness discovery, so that
+/// they GET /healthz).
+fn probe_exhaustion(url: &str) -> Report {
+    let o = shipshape_probe::ProbeOptions {
+        url: url.to_string(),
+        timeout: Duration::from_secs(3),
+        max_duration: Duration::from_secs(60),
+        checks: vec![
+            "probe/liveness-endpoint".into(),
+            "probe/slow-client-exhaustion".into(),
+        ],
+        ..Default::default()
+    };
+    shipshape_probe::run(&o, &|_| {}).expect("probe runs")
+}
+
+#[test]
+fn gunicorn_sync_workers_held_by_slow_clients_fail_slow_client_exhaustion() {
+    let Some((_g, port)) = gunicorn(&["--worker-class", "sync"]) else {
+        return;
+    };
+    let r = probe_exhaustion(&url(port));
+    expect_all(
+        &r,
+        &[
+            ("probe/liveness-endpoint", Pass),
+            ("probe/slow-client-exhaustion", Fail),
+        ],
+    );
+    let s = &result(&r, "probe/slow-client-exhaustion").summary;
+    assert!(
+        s.starts_with("while 8 slow clients were connected, 0 of 5 ordinary requests"),
+        "{s}"
+    );
+}
+
+#[test]
+fn gunicorn_gthread_workers_keep_answering_under_slow_clients() {
+    let Some((_g, port)) = gunicorn(&["--worker-class", "gthread", "--threads", "16"]) else {
+        return;
+    };
+    let r = probe_exhaustion(&url(port));
+    expect_all(
+        &r,
+        &[
+            ("probe/liveness-endpoint", Pass),
+            ("probe/slow-client-exhaustion", Pass),
+        ],
+    );
+    let e = result(&r, "probe/slow-client-exhaustion");
+    assert!(
+        e.summary.contains("5 of 5")
+            && e.findings
+                .iter()
+                .filter(|f| f.message.starts_with("GET /healthz (request"))
+                .count()
+                == 5,
+        "{}\n{:#?}",
+        e.summary,
+        e.findings
+    );
 }

@@ -51,6 +51,7 @@ fn well_behaved_service_passes() {
         "probe/hostile-requests",
         "probe/survived",
         "probe/slow-clients",
+        "probe/slow-client-exhaustion",
     ] {
         expect(&report, id, Pass);
     }

@@ -46,6 +46,7 @@ mod rate_limit_headers;
 mod reachable;
 mod readiness_endpoint;
 mod referrer_policy;
+mod slow_client_exhaustion;
 mod slow_clients;
 mod survived;
 mod tls_ciphers;
@@ -149,6 +150,9 @@ pub enum Phase {
     Hostile,
     Oversized,
     SlowClients,
+    /// Ordinary requests while several slow clients hold the server, at the end of
+    /// the slow-client window.
+    Exhaustion,
     Load,
     /// The final liveness request and scrape (for `probe/survived`).
     Survival,
@@ -171,6 +175,7 @@ impl Phase {
             Phase::Hostile => "the hostile requests",
             Phase::Oversized => "the oversized bodies",
             Phase::SlowClients => "the slow-client connections",
+            Phase::Exhaustion => "the requests under slow clients",
             Phase::Load => "the load run",
             Phase::Survival => "the final liveness request",
         }
@@ -221,6 +226,7 @@ pub const REGISTRY: &[&ProbeCheck] = &[
     &oversized_body::CHECK,
     &survived::CHECK,
     &slow_clients::CHECK,
+    &slow_client_exhaustion::CHECK,
     &latency_under_load::CHECK,
     &latency_inflation::CHECK,
     &overload_behaviour::CHECK,
@@ -264,6 +270,6 @@ mod tests {
             }
             assert!(!c.needs.is_empty(), "{} names no phase", c.id);
         }
-        assert_eq!(REGISTRY.len(), 46);
+        assert_eq!(REGISTRY.len(), 47);
     }
 }

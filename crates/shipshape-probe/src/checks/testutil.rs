@@ -76,6 +76,7 @@ pub fn obs() -> Observations {
         oversized: vec![],
         survived: None,
         slow: vec![],
+        exhaustion: None,
         load: None,
         skipped: vec![],
         windows: vec![],
