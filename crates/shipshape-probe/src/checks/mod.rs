@@ -28,6 +28,7 @@ mod https_redirect;
 mod latency_inflation;
 mod latency_under_load;
 mod liveness_endpoint;
+mod load_thresholds;
 mod malformed_bodies;
 mod management_exposure;
 mod methods;
@@ -222,6 +223,7 @@ pub const REGISTRY: &[&ProbeCheck] = &[
     &survived::CHECK,
     &slow_clients::CHECK,
     &latency_under_load::CHECK,
+    &load_thresholds::CHECK,
     &latency_inflation::CHECK,
     &overload_behaviour::CHECK,
     &rate_limit_headers::CHECK,
@@ -264,6 +266,6 @@ mod tests {
             }
             assert!(!c.needs.is_empty(), "{} names no phase", c.id);
         }
-        assert_eq!(REGISTRY.len(), 46);
+        assert_eq!(REGISTRY.len(), 47);
     }
 }

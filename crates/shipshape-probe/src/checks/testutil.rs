@@ -81,6 +81,7 @@ pub fn obs() -> Observations {
         windows: vec![],
         budget_cut: vec![],
         down: vec![],
+        thresholds: vec![],
     }
 }
 
