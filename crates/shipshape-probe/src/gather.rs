@@ -93,6 +93,11 @@ pub struct Plan<'a> {
     pub tls: Option<TlsSetup>,
     pub deadline: Instant,
     pub progress: &'a dyn Fn(&str),
+    /// The user's POST/PUT/PATCH routes for malformed and oversized bodies (empty: the root).
+    pub body_routes: Vec<crate::endpoints::Route>,
+    /// The user's GET routes for the load run (empty: the root).
+    pub load_routes: Vec<crate::endpoints::Route>,
+    pub thresholds: Vec<crate::endpoints::Threshold>,
 }
 
 fn wants(plan: &Plan, p: Phase) -> bool {
@@ -153,6 +158,7 @@ fn empty_observations(target: Target, root: Exchange, authenticated: bool) -> Ob
         windows: vec![],
         budget_cut: vec![],
         down: vec![],
+        thresholds: vec![],
     }
 }
 
@@ -337,6 +343,16 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
     (plan.progress)(&format!("connecting to {}", target.url));
     let root = client.send(Req::get(root_path.clone())).await;
     let mut obs = empty_observations(target.clone(), root, authenticated);
+    obs.thresholds = plan.thresholds.clone();
+    // Bodies go to the user's routes (with their method) when given, else POST /.
+    let body_routes: Vec<(String, String)> = if plan.body_routes.is_empty() {
+        vec![("POST".to_string(), root_path.clone())]
+    } else {
+        plan.body_routes
+            .iter()
+            .map(|r| (r.method.clone(), target.join(&r.path)))
+            .collect()
+    };
     if !obs.reachable() {
         // A server whose TLS rustls refuses (a weak signature or key, only legacy
         // versions, no common suite) is exactly what the TLS checks are for: they have
@@ -645,14 +661,16 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
                 b"{\"name\":\"\xff\xfe\"}".to_vec(),
             ),
         ];
-        for (label, ct, body) in cases {
-            let mut req = Req::new("POST", root_path.clone()).body(body);
-            if let Some(ct) = ct {
-                req = req.header("Content-Type", ct);
+        for (method, path) in &body_routes {
+            for (label, ct, body) in &cases {
+                let mut req = Req::new(method, path.clone()).body(body.clone());
+                if let Some(ct) = *ct {
+                    req = req.header("Content-Type", ct);
+                }
+                let mut ex = client.send(req).await;
+                ex.request = format!("{method} {path} ({label})");
+                obs.malformed.push(ex);
             }
-            let mut ex = client.send(req).await;
-            ex.request = format!("POST {root_path} ({label})");
-            obs.malformed.push(ex);
         }
         let m = obs.malformed.clone();
         close_phase(&mut obs, Phase::Malformed, t0, &m);
@@ -691,32 +709,34 @@ pub async fn gather(plan: Plan<'_>) -> Result<(Observations, Vec<String>), Probe
         (plan.progress)("sending oversized bodies");
         let t0 = crate::http::unix_now();
         let host = target.host_header();
-        let head = |len: u64| {
-            format!("POST {root_path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n", crate::http::USER_AGENT)
-                .into_bytes()
-        };
-        let declared = 10 * 1024 * 1024 * 1024u64;
-        obs.oversized.push(
-            client
-                .send_raw(
-                    &format!("POST {root_path} declaring a 10 GB body (not sent)"),
-                    head(declared),
-                    0,
-                    Duration::from_secs(6),
-                )
-                .await,
-        );
-        let real = 20 * 1024 * 1024;
-        obs.oversized.push(
-            client
-                .send_raw(
-                    &format!("POST {root_path} with a 20 MB body"),
-                    head(real as u64),
-                    real,
-                    opts.timeout.max(Duration::from_secs(15)),
-                )
-                .await,
-        );
+        for (method, path) in &body_routes {
+            let head = |len: u64| {
+                format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n", crate::http::USER_AGENT)
+                    .into_bytes()
+            };
+            let declared = 10 * 1024 * 1024 * 1024u64;
+            obs.oversized.push(
+                client
+                    .send_raw(
+                        &format!("{method} {path} declaring a 10 GB body (not sent)"),
+                        head(declared),
+                        0,
+                        Duration::from_secs(6),
+                    )
+                    .await,
+            );
+            let real = 20 * 1024 * 1024;
+            obs.oversized.push(
+                client
+                    .send_raw(
+                        &format!("{method} {path} with a 20 MB body"),
+                        head(real as u64),
+                        real,
+                        opts.timeout.max(Duration::from_secs(15)),
+                    )
+                    .await,
+            );
+        }
         let o = obs.oversized.clone();
         close_phase(&mut obs, Phase::Oversized, t0, &o);
     }
@@ -1383,31 +1403,47 @@ async fn run_load(
     load: &LoadOptions,
     liveness: Option<String>,
 ) -> LoadObservation {
-    let path = plan.target.root_path();
+    // The load spreads evenly over the user's GET routes, else the root.
+    let paths: Vec<String> = if plan.load_routes.is_empty() {
+        vec![plan.target.root_path()]
+    } else {
+        plan.load_routes
+            .iter()
+            .map(|r| plan.target.join(&r.path))
+            .collect()
+    };
+    let path = paths.join(", ");
     (plan.progress)(&format!(
         "load: {} req/s for {:?} over {} connections on {path}",
         load.rate, load.duration, load.connections
     ));
-    // Unloaded baseline of the same path.
+    // Unloaded baseline of the same paths, in the same rotation.
     let mut base = Vec::new();
-    for _ in 0..20 {
-        let ex = client.send(Req::get(path.clone())).await;
+    for i in 0..20 {
+        let ex = client.send(Req::get(paths[i % paths.len()].clone())).await;
         if ex.response().is_some() {
             base.push(ex.elapsed.as_secs_f64() * 1000.0);
         }
     }
     base.sort_by(f64::total_cmp);
     let unloaded_p50_ms = base.get(base.len() / 2).copied();
-    let request = Arc::new(encode(
-        &Req::get(path.clone()),
-        &plan.target.host_header(),
-        &plan.opts.headers,
-    ));
+    let requests = Arc::new(
+        paths
+            .iter()
+            .map(|p| {
+                encode(
+                    &Req::get(p.clone()),
+                    &plan.target.host_header(),
+                    &plan.opts.headers,
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     let timeout = plan.opts.timeout;
     let main = run_phase(
         PhaseSpec {
             path: path.clone(),
-            request: request.clone(),
+            requests: requests.clone(),
             rate: f64::from(load.rate),
             duration: load.duration,
             connections: load.connections,
@@ -1432,7 +1468,7 @@ async fn run_load(
         run_phase(
             PhaseSpec {
                 path: path.clone(),
-                request,
+                requests,
                 rate: f64::from(load.rate) * 4.0,
                 duration: Duration::from_secs(3),
                 connections: (load.connections * 2).min(crate::options::MAX_LOAD_CONNECTIONS),
@@ -1443,7 +1479,7 @@ async fn run_load(
         )
         .await,
     );
-    let check_path = liveness.unwrap_or(path);
+    let check_path = liveness.unwrap_or_else(|| paths[0].clone());
     let limit = unloaded_p50_ms.map_or(200.0, |p| (2.0 * p).max(p + 20.0));
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(10) && client.remaining() > Duration::from_secs(1) {

@@ -8,6 +8,7 @@
 
 mod checks;
 mod classify;
+mod endpoints;
 mod error;
 mod gather;
 mod http;
@@ -20,6 +21,10 @@ mod redact;
 mod target;
 mod tls;
 
+pub use endpoints::{
+    MAX_ENDPOINTS, Metric, OpenApiRoutes, Route, THRESHOLD_FORMS, Threshold, openapi_routes,
+    parse_endpoint, parse_threshold,
+};
 pub use error::ProbeError;
 pub use options::{
     DEFAULT_MAX_METRICS_BYTES, LoadOptions, MAX_LOAD_CONNECTIONS, MAX_LOAD_DURATION, MAX_LOAD_RATE,
@@ -82,38 +87,56 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
         }
     }
     if let Some(l) = &opts.load {
-        if l.rate == 0 {
+        if !(1..=MAX_LOAD_RATE).contains(&l.rate) {
             return Err(invalid(
                 "rate",
-                format!("0 requests per second: give 1 to {MAX_LOAD_RATE}"),
+                format!(
+                    "{} requests per second is out of range: give 1 to {MAX_LOAD_RATE}",
+                    l.rate
+                ),
             ));
         }
-        if l.connections == 0 {
+        if !(1..=MAX_LOAD_CONNECTIONS).contains(&l.connections) {
             return Err(invalid(
                 "connections",
-                format!("0 connections: give 1 to {MAX_LOAD_CONNECTIONS}"),
+                format!(
+                    "{} connections is out of range: give 1 to {MAX_LOAD_CONNECTIONS}",
+                    l.connections
+                ),
             ));
         }
-        if l.duration < Duration::from_secs(1) {
+        if l.duration < Duration::from_secs(1) || l.duration > MAX_LOAD_DURATION {
             return Err(invalid(
                 "duration",
                 format!(
-                    "{:?} is too short: give 1s to {}s",
+                    "{:?} is out of range: give 1s to {}s",
                     l.duration,
                     MAX_LOAD_DURATION.as_secs()
                 ),
             ));
         }
     }
-    if opts.timeout.is_zero() {
-        return Err(invalid("timeout", "must be greater than zero (e.g. `5s`)"));
-    }
-    if opts.max_duration < Duration::from_secs(1) {
+    if opts.timeout.is_zero() || opts.timeout > MAX_PROBE_DURATION {
         return Err(invalid(
-            "max-duration",
-            "must be at least 1s (default 120s)",
+            "timeout",
+            format!(
+                "{:?} is out of range: give more than 0 and at most {}s (default 5s)",
+                opts.timeout,
+                MAX_PROBE_DURATION.as_secs()
+            ),
         ));
     }
+    if opts.max_duration < Duration::from_secs(1) || opts.max_duration > MAX_PROBE_DURATION {
+        return Err(invalid(
+            "max-duration",
+            format!(
+                "{:?} is out of range: give 1s to {}s (default 120s)",
+                opts.max_duration,
+                MAX_PROBE_DURATION.as_secs()
+            ),
+        ));
+    }
+    routes(opts)?;
     if !(1024..=MAX_METRICS_BYTES).contains(&opts.max_metrics_bytes) {
         return Err(invalid(
             "max-metrics-bytes",
@@ -154,6 +177,71 @@ fn select(opts: &ProbeOptions) -> Result<Vec<&'static checks::ProbeCheck>, Probe
         .filter(|c| opts.checks.is_empty() || opts.checks.iter().any(|id| id == c.id))
         .filter(|c| !opts.skip.iter().any(|id| id == c.id))
         .collect())
+}
+
+/// The user's routes and thresholds, parsed and split.
+struct Routes {
+    /// POST/PUT/PATCH routes, at most [`MAX_ENDPOINTS`].
+    body: Vec<Route>,
+    /// GET routes for the load run, at most [`MAX_ENDPOINTS`].
+    load: Vec<Route>,
+    thresholds: Vec<Threshold>,
+    /// Sentences for the report (routes left out).
+    notes: Vec<String>,
+}
+
+fn routes(opts: &ProbeOptions) -> Result<Routes, ProbeError> {
+    let mut out = Routes {
+        body: vec![],
+        load: vec![],
+        thresholds: vec![],
+        notes: vec![],
+    };
+    let mut left_body = Vec::new();
+    let mut left_load = Vec::new();
+    let mut unused = Vec::new();
+    for text in &opts.endpoints {
+        let r = parse_endpoint(text).map_err(|e| invalid("endpoint", e))?;
+        if out.body.contains(&r) || out.load.contains(&r) {
+            continue;
+        }
+        match r.method.as_str() {
+            _ if r.takes_body() && out.body.len() < MAX_ENDPOINTS => out.body.push(r),
+            _ if r.takes_body() => left_body.push(r.to_string()),
+            "GET" if out.load.len() < MAX_ENDPOINTS => out.load.push(r),
+            "GET" => left_load.push(r.to_string()),
+            _ => unused.push(r.to_string()),
+        }
+    }
+    for (what, left) in [
+        ("body endpoints (POST/PUT/PATCH)", &left_body),
+        ("load endpoints (GET)", &left_load),
+    ] {
+        if !left.is_empty() {
+            out.notes.push(format!(
+                "{} {what} given; the first {MAX_ENDPOINTS} were probed, not: {}",
+                MAX_ENDPOINTS + left.len(),
+                left.join(", ")
+            ));
+        }
+    }
+    if !unused.is_empty() {
+        out.notes.push(format!(
+            "endpoints not probed (only POST, PUT and PATCH get bodies and only GET gets load): {}",
+            unused.join(", ")
+        ));
+    }
+    for text in &opts.thresholds {
+        out.thresholds
+            .push(parse_threshold(text).map_err(|e| invalid("threshold", e))?);
+    }
+    if !out.thresholds.is_empty() && opts.load.is_none() {
+        return Err(invalid(
+            "threshold",
+            "thresholds need --load (or a [probe.load] section): without a load run there is nothing to judge",
+        ));
+    }
+    Ok(out)
 }
 
 /// How long a probe with these options may take at most, and why: the slow-client
@@ -225,7 +313,12 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
     let started = std::time::Instant::now();
     let target = target::Target::parse(&opts.url)?;
     let selected = select(opts)?;
-    let mut diagnostics = Vec::new();
+    let routes = routes(opts)?;
+    let mut diagnostics: Vec<Diagnostic> = routes
+        .notes
+        .iter()
+        .map(|n| note("endpoints-bounded", n.clone()))
+        .collect();
     let mut max_duration = opts.max_duration;
     if max_duration > MAX_PROBE_DURATION {
         diagnostics.push(note(
@@ -291,6 +384,9 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
             tls,
             deadline,
             progress,
+            body_routes: routes.body.clone(),
+            load_routes: routes.load.clone(),
+            thresholds: routes.thresholds.clone(),
         })
         .await
     })?;
@@ -445,15 +541,15 @@ pub fn load_benchmark(
             });
         }
         let connector = std::sync::Arc::new(http::Connector { addrs, tls: None });
-        let request = std::sync::Arc::new(http::encode(
+        let requests = std::sync::Arc::new(vec![http::encode(
             &http::Req::get(target.root_path()),
             &target.host_header(),
             &[],
-        ));
+        )]);
         let duration = duration.min(MAX_LOAD_DURATION).max(Duration::from_secs(1));
         let spec = load::PhaseSpec {
             path: target.root_path(),
-            request,
+            requests,
             rate: f64::from(rate.max(1)),
             duration,
             connections: connections.clamp(1, MAX_LOAD_CONNECTIONS),

@@ -19,9 +19,11 @@ use tokio::time::{Instant, sleep_until, timeout_at};
 /// What to send and how fast.
 #[derive(Debug, Clone)]
 pub struct PhaseSpec {
+    /// The paths requested, for evidence (`/a, /b`).
     pub path: String,
-    /// The full request bytes (sent as is on every request).
-    pub request: Arc<Vec<u8>>,
+    /// The full request bytes, one per route: request `i` sends `requests[i % len]`, so
+    /// the load spreads evenly over the routes. Never empty.
+    pub requests: Arc<Vec<Vec<u8>>>,
     pub rate: f64,
     pub duration: Duration,
     pub connections: u32,
@@ -86,7 +88,11 @@ async fn worker(
             },
         };
         let sent = matches!(
-            timeout_at(deadline, io.write_all(&spec.request)).await,
+            timeout_at(
+                deadline,
+                io.write_all(&spec.requests[(i as usize) % spec.requests.len().max(1)])
+            )
+            .await,
             Ok(Ok(()))
         );
         let result = if sent {

@@ -533,9 +533,11 @@ pub struct Observations {
     /// The origin we sent and the exchanges carrying it.
     pub cors: Vec<Exchange>,
     pub cors_origin: String,
+    /// Malformed bodies, to the user's body endpoints or else the root.
     pub malformed: Vec<Exchange>,
     pub hostile: Vec<Exchange>,
-    /// The declared-huge-body exchange and the real 20 MB body exchange.
+    /// Per body endpoint (or the root), in pairs: the declared-huge-body exchange, then
+    /// the real 20 MB body exchange.
     pub oversized: Vec<Exchange>,
     pub survived: Option<Exchange>,
     pub slow: Vec<SlowClient>,
@@ -550,6 +552,8 @@ pub struct Observations {
     pub budget_cut: Vec<crate::checks::Phase>,
     /// Spans when the liveness watcher could not connect.
     pub down: Vec<Downtime>,
+    /// The user's load thresholds (`--threshold`), judged by `probe/load-thresholds`.
+    pub thresholds: Vec<crate::endpoints::Threshold>,
 }
 
 impl Observations {

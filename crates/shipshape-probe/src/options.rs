@@ -54,6 +54,14 @@ pub struct ProbeOptions {
     /// The request counter to use for metrics-truth and metrics-red, instead of the
     /// one chosen by name, labels and HELP.
     pub metric_requests: Option<String>,
+    /// Real routes to send bodies and load to, `METHOD /path` (`POST /api/items`).
+    pub endpoints: Vec<String>,
+    /// An OpenAPI 3.0/3.1 document (JSON or YAML) whose operations become endpoints.
+    /// Read by the caller, not by [`crate::run`] (the probe reads no documents):
+    /// `shipshape probe` parses it and appends [`crate::openapi_routes`] to `endpoints`.
+    pub openapi: Option<PathBuf>,
+    /// k6-style thresholds on the load run (`p95<300ms`, `errors<1%`); need `load`.
+    pub thresholds: Vec<String>,
 }
 
 /// Default of [`ProbeOptions::max_metrics_bytes`]: 16 MiB.
@@ -78,6 +86,9 @@ impl Default for ProbeOptions {
             allow_load_non_loopback: false,
             max_metrics_bytes: DEFAULT_MAX_METRICS_BYTES,
             metric_requests: None,
+            endpoints: Vec::new(),
+            openapi: None,
+            thresholds: Vec::new(),
         }
     }
 }

@@ -904,6 +904,21 @@ const DESCRIPTIONS: &[(&str, &str, &str)] = &[
         "The request counter to use for metrics-truth and metrics-red instead of the one chosen by name.",
     ),
     (
+        "ProbeOptions",
+        "endpoints",
+        "Real routes as `METHOD /path` (`POST /api/items`): POST/PUT/PATCH get the malformed and oversized bodies, GET the load run; at most 8 of each.",
+    ),
+    (
+        "ProbeOptions",
+        "openapi",
+        "OpenAPI 3.0/3.1 document (JSON or YAML) whose operations become endpoints: those with a requestBody get bodies, GETs get load; paths with `{param}` templates are skipped.",
+    ),
+    (
+        "ProbeOptions",
+        "thresholds",
+        "k6-style thresholds on the load run (`p95<300ms`, `p99<1s`, `max<2s`, `errors<1%`, `rate>=95%`); need `load`.",
+    ),
+    (
         "LoadOptions",
         "",
         "A short open-model (fixed-rate) load run.",

@@ -11,7 +11,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::Critical,
     applies_to: HTTP_SERVICE,
     rationale: "A 5xx for bad input means unvalidated input reaches code that crashes: it pages on-call for client mistakes and is often a denial-of-service or injection lead.",
-    evaluation: "POSTs to the base URL: invalid JSON, JSON with a text/plain type, no content type, an empty body, JSON of the wrong types, deeply nested JSON. Pass: all 4xx (or 501: POST not implemented). Warn: some accepted with 2xx/3xx. Fail: any 5xx or no answer.",
+    evaluation: "To each body endpoint given (--endpoint, --openapi: its own method; else POST to the base URL): invalid JSON, JSON with a text/plain type, no content type, an empty body, JSON of the wrong types, deeply nested JSON. Pass: all 4xx (or 501: POST not implemented). Warn: some accepted with 2xx/3xx. Fail: any 5xx or no answer.",
     remediation: "Validate and deserialise input at the edge and map parse/validation errors to 400/415/422 with a problem+json body.",
     references: &[
         "https://www.rfc-editor.org/rfc/rfc9110#name-400-bad-request",

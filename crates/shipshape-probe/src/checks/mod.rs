@@ -28,6 +28,7 @@ mod https_redirect;
 mod latency_inflation;
 mod latency_under_load;
 mod liveness_endpoint;
+mod load_thresholds;
 mod malformed_bodies;
 mod management_exposure;
 mod methods;
@@ -228,6 +229,7 @@ pub const REGISTRY: &[&ProbeCheck] = &[
     &slow_clients::CHECK,
     &slow_client_exhaustion::CHECK,
     &latency_under_load::CHECK,
+    &load_thresholds::CHECK,
     &latency_inflation::CHECK,
     &overload_behaviour::CHECK,
     &rate_limit_headers::CHECK,

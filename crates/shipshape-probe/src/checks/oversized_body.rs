@@ -12,7 +12,7 @@ pub const CHECK: ProbeCheck = ProbeCheck {
     severity: Severity::High,
     applies_to: HTTP_SERVICE,
     rationale: "A service that buffers whatever it is sent can be knocked over by a handful of large uploads; a declared size over the limit should be refused before reading it.",
-    evaluation: "A POST declaring a 10 GB body (none sent) and a POST with a real 20 MB body. Pass: each refused with 4xx or 501 (ideally 413) — the declared one within 5 s. Warn: a 2xx or 3xx sent before the body was read (the declared one, or the real one before all of it was written; an http→https redirector answers 301 unread): no evidence either way. Fail: a 2xx or 3xx after the whole 20 MB body was written (accepted), 5xx, reset, or no answer (hang).",
+    evaluation: "To each body endpoint given (--endpoint, --openapi; else POST to the base URL): a request declaring a 10 GB body (none sent) and one with a real 20 MB body. Pass: each refused with 4xx or 501 (ideally 413) — the declared one within 5 s. Warn: a 2xx or 3xx sent before the body was read (the declared one, or the real one before all of it was written; an http→https redirector answers 301 unread): no evidence either way. Fail: a 2xx or 3xx after the whole 20 MB body was written (accepted), 5xx, reset, or no answer (hang).",
     remediation: "Set a request body limit in the server or proxy (client_max_body_size, DefaultBodyLimit, maxPostSize) and check Content-Length before reading.",
     references: &["https://www.rfc-editor.org/rfc/rfc9110#name-413-content-too-large"],
     needs: &[Phase::Oversized],
@@ -33,7 +33,8 @@ fn evaluate(o: &Observations) -> CheckOutcome {
             // before the answer; a quick 2xx to a declared-only body, or before most of
             // the body was written, shows the server never read it.
             Some(r) if r.is_success() || (300..400).contains(&r.status) => {
-                let declared_only = i == 0;
+                // Exchanges come in pairs per endpoint: declared first, then real.
+                let declared_only = i % 2 == 0;
                 let whole = ex.body_sent.is_some_and(|n| n >= 20 * 1024 * 1024);
                 if declared_only || !whole {
                     warns.push(at(
@@ -58,7 +59,7 @@ fn evaluate(o: &Observations) -> CheckOutcome {
                 fails.push(at(ex, format!("answered {}", r.status), &["content-type"]))
             }
             Some(r) => {
-                if i == 0 && ex.elapsed > Duration::from_secs(5) {
+                if i % 2 == 0 && ex.elapsed > Duration::from_secs(5) {
                     fails.push(at(
                         ex,
                         format!("refused only after {} ms", ex.elapsed.as_millis()),

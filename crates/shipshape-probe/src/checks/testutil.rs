@@ -82,6 +82,7 @@ pub fn obs() -> Observations {
         windows: vec![],
         budget_cut: vec![],
         down: vec![],
+        thresholds: vec![],
     }
 }
 
