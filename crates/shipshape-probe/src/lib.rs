@@ -319,19 +319,9 @@ pub fn run(opts: &ProbeOptions, progress: &dyn Fn(&str)) -> Result<Report, Probe
         .iter()
         .map(|n| note("endpoints-bounded", n.clone()))
         .collect();
-    let mut max_duration = opts.max_duration;
-    if max_duration > MAX_PROBE_DURATION {
-        diagnostics.push(note(
-            "probe-duration-clamped",
-            format!("max-duration {max_duration:?} lowered to the maximum {MAX_PROBE_DURATION:?}"),
-        ));
-        max_duration = MAX_PROBE_DURATION;
-    }
-    let load = opts.load.as_ref().map(|l| {
-        let (clamped, notes) = l.clamped();
-        diagnostics.extend(notes.into_iter().map(|n| note("load-clamped", n)));
-        clamped
-    });
+    // `select` refused every value outside its bounds: nothing is clamped here.
+    let max_duration = opts.max_duration;
+    let load = opts.load.clone();
     if let Some(l) = &load
         && l.duration + Duration::from_secs(20) > max_duration
     {

@@ -1,5 +1,5 @@
 //! Probe options: what the CLI and the `[probe]` section of `shipshape.toml` set,
-//! with their defaults and the safety bounds that clamp them.
+//! with their defaults and the safety bounds `run` refuses values outside of (exit 2).
 
 use serde::{Deserialize, Deserializer};
 use std::path::PathBuf;
@@ -113,48 +113,6 @@ impl Default for LoadOptions {
             duration: Duration::from_secs(10),
             connections: 16,
         }
-    }
-}
-
-impl LoadOptions {
-    /// These options within the safety bounds, with one sentence per value that was clamped.
-    pub fn clamped(&self) -> (LoadOptions, Vec<String>) {
-        let mut notes = Vec::new();
-        let mut out = self.clone();
-        if out.rate > MAX_LOAD_RATE {
-            notes.push(format!(
-                "load rate {} req/s lowered to the maximum {MAX_LOAD_RATE}",
-                out.rate
-            ));
-            out.rate = MAX_LOAD_RATE;
-        }
-        if out.rate == 0 {
-            notes.push("load rate 0 raised to 1 req/s".to_string());
-            out.rate = 1;
-        }
-        if out.duration > MAX_LOAD_DURATION {
-            notes.push(format!(
-                "load duration {:?} lowered to the maximum {:?}",
-                out.duration, MAX_LOAD_DURATION
-            ));
-            out.duration = MAX_LOAD_DURATION;
-        }
-        if out.duration < Duration::from_secs(1) {
-            notes.push(format!("load duration {:?} raised to 1s", out.duration));
-            out.duration = Duration::from_secs(1);
-        }
-        if out.connections > MAX_LOAD_CONNECTIONS {
-            notes.push(format!(
-                "load connections {} lowered to the maximum {MAX_LOAD_CONNECTIONS}",
-                out.connections
-            ));
-            out.connections = MAX_LOAD_CONNECTIONS;
-        }
-        if out.connections == 0 {
-            notes.push("load connections 0 raised to 1".to_string());
-            out.connections = 1;
-        }
-        (out, notes)
     }
 }
 
@@ -291,20 +249,6 @@ mod tests {
                 .contains("not a duration")
         );
         assert!(parse_duration("3h").unwrap_err().contains("unknown unit"));
-    }
-
-    #[test]
-    fn load_options_are_clamped_with_notes() {
-        let (c, notes) = LoadOptions {
-            rate: 10_000,
-            duration: Duration::from_secs(600),
-            connections: 0,
-        }
-        .clamped();
-        assert_eq!(c.rate, MAX_LOAD_RATE);
-        assert_eq!(c.duration, MAX_LOAD_DURATION);
-        assert_eq!(c.connections, 1);
-        assert_eq!(notes.len(), 3);
     }
 
     #[test]

@@ -272,6 +272,6 @@ mod tests {
             }
             assert!(!c.needs.is_empty(), "{} names no phase", c.id);
         }
-        assert_eq!(REGISTRY.len(), 47);
+        assert_eq!(REGISTRY.len(), 48);
     }
 }
