@@ -123,6 +123,8 @@ struct Lazy {
     codeowners: OnceLock<Option<codeowners::CodeOwners>>,
     /// Directory (`""` for the root) → positions in `files` of the files directly in it.
     dirs: OnceLock<HashMap<String, Vec<usize>>>,
+    /// Dockerfiles that only development compose services build ([`Facts::is_dev_dockerfile`]).
+    compose_dev_images: OnceLock<std::collections::BTreeSet<String>>,
 }
 
 type YamlCell = OnceLock<Result<Arc<Vec<Yaml>>, String>>;
@@ -211,8 +213,84 @@ impl Facts {
     /// `[paths]`, and what its content says, such as a command that runs a development
     /// server) decides, the one place that knows dev containers, e2e harnesses, package
     /// builds and code generators.
+    ///
+    /// Also a development image: a Dockerfile that only compose services build which
+    /// bind-mount their build context (the source tree) over the container
+    /// (`volumes: ["./:/home/shlink/www"]`, shlink's `data/infra/php.Dockerfile`), and
+    /// that no CI workflow builds: the code the container runs is the working copy, not
+    /// what the image holds, so the image is a development environment, not the product.
     pub fn is_dev_dockerfile(&self, path: &str) -> bool {
-        !self.role(path).is_production()
+        !self.role(path).is_production() || self.compose_dev_images().contains(path)
+    }
+
+    /// The Dockerfiles of [`Facts::is_dev_dockerfile`]'s compose rule.
+    fn compose_dev_images(&self) -> &std::collections::BTreeSet<String> {
+        self.lazy.compose_dev_images.get_or_init(|| {
+            // Dockerfile → does every compose service building it mount its context?
+            let mut built: HashMap<String, bool> = HashMap::new();
+            for f in self.files.iter().filter(|f| f.kind == FileKind::Compose) {
+                let Some(Ok(docs)) = self.yaml(&f.path) else {
+                    continue;
+                };
+                let base = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+                for d in docs.iter() {
+                    for (_, svc) in d.idx("services").entries() {
+                        let Some(build) = svc.get("build") else {
+                            continue;
+                        };
+                        let (context, dockerfile) = match build.as_str() {
+                            Some(c) => (c.to_string(), "Dockerfile".to_string()),
+                            None => (
+                                build.idx("context").as_str().unwrap_or(".").to_string(),
+                                build
+                                    .idx("dockerfile")
+                                    .as_str()
+                                    .unwrap_or("Dockerfile")
+                                    .to_string(),
+                            ),
+                        };
+                        let Some(ctx) = ci::normalise_path(&join_rel(base, &context)) else {
+                            continue;
+                        };
+                        let Some(file) = ci::normalise_path(&join_rel(&ctx, &dockerfile)) else {
+                            continue;
+                        };
+                        let mounts = svc.idx("volumes").items().iter().any(|v| {
+                            let source = v
+                                .as_str()
+                                .and_then(|s| s.split(':').next().map(str::to_string))
+                                .or_else(|| {
+                                    (v.idx("type").as_str() == Some("bind"))
+                                        .then(|| v.idx("source").as_str().map(str::to_string))
+                                        .flatten()
+                                });
+                            source.is_some_and(|src| {
+                                (src.starts_with('.'))
+                                    && ci::normalise_path(&join_rel(base, &src))
+                                        .is_some_and(|m| is_under(&ctx, &m))
+                            })
+                        });
+                        let e = built.entry(file).or_insert(true);
+                        *e &= mounts;
+                    }
+                }
+            }
+            if built.is_empty() {
+                return Default::default();
+            }
+            let ci_built: std::collections::HashSet<String> = self
+                .ci_files()
+                .iter()
+                .filter_map(|c| c.workflow.as_ref())
+                .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
+                .map(|b| b.dockerfile)
+                .collect();
+            built
+                .into_iter()
+                .filter(|(f, dev)| *dev && !ci_built.contains(f) && self.file(f).is_some())
+                .map(|(f, _)| f)
+                .collect()
+        })
     }
 
     /// The role of one line of a file: [`Facts::role`], except that a Rust file's unit
@@ -744,6 +822,15 @@ pub fn is_nested_unit(candidate: &str, unit: &str) -> bool {
 /// `scan --changed-since` decide with it.
 pub fn unit_owns<'a>(unit: &str, nested: impl IntoIterator<Item = &'a str>, path: &str) -> bool {
     is_under(path, unit) && !nested.into_iter().any(|n| is_under(path, n))
+}
+
+/// `rel` below `base` (`""` or `.` for the root), without normalising.
+fn join_rel(base: &str, rel: &str) -> String {
+    if base.is_empty() || base == "." {
+        rel.to_string()
+    } else {
+        format!("{base}/{rel}")
+    }
 }
 
 #[cfg(test)]

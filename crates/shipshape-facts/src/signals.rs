@@ -104,6 +104,13 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
         r#"\bRoute::(?:get|any|match)\(\s*["']((?:api/)?(?:health|healthz|healthcheck|livez|readyz|ready|ping|up)/?)["']"#,
     ),
     (
+        // NestJS paths carry no leading slash: `@Controller('health')` with `@Get()`
+        // (ghostfolio's apps/api/src/app/health/health.controller.ts), `@Get('healthz')`.
+        SignalKind::HealthRoute,
+        Rule::RoutePath,
+        r#"@(?:Controller|Get|Head|All)\(\s*["'`]((?:api/)?(?:v[0-9]+/)?(?:health|healthz|healthcheck|health-check|health_check|livez|readyz|ready|ping)/?)["'`]"#,
+    ),
+    (
         // .NET's `AddHealthChecks()` only registers services; `MapHealthChecks`/`UseHealthChecks`
         // serve the endpoint (jasontaylordev/CleanArchitecture registers, and maps only in
         // development).

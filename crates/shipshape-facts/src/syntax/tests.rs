@@ -173,6 +173,26 @@ hono.get('/ready', (c) => c.text('ok'));
     assert_eq!(routes("src/health.controller.ts", ts), vec![3, 7]);
 }
 
+/// NestJS writes controller and handler paths without a leading slash: ghostfolio's
+/// `@Controller('health')` + `@Get()` serves GET /api/v1/health and was not a route.
+#[test]
+fn nestjs_paths_without_a_leading_slash_are_health_routes() {
+    let ts = r#"@Controller('health')
+export class HealthController {
+  @Get()
+  async getHealth() { return { status: 'OK' }; }
+}
+@Controller()
+export class AppController {
+  @Get('healthz')
+  live() { return 'ok'; }
+}
+const ctl = 'health';
+this.http.get('health');
+"#;
+    assert_eq!(routes("apps/api/src/health.controller.ts", ts), vec![1, 8]);
+}
+
 /// Browser and client code asking a server for its health path: excalidraw-style
 /// `fetch`, axios with options, Angular's `this.http`, a client's `get`, and a React
 /// Router table.

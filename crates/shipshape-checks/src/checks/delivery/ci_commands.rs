@@ -6,12 +6,57 @@
 //! - `make TARGET` runs the target's recipe and its prerequisites' recipes (the root
 //!   Makefile; podinfo's `make test` → `vet:` → `go vet`, requests' `make ci` → pytest);
 //! - `npm|pnpm|yarn|bun [run] SCRIPT` runs the root package.json's script
-//!   (excalidraw's `yarn test:code` → `eslint`).
+//!   (excalidraw's `yarn test:code` → `eslint`), and `composer [run-script] SCRIPT`
+//!   the root composer.json's (shlink's `composer stan` → `phpstan analyse`);
+//! - `${{ matrix.KEY }}` stands for each value of its job's matrix (shlink runs
+//!   `composer ${{ matrix.command }}` with `command: [cs, stan, openapi:validate]`):
+//!   [`variants`] gives one line per combination.
 //!
 //! Pure: reads the facts' texts only.
 
 use crate::Ctx;
+use shipshape_facts::ci::{CiFile, expand_matrix};
 use std::borrow::Cow;
+
+/// The commands a CI line stands for: the line with `${{ env.NAME }}` replaced
+/// ([`with_env`]), then, when `${{ matrix.KEY }}` is left and the line belongs to a
+/// GitHub Actions job with a matrix, one line per combination of that job's matrix
+/// (distinct lines only; the line itself when nothing resolves).
+pub(crate) fn variants<'a>(
+    file: &CiFile,
+    text: &str,
+    line_no: u32,
+    line: &'a str,
+) -> Vec<Cow<'a, str>> {
+    let base = with_env(text, line);
+    if !base.contains("matrix.") {
+        return vec![base];
+    }
+    let Some(wf) = &file.workflow else {
+        return vec![base];
+    };
+    // Jobs are in file order: the line belongs to the last job that starts before it.
+    let Some(job) = wf
+        .jobs
+        .iter()
+        .filter(|j| j.line <= line_no)
+        .max_by_key(|j| j.line)
+    else {
+        return vec![base];
+    };
+    let mut out: Vec<Cow<'a, str>> = Vec::new();
+    for combo in &job.matrix {
+        if let Some(x) = expand_matrix(&base, combo)
+            && !out.iter().any(|o| o.as_ref() == x)
+        {
+            out.push(Cow::Owned(x));
+        }
+    }
+    if out.is_empty() {
+        out.push(base);
+    }
+    out
+}
 
 /// A command found behind a CI line: where it is written and what matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,6 +247,115 @@ pub(crate) fn through_package_script(
         line,
         what: format!("`{script}` script runs `{matched}`"),
     })
+}
+
+/// Composer's own commands: `composer install` is no script.
+const COMPOSER_COMMANDS: &[&str] = &[
+    "install",
+    "update",
+    "require",
+    "remove",
+    "validate",
+    "dump-autoload",
+    "dumpautoload",
+    "config",
+    "global",
+    "show",
+    "outdated",
+    "audit",
+    "create-project",
+    "self-update",
+    "selfupdate",
+    "diagnose",
+    "clear-cache",
+    "exec",
+    "check-platform-reqs",
+    "bump",
+    "reinstall",
+    "licenses",
+    "fund",
+    "why",
+    "depends",
+    "prohibits",
+    "search",
+    "status",
+    "archive",
+    "init",
+    "list",
+    "help",
+    "upgrade",
+    "u",
+    "i",
+];
+
+/// Most `@other` references followed inside composer scripts.
+const MAX_SCRIPT_DEPTH: usize = 4;
+
+/// What a CI `composer [run-script|run] SCRIPT` line runs that `find` recognises: the
+/// root composer.json's script of that name (a string or a list; `@other` runs another
+/// script, followed a few levels).
+pub(crate) fn through_composer_script(
+    ctx: &Ctx,
+    ci_line: &str,
+    find: &dyn Fn(&str) -> Option<String>,
+) -> Option<Behind> {
+    let words: Vec<&str> = ci_line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "composer")?;
+    let mut rest = &words[at + 1..];
+    while rest.first().is_some_and(|w| w.starts_with('-')) {
+        rest = &rest[1..];
+    }
+    let explicit = matches!(rest.first(), Some(&("run-script" | "run")));
+    if explicit {
+        rest = &rest[1..];
+    }
+    let script = rest.first()?.trim_matches(['"', '\'']);
+    if script.starts_with('-') || (!explicit && COMPOSER_COMMANDS.contains(&script)) {
+        return None;
+    }
+    let text = ctx.text("composer.json")?;
+    let json: serde_json::Value = serde_json::from_str(text).ok()?;
+    let scripts = &json["scripts"];
+    let mut queue = vec![(script.to_string(), 0usize)];
+    while let Some((name, depth)) = queue.pop() {
+        let entries: Vec<&str> = match &scripts[name.as_str()] {
+            serde_json::Value::String(s) => vec![s.as_str()],
+            serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+            _ => continue,
+        };
+        for entry in entries {
+            if let Some(other) = entry.strip_prefix('@')
+                && !other.starts_with("php ")
+                && !other.starts_with("composer ")
+            {
+                if depth < MAX_SCRIPT_DEPTH {
+                    queue.push((
+                        other.split_whitespace().next().unwrap_or("").to_string(),
+                        depth + 1,
+                    ));
+                }
+                continue;
+            }
+            if let Some(matched) = find(entry) {
+                let needle = format!("\"{name}\"");
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(&needle))
+                    .map_or(1, |i| i as u32 + 1);
+                let via = if name == script {
+                    String::new()
+                } else {
+                    format!(" (through `{name}`)")
+                };
+                return Some(Behind {
+                    path: "composer.json".to_string(),
+                    line,
+                    what: format!("`composer {script}` script runs `{matched}`{via}"),
+                });
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use crate::checks::delivery::ci_commands;
 use crate::{CheckDef, CheckMeta, Ctx, Verdict};
 use regex::Regex;
+use shipshape_facts::ci::CiFile;
 use shipshape_facts::{Ecosystem, FileKind};
 use shipshape_model::{Area, Finding, Location, Severity, UnitKind};
 use std::collections::BTreeSet;
@@ -18,7 +19,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "A pipeline that only builds proves the code compiles, not that it works. Tests in CI are what make a green build mean something.",
-        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts, and so does a job named for tests (`tests`, `unit-test`) that calls a reusable workflow of another repository (its commands are not readable offline; the evidence says so). `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`); failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json script the CI runs (`npm run ci`) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). A command of one ecosystem tests only units with a manifest of that ecosystem (`go test` does not test a Rust crate; `make`, `just`, `task`, test scripts, ctest and bazel count for any unit), and for a JavaScript package below the root a command that names another workspace (`yarn workspace @app/web …`, `pnpm --filter web …`) or fans a script out to every package (`pnpm -r do-test`, `turbo run test`, `npm run test --workspaces`, directly or through the root's package.json script) counts only when the package has that script. A task runner's target counts as the command itself, not in prose (\"make sure to upgrade to the latest\"). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
+        evaluation: "Passes when a line of any CI definition runs a recognised test command: cargo test/nextest, go test, gotestsum, pytest, tox, nox, `python -m unittest`, npm/yarn/pnpm/bun test, jest, vitest, mocha, mvn test/verify/package/install/deploy (the lifecycle runs the tests first; not with `-DskipTests`), gradle test/check/build (not with `-x test`), rspec, `rails test`, `dotnet test`, phpunit, mix test, ctest, swift test, `make test`/`just test`/`task test`, or a script whose name contains `test`; a GitHub Actions step using a known test action also counts, and so does a job named for tests (`tests`, `unit-test`) that calls a reusable workflow of another repository (its commands are not readable offline; the evidence says so). `${{ env.NAME }}` in a command takes the value the workflow sets (`${{ env.CARGO }} test` with `CARGO: cargo`) and `${{ matrix.KEY }}` each value of its job's matrix; failing a direct command, a `make` target the CI runs whose recipe (or a prerequisite's) runs one, or a root package.json or composer.json script the CI runs (`npm run ci`, `composer check` with `@other` scripts followed) counts. For infrastructure units, chart tests count too (`helm test`, `helm unittest`, chart-testing's `ct install`). A command of one ecosystem tests only units with a manifest of that ecosystem (`go test` does not test a Rust crate; `make`, `just`, `task`, test scripts, ctest and bazel count for any unit), and for a JavaScript package below the root a command that names another workspace (`yarn workspace @app/web …`, `pnpm --filter web …`) or fans a script out to every package (`pnpm -r do-test`, `turbo run test`, `npm run test --workspaces`, directly or through the root's package.json script) counts only when the package has that script. A task runner's target counts as the command itself, not in prose (\"make sure to upgrade to the latest\"). Fails when CI exists but no such command is found; `n/a` without CI (delivery/ci-present fails instead).",
         remediation: "Add a CI step that runs the test suite, e.g. `run: cargo test --all` or `run: npm test`, and make it required for merging.",
         references: &[],
     },
@@ -60,7 +61,10 @@ fn test_commands() -> &'static [(Scope, Regex)] {
                 r"\brspec\b|\brails\s+test\b|\brake\s+(?:test|spec)\b",
             ),
             (Some(&[Ecosystem::Nuget]), r"\bdotnet\s+test\b"),
-            (Some(&[Ecosystem::Composer]), r"\bphpunit\b|\bpest\b"),
+            (
+                Some(&[Ecosystem::Composer]),
+                r"\bphpunit\b|\bpest\b|\bcomposer\s+(?:run(?:-script)?\s+)?[\w:.-]*test[\w:.${}-]*",
+            ),
             (Some(&[Ecosystem::Hex]), r"\bmix\s+test\b"),
             // A task runner's target must be the command itself (start of a line or a
             // `run:`, after `&&`, `;` or `|`), not prose: firefly-iii's issue reply "Please
@@ -249,23 +253,29 @@ pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
                 .map(|m| m.as_str().trim().to_string())
         })
     };
-    let lines = |f: &'_ str| -> Vec<(u32, String)> {
-        let Some(text) = ctx.text(f) else {
+    // Each line as the commands it stands for (env values, matrix combinations).
+    let lines = |f: &CiFile| -> Vec<(u32, String)> {
+        let Some(text) = ctx.text(&f.path) else {
             return Vec::new();
         };
         text.lines()
             .enumerate()
-            .filter_map(|(i, line)| {
+            .filter(|(_, line)| {
+                let t = line.trim_start();
+                !t.starts_with('#') && !t.starts_with("//")
+            })
+            .flat_map(|(i, line)| {
                 let code = line.split(" #").next().unwrap_or(line);
-                let t = code.trim_start();
-                (!t.starts_with('#') && !t.starts_with("//"))
-                    .then(|| (i as u32 + 1, ci_commands::with_env(text, code).into_owned()))
+                let n = i as u32 + 1;
+                ci_commands::variants(f, text, n, code)
+                    .into_iter()
+                    .map(move |v| (n, v.into_owned()))
             })
             .collect()
     };
     let files = ctx.ci_files();
     for f in &files {
-        for (n, code) in lines(&f.path) {
+        for (n, code) in lines(f) {
             if find(&code).is_some() && covered(&code) {
                 let text = ctx.text(&f.path).unwrap_or("");
                 let line = text.lines().nth(n as usize - 1).unwrap_or("");
@@ -275,7 +285,7 @@ pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
     }
     let makefile = ci_commands::root_makefile(ctx);
     for f in &files {
-        for (_, code) in lines(&f.path) {
+        for (_, code) in lines(f) {
             if !covered(&code) {
                 continue;
             }
@@ -283,7 +293,8 @@ pub(crate) fn find_test_line(ctx: &Ctx) -> Option<(String, u32, String)> {
                 .as_ref()
                 .filter(|_| code.contains("make "))
                 .and_then(|m| ci_commands::through_make(m, &code, &find))
-                .or_else(|| ci_commands::through_package_script(ctx, &code, &find));
+                .or_else(|| ci_commands::through_package_script(ctx, &code, &find))
+                .or_else(|| ci_commands::through_composer_script(ctx, &code, &find));
             if let Some(b) = behind {
                 return Some((b.path, b.line, format!("{} (from {})", b.what, f.path)));
             }
@@ -437,6 +448,44 @@ mod tests {
         assert_eq!(v.findings[0].location.as_ref().unwrap().line, Some(4));
         let wf = "on: push\njobs:\n  assets:\n    uses: monicahq/workflows/.github/workflows/build_assets.yml@v2\n";
         let v = run_on_files(&CHECK, &[(".github/workflows/build.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
+
+    /// shlinkio/shlink's reusable workflow runs `composer test:${{ inputs.test-group }}:ci`
+    /// (a composer script named for tests), and other repositories run tests through a
+    /// matrix value or a composer script: none of them counted.
+    #[test]
+    fn composer_test_scripts_and_matrix_values_count() {
+        let composer = "{\"require\": {\"php\": \"^8.4\"}, \"scripts\": {\"check\": [\"@unit\"], \"unit\": \"phpunit --order-by=random\"}}";
+        for cmd in [
+            "composer test:${{ inputs.test-group }}:ci",
+            "composer run-script check",
+            "composer unit",
+        ] {
+            let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
+            let v = run_on_files(
+                &CHECK,
+                &[
+                    (".github/workflows/ci.yml", wf.as_str()),
+                    ("composer.json", composer),
+                ],
+            );
+            assert_eq!(v.outcome, Outcome::Pass, "{cmd}: {v:?}");
+        }
+        let wf = "on: push\njobs:\n  t:\n    strategy:\n      matrix:\n        suite: [lint, test]\n    steps:\n      - run: npm run ${{ matrix.suite }}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("package.json", "{}")],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: composer install\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/ci.yml", wf),
+                ("composer.json", composer),
+            ],
+        );
         assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 

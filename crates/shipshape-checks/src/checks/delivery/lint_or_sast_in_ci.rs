@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, credo, dialyzer, sobelow, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`, `nix run .#lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json script run by CI that does (`yarn test:code` running eslint). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, credo, dialyzer, sobelow, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`, `nix run .#lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json or composer.json script run by CI that does (`yarn test:code` running eslint, `composer stan` running phpstan); `${{ matrix.KEY }}` in a CI line stands for each value of its job's matrix (`composer ${{ matrix.command }}`). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -87,7 +87,14 @@ fn run(ctx: &Ctx) -> Verdict {
                 continue;
             }
             let code = l.split(" #").next().unwrap_or(l);
-            let Some(m) = re.find_iter(code).find(|m| counts(m.as_str())) else {
+            let found = ci_commands::variants(f, text, i as u32 + 1, code)
+                .into_iter()
+                .find_map(|v| {
+                    re.find_iter(&v)
+                        .find(|m| counts(m.as_str()))
+                        .map(|m| m.as_str().trim().to_string())
+                });
+            let Some(m) = found else {
                 if infra.is_none()
                     && let Some(m) = re.find(code)
                 {
@@ -96,12 +103,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 continue;
             };
             return Verdict::pass_with(
-                format!(
-                    "static analysis in CI: `{}` ({}:{})",
-                    m.as_str().trim(),
-                    f.path,
-                    i + 1
-                ),
+                format!("static analysis in CI: `{}` ({}:{})", m, f.path, i + 1),
                 vec![
                     Finding::at(Location::line(&f.path, i as u32 + 1), "static analysis")
                         .with_snippet(t.chars().take(120).collect::<String>()),
@@ -121,16 +123,21 @@ fn run(ctx: &Ctx) -> Verdict {
         let Some(text) = ctx.text(&f.path) else {
             continue;
         };
-        for l in text.lines() {
+        for (i, l) in text.lines().enumerate() {
             let t = l.trim_start();
             if t.starts_with('#') {
                 continue;
             }
-            let behind = makefile
-                .as_ref()
-                .filter(|_| t.contains("make "))
-                .and_then(|m| ci_commands::through_make(m, t, &find))
-                .or_else(|| ci_commands::through_package_script(ctx, t, &find));
+            let behind = ci_commands::variants(f, text, i as u32 + 1, t)
+                .into_iter()
+                .find_map(|v| {
+                    makefile
+                        .as_ref()
+                        .filter(|_| v.contains("make "))
+                        .and_then(|m| ci_commands::through_make(m, &v, &find))
+                        .or_else(|| ci_commands::through_package_script(ctx, &v, &find))
+                        .or_else(|| ci_commands::through_composer_script(ctx, &v, &find))
+                });
             if let Some(b) = behind {
                 return Verdict::pass_with(
                     format!(
@@ -195,6 +202,47 @@ mod tests {
         let v = run_on_files(
             &CHECK,
             &[(".github/workflows/lint.yml", wf), ("package.json", other)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
+
+    /// shlinkio/shlink runs `composer ${{ matrix.command }}` with `command: [cs, stan,
+    /// openapi:validate]`; `stan` is `phpstan analyse`. Neither the matrix nor composer's
+    /// scripts were read, and the job failed.
+    #[test]
+    fn matrix_values_and_composer_scripts_are_followed() {
+        let wf = "on: push\njobs:\n  static:\n    strategy:\n      matrix:\n        php: ['8.4']\n        command: ['cs', 'stan', 'openapi:validate']\n    steps:\n      - run: composer ${{ matrix.command }}\n";
+        let composer = "{\n  \"scripts\": {\n    \"ci\": [\"@stan\"],\n    \"cs\": \"mago fmt --check\",\n    \"stan\": \"phpstan analyse\"\n  }\n}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/ci.yml", wf),
+                ("composer.json", composer),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("composer.json", 5))
+        );
+        // `@stan` inside another script is followed.
+        let wf2 = "on: push\njobs:\n  t:\n    steps:\n      - run: composer run-script ci\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/ci.yml", wf2),
+                ("composer.json", composer),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // A matrix without a linter among its values, and composer's own commands, are none.
+        let wf3 = "on: push\njobs:\n  static:\n    strategy:\n      matrix:\n        command: ['cs']\n    steps:\n      - run: composer ${{ matrix.command }}\n      - run: composer install\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/ci.yml", wf3),
+                ("composer.json", composer),
+            ],
         );
         assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }

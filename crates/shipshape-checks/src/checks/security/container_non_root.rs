@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with a Dockerfile/Containerfile",
         rationale: "A process running as root inside a container is one kernel or runtime bug away from root on the node, and can rewrite its own image. A non-root USER removes that whole class of escalation for free.",
-        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ names ending in .dev, .development, .local, .test, .ci, .debug, browser-test images (playwright, cypress, e2e) and code-generation images in a genproto/, protogen/ or codegen/ directory — are skipped, and so is a final stage that only exports a build artifact: `FROM scratch` with no RUN whose entry point names an .apk/.ipa/.zip/.tar/.whl/.jar/.deb..., or which has no entry point and copies in only such files), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
+        evaluation: "For each production Dockerfile of the unit (development containers — .devcontainer/ names ending in .dev, .development, .local, .test, .ci, .debug, browser-test images (playwright, cypress, e2e) code-generation images in a genproto/, protogen/ or codegen/ directory, and images that only compose services mounting the source tree over the container build (`volumes: [\"./:/app\"]`) and no CI workflow builds — are skipped, and so is a final stage that only exports a build artifact: `FROM scratch` with no RUN whose entry point names an .apk/.ipa/.zip/.tar/.whl/.jar/.deb..., or which has no entry point and copies in only such files), follows the final stage back through `FROM <earlier stage>` and takes the last `USER`. Passes when it is neither `root` nor uid 0 (a `USER` given by an unresolved variable is accepted), or when no USER is set but the base image is a `nonroot` variant (e.g. gcr.io/distroless/*:nonroot). Fails otherwise, at the final `USER root` line or at the final `FROM` line when no USER is set. `n/a` without Dockerfiles.",
         remediation: "Create an unprivileged user in the final stage and switch to it: `RUN useradd --uid 10001 --no-create-home app` then `USER 10001` (numeric, so Kubernetes runAsNonRoot can verify it), or build on a distroless `:nonroot` image.",
         references: &[
             "https://docs.docker.com/build/building/best-practices/#user",
@@ -226,6 +226,41 @@ mod tests {
         );
         assert_eq!(v.outcome, Outcome::Fail);
         assert_eq!(v.findings.len(), 1);
+    }
+
+    /// shlinkio/shlink's `data/infra/php.Dockerfile` (no USER) is built only by
+    /// docker-compose.yml services that mount the working copy over the container
+    /// (`./:/home/shlink/www`): a development environment, not the shipped image, which
+    /// failed the check. The same Dockerfile built without the mount, or by CI, is judged.
+    #[test]
+    fn images_only_dev_compose_services_build_over_a_mounted_source_tree_are_not_judged() {
+        let shipped = "FROM php:8.4-cli\nCOPY . /etc/shlink\nUSER 1001\n";
+        let dev = "FROM php:8.4-fpm\nRUN pie install xdebug\n";
+        let compose = "services:\n  php:\n    build:\n      context: .\n      dockerfile: ./data/infra/php.Dockerfile\n    volumes:\n      - ./:/home/shlink/www\n";
+        let files = [
+            ("Dockerfile", shipped),
+            ("data/infra/php.Dockerfile", dev),
+            ("docker-compose.yml", compose),
+        ];
+        let v = run_on_files(&CHECK, &files);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let no_mount = "services:\n  php:\n    build:\n      context: .\n      dockerfile: ./data/infra/php.Dockerfile\n    volumes:\n      - data:/var/lib/data\n";
+        let v = run_on_files(
+            &CHECK,
+            &[files[0], files[1], ("docker-compose.yml", no_mount)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        let ci = "on: push\njobs:\n  b:\n    steps:\n      - run: docker build -f data/infra/php.Dockerfile .\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                files[0],
+                files[1],
+                files[2],
+                (".github/workflows/b.yml", ci),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]
