@@ -160,6 +160,13 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     ),
     (SignalKind::StructuredLog, Rule::Unjudged, r#""log/slog""#),
     (
+        // PHP code using Monolog, which often arrives through another package
+        // (shlink's shlinkio/shlink-common) rather than composer.json's own `require`.
+        SignalKind::StructuredLog,
+        Rule::NotComment,
+        r"\buse\s+Monolog\\|\bnew\s+\\?Monolog\\Logger\b",
+    ),
+    (
         SignalKind::SignalsDisabled,
         Rule::NotComment,
         r"\.disable_signals\(\)",
@@ -294,6 +301,7 @@ const KEYWORDS: &[&str] = &[
     "AbortSignal",
     // structured logging, listeners, servers without signal handling
     "log/slog",
+    "Monolog\\",
     "disable_signals",
     "TcpListener",
     "net.Listen",
