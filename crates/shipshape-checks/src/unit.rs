@@ -77,23 +77,28 @@ pub fn detect_kind_in(facts: &Facts, unit_path: &str, nested: &[String]) -> (Uni
     }
     // A program that binds a server socket and ships to be run as one, in an image that
     // exposes a port (ntfy: a urfave/cli program whose `serve` command is the product,
-    // `EXPOSE 80` in its image).
-    if let Some(s) = facts
-        .signals
+    // `EXPOSE 80` in its image) or whose command listens on every interface (Radicale,
+    // a console script whose image runs `--hosts 0.0.0.0:5232,[::]:5232`).
+    if let Some(s) = facts.signals.iter().find(|s| {
+        s.kind == SignalKind::Listener && in_unit(&s.path) && facts.role(&s.path).is_production()
+    }) && let Some(how) = facts
+        .dockerfiles()
         .iter()
-        .find(|s| s.kind == SignalKind::Listener && in_unit(&s.path))
-        && let Some(how) = facts
-            .dockerfiles()
-            .iter()
-            .filter(|d| in_unit(&d.path) && !facts.is_dev_dockerfile(&d.path))
-            .find_map(|d| {
-                let i = d
-                    .final_stage()?
-                    .instructions
-                    .iter()
-                    .find(|i| i.keyword == "EXPOSE")?;
-                Some(format!("{}:{} exposes a port", d.path, i.line))
-            })
+        .filter(|d| in_unit(&d.path) && !facts.is_dev_dockerfile(&d.path))
+        .find_map(|d| {
+            let stage = d.final_stage()?;
+            if let Some(i) = stage.instructions.iter().find(|i| i.keyword == "EXPOSE") {
+                return Some(format!("{}:{} exposes a port", d.path, i.line));
+            }
+            let i = stage.instructions.iter().find(|i| {
+                matches!(i.keyword.as_str(), "CMD" | "ENTRYPOINT")
+                    && (i.args.contains("0.0.0.0") || i.args.contains("[::]"))
+            })?;
+            Some(format!(
+                "{}:{} runs it listening on every interface",
+                d.path, i.line
+            ))
+        })
     {
         return (
             UnitKind::Service,
@@ -290,6 +295,41 @@ mod tests {
         let (kind, why) = detect_kind(&Facts::from_memory(&files), ".");
         assert_eq!(kind, UnitKind::Service, "{why}");
         assert!(why.contains("Dockerfile:3 exposes a port"), "{why}");
+    }
+
+    /// Kozea/Radicale (a CalDAV server on the standard library's wsgiref/socketserver,
+    /// installed as a console script) was a CLI: its image runs it with `--hosts
+    /// 0.0.0.0:5232` and no EXPOSE. The same package without the image stays a CLI.
+    #[test]
+    fn a_console_script_server_whose_image_listens_everywhere_is_a_service() {
+        let mut files = vec![
+            (
+                "pyproject.toml",
+                "[project]\nname = \"Radicale\"\n[project.scripts]\nradicale = \"radicale.__main__:run\"\n",
+            ),
+            (
+                "radicale/server.py",
+                "import socketserver\nimport wsgiref.simple_server\n\nclass ParallelHTTPServer(socketserver.ThreadingMixIn,\n                         wsgiref.simple_server.WSGIServer):\n    pass\n",
+            ),
+        ];
+        assert_eq!(
+            detect_kind(&Facts::from_memory(&files), ".").0,
+            UnitKind::Cli
+        );
+        files.push((
+            "Dockerfile",
+            "FROM python:3-alpine\nENTRYPOINT [\"/app/bin/python\", \"/app/bin/radicale\"]\nCMD [\"--hosts\", \"0.0.0.0:5232,[::]:5232\"]\n",
+        ));
+        let (kind, why) = detect_kind(&Facts::from_memory(&files), ".");
+        assert_eq!(kind, UnitKind::Service, "{why}");
+        assert!(
+            why.contains("Dockerfile:3 runs it listening on every interface"),
+            "{why}"
+        );
+        // A test's local server is not the package's.
+        let test_only =
+            Facts::from_memory(&[files[0], ("tests/test_server.py", files[1].1), files[2]]);
+        assert_eq!(detect_kind(&test_only, ".").0, UnitKind::Cli);
     }
 
     /// bitwarden/server's `util/Setup` (an installer that runs and exits, shipped as an

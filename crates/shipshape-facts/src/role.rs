@@ -309,6 +309,12 @@ pub fn content_role(
     if ends_with_ci(path, ".rb") && find(b"FactoryBot.define") {
         return Some((Role::Test, "test-data factory (`FactoryBot.define`)"));
     }
+    if ends_with_ci(path, ".go") && go_build_requires_test_tag(head) {
+        return Some((
+            Role::Test,
+            "Go build constraint that requires a test tag (`//go:build e2etest`)",
+        ));
+    }
     if let Some(server) = runs_development_server(kind, head) {
         return Some((Role::DevTooling, server));
     }
@@ -319,6 +325,47 @@ pub fn content_role(
         ));
     }
     None
+}
+
+/// Tags that only test builds set: a Go file built only with one of them is test code
+/// (pocket-id's `backend/internal/service/e2etest_service.go`, `//go:build e2etest`,
+/// seeds fixed e2e credentials; Kubernetes-style `//go:build integration`).
+const GO_TEST_TAGS: &[&str] = &[
+    "e2e",
+    "e2etest",
+    "e2e_test",
+    "integration",
+    "integration_test",
+    "integrationtest",
+    "test",
+    "testing",
+    "testonly",
+    "acceptance",
+];
+
+/// True when the file's `//go:build` line (before the package clause) cannot be
+/// satisfied without a test tag: the expression is a tag of [`GO_TEST_TAGS`], or an
+/// `&&` of terms one of which is. `!e2etest` (built *without* the tag) and `a || e2e`
+/// do not count.
+fn go_build_requires_test_tag(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with("package ") {
+            return false;
+        }
+        let Some(expr) = t.strip_prefix("//go:build ") else {
+            continue;
+        };
+        if expr.contains("||") {
+            return false;
+        }
+        return expr
+            .split("&&")
+            .map(|term| term.trim().trim_matches(|c| c == '(' || c == ')').trim())
+            .any(|term| GO_TEST_TAGS.contains(&term));
+    }
+    false
 }
 
 /// A Dockerfile whose image runs a development server: its last `CMD` or `ENTRYPOINT`
@@ -983,5 +1030,35 @@ mod tests {
             assert_eq!(r.as_str().parse::<Role>(), Ok(r));
         }
         assert!("prod".parse::<Role>().unwrap_err().contains("production"));
+    }
+
+    /// pocket-id's e2e seed service (`//go:build e2etest`) holds fixed credentials; it
+    /// was production code, and its values failed security/no-committed-secrets.
+    #[test]
+    fn go_files_built_only_with_a_test_tag_are_test_code() {
+        let go = crate::kind::FileKind::Source(crate::kind::Lang::Go);
+        let e2e = b"//go:build e2etest\n\npackage service\n";
+        assert_eq!(
+            content_role("backend/internal/service/e2etest_service.go", go, e2e).map(|r| r.0),
+            Some(Role::Test)
+        );
+        let both = b"// Copyright\n\n//go:build linux && integration\n\npackage x\n";
+        assert_eq!(
+            content_role("x.go", go, both).map(|r| r.0),
+            Some(Role::Test)
+        );
+        for head in [
+            &b"//go:build !e2etest\n\npackage service\n"[..],
+            b"//go:build linux || e2e\n\npackage x\n",
+            b"//go:build linux\n\npackage x\n",
+            b"package x\n\n//go:build e2e\n",
+        ] {
+            assert_eq!(
+                content_role("x.go", go, head),
+                None,
+                "{}",
+                String::from_utf8_lossy(head)
+            );
+        }
     }
 }

@@ -122,7 +122,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::Shutdown,
         Rule::Unjudged,
-        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\(ctx|\.Shutdown\(context|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|@Observes\s+ShutdownEvent|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
+        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\((?:ctx|context|\w*Ctx\b)|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|@Observes\s+ShutdownEvent|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
     ),
     (
         // A literal switching verification off: a keyed field, an assignment, a keyword
@@ -174,7 +174,9 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::Listener,
         Rule::Unjudged,
-        r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(|\.ListenAndServe(?:TLS)?\(",
+        // Python's standard-library servers (Radicale subclasses
+        // `wsgiref.simple_server.WSGIServer` with `socketserver.ThreadingMixIn`).
+        r"TcpListener::bind\(|net\.Listen\(|net\.ListenTCP\(|\.ListenAndServe(?:TLS)?\(|\bwsgiref\.simple_server\.(?:WSGIServer|make_server)\b|\bsocketserver\.(?:Threading|Forking)?(?:TCP|UDP)Server\b|\bhttp\.server\.(?:Threading)?HTTPServer\b",
     ),
     (
         SignalKind::ProgramEntry,
@@ -304,6 +306,9 @@ const KEYWORDS: &[&str] = &[
     "Monolog\\",
     "disable_signals",
     "TcpListener",
+    "simple_server.",
+    "socketserver.",
+    "http.server.",
     "net.Listen",
     "ListenAndServe",
     // program entry points (JVM, .NET)
@@ -1289,6 +1294,8 @@ mod tests {
         "with_graceful_shutdown(x)",
         "srv.Shutdown(ctx)",
         "srv.Shutdown(context.Background())",
+        // pocket-id: `srv.Shutdown(shutdownCtx)`, a context named otherwise.
+        "srv.Shutdown(shutdownCtx)",
         "process.on(\n  'SIGINT', f)",
         "signal.signal(signal.SIGTERM, h)",
         "tokio::signal::unix",
