@@ -11,6 +11,8 @@ use crate::yaml::{Yaml, YamlValue};
 /// A step of a GitHub Actions job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GhaStep {
+    /// The step's `id:` (what `steps.<id>.outputs.*` names).
+    pub id: Option<String>,
     pub uses: Option<(String, u32)>,
     pub run: Option<(String, u32)>,
     pub with: Option<Yaml>,
@@ -25,6 +27,7 @@ impl GhaStep {
     /// Read one entry of a `steps:` list.
     pub fn from_yaml(s: &Yaml) -> GhaStep {
         GhaStep {
+            id: s.get("id").and_then(Yaml::scalar_text),
             uses: s
                 .get("uses")
                 .and_then(|u| Some((u.as_str()?.to_string(), u.line))),

@@ -15,8 +15,8 @@ pub static CHECK: CheckDef = CheckDef {
         kinds: &[],
         scope: shipshape_model::Scope::Repository,
         applies_to: "units built with GitHub Actions",
-        rationale: "`pull_request_target` and `workflow_run` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
-        evaluation: "Fails for each step of a workflow triggered by `pull_request_target` or `workflow_run` that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref or the PR's merge commit, or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author); so is one whose `if:` lets through only heads of this repository (each `||` alternative compares `head_repository.full_name` or `head.repo.full_name` with `github.repository`, or requires the triggering run not to be a pull request). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection, nor is a field of an event that cannot trigger the workflow (`workflow_run.head_branch` without a `workflow_run` trigger, an issue title without `issues`/`issue_comment`: always empty there; a reusable workflow takes its caller's events, so every field counts in one). Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
+        rationale: "`pull_request_target`, `workflow_run` and `issue_comment` run with the base repository's secrets and a write token. Checking out the pull request's head there runs an attacker's code with those privileges (a \"pwn request\"). Interpolating titles, bodies, branch names or commit messages into a `run:` script lets anyone who can open an issue or a pull request inject shell commands.",
+        evaluation: "Fails for each step of a workflow triggered by `pull_request_target`, `workflow_run` or `issue_comment` (a comment command on a pull request) that checks out the pull request head: `actions/checkout` with a `ref:` naming `github.event.pull_request.head.*`, `github.head_ref`, `github.event.workflow_run.head_*`, a `refs/pull/` ref, the PR's merge commit, or an earlier step's output that holds the head (named for it, or set by a step that looks the pull request's head up), or with the fork as `repository:`; or a `run:` doing `gh pr checkout` or fetching `pull/*` — in the workflow's own steps or in a workflow of this repository that one of its jobs calls (`uses: ./.github/workflows/x.yml`, followed through further local calls), which runs with the caller's privileges. A job whose `if:` requires the pull request's author to be a bot (`github.event.pull_request.user.login == 'dependabot[bot]'`) is exempt: only that bot can author such a pull request (`github.actor` checks are not accepted, as the actor can differ from the author); so is an `issue_comment` job whose `if:` admits only comments whose `author_association` is the repository's owner, members or collaborators, or whose earlier step asks the API for the commenter's collaborator permission (and stops the job), and one whose `if:` lets through only heads of this repository (each `||` alternative compares `head_repository.full_name` or `head.repo.full_name` with `github.repository`, or requires the triggering run not to be a pull request). Fails for each `run:` (any trigger) and each `actions/github-script` `script:` that interpolates an attacker-controlled field with `${{ }}`: `github.head_ref`, issue/PR/discussion title and body, comment and review bodies, `pull_request.head.ref/label`, commit messages and author names/e-mails, `workflow_run.head_branch/display_title`, page names, and a step's `body`/`title` output (a pull request's text passed on); an expression that can only be a boolean (a comparison, `contains`/`startsWith`/`endsWith`, a negation) is not an injection, nor is a field of an event that cannot trigger the workflow (`workflow_run.head_branch` without a `workflow_run` trigger, an issue title without `issues`/`issue_comment`: always empty there; a reusable workflow takes its caller's events, so every field counts in one). Passing such values through `env:` and quoting the variable is safe and not flagged. Evidence is the line of the step or of the interpolation. `n/a` without workflows; `error` when no workflow parses.",
         remediation: "Use `pull_request` (no secrets) to build and test pull requests; if `pull_request_target` is needed, never check out or run the head's code in it. Pass untrusted values through environment variables: `env: TITLE: ${{ github.event.issue.title }}` then `run: echo \"$TITLE\"`.",
         references: &[
             "https://securitylab.github.com/resources/github-actions-preventing-pwn-requests/",
@@ -40,14 +40,59 @@ fn pr_head_ref(s: &str) -> bool {
     .any(|n| s.contains(n))
 }
 
-/// Why a step checks out the pull request's head, if it does.
-fn checks_out_head(step: &GhaStep) -> Option<String> {
+/// True when `expr` names an output of an earlier step of the job that holds the pull
+/// request's head: `${{ steps.pr.outputs.head_sha }}` where step `pr` looked the pull
+/// request up (stakater/Reloader's `/loadtest` comment workflow: an `actions/github-script`
+/// step that sets `head_sha` from `pulls.get`), or an output named for the head.
+fn head_from_step_output(expr: &str, steps: &[GhaStep]) -> bool {
+    let e = expr.replace(' ', "");
+    let mut rest = e.as_str();
+    while let Some(i) = rest.find("steps.") {
+        let after = &rest[i + 6..];
+        let (id, tail) = after.split_once(".outputs.").unwrap_or((after, ""));
+        let name: String = tail
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let named_head = name.to_ascii_lowercase().contains("head");
+        let looks_up_head = steps
+            .iter()
+            .filter(|s| s.id.as_deref() == Some(id))
+            .any(|s| {
+                let script = s
+                    .with
+                    .as_ref()
+                    .and_then(|w| w.get("script"))
+                    .and_then(|v| v.scalar_text())
+                    .or_else(|| s.run.as_ref().map(|(r, _)| r.clone()))
+                    .unwrap_or_default();
+                [
+                    "head.sha",
+                    "head.ref",
+                    "headRefOid",
+                    "headRefName",
+                    "refs/pull/",
+                ]
+                .iter()
+                .any(|n| script.contains(n))
+            });
+        if named_head || looks_up_head {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Why a step checks out the pull request's head, if it does; `steps` are the job's.
+fn checks_out_head(step: &GhaStep, steps: &[GhaStep]) -> Option<String> {
     if let Some((uses, _)) = &step.uses
         && uses.starts_with("actions/checkout@")
     {
         let with = step.with.as_ref();
         let field = |k: &str| with.and_then(|w| w.get(k)).and_then(|v| v.scalar_text());
-        if let Some(r) = field("ref").filter(|r| pr_head_ref(r)) {
+        if let Some(r) = field("ref").filter(|r| pr_head_ref(r) || head_from_step_output(r, steps))
+        {
             return Some(format!("`actions/checkout` with `ref: {r}`"));
         }
         if let Some(r) =
@@ -88,7 +133,7 @@ fn called_head_checkouts<'a>(
     };
     for cj in &cw.jobs {
         for s in &cj.steps {
-            if let Some(why) = checks_out_head(s) {
+            if let Some(why) = checks_out_head(s, &cj.steps) {
                 found(cw, cj, s, why);
             }
         }
@@ -124,6 +169,37 @@ fn same_repository_only(job_if: &str, any_pull_request_target: bool) -> bool {
     same(job_if)
         && job_if.split("||").all(|alt| {
             same(alt) || (!any_pull_request_target && NOT_PR.iter().any(|m| alt.contains(m)))
+        })
+}
+
+/// A step that stops the job unless the commenter may push: it asks the API for a
+/// collaborator's permission (meilisearch's `bench-pr.yml`: `gh api
+/// /repos/$REPOSITORY/collaborators/$COMMENT_AUTHOR/permission` then `exit 1`, or
+/// github-script's `getCollaboratorPermissionLevel`/`checkCollaborator`).
+fn checks_permission(step: &GhaStep) -> bool {
+    let script = step
+        .with
+        .as_ref()
+        .and_then(|w| w.get("script"))
+        .and_then(|v| v.scalar_text())
+        .or_else(|| step.run.as_ref().map(|(r, _)| r.clone()))
+        .unwrap_or_default();
+    (script.contains("/collaborators/") && script.contains("permission"))
+        || script.contains("getCollaboratorPermissionLevel")
+        || script.contains("checkCollaborator")
+}
+
+/// True when an `issue_comment` job's `if:` admits only comments by the repository's
+/// owners, members or collaborators: every `||` alternative tests
+/// `author_association` and names none of the outsiders' associations.
+fn trusted_commenters_only(job_if: &str) -> bool {
+    !job_if.is_empty()
+        && job_if.split("||").all(|alt| {
+            alt.contains("author_association")
+                && !["CONTRIBUTOR", "FIRST_TIME", "NONE"]
+                    .iter()
+                    .any(|o| alt.contains(o))
+                && !alt.contains("!=")
         })
 }
 
@@ -195,7 +271,7 @@ fn run(ctx: &Ctx) -> Verdict {
     let mut findings = Vec::new();
     let any_pull_request_target = wfs.iter().any(|w| w.has_trigger("pull_request_target"));
     for w in &wfs {
-        let privileged: Vec<&str> = ["pull_request_target", "workflow_run"]
+        let privileged: Vec<&str> = ["pull_request_target", "workflow_run", "issue_comment"]
             .into_iter()
             .filter(|t| w.has_trigger(t))
             .collect();
@@ -222,8 +298,18 @@ fn run(ctx: &Ctx) -> Verdict {
                 if same_repository_only(&job_if, any_pull_request_target) {
                     continue;
                 }
-                for s in &j.steps {
-                    if let Some(why) = checks_out_head(s) {
+                // A comment command limited to the repository's own people
+                // (`github.event.comment.author_association == 'MEMBER'`, or a
+                // `contains(fromJSON('["OWNER","MEMBER"]'), …author_association)` list).
+                if privileged == ["issue_comment"] && trusted_commenters_only(&job_if) {
+                    continue;
+                }
+                for (n, s) in j.steps.iter().enumerate() {
+                    if privileged == ["issue_comment"] && j.steps[..n].iter().any(checks_permission)
+                    {
+                        continue;
+                    }
+                    if let Some(why) = checks_out_head(s, &j.steps) {
                         findings.push(
                             Finding::at(
                                 Location::line(s.file(&w.path), s.line),
@@ -325,6 +411,37 @@ mod tests {
             ],
         );
         assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
+
+    /// stakater/Reloader's `loadtest.yml`: any commenter's `/loadtest` on a pull request
+    /// (`issue_comment`) checks out the head SHA a github-script step looked up and builds
+    /// it with a write token. It passed.
+    #[test]
+    fn a_comment_command_that_checks_out_the_head_fails_unless_limited_to_members() {
+        let wf = |cond: &str| {
+            format!(
+                "on:\n  issue_comment:\n    types: [created]\njobs:\n  loadtest:\n    if: {cond}\n    steps:\n      - id: pr\n        uses: actions/github-script@v7\n        with:\n          script: |\n            const pr = await github.rest.pulls.get({{pull_number: context.issue.number}});\n            core.setOutput('sha', pr.data.head.sha);\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{{{ steps.pr.outputs.sha }}}}\n      - run: make loadtest\n"
+            )
+        };
+        let v = check(&wf(
+            "github.event.issue.pull_request && contains(github.event.comment.body, '/loadtest')",
+        ));
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line(".github/workflows/ci.yml", 14))
+        );
+        let members = "contains(github.event.comment.body, '/loadtest') && github.event.comment.author_association == 'MEMBER'";
+        assert_eq!(check(&wf(members)).outcome, Outcome::Pass);
+        // meilisearch's bench-pr.yml: a step asks for the commenter's push permission first.
+        let guarded = wf("startsWith(github.event.comment.body, '/bench')").replace(
+            "    steps:\n",
+            "    steps:\n      - run: gh api /repos/$R/collaborators/$AUTHOR/permission --jq .user.permissions.push || exit 1\n",
+        );
+        assert_eq!(check(&guarded).outcome, Outcome::Pass);
+        // Checking out the base branch on a comment runs no pull request code.
+        let base = "on: issue_comment\njobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./triage.sh\n";
+        assert_eq!(check(base).outcome, Outcome::Pass);
     }
 
     #[test]
