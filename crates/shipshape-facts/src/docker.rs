@@ -282,6 +282,43 @@ impl Dockerfile {
             .collect()
     }
 
+    /// The subcommand of the image's own program that its `HEALTHCHECK` runs: fider's
+    /// `HEALTHCHECK CMD ./fider ping` → `ping`, pocket-id's `CMD [ "/app/pocket-id",
+    /// "healthcheck" ]` → `healthcheck`. The program is the first word (a path or a
+    /// name, not a shell, curl or wget); the subcommand is the next word that is not an
+    /// option. `None` without a HEALTHCHECK, or when it runs something else.
+    pub fn healthcheck_subcommand(&self) -> Option<String> {
+        let check = self.final_stage()?.healthcheck()?;
+        let args = check.args.trim();
+        let cmd = if args
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("CMD "))
+        {
+            &args[4..]
+        } else {
+            // Options before CMD (`--interval=90s ... CMD [...]`).
+            args.find(" CMD ").map_or("", |i| &args[i + 5..])
+        };
+        let words: Vec<&str> = cmd
+            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let program = words.first()?.rsplit('/').next()?;
+        if matches!(
+            program,
+            "sh" | "bash" | "curl" | "wget" | "nc" | "test" | "exit" | "true"
+        ) || program.contains('.')
+        {
+            return None;
+        }
+        let sub = words
+            .get(1)
+            .filter(|w| !w.starts_with('-') && !w.contains('/'))?;
+        sub.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            .then(|| sub.to_string())
+    }
+
     /// The program the image runs: the first word of `ENTRYPOINT` then `CMD` of the final
     /// stage, past init wrappers (`tini --`), as a file name (`/bin/meilisearch` →
     /// `meilisearch`). `None` when the image names none or runs a shell command line.
@@ -607,6 +644,28 @@ mod tests {
 
     /// vaultwarden/vaultwarden: `docker/healthcheck.sh` curls the container's own address
     /// with `--insecure`; it is the image's HEALTHCHECK, not an outbound client.
+    #[test]
+    fn healthcheck_subcommands_are_the_programs_own_commands() {
+        let d = parse(
+            "Dockerfile",
+            "FROM alpine\nCOPY fider /app/\nHEALTHCHECK --timeout=5s CMD ./fider ping\nCMD ./fider\n",
+        );
+        assert_eq!(d.healthcheck_subcommand().as_deref(), Some("ping"));
+        let d = parse(
+            "docker/Dockerfile",
+            "FROM alpine\nHEALTHCHECK --interval=90s --timeout=5s CMD [ \"/app/pocket-id\", \"healthcheck\" ]\n",
+        );
+        assert_eq!(d.healthcheck_subcommand().as_deref(), Some("healthcheck"));
+        for hc in [
+            "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
+            "HEALTHCHECK CMD [\"/healthcheck.sh\"]",
+            "HEALTHCHECK NONE",
+        ] {
+            let d = parse("Dockerfile", &format!("FROM alpine\n{hc}\n"));
+            assert_eq!(d.healthcheck_subcommand(), None, "{hc}");
+        }
+    }
+
     #[test]
     fn healthcheck_scripts_are_the_copied_files_the_healthcheck_runs() {
         let d = parse(

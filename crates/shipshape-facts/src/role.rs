@@ -315,6 +315,9 @@ pub fn content_role(
             "Go build constraint that requires a test tag (`//go:build e2etest`)",
         ));
     }
+    if ends_with_ci(path, ".go") && go_imports_testing(head) {
+        return Some((Role::Test, "Go test helper: imports the `testing` package"));
+    }
     if let Some(server) = runs_development_server(kind, head) {
         return Some((Role::DevTooling, server));
     }
@@ -341,7 +344,51 @@ const GO_TEST_TAGS: &[&str] = &[
     "testing",
     "testonly",
     "acceptance",
+    "unit",
 ];
+
+/// True when a Go file imports the standard `testing` package: a test helper
+/// (caddy's `caddytest/caddytest.go`, headscale's `integration/scenario.go`), which no
+/// program that ships imports. Read from the import declarations before the first
+/// declaration that is not one.
+fn go_imports_testing(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
+    let mut in_block = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if in_block {
+            if t.starts_with(')') {
+                in_block = false;
+                continue;
+            }
+            let spec = t.split("//").next().unwrap_or("").trim();
+            // `"testing"`, or with a name: `t "testing"`.
+            if spec == "\"testing\"" || spec.ends_with(" \"testing\"") {
+                return true;
+            }
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("import") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_block = !rest.contains(')');
+                continue;
+            }
+            if rest == "\"testing\"" || rest.ends_with(" \"testing\"") {
+                return true;
+            }
+            continue;
+        }
+        if t.starts_with("func ")
+            || t.starts_with("type ")
+            || t.starts_with("var ")
+            || t.starts_with("const ")
+        {
+            return false;
+        }
+    }
+    false
+}
 
 /// True when the file's `//go:build` line (before the package clause) cannot be
 /// satisfied without a test tag: the expression is a tag of [`GO_TEST_TAGS`], or an
@@ -1035,7 +1082,7 @@ mod tests {
     /// pocket-id's e2e seed service (`//go:build e2etest`) holds fixed credentials; it
     /// was production code, and its values failed security/no-committed-secrets.
     #[test]
-    fn go_files_built_only_with_a_test_tag_are_test_code() {
+    fn go_files_built_only_with_a_test_tag_or_importing_testing_are_test_code() {
         let go = crate::kind::FileKind::Source(crate::kind::Lang::Go);
         let e2e = b"//go:build e2etest\n\npackage service\n";
         assert_eq!(
@@ -1047,6 +1094,15 @@ mod tests {
             content_role("x.go", go, both).map(|r| r.0),
             Some(Role::Test)
         );
+        let helper = b"package caddytest\n\nimport (\n\t\"net/http\"\n\t\"testing\"\n)\n\nfunc NewTester(t testing.TB) {}\n";
+        assert_eq!(
+            content_role("caddytest/caddytest.go", go, helper).map(|r| r.0),
+            Some(Role::Test)
+        );
+        let one = b"package x\n\nimport \"testing\"\n";
+        assert_eq!(content_role("x.go", go, one).map(|r| r.0), Some(Role::Test));
+        let prod = b"package x\n\nimport (\n\t\"testing/fstest\"\n\t\"net/http\"\n)\n\nvar s = \"testing\"\n";
+        assert_eq!(content_role("x.go", go, prod), None);
         for head in [
             &b"//go:build !e2etest\n\npackage service\n"[..],
             b"//go:build linux || e2e\n\npackage x\n",

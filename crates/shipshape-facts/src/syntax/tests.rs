@@ -456,6 +456,21 @@ fn unconditional_insecure_skip_verify_is_not_an_opt_in() {
     );
 }
 
+/// authelia/authelia: its PostgreSQL client skips the library's check and sets its own
+/// `VerifyConnection`/`VerifyPeerCertificate` on the config; its `debug tls` command
+/// verifies the chain with `x509.VerifyOptions`. Both failed the check as verification
+/// switched off.
+#[test]
+fn go_code_that_verifies_the_peer_itself_has_not_disabled_verification() {
+    let go = "package storage\n\nfunc newConfig(c *Config) *tls.Config {\n\tcfg := &tls.Config{\n\t\tRootCAs:            pool,\n\t\tInsecureSkipVerify: true,\n\t}\n\tcfg.VerifyConnection = verifyFunc(cfg)\n\treturn cfg\n}\n";
+    assert_eq!(tls("internal/storage/postgres.go", go), vec![]);
+    let go = "package commands\n\nfunc debugTLS() {\n\tconfig := &tls.Config{InsecureSkipVerify: true}\n\tconn, _ := tls.Dial(\"tcp\", a, config)\n\topts := x509.VerifyOptions{Roots: pool}\n\t_ = opts\n}\n";
+    assert_eq!(tls("internal/commands/debug.go", go), vec![]);
+    // Another function's callback does not count.
+    let go = "package x\n\nfunc a() *tls.Config {\n\treturn &tls.Config{InsecureSkipVerify: true}\n}\n\nfunc b(c *tls.Config) {\n\tc.VerifyConnection = f\n}\n";
+    assert_eq!(tls("x.go", go), vec![(4, None)]);
+}
+
 /// woodpecker (#13): `if !c.SkipVerify { return ctx }` before the insecure transport
 /// makes it the operator's opt-in; returning when the switch is on leaves the rest the
 /// default.

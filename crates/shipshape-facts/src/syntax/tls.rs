@@ -9,7 +9,9 @@
 //! `disable` together with `tls`/`ssl`/`cert` (`if opt.Insecure`, `if r.ignoreTLSErrors`,
 //! `if !cfg.VerifyCerts`, `... if args.insecure else ...`), or a `case` of a switch whose
 //! label does (a configuration directive: caddy's `case "tls_insecure_skip_verify":`) or
-//! whose subject does (`switch insecureSkipVerify { case "true": ... }`).
+//! whose subject does (`switch insecureSkipVerify { case "true": ... }`). Go code that
+//! verifies the peer itself in the same function (a `VerifyPeerCertificate` or
+//! `VerifyConnection` callback, `x509.VerifyOptions`) has not switched verification off.
 
 use super::{Candidate, Judgement, Src, ancestors, in_string};
 use tree_sitter::Node;
@@ -146,10 +148,30 @@ pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgeme
             return Judgement::OptIn(guard);
         }
         if a.kind().contains("function") || a.kind().contains("method") {
+            // Go code that skips the library's check to verify the peer itself
+            // (authelia's PostgreSQL client sets `VerifyConnection` and
+            // `VerifyPeerCertificate` on the same config; its `debug tls` command
+            // verifies the chain with `x509.VerifyOptions`): verification is not off.
+            if src.grammar == super::Grammar::Go && verifies_itself(src.text(a)) {
+                return Judgement::Drop;
+            }
             break;
         }
     }
     Judgement::Keep
+}
+
+/// A Go function body that verifies certificates itself: it sets a
+/// `VerifyPeerCertificate` or `VerifyConnection` callback or builds
+/// `x509.VerifyOptions`.
+fn verifies_itself(body: &[u8]) -> bool {
+    [
+        &b"VerifyPeerCertificate"[..],
+        b"VerifyConnection",
+        b"x509.VerifyOptions",
+    ]
+    .iter()
+    .any(|n| memchr::memmem::find(body, n).is_some())
 }
 
 /// The condition of an `if` among the statements before `stmt` in its block that

@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with code, CI definitions, Dockerfiles or build scripts",
         rationale: "Turning off certificate verification makes TLS worthless: anyone on the path can impersonate the server and read or change the traffic. It is usually added \"temporarily\" to get past a self-signed certificate and never removed.",
-        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`; in the unit's production YAML configuration, `verify_peer: false` or `verify_host: false` (Symfony's HTTP client options). In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 is not counted, nor is a script an image's HEALTHCHECK runs (it calls the container itself). In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
+        evaluation: "Uses the signals recorded during the walk in the unit's non-test source code, CI definitions, Makefiles/justfiles and Dockerfiles: `verify=False`, `InsecureSkipVerify: true`, `rejectUnauthorized: false`, `danger_accept_invalid_certs(true)`/`danger_accept_invalid_hostnames(true)`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, the unverified-context helper (`_create_unverified_context`), `ssl.CERT_NONE`, `check_hostname = False`, `SSL_VERIFY_NONE`, trust-all managers/hostname verifiers, .NET validation callbacks returning true, `curl -k/--insecure` and `wget --no-check-certificate`; in the unit's production YAML configuration, `verify_peer: false` or `verify_host: false` (Symfony's HTTP client options). Tests, examples and development tooling (e2e harnesses, Go files that import `testing`) are not judged. In files whose text is kept (CI, Dockerfiles, Makefiles), a `curl -k`/`wget` line aimed only at localhost/127.0.0.1 or only at plain-http URLs (also through a variable the file sets: `KESTRA_URL=http://localhost:8080`) is not counted, nor is a script an image's HEALTHCHECK runs, nor the source file of the program's own command it runs (`HEALTHCHECK CMD ./fider ping` → `ping.go`): they call the container itself. In Go, Python, JavaScript/TypeScript, Java, C#, Rust, Ruby and PHP the match must be code (not a comment or string), and a literal under a condition on a configuration name (`if opt.Insecure { ... }`, `... if args.insecure else ...`, a `case \"tls_insecure_skip_verify\":` of a configuration parser) is the operator's opt-in, not a default. Fails with one finding per unconditional occurrence (file:line and the matched text); passes when none is found, listing the opt-in places as findings when there are any; `n/a` when the unit has no code or scripts.",
         remediation: "Remove the override and trust the right CA instead: add the internal CA to the trust store (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, a custom RootCAs pool, `add_root_certificate`), or use a certificate the client already trusts.",
         references: &[
             "https://cwe.mitre.org/data/definitions/295.html",
@@ -26,8 +26,55 @@ pub static CHECK: CheckDef = CheckDef {
     run,
 };
 
+/// `$NAME`, `$$NAME` (make) and `${NAME}` in `line` replaced by the value `text` (the
+/// same file) gives the name first (`NAME=value`, `NAME: value`), when it does: kestra's
+/// `curl -k … $$KESTRA_URL` after `KESTRA_URL=http://localhost:8080`.
+fn with_file_variables(text: &str, line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = rest[i..].trim_start_matches('$');
+        let (name, tail) = match after.strip_prefix('{') {
+            Some(b) => match b.split_once('}') {
+                Some((n, t)) => (n, t),
+                None => ("", after),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        let value = (!name.is_empty())
+            .then(|| {
+                text.lines().find_map(|l| {
+                    let t = l.trim_start().trim_start_matches("export ");
+                    let v = t.strip_prefix(name)?;
+                    let v = v.strip_prefix('=').or_else(|| v.strip_prefix(':'))?;
+                    let v = v.trim().trim_end_matches(['\\', ';']).trim();
+                    Some(v.trim_matches(['"', '\'']).to_string())
+                })
+            })
+            .flatten();
+        match value {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[i..rest.len() - tail.len()]),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The command's URLs go only to this machine, or only over plain http (where there is
+/// no certificate to verify).
 fn local_only(line: &str) -> bool {
     let l = line.to_ascii_lowercase();
+    if l.contains("http://") && !l.contains("https://") && !l.contains("ftps://") {
+        return true;
+    }
     let local = l.contains("://localhost") || l.contains("://127.0.0.1") || l.contains("://[::1]");
     local
         && !l
@@ -85,17 +132,36 @@ fn run(ctx: &Ctx) -> Verdict {
     if !has_code {
         return Verdict::not_applicable("no code, CI definitions or build scripts in the unit");
     }
-    // The scripts an image's HEALTHCHECK runs call the container itself.
+    // The scripts an image's HEALTHCHECK runs call the container itself, and so does the
+    // program's own health command it runs (fider's `./fider ping`, in `cmd/ping.go`).
     let healthchecks: Vec<String> = ctx
         .dockerfiles()
         .flat_map(|d| d.healthcheck_scripts())
         .collect();
+    let health_commands: Vec<String> = ctx
+        .dockerfiles()
+        .filter_map(|d| d.healthcheck_subcommand())
+        .collect();
+    let is_health_command = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let stem = name.split('.').next().unwrap_or(name);
+        matches!(
+            ctx.facts.file(path).map(|f| f.kind),
+            Some(FileKind::Source(_))
+        ) && health_commands.iter().any(|c| c == stem)
+    };
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     let (mut findings, mut opt_ins) = (Vec::new(), Vec::new());
     for s in ctx.signals(SignalKind::TlsVerifyDisabled) {
+        // Tests, examples and development tooling (an e2e harness against a local stack)
+        // are not what ships.
+        if !ctx.facts.role_at(&s.path, s.line).is_production() {
+            continue;
+        }
         if healthchecks
             .iter()
             .any(|h| s.path == *h || s.path.ends_with(&format!("/{h}")))
+            || is_health_command(&s.path)
         {
             continue;
         }
@@ -104,7 +170,7 @@ fn run(ctx: &Ctx) -> Verdict {
                 .lines()
                 .nth(s.line.saturating_sub(1) as usize)
                 .unwrap_or("");
-            if local_only(line) {
+            if local_only(&with_file_variables(text, line)) {
                 continue;
             }
         }
@@ -185,6 +251,36 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Pass);
         let v = run_on_files(&CHECK, &[php, ("tests/config/config.yml", cfg)]);
         assert_eq!(v.outcome, Outcome::Pass);
+    }
+
+    /// Four false critical failures of the ecosystem check: getfider/fider's `ping`
+    /// command (the image's `HEALTHCHECK CMD ./fider ping` probing itself), fider's e2e
+    /// harness (`e2e/_init_.ts`), caddy's `caddytest` helper (imports `testing`), and
+    /// kestra's `curl -k … $$KESTRA_URL` with `KESTRA_URL=http://localhost:8080`.
+    #[test]
+    fn self_probes_harnesses_and_plain_http_curls_are_not_judged() {
+        let ping = "package cmd\n\nfunc RunPing() int {\n\tif env.Config.TLS.Certificate != \"\" {\n\t\thttp.DefaultTransport.(*http.Transport).TLSClientConfig = &tls.Config{\n\t\t\tInsecureSkipVerify: true,\n\t\t}\n\t}\n\treturn 0\n}\n";
+        let docker = "FROM alpine\nCOPY fider /app/\nHEALTHCHECK --timeout=5s CMD ./fider ping\nCMD ./fider\n";
+        let v = run_on_files(&CHECK, &[("app/cmd/ping.go", ping), ("Dockerfile", docker)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // Without the HEALTHCHECK running it, the same code is judged.
+        let v = run_on_files(&CHECK, &[("app/cmd/ping.go", ping)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+        let e2e = "process.env.NODE_TLS_REJECT_UNAUTHORIZED = \"0\";\n";
+        let v = run_on_files(&CHECK, &[("e2e/_init_.ts", e2e), ("package.json", "{}")]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let helper = "package caddytest\n\nimport (\n\t\"crypto/tls\"\n\t\"testing\"\n)\n\nvar c = &tls.Config{InsecureSkipVerify: true}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[("caddytest/caddytest.go", helper), ("go.mod", "module x\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let mk = "wait:\n\tKESTRA_URL=http://localhost:8080; \\\n\tcurl -k -L -s $$KESTRA_URL\n";
+        let v = run_on_files(&CHECK, &[("Makefile", mk)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let remote = "wait:\n\tURL=https://api.example.com; \\\n\tcurl -k -L -s $$URL\n";
+        let v = run_on_files(&CHECK, &[("Makefile", remote)]);
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]
