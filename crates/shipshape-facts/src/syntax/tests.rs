@@ -456,6 +456,22 @@ fn unconditional_insecure_skip_verify_is_not_an_opt_in() {
     );
 }
 
+/// Kozea/Radicale maps its `ldap_ssl_verify_mode` setting (default REQUIRED) through
+/// `{"NONE": ssl.CERT_NONE, …, "REQUIRED": ssl.CERT_REQUIRED}`: a false critical failure.
+#[test]
+fn a_table_of_verification_modes_is_the_operators_choice() {
+    let py = "import ssl\n\ndef connect(self):\n    verifyMode = {\"NONE\": ssl.CERT_NONE,\n                  \"OPTIONAL\": ssl.CERT_OPTIONAL,\n                  \"REQUIRED\": ssl.CERT_REQUIRED}\n    return Tls(validate=verifyMode[self.mode])\n";
+    assert_eq!(
+        tls("radicale/auth/ldap.py", py),
+        vec![(
+            4,
+            Some("a table of verification modes the configuration picks from".to_string())
+        )]
+    );
+    let py = "import ssl\n\nctx = {\"verify_mode\": ssl.CERT_NONE}\n";
+    assert_eq!(tls("x.py", py), vec![(3, None)]);
+}
+
 /// authelia/authelia: its PostgreSQL client skips the library's check and sets its own
 /// `VerifyConnection`/`VerifyPeerCertificate` on the config; its `debug tls` command
 /// verifies the chain with `x509.VerifyOptions`. Both failed the check as verification

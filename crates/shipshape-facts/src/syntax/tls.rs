@@ -63,6 +63,19 @@ pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgeme
         .descendant_for_byte_range(c.end - 1, c.end)
         .unwrap_or(node);
     for a in ancestors(literal).skip(1) {
+        // A table of verification modes that configuration picks from (Radicale's
+        // `{"NONE": ssl.CERT_NONE, "OPTIONAL": ssl.CERT_OPTIONAL, "REQUIRED":
+        // ssl.CERT_REQUIRED}[self._ldap_ssl_verify_mode]`): the verifying mode sits beside
+        // it, and which one applies is the operator's setting.
+        if matches!(
+            a.kind(),
+            "dictionary" | "object" | "hash" | "literal_value" | "array_creation_expression"
+        ) && verifying_alternative(src.text(a))
+        {
+            return Judgement::OptIn(
+                "a table of verification modes the configuration picks from".to_string(),
+            );
+        }
         match a.kind() {
             "if_statement"
             | "if_expression"
@@ -159,6 +172,13 @@ pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgeme
         }
     }
     Judgement::Keep
+}
+
+/// The verifying counterpart of a disabling constant is in `text`.
+fn verifying_alternative(text: &[u8]) -> bool {
+    [&b"CERT_REQUIRED"[..], b"VERIFY_PEER", b"SSL_VERIFY_PEER"]
+        .iter()
+        .any(|n| memchr::memmem::find(text, n).is_some())
 }
 
 /// A Go function body that verifies certificates itself: it sets a
