@@ -110,6 +110,9 @@ pub struct Facts {
     lazy: Lazy,
     /// The user's `[paths]` roles, for questions about directories.
     role_overrides: role::RoleOverrides,
+    /// Files whose role a relation between files decided, not their path or first bytes
+    /// (a development compose file), with why.
+    relational_roles: HashMap<String, &'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -182,7 +185,7 @@ impl Facts {
             .filter(|p| is_yaml_path(p))
             .map(|p| (p.clone(), YamlCell::new()))
             .collect();
-        Facts {
+        let mut facts = Facts {
             root,
             files,
             yaml_cells,
@@ -193,13 +196,59 @@ impl Facts {
             stats,
             lazy: Lazy::default(),
             role_overrides: role::RoleOverrides::default(),
-        }
+            relational_roles: HashMap::new(),
+        };
+        facts.refine_compose_roles();
+        facts
     }
 
-    /// Keep the user's `[paths]` roles (the walk already applied them to every file).
+    /// Keep the user's `[paths]` roles (the walk already applied them to every file;
+    /// they win over a role decided from other files too).
     pub fn with_role_overrides(mut self, overrides: role::RoleOverrides) -> Facts {
+        let relational: Vec<String> = self.relational_roles.keys().cloned().collect();
+        for path in relational {
+            if let Some((r, _)) = overrides.get(&path) {
+                if let Some(f) = self.files.iter_mut().find(|f| f.path == path) {
+                    f.role = r;
+                    f.in_test = r == role::Role::Test;
+                }
+                self.relational_roles.remove(&path);
+            }
+        }
         self.role_overrides = overrides;
         self
+    }
+
+    /// Why a file's role was decided from other files (`shipshape paths` shows it), if it was.
+    pub fn relational_role_reason(&self, path: &str) -> Option<&'static str> {
+        self.relational_roles.get(path).copied()
+    }
+
+    /// Compose files of a development environment are development tooling: every
+    /// service that builds from the repository mounts its build context (the working
+    /// copy) over the container (shlink's `docker-compose.yml`, saleor's
+    /// `.worktree-container/docker-compose.yml`), or no service builds anything and every
+    /// image is a backing service run beside an application started on the host
+    /// (fider's and hexpm's PostgreSQL, MailHog and MinIO for local development).
+    fn refine_compose_roles(&mut self) {
+        let mut changes = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            if f.kind != FileKind::Compose || !f.role.is_production() {
+                continue;
+            }
+            let Some(Ok(docs)) = self.yaml(&f.path) else {
+                continue;
+            };
+            let base = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+            if let Some(why) = dev_compose(base, &docs) {
+                changes.push((i, why));
+            }
+        }
+        for (i, why) in changes {
+            let f = &mut self.files[i];
+            f.role = role::Role::DevTooling;
+            self.relational_roles.insert(f.path.clone(), why);
+        }
     }
 
     /// The role of a file of the scan (the walk's decision), or of any other path.
@@ -824,6 +873,96 @@ pub fn unit_owns<'a>(unit: &str, nested: impl IntoIterator<Item = &'a str>, path
     is_under(path, unit) && !nested.into_iter().any(|n| is_under(path, n))
 }
 
+/// Images of backing services a development compose file runs beside an application
+/// started on the host (matched on the image's last path segment, without tag).
+const BACKING_IMAGES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "redis",
+    "valkey",
+    "mongo",
+    "memcached",
+    "minio",
+    "mailhog",
+    "mailpit",
+    "mailcatcher",
+    "maildev",
+    "smtp4dev",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "localstack",
+    "zookeeper",
+    "kafka",
+    "cp-kafka",
+    "azurite",
+    "mssql-server",
+    "adminer",
+    "pgadmin4",
+    "dynamodb-local",
+    "fake-gcs-server",
+];
+
+/// Why a compose document set is a development environment ([`Facts::refine_compose_roles`]).
+fn dev_compose(base: &str, docs: &[yaml::Yaml]) -> Option<&'static str> {
+    let mut builds = 0usize;
+    let mut builds_mounted = 0usize;
+    let mut services = 0usize;
+    let mut backing = 0usize;
+    for d in docs {
+        for (_, svc) in d.idx("services").entries() {
+            services += 1;
+            if let Some(build) = svc.get("build") {
+                builds += 1;
+                let context = build
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| build.idx("context").as_str().unwrap_or(".").to_string());
+                let Some(ctx) = ci::normalise_path(&join_rel(base, &context)) else {
+                    continue;
+                };
+                let mounted = svc.idx("volumes").items().iter().any(|v| {
+                    let source = v
+                        .as_str()
+                        .and_then(|s| s.split(':').next().map(str::to_string))
+                        .or_else(|| {
+                            (v.idx("type").as_str() == Some("bind"))
+                                .then(|| v.idx("source").as_str().map(str::to_string))
+                                .flatten()
+                        });
+                    source.is_some_and(|src| {
+                        src.starts_with('.')
+                            && ci::normalise_path(&join_rel(base, &src))
+                                .is_some_and(|m| is_under(&ctx, &m))
+                    })
+                });
+                if mounted {
+                    builds_mounted += 1;
+                }
+            } else if let Some(image) = svc.idx("image").as_str() {
+                let name = image.rsplit('/').next().unwrap_or(image);
+                let name = name.split([':', '@']).next().unwrap_or(name);
+                if BACKING_IMAGES.contains(&name) {
+                    backing += 1;
+                }
+            }
+        }
+    }
+    if builds > 0 && builds_mounted == builds {
+        return Some(
+            "compose file of a development environment: every service it builds mounts the working copy over the container",
+        );
+    }
+    if services > 0 && builds == 0 && backing == services {
+        return Some(
+            "compose file of backing services for local development (no service of this repository)",
+        );
+    }
+    None
+}
+
 /// `rel` below `base` (`""` or `.` for the root), without normalising.
 fn join_rel(base: &str, rel: &str) -> String {
     if base.is_empty() || base == "." {
@@ -836,6 +975,38 @@ fn join_rel(base: &str, rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// fider's and hexpm's compose files run PostgreSQL (and MailHog, MinIO) for an
+    /// application started on the host; saleor's `.worktree-container/docker-compose.yml`
+    /// builds the app and mounts the working copy over it. They were judged as deployed
+    /// manifests (literal POSTGRES_PASSWORD values failed secrets-not-in-manifests).
+    #[test]
+    fn development_compose_files_are_development_tooling() {
+        let backing = "services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: postgres\n  mail:\n    image: mailhog/mailhog:v1.0.1\n";
+        let mounted = "services:\n  app:\n    build:\n      context: ..\n    volumes:\n      - ..:/app\n  db:\n    image: postgres\n";
+        let shipped = "services:\n  app:\n    image: ghcr.io/acme/app:1.2\n    volumes:\n      - ./data:/data\n  db:\n    image: postgres\n";
+        let built = "services:\n  app:\n    build: .\n    volumes:\n      - ./data:/data\n";
+        let facts = Facts::from_memory(&[
+            ("docker-compose.yml", backing),
+            (".worktree-container/docker-compose.yml", mounted),
+            ("deploy/compose.yml", shipped),
+            ("compose.yaml", built),
+        ]);
+        assert_eq!(facts.role("docker-compose.yml"), role::Role::DevTooling);
+        assert_eq!(
+            facts.role(".worktree-container/docker-compose.yml"),
+            role::Role::DevTooling
+        );
+        assert_eq!(facts.role("deploy/compose.yml"), role::Role::Production);
+        assert_eq!(facts.role("compose.yaml"), role::Role::Production);
+        assert!(facts.relational_role_reason("docker-compose.yml").is_some());
+        // The user's [paths] wins.
+        let o =
+            role::RoleOverrides::new(vec![(role::Role::Production, "docker-compose.yml".into())])
+                .unwrap();
+        let facts = Facts::from_memory(&[("docker-compose.yml", backing)]).with_role_overrides(o);
+        assert_eq!(facts.role("docker-compose.yml"), role::Role::Production);
+    }
 
     /// Unit ownership has one rule (checks and fixes both asked their own version): the
     /// root product owns what no nested unit holds; a unit owns its whole subtree less

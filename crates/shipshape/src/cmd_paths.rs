@@ -67,7 +67,11 @@ pub fn run(a: PathsArgs) -> anyhow::Result<u8> {
             // The walk may have decided from the file's first bytes (a test-data factory
             // kept beside production code): say so.
             let reason = if f.role != role {
-                content_reason(&a.path, &f.path).unwrap_or_else(|| reason.into_owned())
+                facts
+                    .relational_role_reason(&f.path)
+                    .map(str::to_string)
+                    .or_else(|| content_reason(&a.path, &f.path))
+                    .unwrap_or_else(|| reason.into_owned())
             } else {
                 reason.into_owned()
             };
