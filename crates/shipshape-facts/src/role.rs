@@ -352,7 +352,12 @@ const GO_TEST_TAGS: &[&str] = &[
 /// program that ships imports. Read from the import declarations before the first
 /// declaration that is not one.
 fn go_imports_testing(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
+    let head = &head[..head.len().min(8192)];
+    // Most files never name the package: no text conversion for them.
+    if memchr::memmem::find(head, b"\"testing\"").is_none() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head);
     let mut in_block = false;
     for line in text.lines() {
         let t = line.trim();
@@ -395,7 +400,11 @@ fn go_imports_testing(head: &[u8]) -> bool {
 /// `&&` of terms one of which is. `!e2etest` (built *without* the tag) and `a || e2e`
 /// do not count.
 fn go_build_requires_test_tag(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(&head[..head.len().min(4096)]);
+    let head = &head[..head.len().min(4096)];
+    if memchr::memmem::find(head, b"//go:build").is_none() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(head);
     for line in text.lines() {
         let t = line.trim();
         if t.starts_with("package ") {
@@ -479,7 +488,9 @@ fn runs_development_server(kind: crate::kind::FileKind, head: &[u8]) -> Option<&
 /// the comment lines before the first line of content count, so a sentence further
 /// down (a string, a log message) never changes a file's role.
 fn declares_development_only(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
+    // The opening comment is in the first 40 lines: validate no more than 8 KiB of
+    // them (the walk hands over whole files).
+    let text = String::from_utf8_lossy(&head[..head.len().min(8192)]);
     let mut comment = String::new();
     for line in text.lines().take(40) {
         let t = line.trim_start();
