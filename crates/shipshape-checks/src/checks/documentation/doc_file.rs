@@ -62,19 +62,42 @@ pub(crate) fn doc_matching(ctx: &Ctx, names: &[&str], dirs: &[&str]) -> Option<S
         let lower = f.path.to_ascii_lowercase();
         let mut parts: Vec<&str> = lower.split('/').map(without_order_prefix).collect();
         let name = parts.pop().unwrap_or("");
-        names.iter().any(|n| name.starts_with(n)) || parts.iter().any(|d| dirs.contains(d))
+        // A directory counts by its name or a name it starts with before a separator
+        // (Flagsmith's `docs/docs/deployment-self-hosting/`).
+        let dir_named = |d: &str| {
+            dirs.iter().any(|x| {
+                d == *x
+                    || d.strip_prefix(x)
+                        .is_some_and(|rest| rest.starts_with(['-', '_', '.']))
+            })
+        };
+        names.iter().any(|n| name.starts_with(n)) || parts.iter().any(|d| dir_named(d))
     })
     .map(|f| f.path.clone())
 }
 
-/// The first line of the unit's or the repository's README for which `hit` gives a
-/// value: `(path, line, value)`.
+/// The repository's main documentation file beside or instead of its README: the
+/// root's `DOCUMENTATION.md` (Kozea/Radicale keeps its whole manual there), or the
+/// index of its `docs/` directory.
+fn is_main_documentation(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let stem = |p: &str| p.split('.').next().unwrap_or(p).to_string();
+    match lower.rsplit_once('/') {
+        None => stem(&lower) == "documentation",
+        Some(("docs", name)) => matches!(stem(name).as_str(), "index" | "readme"),
+        Some(_) => false,
+    }
+}
+
+/// The first line of the unit's or the repository's README (or the repository's main
+/// documentation file) for which `hit` gives a value: `(path, line, value)`.
 pub(crate) fn readme_line<T>(
     ctx: &Ctx,
     hit: impl Fn(&str) -> Option<T>,
 ) -> Option<(String, u32, T)> {
     let unit = ctx.unit.path.trim_end_matches('/');
-    ctx.facts
+    let mut files: Vec<&FileEntry> = ctx
+        .facts
         .files
         .iter()
         .filter(|f| f.kind == FileKind::Readme)
@@ -82,12 +105,16 @@ pub(crate) fn readme_line<T>(
             let dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
             dir.is_empty() || dir == unit
         })
-        .find_map(|f| {
-            let text = ctx.text(&f.path)?;
-            text.lines()
-                .enumerate()
-                .find_map(|(i, l)| hit(l).map(|v| (f.path.clone(), i as u32 + 1, v)))
-        })
+        .collect();
+    files.extend(ctx.facts.files.iter().filter(|f| {
+        f.kind != FileKind::Readme && is_doc(f.kind, &f.path) && is_main_documentation(&f.path)
+    }));
+    files.into_iter().find_map(|f| {
+        let text = ctx.text(&f.path)?;
+        text.lines()
+            .enumerate()
+            .find_map(|(i, l)| hit(l).map(|v| (f.path.clone(), i as u32 + 1, v)))
+    })
 }
 
 /// A heading in the unit's or the repository's README containing one of `words`: `(path, line)`.

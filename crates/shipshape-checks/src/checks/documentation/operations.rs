@@ -14,7 +14,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Whoever deploys, configures or restarts the service at a bad moment needs the procedure and the configuration reference written down, not in the head of the one engineer who set it up.",
-        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook*, admin*, hosting*, self-host* or upgrading*, or a file under a directory with one of those names or `installation`, `administration` or `configure` (docs/ops/, docs/deployment/, docs/hosting/, a docs site's installation/ or configure/...), or a README section whose title mentions deploying, configuring, (self-)hosting, operations or running in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
+        evaluation: "Passes when the unit or the repository has a document about deploying, configuring or operating it: a Markdown/reStructuredText/AsciiDoc/text file named deploy*, deployment*, operations*, operating*, ops*, configuration*, config*, production*, runbook*, admin*, hosting*, self-host* or upgrading*, or a file under a directory with one of those names (or starting with one before `-`, `_` or `.`: `deployment-self-hosting/`) or `installation`, `administration` or `configure` (docs/ops/, docs/deployment/, docs/hosting/, a docs site's installation/ or configure/...), or a section of the README or of the main documentation file (the root's DOCUMENTATION.md, docs/index or docs/README) whose title mentions deploying, configuring, (self-)hosting, operations, running as a service or in production, or a README line giving a deployment command (`azd up`, `helm install`, `kubectl apply`, `terraform apply`, `skaffold run`, `fly deploy`, `gcloud run deploy`…; a local `docker compose up` does not count). Files under tests and fixtures do not count. Fails otherwise.",
         remediation: "Add docs/operations.md (or DEPLOY.md) covering how to deploy and roll back, every configuration variable with its default, the service's dependencies, and routine operations (scaling, restarts, data fixes).",
         references: &["https://12factor.net/config"],
     },
@@ -116,6 +116,8 @@ fn run(ctx: &Ctx) -> Verdict {
             "operating",
             "production",
             "environment variables",
+            // "Running as a service" (Radicale's systemd and NSSM set-up).
+            "as a service",
         ],
     ) {
         return Verdict::pass_with(
@@ -199,6 +201,43 @@ mod tests {
                 "{files:?}"
             );
         }
+    }
+
+    /// Kozea/Radicale keeps its manual in DOCUMENTATION.md ("### Running as a service",
+    /// "### Configuration"); Flagsmith's self-hosting guides are under
+    /// `docs/docs/deployment-self-hosting/`. Both failed as undocumented.
+    #[test]
+    fn the_main_documentation_file_and_prefixed_directories_count() {
+        let manual =
+            "# Documentation\n\n## Tutorials\n\n### Running as a service\n\nsystemd unit...\n";
+        let v = run_on_files(&CHECK, &[SVC, ("DOCUMENTATION.md", manual)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        assert_eq!(
+            v.findings[0].location,
+            Some(Location::line("DOCUMENTATION.md", 5))
+        );
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                (
+                    "docs/docs/deployment-self-hosting/index.md",
+                    "# Self-hosting\n",
+                ),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // The same heading in another document, or a directory that only begins with
+        // the word, is not the manual.
+        let v = run_on_files(
+            &CHECK,
+            &[
+                SVC,
+                ("notes/DOCUMENTATION.md", manual),
+                ("docs/deploymentx/a.md", "# x\n"),
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
     #[test]
