@@ -1063,8 +1063,10 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
                 code && !main
             }
             // Below a Cargo workspace, a crate that is not a member was left out of it
-            // on purpose (`exclude`).
-            "Cargo.toml" if !cargo_workspace => {
+            // on purpose (`exclude`): part of the workspace's product, unless it is a
+            // project of its own with its own lockfile (rustdesk-server's `ui/`, a Tauri
+            // tray app excluded from the workspace and built on its own in CI).
+            "Cargo.toml" if !cargo_workspace || facts.exists(&format!("{dir}/Cargo.lock")) => {
                 let Some(doc) = facts
                     .text(&f.path)
                     .and_then(|t| t.parse::<toml::Table>().ok())
@@ -1732,6 +1734,31 @@ mod tests {
     }
 
     /// livebook (#13): a `mix.exs` root with code of its own is the product beside an
+    /// rustdesk/rustdesk-server: `ui/` (a Tauri tray app with its own Cargo.lock) is
+    /// excluded from the root workspace and built on its own; it was no unit. An
+    /// excluded crate without a lockfile of its own stays part of the root.
+    #[test]
+    fn an_excluded_crate_with_its_own_lockfile_is_a_unit() {
+        let files = [
+            (
+                "Cargo.toml",
+                "[package]\nname = \"rustdesk-server\"\n[workspace]\nmembers = [\"libs/hbb_common\"]\nexclude = [\"ui\", \"fuzz\"]\n",
+            ),
+            ("Cargo.lock", "version = 3\n"),
+            ("src/main.rs", "fn main() {}\n"),
+            ("ui/Cargo.toml", "[package]\nname = \"rustdesk_server\"\n"),
+            ("ui/Cargo.lock", "version = 3\n"),
+            ("ui/src/main.rs", "fn main() {}\n"),
+            ("ui/tauri.conf.json", "{}\n"),
+            ("other/Cargo.toml", "[package]\nname = \"other\"\n"),
+            ("other/src/main.rs", "fn main() {}\n"),
+        ];
+        let units = discover(&Facts::from_memory(&files));
+        let paths: Vec<&str> = units.iter().map(|u| u.path.as_str()).collect();
+        assert!(paths.contains(&"ui"), "{paths:?}");
+        assert!(!paths.contains(&"other"), "{paths:?}");
+    }
+
     /// app of its own (`iframe/`), and a Cargo program no workspace builds
     /// (`rel/app/src-tauri`, a Tauri desktop app) is a unit run by people.
     #[test]
