@@ -177,8 +177,14 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
                     .iter()
                     .any(|src| resolve(src).as_deref() == Some("."))
             });
+        // An image whose job first downloads another job's build output into its
+        // context packages that build (rustdesk-server's `docker/`: the root crate's
+        // hbbs and hbbr binaries land in `docker/rootfs/usr/bin`): the root product's
+        // image when there is one.
+        let packages_root_build = root_is_product && build.packages_artifacts;
         let own = !sources.is_empty()
             && !builds_root_product
+            && !packages_root_build
             && sources
                 .iter()
                 .all(|src| resolve(src).is_some_and(|p| p != "." && is_under(&p, dir)));
@@ -1734,6 +1740,49 @@ mod tests {
     }
 
     /// livebook (#13): a `mix.exs` root with code of its own is the product beside an
+    /// rustdesk/rustdesk-server: `docker/Dockerfile` takes only `docker/rootfs`, into
+    /// which its CI job first downloads the root crate's binaries: the root product's
+    /// image, not an infrastructure unit of its own. bitwarden/server's `util/Nginx`
+    /// (configuration only, nothing downloaded) stays one.
+    #[test]
+    fn an_image_of_downloaded_build_output_is_the_root_products() {
+        let wf = |download: bool| {
+            let dl = if download {
+                "      - uses: actions/download-artifact@v4\n        with:\n          name: bins\n          path: docker/rootfs/usr/bin\n"
+            } else {
+                ""
+            };
+            format!(
+                "on: push\njobs:\n  docker:\n    steps:\n      - uses: actions/checkout@v4\n{dl}      - uses: docker/build-push-action@v5\n        with:\n          context: ./docker\n          push: true\n"
+            )
+        };
+        let paths = |download: bool| -> Vec<String> {
+            let w = wf(download);
+            let f = Facts::from_memory(&[
+                ("Cargo.toml", "[package]\nname = \"hbbs\"\n"),
+                ("Cargo.lock", "version = 3\n"),
+                ("src/main.rs", "fn main() {}\n"),
+                (
+                    "docker/Dockerfile",
+                    "FROM busybox:stable\nCOPY rootfs /\nENTRYPOINT [\"/init\"]\n",
+                ),
+                ("docker/rootfs/etc/s6/run", "#!/bin/sh\nexec hbbs\n"),
+                (".github/workflows/build.yaml", w.as_str()),
+            ]);
+            discover(&f).into_iter().map(|u| u.path).collect()
+        };
+        assert!(
+            !paths(true).contains(&"docker".to_string()),
+            "{:?}",
+            paths(true)
+        );
+        assert!(
+            paths(false).contains(&"docker".to_string()),
+            "{:?}",
+            paths(false)
+        );
+    }
+
     /// rustdesk/rustdesk-server: `ui/` (a Tauri tray app with its own Cargo.lock) is
     /// excluded from the root workspace and built on its own; it was no unit. An
     /// excluded crate without a lockfile of its own stays part of the root.

@@ -198,6 +198,10 @@ pub struct ImageBuild {
     pub context: String,
     /// The step's line.
     pub line: u32,
+    /// The job first downloads another job's artifacts into the build context
+    /// (`actions/download-artifact` with a `path:` inside it): the image packages what
+    /// CI built elsewhere (rustdesk-server's `docker/rootfs/usr/bin` binaries).
+    pub packages_artifacts: bool,
 }
 
 /// A path as written in a workflow (`./util/Nginx/`, `util//Nginx`), normalised to a
@@ -450,10 +454,24 @@ impl GhaJob {
                     (dockerfile_in(&ctx, file.as_deref()), normalise_path(&ctx))
                     && !out.iter().any(|b| b.dockerfile == dockerfile)
                 {
+                    let packages_artifacts = self.steps.iter().any(|s| {
+                        s.line < *line
+                            && s.uses
+                                .as_ref()
+                                .is_some_and(|(u, _)| u.starts_with("actions/download-artifact@"))
+                            && s.with
+                                .as_ref()
+                                .and_then(|w| w.get("path"))
+                                .and_then(Yaml::scalar_text)
+                                .and_then(|p| expand_matrix(&p, combo))
+                                .and_then(|p| normalise_path(&p))
+                                .is_some_and(|p| crate::is_under(&p, &context))
+                    });
                     out.push(ImageBuild {
                         dockerfile,
                         context,
                         line: *line,
+                        packages_artifacts,
                     });
                 }
             }
