@@ -111,6 +111,7 @@ pub fn table(cat: Category) -> &'static [(Ecosystem, &'static str)] {
             (Cargo, "slog"),
             (Cargo, "log4rs"),
             (Cargo, "env_logger"),
+            (Cargo, "flexi_logger"),
             (Cargo, "fern"),
             (Go, "go.uber.org/zap"),
             (Go, "github.com/rs/zerolog"),

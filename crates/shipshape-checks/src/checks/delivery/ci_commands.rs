@@ -235,18 +235,58 @@ pub(crate) fn through_package_script(
     }
     let text = ctx.text("package.json")?;
     let json: serde_json::Value = serde_json::from_str(text).ok()?;
-    let cmd = json["scripts"][script].as_str()?;
-    let matched = find(cmd)?;
-    let needle = format!("\"{script}\"");
-    let line = text
-        .lines()
-        .position(|l| l.trim_start().starts_with(&needle))
-        .map_or(1, |i| i as u32 + 1);
-    Some(Behind {
-        path: "package.json".to_string(),
-        line,
-        what: format!("`{script}` script runs `{matched}`"),
-    })
+    let scripts = &json["scripts"];
+    // The script, the scripts it runs in turn (`npm run backend:nohttp:test`) and the
+    // `pre` hooks npm runs before each (`pretest`: `npm run lint`), a few levels deep
+    // (jhipster-sample-app: `ci:backend:test` → `backend:nohttp:test` → `./mvnw
+    // checkstyle:check`; `npm test` → `pretest` → `lint` → `eslint .`).
+    let mut queue = vec![(script.to_string(), 0usize)];
+    let mut seen: Vec<String> = Vec::new();
+    while let Some((name, depth)) = queue.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        let pre = format!("pre{name}");
+        if depth < MAX_SCRIPT_DEPTH && scripts[pre.as_str()].is_string() {
+            queue.push((pre, depth + 1));
+        }
+        let Some(cmd) = scripts[name.as_str()].as_str() else {
+            continue;
+        };
+        if let Some(matched) = find(cmd) {
+            let needle = format!("\"{name}\"");
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&needle))
+                .map_or(1, |i| i as u32 + 1);
+            let via = if name == script {
+                String::new()
+            } else {
+                format!(" (through `{name}`)")
+            };
+            return Some(Behind {
+                path: "package.json".to_string(),
+                line,
+                what: format!("`{script}` script runs `{matched}`{via}"),
+            });
+        }
+        if depth < MAX_SCRIPT_DEPTH {
+            for part in cmd.split("&&").flat_map(|p| p.split(';')) {
+                let words: Vec<&str> = part.split_whitespace().collect();
+                let called = match words.as_slice() {
+                    ["npm" | "pnpm" | "yarn" | "bun", "run", s, ..] => Some(*s),
+                    ["yarn" | "pnpm", s, ..] if !s.starts_with('-') => Some(*s),
+                    ["npm", "test", ..] | ["npm", "t", ..] => Some("test"),
+                    _ => None,
+                };
+                if let Some(c) = called {
+                    queue.push((c.trim_matches(['"', '\'']).to_string(), depth + 1));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Composer's own commands: `composer install` is no script.

@@ -17,7 +17,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit with CI",
         rationale: "Linters and static application security testing catch whole classes of bugs and vulnerabilities (unchecked errors, injections, unsafe defaults) before review, cheaply and on every change.",
-        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, credo, dialyzer, sobelow, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`, `nix run .#lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json or composer.json script run by CI that does (`yarn test:code` running eslint, `composer stan` running phpstan); `${{ matrix.KEY }}` in a CI line stands for each value of its job's matrix (`composer ${{ matrix.command }}`). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
+        evaluation: "Passes when a non-comment line of any CI definition runs a linter or SAST tool: clippy, golangci-lint, staticcheck, `go vet`, gosec, eslint, biome, oxlint, `tsc --noEmit`, ruff, flake8, pylint, mypy, pyright, bandit, rubocop, brakeman, phpstan, psalm, checkstyle, spotbugs, pmd, detekt, ktlint, `dotnet format --verify-no-changes`, credo, dialyzer, sobelow, CodeQL, semgrep, SonarQube/SonarCloud, Snyk Code, hadolint, shellcheck, tflint, tfsec, checkov, kube-linter, `helm lint`, super-linter/MegaLinter, trunk, `pre-commit run` (or `prek run`), or a `lint` script/target (`npm run lint`, `make lint`, `just lint`, `task lint`, `nix run .#lint`); failing those, a `make` target run by CI whose recipe, or the recipe of one of its prerequisites, runs such a tool (`make test` with `test: tidy fmt vet` and `vet:` running `go vet`), or a root package.json or composer.json script run by CI that does, directly, through the scripts it runs or its `pre` hook (`yarn test:code` running eslint, `npm test` with `pretest: npm run lint`, `composer stan` running phpstan); `${{ matrix.KEY }}` in a CI line stands for each value of its job's matrix (`composer ${{ matrix.command }}`). Tools that check deployment and pipeline files rather than code (`helm lint`, hadolint, tflint, tfsec, checkov, kube-linter, kubeconform, actionlint, zizmor) count only for infrastructure units: a service, library or CLI whose CI runs nothing else warns. Fails when CI exists without any; `n/a` without CI.",
         remediation: "Add a CI step that runs your ecosystem's linter and fails on findings (e.g. `cargo clippy --all-targets -- -D warnings`, `golangci-lint run`, `ruff check`, `npx eslint .`), and enable CodeQL or semgrep for security rules.",
         references: &[
             "https://owasp.org/www-community/Source_Code_Analysis_Tools",
@@ -202,6 +202,31 @@ mod tests {
         let v = run_on_files(
             &CHECK,
             &[(".github/workflows/lint.yml", wf), ("package.json", other)],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
+
+    /// jhipster/jhipster-sample-app: CI runs `npm run ci:backend:test`, which runs
+    /// `npm run backend:nohttp:test` (`./mvnw checkstyle:check`), and `npm test`, whose
+    /// `pretest` is `npm run lint` (`eslint .`). One level of scripts was read.
+    #[test]
+    fn package_scripts_are_followed_through_other_scripts_and_pre_hooks() {
+        let pkg = "{\n  \"scripts\": {\n    \"lint\": \"eslint .\",\n    \"pretest\": \"npm run lint\",\n    \"test\": \"ng test\",\n    \"ci:backend:test\": \"npm run backend:info && npm run backend:nohttp:test\",\n    \"backend:info\": \"./mvnw --version\",\n    \"backend:nohttp:test\": \"./mvnw checkstyle:check\"\n  }\n}\n";
+        for cmd in ["npm test", "npm run ci:backend:test"] {
+            let wf = format!("on: push\njobs:\n  t:\n    steps:\n      - run: {cmd}\n");
+            let v = run_on_files(
+                &CHECK,
+                &[
+                    (".github/workflows/ci.yml", wf.as_str()),
+                    ("package.json", pkg),
+                ],
+            );
+            assert_eq!(v.outcome, Outcome::Pass, "{cmd}: {v:?}");
+        }
+        let wf = "on: push\njobs:\n  t:\n    steps:\n      - run: npm run backend:info\n";
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/workflows/ci.yml", wf), ("package.json", pkg)],
         );
         assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }

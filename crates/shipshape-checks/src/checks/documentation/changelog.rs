@@ -15,7 +15,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "every unit",
         rationale: "During an incident the first question is what changed. A changelog answers it for operators and users without reading commit logs, and makes rollbacks deliberate.",
-        evaluation: "Passes when a CHANGELOG, CHANGES, HISTORY, NEWS, RELEASES or RELEASE-NOTES file (Markdown, text, reStructuredText, AsciiDoc) exists at the unit's root, the repository root, .github/, docs/ or elsewhere in the unit outside tests, or when release notes are generated from the repository (a .changeset/ directory, release-please config, git-cliff cliff.toml, a GoReleaser config whose changelog is not disabled, semantic-release config, or a CI step that generates them: chart-releaser's `CR_GENERATE_RELEASE_NOTES: true`, `generate_release_notes: true`, `gh release create --generate-notes`). Warns when the changelog file is empty; fails when none is found.",
+        evaluation: "Passes when a CHANGELOG, CHANGES, HISTORY, NEWS, RELEASES or RELEASE-NOTES file (Markdown, text, reStructuredText, AsciiDoc) exists at the unit's root, the repository root, .github/, docs/ or elsewhere in the unit outside tests, or when release notes are generated from the repository (a .changeset/ directory, release-please config, git-cliff cliff.toml, a GoReleaser config whose changelog is not disabled, semantic-release config, or a CI step that generates them: chart-releaser's `CR_GENERATE_RELEASE_NOTES: true`, `generate_release_notes: true`, `gh release create --generate-notes`, Release Drafter's action). Warns when the changelog file is empty; fails when none is found.",
         remediation: "Add CHANGELOG.md following keepachangelog.com (an `Unreleased` section plus one section per version), or generate it with release-please, changesets or git-cliff.",
         references: &["https://keepachangelog.com/"],
     },
@@ -88,6 +88,10 @@ fn generated_release_notes(ctx: &Ctx) -> Option<(String, u32, String)> {
                 "`gh release create --generate-notes`"
             } else if l.contains("semantic-release") && !l.starts_with("name:") {
                 "semantic-release"
+            } else if squashed.contains("uses:release-drafter/release-drafter@") {
+                // gethomepage/homepage drafts every release's notes from merged pull
+                // requests (`.github/release-drafter.yml`).
+                "Release Drafter"
             } else {
                 continue;
             };
@@ -151,6 +155,21 @@ mod tests {
     use super::*;
     use crate::testing::run_on_files;
     use shipshape_model::Outcome;
+
+    /// gethomepage/homepage has no CHANGELOG file; Release Drafter writes each release's
+    /// notes from merged pull requests. It failed.
+    #[test]
+    fn release_drafter_in_ci_writes_release_notes() {
+        let wf = "on:\n  push:\n    branches: [dev]\njobs:\n  draft:\n    steps:\n      - uses: release-drafter/release-drafter@v6\n";
+        let v = run_on_files(&CHECK, &[(".github/workflows/release-drafter.yml", wf)]);
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        // Its configuration alone writes nothing.
+        let v = run_on_files(
+            &CHECK,
+            &[(".github/release-drafter.yml", "template: $CHANGES\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
 
     #[test]
     fn changelog_generators_and_absence() {
