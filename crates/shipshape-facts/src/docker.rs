@@ -101,6 +101,25 @@ impl Dockerfile {
         &current.image
     }
 
+    /// The `HEALTHCHECK` the image of `stage` has: its own, else the one of the stage
+    /// it is built `FROM` (Docker inherits it: Flagsmith's `oss-api` is `FROM
+    /// api-runtime`, whose HEALTHCHECK it keeps). `HEALTHCHECK NONE` switches it off.
+    pub fn healthcheck_of<'a>(&'a self, stage: &'a Stage) -> Option<&'a Instruction> {
+        let mut current = stage;
+        for _ in 0..=self.stages.len() {
+            if let Some(h) = current.healthcheck() {
+                return (!h.args.trim().eq_ignore_ascii_case("none")).then_some(h);
+            }
+            current = self.stages.iter().find(|s| {
+                !std::ptr::eq(*s, current)
+                    && s.alias
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(&current.image))
+            })?;
+        }
+        None
+    }
+
     /// The stages another stage builds on, by `FROM` or `COPY --from` (named or by
     /// index).
     fn stage_refs(&self, stage: &Stage) -> Vec<usize> {
@@ -261,7 +280,7 @@ impl Dockerfile {
     /// (vaultwarden's `COPY docker/healthcheck.sh /` and `HEALTHCHECK CMD
     /// ["/healthcheck.sh"]`). Such a script only ever calls the container itself.
     pub fn healthcheck_scripts(&self) -> Vec<String> {
-        let Some(check) = self.final_stage().and_then(Stage::healthcheck) else {
+        let Some(check) = self.final_stage().and_then(|s| self.healthcheck_of(s)) else {
             return Vec::new();
         };
         let invoked: Vec<&str> = check
@@ -288,7 +307,7 @@ impl Dockerfile {
     /// name, not a shell, curl or wget); the subcommand is the next word that is not an
     /// option. `None` without a HEALTHCHECK, or when it runs something else.
     pub fn healthcheck_subcommand(&self) -> Option<String> {
-        let check = self.final_stage()?.healthcheck()?;
+        let check = self.healthcheck_of(self.final_stage()?)?;
         let args = check.args.trim();
         let cmd = if args
             .get(..4)
@@ -644,6 +663,29 @@ mod tests {
 
     /// vaultwarden/vaultwarden: `docker/healthcheck.sh` curls the container's own address
     /// with `--insecure`; it is the image's HEALTHCHECK, not an outbound client.
+    /// Flagsmith's `oss-api` target is `FROM api-runtime`, which sets the HEALTHCHECK.
+    #[test]
+    fn a_stage_inherits_the_healthcheck_of_the_stage_it_is_built_from() {
+        let d = parse(
+            "Dockerfile",
+            "FROM wolfi AS api-runtime\nHEALTHCHECK CMD flagsmith healthcheck tcp\nFROM api-runtime AS oss-api\nCMD [\"serve\"]\n",
+        );
+        let h = d
+            .healthcheck_of(d.final_stage().unwrap())
+            .expect("inherited");
+        assert_eq!(h.line, 2);
+        let d = parse(
+            "Dockerfile",
+            "FROM wolfi AS base\nHEALTHCHECK CMD x\nFROM base AS app\nHEALTHCHECK NONE\n",
+        );
+        assert!(d.healthcheck_of(d.final_stage().unwrap()).is_none());
+        let d = parse(
+            "Dockerfile",
+            "FROM wolfi AS base\nHEALTHCHECK CMD x\nFROM debian\n",
+        );
+        assert!(d.healthcheck_of(d.final_stage().unwrap()).is_none());
+    }
+
     #[test]
     fn healthcheck_subcommands_are_the_programs_own_commands() {
         let d = parse(

@@ -108,10 +108,18 @@ fn run(ctx: &Ctx) -> Verdict {
             )],
         );
     }
+    // The image's HEALTHCHECK, inherited from the stage it is built from; failing
+    // that, one a stage sets that CI builds with `--target` (uptime-kuma's `release`
+    // stage: the Dockerfile's last stage is a utility stage).
     for d in ctx.dockerfiles() {
-        if let Some(h) = d.final_stage().and_then(|s| s.healthcheck())
-            && !h.args.trim().eq_ignore_ascii_case("none")
-        {
+        let image = d.final_stage().and_then(|s| d.healthcheck_of(s));
+        let target = || {
+            d.stages
+                .iter()
+                .filter_map(|s| s.healthcheck())
+                .find(|h| !h.args.trim().eq_ignore_ascii_case("none"))
+        };
+        if let Some(h) = image.or_else(target) {
             return Verdict::pass_with(
                 format!("HEALTHCHECK in {}:{}", d.path, h.line),
                 vec![Finding::at(
@@ -136,6 +144,26 @@ mod tests {
     use shipshape_model::Outcome;
 
     const SVC: (&str, &str) = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+
+    /// Flagsmith's API image is `FROM api-runtime`, which sets the HEALTHCHECK, and
+    /// uptime-kuma's `release` stage (built with `--target`) sets it while the file's
+    /// last stage is a utility stage. Both failed.
+    #[test]
+    fn an_inherited_or_target_stage_healthcheck_counts() {
+        let svc = ("shipshape.toml", "[service]\nkind = \"service\"\n");
+        for dockerfile in [
+            "FROM wolfi AS api-runtime\nHEALTHCHECK CMD flagsmith healthcheck tcp\nFROM api-runtime AS oss-api\nCMD [\"serve\"]\n",
+            "FROM base AS release\nHEALTHCHECK CMD extra/healthcheck\nFROM release AS rootless\nUSER node\nFROM base AS upload-artifact\nRUN upload\n",
+        ] {
+            let v = run_on_files(&CHECK, &[svc, ("Dockerfile", dockerfile)]);
+            assert_eq!(v.outcome, Outcome::Pass, "{dockerfile}: {v:?}");
+        }
+        let v = run_on_files(
+            &CHECK,
+            &[svc, ("Dockerfile", "FROM a AS x\nHEALTHCHECK NONE\n")],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
 
     #[test]
     fn route_probe_or_healthcheck_pass() {

@@ -108,7 +108,7 @@ fn run(ctx: &Ctx) -> Verdict {
             .dockerfiles()
             .iter()
             .find(|d| d.path == df_path)
-            .and_then(|d| d.final_stage()?.healthcheck())
+            .and_then(|d| d.healthcheck_of(d.final_stage()?))
             .is_some_and(|h| !h.args.trim().eq_ignore_ascii_case("none"));
         if !image_check {
             bad.push(
