@@ -1036,6 +1036,7 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
         .map(|f| dir_of(&f.path))
         .collect();
     modules.sort_unstable();
+    let root_go_module = facts.text("go.mod").is_some();
     let cargo_workspace = facts
         .text("Cargo.toml")
         .and_then(|t| t.parse::<toml::Table>().ok())
@@ -1066,6 +1067,18 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
                         && g.role.is_production()
                         && is_under(&g.path, dir)
                 });
+                // A module of its own whose `main` packages no other module links is a
+                // program shipped on its own (asynq's `tools/` module: the `asynq` CLI,
+                // `go install …/tools/asynq@latest`), like a Cargo program of its own.
+                // Only beside a Go product at the root: where the root has no module of
+                // its own, a nested module with a `main` is the product itself
+                // (pocket-id's `backend/`), judged as the root unit.
+                if code && main && root_go_module && !go_build_tooling(dir) {
+                    if !linked(&f.path) {
+                        out.push((dir.to_string(), format!("{} (program of its own)", f.path)));
+                    }
+                    continue;
+                }
                 code && !main
             }
             // Below a Cargo workspace, a crate that is not a member was left out of it
@@ -1104,6 +1117,16 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// A Go module whose programs only serve the build or the repository's own
+/// development (`internal/tools`, `hack/`, `xtask`, benchmarks), not a unit.
+fn go_build_tooling(dir: &str) -> bool {
+    let last = dir.rsplit('/').next().unwrap_or(dir);
+    matches!(
+        last,
+        "xtask" | "fuzz" | "build-tools" | "hack" | "scripts" | "bench" | "benches" | "ci"
+    ) || dir.split('/').any(|d| d == "internal")
 }
 
 /// A Cargo program that only serves the build (a `build-tools/`, `xtask` or fuzz

@@ -122,7 +122,7 @@ const PATTERNS: &[(SignalKind, Rule, &str)] = &[
     (
         SignalKind::Shutdown,
         Rule::Unjudged,
-        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\((?:ctx|context|\w*Ctx\b)|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|@Observes\s+ShutdownEvent|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
+        r#"signal\.Notify(?:Context)?\([^)\n]*(?:SIGTERM|SIGINT|Interrupt)|with_graceful_shutdown|graceful_shutdown|\.Shutdown\((?:ctx|context|\w*Ctx\b)|\bserver\.Shutdown\s*[,)]|\bsrv\.Shutdown\s*[,)]|process\.on\(\s*['"]SIG(?:TERM|INT)|signal\.signal\(|tokio::signal::unix|SignalKind::terminate\(\)|enableShutdownHooks|@PreDestroy|@Observes\s+ShutdownEvent|addShutdownHook|server\.shutdown|http-graceful-shutdown|stoppable|lightship|IHostApplicationLifetime|ApplicationStopping|\buvicorn\.(?:run|Server)\(|\bhypercorn\.asyncio\.serve\("#,
     ),
     (
         // A literal switching verification off: a keyed field, an assignment, a keyword
@@ -385,7 +385,8 @@ fn regex() -> &'static Regex {
 }
 
 /// True when a path looks like test code: a directory named `test`, `tests`,
-/// `testdata`, `testutil`, `__tests__`, `spec` or `fixtures` (any case), or a test file
+/// `testdata`, `testutil(s)`, `testhelpers`, `integrationtest(s)`, `e2etest(s)`, `__tests__`,
+/// `spec` or `fixtures` (any case), or a test file
 /// name (`*_test.go`, `test_*`, `*_test.py`, `*.test.*`, `*.spec.*`, `*tests.rs`,
 /// `*test.java`, `*tests.cs`). Called for every file: no allocation.
 pub fn is_test_path(path: &str) -> bool {
@@ -399,6 +400,14 @@ pub fn is_test_path(path: &str) -> bool {
         "fixtures",
         // Fuzz harnesses (cargo-fuzz's `fuzz/`, jellyfin/jellyfin's `fuzz/*.Fuzz`).
         "fuzz",
+        // Go's one-word test-support packages (ory/kratos's
+        // `oryx/watcherx/integrationtest/`, with its Dockerfile and Kubernetes pod).
+        "integrationtest",
+        "integrationtests",
+        "e2etest",
+        "e2etests",
+        "testutils",
+        "testhelpers",
     ];
     let (dirs, name) = match path.rfind('/') {
         Some(i) => (&path[..i], &path.as_bytes()[i + 1..]),
@@ -831,6 +840,19 @@ mod tests {
             || lower.starts_with("fixtures/")
             || lower.contains("/fuzz/")
             || lower.starts_with("fuzz/")
+            || lower.rsplit_once('/').is_some_and(|(dirs, _)| {
+                dirs.split('/').any(|d| {
+                    [
+                        "integrationtest",
+                        "integrationtests",
+                        "e2etest",
+                        "e2etests",
+                        "testutils",
+                        "testhelpers",
+                    ]
+                    .contains(&d)
+                })
+            })
             || lower.rsplit_once('/').is_some_and(|(dirs, _)| {
                 dirs.split('/').any(|d| {
                     ["test_", "test-", "tests_", "tests-"]
@@ -1296,6 +1318,8 @@ mod tests {
         "srv.Shutdown(context.Background())",
         // pocket-id: `srv.Shutdown(shutdownCtx)`, a context named otherwise.
         "srv.Shutdown(shutdownCtx)",
+        // ory/kratos hands the method to its graceful helper.
+        "graceful.GracefulContext(ctx, srv.ListenAndServe, server.Shutdown)",
         "process.on(\n  'SIGINT', f)",
         "signal.signal(signal.SIGTERM, h)",
         "tokio::signal::unix",
@@ -1452,6 +1476,7 @@ mod tests {
         // Regression: thanos' pkg/testutil/e2eutil/prometheus.go (Go test helpers) was
         // production code for scalability/timeouts-configured.
         assert!(is_test_path("pkg/testutil/e2eutil/prometheus.go"));
+        assert!(is_test_path("oryx/watcherx/integrationtest/Dockerfile"));
         assert!(!is_test_path("pkg/testutility.go"));
     }
 }
