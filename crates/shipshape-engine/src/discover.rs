@@ -1120,12 +1120,25 @@ fn standalone_libraries(facts: &Facts) -> Vec<(String, String)> {
 }
 
 /// A Go module whose programs only serve the build or the repository's own
-/// development (`internal/tools`, `hack/`, `xtask`, benchmarks), not a unit.
+/// development (`internal/tools`, `hack/`, `xtask`, benchmarks, code generators), not a
+/// unit.
 fn go_build_tooling(dir: &str) -> bool {
     let last = dir.rsplit('/').next().unwrap_or(dir);
     matches!(
         last,
-        "xtask" | "fuzz" | "build-tools" | "hack" | "scripts" | "bench" | "benches" | "ci"
+        "xtask"
+            | "fuzz"
+            | "build-tools"
+            | "hack"
+            | "scripts"
+            | "bench"
+            | "benches"
+            | "ci"
+            // Code generators run by the build (navidrome's `plugins/cmd/gen`).
+            | "gen"
+            | "generate"
+            | "generator"
+            | "codegen"
     ) || dir.split('/').any(|d| d == "internal")
 }
 
