@@ -338,6 +338,28 @@ impl Dockerfile {
             .then(|| sub.to_string())
     }
 
+    /// The program a `HEALTHCHECK` runs when it is a health checker of its own
+    /// (dockge's `CMD extra/healthcheck`, built from `extra/healthcheck.go`): its file
+    /// name, when that names health. `None` otherwise.
+    pub fn healthcheck_program(&self) -> Option<String> {
+        let check = self.healthcheck_of(self.final_stage()?)?;
+        let args = check.args.trim();
+        let cmd = if args
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("CMD "))
+        {
+            &args[4..]
+        } else {
+            args.find(" CMD ").map_or("", |i| &args[i + 5..])
+        };
+        let first = cmd
+            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+            .find(|w| !w.is_empty())?;
+        let name = first.rsplit('/').next()?;
+        (name.to_ascii_lowercase().contains("health") && !name.contains('.'))
+            .then(|| name.to_string())
+    }
+
     /// The program the image runs: the first word of `ENTRYPOINT` then `CMD` of the final
     /// stage, past init wrappers (`tini --`), as a file name (`/bin/meilisearch` →
     /// `meilisearch`). `None` when the image names none or runs a shell command line.
@@ -698,6 +720,13 @@ mod tests {
             "FROM alpine\nHEALTHCHECK --interval=90s --timeout=5s CMD [ \"/app/pocket-id\", \"healthcheck\" ]\n",
         );
         assert_eq!(d.healthcheck_subcommand().as_deref(), Some("healthcheck"));
+        let d = parse(
+            "docker/Dockerfile",
+            "FROM golang AS hc\nRUN go build -o extra/healthcheck extra/healthcheck.go\nFROM node\nHEALTHCHECK CMD extra/healthcheck\n",
+        );
+        assert_eq!(d.healthcheck_program().as_deref(), Some("healthcheck"));
+        let d = parse("Dockerfile", "FROM node\nHEALTHCHECK CMD ./fider ping\n");
+        assert_eq!(d.healthcheck_program(), None);
         for hc in [
             "HEALTHCHECK CMD curl -f http://localhost/ || exit 1",
             "HEALTHCHECK CMD [\"/healthcheck.sh\"]",

@@ -392,6 +392,10 @@ pub fn classify(path: &str) -> FileKind {
             // `Dockerfile.coverage.dockerignore`) is no Dockerfile.
             && ext != "dockerignore")
         || name.ends_with(".dockerfile")
+        // ory/kratos's `.docker/Dockerfile-alpine`, `Dockerfile-distroless-static`.
+        || ((name.starts_with("dockerfile-") || name.starts_with("containerfile-"))
+            && lang_of_ext(ext).is_none()
+            && ext != "dockerignore")
     {
         return FileKind::Dockerfile;
     }
@@ -693,6 +697,8 @@ mod tests {
             // go-shiori/shiori (#13): its contributing guide is `docs/Contribute.md`.
             ("docs/Contribute.md", FileKind::Contributing),
             ("Dockerfile.prod", FileKind::Dockerfile),
+            (".docker/Dockerfile-alpine", FileKind::Dockerfile),
+            ("Containerfile-build", FileKind::Dockerfile),
             ("Dockerfile.coverage.dockerignore", FileKind::Other),
             // livebook (#13): an Elixir module named after what it writes.
             (
