@@ -16,7 +16,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "services",
         rationale: "Manual deploys are slow, differ from person to person and are skipped under pressure, which is exactly when a quick, reliable deploy (or rollback) matters most.",
-        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action`, `docker/bake-action` or Depot's with `push:` not false, or `outputs:` with `push=true` or `type=registry`) or using a known deploy or release-publishing action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify; a release asset upload such as softprops/action-gh-release); or a CI line running a deploy or publish command, directly or through the recipe of a `make` target it runs (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `gh release create/upload`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
+        evaluation: "Passes on the first of: a GitOps resource in the repository (Argo CD Application/ApplicationSet, Flux Kustomization/HelmRelease); release tooling configuration (goreleaser, cargo-dist, semantic-release, release-please, skaffold, ko, Kamal `config/deploy.yml`); a CI job with a deployment `environment:`; a GitHub Actions step publishing an image (`docker/build-push-action`, `docker/bake-action` or Depot's with `push:` not false, or `outputs:` with `push=true` or `type=registry`) or using a known deploy or release-publishing action (ECS, Cloud Run, Azure web apps/Kubernetes, Fly, Heroku, Cloudflare, Vercel, Netlify; a release asset upload such as softprops/action-gh-release); or a CI line running a deploy or publish command, directly, through the recipe of a `make` target it runs, or through a root package.json or composer.json script it runs (`kubectl apply/set image/rollout`, `helm upgrade/install`, `helmfile apply/sync`, `argocd app sync`, `flux reconcile`, `skaffold run/deploy`, `terraform apply`, `pulumi up`, `docker push`, `buildx ... --push`, `gcloud run deploy`, `aws ecs update-service`, `sam/serverless/cdk deploy`, `fly deploy`, `kamal deploy`, `cap ... deploy`, `ansible-playbook`, `eb deploy`, `goreleaser`, `semantic-release`, `gh release create/upload`, `fastapi deploy`...); last, a GitHub Actions job whose id names deploying (`deploy`, `deploy-prod`, `deployment`) and that runs steps of its own, whatever it deploys with (`docker compose up` on a self-hosted runner, an ssh script), unless its workflow brings up a throw-away cluster. Comment lines are ignored, and so are kubectl/helm commands in CI files that create a throw-away cluster (kind, minikube, k3d: end-to-end tests). Fails otherwise, naming the CI files searched.",
         remediation: "Add a pipeline stage that deploys (or publishes the image that GitOps deploys) on every merge to the main branch, e.g. a GitHub Actions job with `environment: production` running `helm upgrade --install`, or an Argo CD Application tracking the repository.",
         references: &[
             "https://dora.dev/capabilities/deployment-automation/",
@@ -236,6 +236,40 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             }
         }
     }
+    // A root package.json or composer.json script the CI runs that deploys or publishes
+    // (dockge's nightly workflow runs `npm run release-nightly`: `docker buildx build …
+    // --push`), through the scripts it runs in turn.
+    {
+        let find = |cmd: &str| {
+            deploy_command()
+                .find(cmd)
+                .map(|m| m.as_str().trim().to_string())
+        };
+        for f in live_ci_files(ctx) {
+            let Some(text) = ctx.text(&f.path) else {
+                continue;
+            };
+            for l in text.lines() {
+                let t = l.trim_start();
+                if t.starts_with('#') {
+                    continue;
+                }
+                let behind =
+                    crate::checks::delivery::ci_commands::through_package_script(ctx, t, &find)
+                        .or_else(|| {
+                            crate::checks::delivery::ci_commands::through_composer_script(
+                                ctx, t, &find,
+                            )
+                        });
+                if let Some(b) = behind {
+                    return Some(
+                        Finding::at(Location::line(&b.path, b.line), "deploy/publish command")
+                            .with_snippet(format!("{} (from {})", b.what, f.path)),
+                    );
+                }
+            }
+        }
+    }
     // Last: a GitHub Actions job named for deploying (`deploy`, `deploy-prod`,
     // `deployment`) that runs steps of its own, whatever tool it deploys with
     // (`docker compose up` on a self-hosted runner, an ssh script...).
@@ -374,6 +408,33 @@ mod tests {
     /// a `make` target whose (continued) recipe runs `docker buildx build … --push`.
     /// Regression (teslamate): its images are built and pushed inside local composite
     /// actions (`uses: ./.github/actions/build`), which were not read: a false failure.
+    /// louislam/dockge's nightly workflow runs `npm run release-nightly`, a package.json
+    /// script that runs `docker buildx build … --push`: it failed as no deployment.
+    #[test]
+    fn a_package_script_that_publishes_passes() {
+        let wf = "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n  nightly:\n    steps:\n      - run: npm run release-nightly\n";
+        let pkg = "{\n  \"scripts\": {\n    \"release-nightly\": \"docker buildx build -f docker/Dockerfile -t louislam/dockge:nightly --target nightly . --push\"\n  }\n}\n";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/nightly.yml", wf),
+                ("package.json", pkg),
+                SVC,
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Pass, "{v:?}");
+        let other = "{\"scripts\": {\"release-nightly\": \"node build.js\"}}";
+        let v = run_on_files(
+            &CHECK,
+            &[
+                (".github/workflows/nightly.yml", wf),
+                ("package.json", other),
+                SVC,
+            ],
+        );
+        assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
+    }
+
     #[test]
     fn publishing_inside_a_composite_action_passes() {
         let wf = "on: {push: {tags: ['v*']}}\njobs:\n  img:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/build\n";
