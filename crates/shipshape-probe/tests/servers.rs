@@ -43,11 +43,29 @@ fn binary(var: &str, default: &str) -> Option<PathBuf> {
 }
 
 /// A port nothing listens on right now (bound and released; the server binds it next).
+///
+/// Chosen below the kernel's ephemeral range (32768 and up on Linux), not with
+/// `bind(0)`: between the release and the server's bind, another test's probe opening
+/// connections could take an ephemeral port as its source port, and the server would
+/// exit with "address in use" (seen as a flaky `caddy_answering_trace…` under 12 test
+/// threads). Processes start from different points (pid and time) of 20000..32000.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const LOW: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    let seed = std::process::id().wrapping_mul(7919)
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+    for _ in 0..SPAN {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = (LOW + (seed.wrapping_add(n.wrapping_mul(37))) % SPAN) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port in {LOW}..{}", LOW + SPAN)
 }
 
 /// A running server process in its own process group; dropping it stops the group
