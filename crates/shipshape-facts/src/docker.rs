@@ -307,21 +307,7 @@ impl Dockerfile {
     /// name, not a shell, curl or wget); the subcommand is the next word that is not an
     /// option. `None` without a HEALTHCHECK, or when it runs something else.
     pub fn healthcheck_subcommand(&self) -> Option<String> {
-        let check = self.healthcheck_of(self.final_stage()?)?;
-        let args = check.args.trim();
-        let cmd = if args
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case("CMD "))
-        {
-            &args[4..]
-        } else {
-            // Options before CMD (`--interval=90s ... CMD [...]`).
-            args.find(" CMD ").map_or("", |i| &args[i + 5..])
-        };
-        let words: Vec<&str> = cmd
-            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = self.healthcheck_words()?;
         let program = words.first()?.rsplit('/').next()?;
         if matches!(
             program,
@@ -338,10 +324,9 @@ impl Dockerfile {
             .then(|| sub.to_string())
     }
 
-    /// The program a `HEALTHCHECK` runs when it is a health checker of its own
-    /// (dockge's `CMD extra/healthcheck`, built from `extra/healthcheck.go`): its file
-    /// name, when that names health. `None` otherwise.
-    pub fn healthcheck_program(&self) -> Option<String> {
+    /// The words of the image's `HEALTHCHECK` command (inherited from the stage it is
+    /// built from), options and the exec form's brackets and quotes left out.
+    fn healthcheck_words(&self) -> Option<Vec<&str>> {
         let check = self.healthcheck_of(self.final_stage()?)?;
         let args = check.args.trim();
         let cmd = if args
@@ -350,12 +335,22 @@ impl Dockerfile {
         {
             &args[4..]
         } else {
+            // Options before CMD (`--interval=90s ... CMD [...]`).
             args.find(" CMD ").map_or("", |i| &args[i + 5..])
         };
-        let first = cmd
-            .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
-            .find(|w| !w.is_empty())?;
-        let name = first.rsplit('/').next()?;
+        Some(
+            cmd.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '"' | '\''))
+                .filter(|w| !w.is_empty())
+                .collect(),
+        )
+    }
+
+    /// The program a `HEALTHCHECK` runs when it is a health checker of its own
+    /// (dockge's `CMD extra/healthcheck`, built from `extra/healthcheck.go`): its file
+    /// name, when that names health. `None` otherwise.
+    pub fn healthcheck_program(&self) -> Option<String> {
+        let words = self.healthcheck_words()?;
+        let name = words.first()?.rsplit('/').next()?;
         (name.to_ascii_lowercase().contains("health") && !name.contains('.'))
             .then(|| name.to_string())
     }

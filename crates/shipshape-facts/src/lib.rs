@@ -284,43 +284,11 @@ impl Facts {
                 let base = f.path.rsplit_once('/').map_or("", |(d, _)| d);
                 for d in docs.iter() {
                     for (_, svc) in d.idx("services").entries() {
-                        let Some(build) = svc.get("build") else {
+                        let Some(b) = service_build(base, svc) else {
                             continue;
                         };
-                        let (context, dockerfile) = match build.as_str() {
-                            Some(c) => (c.to_string(), "Dockerfile".to_string()),
-                            None => (
-                                build.idx("context").as_str().unwrap_or(".").to_string(),
-                                build
-                                    .idx("dockerfile")
-                                    .as_str()
-                                    .unwrap_or("Dockerfile")
-                                    .to_string(),
-                            ),
-                        };
-                        let Some(ctx) = ci::normalise_path(&join_rel(base, &context)) else {
-                            continue;
-                        };
-                        let Some(file) = ci::normalise_path(&join_rel(&ctx, &dockerfile)) else {
-                            continue;
-                        };
-                        let mounts = svc.idx("volumes").items().iter().any(|v| {
-                            let source = v
-                                .as_str()
-                                .and_then(|s| s.split(':').next().map(str::to_string))
-                                .or_else(|| {
-                                    (v.idx("type").as_str() == Some("bind"))
-                                        .then(|| v.idx("source").as_str().map(str::to_string))
-                                        .flatten()
-                                });
-                            source.is_some_and(|src| {
-                                (src.starts_with('.'))
-                                    && ci::normalise_path(&join_rel(base, &src))
-                                        .is_some_and(|m| is_under(&ctx, &m))
-                            })
-                        });
-                        let e = built.entry(file).or_insert(true);
-                        *e &= mounts;
+                        let e = built.entry(b.dockerfile).or_insert(true);
+                        *e &= b.mounts_context;
                     }
                 }
             }
@@ -873,6 +841,39 @@ pub fn unit_owns<'a>(unit: &str, nested: impl IntoIterator<Item = &'a str>, path
     is_under(path, unit) && !nested.into_iter().any(|n| is_under(path, n))
 }
 
+/// What a compose service builds from the repository, read once for every rule that
+/// asks ([`Facts::is_dev_dockerfile`], [`Facts::refine_compose_roles`]).
+struct ServiceBuild {
+    /// The Dockerfile, repository-relative.
+    dockerfile: String,
+    /// The service bind-mounts its build context (or a directory above it) over the
+    /// container: the working copy runs, not what the image holds.
+    mounts_context: bool,
+}
+
+/// The build of compose service `svc` in a compose file of directory `base`, if it has
+/// a `build:` ([`compose_build`], resolved with [`join_relative`]).
+fn service_build(base: &str, svc: &yaml::Yaml) -> Option<ServiceBuild> {
+    let (context, dockerfile) = compose_build(svc.get("build")?);
+    let ctx = join_relative(base, &context);
+    let dockerfile = join_relative(&ctx, &dockerfile);
+    let mounts_context = svc.idx("volumes").items().iter().any(|v| {
+        let source = v
+            .as_str()
+            .and_then(|s| s.split(':').next().map(str::to_string))
+            .or_else(|| {
+                (v.idx("type").as_str() == Some("bind"))
+                    .then(|| v.idx("source").as_str().map(str::to_string))
+                    .flatten()
+            });
+        source.is_some_and(|src| src.starts_with('.') && is_under(&ctx, &join_relative(base, &src)))
+    });
+    Some(ServiceBuild {
+        dockerfile,
+        mounts_context,
+    })
+}
+
 /// Images of backing services a development compose file runs beside an application
 /// started on the host (matched on the image's last path segment, without tag).
 const BACKING_IMAGES: &[&str] = &[
@@ -914,31 +915,9 @@ fn dev_compose(base: &str, docs: &[yaml::Yaml]) -> Option<&'static str> {
     for d in docs {
         for (_, svc) in d.idx("services").entries() {
             services += 1;
-            if let Some(build) = svc.get("build") {
+            if svc.get("build").is_some() {
                 builds += 1;
-                let context = build
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| build.idx("context").as_str().unwrap_or(".").to_string());
-                let Some(ctx) = ci::normalise_path(&join_rel(base, &context)) else {
-                    continue;
-                };
-                let mounted = svc.idx("volumes").items().iter().any(|v| {
-                    let source = v
-                        .as_str()
-                        .and_then(|s| s.split(':').next().map(str::to_string))
-                        .or_else(|| {
-                            (v.idx("type").as_str() == Some("bind"))
-                                .then(|| v.idx("source").as_str().map(str::to_string))
-                                .flatten()
-                        });
-                    source.is_some_and(|src| {
-                        src.starts_with('.')
-                            && ci::normalise_path(&join_rel(base, &src))
-                                .is_some_and(|m| is_under(&ctx, &m))
-                    })
-                });
-                if mounted {
+                if service_build(base, svc).is_some_and(|b| b.mounts_context) {
                     builds_mounted += 1;
                 }
             } else if let Some(image) = svc.idx("image").as_str() {
@@ -961,15 +940,6 @@ fn dev_compose(base: &str, docs: &[yaml::Yaml]) -> Option<&'static str> {
         );
     }
     None
-}
-
-/// `rel` below `base` (`""` or `.` for the root), without normalising.
-fn join_rel(base: &str, rel: &str) -> String {
-    if base.is_empty() || base == "." {
-        rel.to_string()
-    } else {
-        format!("{base}/{rel}")
-    }
 }
 
 #[cfg(test)]

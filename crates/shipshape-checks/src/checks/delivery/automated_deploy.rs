@@ -208,43 +208,18 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
             }
         }
     }
-    // A `make` target the CI runs whose recipe deploys or publishes (gotify's `make
-    // DOCKER_BUILD_PUSH=true build-docker` runs `docker buildx build … --push`).
-    if let Some(makefile) = crate::checks::delivery::ci_commands::root_makefile(ctx) {
-        let find = |cmd: &str| {
-            deploy_command()
-                .find(cmd)
-                .map(|m| m.as_str().trim().to_string())
-        };
-        for f in live_ci_files(ctx) {
-            let Some(text) = ctx.text(&f.path) else {
-                continue;
-            };
-            for l in text.lines().filter(|l| l.contains("make ")) {
-                let t = l.trim_start();
-                if t.starts_with('#') {
-                    continue;
-                }
-                if let Some(b) =
-                    crate::checks::delivery::ci_commands::through_make(&makefile, l, &find)
-                {
-                    return Some(
-                        Finding::at(Location::line(&b.path, b.line), "deploy/publish command")
-                            .with_snippet(format!("{} (from {})", b.what, f.path)),
-                    );
-                }
-            }
-        }
-    }
-    // A root package.json or composer.json script the CI runs that deploys or publishes
-    // (dockge's nightly workflow runs `npm run release-nightly`: `docker buildx build …
-    // --push`), through the scripts it runs in turn.
+    // A `make` target (gotify's `make DOCKER_BUILD_PUSH=true build-docker` runs `docker
+    // buildx build … --push`) or a root package.json/composer.json script (dockge's `npm
+    // run release-nightly`) the CI runs whose commands deploy or publish, through the
+    // targets and scripts they run in turn.
     {
+        use crate::checks::delivery::ci_commands;
         let find = |cmd: &str| {
             deploy_command()
                 .find(cmd)
                 .map(|m| m.as_str().trim().to_string())
         };
+        let makefile = ci_commands::root_makefile(ctx);
         for f in live_ci_files(ctx) {
             let Some(text) = ctx.text(&f.path) else {
                 continue;
@@ -254,13 +229,12 @@ fn evidence(ctx: &Ctx) -> Option<Finding> {
                 if t.starts_with('#') {
                     continue;
                 }
-                let behind =
-                    crate::checks::delivery::ci_commands::through_package_script(ctx, t, &find)
-                        .or_else(|| {
-                            crate::checks::delivery::ci_commands::through_composer_script(
-                                ctx, t, &find,
-                            )
-                        });
+                let behind = makefile
+                    .as_ref()
+                    .filter(|_| l.contains("make "))
+                    .and_then(|m| ci_commands::through_make(m, l, &find))
+                    .or_else(|| ci_commands::through_package_script(ctx, t, &find))
+                    .or_else(|| ci_commands::through_composer_script(ctx, t, &find));
                 if let Some(b) = behind {
                     return Some(
                         Finding::at(Location::line(&b.path, b.line), "deploy/publish command")

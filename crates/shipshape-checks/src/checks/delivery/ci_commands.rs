@@ -255,21 +255,14 @@ pub(crate) fn through_package_script(
             continue;
         };
         if let Some(matched) = find(cmd) {
-            let needle = format!("\"{name}\"");
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(&needle))
-                .map_or(1, |i| i as u32 + 1);
-            let via = if name == script {
-                String::new()
-            } else {
-                format!(" (through `{name}`)")
-            };
-            return Some(Behind {
-                path: "package.json".to_string(),
-                line,
-                what: format!("`{script}` script runs `{matched}`{via}"),
-            });
+            return Some(script_behind(
+                "package.json",
+                text,
+                script,
+                &name,
+                &matched,
+                script,
+            ));
         }
         if depth < MAX_SCRIPT_DEPTH {
             for part in cmd.split("&&").flat_map(|p| p.split(';')) {
@@ -287,6 +280,33 @@ pub(crate) fn through_package_script(
         }
     }
     None
+}
+
+/// Where a manifest's script `name` is written (its `"name":` line in `text`) and what
+/// the CI's `script` runs through it: "`shown` script runs `matched` (through `name`)".
+fn script_behind(
+    path: &str,
+    text: &str,
+    script: &str,
+    name: &str,
+    matched: &str,
+    shown: &str,
+) -> Behind {
+    let needle = format!("\"{name}\"");
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(&needle))
+        .map_or(1, |i| i as u32 + 1);
+    let via = if name == script {
+        String::new()
+    } else {
+        format!(" (through `{name}`)")
+    };
+    Behind {
+        path: path.to_string(),
+        line,
+        what: format!("`{shown}` script runs `{matched}`{via}"),
+    }
 }
 
 /// Composer's own commands: `composer install` is no script.
@@ -377,21 +397,15 @@ pub(crate) fn through_composer_script(
                 continue;
             }
             if let Some(matched) = find(entry) {
-                let needle = format!("\"{name}\"");
-                let line = text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with(&needle))
-                    .map_or(1, |i| i as u32 + 1);
-                let via = if name == script {
-                    String::new()
-                } else {
-                    format!(" (through `{name}`)")
-                };
-                return Some(Behind {
-                    path: "composer.json".to_string(),
-                    line,
-                    what: format!("`composer {script}` script runs `{matched}`{via}"),
-                });
+                let shown = format!("composer {script}");
+                return Some(script_behind(
+                    "composer.json",
+                    text,
+                    script,
+                    &name,
+                    &matched,
+                    &shown,
+                ));
             }
         }
     }
