@@ -18,7 +18,7 @@ pub static CHECK: CheckDef = CheckDef {
         scope: shipshape_model::Scope::Unit,
         applies_to: "units with database migrations",
         rationale: "Rolling back code that ran a schema migration usually needs the schema rolled back too. Without a down migration the rollback becomes a hand-written SQL session during the incident.",
-        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel, Doctrine and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), that does not only refuse (`throw`, Doctrine's `SkipMigration`, `throwIrreversibleMigrationException()`, `skipIf(true, …)`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function that does something (not an empty body or only `return nil`). Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
+        evaluation: "Reads the unit's migration files (migrations/, migrate/, db/migrate/, alembic/versions/, Liquibase changelogs; test fixtures and examples/ excluded) and applies each tool's rule: `*.up.sql` needs a sibling `*.down.sql` (sqlx, golang-migrate; for pop's dialect files `V_x.mysql.up.sql` the dialect-less `V_x.down.sql` also undoes it); diesel's `up.sql` needs a non-empty `down.sql` in its directory; goose and dbmate SQL files need a `-- +goose Down`/`-- migrate:down` section with a statement; Flyway `V<n>__*.sql` needs an undo script `U<n>__*.sql`; other plain `*.sql` migrations (sqlx single-file) have no way back; Alembic revisions need a `downgrade()` that does more than `pass`; Django migrations fail on `RunPython`/`RunSQL` without a reverse; Rails migrations need `change` or `down` and must not raise `IrreversibleMigration`; Ecto migrations (`.exs`) need `change` or a `down` that does not raise; Laravel, Doctrine and Phinx migrations need a `down()`, with a body when `up()` changes the schema (`Schema::`, Phinx's `$this->table(`), that does not only refuse (`throw`, Doctrine's `SkipMigration`, `throwIrreversibleMigrationException()`, `skipIf(true, …)`), or Phinx's `change()`; Knex/TypeORM/Sequelize/node-pg-migrate files need a `down` function; goose Go migrations must not register a `nil` down; Liquibase changelogs with raw `sql`/`sqlFile` changes need `rollback`; EF Core and FluentMigrator C# migrations (`: Migration` classes in a `Migrations/` directory; designer files and the model snapshot excluded) need a `Down` method that does something other than throw. Go code that keeps its migrations as a list of up functions (a slice or array literal of `func(tx *sql.Tx) error`, as miniflux does) fails: such a list has no down migrations; xormigrate and gormigrate `Migration{…}` literals need a `Rollback` function that does something (not an empty body or only `return nil`). Prisma (`migration.sql` under prisma/migrations) has no down migrations: warns unless a document describes the rollback (`migrate diff`/`migrate resolve`). One finding per irreversible migration at its file (and line where there is one). `n/a` without migrations.",
         remediation: "Write the down migration next to each up migration (and test it in CI by migrating down and up again), or document why a migration is forward-only and how to recover (restore, expand-and-contract).",
         references: &[
             "https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md",
@@ -173,7 +173,20 @@ fn judge(ctx: &Ctx, path: &str, text: &str) -> Option<(String, u32)> {
     }
     if let Some(stem) = path.strip_suffix(".up.sql") {
         let down = format!("{stem}.down.sql");
-        return (!ctx.facts.exists(&down)).then(|| (format!("no down migration `{down}`"), 0));
+        // gobuffalo/pop falls back from a dialect's file to the dialect-less one:
+        // `V_name.mysql.up.sql` is undone by `V_name.down.sql` when there is no
+        // `V_name.mysql.down.sql` (ory/kratos keeps 740 migrations so).
+        let shared = stem
+            .rsplit_once('.')
+            .filter(|(_, dialect)| {
+                matches!(
+                    *dialect,
+                    "mysql" | "postgres" | "cockroach" | "sqlite3" | "sqlite" | "mssql"
+                )
+            })
+            .map(|(base, _)| format!("{base}.down.sql"));
+        let undone = ctx.facts.exists(&down) || shared.is_some_and(|d| ctx.facts.exists(&d));
+        return (!undone).then(|| (format!("no down migration `{down}`"), 0));
     }
     if name == "up.sql" {
         let down = sibling("down.sql");
@@ -562,6 +575,31 @@ mod tests {
 
     fn outcome(files: &[(&str, &str)]) -> Outcome {
         run_on_files(&CHECK, files).outcome
+    }
+
+    /// ory/kratos (pop): `V_identity_metadata.mysql.up.sql` is undone by the shared
+    /// `V_identity_metadata.down.sql`; it failed as having no down migration.
+    #[test]
+    fn pop_dialect_migrations_fall_back_to_the_shared_down_file() {
+        let up = (
+            "persistence/sql/migrations/sql/20220420102701000000_identity_metadata.mysql.up.sql",
+            "ALTER TABLE identities ADD COLUMN metadata JSON;\n",
+        );
+        let shared = (
+            "persistence/sql/migrations/sql/20220420102701000000_identity_metadata.down.sql",
+            "ALTER TABLE identities DROP COLUMN metadata;\n",
+        );
+        assert_eq!(outcome(&[up, shared]), Outcome::Pass);
+        assert_eq!(outcome(&[up]), Outcome::Fail);
+        // Not a dialect: no fallback.
+        let odd = (
+            "migrations/0002_x.extra.up.sql",
+            "CREATE TABLE x (id int);\n",
+        );
+        assert_eq!(
+            outcome(&[odd, ("migrations/0002_x.down.sql", "DROP TABLE x;\n")]),
+            Outcome::Fail
+        );
     }
 
     #[test]
