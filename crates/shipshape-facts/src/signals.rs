@@ -1184,6 +1184,13 @@ mod tests {
         assert_eq!(shutdown("src/server.js", js), [2]);
         let rs = "fn f() { kill(Pid::from_raw(p), Signal::SIGTERM).ok(); }\n";
         assert!(shutdown("src/main.rs", rs).is_empty());
+        // pterodactyl/wings chooses the stop signal it sends to a container; a list of
+        // signals to be notified of (controller-runtime's `shutdownSignals`) still counts.
+        let go = "package docker\nfunc f(s string) {\n\tswitch s {\n\tcase \"SIGTERM\":\n\t\tsignal = syscall.SIGTERM\n\t}\n\te.Terminate(ctx, signal)\n}\n";
+        assert!(shutdown("environment/docker/power.go", go).is_empty());
+        let go =
+            "package signals\nvar shutdownSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}\n";
+        assert_eq!(shutdown("pkg/signals/signal_posix.go", go), [2]);
     }
 
     #[test]

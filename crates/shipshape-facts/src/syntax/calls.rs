@@ -91,6 +91,44 @@ const SENDS_SIGNAL: &[&str] = &[
     "pidfd_send_signal",
 ];
 
+/// True when the signal at `node` is the whole value assigned to a variable
+/// (`signal = syscall.SIGTERM`): a signal chosen to be sent, as pterodactyl/wings maps a
+/// stop signal's name for the containers it stops; a handler registers a signal, it
+/// does not assign one. A list of signals (`shutdownSignals = []os.Signal{…}`) is not
+/// such a value.
+pub(super) fn is_chosen_signal(src: &Src, node: Node) -> bool {
+    let _ = src;
+    let value = ancestors(node)
+        .take_while(|n| {
+            matches!(
+                n.kind(),
+                "selector_expression"
+                    | "field_identifier"
+                    | "identifier"
+                    | "qualified_type"
+                    | "attribute"
+                    | "member_expression"
+            )
+        })
+        .last()
+        .unwrap_or(node);
+    let Some(parent) = value.parent() else {
+        return false;
+    };
+    let assigned = |n: Node| {
+        matches!(
+            n.kind(),
+            "assignment_statement" | "assignment" | "assignment_expression"
+        ) && n
+            .child_by_field_name("right")
+            .is_some_and(|r| r.id() == value.id() || r.id() == parent.id())
+    };
+    assigned(parent)
+        || (parent.kind() == "expression_list"
+            && parent.named_child_count() == 1
+            && parent.parent().is_some_and(assigned))
+}
+
 /// True when the signal name at `node` is an argument of a call that sends the signal
 /// (`os.killpg(pgid, signal.SIGTERM)`: linkding's snapshot timeout, `process.Signal(...)`,
 /// `child.kill("SIGTERM")`, `nix::sys::signal::kill(pid, Signal::SIGTERM)`) rather than

@@ -255,7 +255,18 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
         Rule::RoutePath => keep_if(routes::is_route(src, root, c)),
         Rule::Call => keep_if(calls::is_call(src, node)),
         Rule::GlobalFetch => keep_if(calls::is_global_fetch(src, node)),
-        Rule::SignalHandled => keep_if(!calls::is_sent_signal(src, node)),
+        // Only JavaScript and Ruby handlers take a signal by its name as a string
+        // (`process.on('SIGTERM', …)`); in Go, Python, Rust and the rest a string is a
+        // name compared or logged (wings' `case "SIGTERM":` choosing what to send).
+        Rule::SignalHandled => keep_if(
+            !calls::is_sent_signal(src, node)
+                && !calls::is_chosen_signal(src, node)
+                && (!in_string(node)
+                    || matches!(
+                        src.grammar,
+                        Grammar::JavaScript | Grammar::TypeScript | Grammar::Tsx | Grammar::Ruby
+                    )),
+        ),
         Rule::TlsLiteral => tls::judge(src, root, node, c),
         Rule::FuncListLiteral => keep_if(is_list_literal(node)),
         Rule::RollbackFunc => keep_if(!is_no_op_func_value(src, node)),

@@ -456,6 +456,22 @@ fn unconditional_insecure_skip_verify_is_not_an_opt_in() {
     );
 }
 
+/// pterodactyl/wings reads its `--ignore-certificate-errors` flag in the `if`'s
+/// initializer; the condition is only `ok`. A false critical failure.
+#[test]
+fn a_go_if_initializer_reading_the_switch_is_an_opt_in() {
+    let go = "package cmd\n\nfunc run() {\n\tif ok, _ := cmd.Flags().GetBool(\"ignore-certificate-errors\"); ok {\n\t\tcfg = &tls.Config{\n\t\t\tInsecureSkipVerify: true,\n\t\t}\n\t}\n}\n";
+    let got = tls("cmd/root.go", go);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0]
+            .1
+            .as_deref()
+            .is_some_and(|c| c.contains("ignore-certificate-errors")),
+        "{got:?}"
+    );
+}
+
 /// Kozea/Radicale maps its `ldap_ssl_verify_mode` setting (default REQUIRED) through
 /// `{"NONE": ssl.CERT_NONE, …, "REQUIRED": ssl.CERT_REQUIRED}`: a false critical failure.
 #[test]

@@ -100,6 +100,13 @@ pub(super) fn judge(src: &Src, root: Node, node: Node, c: &Candidate) -> Judgeme
                 if config_like(t) {
                     return Judgement::OptIn(short(t));
                 }
+                // Go's `if ok, _ := cmd.Flags().GetBool("ignore-certificate-errors"); ok`
+                // (pterodactyl/wings): the switch is read in the initializer.
+                if let Some(init) = a.child_by_field_name("initializer")
+                    && config_like(src.text(init))
+                {
+                    return Judgement::OptIn(short(src.text(init)));
+                }
             }
             "expression_case"
             | "switch_case"
