@@ -124,12 +124,7 @@ pub fn discover(facts: &Facts) -> Vec<Candidate> {
     let mut image_only: Vec<String> = Vec::new();
 
     // Images the repository's CI builds (matrix expressions expanded).
-    let ci_built: Vec<shipshape_facts::ci::ImageBuild> = facts
-        .ci_files()
-        .iter()
-        .filter_map(|c| c.workflow.as_ref())
-        .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
-        .collect();
+    let ci_built = facts.ci_image_builds();
     // An image of its own: CI builds it, and its final stage takes from the build
     // context only what sits in the Dockerfile's directory (bitwarden/server's
     // `util/Nginx` copies `util/Nginx/nginx.conf`); one that copies the product's code
@@ -1775,7 +1770,6 @@ mod tests {
         assert_eq!(got, ["apps/openpage-api", "apps/remix"]);
     }
 
-    /// livebook (#13): a `mix.exs` root with code of its own is the product beside an
     /// rustdesk/rustdesk-server: `docker/Dockerfile` takes only `docker/rootfs`, into
     /// which its CI job first downloads the root crate's binaries: the root product's
     /// image, not an infrastructure unit of its own. bitwarden/server's `util/Nginx`
@@ -1844,6 +1838,7 @@ mod tests {
         assert!(!paths.contains(&"other"), "{paths:?}");
     }
 
+    /// livebook (#13): a `mix.exs` root with code of its own is the product beside an
     /// app of its own (`iframe/`), and a Cargo program no workspace builds
     /// (`rel/app/src-tauri`, a Tauri desktop app) is a unit run by people.
     #[test]

@@ -678,8 +678,6 @@ mod tests {
         );
     }
 
-    /// vaultwarden/vaultwarden: `docker/healthcheck.sh` curls the container's own address
-    /// with `--insecure`; it is the image's HEALTHCHECK, not an outbound client.
     /// Flagsmith's `oss-api` target is `FROM api-runtime`, which sets the HEALTHCHECK.
     #[test]
     fn a_stage_inherits_the_healthcheck_of_the_stage_it_is_built_from() {
@@ -732,6 +730,8 @@ mod tests {
         }
     }
 
+    /// vaultwarden/vaultwarden: `docker/healthcheck.sh` curls the container's own address
+    /// with `--insecure`; it is the image's HEALTHCHECK, not an outbound client.
     #[test]
     fn healthcheck_scripts_are_the_copied_files_the_healthcheck_runs() {
         let d = parse(

@@ -128,6 +128,8 @@ struct Lazy {
     dirs: OnceLock<HashMap<String, Vec<usize>>>,
     /// Dockerfiles that only development compose services build ([`Facts::is_dev_dockerfile`]).
     compose_dev_images: OnceLock<std::collections::BTreeSet<String>>,
+    /// The images the GitHub Actions workflows build ([`Facts::ci_image_builds`]).
+    ci_image_builds: OnceLock<Vec<ci::ImageBuild>>,
 }
 
 type YamlCell = OnceLock<Result<Arc<Vec<Yaml>>, String>>;
@@ -295,16 +297,10 @@ impl Facts {
             if built.is_empty() {
                 return Default::default();
             }
-            let ci_built: std::collections::HashSet<String> = self
-                .ci_files()
-                .iter()
-                .filter_map(|c| c.workflow.as_ref())
-                .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
-                .map(|b| b.dockerfile)
-                .collect();
+            let ci_built = |f: &str| self.ci_image_builds().iter().any(|b| b.dockerfile == f);
             built
                 .into_iter()
-                .filter(|(f, dev)| *dev && !ci_built.contains(f) && self.file(f).is_some())
+                .filter(|(f, dev)| *dev && !ci_built(f) && self.file(f).is_some())
                 .map(|(f, _)| f)
                 .collect()
         })
@@ -554,16 +550,12 @@ impl Facts {
         &items[start..start + len]
     }
 
-    /// Every CI definition, including files a `.gitlab-ci.yml` pulls in with
-    /// `include: local:` (listed as GitLab CI whatever their path).
     /// The build context `dockerfile` is built with: the first CI build step that names
     /// it (`docker/build-push-action` `context:`, `docker build -f … DIR`), else its own
     /// directory (`.` at the root).
     pub fn docker_context(&self, dockerfile: &str) -> String {
-        self.ci_files()
+        self.ci_image_builds()
             .iter()
-            .filter_map(|c| c.workflow.as_ref())
-            .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
             .find(|b| b.dockerfile == dockerfile)
             .map_or_else(
                 || {
@@ -572,10 +564,25 @@ impl Facts {
                         .map_or(".", |(d, _)| d)
                         .to_string()
                 },
-                |b| b.context,
+                |b| b.context.clone(),
             )
     }
 
+    /// Every image the GitHub Actions workflows build, job by job in file order (matrix
+    /// expressions expanded): read once for discovery, build contexts and the compose
+    /// development-image rule.
+    pub fn ci_image_builds(&self) -> &[ci::ImageBuild] {
+        self.lazy.ci_image_builds.get_or_init(|| {
+            self.ci_files()
+                .iter()
+                .filter_map(|c| c.workflow.as_ref())
+                .flat_map(|w| w.jobs.iter().flat_map(|j| j.image_builds()))
+                .collect()
+        })
+    }
+
+    /// Every CI definition, including files a `.gitlab-ci.yml` pulls in with
+    /// `include: local:` (listed as GitLab CI whatever their path).
     pub fn ci_files(&self) -> &[ci::CiFile] {
         self.lazy.ci.get_or_init(|| {
             let included: Vec<&FileEntry> = gitlab::pipeline(self)

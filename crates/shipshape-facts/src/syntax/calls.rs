@@ -96,8 +96,7 @@ const SENDS_SIGNAL: &[&str] = &[
 /// stop signal's name for the containers it stops; a handler registers a signal, it
 /// does not assign one. A list of signals (`shutdownSignals = []os.Signal{…}`) is not
 /// such a value.
-pub(super) fn is_chosen_signal(src: &Src, node: Node) -> bool {
-    let _ = src;
+pub(super) fn is_chosen_signal(node: Node) -> bool {
     let value = ancestors(node)
         .take_while(|n| {
             matches!(

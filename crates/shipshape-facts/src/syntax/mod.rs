@@ -260,7 +260,7 @@ fn decide(src: &Src, root: Node, c: &Candidate) -> Judgement {
         // name compared or logged (wings' `case "SIGTERM":` choosing what to send).
         Rule::SignalHandled => keep_if(
             !calls::is_sent_signal(src, node)
-                && !calls::is_chosen_signal(src, node)
+                && !calls::is_chosen_signal(node)
                 && (!in_string(node)
                     || matches!(
                         src.grammar,

@@ -378,10 +378,6 @@ mod tests {
         assert!(v.findings[0].message.contains(".github/workflows/img.yml"));
     }
 
-    /// meilisearch, hoppscotch (#13): images pushed by digest through `outputs:`; gotify:
-    /// a `make` target whose (continued) recipe runs `docker buildx build … --push`.
-    /// Regression (teslamate): its images are built and pushed inside local composite
-    /// actions (`uses: ./.github/actions/build`), which were not read: a false failure.
     /// louislam/dockge's nightly workflow runs `npm run release-nightly`, a package.json
     /// script that runs `docker buildx build … --push`: it failed as no deployment.
     #[test]
@@ -409,6 +405,10 @@ mod tests {
         assert_eq!(v.outcome, Outcome::Fail, "{v:?}");
     }
 
+    /// meilisearch, hoppscotch (#13): images pushed by digest through `outputs:`; gotify:
+    /// a `make` target whose (continued) recipe runs `docker buildx build … --push`.
+    /// Regression (teslamate): its images are built and pushed inside local composite
+    /// actions (`uses: ./.github/actions/build`), which were not read: a false failure.
     #[test]
     fn publishing_inside_a_composite_action_passes() {
         let wf = "on: {push: {tags: ['v*']}}\njobs:\n  img:\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./.github/actions/build\n";

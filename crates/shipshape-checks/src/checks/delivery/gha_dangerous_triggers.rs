@@ -40,6 +40,17 @@ fn pr_head_ref(s: &str) -> bool {
     .any(|n| s.contains(n))
 }
 
+/// What a step runs: its `actions/github-script` `script:`, else its `run:` (empty for
+/// neither).
+fn step_script(step: &GhaStep) -> String {
+    step.with
+        .as_ref()
+        .and_then(|w| w.get("script"))
+        .and_then(|v| v.scalar_text())
+        .or_else(|| step.run.as_ref().map(|(r, _)| r.clone()))
+        .unwrap_or_default()
+}
+
 /// True when `expr` names an output of an earlier step of the job that holds the pull
 /// request's head: `${{ steps.pr.outputs.head_sha }}` where step `pr` looked the pull
 /// request up (stakater/Reloader's `/loadtest` comment workflow: an `actions/github-script`
@@ -59,13 +70,7 @@ fn head_from_step_output(expr: &str, steps: &[GhaStep]) -> bool {
             .iter()
             .filter(|s| s.id.as_deref() == Some(id))
             .any(|s| {
-                let script = s
-                    .with
-                    .as_ref()
-                    .and_then(|w| w.get("script"))
-                    .and_then(|v| v.scalar_text())
-                    .or_else(|| s.run.as_ref().map(|(r, _)| r.clone()))
-                    .unwrap_or_default();
+                let script = step_script(s);
                 [
                     "head.sha",
                     "head.ref",
@@ -177,13 +182,7 @@ fn same_repository_only(job_if: &str, any_pull_request_target: bool) -> bool {
 /// /repos/$REPOSITORY/collaborators/$COMMENT_AUTHOR/permission` then `exit 1`, or
 /// github-script's `getCollaboratorPermissionLevel`/`checkCollaborator`).
 fn checks_permission(step: &GhaStep) -> bool {
-    let script = step
-        .with
-        .as_ref()
-        .and_then(|w| w.get("script"))
-        .and_then(|v| v.scalar_text())
-        .or_else(|| step.run.as_ref().map(|(r, _)| r.clone()))
-        .unwrap_or_default();
+    let script = step_script(step);
     (script.contains("/collaborators/") && script.contains("permission"))
         || script.contains("getCollaboratorPermissionLevel")
         || script.contains("checkCollaborator")

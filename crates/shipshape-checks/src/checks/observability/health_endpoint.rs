@@ -113,12 +113,7 @@ fn run(ctx: &Ctx) -> Verdict {
     // stage: the Dockerfile's last stage is a utility stage).
     for d in ctx.dockerfiles() {
         let image = d.final_stage().and_then(|s| d.healthcheck_of(s));
-        let target = || {
-            d.stages
-                .iter()
-                .filter_map(|s| s.healthcheck())
-                .find(|h| !h.args.trim().eq_ignore_ascii_case("none"))
-        };
+        let target = || d.stages.iter().find_map(|s| d.healthcheck_of(s));
         if let Some(h) = image.or_else(target) {
             return Verdict::pass_with(
                 format!("HEALTHCHECK in {}:{}", d.path, h.line),
